@@ -1,0 +1,71 @@
+//! Errors of the use cases, each with a stable code and a Chinese message a person can act on.
+
+use pingan_store::StoreError;
+
+/// What went wrong in a use case. The web edge maps each to an HTTP status; the CLI prints the
+/// message.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The input breaks a rule; the message says which and how to fix it.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    NotFound(String),
+    /// No valid session or token.
+    #[error("{0}")]
+    Unauthenticated(&'static str),
+    /// Wrong username or password, or a disabled account: one message for all, so that the answer
+    /// never tells whether a username exists.
+    #[error("用户名或密码错误")]
+    LoginFailed,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Conflict(String),
+    /// The database cannot be reached or opened.
+    #[error("{0}")]
+    Unavailable(String),
+    /// A fault of ours; the cause is logged, never shown.
+    #[error("系统内部错误，请稍后重试或联系管理员")]
+    Internal(String),
+}
+
+impl AppError {
+    /// The stable snake_case code sent to API clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Invalid(_) => "invalid_input",
+            Self::NotFound(_) => "not_found",
+            Self::Unauthenticated(_) => "unauthenticated",
+            Self::LoginFailed => "login_failed",
+            Self::Forbidden(_) => "forbidden",
+            Self::Conflict(_) => "conflict",
+            Self::Unavailable(_) => "service_unavailable",
+            Self::Internal(_) => "internal_error",
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => Self::NotFound("记录不存在".into()),
+            StoreError::Conflict(what) => Self::Conflict(format!("与已有数据冲突（{what}）")),
+            StoreError::Connect { .. } | StoreError::BadUrl(_) => Self::Unavailable(e.to_string()),
+            StoreError::Unsupported(msg) => Self::Invalid(msg.into()),
+            StoreError::Database(e) => Self::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<pingan_crypto::CryptoError> for AppError {
+    fn from(e: pingan_crypto::CryptoError) -> Self {
+        Self::Internal(e.to_string())
+    }
+}
+
+impl From<tokio::task::JoinError> for AppError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        Self::Internal(e.to_string())
+    }
+}

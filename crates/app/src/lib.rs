@@ -1,0 +1,96 @@
+//! Pingan's use cases. The web edge, the CLI and (later) the camera signalling server call these
+//! services and nothing below them; each service checks its inputs, applies the domain rules and
+//! calls the store.
+
+mod accounts;
+pub mod demo;
+mod error;
+mod org;
+mod reference;
+
+pub use accounts::{CurrentUser, LoginOutcome, UserSummary};
+pub use error::AppError;
+pub use org::{GridFeatureCollection, Located, OrgSummary, OrgTreeNode, OrgUnitView};
+pub use pingan_store::{Backend, DbUrl};
+
+use pingan_geo::GridIndex;
+use pingan_store::Store;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// Settings the services need; the CLI fills them from flags, environment and `pingan.toml`.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// A session ends after this long without a request.
+    pub session_idle: Duration,
+    /// Optional map tile URL template (`https://tiles.example/{z}/{x}/{y}.png`); none draws the
+    /// grids on a plain background.
+    pub tile_url: Option<String>,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self {
+            session_idle: Duration::from_secs(30 * 60),
+            tile_url: None,
+        }
+    }
+}
+
+/// The hub: the store plus what is kept in memory for speed (the grid index).
+#[derive(Debug, Clone)]
+pub struct App {
+    store: Store,
+    config: Arc<AppConfig>,
+    grids: Arc<RwLock<Arc<GridIndex>>>,
+}
+
+impl App {
+    /// Opens the database, applies migrations, brings the shipped reference data up to date and
+    /// loads the grid index.
+    pub async fn open(url: &DbUrl, config: AppConfig) -> Result<Self> {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        let app = Self {
+            store,
+            config: Arc::new(config),
+            grids: Arc::default(),
+        };
+        app.sync_reference_data().await?;
+        app.reload_grid_index().await?;
+        Ok(app)
+    }
+
+    /// Applies pending migrations only (the `pingan migrate` command); returns their names.
+    pub async fn migrate_only(url: &DbUrl) -> Result<Vec<&'static str>> {
+        let store = Store::connect(url).await?;
+        let done = store.migrate().await?;
+        store.close().await;
+        Ok(done)
+    }
+
+    pub fn config(&self) -> &AppConfig {
+        &self.config
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.store.backend()
+    }
+
+    /// Whether the database answers (for `/healthz`).
+    pub async fn health(&self) -> Result<()> {
+        Ok(self.store.ping().await?)
+    }
+
+    /// A consistent snapshot of a SQLite database at `path`, taken while serving.
+    pub async fn backup_to(&self, path: &str) -> Result<()> {
+        Ok(self.store.backup_to(path).await?)
+    }
+
+    /// Closes the database cleanly.
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
+}

@@ -1,0 +1,93 @@
+//! Shipped reference data: the code tables and the division codes of 通川区.
+
+use crate::{App, Result};
+use pingan_domain::code_table;
+use pingan_domain::division::{CONFIRMED_COMMUNITIES, DISTRICT, DIVISION_VERSION, TOWNSHIPS};
+use pingan_domain::org::{OrgCode, township_kind, village_kind};
+use pingan_store::NewOrgUnit;
+
+impl App {
+    /// Brings the database's reference data in line with this build: new codes are added, codes
+    /// no longer shipped are retired (never deleted). Idempotent; runs at every start.
+    pub(crate) async fn sync_reference_data(&self) -> Result<()> {
+        for table in code_table::ALL {
+            let retired = self.store.sync_code_table(&table).await?;
+            if retired > 0 {
+                tracing::info!(table = table.key, retired, "代码表中有代码已停用");
+            }
+        }
+        let units = official_units()?;
+        self.store.insert_org_units(&units).await?;
+        let keep: Vec<&str> = units.iter().map(|u| u.code.as_str()).collect();
+        self.store.retire_official_units_except(&keep).await?;
+        Ok(())
+    }
+
+    /// The current codes of a shipped code table, as `(code, name)`.
+    pub async fn code_table(&self, key: &str) -> Result<Vec<(String, String)>> {
+        Ok(self
+            .store
+            .code_entries(key)
+            .await?
+            .into_iter()
+            .filter(|e| !e.retired)
+            .map(|e| (e.code, e.name))
+            .collect())
+    }
+}
+
+/// The district, its townships and the confirmed communities as org units.
+fn official_units() -> Result<Vec<NewOrgUnit>> {
+    let mut units = vec![official(DISTRICT.0, DISTRICT.1, "区")?];
+    for (code, name) in TOWNSHIPS {
+        let kind = township_kind(OrgCode::parse(code).map_err(invalid)?.segment());
+        units.push(official(code, name, kind)?);
+    }
+    for (code, name) in CONFIRMED_COMMUNITIES {
+        let kind = village_kind(OrgCode::parse(code).map_err(invalid)?.segment());
+        units.push(official(code, name, kind)?);
+    }
+    Ok(units)
+}
+
+fn official(code: &str, name: &str, kind: &str) -> Result<NewOrgUnit> {
+    let c = OrgCode::parse(code).map_err(invalid)?;
+    Ok(NewOrgUnit {
+        parent_code: c.parent().map(String::from),
+        level: c.level().as_str(),
+        code: c.into(),
+        kind: kind.into(),
+        name: name.into(),
+        provenance: "official",
+        version: DIVISION_VERSION.into(),
+        boundary: None,
+    })
+}
+
+fn invalid(e: pingan_domain::OrgCodeError) -> crate::AppError {
+    crate::AppError::Internal(format!("内置区划代码有误: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pingan_domain::OrgLevel;
+
+    #[test]
+    fn official_units_are_the_district_its_townships_and_confirmed_communities() {
+        let units = official_units().unwrap();
+        assert_eq!(units.len(), 1 + 18 + 5);
+        assert_eq!(
+            units
+                .iter()
+                .filter(|u| u.level == OrgLevel::Township.as_str())
+                .count(),
+            18
+        );
+        let dongcheng = units.iter().find(|u| u.code == "511702001").unwrap();
+        assert_eq!(dongcheng.kind, "街道");
+        assert_eq!(dongcheng.parent_code.as_deref(), Some("511702"));
+        let anyun = units.iter().find(|u| u.code == "511702208").unwrap();
+        assert_eq!(anyun.kind, "乡");
+    }
+}

@@ -1,0 +1,14 @@
+//! Pure types and rules of Pingan (平安): org and grid codes, reference code tables, roles, account
+//! rules and time in Asia/Shanghai. Nothing here does I/O or waits on anything.
+
+pub mod account;
+pub mod code_table;
+pub mod division;
+pub mod org;
+pub mod role;
+pub mod time;
+
+pub use org::{OrgCode, OrgCodeError, OrgLevel};
+pub use role::Role;
+pub mod scope;
+pub use scope::Scope;

@@ -1,0 +1,104 @@
+//! Roles a user may hold. Permissions built on them arrive with the security issue; here a role is
+//! the stable name used on the CLI and the API, and its Chinese label.
+
+use serde::{Deserialize, Serialize};
+
+/// 角色 — what a user does in the hub. The three administrators are separated (三权分立).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 系统管理员 — users and settings.
+    Sysadmin,
+    /// 安全管理员 — roles, keys and policies.
+    Secadmin,
+    /// 审计管理员 — reads the audit trail and nothing else.
+    Auditor,
+    /// 指挥长/值班长 — hub operator at district level or any level below.
+    Commander,
+    /// 乡镇（街道）综治中心工作人员 — accepts, dispatches and supervises the township's cases.
+    Operator,
+    /// 网格员 — keeps one grid.
+    GridWorker,
+    /// 部门承办人 — handles cases dispatched to a department.
+    Handler,
+    /// 人民调解员 — mediates disputes.
+    Mediator,
+    /// 领导 — reads dashboards, supervises, takes hard cases.
+    Leader,
+    /// 群众 — reports problems and follows their requests.
+    Citizen,
+}
+
+impl Role {
+    pub const ALL: [Role; 10] = [
+        Role::Sysadmin,
+        Role::Secadmin,
+        Role::Auditor,
+        Role::Commander,
+        Role::Operator,
+        Role::GridWorker,
+        Role::Handler,
+        Role::Mediator,
+        Role::Leader,
+        Role::Citizen,
+    ];
+
+    /// The stable name used on the CLI, in the API and in the database.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Role::Sysadmin => "sysadmin",
+            Role::Secadmin => "secadmin",
+            Role::Auditor => "auditor",
+            Role::Commander => "commander",
+            Role::Operator => "operator",
+            Role::GridWorker => "grid_worker",
+            Role::Handler => "handler",
+            Role::Mediator => "mediator",
+            Role::Leader => "leader",
+            Role::Citizen => "citizen",
+        }
+    }
+
+    /// The Chinese name shown on screen.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Role::Sysadmin => "系统管理员",
+            Role::Secadmin => "安全管理员",
+            Role::Auditor => "审计管理员",
+            Role::Commander => "指挥长",
+            Role::Operator => "综治中心工作人员",
+            Role::GridWorker => "网格员",
+            Role::Handler => "部门承办人",
+            Role::Mediator => "人民调解员",
+            Role::Leader => "领导",
+            Role::Citizen => "群众",
+        }
+    }
+
+    /// Parses the stable name.
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// The names accepted by [`Role::parse`], for error messages and `--help`.
+    pub fn names() -> String {
+        Role::ALL.map(Role::as_str).join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_unique() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+        let mut names: Vec<_> = Role::ALL.iter().map(|r| r.as_str()).collect();
+        names.dedup();
+        assert_eq!(names.len(), 10);
+        assert_eq!(Role::parse("root"), None);
+        assert!(Role::names().contains("grid_worker"));
+    }
+}

@@ -1,0 +1,56 @@
+//! Time as people in the district read it: Asia/Shanghai (UTC+8, no daylight saving), and numbers
+//! written the Chinese way.
+
+use chrono::{DateTime, FixedOffset, Offset, TimeZone, Utc};
+
+/// 北京时间 — Asia/Shanghai is UTC+8 all year.
+pub fn shanghai() -> FixedOffset {
+    // 8 × 3600 s is within the ±24 h that `east_opt` accepts, so the fallback never runs.
+    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| Utc.fix())
+}
+
+/// `2026-11-27 21:48` in Beijing time.
+pub fn format_minute(t: DateTime<Utc>) -> String {
+    t.with_timezone(&shanghai())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// A count with thousands separators, as figures are printed in Chinese reports (`905,678`).
+pub fn format_count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The same instant as it reads on a Beijing clock, for tests and logs.
+pub fn in_shanghai(t: DateTime<Utc>) -> DateTime<FixedOffset> {
+    shanghai().from_utc_datetime(&t.naive_utc())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn beijing_time_is_eight_hours_ahead() {
+        let t = Utc.with_ymd_and_hms(2026, 11, 27, 21, 48, 7).unwrap();
+        assert_eq!(format_minute(t), "2026-11-28 05:48");
+        assert_eq!(in_shanghai(t).offset().local_minus_utc(), 8 * 3600);
+    }
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(format_count(0), "0");
+        assert_eq!(format_count(453), "453");
+        assert_eq!(format_count(3600), "3,600");
+        assert_eq!(format_count(905_678), "905,678");
+        assert_eq!(format_count(1_234_567), "1,234,567");
+    }
+}

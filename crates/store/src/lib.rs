@@ -1,0 +1,115 @@
+//! The Pingan store: one [`Store`] over SQLite or PostgreSQL, the migrations of both, and the
+//! repositories. One SQL text serves both backends wherever the dialects agree (`$N` placeholders
+//! work on both); where they differ the two texts sit next to each other.
+//!
+//! The store keeps no business rules: it reads and writes what the app layer decides.
+
+mod backup;
+mod db_url;
+mod error;
+mod migrate;
+mod org;
+mod reference;
+mod sessions;
+mod settings;
+mod users;
+
+pub use db_url::{Backend, DbUrl};
+pub use error::StoreError;
+pub use migrate::MIGRATIONS;
+pub use org::{DepartmentRecord, GridRecord, NewDepartment, NewOrgUnit, OrgUnitRecord};
+pub use reference::CodeEntryRecord;
+pub use sessions::SessionRecord;
+pub use users::{NewUser, UserRecord};
+
+use sqlx::postgres::PgPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The connection pool of one backend.
+#[derive(Debug, Clone)]
+enum Pool {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+/// Runs `$body` with `$p` bound to the backend's pool: one SQL text, monomorphised per backend.
+macro_rules! dispatch {
+    ($store:expr, |$p:ident| $body:expr) => {
+        match &$store.pool {
+            $crate::Pool::Sqlite($p) => $body,
+            $crate::Pool::Postgres($p) => $body,
+        }
+    };
+}
+pub(crate) use dispatch;
+
+/// The database of one Pingan installation.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: Pool,
+    url: DbUrl,
+}
+
+impl Store {
+    /// Opens the database at `url`. SQLite files are created when missing (WAL, 5 s busy timeout,
+    /// foreign keys on); PostgreSQL gets a pool of up to `max_connections`.
+    pub async fn connect(url: &DbUrl) -> Result<Self> {
+        let pool = match url.backend() {
+            Backend::Sqlite => {
+                let opts = SqliteConnectOptions::from_str(url.expose())
+                    .map_err(|e| StoreError::connect(url, e))?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(5))
+                    .foreign_keys(true);
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .connect_with(opts)
+                    .await
+                    .map_err(|e| StoreError::connect(url, e))?;
+                Pool::Sqlite(pool)
+            }
+            Backend::Postgres => {
+                let pool = PgPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url.expose())
+                    .await
+                    .map_err(|e| StoreError::connect(url, e))?;
+                Pool::Postgres(pool)
+            }
+        };
+        Ok(Self {
+            pool,
+            url: url.clone(),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.url.backend()
+    }
+
+    /// The database URL with any password hidden, for logs and pages.
+    pub fn redacted_url(&self) -> String {
+        self.url.to_string()
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        dispatch!(self, |p| sqlx::query("SELECT 1")
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Closes every connection (and, on SQLite, checkpoints the WAL).
+    pub async fn close(&self) {
+        dispatch!(self, |p| p.close().await);
+    }
+}

@@ -1,0 +1,120 @@
+//! Schema migrations for both backends, embedded in the binary and run at start.
+//!
+//! Each migration has a SQLite and a PostgreSQL text with the same number and name; a test checks
+//! that the two folders hold exactly the files listed here.
+
+use crate::{Result, Store, dispatch};
+use chrono::Utc;
+
+/// One schema step.
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+macro_rules! migration {
+    ($version:literal, $file:literal) => {
+        Migration {
+            version: $version,
+            name: $file,
+            sqlite: include_str!(concat!("../../../migrations/sqlite/", $file, ".sql")),
+            postgres: include_str!(concat!("../../../migrations/postgres/", $file, ".sql")),
+        }
+    };
+}
+
+/// Every migration, in order.
+pub const MIGRATIONS: &[Migration] = &[migration!(1, "0001_foundation")];
+
+const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+const CREATE_LEDGER_POSTGRES: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
+    version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)";
+
+impl Store {
+    /// Applies every migration not yet applied, each in its own transaction. Returns the names of
+    /// those applied now.
+    pub async fn migrate(&self) -> Result<Vec<&'static str>> {
+        let ledger = match self.backend() {
+            crate::Backend::Sqlite => CREATE_LEDGER_SQLITE,
+            crate::Backend::Postgres => CREATE_LEDGER_POSTGRES,
+        };
+        dispatch!(self, |p| sqlx::raw_sql(ledger)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        let applied: Vec<i64> = dispatch!(self, |p| {
+            sqlx::query_scalar("SELECT version FROM schema_migrations")
+                .fetch_all(p)
+                .await
+        })?;
+        let mut done = Vec::new();
+        for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
+            let sql = match self.backend() {
+                crate::Backend::Sqlite => m.sqlite,
+                crate::Backend::Postgres => m.postgres,
+            };
+            dispatch!(self, |p| {
+                let mut tx = p.begin().await?;
+                sqlx::raw_sql(sql).execute(&mut *tx).await?;
+                sqlx::query(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                )
+                .bind(m.version)
+                .bind(m.name)
+                .bind(Utc::now())
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await
+            })?;
+            tracing::info!(migration = m.name, "已执行数据库迁移");
+            done.push(m.name);
+        }
+        Ok(done)
+    }
+
+    /// The highest migration version applied, or none on an empty database.
+    pub async fn schema_version(&self) -> Result<Option<i64>> {
+        let v = dispatch!(self, |p| {
+            sqlx::query_scalar("SELECT MAX(version) FROM schema_migrations")
+                .fetch_one(p)
+                .await
+        });
+        match v {
+            Ok(v) => Ok(v),
+            Err(sqlx::Error::Database(_)) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn names_in(dir: &str) -> BTreeSet<String> {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../migrations/");
+        std::fs::read_dir(format!("{path}{dir}"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn both_backends_have_the_same_migrations_and_all_are_listed() {
+        let listed: BTreeSet<String> = MIGRATIONS
+            .iter()
+            .map(|m| format!("{}.sql", m.name))
+            .collect();
+        assert_eq!(names_in("sqlite"), listed);
+        assert_eq!(names_in("postgres"), listed);
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version, i as i64 + 1);
+            assert!(m.name.starts_with(&format!("{:04}_", m.version)));
+        }
+    }
+}

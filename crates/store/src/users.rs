@@ -1,0 +1,185 @@
+//! Accounts.
+
+use crate::{Result, Store, StoreError, dispatch};
+use chrono::{DateTime, Utc};
+use pingan_domain::Scope;
+
+/// 用户账号 — an account as stored.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct UserRecord {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub org_code: String,
+    pub department_id: Option<i64>,
+    pub role: String,
+    pub password_hash: String,
+    pub must_change_password: bool,
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+    pub password_changed_at: DateTime<Utc>,
+}
+
+/// An account to create.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub org_code: String,
+    pub department_id: Option<i64>,
+    pub role: String,
+    pub password_hash: String,
+    pub must_change_password: bool,
+}
+
+/// `SELECT <every user column> FROM users <rest>`, shared with the session lookup.
+macro_rules! select_users {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, username, display_name, org_code, department_id, role, password_hash,
+             must_change_password, disabled, created_at, password_changed_at FROM users ",
+            $rest
+        )
+    };
+}
+pub(crate) use select_users;
+
+macro_rules! insert_user {
+    ($rest:literal) => {
+        concat!(
+            "INSERT INTO users (username, display_name, org_code, department_id, role,
+             password_hash, must_change_password, created_at, password_changed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ",
+            $rest
+        )
+    };
+}
+
+impl Store {
+    /// Creates an account; a taken username is a [`StoreError::Conflict`].
+    pub async fn insert_user(&self, u: &NewUser) -> Result<i64> {
+        self.insert_users(std::slice::from_ref(u)).await?;
+        self.user_by_username(&u.username)
+            .await?
+            .map(|r| r.id)
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Creates many accounts in one transaction; usernames that exist are skipped. Returns how
+    /// many were created.
+    pub async fn insert_users(&self, users: &[NewUser]) -> Result<u64> {
+        let now = Utc::now();
+        // A single insert reports a taken username as a conflict; a bulk load skips existing ones.
+        let sql = if users.len() == 1 {
+            insert_user!("")
+        } else {
+            insert_user!("ON CONFLICT (username) DO NOTHING")
+        };
+        let created = dispatch!(self, |p| {
+            let mut tx = p.begin().await?;
+            let mut created = 0;
+            for u in users {
+                created += sqlx::query(sql)
+                    .bind(&u.username)
+                    .bind(&u.display_name)
+                    .bind(&u.org_code)
+                    .bind(u.department_id)
+                    .bind(&u.role)
+                    .bind(&u.password_hash)
+                    .bind(u.must_change_password)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(created)
+        })?;
+        Ok(created)
+    }
+
+    /// An account by username (disabled accounts included).
+    pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>> {
+        const SQL: &str = select_users!("WHERE username = $1");
+        Ok(dispatch!(self, |p| sqlx::query_as(SQL)
+            .bind(username)
+            .fetch_optional(p)
+            .await)?)
+    }
+
+    /// Accounts in scope, in username order, at most `limit`.
+    pub async fn users_in_scope(&self, scope: &Scope, limit: i64) -> Result<Vec<UserRecord>> {
+        const SQL: &str = select_users!(
+            "WHERE org_code LIKE $1 || '%' AND ($2 IS NULL OR department_id = $2)
+             ORDER BY org_code, username LIMIT $3"
+        );
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(SQL)
+                .bind(scope.prefix())
+                .bind(scope.department_id())
+                .bind(limit)
+                .fetch_all(p)
+                .await
+        })?)
+    }
+
+    /// Number of accounts per role in scope, as `(role, count)`.
+    pub async fn user_counts_by_role(&self, scope: &Scope) -> Result<Vec<(String, i64)>> {
+        const SQL: &str = "SELECT role, COUNT(*) FROM users
+            WHERE org_code LIKE $1 || '%' AND NOT disabled GROUP BY role ORDER BY role";
+        Ok(dispatch!(self, |p| sqlx::query_as(SQL)
+            .bind(scope.prefix())
+            .fetch_all(p)
+            .await)?)
+    }
+
+    /// Sets a new password hash.
+    pub async fn set_password(&self, user_id: i64, hash: &str, must_change: bool) -> Result<()> {
+        let r = dispatch!(self, |p| {
+            sqlx::query(
+                "UPDATE users SET password_hash = $1, must_change_password = $2, password_changed_at = $3
+                 WHERE id = $4",
+            )
+            .bind(hash)
+            .bind(must_change)
+            .bind(Utc::now())
+            .bind(user_id)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        if r == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Enables or disables an account.
+    pub async fn set_disabled(&self, user_id: i64, disabled: bool) -> Result<()> {
+        let r = dispatch!(self, |p| {
+            sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+                .bind(disabled)
+                .bind(user_id)
+                .execute(p)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
+        if r == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Number of active accounts with `role` per org code under `prefix`, as `(org_code, count)`.
+    pub async fn role_counts_by_org(&self, role: &str, prefix: &str) -> Result<Vec<(String, i64)>> {
+        const SQL: &str = "SELECT org_code, COUNT(*) FROM users
+            WHERE role = $1 AND NOT disabled AND org_code LIKE $2 || '%' GROUP BY org_code";
+        Ok(dispatch!(self, |p| sqlx::query_as(SQL)
+            .bind(role)
+            .bind(prefix)
+            .fetch_all(p)
+            .await)?)
+    }
+}

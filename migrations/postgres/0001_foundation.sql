@@ -1,0 +1,82 @@
+-- The foundation: the org tree with grid boundaries, departments, accounts, sessions,
+-- versioned code tables and settings.
+
+CREATE TABLE org_units (
+    code        TEXT PRIMARY KEY,
+    parent_code TEXT REFERENCES org_units (code),
+    level       TEXT NOT NULL CHECK (level IN ('district', 'township', 'village', 'grid')),
+    kind        TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    provenance  TEXT NOT NULL CHECK (provenance IN ('official', 'real_name', 'synthetic')),
+    version     TEXT NOT NULL,
+    retired_at  TIMESTAMPTZ,
+    created_at  TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX org_units_parent ON org_units (parent_code);
+
+CREATE TABLE grids (
+    code      TEXT PRIMARY KEY REFERENCES org_units (code),
+    boundary  TEXT NOT NULL,
+    label_lon DOUBLE PRECISION NOT NULL,
+    label_lat DOUBLE PRECISION NOT NULL
+);
+
+CREATE TABLE departments (
+    id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    code       TEXT NOT NULL UNIQUE,
+    name       TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    org_code   TEXT NOT NULL REFERENCES org_units (code),
+    created_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX departments_org ON departments (org_code);
+
+CREATE TABLE users (
+    id                   BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    username             TEXT NOT NULL UNIQUE,
+    display_name         TEXT NOT NULL,
+    org_code             TEXT NOT NULL REFERENCES org_units (code),
+    department_id        BIGINT REFERENCES departments (id),
+    role                 TEXT NOT NULL,
+    password_hash        TEXT NOT NULL,
+    must_change_password BOOLEAN NOT NULL DEFAULT FALSE,
+    disabled             BOOLEAN NOT NULL DEFAULT FALSE,
+    created_at           TIMESTAMPTZ NOT NULL,
+    password_changed_at  TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX users_org ON users (org_code);
+
+CREATE TABLE sessions (
+    token_hash   TEXT PRIMARY KEY,
+    user_id      BIGINT NOT NULL REFERENCES users (id),
+    created_at   TIMESTAMPTZ NOT NULL,
+    last_seen_at TIMESTAMPTZ NOT NULL,
+    source_addr  TEXT
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+
+CREATE TABLE code_tables (
+    table_key TEXT PRIMARY KEY,
+    name      TEXT NOT NULL,
+    standard  TEXT NOT NULL,
+    version   TEXT NOT NULL
+);
+
+CREATE TABLE code_entries (
+    table_key  TEXT NOT NULL REFERENCES code_tables (table_key),
+    code       TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    version    TEXT NOT NULL,
+    retired_at TIMESTAMPTZ,
+    PRIMARY KEY (table_key, code)
+);
+
+CREATE TABLE settings (
+    key        TEXT PRIMARY KEY,
+    value      TEXT NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL
+);
+
+-- "Everything under X" is `code LIKE 'X%'`; with a non-C collation PostgreSQL needs a pattern index.
+CREATE INDEX org_units_code_prefix ON org_units (code text_pattern_ops);
+CREATE INDEX users_org_prefix ON users (org_code text_pattern_ops);

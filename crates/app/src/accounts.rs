@@ -242,3 +242,15 @@ fn current_user(u: UserRecord) -> Result<CurrentUser> {
         department_id: u.department_id,
     })
 }
+
+impl App {
+    /// Removes sessions idle longer than the configured limit; run periodically by the server.
+    pub async fn purge_idle_sessions(&self) -> Result<u64> {
+        let idle =
+            chrono::Duration::from_std(self.config.session_idle).unwrap_or(chrono::Duration::MAX);
+        let cutoff = Utc::now()
+            .checked_sub_signed(idle)
+            .unwrap_or(DateTime::<Utc>::MIN_UTC);
+        Ok(self.store.delete_sessions_idle_since(cutoff).await?)
+    }
+}

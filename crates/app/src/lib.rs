@@ -7,11 +7,13 @@ pub mod demo;
 mod error;
 mod org;
 mod reference;
+mod restore;
 
 pub use accounts::{CurrentUser, LoginOutcome, UserSummary};
 pub use error::AppError;
-pub use org::{GridFeatureCollection, Located, OrgSummary, OrgTreeNode, OrgUnitView};
+pub use org::{GridFeatureCollection, Located, OrgRef, OrgSummary, OrgTreeNode, OrgUnitView};
 pub use pingan_store::{Backend, DbUrl};
+pub use restore::restore_sqlite;
 
 use pingan_geo::GridIndex;
 use pingan_store::Store;

@@ -35,12 +35,21 @@ pub struct OrgTreeNode {
     pub children: Vec<OrgTreeNode>,
 }
 
+/// A reference to an org unit, without counts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrgRef {
+    pub code: String,
+    pub name: String,
+    pub level: OrgLevel,
+    pub kind: String,
+}
+
 /// The answer of a grid lookup: the grid and its chain of units, district first.
 #[derive(Debug, Clone, Serialize)]
 pub struct Located {
     pub grid_code: String,
     pub grid_name: String,
-    pub chain: Vec<OrgUnitView>,
+    pub chain: Vec<OrgRef>,
 }
 
 /// The grids as a GeoJSON FeatureCollection, each feature carrying its code, name, village and
@@ -50,6 +59,8 @@ pub type GridFeatureCollection = serde_json::Value;
 /// Figures for the front page.
 #[derive(Debug, Clone, Serialize)]
 pub struct OrgSummary {
+    /// Name of the unit the summary is about.
+    pub name: String,
     pub townships: usize,
     pub villages: usize,
     pub grids: usize,
@@ -107,6 +118,11 @@ impl App {
             .role_counts_by_org(pingan_domain::Role::GridWorker.as_str(), scope.prefix())
             .await?;
         Ok(OrgSummary {
+            name: units
+                .iter()
+                .find(|u| u.code == scope.prefix())
+                .map(|u| u.name.clone())
+                .unwrap_or_default(),
             townships: count(OrgLevel::Township),
             villages: count(OrgLevel::Village),
             grids: count(OrgLevel::Grid),
@@ -148,7 +164,12 @@ impl App {
                 continue;
             };
             if let Some(u) = self.store.org_unit(c.as_str()).await? {
-                chain.push(view(&u, 0, 0, 0));
+                chain.push(OrgRef {
+                    level: OrgLevel::parse(&u.level).unwrap_or(level),
+                    code: u.code,
+                    name: u.name,
+                    kind: u.kind,
+                });
             }
         }
         let grid_name = chain.last().map(|u| u.name.clone()).unwrap_or_default();

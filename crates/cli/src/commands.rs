@@ -1,0 +1,351 @@
+//! The commands of `pingan`.
+
+use crate::config::Resolved;
+use anyhow::{Context, Result, anyhow, bail};
+use clap::{Args, Parser, Subcommand};
+use pingan_app::demo::{DemoOutcome, DemoScale};
+use pingan_app::{App, AppError, restore_sqlite};
+use pingan_domain::{OrgCode, Role, Scope};
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// 平安 — 区县综治中心平台：事件、矛盾纠纷、网格、视频，在一个系统中逐级处置。
+#[derive(Parser)]
+#[command(name = "pingan", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args)]
+struct GlobalArgs {
+    /// 数据目录：数据库、密钥和文件都放在这里
+    #[arg(
+        long,
+        env = "PINGAN_DATA_DIR",
+        global = true,
+        value_name = "DIR",
+        default_value = "pingan-data"
+    )]
+    data_dir: PathBuf,
+    /// 数据库地址：sqlite://路径/pingan.db 或 postgres://用户@主机:端口/库名（默认 <数据目录>/pingan.db）
+    #[arg(long, env = "PINGAN_DB", global = true, value_name = "URL")]
+    db: Option<String>,
+    /// 配置文件（默认依次找 ./pingan.toml 和 <数据目录>/pingan.toml，都没有则用默认值）
+    #[arg(long, env = "PINGAN_CONFIG", global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 启动综治中心服务（启动时自动升级数据库结构）
+    Serve(ServeArgs),
+    /// 载入演示辖区（通川区，合成数据；已载入则沿用）并启动服务，打印管理员密码
+    Demo {
+        #[command(flatten)]
+        serve: ServeArgs,
+        /// 演示规模：district 为全区 453 个网格，small 为每个乡镇 2 个网格（用于测试）
+        #[arg(long, default_value = "district", value_parser = parse_scale)]
+        scale: DemoScale,
+    },
+    /// 只升级数据库结构，然后退出
+    Migrate,
+    /// 管理账号
+    #[command(subcommand)]
+    User(UserCommand),
+    /// 在线备份 SQLite 数据库到一个文件（服务可以照常运行）
+    Backup {
+        /// 备份文件路径（不能已存在）
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+    },
+    /// 用备份文件恢复 SQLite 数据库（请先停止服务）
+    Restore {
+        /// 由 pingan backup 生成的备份文件
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// 覆盖已有的数据库
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// 监听地址
+    #[arg(long, env = "PINGAN_LISTEN", value_name = "ADDR")]
+    listen: Option<String>,
+    /// 地图瓦片地址模板，如 http://tiles.example/{z}/{x}/{y}.png（不设则在空白底图上画网格）
+    #[arg(long, env = "PINGAN_TILE_URL", value_name = "URL")]
+    tile_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// 新建账号（密码从 --password-stdin 读取，或在终端输入两次）
+    Add {
+        #[arg(long)]
+        username: String,
+        /// 所属组织编码，如 511702（区）、511702001（街道）
+        #[arg(long, value_name = "CODE")]
+        org: String,
+        /// 角色：sysadmin, secadmin, auditor, commander, operator, grid_worker, handler, mediator, leader, citizen
+        #[arg(long)]
+        role: String,
+        /// 显示的姓名（默认同用户名）
+        #[arg(long, default_value = "")]
+        display_name: String,
+        /// 从标准输入读取密码（一行）
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// 列出账号
+    List {
+        /// 只列出该组织及其下级的账号
+        #[arg(long, value_name = "CODE", default_value = "511702")]
+        org: String,
+    },
+    /// 重设密码（该账号的所有会话随即失效）
+    Passwd {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// 停用账号（保留账号和记录，会话随即失效）
+    Disable { username: String },
+}
+
+fn parse_scale(s: &str) -> Result<DemoScale, String> {
+    s.parse()
+}
+
+pub async fn run(cli: Cli) -> Result<()> {
+    let g = cli.global;
+    let resolved = Resolved::load(Some(g.data_dir), g.db, g.config)?;
+    match cli.command {
+        Command::Serve(args) => {
+            resolved.ensure_data_dir()?;
+            let (app, listener) = open_and_bind(&resolved, &args).await?;
+            if !app.has_users().await.map_err(app_err)? {
+                println!("尚无任何账号。请先新建管理员，例如：");
+                println!("  pingan user add --username admin --org 511702 --role sysadmin");
+                println!("或运行 pingan demo 载入演示辖区。");
+            }
+            serve(app, listener).await
+        }
+        Command::Demo { serve: args, scale } => {
+            resolved.ensure_data_dir()?;
+            let (app, listener) = open_and_bind(&resolved, &args).await?;
+            let outcome = app.load_demo(scale).await.map_err(app_err)?;
+            print_demo(&outcome);
+            serve(app, listener).await
+        }
+        Command::Migrate => {
+            resolved.ensure_data_dir()?;
+            let done = App::migrate_only(&resolved.db).await.map_err(app_err)?;
+            if done.is_empty() {
+                println!("数据库已是最新结构（{}）", resolved.db);
+            } else {
+                println!("已执行 {} 个迁移：{}", done.len(), done.join(", "));
+            }
+            Ok(())
+        }
+        Command::User(cmd) => {
+            resolved.ensure_data_dir()?;
+            let app = open(&resolved, None).await?;
+            user_command(&app, cmd).await
+        }
+        Command::Backup { to } => {
+            if to.exists() {
+                bail!(
+                    "备份文件 {} 已存在：请换一个文件名，避免覆盖旧备份",
+                    to.display()
+                );
+            }
+            let app = open(&resolved, None).await?;
+            let path = to
+                .to_str()
+                .ok_or_else(|| anyhow!("备份路径须为 UTF-8 文本"))?;
+            app.backup_to(path).await.map_err(app_err)?;
+            app.close().await;
+            let size = std::fs::metadata(&to).map(|m| m.len()).unwrap_or(0);
+            println!(
+                "已备份到 {}（{} 字节）",
+                to.display(),
+                pingan_domain::time::format_count(size)
+            );
+            Ok(())
+        }
+        Command::Restore { from, force } => {
+            restore_sqlite(&from, &resolved.db, force)
+                .await
+                .map_err(app_err)?;
+            println!("已从 {} 恢复数据库 {}", from.display(), resolved.db);
+            Ok(())
+        }
+    }
+}
+
+fn app_err(e: AppError) -> anyhow::Error {
+    anyhow!("{e}")
+}
+
+async fn open(resolved: &Resolved, tile_url: Option<String>) -> Result<App> {
+    App::open(&resolved.db, resolved.app_config(tile_url)?)
+        .await
+        .map_err(app_err)
+}
+
+/// Binds the port first (a taken port fails fast, before any database work), then opens the hub.
+async fn open_and_bind(resolved: &Resolved, args: &ServeArgs) -> Result<(App, TcpListener)> {
+    let listen = args
+        .listen
+        .clone()
+        .or_else(|| resolved.file.listen.clone())
+        .unwrap_or_else(|| "127.0.0.1:8080".into());
+    let addr: SocketAddr = listen.parse().map_err(|_| {
+        anyhow!("监听地址 \"{listen}\" 无效：应为 IP:端口，如 127.0.0.1:8080 或 0.0.0.0:8080")
+    })?;
+    let listener = TcpListener::bind(addr).await.map_err(|e| match e.kind() {
+        std::io::ErrorKind::AddrInUse => anyhow!(
+            "端口 {addr} 已被占用：请停止占用它的程序，或用 --listen 换一个端口（如 127.0.0.1:{}）",
+            addr.port().wrapping_add(1)
+        ),
+        std::io::ErrorKind::PermissionDenied => {
+            anyhow!("没有权限监听 {addr}：1024 以下的端口需要管理员权限，请换一个端口")
+        }
+        _ => anyhow!("无法监听 {addr}：{e}"),
+    })?;
+    let app = open(resolved, args.tile_url.clone()).await?;
+    Ok((app, listener))
+}
+
+async fn serve(app: App, listener: TcpListener) -> Result<()> {
+    let addr = listener.local_addr().context("无法读取监听地址")?;
+    println!("平安已启动：http://{addr}  （按 Ctrl+C 停止）");
+    let sweeper = app.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = sweeper.purge_idle_sessions().await {
+                tracing::warn!("清理过期会话失败: {e}");
+            }
+        }
+    });
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+        println!("正在停止…");
+    };
+    pingan_web::serve(app.clone(), listener, shutdown)
+        .await
+        .context("服务异常退出")?;
+    app.close().await;
+    Ok(())
+}
+
+fn print_demo(o: &DemoOutcome) {
+    let s = &o.summary;
+    println!(
+        "演示辖区（合成数据）：{} 个乡镇（街道），{} 个村（社区），{} 个网格，{} 名网格员，{} 个成员单位",
+        s.townships, s.villages, s.grids, s.grid_workers, s.departments
+    );
+    match (&o.admin_password, &o.account_password) {
+        (Some(admin), Some(shared)) => {
+            println!("管理员账号 admin 的密码：{admin}");
+            println!(
+                "其他演示账号（commander、op511702001 等乡镇账号、wg 开头的网格员账号）统一密码：{shared}"
+            );
+            println!("密码只显示这一次，请妥善保存。");
+        }
+        _ => println!(
+            "沿用已有的演示数据。密码在首次运行时已显示；如已遗失，可运行 pingan user passwd admin 重设。"
+        ),
+    }
+}
+
+async fn user_command(app: &App, cmd: UserCommand) -> Result<()> {
+    match cmd {
+        UserCommand::Add {
+            username,
+            org,
+            role,
+            display_name,
+            password_stdin,
+        } => {
+            if Role::parse(&role).is_none() {
+                bail!("未知角色 \"{role}\"，可选: {}", Role::names());
+            }
+            let password = read_password(password_stdin)?;
+            app.add_user(&username, &display_name, &org, &role, &password)
+                .await
+                .map_err(app_err)?;
+            println!(
+                "已新建账号 {username}（{}，{org}）",
+                Role::parse(&role).map_or("", Role::label)
+            );
+        }
+        UserCommand::List { org } => {
+            let org = OrgCode::parse(&org).map_err(|e| anyhow!("{e}"))?;
+            let users = app
+                .list_users(&Scope::org(org), 10_000)
+                .await
+                .map_err(app_err)?;
+            println!(
+                "{:<24} {:<12} {:<16} {:<16} 状态",
+                "用户名", "姓名", "角色", "组织编码"
+            );
+            for u in &users {
+                let role = Role::parse(&u.role).map_or(u.role.clone(), |r| r.label().to_owned());
+                let state = if u.disabled { "已停用" } else { "正常" };
+                println!(
+                    "{:<24} {:<12} {:<16} {:<16} {state}",
+                    u.username, u.display_name, role, u.org_code
+                );
+            }
+            println!("共 {} 个账号", users.len());
+        }
+        UserCommand::Passwd {
+            username,
+            password_stdin,
+        } => {
+            let password = read_password(password_stdin)?;
+            app.set_password(&username, &password)
+                .await
+                .map_err(app_err)?;
+            println!("已重设 {username} 的密码，其原有会话已全部失效");
+        }
+        UserCommand::Disable { username } => {
+            app.disable_user(&username).await.map_err(app_err)?;
+            println!("已停用账号 {username}");
+        }
+    }
+    app.close().await;
+    Ok(())
+}
+
+fn read_password(from_stdin: bool) -> Result<String> {
+    if from_stdin || !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("无法从标准输入读取密码")?;
+        let password = line.trim_end_matches(['\r', '\n']).to_owned();
+        if password.is_empty() {
+            bail!("标准输入中没有密码：请用 echo '密码' | pingan user … --password-stdin");
+        }
+        return Ok(password);
+    }
+    let first = rpassword::prompt_password("密码: ").context("无法读取密码")?;
+    let second = rpassword::prompt_password("再输入一次: ").context("无法读取密码")?;
+    if first != second {
+        bail!("两次输入的密码不一致");
+    }
+    Ok(first)
+}

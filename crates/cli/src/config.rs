@@ -1,0 +1,175 @@
+//! Settings, from lowest to highest precedence: built-in defaults < `pingan.toml` < `PINGAN_*`
+//! environment < command-line flags. Nothing needs configuring to run.
+
+use anyhow::{Context, Result, anyhow, bail};
+use pingan_app::{AppConfig, DbUrl};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The optional `pingan.toml`. Unknown keys are refused, so a typo never goes unnoticed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    /// Database URL (`sqlite://…` or `postgres://…`).
+    pub db: Option<String>,
+    /// Address to listen on, e.g. `0.0.0.0:8080`.
+    pub listen: Option<String>,
+    /// Map tile URL template; none draws grids on a plain background.
+    pub tile_url: Option<String>,
+    /// Minutes without a request after which a session ends (default 30).
+    pub session_idle_minutes: Option<u64>,
+}
+
+/// Where the data lives and which database to use, resolved.
+pub struct Resolved {
+    pub data_dir: PathBuf,
+    pub db: DbUrl,
+    pub file: FileConfig,
+}
+
+impl Resolved {
+    /// Reads the configuration file (`--config`, else `./pingan.toml`, else `<data-dir>/pingan.toml`,
+    /// each only if present) and settles the database URL.
+    pub fn load(
+        data_dir: Option<PathBuf>,
+        db_flag: Option<String>,
+        config: Option<PathBuf>,
+    ) -> Result<Self> {
+        let data_dir = data_dir.unwrap_or_else(|| PathBuf::from("pingan-data"));
+        let file = match config {
+            Some(path) => read_file(&path)?,
+            None => [PathBuf::from("pingan.toml"), data_dir.join("pingan.toml")]
+                .into_iter()
+                .find(|p| p.is_file())
+                .map(|p| read_file(&p))
+                .transpose()?
+                .unwrap_or_default(),
+        };
+        let db = match db_flag.or_else(|| file.db.clone()) {
+            Some(url) => DbUrl::parse(&url).map_err(|e| anyhow!("{e}"))?,
+            None => DbUrl::sqlite_file(&data_dir.join("pingan.db")),
+        };
+        Ok(Self { data_dir, db, file })
+    }
+
+    /// Creates the data directory if needed and makes sure it is writable (when the database is a
+    /// SQLite file inside it, or always for commands that write files there).
+    pub fn ensure_data_dir(&self) -> Result<()> {
+        let dir = &self.data_dir;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            anyhow!(
+                "无法创建数据目录 {}（{e}）：请用 --data-dir 指定一个可写的目录",
+                dir.display()
+            )
+        })?;
+        let probe = dir.join(".pingan-write-test");
+        std::fs::write(&probe, b"ok").map_err(|e| {
+            anyhow!(
+                "数据目录 {} 不可写（{e}）：请检查权限，或用 --data-dir 指定一个可写的目录",
+                dir.display()
+            )
+        })?;
+        let _ = std::fs::remove_file(probe);
+        if let Some(path) = self.db.sqlite_path() {
+            if let Some(parent) = Path::new(path)
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("无法创建数据库所在目录 {}", parent.display()))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The service settings, with the tile URL flag (or `PINGAN_TILE_URL`) over the file.
+    pub fn app_config(&self, tile_url: Option<String>) -> Result<AppConfig> {
+        let minutes = self.file.session_idle_minutes.unwrap_or(30);
+        if minutes == 0 {
+            bail!("配置项 session_idle_minutes 应为正整数（分钟）");
+        }
+        Ok(AppConfig {
+            session_idle: Duration::from_secs(minutes * 60),
+            tile_url: tile_url
+                .or_else(|| self.file.tile_url.clone())
+                .filter(|u| !u.trim().is_empty()),
+        })
+    }
+}
+
+fn read_file(path: &Path) -> Result<FileConfig> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow!("无法读取配置文件 {}（{e}）", path.display()))?;
+    toml::from_str(&text).map_err(|e| {
+        let msg = e.message().replace('\n', " ");
+        let at = e
+            .span()
+            .map(|s| {
+                format!(
+                    "第 {} 行",
+                    text.get(..s.start).unwrap_or("").lines().count().max(1)
+                )
+            })
+            .unwrap_or_default();
+        anyhow!(
+            "配置文件 {} {at}有误：{msg}。请改正或删除该文件后重试",
+            path.display()
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_need_no_configuration() {
+        let dir = std::env::temp_dir().join(format!("pingan-cfg-{}", std::process::id()));
+        let r = Resolved::load(Some(dir.clone()), None, None).unwrap();
+        assert_eq!(
+            r.db.sqlite_path(),
+            Some(dir.join("pingan.db").to_str().unwrap())
+        );
+        let c = r.app_config(None).unwrap();
+        assert_eq!(c.session_idle, Duration::from_secs(1800));
+        assert_eq!(c.tile_url, None);
+    }
+
+    #[test]
+    fn file_then_flags() {
+        let dir = std::env::temp_dir().join(format!("pingan-cfg2-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("pingan.toml");
+        std::fs::write(
+            &path,
+            "db = \"postgres://u@h/d\"\ntile_url = \"http://t/{z}/{x}/{y}.png\"\n",
+        )
+        .unwrap();
+        let r = Resolved::load(Some(dir.clone()), None, Some(path.clone())).unwrap();
+        assert_eq!(r.db.expose(), "postgres://u@h/d");
+        assert_eq!(
+            r.app_config(Some("http://flag".into()))
+                .unwrap()
+                .tile_url
+                .as_deref(),
+            Some("http://flag")
+        );
+        let r =
+            Resolved::load(Some(dir.clone()), Some("sqlite://x.db".into()), Some(path)).unwrap();
+        assert_eq!(r.db.expose(), "sqlite://x.db");
+    }
+
+    #[test]
+    fn a_corrupt_file_is_named_with_its_line() {
+        let dir = std::env::temp_dir().join(format!("pingan-cfg3-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("bad.toml");
+        std::fs::write(&path, "listen = \"127.0.0.1:1\"\nlisten_port = 3\n").unwrap();
+        let e = Resolved::load(Some(dir), None, Some(path))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("bad.toml") && e.contains("第 2 行"), "{e}");
+    }
+}

@@ -1,0 +1,22 @@
+//! `GET /healthz`: 200 when the hub can reach its database, 503 otherwise. For load balancers.
+
+use crate::AppState;
+use crate::error::ApiError;
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use pingan_app::Backend;
+use serde_json::{Value, json};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/healthz", get(health))
+}
+
+async fn health(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    state.app.health().await?;
+    let database = match state.app.backend() {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    Ok(Json(json!({"status": "ok", "database": database})))
+}

@@ -1,0 +1,15 @@
+//! The JSON API under `/api/v1`, and `/healthz`.
+
+mod health;
+mod org;
+mod session;
+
+use crate::AppState;
+use axum::Router;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(health::router())
+        .merge(session::router())
+        .merge(org::router())
+}

@@ -1,0 +1,68 @@
+//! The org tree and the grids: `GET /api/v1/org-units?parent=CODE`, `GET /api/v1/grids` (GeoJSON)
+//! and `GET /api/v1/grids/locate?lat=..&lon=..`.
+
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::ApiError;
+use axum::extract::{Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use pingan_app::{AppError, GridFeatureCollection, Located, OrgUnitView};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/org-units", get(children))
+        .route("/api/v1/grids", get(grids))
+        .route("/api/v1/grids/locate", get(locate))
+}
+
+#[derive(Deserialize)]
+struct ChildrenQuery {
+    parent: Option<String>,
+}
+
+/// The children of `parent`; without it, the top of the tree (the district).
+async fn children(
+    State(state): State<AppState>,
+    _user: ApiUser,
+    Query(q): Query<ChildrenQuery>,
+) -> Result<Json<Vec<OrgUnitView>>, ApiError> {
+    let parent = q.parent.as_deref().filter(|p| !p.trim().is_empty());
+    Ok(Json(state.app.org_children(parent).await?))
+}
+
+/// The grid boundaries within the caller's scope, as a GeoJSON FeatureCollection.
+async fn grids(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<GridFeatureCollection>, ApiError> {
+    Ok(Json(state.app.grid_features(&user.scope()).await?))
+}
+
+#[derive(Deserialize)]
+struct LocateQuery {
+    lat: Option<String>,
+    lon: Option<String>,
+}
+
+async fn locate(
+    State(state): State<AppState>,
+    _user: ApiUser,
+    Query(q): Query<LocateQuery>,
+) -> Result<Json<Located>, ApiError> {
+    let lat = coordinate(q.lat.as_deref(), "lat", "纬度")?;
+    let lon = coordinate(q.lon.as_deref(), "lon", "经度")?;
+    Ok(Json(state.app.locate(lat, lon).await?))
+}
+
+fn coordinate(raw: Option<&str>, name: &str, label: &str) -> Result<f64, AppError> {
+    let raw = raw.map(str::trim).filter(|s| !s.is_empty());
+    let raw = raw
+        .ok_or_else(|| AppError::Invalid(format!("缺少参数 {name}（{label}，WGS-84 十进制度）")))?;
+    raw.parse().map_err(|_| {
+        AppError::Invalid(format!(
+            "参数 {name}（{label}）应为十进制度数，如 31.21，收到 \"{raw}\""
+        ))
+    })
+}

@@ -1,0 +1,63 @@
+//! `POST /api/v1/session` (sign in, get a bearer token) and `DELETE /api/v1/session` (sign out).
+
+use crate::AppState;
+use crate::auth::{ApiUser, session_token};
+use crate::error::ApiError;
+use axum::extract::{ConnectInfo, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::routing::post;
+use axum::{Json, Router};
+use pingan_app::{AppError, CurrentUser};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/session", post(create).delete(end))
+}
+
+#[derive(Deserialize)]
+struct Credentials {
+    username: String,
+    password: String,
+}
+
+#[derive(Serialize)]
+struct Session {
+    token: String,
+    token_type: &'static str,
+    user: CurrentUser,
+}
+
+async fn create(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    body: Result<Json<Credentials>, axum::extract::rejection::JsonRejection>,
+) -> Result<(StatusCode, Json<Session>), ApiError> {
+    let Json(c) = body.map_err(|_| {
+        AppError::Invalid("请求体应为 JSON：{\"username\": \"…\", \"password\": \"…\"}".into())
+    })?;
+    let outcome = state
+        .app
+        .login(&c.username, &c.password, Some(addr.ip().to_string()))
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Session {
+            token: outcome.token,
+            token_type: "Bearer",
+            user: outcome.user,
+        }),
+    ))
+}
+
+async fn end(
+    State(state): State<AppState>,
+    _user: ApiUser,
+    parts: Parts,
+) -> Result<StatusCode, ApiError> {
+    if let Some(token) = session_token(&parts) {
+        state.app.logout(&token).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,105 @@
+//! Who is asking: the session cookie of a browser or the bearer token of an API client.
+
+use crate::AppState;
+use crate::error::{ApiError, PageError};
+use axum::extract::FromRequestParts;
+use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::request::Parts;
+use pingan_app::{AppError, CurrentUser};
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "pingan_session";
+
+/// The session token of a request: `Authorization: Bearer …` first, then the cookie.
+pub fn session_token(parts: &Parts) -> Option<String> {
+    let bearer = parts
+        .headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_owned());
+    bearer.or_else(|| {
+        parts
+            .headers
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|kv| kv.trim().split_once('='))
+            .find(|(k, _)| *k == SESSION_COOKIE)
+            .map(|(_, v)| v.to_owned())
+    })
+}
+
+/// The `Set-Cookie` value that opens a session in the browser.
+pub fn session_cookie(token: &str) -> String {
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict")
+}
+
+/// The `Set-Cookie` value that removes it.
+pub fn cleared_cookie() -> String {
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
+}
+
+async fn current_user(parts: &Parts, state: &AppState) -> Result<CurrentUser, AppError> {
+    let token = session_token(parts).ok_or(AppError::Unauthenticated("请先登录"))?;
+    state.app.authenticate(&token).await
+}
+
+/// The signed-in user of an API request (401 problem otherwise).
+pub struct ApiUser(pub CurrentUser);
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        Ok(Self(current_user(parts, state).await?))
+    }
+}
+
+/// The signed-in user of a page request (redirect to the login page otherwise).
+pub struct PageUser(pub CurrentUser);
+
+impl FromRequestParts<AppState> for PageUser {
+    type Rejection = PageError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        Ok(Self(current_user(parts, state).await?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::Request;
+
+    fn parts(headers: &[(&str, &str)]) -> Parts {
+        let mut b = Request::builder();
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        b.body(()).unwrap().into_parts().0
+    }
+
+    #[test]
+    fn token_from_bearer_or_cookie() {
+        assert_eq!(
+            session_token(&parts(&[("authorization", "Bearer abc")])).as_deref(),
+            Some("abc")
+        );
+        assert_eq!(
+            session_token(&parts(&[("cookie", "x=1; pingan_session=tok; y=2")])).as_deref(),
+            Some("tok")
+        );
+        assert_eq!(
+            session_token(&parts(&[("cookie", "pingan_sessionx=1")])),
+            None
+        );
+        assert_eq!(session_token(&parts(&[])), None);
+    }
+
+    #[test]
+    fn cookie_is_http_only_and_strict() {
+        let c = session_cookie("t");
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Strict"));
+        assert!(cleared_cookie().contains("Max-Age=0"));
+    }
+}

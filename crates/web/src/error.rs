@@ -1,0 +1,111 @@
+//! One mapping from app errors to HTTP: `application/problem+json` for the API, a page for people.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Json;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use pingan_app::AppError;
+use serde::Serialize;
+
+fn status_of(e: &AppError) -> StatusCode {
+    match e {
+        AppError::Invalid(_) => StatusCode::BAD_REQUEST,
+        AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        AppError::Unauthenticated(_) | AppError::LoginFailed => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+        AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+fn log_if_ours(e: &AppError) {
+    match e {
+        AppError::Internal(cause) => tracing::error!("内部错误: {cause}"),
+        AppError::Unavailable(cause) => tracing::error!("数据库不可用: {cause}"),
+        _ => {}
+    }
+}
+
+/// An error of an API handler.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        Self(e)
+    }
+}
+
+/// RFC 9457 problem details, with our stable `code`.
+#[derive(Serialize)]
+struct Problem {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: &'static str,
+    status: u16,
+    code: &'static str,
+    detail: String,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        log_if_ours(&self.0);
+        let status = status_of(&self.0);
+        let body = Problem {
+            kind: "about:blank",
+            title: status.canonical_reason().unwrap_or("Error"),
+            status: status.as_u16(),
+            code: self.0.code(),
+            detail: self.0.to_string(),
+        };
+        let mut res = (status, Json(body)).into_response();
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/problem+json"),
+        );
+        res
+    }
+}
+
+/// An error of a page handler: the login page when the session is missing, else an error page.
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        Self(e)
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    title: &'static str,
+    message: String,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        if matches!(self.0, AppError::Unauthenticated(_)) {
+            return Redirect::to("/login").into_response();
+        }
+        log_if_ours(&self.0);
+        let status = status_of(&self.0);
+        let title = match status {
+            StatusCode::NOT_FOUND => "未找到",
+            StatusCode::FORBIDDEN => "无权访问",
+            StatusCode::BAD_REQUEST => "输入有误",
+            _ => "出错了",
+        };
+        (
+            status,
+            ErrorPage {
+                title,
+                message: self.0.to_string(),
+            },
+        )
+            .into_response()
+    }
+}

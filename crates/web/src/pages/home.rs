@@ -9,6 +9,7 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
+use pingan_domain::OrgLevel;
 use pingan_domain::time::format_count;
 
 pub fn router() -> Router<AppState> {
@@ -20,11 +21,8 @@ pub fn router() -> Router<AppState> {
 struct HomePage {
     shell: Shell,
     scope_name: String,
-    townships: String,
-    villages: String,
-    grids: String,
-    grid_workers: String,
-    departments: String,
+    /// `(figure, label)` for the levels below the user's own.
+    figures: Vec<(String, &'static str)>,
 }
 
 async fn home(
@@ -34,13 +32,22 @@ async fn home(
     let scope = user.scope();
     let s = state.app.org_summary(&scope).await?;
     let fmt = |n: usize| format_count(u64::try_from(n).unwrap_or(u64::MAX));
+    let level = user.org_code.level();
+    let mut figures = Vec::new();
+    if level < OrgLevel::Township {
+        figures.push((fmt(s.townships), "乡镇（街道）"));
+    }
+    if level < OrgLevel::Village {
+        figures.push((fmt(s.villages), "村（社区）"));
+    }
+    figures.push((fmt(s.grids), "网格"));
+    figures.push((fmt(s.grid_workers), "网格员"));
+    if level < OrgLevel::Grid {
+        figures.push((fmt(s.departments), "成员单位"));
+    }
     Ok(HomePage {
         shell: Shell::new(&state.app, &user, "home").await?,
-        scope_name: s.name.clone(),
-        townships: fmt(s.townships),
-        villages: fmt(s.villages),
-        grids: fmt(s.grids),
-        grid_workers: fmt(s.grid_workers),
-        departments: fmt(s.departments),
+        scope_name: s.name,
+        figures,
     })
 }

@@ -1,0 +1,20 @@
+//! Pingan's integration tests: one binary (link time matters on two cores), run against SQLite by
+//! default and against PostgreSQL when `PINGAN_TEST_DATABASE_URL` is set. Browser tests need the
+//! `browser` feature.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+mod api;
+#[cfg(feature = "browser")]
+mod browser;
+mod demo;
+mod pages;
+mod store;
+
+/// An HTTP client that keeps cookies and does not follow redirects, so tests see them.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}

@@ -108,7 +108,7 @@ fn read_file(path: &Path) -> Result<FileConfig> {
             .map(|s| {
                 format!(
                     "第 {} 行",
-                    text.get(..s.start).unwrap_or("").lines().count().max(1)
+                    text.get(..s.start).unwrap_or("").matches('\n').count() + 1
                 )
             })
             .unwrap_or_default();

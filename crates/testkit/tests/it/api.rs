@@ -21,7 +21,12 @@ async fn token(t: &TestApp, username: &str, password: &str) -> String {
 }
 
 async fn get(t: &TestApp, token: &str, path: &str) -> (StatusCode, Value) {
-    let res = client().get(t.url(path)).bearer_auth(token).send().await.unwrap();
+    let res = client()
+        .get(t.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
     let status = res.status();
     (status, res.json().await.unwrap_or(Value::Null))
 }
@@ -29,9 +34,20 @@ async fn get(t: &TestApp, token: &str, path: &str) -> (StatusCode, Value) {
 #[tokio::test]
 async fn healthz_names_the_backend() {
     let t = TestApp::spawn().await;
-    let body: Value = client().get(t.url("/healthz")).send().await.unwrap().json().await.unwrap();
+    let body: Value = client()
+        .get(t.url("/healthz"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(body["status"], "ok");
-    let expected = if t.db.is_postgres() { "postgres" } else { "sqlite" };
+    let expected = if t.db.is_postgres() {
+        "postgres"
+    } else {
+        "sqlite"
+    };
     assert_eq!(body["database"], expected);
 }
 
@@ -41,20 +57,40 @@ async fn login_refuses_wrong_passwords_and_unknown_users_alike() {
     let attempt = |user: &'static str, pass: String| {
         let url = t.url("/api/v1/session");
         async move {
-            let res = client().post(url).json(&json!({"username": user, "password": pass})).send().await.unwrap();
-            (res.status(), res.headers()["content-type"].to_str().unwrap().to_owned(), res.json::<Value>().await.unwrap())
+            let res = client()
+                .post(url)
+                .json(&json!({"username": user, "password": pass}))
+                .send()
+                .await
+                .unwrap();
+            (
+                res.status(),
+                res.headers()["content-type"].to_str().unwrap().to_owned(),
+                res.json::<Value>().await.unwrap(),
+            )
         }
     };
     let (s1, ct, wrong) = attempt("admin", "Wrong#Pass1".into()).await;
     let (s2, _, unknown) = attempt("nobody", "Wrong#Pass1".into()).await;
-    assert_eq!((s1, s2), (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED));
+    assert_eq!(
+        (s1, s2),
+        (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED)
+    );
     assert_eq!(ct, "application/problem+json");
-    assert_eq!(wrong, unknown, "the answer never tells whether a username exists");
+    assert_eq!(
+        wrong, unknown,
+        "the answer never tells whether a username exists"
+    );
     assert_eq!(wrong["code"], "login_failed");
     assert_eq!(wrong["detail"], "用户名或密码错误");
     let (ok, _, _) = attempt("admin", demo.admin_password.clone().unwrap()).await;
     assert_eq!(ok, StatusCode::CREATED);
-    let bad_body = client().post(t.url("/api/v1/session")).body("x").send().await.unwrap();
+    let bad_body = client()
+        .post(t.url("/api/v1/session"))
+        .body("x")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(bad_body.status(), StatusCode::BAD_REQUEST);
 }
 
@@ -69,16 +105,34 @@ async fn api_needs_a_session_and_logout_ends_it() {
 
     let tok = token(&t, "admin", demo.admin_password.as_deref().unwrap()).await;
     assert_eq!(get(&t, &tok, "/api/v1/org-units").await.0, StatusCode::OK);
-    let res = client().delete(t.url("/api/v1/session")).bearer_auth(&tok).send().await.unwrap();
+    let res = client()
+        .delete(t.url("/api/v1/session"))
+        .bearer_auth(&tok)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert_eq!(get(&t, &tok, "/api/v1/org-units").await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        get(&t, &tok, "/api/v1/org-units").await.0,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
 async fn idle_sessions_expire() {
-    let t = TestApp::spawn_with(AppConfig { session_idle: std::time::Duration::ZERO, ..AppConfig::default() }).await;
-    t.app.load_demo(pingan_app::demo::DemoScale::Small).await.unwrap();
-    t.app.add_user("tester", "", "511702", "commander", "Idle#Test2026").await.unwrap();
+    let t = TestApp::spawn_with(AppConfig {
+        session_idle: std::time::Duration::ZERO,
+        ..AppConfig::default()
+    })
+    .await;
+    t.app
+        .load_demo(pingan_app::demo::DemoScale::Small)
+        .await
+        .unwrap();
+    t.app
+        .add_user("tester", "", "511702", "commander", "Idle#Test2026")
+        .await
+        .unwrap();
     let tok = token(&t, "tester", "Idle#Test2026").await;
     let (status, body) = get(&t, &tok, "/api/v1/org-units").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -99,11 +153,15 @@ async fn org_units_list_children_with_counts() {
     let (_, townships) = get(&t, &tok, "/api/v1/org-units?parent=511702").await;
     let townships = townships.as_array().unwrap();
     assert_eq!(townships.len(), 18);
-    let names: Vec<&str> = townships.iter().map(|u| u["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = townships
+        .iter()
+        .map(|u| u["name"].as_str().unwrap())
+        .collect();
     assert!(names.contains(&"东城街道") && names.contains(&"安云乡") && names.contains(&"罗江镇"));
     assert!(townships.iter().all(|u| u["level"] == "township"));
     // Two demo units each, and 西城 also has 文凤社区, whose code ships as confirmed reference data.
-    let children = |code: &str| townships.iter().find(|u| u["code"] == code).unwrap()["child_count"].clone();
+    let children =
+        |code: &str| townships.iter().find(|u| u["code"] == code).unwrap()["child_count"].clone();
     assert_eq!(children("511702001"), 2);
     assert_eq!(children("511702002"), 3);
 
@@ -128,8 +186,16 @@ async fn locate_finds_the_grid_and_its_chain() {
     let features = fc["features"].as_array().unwrap();
     assert_eq!(features.len(), 36);
     for f in features.iter().step_by(7) {
-        let [lon, lat] = [f["properties"]["label"][0].as_f64().unwrap(), f["properties"]["label"][1].as_f64().unwrap()];
-        let (status, located) = get(&t, &tok, &format!("/api/v1/grids/locate?lat={lat}&lon={lon}")).await;
+        let [lon, lat] = [
+            f["properties"]["label"][0].as_f64().unwrap(),
+            f["properties"]["label"][1].as_f64().unwrap(),
+        ];
+        let (status, located) = get(
+            &t,
+            &tok,
+            &format!("/api/v1/grids/locate?lat={lat}&lon={lon}"),
+        )
+        .await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(located["grid_code"], f["properties"]["code"]);
         let chain = located["chain"].as_array().unwrap();
@@ -152,10 +218,24 @@ async fn locate_finds_the_grid_and_its_chain() {
 #[tokio::test]
 async fn grid_geojson_is_limited_to_the_users_scope() {
     let (t, _) = TestApp::spawn_demo().await;
-    t.app.add_user("xicheng", "西城操作员", "511702002", "operator", "West#Town2026").await.unwrap();
+    t.app
+        .add_user(
+            "xicheng",
+            "西城操作员",
+            "511702002",
+            "operator",
+            "West#Town2026",
+        )
+        .await
+        .unwrap();
     let tok = token(&t, "xicheng", "West#Town2026").await;
     let (_, fc) = get(&t, &tok, "/api/v1/grids").await;
     let features = fc["features"].as_array().unwrap();
     assert_eq!(features.len(), 2);
-    assert!(features.iter().all(|f| f["properties"]["code"].as_str().unwrap().starts_with("511702002")));
+    assert!(features.iter().all(|f| {
+        f["properties"]["code"]
+            .as_str()
+            .unwrap()
+            .starts_with("511702002")
+    }));
 }

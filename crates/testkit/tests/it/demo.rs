@@ -14,30 +14,53 @@ async fn small_demo_has_every_township_and_a_worker_per_grid() {
     assert!(outcome.created);
     let s = outcome.summary;
     // 36 demo villages plus 文凤社区, shipped as confirmed reference data without grids of its own.
-    assert_eq!((s.townships, s.villages, s.grids, s.grid_workers), (18, 37, 36, 36));
+    assert_eq!(
+        (s.townships, s.villages, s.grids, s.grid_workers),
+        (18, 37, 36, 36)
+    );
     assert_eq!(s.departments, 18 + 18 * 2);
     assert!(t.app.is_demo().await.unwrap());
     let users = t.app.list_users(&district(), 1000).await.unwrap();
-    assert_eq!(users.len(), 1 + 1 + 18 + 36, "admin, commander, operators, grid workers");
+    assert_eq!(
+        users.len(),
+        1 + 1 + 18 + 36,
+        "admin, commander, operators, grid workers"
+    );
 }
 
 #[tokio::test]
 async fn a_second_load_reuses_the_data_and_loses_nothing() {
     let (t, first) = TestApp::spawn_demo().await;
-    t.app.add_user("added", "", "511702001", "operator", "Extra#Acct2026").await.unwrap();
+    t.app
+        .add_user("added", "", "511702001", "operator", "Extra#Acct2026")
+        .await
+        .unwrap();
     let again = t.app.load_demo(DemoScale::Small).await.unwrap();
     assert!(!again.created);
     assert!(again.admin_password.is_none(), "no new password is printed");
     assert_eq!(again.summary.grids, first.summary.grids);
     t.app.login("added", "Extra#Acct2026", None).await.unwrap();
-    t.app.login("admin", first.admin_password.as_deref().unwrap(), None).await.unwrap();
-    t.app.login("wg511702001001001", first.account_password.as_deref().unwrap(), None).await.unwrap();
+    t.app
+        .login("admin", first.admin_password.as_deref().unwrap(), None)
+        .await
+        .unwrap();
+    t.app
+        .login(
+            "wg511702001001001",
+            first.account_password.as_deref().unwrap(),
+            None,
+        )
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
 async fn the_demo_never_writes_into_a_database_with_real_accounts() {
     let t = TestApp::spawn().await;
-    t.app.add_user("realadmin", "", "511702", "sysadmin", "Real#Admin2026").await.unwrap();
+    t.app
+        .add_user("realadmin", "", "511702", "sysadmin", "Real#Admin2026")
+        .await
+        .unwrap();
     let err = t.app.load_demo(DemoScale::Small).await.unwrap_err();
     assert!(err.to_string().contains("--data-dir"), "{err}");
     assert!(!t.app.is_demo().await.unwrap());
@@ -49,19 +72,35 @@ async fn shipped_reference_data_is_loaded_at_start() {
     let ethnicity = t.app.code_table("ethnicity").await.unwrap();
     assert_eq!(ethnicity.len(), 58);
     assert_eq!(ethnicity[0], ("01".to_owned(), "汉族".to_owned()));
-    for key in ["sex", "relation", "document_type", "political_status", "education"] {
+    for key in [
+        "sex",
+        "relation",
+        "document_type",
+        "political_status",
+        "education",
+    ] {
         assert!(!t.app.code_table(key).await.unwrap().is_empty(), "{key}");
     }
     let townships = t.app.org_children(Some("511702")).await.unwrap();
-    assert_eq!(townships.len(), 18, "the real townships exist without the demo");
+    assert_eq!(
+        townships.len(),
+        18,
+        "the real townships exist without the demo"
+    );
     assert_eq!(townships[0].name, "东城街道");
 }
 
 #[tokio::test]
 async fn accounts_follow_the_rules() {
     let t = TestApp::spawn().await;
-    let add = |u: &'static str, org: &'static str, role: &'static str, p: &'static str| t.app.add_user(u, "", org, role, p);
-    assert!(add("ok_user", "511702", "commander", "Good#Pass2026").await.is_ok());
+    let add = |u: &'static str, org: &'static str, role: &'static str, p: &'static str| {
+        t.app.add_user(u, "", org, role, p)
+    };
+    assert!(
+        add("ok_user", "511702", "commander", "Good#Pass2026")
+            .await
+            .is_ok()
+    );
     let msg = |r: Result<(), pingan_app::AppError>| r.unwrap_err().to_string();
     assert!(msg(add("ok_user", "511702", "commander", "Good#Pass2026").await).contains("已被占用"));
     assert!(msg(add("weak", "511702", "commander", "password").await).contains("至少 3 类"));
@@ -70,9 +109,24 @@ async fn accounts_follow_the_rules() {
     assert!(msg(add("badorg", "511799", "operator", "Good#Pass2026").await).contains("不存在"));
 
     let session = t.app.login("ok_user", "Good#Pass2026", None).await.unwrap();
-    t.app.set_password("ok_user", "Other#Pass2026").await.unwrap();
-    assert!(t.app.authenticate(&session.token).await.is_err(), "password change ends sessions");
-    t.app.login("ok_user", "Other#Pass2026", None).await.unwrap();
+    t.app
+        .set_password("ok_user", "Other#Pass2026")
+        .await
+        .unwrap();
+    assert!(
+        t.app.authenticate(&session.token).await.is_err(),
+        "password change ends sessions"
+    );
+    t.app
+        .login("ok_user", "Other#Pass2026", None)
+        .await
+        .unwrap();
     t.app.disable_user("ok_user").await.unwrap();
-    assert!(t.app.login("ok_user", "Other#Pass2026", None).await.is_err(), "disabled accounts cannot log in");
+    assert!(
+        t.app
+            .login("ok_user", "Other#Pass2026", None)
+            .await
+            .is_err(),
+        "disabled accounts cannot log in"
+    );
 }

@@ -1,7 +1,12 @@
 //! Pingan's integration tests: one binary (link time matters on two cores), run against SQLite by
 //! default and against PostgreSQL when `PINGAN_TEST_DATABASE_URL` is set. Browser tests need the
 //! `browser` feature.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod api;
 #[cfg(feature = "browser")]

@@ -28,11 +28,17 @@ async fn pages_need_a_login_and_the_login_sets_a_strict_cookie() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(res.headers()["location"], "/org");
     let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
 
     let res = c.get(t.url("/org")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    let csp = res.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"));
     assert_eq!(res.headers()["x-frame-options"], "DENY");
     let html = res.text().await.unwrap();
@@ -42,32 +48,70 @@ async fn pages_need_a_login_and_the_login_sets_a_strict_cookie() {
 
     let res = c.post(t.url("/logout")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(c.get(t.url("/")).send().await.unwrap().status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        c.get(t.url("/")).send().await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test]
 async fn user_typed_text_is_escaped() {
     let (t, _) = TestApp::spawn_demo().await;
     t.app
-        .add_user("mallory", "<script>alert(1)</script>", "511702001", "operator", "Evil#Pass2026")
+        .add_user(
+            "mallory",
+            "<script>alert(1)</script>",
+            "511702001",
+            "operator",
+            "Evil#Pass2026",
+        )
         .await
         .unwrap();
     let c = client();
     login(&t, &c, "mallory", "Evil#Pass2026").await;
-    let html = c.get(t.url("/")).send().await.unwrap().text().await.unwrap();
+    let html = c
+        .get(t.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(!html.contains("<script>alert(1)</script>"));
-    assert!(html.contains("&#60;script&#62;alert(1)&#60;/script&#62;") || html.contains("&lt;script&gt;"));
-    assert!(html.contains("东城街道辖区概况"), "the front page is scoped to the user's township");
+    assert!(
+        html.contains("&#60;script&#62;alert(1)&#60;/script&#62;")
+            || html.contains("&lt;script&gt;")
+    );
+    assert!(
+        html.contains("东城街道辖区概况"),
+        "the front page is scoped to the user's township"
+    );
 }
 
 #[tokio::test]
 async fn the_front_page_shows_the_districts_figures() {
     let (t, demo) = TestApp::spawn_demo().await;
     let c = client();
-    login(&t, &c, "commander", demo.account_password.as_deref().unwrap()).await;
-    let html = c.get(t.url("/")).send().await.unwrap().text().await.unwrap();
+    login(
+        &t,
+        &c,
+        "commander",
+        demo.account_password.as_deref().unwrap(),
+    )
+    .await;
+    let html = c
+        .get(t.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("通川区辖区概况"));
-    assert!(html.contains(r#"<span class="num">36</span><span class="label">网格</span>"#), "{html}");
+    assert!(
+        html.contains(r#"<span class="num">36</span><span class="label">网格</span>"#),
+        "{html}"
+    );
     assert!(html.contains(r#"<span class="num">18</span><span class="label">乡镇（街道）</span>"#));
 }
 
@@ -75,23 +119,65 @@ async fn the_front_page_shows_the_districts_figures() {
 async fn assets_and_licences_are_served_from_the_binary() {
     let (t, demo) = TestApp::spawn_demo().await;
     let c = client();
-    let res = c.get(t.url("/assets/vendor/leaflet/leaflet.js")).send().await.unwrap();
+    let res = c
+        .get(t.url("/assets/vendor/leaflet/leaflet.js"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    assert!(res.headers()["content-type"].to_str().unwrap().contains("javascript"));
-    assert_eq!(c.get(t.url("/assets/nope.js")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("javascript")
+    );
+    assert_eq!(
+        c.get(t.url("/assets/nope.js"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
     login(&t, &c, "admin", demo.admin_password.as_deref().unwrap()).await;
-    let html = c.get(t.url("/licenses")).send().await.unwrap().text().await.unwrap();
+    let html = c
+        .get(t.url("/licenses"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("leaflet-1.9.4") && html.contains("htmx-2.0.11"));
-    assert!(html.contains("Volodymyr Agafonkin"), "the licence text itself");
+    assert!(
+        html.contains("Volodymyr Agafonkin"),
+        "the licence text itself"
+    );
 }
 
 #[tokio::test]
 async fn a_grid_worker_sees_the_figures_of_their_own_grid() {
     let (t, demo) = TestApp::spawn_demo().await;
     let c = client();
-    login(&t, &c, "wg511702001001001", demo.account_password.as_deref().unwrap()).await;
-    let html = c.get(t.url("/")).send().await.unwrap().text().await.unwrap();
+    login(
+        &t,
+        &c,
+        "wg511702001001001",
+        demo.account_password.as_deref().unwrap(),
+    )
+    .await;
+    let html = c
+        .get(t.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("二马路社区网格辖区概况"), "{html}");
     assert!(html.contains(r#"<span class="num">1</span><span class="label">网格</span>"#));
-    assert!(!html.contains("乡镇（街道）</span>"), "no township figure below the township level");
+    assert!(
+        !html.contains("乡镇（街道）</span>"),
+        "no township figure below the township level"
+    );
 }

@@ -42,14 +42,20 @@ fn user(username: &str, org: &str) -> NewUser {
 async fn migrations_run_once_and_record_their_version() {
     let (_db, store) = store().await;
     assert_eq!(store.schema_version().await.unwrap(), Some(1));
-    assert!(store.migrate().await.unwrap().is_empty(), "second run applies nothing");
+    assert!(
+        store.migrate().await.unwrap().is_empty(),
+        "second run applies nothing"
+    );
 }
 
 #[tokio::test]
 async fn org_units_tree_queries_and_idempotent_insert() {
     let (_db, store) = store().await;
     let mut grid = unit("511702001001001", "一号网格");
-    grid.boundary = Some((r#"{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}"#.into(), [0.5, 0.5]));
+    grid.boundary = Some((
+        r#"{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}"#.into(),
+        [0.5, 0.5],
+    ));
     let units = vec![
         unit("511702", "区"),
         unit("511702001", "街道甲"),
@@ -58,15 +64,26 @@ async fn org_units_tree_queries_and_idempotent_insert() {
         grid,
     ];
     assert_eq!(store.insert_org_units(&units).await.unwrap(), 5);
-    assert_eq!(store.insert_org_units(&units).await.unwrap(), 0, "loading twice changes nothing");
+    assert_eq!(
+        store.insert_org_units(&units).await.unwrap(),
+        0,
+        "loading twice changes nothing"
+    );
 
     let top = store.org_children(None).await.unwrap();
     assert_eq!(top.len(), 1);
     assert_eq!(top[0].code, "511702");
     let kids = store.org_children(Some("511702")).await.unwrap();
-    assert_eq!(kids.iter().map(|u| u.code.as_str()).collect::<Vec<_>>(), ["511702001", "511702002"]);
+    assert_eq!(
+        kids.iter().map(|u| u.code.as_str()).collect::<Vec<_>>(),
+        ["511702001", "511702002"]
+    );
     let under = store.org_units_under("511702001").await.unwrap();
-    assert_eq!(under.len(), 3, "the unit itself and its descendants, not its sibling");
+    assert_eq!(
+        under.len(),
+        3,
+        "the unit itself and its descendants, not its sibling"
+    );
     assert_eq!(store.grids_under("511702002").await.unwrap().len(), 0);
     let grids = store.grids_under("511702").await.unwrap();
     assert_eq!(grids.len(), 1);
@@ -83,7 +100,13 @@ async fn official_units_not_shipped_any_more_are_retired_not_deleted() {
     let mut b = unit("511702101", "已撤并的镇");
     b.provenance = "official";
     store.insert_org_units(&[a, b]).await.unwrap();
-    assert_eq!(store.retire_official_units_except(&["511702"]).await.unwrap(), 1);
+    assert_eq!(
+        store
+            .retire_official_units_except(&["511702"])
+            .await
+            .unwrap(),
+        1
+    );
     let retired = store.org_unit("511702101").await.unwrap().unwrap();
     assert!(retired.retired_at.is_some(), "kept, with its retirement");
     assert!(store.org_children(Some("511702")).await.unwrap().is_empty());
@@ -97,11 +120,23 @@ async fn code_tables_sync_retires_dropped_codes_and_revives_returning_ones() {
         name: "测试",
         standard: "T",
         version: "1",
-        entries: &[CodeEntry { code: "1", name: "甲" }, CodeEntry { code: "2", name: "乙" }],
+        entries: &[
+            CodeEntry {
+                code: "1",
+                name: "甲",
+            },
+            CodeEntry {
+                code: "2",
+                name: "乙",
+            },
+        ],
     };
     const NEW: CodeTable = CodeTable {
         version: "2",
-        entries: &[CodeEntry { code: "1", name: "甲（新）" }],
+        entries: &[CodeEntry {
+            code: "1",
+            name: "甲（新）",
+        }],
         ..OLD
     };
     assert_eq!(store.sync_code_table(&OLD).await.unwrap(), 0);
@@ -112,44 +147,95 @@ async fn code_tables_sync_retires_dropped_codes_and_revives_returning_ones() {
     assert!(!entries[0].retired);
     assert!(entries[1].retired);
     store.sync_code_table(&OLD).await.unwrap();
-    assert!(store.code_entries("test_table").await.unwrap().iter().all(|e| !e.retired));
+    assert!(
+        store
+            .code_entries("test_table")
+            .await
+            .unwrap()
+            .iter()
+            .all(|e| !e.retired)
+    );
 }
 
 #[tokio::test]
 async fn users_are_unique_and_listed_within_scope_only() {
     let (_db, store) = store().await;
     store
-        .insert_org_units(&[unit("511702", "区"), unit("511702001", "甲"), unit("511702002", "乙")])
+        .insert_org_units(&[
+            unit("511702", "区"),
+            unit("511702001", "甲"),
+            unit("511702002", "乙"),
+        ])
         .await
         .unwrap();
-    let id = store.insert_user(&user("alice", "511702001")).await.unwrap();
+    let id = store
+        .insert_user(&user("alice", "511702001"))
+        .await
+        .unwrap();
     store.insert_user(&user("bob", "511702002")).await.unwrap();
-    assert!(matches!(store.insert_user(&user("alice", "511702002")).await, Err(StoreError::Conflict(_))));
-    assert!(matches!(store.insert_user(&user("carol", "511799")).await, Err(StoreError::Conflict(_))), "unknown org");
+    assert!(matches!(
+        store.insert_user(&user("alice", "511702002")).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(
+        matches!(
+            store.insert_user(&user("carol", "511799")).await,
+            Err(StoreError::Conflict(_))
+        ),
+        "unknown org"
+    );
 
     let scope = Scope::org(OrgCode::parse("511702001").unwrap());
-    let seen: Vec<_> = store.users_in_scope(&scope, 100).await.unwrap().into_iter().map(|u| u.username).collect();
+    let seen: Vec<_> = store
+        .users_in_scope(&scope, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.username)
+        .collect();
     assert_eq!(seen, ["alice"]);
     let all = Scope::org(OrgCode::parse("511702").unwrap());
     assert_eq!(store.users_in_scope(&all, 100).await.unwrap().len(), 2);
-    assert_eq!(store.users_in_scope(&all, 1).await.unwrap().len(), 1, "limit holds");
+    assert_eq!(
+        store.users_in_scope(&all, 1).await.unwrap().len(),
+        1,
+        "limit holds"
+    );
 
     store.set_password(id, "$argon2id$y", true).await.unwrap();
     store.set_disabled(id, true).await.unwrap();
     let alice = store.user_by_username("alice").await.unwrap().unwrap();
     assert_eq!(alice.password_hash, "$argon2id$y");
     assert!(alice.must_change_password && alice.disabled);
-    assert!(matches!(store.set_disabled(9999, true).await, Err(StoreError::NotFound)));
-    assert_eq!(store.role_counts_by_org("operator", "511702").await.unwrap().len(), 1, "disabled not counted");
+    assert!(matches!(
+        store.set_disabled(9999, true).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        store
+            .role_counts_by_org("operator", "511702")
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "disabled not counted"
+    );
 }
 
 #[tokio::test]
 async fn bulk_user_insert_skips_existing_names() {
     let (_db, store) = store().await;
-    store.insert_org_units(&[unit("511702", "区")]).await.unwrap();
+    store
+        .insert_org_units(&[unit("511702", "区")])
+        .await
+        .unwrap();
     store.insert_user(&user("a1", "511702")).await.unwrap();
     let created = store
-        .insert_users(&[user("a1", "511702"), user("a2", "511702"), user("a3", "511702")])
+        .insert_users(&[
+            user("a1", "511702"),
+            user("a2", "511702"),
+            user("a3", "511702"),
+        ])
         .await
         .unwrap();
     assert_eq!(created, 2);
@@ -158,7 +244,10 @@ async fn bulk_user_insert_skips_existing_names() {
 #[tokio::test]
 async fn sessions_touch_and_end() {
     let (_db, store) = store().await;
-    store.insert_org_units(&[unit("511702", "区")]).await.unwrap();
+    store
+        .insert_org_units(&[unit("511702", "区")])
+        .await
+        .unwrap();
     let uid = store.insert_user(&user("s1", "511702")).await.unwrap();
     let t0 = chrono::Utc::now() - chrono::Duration::hours(1);
     let rec = SessionRecord {
@@ -169,13 +258,23 @@ async fn sessions_touch_and_end() {
         source_addr: Some("127.0.0.1".into()),
     };
     store.insert_session(&rec).await.unwrap();
-    store.insert_session(&SessionRecord { token_hash: "h2".into(), ..rec.clone() }).await.unwrap();
+    store
+        .insert_session(&SessionRecord {
+            token_hash: "h2".into(),
+            ..rec.clone()
+        })
+        .await
+        .unwrap();
     let (s, u) = store.session("h1").await.unwrap().unwrap();
     assert_eq!(u.username, "s1");
     assert_eq!(s.source_addr.as_deref(), Some("127.0.0.1"));
     store.touch_session("h1", chrono::Utc::now()).await.unwrap();
     let cutoff = chrono::Utc::now() - chrono::Duration::minutes(30);
-    assert_eq!(store.delete_sessions_idle_since(cutoff).await.unwrap(), 1, "only the idle one");
+    assert_eq!(
+        store.delete_sessions_idle_since(cutoff).await.unwrap(),
+        1,
+        "only the idle one"
+    );
     assert!(store.session("h2").await.unwrap().is_none());
     assert_eq!(store.delete_sessions_of(uid).await.unwrap(), 1);
     assert!(store.session("h1").await.unwrap().is_none());
@@ -193,18 +292,30 @@ async fn settings_upsert() {
 #[tokio::test]
 async fn departments_belong_to_org_units() {
     let (_db, store) = store().await;
-    store.insert_org_units(&[unit("511702", "区"), unit("511702001", "甲")]).await.unwrap();
+    store
+        .insert_org_units(&[unit("511702", "区"), unit("511702001", "甲")])
+        .await
+        .unwrap();
     let d = |code: &str, org: &str| NewDepartment {
         code: code.into(),
         name: format!("部门{code}"),
         kind: "公安".into(),
         org_code: org.into(),
     };
-    store.insert_departments(&[d("511702-GA", "511702"), d("511702001-PCS", "511702001")]).await.unwrap();
-    store.insert_departments(&[d("511702-GA", "511702")]).await.unwrap();
+    store
+        .insert_departments(&[d("511702-GA", "511702"), d("511702001-PCS", "511702001")])
+        .await
+        .unwrap();
+    store
+        .insert_departments(&[d("511702-GA", "511702")])
+        .await
+        .unwrap();
     assert_eq!(store.departments_under("511702").await.unwrap().len(), 2);
     assert_eq!(store.departments_under("511702001").await.unwrap().len(), 1);
-    assert!(store.insert_departments(&[d("X", "511799")]).await.is_err(), "unknown org refused");
+    assert!(
+        store.insert_departments(&[d("X", "511799")]).await.is_err(),
+        "unknown org refused"
+    );
 }
 
 #[tokio::test]
@@ -219,7 +330,12 @@ async fn backup_is_a_consistent_sqlite_file_or_a_clear_refusal_on_postgres() {
         return;
     }
     result.unwrap();
-    let copy = Store::connect(&pingan_store::DbUrl::sqlite_file(&path)).await.unwrap();
-    assert_eq!(copy.setting("marker").await.unwrap().as_deref(), Some("before-backup"));
+    let copy = Store::connect(&pingan_store::DbUrl::sqlite_file(&path))
+        .await
+        .unwrap();
+    assert_eq!(
+        copy.setting("marker").await.unwrap().as_deref(),
+        Some("before-backup")
+    );
     copy.close().await;
 }

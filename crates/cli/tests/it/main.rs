@@ -1,0 +1,406 @@
+//! The `pingan` binary as an operator runs it: every failure is one clear line and a non-zero exit,
+//! and the commands do what their help says.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use pingan_testkit::{TestDb, unique_name};
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn pingan() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_pingan"));
+    c.env_remove("PINGAN_DB")
+        .env_remove("PINGAN_DATA_DIR")
+        .env_remove("PINGAN_CONFIG")
+        .env("PINGAN_LOG", "warn");
+    c
+}
+
+fn temp_dir() -> PathBuf {
+    let d = std::env::temp_dir().join(unique_name("pingan_cli"));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Asserts a clean failure: non-zero exit, exactly one error line containing `needle`, no panic.
+fn assert_clear_failure(out: &Output, needle: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "should fail: {stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("backtrace"),
+        "{stderr}"
+    );
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("错误: ")).collect();
+    assert_eq!(errors.len(), 1, "{stderr}");
+    assert!(
+        errors[0].contains(needle),
+        "expected {needle:?} in {stderr}"
+    );
+}
+
+/// Runs with `stdin` fed to the process.
+fn run_with_stdin(mut cmd: Command, stdin: &str) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn help_is_in_plain_language() {
+    let out = pingan().arg("--help").output().unwrap();
+    let text = stdout(&out);
+    for word in [
+        "serve",
+        "demo",
+        "migrate",
+        "user",
+        "backup",
+        "restore",
+        "演示辖区",
+        "--data-dir",
+        "--db",
+    ] {
+        assert!(text.contains(word), "{word} missing from:\n{text}");
+    }
+}
+
+#[test]
+fn a_bad_db_url_says_which_forms_work() {
+    let out = pingan()
+        .args(["--db", "mysql://root:secret@localhost/x", "migrate"])
+        .output()
+        .unwrap();
+    assert_clear_failure(&out, "sqlite://");
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("secret"),
+        "passwords are never printed"
+    );
+}
+
+#[test]
+fn an_unreachable_postgres_is_one_line() {
+    let out = pingan()
+        .args(["--db", "postgres://nobody@127.0.0.1:1/none", "migrate"])
+        .output()
+        .unwrap();
+    assert_clear_failure(&out, "无法打开数据库 postgres://nobody@127.0.0.1:1/none");
+}
+
+#[test]
+fn an_unwritable_data_dir_is_refused() {
+    let file = temp_dir().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let out = pingan()
+        .arg("--data-dir")
+        .arg(file.join("data"))
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert_clear_failure(&out, "--data-dir");
+}
+
+#[test]
+fn a_corrupt_config_file_is_named() {
+    let dir = temp_dir();
+    let cfg = dir.join("pingan.toml");
+    std::fs::write(&cfg, "listen = [unclosed\n").unwrap();
+    let out = pingan()
+        .arg("--data-dir")
+        .arg(&dir)
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert_clear_failure(&out, "pingan.toml");
+}
+
+#[test]
+fn a_taken_port_suggests_another() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = pingan()
+        .arg("--data-dir")
+        .arg(temp_dir())
+        .args(["serve", "--listen", &addr])
+        .output()
+        .unwrap();
+    assert_clear_failure(&out, "已被占用");
+}
+
+#[tokio::test]
+async fn users_are_added_listed_reset_and_disabled() {
+    let db = TestDb::fresh().await;
+    let dir = temp_dir();
+    let base = || {
+        let mut c = pingan();
+        c.arg("--data-dir")
+            .arg(&dir)
+            .arg("--db")
+            .arg(db.url().expose());
+        c
+    };
+    let mut add = base();
+    add.args([
+        "user",
+        "add",
+        "--username",
+        "zhangwei",
+        "--org",
+        "511702001",
+        "--role",
+        "operator",
+    ])
+    .args(["--display-name", "张伟", "--password-stdin"]);
+    let out = run_with_stdin(add, "Dongcheng#2026\n");
+    assert!(stdout(&out).contains("已新建账号 zhangwei"));
+
+    let mut again = base();
+    again.args([
+        "user",
+        "add",
+        "--username",
+        "zhangwei",
+        "--org",
+        "511702001",
+        "--role",
+        "operator",
+        "--password-stdin",
+    ]);
+    assert_clear_failure(&run_with_stdin(again, "Dongcheng#2026\n"), "已被占用");
+    let mut weak = base();
+    weak.args([
+        "user",
+        "add",
+        "--username",
+        "lina",
+        "--org",
+        "511702",
+        "--role",
+        "commander",
+        "--password-stdin",
+    ]);
+    assert_clear_failure(&run_with_stdin(weak, "12345678\n"), "至少 3 类");
+    let mut bad_role = base();
+    bad_role.args([
+        "user",
+        "add",
+        "--username",
+        "lina",
+        "--org",
+        "511702",
+        "--role",
+        "boss",
+        "--password-stdin",
+    ]);
+    assert_clear_failure(&run_with_stdin(bad_role, "Good#Pass2026\n"), "未知角色");
+
+    let list = stdout(&base().args(["user", "list"]).output().unwrap());
+    assert!(
+        list.contains("zhangwei") && list.contains("张伟") && list.contains("综治中心工作人员"),
+        "{list}"
+    );
+    assert!(list.contains("共 1 个账号"));
+    let other = stdout(
+        &base()
+            .args(["user", "list", "--org", "511702002"])
+            .output()
+            .unwrap(),
+    );
+    assert!(other.contains("共 0 个账号"), "scoped to the org asked for");
+
+    let mut passwd = base();
+    passwd.args(["user", "passwd", "zhangwei", "--password-stdin"]);
+    assert!(stdout(&run_with_stdin(passwd, "Another#2026\n")).contains("已重设"));
+    assert!(
+        stdout(
+            &base()
+                .args(["user", "disable", "zhangwei"])
+                .output()
+                .unwrap()
+        )
+        .contains("已停用")
+    );
+    assert!(stdout(&base().args(["user", "list"]).output().unwrap()).contains("已停用"));
+    assert_clear_failure(
+        &base().args(["user", "disable", "nobody"]).output().unwrap(),
+        "不存在",
+    );
+}
+
+/// Starts `pingan demo`, waits until it serves, and returns what it printed before that.
+fn run_demo_until_served(dir: &PathBuf) -> String {
+    let mut child = pingan()
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["demo", "--scale", "small", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut printed = String::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        printed.push_str(&line);
+        printed.push('\n');
+        if line.starts_with("平安已启动") {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    printed
+}
+
+#[test]
+fn demo_loads_once_and_a_second_run_reuses_the_data() {
+    let dir = temp_dir();
+    let first = run_demo_until_served(&dir);
+    assert!(first.contains("18 个乡镇（街道）"), "{first}");
+    assert!(first.contains("管理员账号 admin 的密码："), "{first}");
+    assert!(first.contains("http://127.0.0.1:"), "{first}");
+    let password = first
+        .lines()
+        .find_map(|l| l.strip_prefix("管理员账号 admin 的密码："))
+        .unwrap();
+    assert_eq!(
+        password.len(),
+        16,
+        "a generated password, not a fixed default"
+    );
+
+    let mut add = pingan();
+    add.arg("--data-dir").arg(&dir).args([
+        "user",
+        "add",
+        "--username",
+        "kept",
+        "--org",
+        "511702",
+        "--role",
+        "leader",
+        "--password-stdin",
+    ]);
+    stdout(&run_with_stdin(add, "Stay#Here2026\n"));
+
+    let second = run_demo_until_served(&dir);
+    assert!(second.contains("沿用已有的演示数据"), "{second}");
+    assert!(
+        !second.contains(password),
+        "the password is shown only once"
+    );
+    let list = stdout(
+        &pingan()
+            .arg("--data-dir")
+            .arg(&dir)
+            .args(["user", "list"])
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        list.contains("kept") && list.contains("admin"),
+        "nothing lost"
+    );
+}
+
+#[test]
+fn backup_and_restore_round_trip() {
+    let dir = temp_dir();
+    let base = || {
+        let mut c = pingan();
+        c.arg("--data-dir").arg(&dir);
+        c
+    };
+    let mut add = base();
+    add.args([
+        "user",
+        "add",
+        "--username",
+        "before",
+        "--org",
+        "511702",
+        "--role",
+        "leader",
+        "--password-stdin",
+    ]);
+    stdout(&run_with_stdin(add, "Snap#Shot2026\n"));
+    let backup = dir.join("backup.db");
+    let out = stdout(
+        &base()
+            .arg("backup")
+            .arg("--to")
+            .arg(&backup)
+            .output()
+            .unwrap(),
+    );
+    assert!(out.contains("已备份到"), "{out}");
+    assert_clear_failure(
+        &base()
+            .arg("backup")
+            .arg("--to")
+            .arg(&backup)
+            .output()
+            .unwrap(),
+        "已存在",
+    );
+
+    stdout(&base().args(["user", "disable", "before"]).output().unwrap());
+    assert_clear_failure(
+        &base()
+            .arg("restore")
+            .arg("--from")
+            .arg(&backup)
+            .output()
+            .unwrap(),
+        "--force",
+    );
+    let not_a_backup = dir.join("not-a-backup.db");
+    std::fs::write(&not_a_backup, "hello").unwrap();
+    assert_clear_failure(
+        &base()
+            .arg("restore")
+            .arg("--from")
+            .arg(&not_a_backup)
+            .arg("--force")
+            .output()
+            .unwrap(),
+        "不是平安的数据库备份",
+    );
+    let out = stdout(
+        &base()
+            .arg("restore")
+            .arg("--from")
+            .arg(&backup)
+            .arg("--force")
+            .output()
+            .unwrap(),
+    );
+    assert!(out.contains("已从"), "{out}");
+    let list = stdout(&base().args(["user", "list"]).output().unwrap());
+    assert!(
+        list.contains("before") && list.contains("正常") && !list.contains("已停用"),
+        "{list}"
+    );
+}

@@ -1,7 +1,7 @@
 //! Settings, from lowest to highest precedence: built-in defaults < `pingan.toml` < `PINGAN_*`
 //! environment < command-line flags. Nothing needs configuring to run.
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use pingan_app::{AppConfig, DbUrl};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -71,14 +71,11 @@ impl Resolved {
             )
         })?;
         let _ = std::fs::remove_file(probe);
-        if let Some(path) = self.db.sqlite_path() {
-            if let Some(parent) = Path::new(path)
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-            {
-                std::fs::create_dir_all(parent)
-                    .with_context(|| format!("无法创建数据库所在目录 {}", parent.display()))?;
-            }
+        let db_dir = self.db.sqlite_path().and_then(|p| Path::new(p).parent());
+        if let Some(parent) = db_dir.filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                anyhow!("无法创建数据库所在目录 {}（{e}）：请检查 --db 的路径", parent.display())
+            })?;
         }
         Ok(())
     }

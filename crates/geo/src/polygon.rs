@@ -102,10 +102,11 @@ impl Polygon {
 fn ring_contains(ring: &[[f64; 2]], x: f64, y: f64) -> bool {
     let mut inside = false;
     for edge in ring.windows(2) {
-        if let [[x1, y1], [x2, y2]] = edge {
-            if (*y1 > y) != (*y2 > y) && x < x1 + (y - y1) * (x2 - x1) / (y2 - y1) {
-                inside = !inside;
-            }
+        if let [[x1, y1], [x2, y2]] = edge
+            && (*y1 > y) != (*y2 > y)
+            && x < x1 + (y - y1) * (x2 - x1) / (y2 - y1)
+        {
+            inside = !inside;
         }
     }
     inside

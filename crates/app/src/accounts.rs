@@ -14,12 +14,15 @@ use serde::Serialize;
 use std::sync::OnceLock;
 
 /// 当前用户 — the account behind a request.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct CurrentUser {
     pub id: i64,
     pub username: String,
     pub display_name: String,
+    /// One of the role names, e.g. `operator`.
+    #[schema(value_type = String, example = "operator")]
     pub role: Role,
+    #[schema(value_type = String, example = "511702001")]
     pub org_code: OrgCode,
     pub department_id: Option<i64>,
 }

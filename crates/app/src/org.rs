@@ -9,10 +9,14 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// 组织单位 — an org unit as shown and sent.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct OrgUnitView {
+    #[schema(example = "511702001")]
     pub code: String,
+    #[schema(example = "东城街道")]
     pub name: String,
+    /// `district`, `township`, `village` or `grid`.
+    #[schema(value_type = String, example = "township")]
     pub level: OrgLevel,
     /// 区, 街道, 镇, 乡, 社区, 村 or 网格.
     pub kind: String,
@@ -36,17 +40,19 @@ pub struct OrgTreeNode {
 }
 
 /// A reference to an org unit, without counts.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct OrgRef {
     pub code: String,
     pub name: String,
+    #[schema(value_type = String, example = "grid")]
     pub level: OrgLevel,
     pub kind: String,
 }
 
 /// The answer of a grid lookup: the grid and its chain of units, district first.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Located {
+    #[schema(example = "511702003003003")]
     pub grid_code: String,
     pub grid_name: String,
     pub chain: Vec<OrgRef>,

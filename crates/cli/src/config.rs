@@ -74,7 +74,10 @@ impl Resolved {
         let db_dir = self.db.sqlite_path().and_then(|p| Path::new(p).parent());
         if let Some(parent) = db_dir.filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| {
-                anyhow!("无法创建数据库所在目录 {}（{e}）：请检查 --db 的路径", parent.display())
+                anyhow!(
+                    "无法创建数据库所在目录 {}（{e}）：请检查 --db 的路径",
+                    parent.display()
+                )
             })?;
         }
         Ok(())

@@ -38,9 +38,9 @@ impl From<AppError> for ApiError {
     }
 }
 
-/// RFC 9457 problem details, with our stable `code`.
-#[derive(Serialize)]
-struct Problem {
+/// RFC 9457 problem details, with our stable `code` and a Chinese `detail`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Problem {
     #[serde(rename = "type")]
     kind: &'static str,
     title: &'static str,

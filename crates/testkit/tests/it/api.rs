@@ -239,3 +239,32 @@ async fn grid_geojson_is_limited_to_the_users_scope() {
             .starts_with("511702002")
     }));
 }
+
+#[tokio::test]
+async fn openapi_describes_every_endpoint() {
+    let t = TestApp::spawn().await;
+    let doc: Value = client()
+        .get(t.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in [
+        "/healthz",
+        "/api/v1/session",
+        "/api/v1/org-units",
+        "/api/v1/grids",
+        "/api/v1/grids/locate",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} missing");
+    }
+    assert!(doc["paths"]["/api/v1/session"]["delete"].is_object());
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    assert!(doc["components"]["schemas"]["Problem"]["properties"]["code"].is_object());
+}

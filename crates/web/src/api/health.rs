@@ -1,7 +1,7 @@
 //! `GET /healthz`: 200 when the hub can reach its database, 503 otherwise. For load balancers.
 
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, Problem};
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -12,7 +12,11 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/healthz", get(health))
 }
 
-async fn health(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+/// Whether the hub can reach its database.
+#[utoipa::path(get, path = "/healthz", tag = "health",
+    responses((status = 200, body = Object, example = json!({"status": "ok", "database": "sqlite"})),
+        (status = 503, body = Problem)))]
+pub(crate) async fn health(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     state.app.health().await?;
     let database = match state.app.backend() {
         Backend::Sqlite => "sqlite",

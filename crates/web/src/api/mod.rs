@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, and `/healthz`.
 
 mod health;
+mod openapi;
 mod org;
 mod session;
 
@@ -12,4 +13,5 @@ pub fn router() -> Router<AppState> {
         .merge(health::router())
         .merge(session::router())
         .merge(org::router())
+        .merge(openapi::router())
 }

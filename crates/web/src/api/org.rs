@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::auth::ApiUser;
-use crate::error::ApiError;
+use crate::error::{ApiError, Problem};
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -17,13 +17,18 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/grids/locate", get(locate))
 }
 
-#[derive(Deserialize)]
-struct ChildrenQuery {
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct ChildrenQuery {
+    /// Org code of the parent unit; omitted, the top of the tree.
     parent: Option<String>,
 }
 
 /// The children of `parent`; without it, the top of the tree (the district).
-async fn children(
+#[utoipa::path(get, path = "/api/v1/org-units", tag = "org", params(ChildrenQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = [OrgUnitView]), (status = 400, body = Problem),
+        (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub(crate) async fn children(
     State(state): State<AppState>,
     _user: ApiUser,
     Query(q): Query<ChildrenQuery>,
@@ -32,21 +37,33 @@ async fn children(
     Ok(Json(state.app.org_children(parent).await?))
 }
 
-/// The grid boundaries within the caller's scope, as a GeoJSON FeatureCollection.
-async fn grids(
+/// The grid boundaries within the caller's scope, as a GeoJSON FeatureCollection (WGS-84).
+#[utoipa::path(get, path = "/api/v1/grids", tag = "org", security(("bearer" = [])),
+    responses((status = 200, description = "GeoJSON FeatureCollection", body = Object),
+        (status = 401, body = Problem)))]
+pub(crate) async fn grids(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
 ) -> Result<Json<GridFeatureCollection>, ApiError> {
     Ok(Json(state.app.grid_features(&user.scope()).await?))
 }
 
-#[derive(Deserialize)]
-struct LocateQuery {
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct LocateQuery {
+    /// Latitude, WGS-84 decimal degrees.
+    #[param(value_type = f64, example = 31.21)]
     lat: Option<String>,
+    /// Longitude, WGS-84 decimal degrees.
+    #[param(value_type = f64, example = 107.5)]
     lon: Option<String>,
 }
 
-async fn locate(
+/// The grid holding a WGS-84 point, with its chain of org units.
+#[utoipa::path(get, path = "/api/v1/grids/locate", tag = "org", params(LocateQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = Located), (status = 400, body = Problem),
+        (status = 401, body = Problem), (status = 404, description = "outside every grid", body = Problem)))]
+pub(crate) async fn locate(
     State(state): State<AppState>,
     _user: ApiUser,
     Query(q): Query<LocateQuery>,

@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::auth::{ApiUser, session_token};
-use crate::error::ApiError;
+use crate::error::{ApiError, Problem};
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -16,20 +16,24 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/session", post(create).delete(end))
 }
 
-#[derive(Deserialize)]
-struct Credentials {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct Credentials {
     username: String,
     password: String,
 }
 
-#[derive(Serialize)]
-struct Session {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Session {
     token: String,
     token_type: &'static str,
     user: CurrentUser,
 }
 
-async fn create(
+/// Signs in and returns a bearer token.
+#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = Credentials,
+    responses((status = 201, body = Session), (status = 400, body = Problem),
+        (status = 401, description = "用户名或密码错误", body = Problem)))]
+pub(crate) async fn create(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     body: Result<Json<Credentials>, axum::extract::rejection::JsonRejection>,
@@ -51,7 +55,10 @@ async fn create(
     ))
 }
 
-async fn end(
+/// Ends the session of the token sent.
+#[utoipa::path(delete, path = "/api/v1/session", tag = "session", security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = Problem)))]
+pub(crate) async fn end(
     State(state): State<AppState>,
     _user: ApiUser,
     parts: Parts,

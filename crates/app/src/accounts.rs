@@ -68,12 +68,12 @@ impl App {
         source: Option<String>,
     ) -> Result<LoginOutcome> {
         let record = self.store.user_by_username(username.trim()).await?;
-        let hash = record
-            .as_ref()
-            .map(|u| u.password_hash.clone())
-            .unwrap_or_else(|| dummy_hash().to_owned());
+        let hash = record.as_ref().map(|u| u.password_hash.clone());
         let password = password.to_owned();
-        let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await?;
+        let ok = tokio::task::spawn_blocking(move || {
+            verify_password(&password, hash.as_deref().unwrap_or_else(|| dummy_hash()))
+        })
+        .await?;
         let user = match record {
             Some(u) if ok && !u.disabled => u,
             _ => return Err(AppError::LoginFailed),

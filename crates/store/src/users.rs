@@ -58,7 +58,8 @@ macro_rules! insert_user {
 impl Store {
     /// Creates an account; a taken username is a [`StoreError::Conflict`].
     pub async fn insert_user(&self, u: &NewUser) -> Result<i64> {
-        self.insert_users(std::slice::from_ref(u)).await?;
+        self.insert_users_with(insert_user!(""), std::slice::from_ref(u))
+            .await?;
         self.user_by_username(&u.username)
             .await?
             .map(|r| r.id)
@@ -68,13 +69,12 @@ impl Store {
     /// Creates many accounts in one transaction; usernames that exist are skipped. Returns how
     /// many were created.
     pub async fn insert_users(&self, users: &[NewUser]) -> Result<u64> {
+        self.insert_users_with(insert_user!("ON CONFLICT (username) DO NOTHING"), users)
+            .await
+    }
+
+    async fn insert_users_with(&self, sql: &'static str, users: &[NewUser]) -> Result<u64> {
         let now = Utc::now();
-        // A single insert reports a taken username as a conflict; a bulk load skips existing ones.
-        let sql = if users.len() == 1 {
-            insert_user!("")
-        } else {
-            insert_user!("ON CONFLICT (username) DO NOTHING")
-        };
         let created = dispatch!(self, |p| {
             let mut tx = p.begin().await?;
             let mut created = 0;

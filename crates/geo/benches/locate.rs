@@ -58,6 +58,11 @@ fn locate_linear_scan(bencher: divan::Bencher) {
     let mut next = points();
     bencher.bench_local(|| {
         let (lon, lat) = next();
-        divan::black_box(grids.iter().find(|(_, p)| p.contains(lon, lat)).map(|(c, _)| c));
+        divan::black_box(
+            grids
+                .iter()
+                .find(|(_, p)| p.contains(lon, lat))
+                .map(|(c, _)| c),
+        );
     });
 }

@@ -60,6 +60,28 @@ fn run_with_stdin(mut cmd: Command, stdin: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// `pingan user add` with the password on standard input.
+fn add_user(
+    mut base: Command,
+    username: &str,
+    org: &str,
+    role: &str,
+    password_line: &str,
+) -> Output {
+    base.args([
+        "user",
+        "add",
+        "--username",
+        username,
+        "--org",
+        org,
+        "--role",
+        role,
+        "--password-stdin",
+    ]);
+    run_with_stdin(base, password_line)
+}
+
 fn stdout(out: &Output) -> String {
     assert!(
         out.status.success(),
@@ -177,45 +199,24 @@ async fn users_are_added_listed_reset_and_disabled() {
     let out = run_with_stdin(add, "Dongcheng#2026\n");
     assert!(stdout(&out).contains("已新建账号 zhangwei"));
 
-    let mut again = base();
-    again.args([
-        "user",
-        "add",
-        "--username",
-        "zhangwei",
-        "--org",
-        "511702001",
-        "--role",
-        "operator",
-        "--password-stdin",
-    ]);
-    assert_clear_failure(&run_with_stdin(again, "Dongcheng#2026\n"), "已被占用");
-    let mut weak = base();
-    weak.args([
-        "user",
-        "add",
-        "--username",
-        "lina",
-        "--org",
-        "511702",
-        "--role",
-        "commander",
-        "--password-stdin",
-    ]);
-    assert_clear_failure(&run_with_stdin(weak, "12345678\n"), "至少 3 类");
-    let mut bad_role = base();
-    bad_role.args([
-        "user",
-        "add",
-        "--username",
-        "lina",
-        "--org",
-        "511702",
-        "--role",
-        "boss",
-        "--password-stdin",
-    ]);
-    assert_clear_failure(&run_with_stdin(bad_role, "Good#Pass2026\n"), "未知角色");
+    assert_clear_failure(
+        &add_user(
+            base(),
+            "zhangwei",
+            "511702001",
+            "operator",
+            "Dongcheng#2026\n",
+        ),
+        "已被占用",
+    );
+    assert_clear_failure(
+        &add_user(base(), "lina", "511702", "commander", "12345678\n"),
+        "至少 3 类",
+    );
+    assert_clear_failure(
+        &add_user(base(), "lina", "511702", "boss", "Good#Pass2026\n"),
+        "未知角色",
+    );
 
     let list = stdout(&base().args(["user", "list"]).output().unwrap());
     assert!(

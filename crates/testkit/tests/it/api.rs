@@ -31,17 +31,22 @@ async fn get(t: &TestApp, token: &str, path: &str) -> (StatusCode, Value) {
     (status, res.json().await.unwrap_or(Value::Null))
 }
 
-#[tokio::test]
-async fn healthz_names_the_backend() {
-    let t = TestApp::spawn().await;
-    let body: Value = client()
-        .get(t.url("/healthz"))
+/// A request without a session.
+async fn get_public(t: &TestApp, path: &str) -> Value {
+    client()
+        .get(t.url(path))
         .send()
         .await
         .unwrap()
         .json()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test]
+async fn healthz_names_the_backend() {
+    let t = TestApp::spawn().await;
+    let body: Value = get_public(&t, "/healthz").await;
     assert_eq!(body["status"], "ok");
     let expected = if t.db.is_postgres() {
         "postgres"
@@ -243,14 +248,7 @@ async fn grid_geojson_is_limited_to_the_users_scope() {
 #[tokio::test]
 async fn openapi_describes_every_endpoint() {
     let t = TestApp::spawn().await;
-    let doc: Value = client()
-        .get(t.url("/api/v1/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = get_public(&t, "/api/v1/openapi.json").await;
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     for path in [
         "/healthz",

@@ -12,6 +12,17 @@ async fn login(t: &TestApp, c: &reqwest::Client, user: &str, pass: &str) -> reqw
         .unwrap()
 }
 
+/// The HTML of a page, fetched with the client's cookies.
+async fn page(c: &reqwest::Client, t: &TestApp, path: &str) -> String {
+    c.get(t.url(path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn pages_need_a_login_and_the_login_sets_a_strict_cookie() {
     let (t, demo) = TestApp::spawn_demo().await;
@@ -69,14 +80,7 @@ async fn user_typed_text_is_escaped() {
         .unwrap();
     let c = client();
     login(&t, &c, "mallory", "Evil#Pass2026").await;
-    let html = c
-        .get(t.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page(&c, &t, "/").await;
     assert!(!html.contains("<script>alert(1)</script>"));
     assert!(
         html.contains("&#60;script&#62;alert(1)&#60;/script&#62;")
@@ -99,14 +103,7 @@ async fn the_front_page_shows_the_districts_figures() {
         demo.account_password.as_deref().unwrap(),
     )
     .await;
-    let html = c
-        .get(t.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page(&c, &t, "/").await;
     assert!(html.contains("通川区辖区概况"));
     assert!(
         html.contains(r#"<span class="num">36</span><span class="label">网格</span>"#),
@@ -140,14 +137,7 @@ async fn assets_and_licences_are_served_from_the_binary() {
         StatusCode::NOT_FOUND
     );
     login(&t, &c, "admin", demo.admin_password.as_deref().unwrap()).await;
-    let html = c
-        .get(t.url("/licenses"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page(&c, &t, "/licenses").await;
     assert!(html.contains("leaflet-1.9.4") && html.contains("htmx-2.0.11"));
     assert!(
         html.contains("Volodymyr Agafonkin"),
@@ -166,14 +156,7 @@ async fn a_grid_worker_sees_the_figures_of_their_own_grid() {
         demo.account_password.as_deref().unwrap(),
     )
     .await;
-    let html = c
-        .get(t.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page(&c, &t, "/").await;
     assert!(html.contains("二马路社区网格辖区概况"), "{html}");
     assert!(html.contains(r#"<span class="num">1</span><span class="label">网格</span>"#));
     assert!(

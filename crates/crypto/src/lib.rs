@@ -1,13 +1,17 @@
 //! Cryptography for Pingan: argon2id password hashes, random secrets and SM3 digests.
 //!
-//! Field sealing (SM4-GCM), the HMAC-SM3 blind index and TOTP arrive with the security issue and
-//! live here too, behind a key-provider trait.
+//! Personal identifiers are sealed with SM4-GCM and found through an HMAC-SM3 blind index, with keys
+//! behind the [`KeyProvider`] trait.
 
+mod keys;
 mod password;
 mod random;
+mod seal;
 
+pub use keys::{KeyProvider, MasterKey};
 pub use password::{hash_password, verify_password};
 pub use random::{random_password, random_token};
+pub use seal::FieldCipher;
 
 use sm3::{Digest, Sm3};
 
@@ -18,6 +22,26 @@ pub enum CryptoError {
     Random(String),
     #[error("密码散列失败: {0}")]
     Hash(String),
+    #[error("{0}")]
+    Key(String),
+    #[error("{0}")]
+    Sealed(String),
+}
+
+/// HMAC-SM3 of the concatenated `parts` under a 256-bit key.
+pub(crate) fn hmac_sm3(key: &[u8; 32], parts: &[&[u8]]) -> [u8; 32] {
+    use hmac::{KeyInit, Mac};
+    // HMAC pads a key shorter than the 64-byte block with zeros, so padding it here is the same
+    // key, and the fixed-size constructor cannot fail.
+    let mut block = [0u8; 64];
+    for (b, k) in block.iter_mut().zip(key) {
+        *b = *k;
+    }
+    let mut mac = hmac::Hmac::<Sm3>::new(&block.into());
+    for p in parts {
+        mac.update(p);
+    }
+    mac.finalize().into_bytes().into()
 }
 
 /// SM3 digest (GB/T 32905) of `data`, as lowercase hex.
@@ -29,6 +53,17 @@ pub fn sm3_hex(data: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hmac_sm3_pads_short_keys_like_the_standard() {
+        // HMAC with a 32-byte key equals HMAC with that key zero-padded to the block size.
+        use hmac::{KeyInit, Mac};
+        let key = [9u8; 32];
+        let mut reference = <hmac::Hmac<Sm3> as KeyInit>::new_from_slice(&key).unwrap();
+        reference.update(b"abc");
+        let expected: [u8; 32] = reference.finalize().into_bytes().into();
+        assert_eq!(hmac_sm3(&key, &[b"a", b"bc"]), expected);
+    }
 
     #[test]
     fn sm3_standard_vector() {

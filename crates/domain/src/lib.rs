@@ -4,11 +4,12 @@
 pub mod account;
 pub mod code_table;
 pub mod division;
+pub mod identity;
 pub mod org;
 pub mod role;
 pub mod time;
 
 pub use org::{OrgCode, OrgCodeError, OrgLevel};
-pub use role::Role;
+pub use role::{Capability, Role};
 pub mod scope;
 pub use scope::Scope;

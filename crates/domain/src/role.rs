@@ -102,3 +102,64 @@ mod tests {
         assert!(Role::names().contains("grid_worker"));
     }
 }
+
+/// 权限 — what a role may do, checked in the app layer (never by role names in handlers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Capability {
+    /// See the org tree, the grids and the map of one's scope.
+    ViewOrg,
+    /// Create, change and disable accounts (系统管理员).
+    ManageUsers,
+    /// Roles, keys and security policies (安全管理员).
+    ManageSecurity,
+    /// Read and export the audit trail (审计管理员).
+    ReadAudit,
+    /// See protected personal data in plain text, with a stated reason.
+    RevealPersonalData,
+}
+
+impl Role {
+    /// The capabilities of this role. The three administrators are kept apart: none holds
+    /// another's capability, and the auditor holds nothing else.
+    pub const fn capabilities(self) -> &'static [Capability] {
+        use Capability::*;
+        match self {
+            Role::Sysadmin => &[ViewOrg, ManageUsers],
+            Role::Secadmin => &[ViewOrg, ManageSecurity],
+            Role::Auditor => &[ReadAudit],
+            Role::Commander | Role::Operator | Role::GridWorker => &[ViewOrg, RevealPersonalData],
+            Role::Handler | Role::Mediator | Role::Leader => &[ViewOrg],
+            Role::Citizen => &[],
+        }
+    }
+
+    pub fn can(self, capability: Capability) -> bool {
+        self.capabilities().contains(&capability)
+    }
+}
+
+#[cfg(test)]
+mod capability_tests {
+    use super::*;
+
+    #[test]
+    fn the_three_administrators_are_separated() {
+        let admin_caps = [
+            Capability::ManageUsers,
+            Capability::ManageSecurity,
+            Capability::ReadAudit,
+        ];
+        for (role, own) in [
+            (Role::Sysadmin, Capability::ManageUsers),
+            (Role::Secadmin, Capability::ManageSecurity),
+            (Role::Auditor, Capability::ReadAudit),
+        ] {
+            for c in admin_caps {
+                assert_eq!(role.can(c), c == own, "{role:?} {c:?}");
+            }
+        }
+        assert_eq!(Role::Auditor.capabilities(), &[Capability::ReadAudit]);
+        assert!(Role::Citizen.capabilities().is_empty());
+        assert!(!Role::Sysadmin.can(Capability::RevealPersonalData));
+    }
+}

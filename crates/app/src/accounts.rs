@@ -2,15 +2,20 @@
 //!
 //! A session token is 256 random bits handed to the browser (HttpOnly cookie) or an API client
 //! (bearer token); the database keeps only its SM3 digest. A session ends after the configured idle
-//! time, at logout, or when the account's password changes or the account is disabled.
+//! time, at logout, or when the account's password changes or the account is disabled. Failed logins
+//! are counted per account name and per source address; too many lock both for a while, and a locked
+//! login is refused before any password is checked.
 
+use crate::audit::Actor;
 use crate::{App, AppError, Result};
 use chrono::{DateTime, Utc};
 use pingan_crypto::{hash_password, random_token, sm3_hex, verify_password};
 use pingan_domain::account::{check_password, check_username};
-use pingan_domain::{OrgCode, Role, Scope};
+use pingan_domain::identity::PhoneNumber;
+use pingan_domain::{Capability, OrgCode, Role, Scope};
 use pingan_store::{NewUser, SessionRecord, UserRecord};
 use serde::Serialize;
+use serde_json::json;
 use std::sync::OnceLock;
 
 /// 当前用户 — the account behind a request.
@@ -35,6 +40,10 @@ impl CurrentUser {
             None => Scope::org(self.org_code.clone()),
         }
     }
+
+    pub fn can(&self, capability: Capability) -> bool {
+        self.role.can(capability)
+    }
 }
 
 /// A successful login: the token to hand back, once.
@@ -44,30 +53,59 @@ pub struct LoginOutcome {
     pub user: CurrentUser,
 }
 
-/// 账号概要 — an account as listed (no password hash).
+/// 账号概要 — an account as listed: no password hash, the phone masked.
 #[derive(Debug, Clone, Serialize)]
 pub struct UserSummary {
     pub username: String,
     pub display_name: String,
     pub role: String,
     pub org_code: String,
+    /// `138****5678`
+    pub phone: Option<String>,
     pub disabled: bool,
     pub created_at: DateTime<Utc>,
 }
 
+/// A new account as entered.
+#[derive(Debug, Clone, Default)]
+pub struct NewAccount {
+    pub username: String,
+    pub display_name: String,
+    pub org: String,
+    pub role: String,
+    pub password: String,
+    /// Contact phone, mobile or fixed line; sealed at rest.
+    pub phone: Option<String>,
+}
+
 /// A session is touched in the database at most this often, to spare writes.
 const TOUCH_EVERY_SECS: i64 = 60;
+/// The sealed column of an account's phone (also the associated data of its ciphertext).
+const PHONE_FIELD: &str = "users.phone";
 
 impl App {
     /// Checks a username and password and opens a session. A wrong password, an unknown username
-    /// and a disabled account all give [`AppError::LoginFailed`] after the same work.
+    /// and a disabled account all give [`AppError::LoginFailed`] after the same work; a locked name
+    /// or address gives [`AppError::TooManyAttempts`] without any password being checked.
     pub async fn login(
         &self,
         username: &str,
         password: &str,
         source: Option<String>,
     ) -> Result<LoginOutcome> {
-        let record = self.store.user_by_username(username.trim()).await?;
+        let username = username.trim();
+        let now = Utc::now();
+        let keys: Vec<String> = std::iter::once(format!("user:{username}"))
+            .chain(source.iter().map(|s| format!("addr:{s}")))
+            .collect();
+        for key in &keys {
+            if let Some(until) = self.store.login_locked_until(key, now).await? {
+                self.audit_attempt(username, source.clone(), "login.locked", "denied")
+                    .await?;
+                return Err(locked(until, now));
+            }
+        }
+        let record = self.store.user_by_username(username).await?;
         let hash = record.as_ref().map(|u| u.password_hash.clone());
         let password = password.to_owned();
         let ok = tokio::task::spawn_blocking(move || {
@@ -76,24 +114,47 @@ impl App {
         .await?;
         let user = match record {
             Some(u) if ok && !u.disabled => u,
-            _ => return Err(AppError::LoginFailed),
+            _ => {
+                let policy = &self.config.lockout;
+                let mut until = None;
+                for key in &keys {
+                    let window =
+                        chrono::Duration::from_std(policy.window).unwrap_or(chrono::Duration::MAX);
+                    let lock_for = chrono::Duration::from_std(policy.lock_for)
+                        .unwrap_or(chrono::Duration::MAX);
+                    until = until.or(self
+                        .store
+                        .record_login_failure(key, now, window, policy.threshold, lock_for)
+                        .await?);
+                }
+                self.audit_attempt(username, source, "login.failed", "failed")
+                    .await?;
+                return Err(AppError::LoginFailed);
+            }
         };
+        self.store
+            .clear_login_failures(&format!("user:{username}"))
+            .await?;
         let token = random_token()?;
-        let now = Utc::now();
         self.store
             .insert_session(&SessionRecord {
                 token_hash: sm3_hex(token.as_bytes()),
                 user_id: user.id,
                 created_at: now,
                 last_seen_at: now,
-                source_addr: source,
+                source_addr: source.clone(),
             })
             .await?;
-        tracing::info!(username = %user.username, "登录成功");
-        Ok(LoginOutcome {
-            token,
-            user: current_user(user)?,
-        })
+        let user = current_user(user)?;
+        self.audit(
+            &Actor::user(user.clone(), source),
+            "login",
+            &format!("user:{}", user.username),
+            "ok",
+            json!({}),
+        )
+        .await?;
+        Ok(LoginOutcome { token, user })
     }
 
     /// The account behind a session token, if the session is live. Ends sessions idle too long.
@@ -117,99 +178,221 @@ impl App {
     }
 
     /// Ends one session.
-    pub async fn logout(&self, token: &str) -> Result<()> {
-        Ok(self
-            .store
+    pub async fn logout(&self, actor: &Actor, token: &str) -> Result<()> {
+        self.store
             .delete_session(&sm3_hex(token.as_bytes()))
-            .await?)
+            .await?;
+        let object = format!(
+            "user:{}",
+            actor.user.as_ref().map_or("", |u| u.username.as_str())
+        );
+        self.audit(actor, "logout", &object, "ok", json!({})).await
     }
 
-    /// Creates an account after checking the username, the password policy, the role and that the
-    /// org unit exists.
-    pub async fn add_user(
-        &self,
-        username: &str,
-        display_name: &str,
-        org: &str,
-        role: &str,
-        password: &str,
-    ) -> Result<()> {
-        check_username(username).map_err(|e| AppError::Invalid(e.to_string()))?;
-        check_password(username, password).map_err(|e| AppError::Invalid(e.to_string()))?;
-        let role = Role::parse(role).ok_or_else(|| {
-            AppError::Invalid(format!("未知角色 \"{role}\"，可选: {}", Role::names()))
+    /// Creates an account after checking the username, the password policy, the role, the phone and
+    /// that the org unit exists and lies in the actor's scope.
+    pub async fn add_user(&self, actor: &Actor, a: &NewAccount) -> Result<()> {
+        let invalid = |e: &dyn std::fmt::Display| AppError::Invalid(e.to_string());
+        check_username(&a.username).map_err(|e| invalid(&e))?;
+        let role = Role::parse(&a.role).ok_or_else(|| {
+            AppError::Invalid(format!("未知角色 \"{}\"，可选: {}", a.role, Role::names()))
         })?;
-        let org = OrgCode::parse(org).map_err(|e| AppError::Invalid(e.to_string()))?;
+        let org = OrgCode::parse(&a.org).map_err(|e| invalid(&e))?;
+        self.authorize(actor, Capability::ManageUsers, Some(&org))?;
+        check_password(&a.username, &a.password).map_err(|e| invalid(&e))?;
+        let phone = a
+            .phone
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| PhoneNumber::parse(p).map_err(|e| invalid(&e)))
+            .transpose()?;
+        let display_name = a.display_name.trim();
+        if display_name.chars().count() > 50 {
+            return Err(AppError::Invalid("姓名不能超过 50 个字".into()));
+        }
         if self.store.org_unit(org.as_str()).await?.is_none() {
             return Err(AppError::Invalid(format!(
-                "组织编码 {org} 不存在，请先用 组织架构 页面或 API 查到正确的编码"
+                "组织编码 {org} 不存在，请先在组织架构中查到正确的编码"
             )));
         }
-        if self.store.user_by_username(username).await?.is_some() {
-            return Err(AppError::Conflict(format!("用户名 {username} 已被占用")));
+        if self.store.user_by_username(&a.username).await?.is_some() {
+            return Err(AppError::Conflict(format!(
+                "用户名 {} 已被占用",
+                a.username
+            )));
         }
-        let hash = hash_blocking(password).await?;
+        let sealed_phone = match &phone {
+            Some(p) => Some((
+                self.cipher.seal(PHONE_FIELD, p.as_str())?,
+                self.cipher.blind_index(PHONE_FIELD, p.as_str()),
+            )),
+            None => None,
+        };
+        let hash = hash_blocking(&a.password).await?;
         self.store
             .insert_user(&NewUser {
-                username: username.into(),
-                display_name: if display_name.trim().is_empty() {
-                    username.into()
+                username: a.username.clone(),
+                display_name: if display_name.is_empty() {
+                    a.username.clone()
                 } else {
-                    display_name.trim().into()
+                    display_name.to_owned()
                 },
-                org_code: org.into(),
+                org_code: org.to_string(),
                 department_id: None,
                 role: role.as_str().into(),
                 password_hash: hash,
                 must_change_password: false,
+                phone: sealed_phone,
             })
             .await?;
-        Ok(())
+        let after = json!({
+            "username": a.username, "display_name": display_name, "org": org.as_str(),
+            "role": role.as_str(), "phone": phone.as_ref().map(PhoneNumber::masked),
+        });
+        self.audit(
+            actor,
+            "user.create",
+            &format!("user:{}", a.username),
+            "ok",
+            json!({"after": after}),
+        )
+        .await
     }
 
     /// Sets a new password and ends the account's sessions.
-    pub async fn set_password(&self, username: &str, password: &str) -> Result<()> {
+    pub async fn set_password(&self, actor: &Actor, username: &str, password: &str) -> Result<()> {
         let user = self.user_or_not_found(username).await?;
+        self.authorize(actor, Capability::ManageUsers, Some(&org_of(&user)?))?;
         check_password(username, password).map_err(|e| AppError::Invalid(e.to_string()))?;
         let hash = hash_blocking(password).await?;
         self.store.set_password(user.id, &hash, false).await?;
-        self.store.delete_sessions_of(user.id).await?;
-        Ok(())
+        let ended = self.store.delete_sessions_of(user.id).await?;
+        self.audit(
+            actor,
+            "user.passwd",
+            &format!("user:{username}"),
+            "ok",
+            json!({"sessions_ended": ended}),
+        )
+        .await
+    }
+
+    /// Changes the actor's own password after checking the current one, and ends all their sessions.
+    pub async fn change_own_password(&self, actor: &Actor, current: &str, new: &str) -> Result<()> {
+        let me = actor
+            .user
+            .as_ref()
+            .ok_or(AppError::Unauthenticated("请先登录"))?;
+        let record = self.user_or_not_found(&me.username).await?;
+        let (hash, given) = (record.password_hash.clone(), current.to_owned());
+        if !tokio::task::spawn_blocking(move || verify_password(&given, &hash)).await? {
+            return Err(AppError::Invalid("当前密码不正确".into()));
+        }
+        if current == new {
+            return Err(AppError::Invalid("新密码不能与当前密码相同".into()));
+        }
+        check_password(&me.username, new).map_err(|e| AppError::Invalid(e.to_string()))?;
+        self.store
+            .set_password(record.id, &hash_blocking(new).await?, false)
+            .await?;
+        let ended = self.store.delete_sessions_of(record.id).await?;
+        self.audit(
+            actor,
+            "user.passwd.self",
+            &format!("user:{}", me.username),
+            "ok",
+            json!({"sessions_ended": ended}),
+        )
+        .await
     }
 
     /// Disables an account and ends its sessions; the account and its history stay.
-    pub async fn disable_user(&self, username: &str) -> Result<()> {
+    pub async fn disable_user(&self, actor: &Actor, username: &str) -> Result<()> {
         let user = self.user_or_not_found(username).await?;
+        self.authorize(actor, Capability::ManageUsers, Some(&org_of(&user)?))?;
         self.store.set_disabled(user.id, true).await?;
         self.store.delete_sessions_of(user.id).await?;
-        Ok(())
+        let change = json!({"before": {"disabled": user.disabled}, "after": {"disabled": true}});
+        self.audit(
+            actor,
+            "user.disable",
+            &format!("user:{username}"),
+            "ok",
+            change,
+        )
+        .await
     }
 
-    /// Accounts within `scope`, at most `limit`.
-    pub async fn list_users(&self, scope: &Scope, limit: i64) -> Result<Vec<UserSummary>> {
-        Ok(self
-            .store
-            .users_in_scope(scope, limit)
-            .await?
-            .into_iter()
-            .map(|u| UserSummary {
-                username: u.username,
-                display_name: u.display_name,
-                role: u.role,
-                org_code: u.org_code,
-                disabled: u.disabled,
-                created_at: u.created_at,
-            })
-            .collect())
+    /// Accounts within the actor's scope (everything for the command line under `scope`), at most `limit`.
+    pub async fn list_users(
+        &self,
+        actor: &Actor,
+        scope: &Scope,
+        limit: i64,
+    ) -> Result<Vec<UserSummary>> {
+        let scope = self.scope_for(actor, scope)?;
+        let users = self.store.users_in_scope(&scope, limit).await?;
+        users.into_iter().map(|u| self.summary(u)).collect()
+    }
+
+    /// Accounts in scope with this contact phone, found through the blind index.
+    pub async fn find_users_by_phone(
+        &self,
+        actor: &Actor,
+        scope: &Scope,
+        phone: &str,
+    ) -> Result<Vec<UserSummary>> {
+        let scope = self.scope_for(actor, scope)?;
+        let phone = PhoneNumber::parse(phone).map_err(|e| AppError::Invalid(e.to_string()))?;
+        let index = self.cipher.blind_index(PHONE_FIELD, phone.as_str());
+        let users = self.store.users_by_phone_index(&scope, &index).await?;
+        users.into_iter().map(|u| self.summary(u)).collect()
     }
 
     /// Whether any account exists (a fresh installation has none until `pingan user add` or the demo).
     pub async fn has_users(&self) -> Result<bool> {
-        let root = Scope::org(
-            OrgCode::parse(pingan_domain::division::DISTRICT.0)
-                .map_err(|e| AppError::Internal(e.to_string()))?,
-        );
-        Ok(!self.store.users_in_scope(&root, 1).await?.is_empty())
+        let root = OrgCode::parse(pingan_domain::division::DISTRICT.0)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(!self
+            .store
+            .users_in_scope(&Scope::org(root), 1)
+            .await?
+            .is_empty())
+    }
+
+    /// The narrower of the asked scope and the actor's own; refuses actors who may not manage users.
+    fn scope_for(&self, actor: &Actor, asked: &Scope) -> Result<Scope> {
+        self.authorize(actor, Capability::ManageUsers, None)?;
+        Ok(match &actor.user {
+            Some(u)
+                if !u.scope().covers(
+                    &OrgCode::parse(asked.prefix())
+                        .map_err(|e| AppError::Invalid(e.to_string()))?,
+                ) =>
+            {
+                u.scope()
+            }
+            _ => asked.clone(),
+        })
+    }
+
+    fn summary(&self, u: UserRecord) -> Result<UserSummary> {
+        let phone = match &u.phone_sealed {
+            Some(sealed) => Some(pingan_domain::identity::mask_phone(
+                &self.cipher.open(PHONE_FIELD, sealed)?,
+            )),
+            None => None,
+        };
+        Ok(UserSummary {
+            username: u.username,
+            display_name: u.display_name,
+            role: u.role,
+            org_code: u.org_code,
+            phone,
+            disabled: u.disabled,
+            created_at: u.created_at,
+        })
     }
 
     async fn user_or_not_found(&self, username: &str) -> Result<UserRecord> {
@@ -218,6 +401,27 @@ impl App {
             .await?
             .ok_or_else(|| AppError::NotFound(format!("用户 {username} 不存在")))
     }
+
+    /// Removes sessions idle longer than the configured limit; run periodically by the server.
+    pub async fn purge_idle_sessions(&self) -> Result<u64> {
+        let idle =
+            chrono::Duration::from_std(self.config.session_idle).unwrap_or(chrono::Duration::MAX);
+        let cutoff = Utc::now()
+            .checked_sub_signed(idle)
+            .unwrap_or(DateTime::<Utc>::MIN_UTC);
+        Ok(self.store.delete_sessions_idle_since(cutoff).await?)
+    }
+}
+
+fn locked(until: DateTime<Utc>, now: DateTime<Utc>) -> AppError {
+    let minutes = ((until - now).num_seconds().max(1) + 59) / 60;
+    AppError::TooManyAttempts(format!(
+        "登录失败次数过多，已暂时锁定，请 {minutes} 分钟后再试"
+    ))
+}
+
+fn org_of(u: &UserRecord) -> Result<OrgCode> {
+    OrgCode::parse(&u.org_code).map_err(|e| AppError::Internal(e.to_string()))
 }
 
 /// Hashes a password on a blocking thread (argon2 is CPU-heavy by design).
@@ -244,16 +448,4 @@ fn current_user(u: UserRecord) -> Result<CurrentUser> {
         org_code,
         department_id: u.department_id,
     })
-}
-
-impl App {
-    /// Removes sessions idle longer than the configured limit; run periodically by the server.
-    pub async fn purge_idle_sessions(&self) -> Result<u64> {
-        let idle =
-            chrono::Duration::from_std(self.config.session_idle).unwrap_or(chrono::Duration::MAX);
-        let cutoff = Utc::now()
-            .checked_sub_signed(idle)
-            .unwrap_or(DateTime::<Utc>::MIN_UTC);
-        Ok(self.store.delete_sessions_idle_since(cutoff).await?)
-    }
 }

@@ -18,6 +18,9 @@ pub enum AppError {
     /// never tells whether a username exists.
     #[error("用户名或密码错误")]
     LoginFailed,
+    /// Too many failed logins: locked for a while.
+    #[error("{0}")]
+    TooManyAttempts(String),
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
@@ -38,6 +41,7 @@ impl AppError {
             Self::NotFound(_) => "not_found",
             Self::Unauthenticated(_) => "unauthenticated",
             Self::LoginFailed => "login_failed",
+            Self::TooManyAttempts(_) => "too_many_attempts",
             Self::Forbidden(_) => "forbidden",
             Self::Conflict(_) => "conflict",
             Self::Unavailable(_) => "service_unavailable",

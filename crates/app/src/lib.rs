@@ -3,18 +3,23 @@
 //! calls the store.
 
 mod accounts;
+mod audit;
 pub mod demo;
 mod error;
 mod org;
 mod reference;
 mod restore;
 
-pub use accounts::{CurrentUser, LoginOutcome, UserSummary};
+pub use accounts::{CurrentUser, LoginOutcome, NewAccount, UserSummary};
+pub use audit::{Actor, AuditVerdict, AuditView};
 pub use error::AppError;
 pub use org::{GridFeatureCollection, Located, OrgRef, OrgSummary, OrgTreeNode, OrgUnitView};
+pub use pingan_crypto::{KeyProvider, MasterKey};
+pub use pingan_store::AuditFilter;
 pub use pingan_store::{Backend, DbUrl};
 pub use restore::restore_sqlite;
 
+use pingan_crypto::FieldCipher;
 use pingan_geo::GridIndex;
 use pingan_store::Store;
 use std::sync::{Arc, RwLock};
@@ -30,6 +35,26 @@ pub struct AppConfig {
     /// Optional map tile URL template (`https://tiles.example/{z}/{x}/{y}.png`); none draws the
     /// grids on a plain background.
     pub tile_url: Option<String>,
+    pub lockout: LockoutPolicy,
+}
+
+/// 登录锁定策略 — how many failed logins within a window lock an account name or source address,
+/// and for how long.
+#[derive(Debug, Clone)]
+pub struct LockoutPolicy {
+    pub threshold: i64,
+    pub window: Duration,
+    pub lock_for: Duration,
+}
+
+impl Default for LockoutPolicy {
+    fn default() -> Self {
+        Self {
+            threshold: 5,
+            window: Duration::from_secs(15 * 60),
+            lock_for: Duration::from_secs(15 * 60),
+        }
+    }
 }
 
 impl Default for AppConfig {
@@ -37,6 +62,7 @@ impl Default for AppConfig {
         Self {
             session_idle: Duration::from_secs(30 * 60),
             tile_url: None,
+            lockout: LockoutPolicy::default(),
         }
     }
 }
@@ -47,18 +73,20 @@ pub struct App {
     store: Store,
     config: Arc<AppConfig>,
     grids: Arc<RwLock<Arc<GridIndex>>>,
+    cipher: FieldCipher,
 }
 
 impl App {
     /// Opens the database, applies migrations, brings the shipped reference data up to date and
     /// loads the grid index.
-    pub async fn open(url: &DbUrl, config: AppConfig) -> Result<Self> {
+    pub async fn open(url: &DbUrl, config: AppConfig, keys: Arc<dyn KeyProvider>) -> Result<Self> {
         let store = Store::connect(url).await?;
         store.migrate().await?;
         let app = Self {
             store,
             config: Arc::new(config),
             grids: Arc::default(),
+            cipher: FieldCipher::new(keys),
         };
         app.sync_reference_data().await?;
         app.reload_grid_index().await?;

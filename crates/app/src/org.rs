@@ -1,7 +1,7 @@
 //! The org tree, grid lookup and the grid map.
 
-use crate::{App, AppError, Result};
-use pingan_domain::{OrgCode, OrgLevel, Scope};
+use crate::{Actor, App, AppError, CurrentUser, Result};
+use pingan_domain::{Capability, OrgCode, OrgLevel, Scope};
 use pingan_geo::{GridIndex, Polygon};
 use pingan_store::OrgUnitRecord;
 use serde::Serialize;
@@ -75,8 +75,14 @@ pub struct OrgSummary {
 }
 
 impl App {
-    /// The children of `parent` (the district's top when none), each with its counts.
-    pub async fn org_children(&self, parent: Option<&str>) -> Result<Vec<OrgUnitView>> {
+    /// The children of `parent` (the district's top when none), each with its counts. The tree of
+    /// divisions is reference data: any user who may see the org tree sees all of it.
+    pub async fn org_children(
+        &self,
+        user: &CurrentUser,
+        parent: Option<&str>,
+    ) -> Result<Vec<OrgUnitView>> {
+        self.authorize(&Actor::user(user.clone(), None), Capability::ViewOrg, None)?;
         let parent = parent.map(parse_code).transpose()?;
         let Some(parent) = parent else {
             let top = self.store.org_children(None).await?;
@@ -99,9 +105,14 @@ impl App {
             .collect())
     }
 
-    /// The whole tree under `root`, with counts, built from one read of the units.
-    pub async fn org_tree(&self, root: &Scope) -> Result<Option<OrgTreeNode>> {
-        Ok(self.subtree(root.prefix()).await?.into_iter().next())
+    /// The whole tree of the user's scope, with counts, built from one read of the units.
+    pub async fn org_tree(&self, user: &CurrentUser) -> Result<Option<OrgTreeNode>> {
+        self.authorize(&Actor::user(user.clone(), None), Capability::ViewOrg, None)?;
+        Ok(self
+            .subtree(user.scope().prefix())
+            .await?
+            .into_iter()
+            .next())
     }
 
     async fn subtree(&self, root: &str) -> Result<Vec<OrgTreeNode>> {
@@ -115,8 +126,13 @@ impl App {
         Ok(build_tree(&units, &workers, root))
     }
 
-    /// Figures for the front page within `scope`.
-    pub async fn org_summary(&self, scope: &Scope) -> Result<OrgSummary> {
+    /// Figures for the front page within the user's scope.
+    pub async fn org_summary(&self, user: &CurrentUser) -> Result<OrgSummary> {
+        self.authorize(&Actor::user(user.clone(), None), Capability::ViewOrg, None)?;
+        self.summary_of(&user.scope()).await
+    }
+
+    pub(crate) async fn summary_of(&self, scope: &Scope) -> Result<OrgSummary> {
         let units = self.store.org_units_under(scope.prefix()).await?;
         let count = |level: OrgLevel| units.iter().filter(|u| u.level == level.as_str()).count();
         let workers = self
@@ -141,7 +157,8 @@ impl App {
     }
 
     /// The grid holding a WGS-84 point, with its chain of units; not found outside every grid.
-    pub async fn locate(&self, lat: f64, lon: f64) -> Result<Located> {
+    pub async fn locate(&self, user: &CurrentUser, lat: f64, lon: f64) -> Result<Located> {
+        self.authorize(&Actor::user(user.clone(), None), Capability::ViewOrg, None)?;
         if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
             return Err(AppError::Invalid(
                 "纬度 lat 应在 -90 到 90 之间（WGS-84，如 31.21）".into(),
@@ -186,8 +203,10 @@ impl App {
         })
     }
 
-    /// The grid boundaries within `scope` as GeoJSON.
-    pub async fn grid_features(&self, scope: &Scope) -> Result<GridFeatureCollection> {
+    /// The grid boundaries within the user's scope as GeoJSON.
+    pub async fn grid_features(&self, user: &CurrentUser) -> Result<GridFeatureCollection> {
+        self.authorize(&Actor::user(user.clone(), None), Capability::ViewOrg, None)?;
+        let scope = user.scope();
         let grids = self.store.grids_under(scope.prefix()).await?;
         let units = self.store.org_units_under(scope.prefix()).await?;
         let names: HashMap<&str, &str> = units

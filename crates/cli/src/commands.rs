@@ -4,7 +4,7 @@ use crate::config::Resolved;
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
 use pingan_app::demo::{DemoOutcome, DemoScale};
-use pingan_app::{App, AppError, restore_sqlite};
+use pingan_app::{Actor, App, AppError, AuditVerdict, NewAccount, restore_sqlite};
 use pingan_domain::{OrgCode, Role, Scope};
 use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
@@ -64,6 +64,9 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         to: PathBuf,
     },
+    /// 审计日志
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// 用备份文件恢复 SQLite 数据库（请先停止服务）
     Restore {
         /// 由 pingan backup 生成的备份文件
@@ -86,6 +89,12 @@ struct ServeArgs {
 }
 
 #[derive(Subcommand)]
+enum AuditCommand {
+    /// 逐条校验审计日志的 SM3 链，指出第一条被修改、删除或打乱的记录
+    Verify,
+}
+
+#[derive(Subcommand)]
 enum UserCommand {
     /// 新建账号（密码从 --password-stdin 读取，或在终端输入两次）
     Add {
@@ -100,6 +109,9 @@ enum UserCommand {
         /// 显示的姓名（默认同用户名）
         #[arg(long, default_value = "")]
         display_name: String,
+        /// 联系电话（手机或固定电话，加密保存）
+        #[arg(long)]
+        phone: Option<String>,
         /// 从标准输入读取密码（一行）
         #[arg(long)]
         password_stdin: bool,
@@ -181,6 +193,22 @@ pub async fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
+        Command::Audit(AuditCommand::Verify) => {
+            let app = open(&resolved, None).await?;
+            let verdict = app.verify_audit(&Actor::cli()).await.map_err(app_err)?;
+            app.close().await;
+            match verdict {
+                AuditVerdict::Intact { records, last_at } => {
+                    let last =
+                        last_at.map_or_else(|| "无".to_owned(), pingan_domain::time::format_minute);
+                    println!("审计日志完整：共 {records} 条记录，最后一条于 {last}（北京时间）");
+                    Ok(())
+                }
+                AuditVerdict::Broken { id, reason } => {
+                    bail!("审计日志在第 {id} 条记录处断裂：{reason}")
+                }
+            }
+        }
         Command::Restore { from, force } => {
             restore_sqlite(&from, &resolved.db, force)
                 .await
@@ -196,7 +224,8 @@ fn app_err(e: AppError) -> anyhow::Error {
 }
 
 async fn open(resolved: &Resolved, tile_url: Option<String>) -> Result<App> {
-    App::open(&resolved.db, resolved.app_config(tile_url)?)
+    let keys = resolved.master_key()?;
+    App::open(&resolved.db, resolved.app_config(tile_url)?, keys)
         .await
         .map_err(app_err)
 }
@@ -276,13 +305,22 @@ async fn user_command(app: &App, cmd: UserCommand) -> Result<()> {
             org,
             role,
             display_name,
+            phone,
             password_stdin,
         } => {
             if Role::parse(&role).is_none() {
                 bail!("未知角色 \"{role}\"，可选: {}", Role::names());
             }
             let password = read_password(password_stdin)?;
-            app.add_user(&username, &display_name, &org, &role, &password)
+            let account = NewAccount {
+                username: username.clone(),
+                display_name,
+                org: org.clone(),
+                role: role.clone(),
+                password,
+                phone,
+            };
+            app.add_user(&Actor::cli(), &account)
                 .await
                 .map_err(app_err)?;
             println!(
@@ -293,18 +331,19 @@ async fn user_command(app: &App, cmd: UserCommand) -> Result<()> {
         UserCommand::List { org } => {
             let org = OrgCode::parse(&org).map_err(|e| anyhow!("{e}"))?;
             let users = app
-                .list_users(&Scope::org(org), 10_000)
+                .list_users(&Actor::cli(), &Scope::org(org), 10_000)
                 .await
                 .map_err(app_err)?;
             println!(
-                "{:<24} {:<12} {:<16} {:<16} 状态",
-                "用户名", "姓名", "角色", "组织编码"
+                "{:<24} {:<12} {:<16} {:<16} {:<14} 状态",
+                "用户名", "姓名", "角色", "组织编码", "联系电话"
             );
             for u in &users {
                 let role = Role::parse(&u.role).map_or(u.role.clone(), |r| r.label().to_owned());
                 let state = if u.disabled { "已停用" } else { "正常" };
+                let phone = u.phone.as_deref().unwrap_or("-");
                 println!(
-                    "{:<24} {:<12} {:<16} {:<16} {state}",
+                    "{:<24} {:<12} {:<16} {:<16} {phone:<14} {state}",
                     u.username, u.display_name, role, u.org_code
                 );
             }
@@ -315,13 +354,15 @@ async fn user_command(app: &App, cmd: UserCommand) -> Result<()> {
             password_stdin,
         } => {
             let password = read_password(password_stdin)?;
-            app.set_password(&username, &password)
+            app.set_password(&Actor::cli(), &username, &password)
                 .await
                 .map_err(app_err)?;
             println!("已重设 {username} 的密码，其原有会话已全部失效");
         }
         UserCommand::Disable { username } => {
-            app.disable_user(&username).await.map_err(app_err)?;
+            app.disable_user(&Actor::cli(), &username)
+                .await
+                .map_err(app_err)?;
             println!("已停用账号 {username}");
         }
     }

@@ -2,9 +2,10 @@
 //! environment < command-line flags. Nothing needs configuring to run.
 
 use anyhow::{Result, anyhow, bail};
-use pingan_app::{AppConfig, DbUrl};
+use pingan_app::{AppConfig, DbUrl, KeyProvider, MasterKey};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The optional `pingan.toml`. Unknown keys are refused, so a typo never goes unnoticed.
@@ -83,6 +84,15 @@ impl Resolved {
         Ok(())
     }
 
+    /// The master key: `PINGAN_MASTER_KEY` (64 hex digits), else `<data-dir>/master.key`, created
+    /// with mode 0600 on first use. Several instances on one PostgreSQL must share it.
+    pub fn master_key(&self) -> Result<Arc<dyn KeyProvider>> {
+        let env = std::env::var("PINGAN_MASTER_KEY").ok();
+        let key = MasterKey::load_or_create(env.as_deref(), &self.data_dir.join("master.key"))
+            .map_err(|e| anyhow!("{e}"))?;
+        Ok(Arc::new(key))
+    }
+
     /// The service settings, with the tile URL flag (or `PINGAN_TILE_URL`) over the file.
     pub fn app_config(&self, tile_url: Option<String>) -> Result<AppConfig> {
         let minutes = self.file.session_idle_minutes.unwrap_or(30);
@@ -94,6 +104,7 @@ impl Resolved {
             tile_url: tile_url
                 .or_else(|| self.file.tile_url.clone())
                 .filter(|u| !u.trim().is_empty()),
+            lockout: Default::default(),
         })
     }
 }

@@ -2,6 +2,7 @@
 //! rules and time in Asia/Shanghai. Nothing here does I/O or waits on anything.
 
 pub mod account;
+pub mod audit;
 pub mod code_table;
 pub mod division;
 pub mod identity;

@@ -4,6 +4,7 @@
 //!
 //! The store keeps no business rules: it reads and writes what the app layer decides.
 
+mod audit;
 mod backup;
 mod db_url;
 mod error;
@@ -12,8 +13,10 @@ mod org;
 mod reference;
 mod sessions;
 mod settings;
+mod throttle;
 mod users;
 
+pub use audit::{AuditFilter, AuditRecord, GENESIS_HASH};
 pub use db_url::{Backend, DbUrl};
 pub use error::StoreError;
 pub use migrate::MIGRATIONS;
@@ -52,6 +55,9 @@ pub(crate) use dispatch;
 pub struct Store {
     pool: Pool,
     url: DbUrl,
+    /// Serialises audit appends within this process (PostgreSQL adds an advisory lock across
+    /// processes).
+    audit_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Store {
@@ -87,6 +93,7 @@ impl Store {
         Ok(Self {
             pool,
             url: url.clone(),
+            audit_lock: std::sync::Arc::default(),
         })
     }
 

@@ -18,6 +18,8 @@ pub struct UserRecord {
     pub disabled: bool,
     pub created_at: DateTime<Utc>,
     pub password_changed_at: DateTime<Utc>,
+    /// The contact phone, sealed (SM4-GCM); never stored in plain text.
+    pub phone_sealed: Option<Vec<u8>>,
 }
 
 /// An account to create.
@@ -30,6 +32,8 @@ pub struct NewUser {
     pub role: String,
     pub password_hash: String,
     pub must_change_password: bool,
+    /// The sealed contact phone and its blind index.
+    pub phone: Option<(Vec<u8>, String)>,
 }
 
 /// `SELECT <every user column> FROM users <rest>`, shared with the session lookup.
@@ -37,7 +41,7 @@ macro_rules! select_users {
     ($rest:literal) => {
         concat!(
             "SELECT id, username, display_name, org_code, department_id, role, password_hash,
-             must_change_password, disabled, created_at, password_changed_at FROM users ",
+             must_change_password, disabled, created_at, password_changed_at, phone_sealed FROM users ",
             $rest
         )
     };
@@ -48,8 +52,8 @@ macro_rules! insert_user {
     ($rest:literal) => {
         concat!(
             "INSERT INTO users (username, display_name, org_code, department_id, role,
-             password_hash, must_change_password, created_at, password_changed_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ",
+             password_hash, must_change_password, created_at, password_changed_at, phone_sealed, phone_index)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10) ",
             $rest
         )
     };
@@ -88,6 +92,8 @@ impl Store {
                     .bind(&u.password_hash)
                     .bind(u.must_change_password)
                     .bind(now)
+                    .bind(u.phone.as_ref().map(|(sealed, _)| sealed))
+                    .bind(u.phone.as_ref().map(|(_, index)| index))
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
@@ -123,14 +129,24 @@ impl Store {
         })?)
     }
 
-    /// Number of accounts per role in scope, as `(role, count)`.
-    pub async fn user_counts_by_role(&self, scope: &Scope) -> Result<Vec<(String, i64)>> {
-        const SQL: &str = "SELECT role, COUNT(*) FROM users
-            WHERE org_code LIKE $1 || '%' AND NOT disabled GROUP BY role ORDER BY role";
-        Ok(dispatch!(self, |p| sqlx::query_as(SQL)
-            .bind(scope.prefix())
-            .fetch_all(p)
-            .await)?)
+    /// Accounts in scope whose phone has this blind index.
+    pub async fn users_by_phone_index(
+        &self,
+        scope: &Scope,
+        index: &str,
+    ) -> Result<Vec<UserRecord>> {
+        const SQL: &str = select_users!(
+            "WHERE phone_index = $1 AND org_code LIKE $2 || '%' AND ($3 IS NULL OR department_id = $3)
+             ORDER BY username"
+        );
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(SQL)
+                .bind(index)
+                .bind(scope.prefix())
+                .bind(scope.department_id())
+                .fetch_all(p)
+                .await
+        })?)
     }
 
     /// Sets a new password hash.

@@ -77,6 +77,25 @@ impl TestDb {
         matches!(self.cleanup, Cleanup::Postgres { .. })
     }
 
+    /// Runs raw SQL on the test database, behind the application's back (for tamper tests).
+    pub async fn execute(&self, sql: &str) {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        match self.url.backend() {
+            pingan_app::Backend::Sqlite => {
+                let mut c = sqlx::SqliteConnection::connect(self.url.expose())
+                    .await
+                    .unwrap();
+                sqlx::raw_sql(sql).execute(&mut c).await.unwrap();
+            }
+            pingan_app::Backend::Postgres => {
+                let mut c = sqlx::PgConnection::connect(self.url.expose())
+                    .await
+                    .unwrap();
+                sqlx::raw_sql(sql).execute(&mut c).await.unwrap();
+            }
+        }
+    }
+
     /// The folder of a SQLite test database (for files a test writes beside it).
     pub fn dir(&self) -> PathBuf {
         match &self.cleanup {

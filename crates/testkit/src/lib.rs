@@ -32,7 +32,14 @@ impl TestApp {
     /// A server over a fresh, empty database with the given settings.
     pub async fn spawn_with(config: AppConfig) -> Self {
         let db = TestDb::fresh().await;
-        let app = App::open(db.url(), config).await.expect("open the app");
+        let mut master = [0u8; 32];
+        for (i, b) in unique_name("key").bytes().enumerate() {
+            master[i % 32] ^= b;
+        }
+        let keys = std::sync::Arc::new(pingan_app::MasterKey::from_bytes(master));
+        let app = App::open(db.url(), config, keys)
+            .await
+            .expect("open the app");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base_url = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = oneshot::channel::<()>();
@@ -61,6 +68,20 @@ impl TestApp {
             .await
             .expect("load the demo");
         (t, outcome)
+    }
+
+    /// A user who may do everything in the district of `role`, for calling services directly.
+    pub async fn as_user(&self, username: &str) -> pingan_app::CurrentUser {
+        let password = "Test#Harness2026";
+        self.app
+            .set_password(&pingan_app::Actor::cli(), username, password)
+            .await
+            .expect("set password");
+        self.app
+            .login(username, password, None)
+            .await
+            .expect("login")
+            .user
     }
 
     /// `base_url` + `path`.

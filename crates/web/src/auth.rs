@@ -2,10 +2,12 @@
 
 use crate::AppState;
 use crate::error::{ApiError, PageError};
+use axum::extract::ConnectInfo;
 use axum::extract::FromRequestParts;
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
-use pingan_app::{AppError, CurrentUser};
+use pingan_app::{Actor, AppError, CurrentUser};
+use std::net::SocketAddr;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "pingan_session";
@@ -46,23 +48,55 @@ async fn current_user(parts: &Parts, state: &AppState) -> Result<CurrentUser, Ap
     state.app.authenticate(&token).await
 }
 
-/// The signed-in user of an API request (401 problem otherwise).
-pub struct ApiUser(pub CurrentUser);
+/// The address the request came from (the peer of the TCP connection).
+pub fn source_addr(parts: &Parts) -> Option<String> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+}
+
+/// The signed-in user of an API request (401 problem otherwise), with the request's source.
+pub struct ApiUser {
+    pub user: CurrentUser,
+    pub source: Option<String>,
+}
+
+impl ApiUser {
+    pub fn actor(&self) -> Actor {
+        Actor::user(self.user.clone(), self.source.clone())
+    }
+}
 
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        Ok(Self(current_user(parts, state).await?))
+        Ok(Self {
+            user: current_user(parts, state).await?,
+            source: source_addr(parts),
+        })
     }
 }
 
-/// The signed-in user of a page request (redirect to the login page otherwise).
-pub struct PageUser(pub CurrentUser);
+/// The signed-in user of a page request (redirect to the login page otherwise), with the source.
+pub struct PageUser {
+    pub user: CurrentUser,
+    pub source: Option<String>,
+}
+
+impl PageUser {
+    pub fn actor(&self) -> Actor {
+        Actor::user(self.user.clone(), self.source.clone())
+    }
+}
 
 impl FromRequestParts<AppState> for PageUser {
     type Rejection = PageError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
-        Ok(Self(current_user(parts, state).await?))
+        Ok(Self {
+            user: current_user(parts, state).await?,
+            source: source_addr(parts),
+        })
     }
 }
 

@@ -13,6 +13,7 @@ fn status_of(e: &AppError) -> StatusCode {
         AppError::Invalid(_) => StatusCode::BAD_REQUEST,
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::Unauthenticated(_) | AppError::LoginFailed => StatusCode::UNAUTHORIZED,
+        AppError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,
         AppError::Conflict(_) => StatusCode::CONFLICT,
         AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,

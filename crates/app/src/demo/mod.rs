@@ -82,7 +82,7 @@ impl App {
                 created: false,
                 admin_password: None,
                 account_password: None,
-                summary: self.org_summary(&root).await?,
+                summary: self.summary_of(&root).await?,
             });
         }
         if state.is_none() && self.has_users().await? {
@@ -108,6 +108,7 @@ impl App {
             role: Role::Sysadmin.as_str().into(),
             password_hash: admin_hash.clone(),
             must_change_password: false,
+            phone: None,
         };
         // A load interrupted earlier may have created admin: give it the password printed now.
         match self.store.user_by_username("admin").await? {
@@ -131,18 +132,28 @@ impl App {
                 role: role.as_str().into(),
                 password_hash: shared_hash.clone(),
                 must_change_password: false,
+                phone: None,
             })
             .collect();
         self.store.insert_users(&users).await?;
         self.store
             .set_setting(STATE_KEY, &format!("loaded:{}", scale.as_str()))
             .await?;
+        let detail = serde_json::json!({"scale": scale.as_str(), "seed": SEED, "units": plan.units.len(), "accounts": users.len() + 1});
+        self.audit(
+            &crate::Actor::cli(),
+            "demo.load",
+            "district:511702",
+            "ok",
+            detail,
+        )
+        .await?;
         self.reload_grid_index().await?;
         Ok(DemoOutcome {
             created: true,
             admin_password: Some(admin_password),
             account_password: Some(account_password),
-            summary: self.org_summary(&root).await?,
+            summary: self.summary_of(&root).await?,
         })
     }
 

@@ -134,8 +134,7 @@ async fn idle_sessions_expire() {
         .load_demo(pingan_app::demo::DemoScale::Small)
         .await
         .unwrap();
-    t.app
-        .add_user("tester", "", "511702", "commander", "Idle#Test2026")
+    crate::add_user(&t, "tester", "", "511702", "commander", "Idle#Test2026")
         .await
         .unwrap();
     let tok = token(&t, "tester", "Idle#Test2026").await;
@@ -223,16 +222,16 @@ async fn locate_finds_the_grid_and_its_chain() {
 #[tokio::test]
 async fn grid_geojson_is_limited_to_the_users_scope() {
     let (t, _) = TestApp::spawn_demo().await;
-    t.app
-        .add_user(
-            "xicheng",
-            "西城操作员",
-            "511702002",
-            "operator",
-            "West#Town2026",
-        )
-        .await
-        .unwrap();
+    crate::add_user(
+        &t,
+        "xicheng",
+        "西城操作员",
+        "511702002",
+        "operator",
+        "West#Town2026",
+    )
+    .await
+    .unwrap();
     let tok = token(&t, "xicheng", "West#Town2026").await;
     let (_, fc) = get(&t, &tok, "/api/v1/grids").await;
     let features = fc["features"].as_array().unwrap();

@@ -1,5 +1,6 @@
 //! The demo district, loaded through the app as `pingan demo` does.
 
+use pingan_app::Actor;
 use pingan_app::demo::DemoScale;
 use pingan_domain::{OrgCode, Scope};
 use pingan_testkit::TestApp;
@@ -20,7 +21,11 @@ async fn small_demo_has_every_township_and_a_worker_per_grid() {
     );
     assert_eq!(s.departments, 18 + 18 * 2);
     assert!(t.app.is_demo().await.unwrap());
-    let users = t.app.list_users(&district(), 1000).await.unwrap();
+    let users = t
+        .app
+        .list_users(&Actor::cli(), &district(), 1000)
+        .await
+        .unwrap();
     assert_eq!(
         users.len(),
         1 + 1 + 18 + 36,
@@ -31,8 +36,7 @@ async fn small_demo_has_every_township_and_a_worker_per_grid() {
 #[tokio::test]
 async fn a_second_load_reuses_the_data_and_loses_nothing() {
     let (t, first) = TestApp::spawn_demo().await;
-    t.app
-        .add_user("added", "", "511702001", "operator", "Extra#Acct2026")
+    crate::add_user(&t, "added", "", "511702001", "operator", "Extra#Acct2026")
         .await
         .unwrap();
     let again = t.app.load_demo(DemoScale::Small).await.unwrap();
@@ -57,8 +61,7 @@ async fn a_second_load_reuses_the_data_and_loses_nothing() {
 #[tokio::test]
 async fn the_demo_never_writes_into_a_database_with_real_accounts() {
     let t = TestApp::spawn().await;
-    t.app
-        .add_user("realadmin", "", "511702", "sysadmin", "Real#Admin2026")
+    crate::add_user(&t, "realadmin", "", "511702", "sysadmin", "Real#Admin2026")
         .await
         .unwrap();
     let err = t.app.load_demo(DemoScale::Small).await.unwrap_err();
@@ -81,7 +84,16 @@ async fn shipped_reference_data_is_loaded_at_start() {
     ] {
         assert!(!t.app.code_table(key).await.unwrap().is_empty(), "{key}");
     }
-    let townships = t.app.org_children(Some("511702")).await.unwrap();
+    crate::add_user(&t, "viewer", "", "511702", "leader", "View#Only2026")
+        .await
+        .unwrap();
+    let viewer = t
+        .app
+        .login("viewer", "View#Only2026", None)
+        .await
+        .unwrap()
+        .user;
+    let townships = t.app.org_children(&viewer, Some("511702")).await.unwrap();
     assert_eq!(
         townships.len(),
         18,
@@ -94,7 +106,7 @@ async fn shipped_reference_data_is_loaded_at_start() {
 async fn accounts_follow_the_rules() {
     let t = TestApp::spawn().await;
     let add = |u: &'static str, org: &'static str, role: &'static str, p: &'static str| {
-        t.app.add_user(u, "", org, role, p)
+        crate::add_user(&t, u, "", org, role, p)
     };
     assert!(
         add("ok_user", "511702", "commander", "Good#Pass2026")
@@ -110,7 +122,7 @@ async fn accounts_follow_the_rules() {
 
     let session = t.app.login("ok_user", "Good#Pass2026", None).await.unwrap();
     t.app
-        .set_password("ok_user", "Other#Pass2026")
+        .set_password(&Actor::cli(), "ok_user", "Other#Pass2026")
         .await
         .unwrap();
     assert!(
@@ -121,7 +133,7 @@ async fn accounts_follow_the_rules() {
         .login("ok_user", "Other#Pass2026", None)
         .await
         .unwrap();
-    t.app.disable_user("ok_user").await.unwrap();
+    t.app.disable_user(&Actor::cli(), "ok_user").await.unwrap();
     assert!(
         t.app
             .login("ok_user", "Other#Pass2026", None)

@@ -68,16 +68,16 @@ async fn pages_need_a_login_and_the_login_sets_a_strict_cookie() {
 #[tokio::test]
 async fn user_typed_text_is_escaped() {
     let (t, _) = TestApp::spawn_demo().await;
-    t.app
-        .add_user(
-            "mallory",
-            "<script>alert(1)</script>",
-            "511702001",
-            "operator",
-            "Evil#Pass2026",
-        )
-        .await
-        .unwrap();
+    crate::add_user(
+        &t,
+        "mallory",
+        "<script>alert(1)</script>",
+        "511702001",
+        "operator",
+        "Evil#Pass2026",
+    )
+    .await
+    .unwrap();
     let c = client();
     login(&t, &c, "mallory", "Evil#Pass2026").await;
     let html = page(&c, &t, "/").await;

@@ -27,14 +27,14 @@ pub(crate) struct ChildrenQuery {
 #[utoipa::path(get, path = "/api/v1/org-units", tag = "org", params(ChildrenQuery),
     security(("bearer" = [])),
     responses((status = 200, body = [OrgUnitView]), (status = 400, body = Problem),
-        (status = 401, body = Problem), (status = 404, body = Problem)))]
+        (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub(crate) async fn children(
     State(state): State<AppState>,
-    _user: ApiUser,
+    api: ApiUser,
     Query(q): Query<ChildrenQuery>,
 ) -> Result<Json<Vec<OrgUnitView>>, ApiError> {
     let parent = q.parent.as_deref().filter(|p| !p.trim().is_empty());
-    Ok(Json(state.app.org_children(parent).await?))
+    Ok(Json(state.app.org_children(&api.user, parent).await?))
 }
 
 /// The grid boundaries within the caller's scope, as a GeoJSON FeatureCollection (WGS-84).
@@ -43,9 +43,9 @@ pub(crate) async fn children(
         (status = 401, body = Problem)))]
 pub(crate) async fn grids(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    api: ApiUser,
 ) -> Result<Json<GridFeatureCollection>, ApiError> {
-    Ok(Json(state.app.grid_features(&user.scope()).await?))
+    Ok(Json(state.app.grid_features(&api.user).await?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -65,12 +65,12 @@ pub(crate) struct LocateQuery {
         (status = 401, body = Problem), (status = 404, description = "outside every grid", body = Problem)))]
 pub(crate) async fn locate(
     State(state): State<AppState>,
-    _user: ApiUser,
+    api: ApiUser,
     Query(q): Query<LocateQuery>,
 ) -> Result<Json<Located>, ApiError> {
     let lat = coordinate(q.lat.as_deref(), "lat", "纬度")?;
     let lon = coordinate(q.lon.as_deref(), "lon", "经度")?;
-    Ok(Json(state.app.locate(lat, lon).await?))
+    Ok(Json(state.app.locate(&api.user, lat, lon).await?))
 }
 
 fn coordinate(raw: Option<&str>, name: &str, label: &str) -> Result<f64, AppError> {

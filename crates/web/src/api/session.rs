@@ -32,7 +32,8 @@ pub(crate) struct Session {
 /// Signs in and returns a bearer token.
 #[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = Credentials,
     responses((status = 201, body = Session), (status = 400, body = Problem),
-        (status = 401, description = "用户名或密码错误", body = Problem)))]
+        (status = 401, description = "用户名或密码错误", body = Problem),
+        (status = 429, description = "登录失败次数过多，暂时锁定", body = Problem)))]
 pub(crate) async fn create(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
@@ -60,11 +61,11 @@ pub(crate) async fn create(
     responses((status = 204), (status = 401, body = Problem)))]
 pub(crate) async fn end(
     State(state): State<AppState>,
-    _user: ApiUser,
+    api: ApiUser,
     parts: Parts,
 ) -> Result<StatusCode, ApiError> {
     if let Some(token) = session_token(&parts) {
-        state.app.logout(&token).await?;
+        state.app.logout(&api.actor(), &token).await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,4 +1,5 @@
-//! 工作台 — the front page: the figures of the user's part of the district.
+//! 工作台 — the front page: the figures of the user's part of the district, and the way to the
+//! pages the user may open.
 
 use crate::AppState;
 use crate::auth::PageUser;
@@ -9,8 +10,8 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use pingan_domain::OrgLevel;
 use pingan_domain::time::format_count;
+use pingan_domain::{Capability, OrgLevel};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/", get(home))
@@ -25,12 +26,17 @@ struct HomePage {
     figures: Vec<(String, &'static str)>,
 }
 
-async fn home(
-    State(state): State<AppState>,
-    PageUser(user): PageUser,
-) -> Result<HomePage, PageError> {
-    let scope = user.scope();
-    let s = state.app.org_summary(&scope).await?;
+async fn home(State(state): State<AppState>, page: PageUser) -> Result<HomePage, PageError> {
+    let user = &page.user;
+    let shell = Shell::new(&state.app, user, "/").await?;
+    if !user.can(Capability::ViewOrg) {
+        return Ok(HomePage {
+            shell,
+            scope_name: String::new(),
+            figures: Vec::new(),
+        });
+    }
+    let s = state.app.org_summary(user).await?;
     let fmt = |n: usize| format_count(u64::try_from(n).unwrap_or(u64::MAX));
     let level = user.org_code.level();
     let mut figures = Vec::new();
@@ -46,7 +52,7 @@ async fn home(
         figures.push((fmt(s.departments), "成员单位"));
     }
     Ok(HomePage {
-        shell: Shell::new(&state.app, &user, "home").await?,
+        shell,
         scope_name: s.name,
         figures,
     })

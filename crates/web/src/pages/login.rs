@@ -1,7 +1,7 @@
 //! 登录 / 退出.
 
 use crate::AppState;
-use crate::auth::{cleared_cookie, session_cookie, session_token};
+use crate::auth::{PageUser, cleared_cookie, session_cookie, session_token};
 use crate::error::PageError;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -65,8 +65,12 @@ async fn submit(
             Redirect::to(&next),
         )
             .into_response()),
-        Err(e @ AppError::LoginFailed) => Ok((
-            StatusCode::UNAUTHORIZED,
+        Err(e @ (AppError::LoginFailed | AppError::TooManyAttempts(_))) => Ok((
+            if matches!(e, AppError::LoginFailed) {
+                StatusCode::UNAUTHORIZED
+            } else {
+                StatusCode::TOO_MANY_REQUESTS
+            },
             LoginPage {
                 error: Some(e.to_string()),
                 username: f.username,
@@ -78,9 +82,13 @@ async fn submit(
     }
 }
 
-async fn logout(State(state): State<AppState>, parts: Parts) -> Result<Response, PageError> {
-    if let Some(token) = session_token(&parts) {
-        state.app.logout(&token).await?;
+async fn logout(
+    State(state): State<AppState>,
+    page: Result<PageUser, PageError>,
+    parts: Parts,
+) -> Result<Response, PageError> {
+    if let (Some(token), Ok(page)) = (session_token(&parts), page) {
+        state.app.logout(&page.actor(), &token).await?;
     }
     Ok((
         [(header::SET_COOKIE, cleared_cookie())],

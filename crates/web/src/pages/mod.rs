@@ -1,18 +1,64 @@
 //! The Chinese pages: login, the front page, the org tree, the grid map, and the licences.
 
+mod account;
+mod audit;
 mod home;
 mod login;
 mod org;
+mod users;
 
 use crate::AppState;
 use axum::Router;
 use pingan_app::{App, AppError, CurrentUser};
+use pingan_domain::Capability;
+
+/// One entry of the navigation: shown only to users who hold its capability.
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    /// One line on the front page saying what the page is for.
+    pub hint: &'static str,
+    pub active: bool,
+}
+
+/// The pages of the navigation, each with the capability it needs (none: everyone).
+const NAV: [(&str, &str, &str, Option<Capability>); 6] = [
+    ("/", "工作台", "", None),
+    (
+        "/org",
+        "组织架构",
+        "区、乡镇（街道）、村（社区）、网格逐级查看",
+        Some(Capability::ViewOrg),
+    ),
+    (
+        "/map",
+        "网格地图",
+        "网格边界一览，点击地图查询所属网格",
+        Some(Capability::ViewOrg),
+    ),
+    (
+        "/users",
+        "账号管理",
+        "新建、查找、停用账号",
+        Some(Capability::ManageUsers),
+    ),
+    (
+        "/audit",
+        "审计日志",
+        "查询、导出审计记录，校验日志完整性",
+        Some(Capability::ReadAudit),
+    ),
+    ("/account", "我的账号", "修改登录密码", None),
+];
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(login::router())
         .merge(home::router())
         .merge(org::router())
+        .merge(users::router())
+        .merge(audit::router())
+        .merge(account::router())
 }
 
 /// What the navigation frame shows around every page.
@@ -20,8 +66,8 @@ pub struct Shell {
     pub display_name: String,
     pub role_label: &'static str,
     pub org_code: String,
-    /// Which navigation entry is current.
-    pub active: &'static str,
+    /// The navigation entries this user may open.
+    pub nav: Vec<NavItem>,
     /// Whether the database holds the synthetic demo district.
     pub demo: bool,
     /// The time the page was made, Beijing time.
@@ -29,16 +75,27 @@ pub struct Shell {
 }
 
 impl Shell {
+    /// The frame for `user` with the entry at `active` (a path of [`NAV`]) marked current.
     pub async fn new(
         app: &App,
         user: &CurrentUser,
         active: &'static str,
     ) -> Result<Self, AppError> {
+        let nav = NAV
+            .iter()
+            .filter(|(_, _, _, cap)| cap.is_none_or(|c| user.can(c)))
+            .map(|&(href, label, hint, _)| NavItem {
+                href,
+                label,
+                hint,
+                active: href == active,
+            })
+            .collect();
         Ok(Self {
             display_name: user.display_name.clone(),
             role_label: user.role.label(),
             org_code: user.org_code.to_string(),
-            active,
+            nav,
             demo: app.is_demo().await?,
             now: pingan_domain::time::format_minute(chrono::Utc::now()),
         })

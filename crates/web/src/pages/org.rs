@@ -25,13 +25,10 @@ struct TreePage {
     tree: Option<OrgTreeNode>,
 }
 
-async fn tree(
-    State(state): State<AppState>,
-    PageUser(user): PageUser,
-) -> Result<TreePage, PageError> {
+async fn tree(State(state): State<AppState>, page: PageUser) -> Result<TreePage, PageError> {
     Ok(TreePage {
-        tree: state.app.org_tree(&user.scope()).await?,
-        shell: Shell::new(&state.app, &user, "org").await?,
+        tree: state.app.org_tree(&page.user).await?,
+        shell: Shell::new(&state.app, &page.user, "/org").await?,
     })
 }
 
@@ -42,12 +39,13 @@ struct MapPage {
     tile_url: String,
 }
 
-async fn map(
-    State(state): State<AppState>,
-    PageUser(user): PageUser,
-) -> Result<MapPage, PageError> {
+async fn map(State(state): State<AppState>, page: PageUser) -> Result<MapPage, PageError> {
+    if !page.user.can(pingan_domain::Capability::ViewOrg) {
+        let msg = format!("{}无权查看网格地图", page.user.role.label());
+        return Err(pingan_app::AppError::Forbidden(msg).into());
+    }
     Ok(MapPage {
-        shell: Shell::new(&state.app, &user, "map").await?,
+        shell: Shell::new(&state.app, &page.user, "/map").await?,
         tile_url: state.app.config().tile_url.clone().unwrap_or_default(),
     })
 }
@@ -61,10 +59,10 @@ struct LicensesPage {
 
 async fn licenses(
     State(state): State<AppState>,
-    PageUser(user): PageUser,
+    page: PageUser,
 ) -> Result<LicensesPage, PageError> {
     Ok(LicensesPage {
-        shell: Shell::new(&state.app, &user, "").await?,
+        shell: Shell::new(&state.app, &page.user, "").await?,
         licenses: assets::licenses(),
     })
 }

@@ -1,0 +1,28 @@
+-- The security core: the hash-chained audit trail, login throttling, and accounts' sealed phones.
+
+CREATE TABLE audit_log (
+    id          BIGINT PRIMARY KEY,
+    at          TIMESTAMPTZ NOT NULL,
+    user_id     BIGINT,
+    username    TEXT NOT NULL,
+    source_addr TEXT,
+    action      TEXT NOT NULL,
+    object      TEXT NOT NULL,
+    result      TEXT NOT NULL,
+    detail      TEXT NOT NULL,
+    prev_hash   TEXT NOT NULL,
+    hash        TEXT NOT NULL
+);
+CREATE INDEX audit_log_at ON audit_log (at);
+CREATE INDEX audit_log_username ON audit_log (username);
+
+CREATE TABLE login_throttle (
+    key          TEXT PRIMARY KEY,
+    failures     INTEGER NOT NULL,
+    window_start TIMESTAMPTZ NOT NULL,
+    locked_until TIMESTAMPTZ
+);
+
+ALTER TABLE users ADD COLUMN phone_sealed BYTEA;
+ALTER TABLE users ADD COLUMN phone_index TEXT;
+CREATE INDEX users_phone_index ON users (phone_index);

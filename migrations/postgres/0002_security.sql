@@ -18,7 +18,7 @@ CREATE INDEX audit_log_username ON audit_log (username);
 
 CREATE TABLE login_throttle (
     key          TEXT PRIMARY KEY,
-    failures     INTEGER NOT NULL,
+    failures     BIGINT NOT NULL,
     window_start TIMESTAMPTZ NOT NULL,
     locked_until TIMESTAMPTZ
 );

@@ -405,3 +405,42 @@ fn backup_and_restore_round_trip() {
         "{list}"
     );
 }
+
+#[tokio::test]
+async fn audit_verify_passes_then_names_a_tampered_record() {
+    let db = TestDb::fresh().await;
+    let dir = temp_dir();
+    let base = || {
+        let mut c = pingan();
+        c.arg("--data-dir")
+            .arg(&dir)
+            .arg("--db")
+            .arg(db.url().expose());
+        c
+    };
+    let mut add = base();
+    add.args([
+        "user",
+        "add",
+        "--username",
+        "auditme",
+        "--org",
+        "511702",
+        "--role",
+        "leader",
+    ])
+    .args(["--phone", "13912345678", "--password-stdin"]);
+    stdout(&run_with_stdin(add, "Audit#Me2026\n"));
+    let list = stdout(&base().args(["user", "list"]).output().unwrap());
+    assert!(
+        list.contains("139****5678") && !list.contains("13912345678"),
+        "{list}"
+    );
+
+    let ok = stdout(&base().args(["audit", "verify"]).output().unwrap());
+    assert!(ok.contains("审计日志完整"), "{ok}");
+    db.execute("UPDATE audit_log SET username = 'someone-else' WHERE id = 1")
+        .await;
+    let out = base().args(["audit", "verify"]).output().unwrap();
+    assert_clear_failure(&out, "第 1 条记录");
+}

@@ -13,6 +13,7 @@ mod api;
 mod browser;
 mod demo;
 mod pages;
+mod security;
 mod store;
 
 /// Creates an account from the command line's side (no capability needed).

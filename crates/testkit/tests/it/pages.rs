@@ -164,3 +164,143 @@ async fn a_grid_worker_sees_the_figures_of_their_own_grid() {
         "no township figure below the township level"
     );
 }
+
+#[tokio::test]
+async fn the_system_administrator_creates_and_disables_accounts_on_the_page() {
+    let (t, demo) = TestApp::spawn_demo().await;
+    let c = client();
+    login(&t, &c, "admin", demo.admin_password.as_deref().unwrap()).await;
+    let form = [
+        ("username", "wangfang"),
+        ("display_name", "王芳"),
+        ("org", "511702001"),
+        ("role", "operator"),
+        ("password", "Wang#Fang2026x"),
+        ("phone", "13912345678"),
+    ];
+    let res = c.post(t.url("/users")).form(&form).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let html = page(&c, &t, "/users?created=wangfang").await;
+    assert!(html.contains("已新建账号 wangfang") && html.contains("王芳"));
+    assert!(
+        html.contains("139****5678") && !html.contains("13912345678"),
+        "phones are masked"
+    );
+
+    let weak = [
+        ("username", "weakling"),
+        ("org", "511702"),
+        ("role", "leader"),
+        ("password", "password"),
+        ("phone", ""),
+    ];
+    let res = c.post(t.url("/users")).form(&weak).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("至少 3 类") && html.contains("value=\"weakling\""),
+        "the form keeps what was typed"
+    );
+
+    let found = page(&c, &t, "/users?phone=139-1234-5678").await;
+    assert!(found.contains("wangfang") && !found.contains("wg511702001001001"));
+    let res = c
+        .post(t.url("/users/wangfang/disable"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(
+        t.app
+            .login("wangfang", "Wang#Fang2026x", None)
+            .await
+            .is_err()
+    );
+}
+
+#[tokio::test]
+async fn the_auditor_searches_verifies_and_exports() {
+    let (t, _) = TestApp::spawn_demo().await;
+    crate::add_user(&t, "shenji", "审计员", "511702", "auditor", "Shen#Ji2026x")
+        .await
+        .unwrap();
+    let c = client();
+    login(&t, &c, "shenji", "Shen#Ji2026x").await;
+    let html = page(&c, &t, "/audit?action=user.").await;
+    assert!(
+        html.contains("user.create") && !html.contains(">login<"),
+        "filtered by action"
+    );
+    let res = c.post(t.url("/audit/verify")).send().await.unwrap();
+    assert!(res.text().await.unwrap().contains("审计日志完整"));
+    let res = c
+        .get(t.url("/audit/export.csv?from=2000-01-01"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
+    let csv = res.text().await.unwrap();
+    assert!(
+        csv.starts_with('\u{feff}') && csv.contains("导出人 shenji") && csv.contains("demo.load")
+    );
+    let res = c.get(t.url("/audit?from=yesterday")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = page(&c, &t, "/audit?action=audit.export").await;
+    assert!(
+        html.contains("audit.export"),
+        "the export itself is on the record"
+    );
+}
+
+#[tokio::test]
+async fn a_user_changes_their_own_password_and_signs_in_again() {
+    let (t, _) = TestApp::spawn_demo().await;
+    crate::add_user(&t, "liming", "", "511702", "leader", "Li#Ming2026x")
+        .await
+        .unwrap();
+    let c = client();
+    login(&t, &c, "liming", "Li#Ming2026x").await;
+    let wrong = [
+        ("current", "Nope#2026xx"),
+        ("new", "New#Secret2026"),
+        ("confirm", "New#Secret2026"),
+    ];
+    let res = c.post(t.url("/account")).form(&wrong).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.text().await.unwrap().contains("当前密码不正确"));
+    let mismatch = [
+        ("current", "Li#Ming2026x"),
+        ("new", "New#Secret2026"),
+        ("confirm", "New#Secret2027"),
+    ];
+    let res = c
+        .post(t.url("/account"))
+        .form(&mismatch)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.text().await.unwrap().contains("不一致"));
+    let good = [
+        ("current", "Li#Ming2026x"),
+        ("new", "New#Secret2026"),
+        ("confirm", "New#Secret2026"),
+    ];
+    let res = c.post(t.url("/account")).form(&good).send().await.unwrap();
+    assert_eq!(res.headers()["location"], "/login?changed=1");
+    assert!(
+        page(&c, &t, "/login?changed=1")
+            .await
+            .contains("请用新密码重新登录")
+    );
+    assert_eq!(
+        c.get(t.url("/")).send().await.unwrap().status(),
+        StatusCode::SEE_OTHER,
+        "signed out"
+    );
+    t.app.login("liming", "New#Secret2026", None).await.unwrap();
+}

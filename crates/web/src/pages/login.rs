@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
 #[derive(Template, WebTemplate)]
 #[template(path = "login.html")]
 struct LoginPage {
+    notice: Option<&'static str>,
     error: Option<String>,
     username: String,
     next: String,
@@ -32,10 +33,16 @@ struct LoginPage {
 #[derive(Deserialize)]
 struct NextQuery {
     next: Option<String>,
+    /// Set after a password change, which ends every session.
+    changed: Option<String>,
 }
 
 async fn form(Query(q): Query<NextQuery>) -> LoginPage {
     LoginPage {
+        notice: q
+            .changed
+            .is_some()
+            .then_some("密码已修改，请用新密码重新登录"),
         error: None,
         username: String::new(),
         next: safe_next(q.next.as_deref()).to_owned(),
@@ -72,6 +79,7 @@ async fn submit(
                 StatusCode::TOO_MANY_REQUESTS
             },
             LoginPage {
+                notice: None,
                 error: Some(e.to_string()),
                 username: f.username,
                 next,

@@ -47,6 +47,7 @@ struct ListQuery {
 }
 
 #[derive(Deserialize, Default, Clone)]
+#[serde(default)]
 struct AccountForm {
     username: String,
     display_name: String,

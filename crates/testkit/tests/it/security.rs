@@ -1,0 +1,404 @@
+//! The security core: audit chain, lockout, capabilities and scope, sealed personal data.
+
+use crate::{add_user, client};
+use pingan_app::{
+    Actor, AppConfig, AppError, AuditFilter, AuditVerdict, LockoutPolicy, NewAccount,
+};
+use pingan_domain::{OrgCode, Scope};
+use pingan_testkit::TestApp;
+use reqwest::StatusCode;
+use std::time::Duration;
+
+async fn verdict(t: &TestApp) -> AuditVerdict {
+    t.app.verify_audit(&Actor::cli()).await.unwrap()
+}
+
+fn broken_at(v: AuditVerdict) -> (i64, String) {
+    match v {
+        AuditVerdict::Broken { id, reason } => (id, reason),
+        AuditVerdict::Intact { records, .. } => {
+            panic!("expected a broken chain, got {records} intact records")
+        }
+    }
+}
+
+/// A demo district with a few logins and account changes on the record.
+async fn with_history() -> TestApp {
+    let (t, demo) = TestApp::spawn_demo().await;
+    let admin = demo.admin_password.unwrap();
+    t.app
+        .login("admin", &admin, Some("10.1.1.1".into()))
+        .await
+        .unwrap();
+    assert!(
+        t.app
+            .login("admin", "Wrong#Pass1", Some("10.1.1.2".into()))
+            .await
+            .is_err()
+    );
+    add_user(&t, "chain1", "", "511702", "leader", "Chain#One2026")
+        .await
+        .unwrap();
+    add_user(&t, "chain2", "", "511702", "leader", "Chain#Two2026")
+        .await
+        .unwrap();
+    t
+}
+
+#[tokio::test]
+async fn every_login_and_change_is_on_the_record_and_the_chain_holds() {
+    let t = with_history().await;
+    let auditor = {
+        add_user(
+            &t,
+            "auditor1",
+            "审计员",
+            "511702",
+            "auditor",
+            "Audit#Only2026",
+        )
+        .await
+        .unwrap();
+        t.app
+            .login("auditor1", "Audit#Only2026", None)
+            .await
+            .unwrap()
+            .user
+    };
+    let actor = Actor::user(auditor, None);
+    let all = t
+        .app
+        .search_audit(&actor, &AuditFilter::default(), 100)
+        .await
+        .unwrap();
+    let actions: Vec<&str> = all.iter().rev().map(|r| r.action.as_str()).collect();
+    assert_eq!(actions[0], "demo.load");
+    assert!(
+        actions.contains(&"login")
+            && actions.contains(&"login.failed")
+            && actions.contains(&"user.create")
+    );
+    let failed = all.iter().find(|r| r.action == "login.failed").unwrap();
+    assert_eq!(
+        (
+            failed.username.as_str(),
+            failed.source_addr.as_deref(),
+            failed.result.as_str()
+        ),
+        ("admin", Some("10.1.1.2"), "failed")
+    );
+    let created = all.iter().find(|r| r.object == "user:chain2").unwrap();
+    assert!(
+        created.detail.contains("\"after\"") && !created.detail.contains("Chain#Two2026"),
+        "no password in the record"
+    );
+
+    let filter = AuditFilter {
+        action_prefix: Some("login".into()),
+        ..Default::default()
+    };
+    let logins = t.app.search_audit(&actor, &filter, 100).await.unwrap();
+    assert!(logins.iter().all(|r| r.action.starts_with("login")));
+
+    match verdict(&t).await {
+        AuditVerdict::Intact { records, .. } => assert!(records >= 6, "{records}"),
+        v => panic!("{v:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_altered_row_is_named() {
+    let t = with_history().await;
+    t.db.execute("UPDATE audit_log SET result = 'ok' WHERE action = 'login.failed'")
+        .await;
+    let (id, reason) = broken_at(verdict(&t).await);
+    assert_eq!(id, 3, "demo.load, login, then the failed login");
+    assert!(reason.contains("被修改"), "{reason}");
+}
+
+#[tokio::test]
+async fn a_deleted_row_is_named() {
+    let t = with_history().await;
+    t.db.execute("DELETE FROM audit_log WHERE id = 2").await;
+    let (id, reason) = broken_at(verdict(&t).await);
+    assert_eq!(id, 2);
+    assert!(reason.contains("删除"), "{reason}");
+}
+
+#[tokio::test]
+async fn deleting_the_newest_rows_is_noticed() {
+    let t = with_history().await;
+    t.db.execute("DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)")
+        .await;
+    let (_, reason) = broken_at(verdict(&t).await);
+    assert!(reason.contains("末尾"), "{reason}");
+}
+
+#[tokio::test]
+async fn reordered_rows_are_named() {
+    let t = with_history().await;
+    // Swap the contents of rows 2 and 3 (ids stay in place).
+    t.db.execute(
+        "UPDATE audit_log SET id = -2 WHERE id = 2;
+         UPDATE audit_log SET id = 2 WHERE id = 3;
+         UPDATE audit_log SET id = 3 WHERE id = -2;",
+    )
+    .await;
+    let (id, _) = broken_at(verdict(&t).await);
+    assert_eq!(id, 2);
+}
+
+#[tokio::test]
+async fn the_sixth_try_is_refused_without_checking_and_the_lock_ends_by_itself() {
+    let config = AppConfig {
+        lockout: LockoutPolicy {
+            lock_for: Duration::from_secs(2),
+            ..LockoutPolicy::default()
+        },
+        ..AppConfig::default()
+    };
+    let t = TestApp::spawn_with(config).await;
+    add_user(&t, "victim", "", "511702", "leader", "Right#Pass2026")
+        .await
+        .unwrap();
+    for _ in 0..5 {
+        assert!(matches!(
+            t.app.login("victim", "Wrong#Pass1", None).await,
+            Err(AppError::LoginFailed)
+        ));
+    }
+    let err = t
+        .app
+        .login("victim", "Right#Pass2026", None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::TooManyAttempts(_)), "{err:?}");
+    assert!(err.to_string().contains("分钟后再试"));
+    // Unknown names are counted and locked the same way: the answer tells nothing.
+    for _ in 0..5 {
+        assert!(matches!(
+            t.app.login("nobody", "x", None).await,
+            Err(AppError::LoginFailed)
+        ));
+    }
+    assert!(matches!(
+        t.app.login("nobody", "x", None).await,
+        Err(AppError::TooManyAttempts(_))
+    ));
+
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    t.app
+        .login("victim", "Right#Pass2026", None)
+        .await
+        .expect("unlocked after the lock period");
+}
+
+#[tokio::test]
+async fn a_source_address_is_locked_across_account_names() {
+    let t = TestApp::spawn().await;
+    for i in 0..5 {
+        let _ = t
+            .app
+            .login(&format!("guess{i}"), "x", Some("10.9.9.9".into()))
+            .await;
+    }
+    add_user(&t, "innocent", "", "511702", "leader", "Fine#Pass2026")
+        .await
+        .unwrap();
+    let from_attacker = t
+        .app
+        .login("innocent", "Fine#Pass2026", Some("10.9.9.9".into()))
+        .await;
+    assert!(matches!(from_attacker, Err(AppError::TooManyAttempts(_))));
+    t.app
+        .login("innocent", "Fine#Pass2026", Some("10.1.1.1".into()))
+        .await
+        .expect("another address is not locked");
+}
+
+#[tokio::test]
+async fn the_api_answers_429_when_locked() {
+    let t = TestApp::spawn().await;
+    let c = client();
+    let mut last = StatusCode::OK;
+    for _ in 0..6 {
+        last = c
+            .post(t.url("/api/v1/session"))
+            .json(&serde_json::json!({"username": "someone", "password": "nope"}))
+            .send()
+            .await
+            .unwrap()
+            .status();
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn roles_reach_only_their_own_pages_and_api() {
+    let (t, _) = TestApp::spawn_demo().await;
+    for (user, role, org) in [
+        ("r_sys", "sysadmin", "511702"),
+        ("r_sec", "secadmin", "511702"),
+        ("r_aud", "auditor", "511702"),
+        ("r_op", "operator", "511702001"),
+        ("r_cit", "citizen", "511702001"),
+    ] {
+        add_user(&t, user, "", org, role, "Matrix#Test2026")
+            .await
+            .unwrap();
+    }
+    // (user, path, expected status) — pages answer 403 with a page, the API with a problem.
+    let matrix = [
+        ("r_sys", "/users", 200),
+        ("r_sys", "/audit", 403),
+        ("r_sys", "/org", 200),
+        ("r_sys", "/api/v1/org-units", 200),
+        ("r_sec", "/users", 403),
+        ("r_sec", "/audit", 403),
+        ("r_sec", "/org", 200),
+        ("r_aud", "/audit", 200),
+        ("r_aud", "/users", 403),
+        ("r_aud", "/org", 403),
+        ("r_aud", "/map", 403),
+        ("r_aud", "/api/v1/org-units", 403),
+        ("r_aud", "/api/v1/grids", 403),
+        ("r_aud", "/audit/export.csv", 200),
+        ("r_op", "/org", 200),
+        ("r_op", "/users", 403),
+        ("r_op", "/audit", 403),
+        ("r_op", "/api/v1/grids", 200),
+        ("r_cit", "/org", 403),
+        ("r_cit", "/api/v1/grids/locate?lat=31.2&lon=107.5", 403),
+        ("r_cit", "/account", 200),
+    ];
+    for (user, path, expected) in matrix {
+        let c = client();
+        let res = c
+            .post(t.url("/api/v1/session"))
+            .json(&serde_json::json!({"username": user, "password": "Matrix#Test2026"}))
+            .send()
+            .await
+            .unwrap();
+        let token = res.json::<serde_json::Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let status = c
+            .get(t.url(path))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status.as_u16(), expected, "{user} {path}");
+    }
+}
+
+#[tokio::test]
+async fn account_management_stays_within_scope() {
+    let (t, _) = TestApp::spawn_demo().await;
+    add_user(
+        &t,
+        "east_admin",
+        "",
+        "511702001",
+        "sysadmin",
+        "East#Admin2026",
+    )
+    .await
+    .unwrap();
+    let me = t
+        .app
+        .login("east_admin", "East#Admin2026", None)
+        .await
+        .unwrap()
+        .user;
+    let actor = Actor::user(me, None);
+    let account = |org: &str| NewAccount {
+        username: format!("new_{org}"),
+        org: org.into(),
+        role: "operator".into(),
+        password: "New#Account2026".into(),
+        ..NewAccount::default()
+    };
+    t.app
+        .add_user(&actor, &account("511702001001"))
+        .await
+        .expect("own township");
+    let err = t
+        .app
+        .add_user(&actor, &account("511702002"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Forbidden(_)), "{err:?}");
+    // Asking for the whole district still yields only the township's accounts.
+    let district = Scope::org(OrgCode::parse("511702").unwrap());
+    let seen = t.app.list_users(&actor, &district, 1000).await.unwrap();
+    assert!(!seen.is_empty() && seen.iter().all(|u| u.org_code.starts_with("511702001")));
+    assert!(
+        t.app.disable_user(&actor, "op511702002").await.is_err(),
+        "another township's account"
+    );
+    assert!(
+        t.app
+            .set_password(&actor, "commander", "Taken#Over2026")
+            .await
+            .is_err(),
+        "a district account"
+    );
+}
+
+#[tokio::test]
+async fn phones_are_sealed_at_rest_found_by_blind_index_and_masked() {
+    let t = TestApp::spawn().await;
+    let account = NewAccount {
+        username: "phoned".into(),
+        org: "511702".into(),
+        role: "leader".into(),
+        password: "Phone#Owner2026".into(),
+        phone: Some("138 1234 5678".into()),
+        ..NewAccount::default()
+    };
+    t.app.add_user(&Actor::cli(), &account).await.unwrap();
+    let bad = NewAccount {
+        username: "badphone".into(),
+        phone: Some("12345".into()),
+        ..account.clone()
+    };
+    assert!(
+        t.app
+            .add_user(&Actor::cli(), &bad)
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("手机号码")
+    );
+
+    let district = Scope::org(OrgCode::parse("511702").unwrap());
+    let found = t
+        .app
+        .find_users_by_phone(&Actor::cli(), &district, "+86 13812345678")
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].phone.as_deref(), Some("138****5678"));
+    assert!(
+        t.app
+            .find_users_by_phone(&Actor::cli(), &district, "13900000000")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    if !t.db.is_postgres() {
+        t.app.close().await; // checkpoint the WAL into the file
+        let dir = t.db.dir();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            assert!(
+                !bytes.windows(11).any(|w| w == b"13812345678"),
+                "plaintext phone in the database files"
+            );
+        }
+    }
+}

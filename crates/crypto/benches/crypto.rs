@@ -27,13 +27,18 @@ fn seal_and_index_id_number(bencher: divan::Bencher) {
 #[divan::bench(sample_count = 200, sample_size = 100)]
 fn open_id_number(bencher: divan::Bencher) {
     let c = cipher();
-    let sealed = c.seal("persons.id_number", "51170219800101123X").unwrap_or_default();
-    bencher.bench_local(|| divan::black_box(c.open("persons.id_number", divan::black_box(&sealed))));
+    let sealed = c
+        .seal("persons.id_number", "51170219800101123X")
+        .unwrap_or_default();
+    bencher
+        .bench_local(|| divan::black_box(c.open("persons.id_number", divan::black_box(&sealed))));
 }
 
 /// Verifying one password: the CPU cost of one login.
 #[divan::bench(sample_count = 20, sample_size = 1)]
 fn verify_login_password(bencher: divan::Bencher) {
     let hash = hash_password("Tongchuan#2026").unwrap_or_default();
-    bencher.bench_local(|| divan::black_box(verify_password(divan::black_box("Tongchuan#2026"), &hash)));
+    bencher.bench_local(|| {
+        divan::black_box(verify_password(divan::black_box("Tongchuan#2026"), &hash))
+    });
 }

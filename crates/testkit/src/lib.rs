@@ -1,7 +1,12 @@
 //! Test support: the real Pingan server on `127.0.0.1:0` over a fresh database — a SQLite file in
 //! a temporary folder, or, when `PINGAN_TEST_DATABASE_URL` is set, a uniquely named PostgreSQL
 //! database created for the test and dropped after it — and a headless Chromium to drive it.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod browser;
 mod db;

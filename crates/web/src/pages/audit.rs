@@ -64,6 +64,11 @@ impl SearchQuery {
                 .single()
                 .map(|t| t.with_timezone(&Utc))
         };
+        if self.username.chars().count() > 64 || self.action.chars().count() > 64 {
+            return Err(AppError::Invalid(
+                "用户和操作的查询条件各不能超过 64 个字".into(),
+            ));
+        }
         let text = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
         Ok(AuditFilter {
             username: text(&self.username),

@@ -26,3 +26,9 @@ CREATE TABLE login_throttle (
 ALTER TABLE users ADD COLUMN phone_sealed BLOB;
 ALTER TABLE users ADD COLUMN phone_index TEXT;
 CREATE INDEX users_phone_index ON users (phone_index);
+
+-- TOTP (RFC 6238): the sealed secret once confirmed, the one being enrolled, and the last time step
+-- accepted, so that a code works only once.
+ALTER TABLE users ADD COLUMN totp_sealed BLOB;
+ALTER TABLE users ADD COLUMN totp_pending_sealed BLOB;
+ALTER TABLE users ADD COLUMN totp_last_step INTEGER;

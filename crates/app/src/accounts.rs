@@ -30,6 +30,29 @@ pub struct CurrentUser {
     #[schema(value_type = String, example = "511702001")]
     pub org_code: OrgCode,
     pub department_id: Option<i64>,
+    /// What the account must do before anything else, if anything.
+    pub setup: Option<SetupStep>,
+    /// Whether the account signs in with a TOTP code.
+    pub second_factor: bool,
+}
+
+/// 首次登录设置 — a step an account must complete before it may do anything else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SetupStep {
+    /// The password was generated or set by an administrator: the owner must choose their own.
+    ChangePassword,
+    /// The role requires a second factor that is not enrolled yet.
+    EnrolTotp,
+}
+
+impl SetupStep {
+    pub const fn message(self) -> &'static str {
+        match self {
+            SetupStep::ChangePassword => "首次登录请先修改初始密码，完成后才能使用其他功能",
+            SetupStep::EnrolTotp => "此账号须绑定动态口令（TOTP）后才能使用其他功能",
+        }
+    }
 }
 
 impl CurrentUser {
@@ -93,6 +116,19 @@ impl App {
         password: &str,
         source: Option<String>,
     ) -> Result<LoginOutcome> {
+        self.login_with_totp(username, password, None, source).await
+    }
+
+    /// [`App::login`] with the TOTP code of an account that has a second factor. A missing code
+    /// gives [`AppError::TotpRequired`] (the password was right); a wrong or reused one counts as a
+    /// failed login.
+    pub async fn login_with_totp(
+        &self,
+        username: &str,
+        password: &str,
+        totp: Option<&str>,
+        source: Option<String>,
+    ) -> Result<LoginOutcome> {
         let username = username.trim();
         let now = Utc::now();
         let keys: Vec<String> = std::iter::once(format!("user:{username}"))
@@ -112,8 +148,12 @@ impl App {
             verify_password(&password, hash.as_deref().unwrap_or_else(|| dummy_hash()))
         })
         .await?;
+        let second_factor = match &record {
+            Some(u) if ok && !u.disabled => self.check_second_factor(u, totp).await?,
+            _ => false,
+        };
         let user = match record {
-            Some(u) if ok && !u.disabled => u,
+            Some(u) if ok && !u.disabled && second_factor => u,
             _ => {
                 let policy = &self.config.lockout;
                 let mut until = None;
@@ -145,7 +185,7 @@ impl App {
                 source_addr: source.clone(),
             })
             .await?;
-        let user = current_user(user)?;
+        let user = self.current_user(user)?;
         self.audit(
             &Actor::user(user.clone(), source),
             "login",
@@ -174,7 +214,7 @@ impl App {
         if idle.num_seconds() >= TOUCH_EVERY_SECS {
             self.store.touch_session(&token_hash, now).await?;
         }
-        current_user(user)
+        self.current_user(user)
     }
 
     /// Ends one session.
@@ -242,7 +282,8 @@ impl App {
                 department_id: None,
                 role: role.as_str().into(),
                 password_hash: hash,
-                must_change_password: false,
+                // A password an administrator typed on the web is a temporary one.
+                must_change_password: actor.user.is_some(),
                 phone: sealed_phone,
             })
             .await?;
@@ -266,7 +307,10 @@ impl App {
         self.authorize(actor, Capability::ManageUsers, Some(&org_of(&user)?))?;
         check_password(username, password).map_err(|e| AppError::Invalid(e.to_string()))?;
         let hash = hash_blocking(password).await?;
-        self.store.set_password(user.id, &hash, false).await?;
+        // A password set by an administrator on the web is temporary; one set at the console is not.
+        self.store
+            .set_password(user.id, &hash, actor.user.is_some())
+            .await?;
         let ended = self.store.delete_sessions_of(user.id).await?;
         self.audit(
             actor,
@@ -436,16 +480,30 @@ fn dummy_hash() -> &'static str {
     HASH.get_or_init(|| hash_password("unknown-user-placeholder#1").unwrap_or_default())
 }
 
-fn current_user(u: UserRecord) -> Result<CurrentUser> {
-    let role = Role::parse(&u.role)
-        .ok_or_else(|| AppError::Internal(format!("账号 {} 的角色无效: {}", u.username, u.role)))?;
-    let org_code = OrgCode::parse(&u.org_code).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(CurrentUser {
-        id: u.id,
-        username: u.username,
-        display_name: u.display_name,
-        role,
-        org_code,
-        department_id: u.department_id,
-    })
+impl App {
+    fn current_user(&self, u: UserRecord) -> Result<CurrentUser> {
+        let role = Role::parse(&u.role).ok_or_else(|| {
+            AppError::Internal(format!("账号 {} 的角色无效: {}", u.username, u.role))
+        })?;
+        let org_code =
+            OrgCode::parse(&u.org_code).map_err(|e| AppError::Internal(e.to_string()))?;
+        let needs_totp = role.requires_second_factor() || self.config.totp_for_everyone;
+        let setup = if u.must_change_password {
+            Some(SetupStep::ChangePassword)
+        } else if needs_totp && u.totp_sealed.is_none() {
+            Some(SetupStep::EnrolTotp)
+        } else {
+            None
+        };
+        Ok(CurrentUser {
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            role,
+            org_code,
+            department_id: u.department_id,
+            setup,
+            second_factor: u.totp_sealed.is_some(),
+        })
+    }
 }

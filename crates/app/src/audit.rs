@@ -279,6 +279,9 @@ impl App {
         let Some(user) = &actor.user else {
             return Ok(());
         };
+        if let Some(step) = user.setup {
+            return Err(AppError::SetupRequired(step.message()));
+        }
         if !user.role.can(capability) {
             return Err(AppError::Forbidden(format!(
                 "{}无权进行此操作",

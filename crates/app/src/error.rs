@@ -18,6 +18,12 @@ pub enum AppError {
     /// never tells whether a username exists.
     #[error("用户名或密码错误")]
     LoginFailed,
+    /// The account has a second factor and the code is missing.
+    #[error("请输入动态口令（TOTP）")]
+    TotpRequired,
+    /// The account must finish its setup (new password, second factor) before anything else.
+    #[error("{0}")]
+    SetupRequired(&'static str),
     /// Too many failed logins: locked for a while.
     #[error("{0}")]
     TooManyAttempts(String),
@@ -42,6 +48,8 @@ impl AppError {
             Self::Unauthenticated(_) => "unauthenticated",
             Self::LoginFailed => "login_failed",
             Self::TooManyAttempts(_) => "too_many_attempts",
+            Self::TotpRequired => "totp_required",
+            Self::SetupRequired(_) => "account_setup_required",
             Self::Forbidden(_) => "forbidden",
             Self::Conflict(_) => "conflict",
             Self::Unavailable(_) => "service_unavailable",

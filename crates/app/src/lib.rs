@@ -9,8 +9,9 @@ mod error;
 mod org;
 mod reference;
 mod restore;
+mod second_factor;
 
-pub use accounts::{CurrentUser, LoginOutcome, NewAccount, UserSummary};
+pub use accounts::{CurrentUser, LoginOutcome, NewAccount, SetupStep, UserSummary};
 pub use audit::{Actor, AuditVerdict, AuditView};
 pub use error::AppError;
 pub use org::{GridFeatureCollection, Located, OrgRef, OrgSummary, OrgTreeNode, OrgUnitView};
@@ -18,6 +19,7 @@ pub use pingan_crypto::{KeyProvider, MasterKey};
 pub use pingan_store::AuditFilter;
 pub use pingan_store::{Backend, DbUrl};
 pub use restore::restore_sqlite;
+pub use second_factor::TotpEnrolment;
 
 use pingan_crypto::FieldCipher;
 use pingan_geo::GridIndex;
@@ -36,6 +38,8 @@ pub struct AppConfig {
     /// grids on a plain background.
     pub tile_url: Option<String>,
     pub lockout: LockoutPolicy,
+    /// Require TOTP of every account, not only of the administrators.
+    pub totp_for_everyone: bool,
 }
 
 /// 登录锁定策略 — how many failed logins within a window lock an account name or source address,
@@ -63,6 +67,7 @@ impl Default for AppConfig {
             session_idle: Duration::from_secs(30 * 60),
             tile_url: None,
             lockout: LockoutPolicy::default(),
+            totp_for_everyone: false,
         }
     }
 }

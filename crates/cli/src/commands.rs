@@ -130,6 +130,8 @@ enum UserCommand {
     },
     /// 停用账号（保留账号和记录，会话随即失效）
     Disable { username: String },
+    /// 解除账号的动态口令（手机丢失时）；管理员账号下次登录须重新绑定
+    ResetTotp { username: String },
 }
 
 fn parse_scale(s: &str) -> Result<DemoScale, String> {
@@ -290,7 +292,9 @@ fn print_demo(o: &DemoOutcome) {
             println!(
                 "其他演示账号（commander、op511702001 等乡镇账号、wg 开头的网格员账号）统一密码：{shared}"
             );
-            println!("密码只显示这一次，请妥善保存。");
+            println!(
+                "密码只显示这一次，请妥善保存。首次登录须修改密码；管理员还须用验证器应用绑定动态口令。"
+            );
         }
         _ => println!(
             "沿用已有的演示数据。密码在首次运行时已显示；如已遗失，可运行 pingan user passwd admin 重设。"
@@ -364,6 +368,12 @@ async fn user_command(app: &App, cmd: UserCommand) -> Result<()> {
                 .await
                 .map_err(app_err)?;
             println!("已停用账号 {username}");
+        }
+        UserCommand::ResetTotp { username } => {
+            app.reset_totp(&Actor::cli(), &username)
+                .await
+                .map_err(app_err)?;
+            println!("已解除 {username} 的动态口令，其原有会话已全部失效");
         }
     }
     app.close().await;

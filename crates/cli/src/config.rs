@@ -20,6 +20,8 @@ pub struct FileConfig {
     pub tile_url: Option<String>,
     /// Minutes without a request after which a session ends (default 30).
     pub session_idle_minutes: Option<u64>,
+    /// Require TOTP of every account, not only of the three administrators (default false).
+    pub totp_for_everyone: Option<bool>,
 }
 
 /// Where the data lives and which database to use, resolved.
@@ -105,6 +107,7 @@ impl Resolved {
                 .or_else(|| self.file.tile_url.clone())
                 .filter(|u| !u.trim().is_empty()),
             lockout: Default::default(),
+            totp_for_everyone: self.file.totp_for_everyone.unwrap_or(false),
         })
     }
 }

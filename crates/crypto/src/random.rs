@@ -4,8 +4,13 @@ use crate::CryptoError;
 
 fn random_bytes<const N: usize>() -> Result<[u8; N], CryptoError> {
     let mut buf = [0u8; N];
-    getrandom::fill(&mut buf).map_err(|e| CryptoError::Random(e.to_string()))?;
+    random_bytes_into(&mut buf)?;
     Ok(buf)
+}
+
+/// Fills `buf` from the operating system's random source.
+pub fn random_bytes_into(buf: &mut [u8]) -> Result<(), CryptoError> {
+    getrandom::fill(buf).map_err(|e| CryptoError::Random(e.to_string()))
 }
 
 /// A 256-bit random token as 64 lowercase hex characters (session and API tokens).

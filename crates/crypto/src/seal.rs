@@ -30,6 +30,18 @@ impl FieldCipher {
 
     /// Seals `plaintext` for the column `field` with a fresh random nonce.
     pub fn seal(&self, field: &str, plaintext: &str) -> Result<Vec<u8>, CryptoError> {
+        self.seal_bytes(field, plaintext.as_bytes())
+    }
+
+    /// Opens a text value sealed for `field`; fails if it was altered, moved or sealed with an
+    /// unknown key.
+    pub fn open(&self, field: &str, sealed: &[u8]) -> Result<String, CryptoError> {
+        String::from_utf8(self.open_bytes(field, sealed)?)
+            .map_err(|_| CryptoError::Sealed(format!("{field} 的明文不是 UTF-8 文本")))
+    }
+
+    /// Seals bytes (a key, a secret) for the column `field`.
+    pub fn seal_bytes(&self, field: &str, plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
         let id = self.keys.current_seal_key_id();
         let key = self
             .keys
@@ -37,7 +49,7 @@ impl FieldCipher {
             .ok_or_else(|| CryptoError::Key(format!("缺少加密密钥 {id}")))?;
         let mut nonce = [0u8; 12];
         getrandom::fill(&mut nonce).map_err(|e| CryptoError::Random(e.to_string()))?;
-        let ct = sm4_gcm_encrypt(&key, &nonce, field.as_bytes(), plaintext.as_bytes())?;
+        let ct = sm4_gcm_encrypt(&key, &nonce, field.as_bytes(), plaintext)?;
         let mut out = Vec::with_capacity(HEADER + ct.len());
         out.extend_from_slice(&[FORMAT_VERSION, id]);
         out.extend_from_slice(&nonce);
@@ -45,8 +57,8 @@ impl FieldCipher {
         Ok(out)
     }
 
-    /// Opens a value sealed for `field`; fails if it was altered, moved or sealed with an unknown key.
-    pub fn open(&self, field: &str, sealed: &[u8]) -> Result<String, CryptoError> {
+    /// Opens bytes sealed for `field`.
+    pub fn open_bytes(&self, field: &str, sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
         let broken = || {
             CryptoError::Sealed(format!(
                 "{field} 的密文无法解开（已损坏、被移动或密钥不符）"
@@ -60,8 +72,7 @@ impl FieldCipher {
             return Err(broken());
         }
         let key = self.keys.seal_key(id).ok_or_else(broken)?;
-        let plain = sm4_gcm_decrypt(&key, nonce, field.as_bytes(), ct).map_err(|_| broken())?;
-        String::from_utf8(plain).map_err(|_| broken())
+        sm4_gcm_decrypt(&key, nonce, field.as_bytes(), ct).map_err(|_| broken())
     }
 
     /// The blind index of a normalised value for `field`: HMAC-SM3 under the index key, as hex.

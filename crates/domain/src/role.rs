@@ -136,6 +136,12 @@ impl Role {
     pub fn can(self, capability: Capability) -> bool {
         self.capabilities().contains(&capability)
     }
+
+    /// Whether accounts of this role must sign in with a second factor (TOTP): the three
+    /// administrators, always (等保 level 3).
+    pub const fn requires_second_factor(self) -> bool {
+        matches!(self, Role::Sysadmin | Role::Secadmin | Role::Auditor)
+    }
 }
 
 #[cfg(test)]

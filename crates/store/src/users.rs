@@ -20,6 +20,10 @@ pub struct UserRecord {
     pub password_changed_at: DateTime<Utc>,
     /// The contact phone, sealed (SM4-GCM); never stored in plain text.
     pub phone_sealed: Option<Vec<u8>>,
+    /// The sealed TOTP secret, once enrolment is confirmed.
+    pub totp_sealed: Option<Vec<u8>>,
+    /// The sealed TOTP secret being enrolled.
+    pub totp_pending_sealed: Option<Vec<u8>>,
 }
 
 /// An account to create.
@@ -41,7 +45,8 @@ macro_rules! select_users {
     ($rest:literal) => {
         concat!(
             "SELECT id, username, display_name, org_code, department_id, role, password_hash,
-             must_change_password, disabled, created_at, password_changed_at, phone_sealed FROM users ",
+             must_change_password, disabled, created_at, password_changed_at, phone_sealed,
+             totp_sealed, totp_pending_sealed FROM users ",
             $rest
         )
     };
@@ -168,6 +173,58 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         Ok(())
+    }
+
+    /// Stores (or with `None` clears) the TOTP secret being enrolled.
+    pub async fn set_totp_pending(&self, user_id: i64, sealed: Option<&[u8]>) -> Result<()> {
+        dispatch!(self, |p| {
+            sqlx::query("UPDATE users SET totp_pending_sealed = $1 WHERE id = $2")
+                .bind(sealed)
+                .bind(user_id)
+                .execute(p)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
+        Ok(())
+    }
+
+    /// Makes `sealed` the account's TOTP secret (or with `None` removes TOTP), clearing the pending
+    /// one and the last step.
+    pub async fn set_totp(
+        &self,
+        user_id: i64,
+        sealed: Option<&[u8]>,
+        step: Option<i64>,
+    ) -> Result<()> {
+        dispatch!(self, |p| {
+            sqlx::query(
+                "UPDATE users SET totp_sealed = $1, totp_pending_sealed = NULL, totp_last_step = $2 WHERE id = $3",
+            )
+            .bind(sealed)
+            .bind(step)
+            .bind(user_id)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        Ok(())
+    }
+
+    /// Records that the TOTP code of `step` was used; false when that step (or a later one) was
+    /// already used, so that a code works once, even between two instances.
+    pub async fn use_totp_step(&self, user_id: i64, step: i64) -> Result<bool> {
+        let n = dispatch!(self, |p| {
+            sqlx::query(
+                "UPDATE users SET totp_last_step = $1
+                 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)",
+            )
+            .bind(step)
+            .bind(user_id)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        Ok(n == 1)
     }
 
     /// Enables or disables an account.

@@ -75,24 +75,125 @@ impl TestApp {
         (t, outcome)
     }
 
-    /// A user who may do everything in the district of `role`, for calling services directly.
-    pub async fn as_user(&self, username: &str) -> pingan_app::CurrentUser {
-        let password = "Test#Harness2026";
-        self.app
-            .set_password(&pingan_app::Actor::cli(), username, password)
+    /// Completes an account's first-login setup as its owner would — a password of their own if
+    /// the current one was generated or set by an administrator, and a second factor if the role
+    /// needs one — and returns what it takes to sign in from then on.
+    pub async fn ready(&self, username: &str, password: &str) -> Ready {
+        let mut ready = Ready {
+            username: username.into(),
+            password: password.into(),
+            secret: None,
+            last_step: 0,
+        };
+        loop {
+            let outcome = self
+                .app
+                .login(username, &ready.password, None)
+                .await
+                .expect("login");
+            let actor = pingan_app::Actor::user(outcome.user.clone(), None);
+            match outcome.user.setup {
+                None => return ready,
+                Some(pingan_app::SetupStep::ChangePassword) => {
+                    let new = format!("{}#Own2026x", ready.password.len());
+                    self.app
+                        .change_own_password(&actor, &ready.password, &new)
+                        .await
+                        .expect("change password");
+                    ready.password = new;
+                }
+                Some(pingan_app::SetupStep::EnrolTotp) => {
+                    let enrolment = self.app.begin_totp(&actor).await.expect("begin TOTP");
+                    let secret = base32_decode(&enrolment.secret_base32);
+                    // Confirm with the previous step's code, so that the current and next steps
+                    // remain for logins.
+                    let now = unix_now();
+                    let code = pingan_crypto::totp_code(&secret, now - pingan_crypto::TOTP_STEP);
+                    self.app
+                        .confirm_totp(&actor, &code)
+                        .await
+                        .expect("confirm TOTP");
+                    ready.last_step = now / pingan_crypto::TOTP_STEP - 1;
+                    ready.secret = Some(secret);
+                    return ready;
+                }
+            }
+        }
+    }
+
+    /// Signs in through the services and returns the bearer token.
+    pub async fn token(&self, ready: &mut Ready) -> String {
+        let code = ready.next_code().await;
+        let outcome = self
+            .app
+            .login_with_totp(&ready.username, &ready.password, code.as_deref(), None)
             .await
-            .expect("set password");
-        self.app
-            .login(username, password, None)
-            .await
-            .expect("login")
-            .user
+            .expect("login");
+        outcome.token
     }
 
     /// `base_url` + `path`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
     }
+}
+
+/// What it takes to sign in as an account whose setup is complete.
+#[derive(Debug, Clone)]
+pub struct Ready {
+    pub username: String,
+    pub password: String,
+    secret: Option<Vec<u8>>,
+    last_step: u64,
+}
+
+impl Ready {
+    /// The next unused TOTP code (each code works once), or none for an account without a
+    /// second factor. Waits for the next 30-second step when this one is used up.
+    pub async fn next_code(&mut self) -> Option<String> {
+        let secret = self.secret.clone()?;
+        loop {
+            let now = unix_now();
+            let step = now / pingan_crypto::TOTP_STEP;
+            // The server accepts one step either side of its clock.
+            if let Some(s) = [step, step + 1].into_iter().find(|s| *s > self.last_step) {
+                self.last_step = s;
+                return Some(pingan_crypto::totp_code(
+                    &secret,
+                    s * pingan_crypto::TOTP_STEP,
+                ));
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+    }
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// The current TOTP code of a secret shown in base32 (as a person would read it off the page).
+pub fn totp_now(secret_base32: &str) -> String {
+    pingan_crypto::totp_code(&base32_decode(secret_base32), unix_now())
+}
+
+/// Decodes RFC 4648 base32 without padding (the secret shown to the user).
+fn base32_decode(s: &str) -> Vec<u8> {
+    const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let (mut buffer, mut bits, mut out) = (0u32, 0u32, Vec::new());
+    for c in s.bytes() {
+        let v = ALPHABET.iter().position(|a| *a == c).expect("base32") as u32;
+        buffer = (buffer << 5) | v;
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+        }
+    }
+    out
 }
 
 impl Drop for TestApp {

@@ -70,9 +70,17 @@ impl ApiUser {
 
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;
+    /// An account with setup pending gets 403 `account_setup_required` from every endpoint but
+    /// signing out: the setup is done on the web pages.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let user = current_user(parts, state).await?;
+        if let Some(step) = user.setup
+            && parts.uri.path() != "/api/v1/session"
+        {
+            return Err(AppError::SetupRequired(step.message()).into());
+        }
         Ok(Self {
-            user: current_user(parts, state).await?,
+            user,
             source: source_addr(parts),
         })
     }
@@ -92,9 +100,17 @@ impl PageUser {
 
 impl FromRequestParts<AppState> for PageUser {
     type Rejection = PageError;
+    /// An account with setup pending (a first password to change, a second factor to enrol) is
+    /// sent to `/account` from every other page.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let user = current_user(parts, state).await?;
+        if let Some(step) = user.setup
+            && !parts.uri.path().starts_with("/account")
+        {
+            return Err(AppError::SetupRequired(step.message()).into());
+        }
         Ok(Self {
-            user: current_user(parts, state).await?,
+            user,
             source: source_addr(parts),
         })
     }

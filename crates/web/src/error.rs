@@ -12,7 +12,10 @@ fn status_of(e: &AppError) -> StatusCode {
     match e {
         AppError::Invalid(_) => StatusCode::BAD_REQUEST,
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
-        AppError::Unauthenticated(_) | AppError::LoginFailed => StatusCode::UNAUTHORIZED,
+        AppError::Unauthenticated(_) | AppError::LoginFailed | AppError::TotpRequired => {
+            StatusCode::UNAUTHORIZED
+        }
+        AppError::SetupRequired(_) => StatusCode::FORBIDDEN,
         AppError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,
         AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -89,8 +92,10 @@ struct ErrorPage {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        if matches!(self.0, AppError::Unauthenticated(_)) {
-            return Redirect::to("/login").into_response();
+        match self.0 {
+            AppError::Unauthenticated(_) => return Redirect::to("/login").into_response(),
+            AppError::SetupRequired(_) => return Redirect::to("/account").into_response(),
+            _ => {}
         }
         log_if_ours(&self.0);
         let status = status_of(&self.0);

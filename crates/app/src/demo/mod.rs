@@ -107,14 +107,15 @@ impl App {
             department_id: None,
             role: Role::Sysadmin.as_str().into(),
             password_hash: admin_hash.clone(),
-            must_change_password: false,
+            // Generated passwords are changed at first login.
+            must_change_password: true,
             phone: None,
         };
         // A load interrupted earlier may have created admin: give it the password printed now.
         match self.store.user_by_username("admin").await? {
             Some(existing) => {
                 self.store
-                    .set_password(existing.id, &admin_hash, false)
+                    .set_password(existing.id, &admin_hash, true)
                     .await?
             }
             None => {
@@ -131,7 +132,7 @@ impl App {
                 department_id: None,
                 role: role.as_str().into(),
                 password_hash: shared_hash.clone(),
-                must_change_password: false,
+                must_change_password: true,
                 phone: None,
             })
             .collect();

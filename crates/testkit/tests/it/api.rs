@@ -108,7 +108,7 @@ async fn api_needs_a_session_and_logout_ends_it() {
     let res = client().get(t.url("/api/v1/grids")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 
-    let tok = token(&t, "admin", demo.admin_password.as_deref().unwrap()).await;
+    let tok = crate::ready_token(&t, "commander", &demo).await;
     assert_eq!(get(&t, &tok, "/api/v1/org-units").await.0, StatusCode::OK);
     let res = client()
         .delete(t.url("/api/v1/session"))
@@ -120,6 +120,59 @@ async fn api_needs_a_session_and_logout_ends_it() {
     assert_eq!(
         get(&t, &tok, "/api/v1/org-units").await.0,
         StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn a_first_login_must_finish_its_setup_before_using_the_api() {
+    let (t, demo) = TestApp::spawn_demo().await;
+    let tok = token(&t, "admin", demo.admin_password.as_deref().unwrap()).await;
+    let (status, body) = get(&t, &tok, "/api/v1/org-units").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body["code"], "account_setup_required");
+    assert!(body["detail"].as_str().unwrap().contains("修改初始密码"));
+    let res = client()
+        .delete(t.url("/api/v1/session"))
+        .bearer_auth(&tok)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::NO_CONTENT,
+        "signing out is always allowed"
+    );
+
+    // An administrator with a new password still needs the second factor.
+    let mut admin = t
+        .ready("admin", demo.admin_password.as_deref().unwrap())
+        .await;
+    let res = client()
+        .post(t.url("/api/v1/session"))
+        .json(&json!({"username": "admin", "password": admin.password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(res.json::<Value>().await.unwrap()["code"], "totp_required");
+    let code = admin.next_code().await.unwrap();
+    let res = client()
+        .post(t.url("/api/v1/session"))
+        .json(&json!({"username": "admin", "password": admin.password, "totp": code}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let replay = client()
+        .post(t.url("/api/v1/session"))
+        .json(&json!({"username": "admin", "password": admin.password, "totp": code}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        replay.status(),
+        StatusCode::UNAUTHORIZED,
+        "a code works once"
     );
 }
 
@@ -146,7 +199,7 @@ async fn idle_sessions_expire() {
 #[tokio::test]
 async fn org_units_list_children_with_counts() {
     let (t, demo) = TestApp::spawn_demo().await;
-    let tok = token(&t, "admin", demo.admin_password.as_deref().unwrap()).await;
+    let tok = crate::ready_token(&t, "commander", &demo).await;
     let (status, top) = get(&t, &tok, "/api/v1/org-units").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(top[0]["code"], "511702");
@@ -184,7 +237,7 @@ async fn org_units_list_children_with_counts() {
 #[tokio::test]
 async fn locate_finds_the_grid_and_its_chain() {
     let (t, demo) = TestApp::spawn_demo().await;
-    let tok = token(&t, "admin", demo.admin_password.as_deref().unwrap()).await;
+    let tok = crate::ready_token(&t, "commander", &demo).await;
     // Take a grid's own label point from the GeoJSON and ask where it lies.
     let (_, fc) = get(&t, &tok, "/api/v1/grids").await;
     let features = fc["features"].as_array().unwrap();

@@ -1,5 +1,5 @@
-//! Browser tests: a person logs in with headless Chromium, opens the org tree and the map, and
-//! sees what they should. Run with `--features browser` (`.ci/run` does).
+//! Browser tests: people log in with headless Chromium, finish their first-login setup, open the
+//! org tree and the map, and see what they should. Run with `--features browser` (`.ci/run` does).
 
 use fantoccini::Locator;
 use pingan_testkit::{Browser, TestApp};
@@ -15,12 +15,14 @@ async fn wait_for(b: &Browser, css: &str) -> fantoccini::elements::Element {
         .unwrap_or_else(|e| panic!("等待 {css} 超时: {e}"))
 }
 
-/// The visible text of an element once it has faded in (Leaflet animates popups), up to five seconds.
+/// The visible text of an element once it is there and shown (a page may still be loading, a
+/// Leaflet popup fading in), up to five seconds.
 async fn visible_text(b: &Browser, css: &str) -> String {
-    let el = wait_for(b, css).await;
     for _ in 0..50 {
-        let text = el.text().await.unwrap();
-        if !text.is_empty() {
+        if let Ok(el) = b.client.find(Locator::Css(css)).await
+            && let Ok(text) = el.text().await
+            && !text.is_empty()
+        {
             return text;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -28,27 +30,34 @@ async fn visible_text(b: &Browser, css: &str) -> String {
     panic!("{css} 一直没有可见文字");
 }
 
-async fn log_in(b: &Browser, t: &TestApp, user: &str, password: &str) {
-    b.client.goto(&t.url("/")).await.unwrap();
-    wait_for(b, "input[name=username]")
-        .await
-        .send_keys(user)
-        .await
-        .unwrap();
-    b.client
-        .find(Locator::Css("input[name=password]"))
-        .await
-        .unwrap()
-        .send_keys(password)
+/// Fills the inputs named in `fields` of the page and submits the form holding the first one.
+async fn fill_and_submit(b: &Browser, fields: &[(&str, &str)]) {
+    for (name, value) in fields {
+        let input = wait_for(b, &format!("input[name={name}]")).await;
+        input.clear().await.unwrap();
+        input.send_keys(value).await.unwrap();
+    }
+    let first = b
+        .client
+        .find(Locator::Css(&format!("input[name={}]", fields[0].0)))
         .await
         .unwrap();
-    b.client
-        .find(Locator::Css("form button[type=submit]"))
+    first
+        .find(Locator::XPath("ancestor::form//button[@type='submit']"))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
+}
+
+async fn log_in(b: &Browser, t: &TestApp, user: &str, password: &str, totp: &str) {
+    b.client.goto(&t.url("/login")).await.unwrap();
+    fill_and_submit(
+        b,
+        &[("username", user), ("password", password), ("totp", totp)],
+    )
+    .await;
 }
 
 /// Saves a screenshot under target/screenshots for a person to look at.
@@ -60,19 +69,52 @@ async fn screenshot(b: &Browser, name: &str) {
 }
 
 #[tokio::test]
-async fn log_in_then_see_the_org_tree_and_the_map() {
+async fn first_login_then_the_org_tree_and_the_map() {
     let Some(b) = Browser::start().await else {
         return;
     };
     let (t, demo) = TestApp::spawn_demo().await;
+    let generated = demo.account_password.clone().unwrap();
 
-    log_in(&b, &t, "admin", "Wrong#Pass1").await;
-    let alert = wait_for(&b, ".error").await.text().await.unwrap();
-    assert_eq!(alert, "用户名或密码错误");
+    log_in(&b, &t, "commander", "Wrong#Pass1", "").await;
+    assert_eq!(visible_text(&b, ".error").await, "用户名或密码错误");
 
-    log_in(&b, &t, "admin", demo.admin_password.as_deref().unwrap()).await;
-    let lead = wait_for(&b, ".figures").await.text().await.unwrap();
-    assert!(lead.contains("36") && lead.contains("网格"), "{lead}");
+    // The generated password works once, and only to choose one's own.
+    log_in(&b, &t, "commander", &generated, "").await;
+    assert!(
+        visible_text(&b, "#setup")
+            .await
+            .contains("首次登录请先修改初始密码")
+    );
+    b.client.goto(&t.url("/org")).await.unwrap();
+    assert!(
+        b.client
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .ends_with("/account"),
+        "other pages wait"
+    );
+    screenshot(&b, "first-login").await;
+    let own = "Zhihui#Zhong26";
+    fill_and_submit(
+        &b,
+        &[("current", &generated), ("new", own), ("confirm", own)],
+    )
+    .await;
+    assert!(
+        visible_text(&b, ".login-box .notice")
+            .await
+            .contains("请用新密码重新登录")
+    );
+    log_in(&b, &t, "commander", own, "").await;
+
+    let figures = visible_text(&b, ".figures").await;
+    assert!(
+        figures.contains("36") && figures.contains("网格"),
+        "{figures}"
+    );
     screenshot(&b, "home").await;
 
     b.client
@@ -130,15 +172,7 @@ async fn log_in_then_see_the_org_tree_and_the_map() {
         .await
         .unwrap();
     assert_eq!(drawn.len(), 36, "one polygon per grid");
-    let count = b
-        .client
-        .find(Locator::Css("#grid-count"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert_eq!(count, "36");
+    assert_eq!(visible_text(&b, "#grid-count").await, "36");
     // Clicking the middle of the map asks the server which grid holds the point.
     b.client
         .find(Locator::Css("#map"))
@@ -156,19 +190,64 @@ async fn log_in_then_see_the_org_tree_and_the_map() {
 }
 
 #[tokio::test]
+async fn an_administrator_binds_a_second_factor_from_the_qr_page() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let t = TestApp::spawn().await;
+    crate::add_user(
+        &t,
+        "sysadm",
+        "系统管理员",
+        "511702",
+        "sysadmin",
+        "Sys#Admin2026",
+    )
+    .await
+    .unwrap();
+    log_in(&b, &t, "sysadm", "Sys#Admin2026", "").await;
+    assert!(visible_text(&b, "#setup").await.contains("动态口令"));
+    b.client
+        .find(Locator::Css("form[action='/account/totp'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let qr = wait_for(&b, "#totp-qr svg").await;
+    assert!(qr.is_displayed().await.unwrap());
+    let secret = visible_text(&b, "#totp-secret").await;
+    screenshot(&b, "totp-enrolment").await;
+    fill_and_submit(&b, &[("code", &pingan_testkit::totp_now(&secret))]).await;
+    assert_eq!(visible_text(&b, "#totp-state").await, "已绑定");
+
+    // From now on the code is part of signing in.
+    b.client
+        .find(Locator::Css("form[action='/logout'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    log_in(&b, &t, "sysadm", "Sys#Admin2026", "").await;
+    assert!(visible_text(&b, ".error").await.contains("动态口令"));
+    b.close().await;
+}
+
+#[tokio::test]
 async fn the_pages_fit_a_phone() {
     let Some(b) = Browser::start().await else {
         return;
     };
     let (t, demo) = TestApp::spawn_demo().await;
+    let ready = t
+        .ready(
+            "wg511702001001001",
+            demo.account_password.as_deref().unwrap(),
+        )
+        .await;
     b.client.set_window_size(390, 844).await.unwrap();
-    log_in(
-        &b,
-        &t,
-        "wg511702001001001",
-        demo.account_password.as_deref().unwrap(),
-    )
-    .await;
+    log_in(&b, &t, &ready.username, &ready.password, "").await;
     let figures = wait_for(&b, ".figures").await;
     let width: f64 = b
         .client

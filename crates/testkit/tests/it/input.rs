@@ -20,12 +20,8 @@ async fn admin_client(t: &TestApp) -> reqwest::Client {
         .await
         .unwrap();
     let c = client();
-    let form = [
-        ("username", "inputadmin"),
-        ("password", "Input#Admin2026"),
-        ("next", "/"),
-    ];
-    c.post(t.url("/login")).form(&form).send().await.unwrap();
+    let mut ready = t.ready("inputadmin", "Input#Admin2026").await;
+    crate::web_login(t, &c, &mut ready).await;
     c
 }
 
@@ -195,12 +191,8 @@ async fn overlong_search_terms_and_bad_coordinates_are_refused() {
         .await
         .unwrap();
     let c = client();
-    let form = [
-        ("username", "inputaudit"),
-        ("password", "Input#Audit2026"),
-        ("next", "/"),
-    ];
-    c.post(t.url("/login")).form(&form).send().await.unwrap();
+    let mut ready = t.ready("inputaudit", "Input#Audit2026").await;
+    crate::web_login(&t, &c, &mut ready).await;
     let long = "x".repeat(10_000);
     let res = c
         .get(t.url(&format!("/audit?username={long}")))

@@ -37,6 +37,54 @@ pub async fn add_user(
     t.app.add_user(&pingan_app::Actor::cli(), &account).await
 }
 
+/// A bearer token for a demo account whose first-login setup has been completed.
+pub async fn ready_token(
+    t: &pingan_testkit::TestApp,
+    username: &str,
+    demo: &pingan_app::demo::DemoOutcome,
+) -> String {
+    let password = if username == "admin" {
+        &demo.admin_password
+    } else {
+        &demo.account_password
+    };
+    let mut ready = t.ready(username, password.as_deref().unwrap()).await;
+    t.token(&mut ready).await
+}
+
+/// Signs in on the login page as an account whose setup is complete, with its TOTP code if any.
+pub async fn web_login(
+    t: &pingan_testkit::TestApp,
+    c: &reqwest::Client,
+    ready: &mut pingan_testkit::Ready,
+) {
+    let code = ready.next_code().await.unwrap_or_default();
+    let form = [
+        ("username", ready.username.as_str()),
+        ("password", &ready.password),
+        ("totp", &code),
+        ("next", "/"),
+    ];
+    let res = c.post(t.url("/login")).form(&form).send().await.unwrap();
+    assert_eq!(
+        res.status(),
+        reqwest::StatusCode::SEE_OTHER,
+        "login of {}",
+        ready.username
+    );
+}
+
+/// A signed-in user for calling the services directly, after completing the account's setup.
+pub async fn signed_in(
+    t: &pingan_testkit::TestApp,
+    username: &str,
+    password: &str,
+) -> pingan_app::CurrentUser {
+    let mut ready = t.ready(username, password).await;
+    let token = t.token(&mut ready).await;
+    t.app.authenticate(&token).await.unwrap()
+}
+
 /// An HTTP client that keeps cookies and does not follow redirects, so tests see them.
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()

@@ -35,9 +35,29 @@ async fn pages_need_a_login_and_the_login_sets_a_strict_cookie() {
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert!(res.text().await.unwrap().contains("用户名或密码错误"));
 
-    let res = login(&t, &c, "admin", demo.admin_password.as_deref().unwrap()).await;
+    // A first login is sent to its account page until the generated password is changed.
+    let res = login(
+        &t,
+        &c,
+        "commander",
+        demo.account_password.as_deref().unwrap(),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(res.headers()["location"], "/org");
+    let res = c.get(t.url("/org")).send().await.unwrap();
+    assert_eq!(res.headers()["location"], "/account");
+    assert!(
+        page(&c, &t, "/account")
+            .await
+            .contains("首次登录请先修改初始密码")
+    );
+
+    let ready = t
+        .ready("commander", demo.account_password.as_deref().unwrap())
+        .await;
+    let res = login(&t, &c, "commander", &ready.password).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
@@ -96,13 +116,10 @@ async fn user_typed_text_is_escaped() {
 async fn the_front_page_shows_the_districts_figures() {
     let (t, demo) = TestApp::spawn_demo().await;
     let c = client();
-    login(
-        &t,
-        &c,
-        "commander",
-        demo.account_password.as_deref().unwrap(),
-    )
-    .await;
+    let mut ready = t
+        .ready("commander", demo.account_password.as_deref().unwrap())
+        .await;
+    crate::web_login(&t, &c, &mut ready).await;
     let html = page(&c, &t, "/").await;
     assert!(html.contains("通川区辖区概况"));
     assert!(
@@ -136,7 +153,10 @@ async fn assets_and_licences_are_served_from_the_binary() {
             .status(),
         StatusCode::NOT_FOUND
     );
-    login(&t, &c, "admin", demo.admin_password.as_deref().unwrap()).await;
+    let mut ready = t
+        .ready("commander", demo.account_password.as_deref().unwrap())
+        .await;
+    crate::web_login(&t, &c, &mut ready).await;
     let html = page(&c, &t, "/licenses").await;
     assert!(html.contains("leaflet-1.9.4") && html.contains("htmx-2.0.11"));
     assert!(
@@ -149,13 +169,13 @@ async fn assets_and_licences_are_served_from_the_binary() {
 async fn a_grid_worker_sees_the_figures_of_their_own_grid() {
     let (t, demo) = TestApp::spawn_demo().await;
     let c = client();
-    login(
-        &t,
-        &c,
-        "wg511702001001001",
-        demo.account_password.as_deref().unwrap(),
-    )
-    .await;
+    let mut ready = t
+        .ready(
+            "wg511702001001001",
+            demo.account_password.as_deref().unwrap(),
+        )
+        .await;
+    crate::web_login(&t, &c, &mut ready).await;
     let html = page(&c, &t, "/").await;
     assert!(html.contains("二马路社区网格辖区概况"), "{html}");
     assert!(html.contains(r#"<span class="num">1</span><span class="label">网格</span>"#));
@@ -169,7 +189,10 @@ async fn a_grid_worker_sees_the_figures_of_their_own_grid() {
 async fn the_system_administrator_creates_and_disables_accounts_on_the_page() {
     let (t, demo) = TestApp::spawn_demo().await;
     let c = client();
-    login(&t, &c, "admin", demo.admin_password.as_deref().unwrap()).await;
+    let mut admin = t
+        .ready("admin", demo.admin_password.as_deref().unwrap())
+        .await;
+    crate::web_login(&t, &c, &mut admin).await;
     let form = [
         ("username", "wangfang"),
         ("display_name", "王芳"),
@@ -202,6 +225,17 @@ async fn the_system_administrator_creates_and_disables_accounts_on_the_page() {
         "the form keeps what was typed"
     );
 
+    // A password an administrator typed is temporary: the owner changes it at first login.
+    let first = t
+        .app
+        .login("wangfang", "Wang#Fang2026x", None)
+        .await
+        .unwrap();
+    assert_eq!(
+        first.user.setup,
+        Some(pingan_app::SetupStep::ChangePassword)
+    );
+
     let found = page(&c, &t, "/users?phone=139-1234-5678").await;
     assert!(found.contains("wangfang") && !found.contains("wg511702001001001"));
     let res = c
@@ -225,7 +259,8 @@ async fn the_auditor_searches_verifies_and_exports() {
         .await
         .unwrap();
     let c = client();
-    login(&t, &c, "shenji", "Shen#Ji2026x").await;
+    let mut auditor = t.ready("shenji", "Shen#Ji2026x").await;
+    crate::web_login(&t, &c, &mut auditor).await;
     let html = page(&c, &t, "/audit?action=user.").await;
     assert!(
         html.contains("user.create") && !html.contains(">login<"),

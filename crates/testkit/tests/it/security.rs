@@ -59,11 +59,7 @@ async fn every_login_and_change_is_on_the_record_and_the_chain_holds() {
         )
         .await
         .unwrap();
-        t.app
-            .login("auditor1", "Audit#Only2026", None)
-            .await
-            .unwrap()
-            .user
+        crate::signed_in(&t, "auditor1", "Audit#Only2026").await
     };
     let actor = Actor::user(auditor, None);
     let all = t
@@ -271,21 +267,17 @@ async fn roles_reach_only_their_own_pages_and_api() {
         ("r_cit", "/api/v1/grids/locate?lat=31.2&lon=107.5", 403),
         ("r_cit", "/account", 200),
     ];
+    let mut tokens = std::collections::HashMap::new();
+    for user in ["r_sys", "r_sec", "r_aud", "r_op", "r_cit"] {
+        let mut ready = t.ready(user, "Matrix#Test2026").await;
+        tokens.insert(user, t.token(&mut ready).await);
+    }
     for (user, path, expected) in matrix {
         let c = client();
-        let res = c
-            .post(t.url("/api/v1/session"))
-            .json(&serde_json::json!({"username": user, "password": "Matrix#Test2026"}))
-            .send()
-            .await
-            .unwrap();
-        let token = res.json::<serde_json::Value>().await.unwrap()["token"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let token = &tokens[user];
         let status = c
             .get(t.url(path))
-            .bearer_auth(&token)
+            .bearer_auth(token)
             .send()
             .await
             .unwrap()
@@ -307,12 +299,7 @@ async fn account_management_stays_within_scope() {
     )
     .await
     .unwrap();
-    let me = t
-        .app
-        .login("east_admin", "East#Admin2026", None)
-        .await
-        .unwrap()
-        .user;
+    let me = crate::signed_in(&t, "east_admin", "East#Admin2026").await;
     let actor = Actor::user(me, None);
     let account = |org: &str| NewAccount {
         username: format!("new_{org}"),

@@ -20,6 +20,8 @@ pub fn router() -> Router<AppState> {
 pub(crate) struct Credentials {
     username: String,
     password: String,
+    /// The 6-digit TOTP code, for accounts with a second factor.
+    totp: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -40,11 +42,16 @@ pub(crate) async fn create(
     body: Result<Json<Credentials>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<Session>), ApiError> {
     let Json(c) = body.map_err(|_| {
-        AppError::Invalid("请求体应为 JSON：{\"username\": \"…\", \"password\": \"…\"}".into())
+        AppError::Invalid("请求体应为 JSON：{\"username\": \"…\", \"password\": \"…\", \"totp\": \"123456\"（已绑定动态口令时）}".into())
     })?;
     let outcome = state
         .app
-        .login(&c.username, &c.password, Some(addr.ip().to_string()))
+        .login_with_totp(
+            &c.username,
+            &c.password,
+            c.totp.as_deref(),
+            Some(addr.ip().to_string()),
+        )
         .await?;
     Ok((
         StatusCode::CREATED,

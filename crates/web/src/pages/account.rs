@@ -1,4 +1,5 @@
-//! 我的账号 — one's own account: who one is, and changing one's password.
+//! 我的账号 — one's own account: who one is, changing one's password, and binding the second
+//! factor (TOTP) with a QR code drawn on the server. Accounts with setup pending land here.
 
 use crate::AppState;
 use crate::auth::{PageUser, cleared_cookie};
@@ -6,16 +7,19 @@ use crate::error::PageError;
 use crate::pages::Shell;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Form, Router};
-use pingan_app::AppError;
+use pingan_app::{AppError, TotpEnrolment};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/account", get(show).post(change_password))
+    Router::new()
+        .route("/account", get(show).post(change_password))
+        .route("/account/totp", post(begin_totp))
+        .route("/account/totp/confirm", post(confirm_totp))
 }
 
 #[derive(Template, WebTemplate)]
@@ -24,22 +28,45 @@ struct AccountPage {
     shell: Shell,
     username: String,
     org_code: String,
+    setup: Option<&'static str>,
+    second_factor: bool,
+    enrolment: Option<TotpEnrolment>,
+    notice: Option<&'static str>,
     error: Option<String>,
 }
 
-async fn show(State(state): State<AppState>, page: PageUser) -> Result<AccountPage, PageError> {
-    render(&state, &page, None).await
+#[derive(Deserialize, Default)]
+struct ShowQuery {
+    totp: Option<String>,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    page: PageUser,
+    Query(q): Query<ShowQuery>,
+) -> Result<AccountPage, PageError> {
+    let notice = q
+        .totp
+        .is_some()
+        .then_some("动态口令已绑定，今后登录时请同时输入验证器中的 6 位数字");
+    render(&state, &page, None, None, notice).await
 }
 
 async fn render(
     state: &AppState,
     page: &PageUser,
+    enrolment: Option<TotpEnrolment>,
     error: Option<String>,
+    notice: Option<&'static str>,
 ) -> Result<AccountPage, PageError> {
     Ok(AccountPage {
         shell: Shell::new(&state.app, &page.user, "/account").await?,
         username: page.user.username.clone(),
         org_code: page.user.org_code.to_string(),
+        setup: page.user.setup.map(|s| s.message()),
+        second_factor: page.user.second_factor,
+        enrolment,
+        notice,
         error,
     })
 }
@@ -73,9 +100,41 @@ async fn change_password(
             .into_response()),
         Err(AppError::Invalid(msg)) => Ok((
             StatusCode::BAD_REQUEST,
-            render(&state, &page, Some(msg)).await?,
+            render(&state, &page, None, Some(msg), None).await?,
         )
             .into_response()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn begin_totp(
+    State(state): State<AppState>,
+    page: PageUser,
+) -> Result<AccountPage, PageError> {
+    let enrolment = state.app.begin_totp(&page.actor()).await?;
+    render(&state, &page, Some(enrolment), None, None).await
+}
+
+#[derive(Deserialize)]
+struct CodeForm {
+    code: String,
+}
+
+async fn confirm_totp(
+    State(state): State<AppState>,
+    page: PageUser,
+    Form(f): Form<CodeForm>,
+) -> Result<Response, PageError> {
+    match state.app.confirm_totp(&page.actor(), &f.code).await {
+        Ok(()) => Ok(Redirect::to("/account?totp=1").into_response()),
+        Err(AppError::Invalid(msg)) => {
+            let enrolment = state.app.begin_totp(&page.actor()).await?;
+            Ok((
+                StatusCode::BAD_REQUEST,
+                render(&state, &page, Some(enrolment), Some(msg), None).await?,
+            )
+                .into_response())
+        }
         Err(e) => Err(e.into()),
     }
 }

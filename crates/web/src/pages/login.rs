@@ -53,6 +53,8 @@ async fn form(Query(q): Query<NextQuery>) -> LoginPage {
 struct LoginForm {
     username: String,
     password: String,
+    #[serde(default)]
+    totp: String,
     next: Option<String>,
 }
 
@@ -64,7 +66,12 @@ async fn submit(
     let next = safe_next(f.next.as_deref()).to_owned();
     match state
         .app
-        .login(&f.username, &f.password, Some(addr.ip().to_string()))
+        .login_with_totp(
+            &f.username,
+            &f.password,
+            Some(f.totp.as_str()),
+            Some(addr.ip().to_string()),
+        )
         .await
     {
         Ok(outcome) => Ok((
@@ -72,11 +79,13 @@ async fn submit(
             Redirect::to(&next),
         )
             .into_response()),
-        Err(e @ (AppError::LoginFailed | AppError::TooManyAttempts(_))) => Ok((
-            if matches!(e, AppError::LoginFailed) {
-                StatusCode::UNAUTHORIZED
-            } else {
+        Err(
+            e @ (AppError::LoginFailed | AppError::TotpRequired | AppError::TooManyAttempts(_)),
+        ) => Ok((
+            if matches!(e, AppError::TooManyAttempts(_)) {
                 StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::UNAUTHORIZED
             },
             LoginPage {
                 notice: None,

@@ -83,6 +83,8 @@ impl Shell {
     ) -> Result<Self, AppError> {
         let nav = NAV
             .iter()
+            // Until its setup is done, an account sees only its own page.
+            .filter(|(href, _, _, _)| user.setup.is_none() || *href == "/account")
             .filter(|(_, _, _, cap)| cap.is_none_or(|c| user.can(c)))
             .map(|&(href, label, hint, _)| NavItem {
                 href,

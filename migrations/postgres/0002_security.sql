@@ -32,3 +32,18 @@ CREATE INDEX users_phone_index ON users (phone_index);
 ALTER TABLE users ADD COLUMN totp_sealed BYTEA;
 ALTER TABLE users ADD COLUMN totp_pending_sealed BYTEA;
 ALTER TABLE users ADD COLUMN totp_last_step BIGINT;
+
+-- API tokens for integrations: shown once, stored as their SM3 digest, bound to an account and
+-- optionally to a narrower org unit, revocable.
+CREATE TABLE api_tokens (
+    id           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id      BIGINT NOT NULL REFERENCES users (id),
+    name         TEXT NOT NULL,
+    token_hash   TEXT NOT NULL UNIQUE,
+    prefix       TEXT NOT NULL,
+    org_code     TEXT NOT NULL REFERENCES org_units (code),
+    created_at   TIMESTAMPTZ NOT NULL,
+    last_used_at TIMESTAMPTZ,
+    revoked_at   TIMESTAMPTZ
+);
+CREATE INDEX api_tokens_user ON api_tokens (user_id);

@@ -32,3 +32,18 @@ CREATE INDEX users_phone_index ON users (phone_index);
 ALTER TABLE users ADD COLUMN totp_sealed BLOB;
 ALTER TABLE users ADD COLUMN totp_pending_sealed BLOB;
 ALTER TABLE users ADD COLUMN totp_last_step INTEGER;
+
+-- API tokens for integrations: shown once, stored as their SM3 digest, bound to an account and
+-- optionally to a narrower org unit, revocable.
+CREATE TABLE api_tokens (
+    id           INTEGER PRIMARY KEY,
+    user_id      INTEGER NOT NULL REFERENCES users (id),
+    name         TEXT NOT NULL,
+    token_hash   TEXT NOT NULL UNIQUE,
+    prefix       TEXT NOT NULL,
+    org_code     TEXT NOT NULL REFERENCES org_units (code),
+    created_at   TEXT NOT NULL,
+    last_used_at TEXT,
+    revoked_at   TEXT
+);
+CREATE INDEX api_tokens_user ON api_tokens (user_id);

@@ -199,6 +199,9 @@ impl App {
 
     /// The account behind a session token, if the session is live. Ends sessions idle too long.
     pub async fn authenticate(&self, token: &str) -> Result<CurrentUser> {
+        if token.starts_with(crate::tokens::TOKEN_PREFIX) {
+            return self.authenticate_api_token(token).await;
+        }
         let token_hash = sm3_hex(token.as_bytes());
         let Some((session, user)) = self.store.session(&token_hash).await? else {
             return Err(AppError::Unauthenticated("请先登录"));
@@ -481,7 +484,7 @@ fn dummy_hash() -> &'static str {
 }
 
 impl App {
-    fn current_user(&self, u: UserRecord) -> Result<CurrentUser> {
+    pub(crate) fn current_user(&self, u: UserRecord) -> Result<CurrentUser> {
         let role = Role::parse(&u.role).ok_or_else(|| {
             AppError::Internal(format!("账号 {} 的角色无效: {}", u.username, u.role))
         })?;

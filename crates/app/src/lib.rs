@@ -10,6 +10,7 @@ mod org;
 mod reference;
 mod restore;
 mod second_factor;
+mod tokens;
 
 pub use accounts::{CurrentUser, LoginOutcome, NewAccount, SetupStep, UserSummary};
 pub use audit::{Actor, AuditVerdict, AuditView};
@@ -20,6 +21,7 @@ pub use pingan_store::AuditFilter;
 pub use pingan_store::{Backend, DbUrl};
 pub use restore::restore_sqlite;
 pub use second_factor::TotpEnrolment;
+pub use tokens::ApiTokenView;
 
 use pingan_crypto::FieldCipher;
 use pingan_geo::GridIndex;

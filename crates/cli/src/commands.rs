@@ -67,6 +67,9 @@ enum Command {
     /// 审计日志
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// API 令牌（供其他系统调用接口）
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// 用备份文件恢复 SQLite 数据库（请先停止服务）
     Restore {
         /// 由 pingan backup 生成的备份文件
@@ -86,6 +89,22 @@ struct ServeArgs {
     /// 地图瓦片地址模板，如 http://tiles.example/{z}/{x}/{y}.png（不设则在空白底图上画网格）
     #[arg(long, env = "PINGAN_TILE_URL", value_name = "URL")]
     tile_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// 为账号生成 API 令牌（只显示这一次）
+    Create {
+        /// 令牌所属的账号（令牌以该账号的角色和范围调用接口）
+        #[arg(long)]
+        username: String,
+        /// 用途，如 "12345 热线对接"
+        #[arg(long)]
+        name: String,
+        /// 把令牌限制在该组织及其下级（默认账号所属组织）
+        #[arg(long, value_name = "CODE")]
+        org: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -210,6 +229,21 @@ pub async fn run(cli: Cli) -> Result<()> {
                     bail!("审计日志在第 {id} 条记录处断裂：{reason}")
                 }
             }
+        }
+        Command::Token(TokenCommand::Create {
+            username,
+            name,
+            org,
+        }) => {
+            let app = open(&resolved, None).await?;
+            let token = app
+                .create_api_token(&Actor::cli(), Some(&username), &name, org.as_deref())
+                .await
+                .map_err(app_err)?;
+            app.close().await;
+            println!("已为 {username} 生成 API 令牌（只显示这一次，请妥善保存）：");
+            println!("{token}");
+            Ok(())
         }
         Command::Restore { from, force } => {
             restore_sqlite(&from, &resolved.db, force)

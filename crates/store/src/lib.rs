@@ -14,6 +14,7 @@ mod reference;
 mod sessions;
 mod settings;
 mod throttle;
+mod tokens;
 mod users;
 
 pub use audit::{AuditFilter, AuditRecord, GENESIS_HASH};
@@ -23,6 +24,7 @@ pub use migrate::MIGRATIONS;
 pub use org::{DepartmentRecord, GridRecord, NewDepartment, NewOrgUnit, OrgUnitRecord};
 pub use reference::CodeEntryRecord;
 pub use sessions::SessionRecord;
+pub use tokens::{ApiTokenRecord, NewApiToken};
 pub use users::{NewUser, UserRecord};
 
 use sqlx::postgres::PgPoolOptions;

@@ -437,6 +437,40 @@ async fn audit_verify_passes_then_names_a_tampered_record() {
         "{list}"
     );
 
+    let issued = stdout(
+        &base()
+            .args([
+                "token",
+                "create",
+                "--username",
+                "auditme",
+                "--name",
+                "热线对接",
+            ])
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        issued
+            .lines()
+            .any(|l| l.starts_with("pat_") && l.len() == 68),
+        "{issued}"
+    );
+    let outside = base()
+        .args([
+            "token",
+            "create",
+            "--username",
+            "auditme",
+            "--name",
+            "x",
+            "--org",
+            "511703",
+        ])
+        .output()
+        .unwrap();
+    assert_clear_failure(&outside, "须在账号所属的");
+
     let ok = stdout(&base().args(["audit", "verify"]).output().unwrap());
     assert!(ok.contains("审计日志完整"), "{ok}");
     db.execute("UPDATE audit_log SET username = 'someone-else' WHERE id = 1")

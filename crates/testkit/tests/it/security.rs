@@ -250,6 +250,9 @@ async fn roles_reach_only_their_own_pages_and_api() {
         ("r_sys", "/org", 200),
         ("r_sys", "/api/v1/org-units", 200),
         ("r_sec", "/users", 403),
+        ("r_sec", "/security", 200),
+        ("r_sys", "/security", 403),
+        ("r_aud", "/security", 403),
         ("r_sec", "/audit", 403),
         ("r_sec", "/org", 200),
         ("r_aud", "/audit", 200),
@@ -388,4 +391,85 @@ async fn phones_are_sealed_at_rest_found_by_blind_index_and_masked() {
             );
         }
     }
+}
+
+#[tokio::test]
+async fn api_tokens_are_shown_once_scoped_and_revocable() {
+    let (t, demo) = TestApp::spawn_demo().await;
+    let mut commander = t
+        .ready("commander", demo.account_password.as_deref().unwrap())
+        .await;
+    let c = client();
+    crate::web_login(&t, &c, &mut commander).await;
+    let res = c
+        .post(t.url("/account/tokens"))
+        .form(&[("name", "12345 热线对接"), ("org", "511702001")])
+        .send()
+        .await
+        .unwrap();
+    let html = res.text().await.unwrap();
+    let start = html.find("id=\"issued-token\">").unwrap() + "id=\"issued-token\">".len();
+    let token = html[start..].split('<').next().unwrap().to_owned();
+    assert!(token.starts_with("pat_") && token.len() == 68, "{token}");
+    let again = c
+        .get(t.url("/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!again.contains(&token), "shown only once");
+    assert!(again.contains("12345 热线对接") && again.contains(&token[..12]));
+
+    // The token acts as its owner, limited to its org unit.
+    let fc: serde_json::Value = client()
+        .get(t.url("/api/v1/grids"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let codes: Vec<&str> = fc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes.len(), 2);
+    assert!(codes.iter().all(|c| c.starts_with("511702001")));
+
+    let bad = c
+        .post(t.url("/account/tokens"))
+        .form(&[("name", "越权"), ("org", "511703")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+
+    let html = c
+        .get(t.url("/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let at = html.find("/account/tokens/").unwrap() + "/account/tokens/".len();
+    let id = html[at..].split('/').next().unwrap().to_owned();
+    let res = c
+        .post(t.url(&format!("/account/tokens/{id}/revoke")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = client()
+        .get(t.url("/api/v1/grids"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 }

@@ -7,12 +7,12 @@ use crate::error::PageError;
 use crate::pages::Shell;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use pingan_app::{AppError, TotpEnrolment};
+use pingan_app::{ApiTokenView, AppError, TotpEnrolment};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -20,6 +20,8 @@ pub fn router() -> Router<AppState> {
         .route("/account", get(show).post(change_password))
         .route("/account/totp", post(begin_totp))
         .route("/account/totp/confirm", post(confirm_totp))
+        .route("/account/tokens", post(create_token))
+        .route("/account/tokens/{id}/revoke", post(revoke_token))
 }
 
 #[derive(Template, WebTemplate)]
@@ -31,6 +33,9 @@ struct AccountPage {
     setup: Option<&'static str>,
     second_factor: bool,
     enrolment: Option<TotpEnrolment>,
+    tokens: Vec<(ApiTokenView, String, String)>,
+    /// A token just issued: shown this once.
+    issued: Option<String>,
     notice: Option<&'static str>,
     error: Option<String>,
 }
@@ -59,7 +64,37 @@ async fn render(
     error: Option<String>,
     notice: Option<&'static str>,
 ) -> Result<AccountPage, PageError> {
+    render_with(state, page, enrolment, None, error, notice).await
+}
+
+async fn render_with(
+    state: &AppState,
+    page: &PageUser,
+    enrolment: Option<TotpEnrolment>,
+    issued: Option<String>,
+    error: Option<String>,
+    notice: Option<&'static str>,
+) -> Result<AccountPage, PageError> {
+    let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
+        t.map_or_else(|| "从未".to_owned(), pingan_domain::time::format_minute)
+    };
+    let tokens = if page.user.setup.is_none() {
+        state
+            .app
+            .list_api_tokens(&page.actor())
+            .await?
+            .into_iter()
+            .map(|t| {
+                let (created, used) = (when(Some(t.created_at)), when(t.last_used_at));
+                (t, created, used)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(AccountPage {
+        tokens,
+        issued,
         shell: Shell::new(&state.app, &page.user, "/account").await?,
         username: page.user.username.clone(),
         org_code: page.user.org_code.to_string(),
@@ -113,6 +148,44 @@ async fn begin_totp(
 ) -> Result<AccountPage, PageError> {
     let enrolment = state.app.begin_totp(&page.actor()).await?;
     render(&state, &page, Some(enrolment), None, None).await
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    name: String,
+    #[serde(default)]
+    org: String,
+}
+
+async fn create_token(
+    State(state): State<AppState>,
+    page: PageUser,
+    Form(f): Form<TokenForm>,
+) -> Result<Response, PageError> {
+    match state
+        .app
+        .create_api_token(&page.actor(), None, &f.name, Some(&f.org))
+        .await
+    {
+        Ok(token) => Ok(render_with(&state, &page, None, Some(token), None, None)
+            .await?
+            .into_response()),
+        Err(AppError::Invalid(msg) | AppError::Forbidden(msg)) => Ok((
+            StatusCode::BAD_REQUEST,
+            render(&state, &page, None, Some(msg), None).await?,
+        )
+            .into_response()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    state.app.revoke_api_token(&page.actor(), id).await?;
+    Ok(Redirect::to("/account").into_response())
 }
 
 #[derive(Deserialize)]

@@ -5,6 +5,7 @@ mod audit;
 mod home;
 mod login;
 mod org;
+mod security;
 mod users;
 
 use crate::AppState;
@@ -22,7 +23,7 @@ pub struct NavItem {
 }
 
 /// The pages of the navigation, each with the capability it needs (none: everyone).
-const NAV: [(&str, &str, &str, Option<Capability>); 6] = [
+const NAV: [(&str, &str, &str, Option<Capability>); 7] = [
     ("/", "工作台", "", None),
     (
         "/org",
@@ -43,6 +44,12 @@ const NAV: [(&str, &str, &str, Option<Capability>); 6] = [
         Some(Capability::ManageUsers),
     ),
     (
+        "/security",
+        "安全策略",
+        "角色与权限、密码、锁定、会话和动态口令策略",
+        Some(Capability::ManageSecurity),
+    ),
+    (
         "/audit",
         "审计日志",
         "查询、导出审计记录，校验日志完整性",
@@ -59,6 +66,7 @@ pub fn router() -> Router<AppState> {
         .merge(users::router())
         .merge(audit::router())
         .merge(account::router())
+        .merge(security::router())
 }
 
 /// What the navigation frame shows around every page.

@@ -52,17 +52,12 @@ pub enum AuditVerdict {
     Broken { id: i64, reason: String },
 }
 
-/// 审计记录 — a record as the audit administrator sees it.
+/// 审计记录 — a record as the audit administrator sees it (its place in the chain and the event).
 #[derive(Debug, Clone, Serialize)]
 pub struct AuditView {
     pub id: i64,
-    pub at: DateTime<Utc>,
-    pub username: String,
-    pub source_addr: Option<String>,
-    pub action: String,
-    pub object: String,
-    pub result: String,
-    pub detail: String,
+    #[serde(flatten)]
+    pub event: AuditEvent,
 }
 
 const PAGE: i64 = 1000;
@@ -117,14 +112,7 @@ impl App {
                 let hash = sm3_hex(&chain_input(id, prev, &e));
                 AuditRecord {
                     id,
-                    at: e.at,
-                    user_id: e.user_id,
-                    username: e.username,
-                    source_addr: e.source_addr,
-                    action: e.action,
-                    object: e.object,
-                    result: e.result,
-                    detail: e.detail,
+                    event: e,
                     prev_hash: prev.to_owned(),
                     hash,
                 }
@@ -178,20 +166,10 @@ impl App {
                 if r.prev_hash != last_hash {
                     return broken("与前一条记录的链接不符（前一条被修改、删除或顺序被打乱）");
                 }
-                let event = AuditEvent {
-                    at: r.at,
-                    user_id: r.user_id,
-                    username: r.username.clone(),
-                    source_addr: r.source_addr.clone(),
-                    action: r.action.clone(),
-                    object: r.object.clone(),
-                    result: r.result.clone(),
-                    detail: r.detail.clone(),
-                };
-                if sm3_hex(&chain_input(r.id, &r.prev_hash, &event)) != r.hash {
+                if sm3_hex(&chain_input(r.id, &r.prev_hash, &r.event)) != r.hash {
                     return broken("记录内容与其散列值不符（被修改）");
                 }
-                (last_id, last_hash, last_at) = (r.id, r.hash.clone(), Some(r.at));
+                (last_id, last_hash, last_at) = (r.id, r.hash.clone(), Some(r.event.at));
             }
             if page.len() < PAGE as usize {
                 break;
@@ -254,13 +232,13 @@ impl App {
         for r in rows {
             let fields = [
                 r.id.to_string(),
-                pingan_domain::time::format_minute(r.at),
-                r.username,
-                r.source_addr.unwrap_or_default(),
-                r.action,
-                r.object,
-                r.result,
-                r.detail,
+                pingan_domain::time::format_minute(r.event.at),
+                r.event.username,
+                r.event.source_addr.unwrap_or_default(),
+                r.event.action,
+                r.event.object,
+                r.event.result,
+                r.event.detail,
             ];
             out.push_str(&fields.map(|f| csv_field(&f)).join(","));
             out.push('\n');
@@ -300,13 +278,7 @@ impl App {
 fn view(r: AuditRecord) -> AuditView {
     AuditView {
         id: r.id,
-        at: r.at,
-        username: r.username,
-        source_addr: r.source_addr,
-        action: r.action,
-        object: r.object,
-        result: r.result,
-        detail: r.detail,
+        event: r.event,
     }
 }
 

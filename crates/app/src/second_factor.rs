@@ -28,9 +28,11 @@ fn unix_now() -> u64 {
 }
 
 impl App {
-    /// Starts enrolment for the actor's own account: a fresh 160-bit secret, kept sealed until a
-    /// code from it is confirmed. While one is pending, the same secret is shown again.
-    pub async fn begin_totp(&self, actor: &Actor) -> Result<TotpEnrolment> {
+    /// The signed-in actor and their account as stored.
+    async fn own_record<'a>(
+        &self,
+        actor: &'a Actor,
+    ) -> Result<(&'a crate::CurrentUser, UserRecord)> {
         let me = actor
             .user
             .as_ref()
@@ -40,6 +42,13 @@ impl App {
             .user_by_username(&me.username)
             .await?
             .ok_or(AppError::Unauthenticated("请先登录"))?;
+        Ok((me, record))
+    }
+
+    /// Starts enrolment for the actor's own account: a fresh 160-bit secret, kept sealed until a
+    /// code from it is confirmed. While one is pending, the same secret is shown again.
+    pub async fn begin_totp(&self, actor: &Actor) -> Result<TotpEnrolment> {
+        let (me, record) = self.own_record(actor).await?;
         let secret = match &record.totp_pending_sealed {
             Some(sealed) => self.cipher.open_bytes(TOTP_FIELD, sealed)?,
             None => {
@@ -61,15 +70,7 @@ impl App {
 
     /// Confirms enrolment with a code from the authenticator app; from now on logins need a code.
     pub async fn confirm_totp(&self, actor: &Actor, code: &str) -> Result<()> {
-        let me = actor
-            .user
-            .as_ref()
-            .ok_or(AppError::Unauthenticated("请先登录"))?;
-        let record = self
-            .store
-            .user_by_username(&me.username)
-            .await?
-            .ok_or(AppError::Unauthenticated("请先登录"))?;
+        let (me, record) = self.own_record(actor).await?;
         let sealed = record
             .totp_pending_sealed
             .ok_or_else(|| AppError::Invalid("请先点击“绑定动态口令”生成二维码".into()))?;

@@ -86,18 +86,24 @@ impl FieldCipher {
     }
 }
 
+/// SM4-GCM under `key` with a 12-byte nonce.
+fn sm4_gcm(key: &[u8; 16], nonce: &[u8]) -> Result<(Sm4Gcm, aes_gcm::Nonce<U12>), CryptoError> {
+    let cipher = Sm4Gcm::new_from_slice(key).map_err(|e| CryptoError::Key(e.to_string()))?;
+    let nonce = nonce
+        .try_into()
+        .map_err(|_| CryptoError::Key("nonce 长度应为 12 字节".into()))?;
+    Ok((cipher, nonce))
+}
+
 fn sm4_gcm_encrypt(
     key: &[u8; 16],
     nonce: &[u8],
     aad: &[u8],
     msg: &[u8],
 ) -> Result<Vec<u8>, CryptoError> {
-    let cipher = Sm4Gcm::new_from_slice(key).map_err(|e| CryptoError::Key(e.to_string()))?;
-    let nonce = nonce
-        .try_into()
-        .map_err(|_| CryptoError::Key("nonce 长度应为 12 字节".into()))?;
+    let (cipher, nonce) = sm4_gcm(key, nonce)?;
     cipher
-        .encrypt(nonce, Payload { msg, aad })
+        .encrypt(&nonce, Payload { msg, aad })
         .map_err(|_| CryptoError::Sealed("SM4-GCM 加密失败".into()))
 }
 
@@ -107,12 +113,9 @@ fn sm4_gcm_decrypt(
     aad: &[u8],
     msg: &[u8],
 ) -> Result<Vec<u8>, CryptoError> {
-    let cipher = Sm4Gcm::new_from_slice(key).map_err(|e| CryptoError::Key(e.to_string()))?;
-    let nonce = nonce
-        .try_into()
-        .map_err(|_| CryptoError::Key("nonce 长度应为 12 字节".into()))?;
+    let (cipher, nonce) = sm4_gcm(key, nonce)?;
     cipher
-        .decrypt(nonce, Payload { msg, aad })
+        .decrypt(&nonce, Payload { msg, aad })
         .map_err(|_| CryptoError::Sealed("SM4-GCM 认证失败".into()))
 }
 

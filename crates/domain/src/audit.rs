@@ -3,7 +3,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 
 /// 审计事项 — what is recorded about one action, before it is chained.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AuditEvent {
     pub at: DateTime<Utc>,
     pub user_id: Option<i64>,

@@ -13,4 +13,5 @@ pub mod time;
 pub use org::{OrgCode, OrgCodeError, OrgLevel};
 pub use role::{Capability, Role};
 pub mod scope;
+pub mod text;
 pub use scope::Scope;

@@ -4,21 +4,51 @@
 
 use crate::{Backend, Result, Store, dispatch};
 use chrono::{DateTime, Utc};
+use pingan_domain::audit::AuditEvent;
 
-/// 审计记录 — one row of the audit trail as stored.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+/// 审计记录 — one row of the audit trail as stored: the event, its place in the chain and its hash.
+#[derive(Debug, Clone, PartialEq)]
 pub struct AuditRecord {
     pub id: i64,
-    pub at: DateTime<Utc>,
-    pub user_id: Option<i64>,
-    pub username: String,
-    pub source_addr: Option<String>,
-    pub action: String,
-    pub object: String,
-    pub result: String,
-    pub detail: String,
+    pub event: AuditEvent,
     pub prev_hash: String,
     pub hash: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    id: i64,
+    at: DateTime<Utc>,
+    user_id: Option<i64>,
+    username: String,
+    source_addr: Option<String>,
+    action: String,
+    object: String,
+    result: String,
+    detail: String,
+    prev_hash: String,
+    hash: String,
+}
+
+impl From<AuditRow> for AuditRecord {
+    fn from(r: AuditRow) -> Self {
+        let event = AuditEvent {
+            at: r.at,
+            user_id: r.user_id,
+            username: r.username,
+            source_addr: r.source_addr,
+            action: r.action,
+            object: r.object,
+            result: r.result,
+            detail: r.detail,
+        };
+        Self {
+            id: r.id,
+            event,
+            prev_hash: r.prev_hash,
+            hash: r.hash,
+        }
+    }
 }
 
 /// Filters of an audit search; all optional.
@@ -74,14 +104,14 @@ impl Store {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             )
             .bind(r.id)
-            .bind(r.at)
-            .bind(r.user_id)
-            .bind(&r.username)
-            .bind(&r.source_addr)
-            .bind(&r.action)
-            .bind(&r.object)
-            .bind(&r.result)
-            .bind(&r.detail)
+            .bind(r.event.at)
+            .bind(r.event.user_id)
+            .bind(&r.event.username)
+            .bind(&r.event.source_addr)
+            .bind(&r.event.action)
+            .bind(&r.event.object)
+            .bind(&r.event.result)
+            .bind(&r.event.detail)
             .bind(&r.prev_hash)
             .bind(&r.hash)
             .execute(&mut *tx)
@@ -92,7 +122,7 @@ impl Store {
             )
             .bind(TIP_KEY)
             .bind(format!("{}:{}", r.id, r.hash))
-            .bind(r.at)
+            .bind(r.event.at)
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;
@@ -104,11 +134,12 @@ impl Store {
     /// Records with id greater than `after`, in id order, at most `limit` (for walking the chain).
     pub async fn audit_after(&self, after: i64, limit: i64) -> Result<Vec<AuditRecord>> {
         const SQL: &str = select_audit!("WHERE id > $1 ORDER BY id LIMIT $2");
-        Ok(dispatch!(self, |p| sqlx::query_as(SQL)
+        let rows: Vec<AuditRow> = dispatch!(self, |p| sqlx::query_as(SQL)
             .bind(after)
             .bind(limit)
             .fetch_all(p)
-            .await)?)
+            .await)?;
+        Ok(rows.into_iter().map(AuditRecord::from).collect())
     }
 
     /// The recorded tip of the chain as `(id, hash)`.
@@ -127,7 +158,7 @@ impl Store {
                AND ($3 IS NULL OR at >= $3) AND ($4 IS NULL OR at < $4)
              ORDER BY id DESC LIMIT $5"
         );
-        Ok(dispatch!(self, |p| {
+        let rows: Vec<AuditRow> = dispatch!(self, |p| {
             sqlx::query_as(SQL)
                 .bind(&f.username)
                 .bind(&f.action_prefix)
@@ -136,6 +167,7 @@ impl Store {
                 .bind(limit)
                 .fetch_all(p)
                 .await
-        })?)
+        })?;
+        Ok(rows.into_iter().map(AuditRecord::from).collect())
     }
 }

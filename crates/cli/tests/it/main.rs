@@ -27,6 +27,16 @@ fn temp_dir() -> PathBuf {
     d
 }
 
+/// `pingan --data-dir DIR --db URL` for a test database.
+fn on(dir: &PathBuf, db: &TestDb) -> Command {
+    let mut c = pingan();
+    c.arg("--data-dir")
+        .arg(dir)
+        .arg("--db")
+        .arg(db.url().expose());
+    c
+}
+
 /// Asserts a clean failure: non-zero exit, exactly one error line containing `needle`, no panic.
 fn assert_clear_failure(out: &Output, needle: &str) {
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -176,14 +186,7 @@ fn a_taken_port_suggests_another() {
 async fn users_are_added_listed_reset_and_disabled() {
     let db = TestDb::fresh().await;
     let dir = temp_dir();
-    let base = || {
-        let mut c = pingan();
-        c.arg("--data-dir")
-            .arg(&dir)
-            .arg("--db")
-            .arg(db.url().expose());
-        c
-    };
+    let base = || on(&dir, &db);
     let mut add = base();
     add.args([
         "user",
@@ -410,14 +413,7 @@ fn backup_and_restore_round_trip() {
 async fn audit_verify_passes_then_names_a_tampered_record() {
     let db = TestDb::fresh().await;
     let dir = temp_dir();
-    let base = || {
-        let mut c = pingan();
-        c.arg("--data-dir")
-            .arg(&dir)
-            .arg("--db")
-            .arg(db.url().expose());
-        c
-    };
+    let base = || on(&dir, &db);
     let mut add = base();
     add.args([
         "user",

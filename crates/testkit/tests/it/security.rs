@@ -67,25 +67,32 @@ async fn every_login_and_change_is_on_the_record_and_the_chain_holds() {
         .search_audit(&actor, &AuditFilter::default(), 100)
         .await
         .unwrap();
-    let actions: Vec<&str> = all.iter().rev().map(|r| r.action.as_str()).collect();
+    let actions: Vec<&str> = all.iter().rev().map(|r| r.event.action.as_str()).collect();
     assert_eq!(actions[0], "demo.load");
     assert!(
         actions.contains(&"login")
             && actions.contains(&"login.failed")
             && actions.contains(&"user.create")
     );
-    let failed = all.iter().find(|r| r.action == "login.failed").unwrap();
+    let failed = all
+        .iter()
+        .find(|r| r.event.action == "login.failed")
+        .unwrap();
     assert_eq!(
         (
-            failed.username.as_str(),
-            failed.source_addr.as_deref(),
-            failed.result.as_str()
+            failed.event.username.as_str(),
+            failed.event.source_addr.as_deref(),
+            failed.event.result.as_str()
         ),
         ("admin", Some("10.1.1.2"), "failed")
     );
-    let created = all.iter().find(|r| r.object == "user:chain2").unwrap();
+    let created = all
+        .iter()
+        .find(|r| r.event.object == "user:chain2")
+        .unwrap();
     assert!(
-        created.detail.contains("\"after\"") && !created.detail.contains("Chain#Two2026"),
+        created.event.detail.contains("\"after\"")
+            && !created.event.detail.contains("Chain#Two2026"),
         "no password in the record"
     );
 
@@ -94,7 +101,7 @@ async fn every_login_and_change_is_on_the_record_and_the_chain_holds() {
         ..Default::default()
     };
     let logins = t.app.search_audit(&actor, &filter, 100).await.unwrap();
-    assert!(logins.iter().all(|r| r.action.starts_with("login")));
+    assert!(logins.iter().all(|r| r.event.action.starts_with("login")));
 
     match verdict(&t).await {
         AuditVerdict::Intact { records, .. } => assert!(records >= 6, "{records}"),

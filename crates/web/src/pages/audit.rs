@@ -81,17 +81,7 @@ impl SearchQuery {
     }
 
     fn as_query(&self) -> String {
-        let enc = |s: &str| {
-            s.bytes()
-                .map(|b| {
-                    if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
-                        (b as char).to_string()
-                    } else {
-                        format!("%{b:02X}")
-                    }
-                })
-                .collect::<String>()
-        };
+        let enc = pingan_domain::text::percent_encode;
         format!(
             "username={}&action={}&from={}&to={}",
             enc(&self.username),
@@ -127,7 +117,7 @@ async fn render(
         rows: rows
             .into_iter()
             .map(|r| {
-                let at = pingan_domain::time::format_minute(r.at);
+                let at = pingan_domain::time::format_minute(r.event.at);
                 (r, at)
             })
             .collect(),

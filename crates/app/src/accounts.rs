@@ -42,6 +42,8 @@ pub struct CurrentUser {
 pub enum SetupStep {
     /// The password was generated or set by an administrator: the owner must choose their own.
     ChangePassword,
+    /// The password is older than the configured maximum age.
+    PasswordExpired,
     /// The role requires a second factor that is not enrolled yet.
     EnrolTotp,
 }
@@ -50,6 +52,7 @@ impl SetupStep {
     pub const fn message(self) -> &'static str {
         match self {
             SetupStep::ChangePassword => "首次登录请先修改初始密码，完成后才能使用其他功能",
+            SetupStep::PasswordExpired => "密码已到期，请修改后继续使用",
             SetupStep::EnrolTotp => "此账号须绑定动态口令（TOTP）后才能使用其他功能",
         }
     }
@@ -491,8 +494,15 @@ impl App {
         let org_code =
             OrgCode::parse(&u.org_code).map_err(|e| AppError::Internal(e.to_string()))?;
         let needs_totp = role.requires_second_factor() || self.config.totp_for_everyone;
+        let expired = self
+            .config
+            .password_max_age
+            .and_then(|age| chrono::Duration::from_std(age).ok())
+            .is_some_and(|age| Utc::now() - u.password_changed_at > age);
         let setup = if u.must_change_password {
             Some(SetupStep::ChangePassword)
+        } else if expired {
+            Some(SetupStep::PasswordExpired)
         } else if needs_totp && u.totp_sealed.is_none() {
             Some(SetupStep::EnrolTotp)
         } else {

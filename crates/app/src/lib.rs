@@ -42,6 +42,8 @@ pub struct AppConfig {
     pub lockout: LockoutPolicy,
     /// Require TOTP of every account, not only of the administrators.
     pub totp_for_everyone: bool,
+    /// A password older than this must be changed before anything else (none: never).
+    pub password_max_age: Option<Duration>,
 }
 
 /// 登录锁定策略 — how many failed logins within a window lock an account name or source address,
@@ -70,6 +72,7 @@ impl Default for AppConfig {
             tile_url: None,
             lockout: LockoutPolicy::default(),
             totp_for_everyone: false,
+            password_max_age: Some(Duration::from_secs(90 * 24 * 3600)),
         }
     }
 }

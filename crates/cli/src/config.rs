@@ -22,6 +22,8 @@ pub struct FileConfig {
     pub session_idle_minutes: Option<u64>,
     /// Require TOTP of every account, not only of the three administrators (default false).
     pub totp_for_everyone: Option<bool>,
+    /// Days after which a password must be changed (default 90; 0 turns expiry off).
+    pub password_max_age_days: Option<u64>,
 }
 
 /// Where the data lives and which database to use, resolved.
@@ -108,6 +110,10 @@ impl Resolved {
                 .filter(|u| !u.trim().is_empty()),
             lockout: Default::default(),
             totp_for_everyone: self.file.totp_for_everyone.unwrap_or(false),
+            password_max_age: match self.file.password_max_age_days.unwrap_or(90) {
+                0 => None,
+                days => Some(Duration::from_secs(days * 24 * 3600)),
+            },
         })
     }
 }

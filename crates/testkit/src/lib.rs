@@ -94,7 +94,9 @@ impl TestApp {
             let actor = pingan_app::Actor::user(outcome.user.clone(), None);
             match outcome.user.setup {
                 None => return ready,
-                Some(pingan_app::SetupStep::ChangePassword) => {
+                Some(
+                    pingan_app::SetupStep::ChangePassword | pingan_app::SetupStep::PasswordExpired,
+                ) => {
                     let new = format!("{}#Own2026x", ready.password.len());
                     self.app
                         .change_own_password(&actor, &ready.password, &new)

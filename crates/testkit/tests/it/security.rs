@@ -480,3 +480,30 @@ async fn api_tokens_are_shown_once_scoped_and_revocable() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn an_old_password_must_be_changed_before_anything_else() {
+    let config = AppConfig {
+        password_max_age: Some(Duration::from_secs(1)),
+        ..AppConfig::default()
+    };
+    let t = TestApp::spawn_with(config).await;
+    add_user(&t, "aging", "", "511702", "leader", "Old#Secret2026")
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let outcome = t.app.login("aging", "Old#Secret2026", None).await.unwrap();
+    assert_eq!(
+        outcome.user.setup,
+        Some(pingan_app::SetupStep::PasswordExpired)
+    );
+    let err = t.app.org_children(&outcome.user, None).await.unwrap_err();
+    assert!(err.to_string().contains("密码已到期"), "{err}");
+    let actor = Actor::user(outcome.user, None);
+    t.app
+        .change_own_password(&actor, "Old#Secret2026", "Fresh#Pass2026")
+        .await
+        .unwrap();
+    let fresh = t.app.login("aging", "Fresh#Pass2026", None).await.unwrap();
+    assert_eq!(fresh.user.setup, None);
+}

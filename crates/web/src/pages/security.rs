@@ -58,14 +58,14 @@ async fn show(State(state): State<AppState>, page: PageUser) -> Result<SecurityP
         .collect();
     let minutes = |d: std::time::Duration| format!("{} 分钟", d.as_secs() / 60);
     let policies = vec![
-        ("密码规则", "至少 8 个字符，含大写字母、小写字母、数字、特殊字符中的至少 3 类，不得包含用户名；系统生成或管理员设置的密码须在首次登录时修改".to_owned(
+        ("密码规则", "至少 8 个字符，含大写字母、小写字母、数字、特殊字符中的至少 3 类，不得包含用户名；系统生成或管理员设置的密码须在首次登录时修改".to_owned()),
+        (
             "密码有效期",
             config.password_max_age.map_or_else(
                 || "不限".to_owned(),
                 |d| format!("{} 天，到期后须先修改密码", d.as_secs() / 86_400),
             ),
         ),
-        ()),
         ("登录锁定", format!(
             "{} 内连续失败 {} 次，账号名和来源地址各锁定 {}；锁定期间不校验密码",
             minutes(config.lockout.window), config.lockout.threshold, minutes(config.lockout.lock_for)

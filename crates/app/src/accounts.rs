@@ -107,7 +107,7 @@ pub struct NewAccount {
 /// A session is touched in the database at most this often, to spare writes.
 const TOUCH_EVERY_SECS: i64 = 60;
 /// The sealed column of an account's phone (also the associated data of its ciphertext).
-const PHONE_FIELD: &str = "users.phone";
+pub(crate) const PHONE_FIELD: &str = "users.phone";
 
 impl App {
     /// Checks a username and password and opens a session. A wrong password, an unknown username

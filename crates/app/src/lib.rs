@@ -8,6 +8,7 @@ pub mod demo;
 mod error;
 mod org;
 mod reference;
+mod reseal;
 mod restore;
 mod second_factor;
 mod tokens;

@@ -9,7 +9,7 @@ use pingan_store::UserRecord;
 use serde_json::json;
 
 /// The sealed column of a TOTP secret.
-const TOTP_FIELD: &str = "users.totp";
+pub(crate) const TOTP_FIELD: &str = "users.totp";
 const ISSUER: &str = "平安 通川区综治中心";
 
 /// What the user needs to add the account to an authenticator app.

@@ -4,7 +4,7 @@ use crate::config::Resolved;
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
 use pingan_app::demo::{DemoOutcome, DemoScale};
-use pingan_app::{Actor, App, AppError, AuditVerdict, NewAccount, restore_sqlite};
+use pingan_app::{Actor, App, AppError, AuditVerdict, MasterKey, NewAccount, restore_sqlite};
 use pingan_domain::{OrgCode, Role, Scope};
 use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
@@ -67,6 +67,9 @@ enum Command {
     /// 审计日志
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// 字段加密密钥
+    #[command(subcommand)]
+    Keys(KeysCommand),
     /// API 令牌（供其他系统调用接口）
     #[command(subcommand)]
     Token(TokenCommand),
@@ -89,6 +92,14 @@ struct ServeArgs {
     /// 地图瓦片地址模板，如 http://tiles.example/{z}/{x}/{y}.png（不设则在空白底图上画网格）
     #[arg(long, env = "PINGAN_TILE_URL", value_name = "URL")]
     tile_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// 在密钥文件中新增一把密钥；此后新数据用新密钥加密，服务启动时在后台把旧数据重新加密
+    Rotate,
+    /// 立即把用旧密钥加密的数据重新加密
+    Reseal,
 }
 
 #[derive(Subcommand)]
@@ -230,6 +241,29 @@ pub async fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
+        Command::Keys(KeysCommand::Rotate) => {
+            if std::env::var("PINGAN_MASTER_KEY").is_ok_and(|v| !v.trim().is_empty()) {
+                bail!(
+                    "密钥来自环境变量 PINGAN_MASTER_KEY：请在其中追加一行“编号:64 位十六进制”新密钥，重启后生效"
+                );
+            }
+            resolved.ensure_data_dir()?;
+            resolved.master_key()?;
+            let path = resolved.data_dir.join("master.key");
+            let id = MasterKey::rotate(&path).map_err(|e| anyhow!("{e}"))?;
+            println!(
+                "已新增第 {id} 号密钥（{}）。请备份密钥文件；重启服务后，旧数据会在后台用新密钥重新加密，也可运行 pingan keys reseal 立即完成。",
+                path.display()
+            );
+            Ok(())
+        }
+        Command::Keys(KeysCommand::Reseal) => {
+            let app = open(&resolved, None).await?;
+            let rows = app.reseal_stale().await.map_err(app_err)?;
+            app.close().await;
+            println!("已用最新密钥重新加密 {rows} 个账号的加密字段");
+            Ok(())
+        }
         Command::Token(TokenCommand::Create {
             username,
             name,
@@ -293,6 +327,12 @@ async fn open_and_bind(resolved: &Resolved, args: &ServeArgs) -> Result<(App, Tc
 async fn serve(app: App, listener: TcpListener) -> Result<()> {
     let addr = listener.local_addr().context("无法读取监听地址")?;
     println!("平安已启动：http://{addr}  （按 Ctrl+C 停止）");
+    let resealer = app.clone();
+    tokio::spawn(async move {
+        if let Err(e) = resealer.reseal_stale().await {
+            tracing::warn!("后台重新加密失败（下次启动会再试）: {e}");
+        }
+    });
     let sweeper = app.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));

@@ -40,6 +40,14 @@ impl FieldCipher {
             .map_err(|_| CryptoError::Sealed(format!("{field} 的明文不是 UTF-8 文本")))
     }
 
+    /// Whether a sealed value was sealed with an older key than the current one (a rotation left
+    /// it behind, and it should be sealed again).
+    pub fn is_stale(&self, sealed: &[u8]) -> bool {
+        sealed
+            .get(1)
+            .is_some_and(|id| *id != self.keys.current_seal_key_id())
+    }
+
     /// Seals bytes (a key, a secret) for the column `field`.
     pub fn seal_bytes(&self, field: &str, plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
         let id = self.keys.current_seal_key_id();

@@ -474,3 +474,42 @@ async fn audit_verify_passes_then_names_a_tampered_record() {
     let out = base().args(["audit", "verify"]).output().unwrap();
     assert_clear_failure(&out, "第 1 条记录");
 }
+
+#[test]
+fn keys_rotate_and_old_values_are_sealed_again() {
+    let dir = temp_dir();
+    let base = || {
+        let mut c = pingan();
+        c.arg("--data-dir").arg(&dir);
+        c
+    };
+    let mut add = base();
+    add.args([
+        "user",
+        "add",
+        "--username",
+        "rotated",
+        "--org",
+        "511702",
+        "--role",
+        "leader",
+    ])
+    .args(["--phone", "13712345678", "--password-stdin"]);
+    stdout(&run_with_stdin(add, "Rota#Tion2026\n"));
+    let out = stdout(&base().args(["keys", "rotate"]).output().unwrap());
+    assert!(out.contains("第 2 号密钥"), "{out}");
+    let key_file = std::fs::read_to_string(dir.join("master.key")).unwrap();
+    assert_eq!(key_file.lines().count(), 2);
+    let out = stdout(&base().args(["keys", "reseal"]).output().unwrap());
+    assert!(out.contains("重新加密 1 个账号"), "{out}");
+    let again = stdout(&base().args(["keys", "reseal"]).output().unwrap());
+    assert!(
+        again.contains("重新加密 0 个账号"),
+        "nothing left to do: {again}"
+    );
+    let list = stdout(&base().args(["user", "list"]).output().unwrap());
+    assert!(
+        list.contains("137****5678"),
+        "still readable with the new key: {list}"
+    );
+}

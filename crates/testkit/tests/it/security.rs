@@ -388,7 +388,9 @@ async fn phones_are_sealed_at_rest_found_by_blind_index_and_masked() {
     );
 
     if !t.db.is_postgres() {
-        t.app.close().await; // checkpoint the WAL into the file
+        let backup = t.db.dir().join("backup.db");
+        t.app.backup_to(backup.to_str().unwrap()).await.unwrap();
+        t.app.close().await; // checkpoint the WAL into the file; the backup sits beside it
         let dir = t.db.dir();
         for entry in std::fs::read_dir(&dir).unwrap() {
             let bytes = std::fs::read(entry.unwrap().path()).unwrap();

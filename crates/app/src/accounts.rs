@@ -427,7 +427,7 @@ impl App {
         })
     }
 
-    fn summary(&self, u: UserRecord) -> Result<UserSummary> {
+    pub(crate) fn summary(&self, u: UserRecord) -> Result<UserSummary> {
         let phone = match &u.phone_sealed {
             Some(sealed) => Some(pingan_domain::identity::mask_phone(
                 &self.cipher.open(PHONE_FIELD, sealed)?,

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod audit;
+mod contacts;
 pub mod demo;
 mod error;
 mod org;

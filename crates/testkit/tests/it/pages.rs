@@ -339,3 +339,49 @@ async fn a_user_changes_their_own_password_and_signs_in_again() {
     );
     t.app.login("liming", "New#Secret2026", None).await.unwrap();
 }
+
+#[tokio::test]
+async fn the_contact_list_reveals_a_number_only_with_a_reason() {
+    let (t, _) = TestApp::spawn_demo().await;
+    let account = pingan_app::NewAccount {
+        username: "gridphone".into(),
+        org: "511702001001001".into(),
+        role: "grid_worker".into(),
+        password: "Grid#Phone2026".into(),
+        phone: Some("13512345678".into()),
+        ..pingan_app::NewAccount::default()
+    };
+    t.app
+        .add_user(&pingan_app::Actor::cli(), &account)
+        .await
+        .unwrap();
+    crate::add_user(
+        &t,
+        "dispatcher",
+        "",
+        "511702001",
+        "operator",
+        "Dis#Patch2026",
+    )
+    .await
+    .unwrap();
+    let mut ready = t.ready("dispatcher", "Dis#Patch2026").await;
+    let c = client();
+    crate::web_login(&t, &c, &mut ready).await;
+    let html = page(&c, &t, "/contacts").await;
+    assert!(html.contains("135****5678") && !html.contains("13512345678"));
+    let res = c
+        .post(t.url("/contacts/gridphone/reveal"))
+        .form(&[("reason", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let res = c
+        .post(t.url("/contacts/gridphone/reveal"))
+        .form(&[("reason", "联系核实事件")])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.text().await.unwrap().contains("13512345678"));
+}

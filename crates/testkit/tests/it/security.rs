@@ -509,3 +509,117 @@ async fn an_old_password_must_be_changed_before_anything_else() {
     let fresh = t.app.login("aging", "Fresh#Pass2026", None).await.unwrap();
     assert_eq!(fresh.user.setup, None);
 }
+
+#[tokio::test]
+async fn revealing_a_phone_needs_the_permission_a_reason_and_is_audited() {
+    let (t, _) = TestApp::spawn_demo().await;
+    let with_phone = |username: &str, org: &str, role: &str| NewAccount {
+        username: username.into(),
+        org: org.into(),
+        role: role.into(),
+        password: "Reveal#Test2026".into(),
+        phone: Some("13612345678".into()),
+        ..NewAccount::default()
+    };
+    t.app
+        .add_user(
+            &Actor::cli(),
+            &with_phone("gridman", "511702001001001", "grid_worker"),
+        )
+        .await
+        .unwrap();
+    t.app
+        .add_user(
+            &Actor::cli(),
+            &with_phone("westman", "511702002001001", "grid_worker"),
+        )
+        .await
+        .unwrap();
+    t.app
+        .add_user(
+            &Actor::cli(),
+            &with_phone("eastop", "511702001", "operator"),
+        )
+        .await
+        .unwrap();
+    t.app
+        .add_user(
+            &Actor::cli(),
+            &with_phone("eastlead", "511702001", "leader"),
+        )
+        .await
+        .unwrap();
+    let op = Actor::user(
+        crate::signed_in(&t, "eastop", "Reveal#Test2026").await,
+        Some("10.2.2.2".into()),
+    );
+    let lead = Actor::user(
+        crate::signed_in(&t, "eastlead", "Reveal#Test2026").await,
+        None,
+    );
+
+    let contacts = t.app.contacts(&op, 1000).await.unwrap();
+    let gridman = contacts.iter().find(|u| u.username == "gridman").unwrap();
+    assert_eq!(gridman.phone.as_deref(), Some("136****5678"));
+    assert!(
+        contacts.iter().all(|u| u.org_code.starts_with("511702001")),
+        "own township only"
+    );
+
+    let no_reason = t.app.reveal_phone(&op, "gridman", " ").await.unwrap_err();
+    assert!(no_reason.to_string().contains("查看原因"));
+    assert_eq!(
+        t.app
+            .reveal_phone(&op, "gridman", "联系网格员核实事件")
+            .await
+            .unwrap(),
+        "13612345678"
+    );
+    assert!(
+        matches!(
+            t.app
+                .reveal_phone(&op, "westman", "联系网格员核实事件")
+                .await,
+            Err(AppError::Forbidden(_))
+        ),
+        "another township"
+    );
+    assert!(
+        matches!(
+            t.app.reveal_phone(&lead, "gridman", "想看看这个号码").await,
+            Err(AppError::Forbidden(_))
+        ),
+        "no permission"
+    );
+
+    let auditor = {
+        add_user(&t, "revaudit", "", "511702", "auditor", "Rev#Audit2026")
+            .await
+            .unwrap();
+        Actor::user(
+            crate::signed_in(&t, "revaudit", "Rev#Audit2026").await,
+            None,
+        )
+    };
+    let filter = AuditFilter {
+        action_prefix: Some("personal.reveal".into()),
+        ..Default::default()
+    };
+    let reveals = t.app.search_audit(&auditor, &filter, 10).await.unwrap();
+    assert_eq!(reveals.len(), 3, "the allowed reveal and both refusals");
+    let ok = reveals.iter().find(|r| r.event.result == "ok").unwrap();
+    assert_eq!(
+        (ok.event.username.as_str(), ok.event.object.as_str()),
+        ("eastop", "user:gridman")
+    );
+    assert!(
+        ok.event.detail.contains("联系网格员核实事件") && !ok.event.detail.contains("13612345678")
+    );
+    assert_eq!(
+        reveals
+            .iter()
+            .filter(|r| r.event.result == "denied")
+            .count(),
+        2
+    );
+}

@@ -2,6 +2,7 @@
 
 mod account;
 mod audit;
+mod contacts;
 mod home;
 mod login;
 mod org;
@@ -23,7 +24,7 @@ pub struct NavItem {
 }
 
 /// The pages of the navigation, each with the capability it needs (none: everyone).
-const NAV: [(&str, &str, &str, Option<Capability>); 7] = [
+const NAV: [(&str, &str, &str, Option<Capability>); 8] = [
     ("/", "工作台", "", None),
     (
         "/org",
@@ -35,6 +36,12 @@ const NAV: [(&str, &str, &str, Option<Capability>); 7] = [
         "/map",
         "网格地图",
         "网格边界一览，点击地图查询所属网格",
+        Some(Capability::ViewOrg),
+    ),
+    (
+        "/contacts",
+        "通讯录",
+        "本辖区账号的联系方式，查看完整号码须写明原因",
         Some(Capability::ViewOrg),
     ),
     (
@@ -67,6 +74,7 @@ pub fn router() -> Router<AppState> {
         .merge(audit::router())
         .merge(account::router())
         .merge(security::router())
+        .merge(contacts::router())
 }
 
 /// What the navigation frame shows around every page.

@@ -223,6 +223,24 @@ impl App {
         self.current_user(user)
     }
 
+    /// Ends every session of the actor's account, on every device (the current one included).
+    pub async fn logout_everywhere(&self, actor: &Actor) -> Result<u64> {
+        let me = actor
+            .user
+            .as_ref()
+            .ok_or(AppError::Unauthenticated("请先登录"))?;
+        let ended = self.store.delete_sessions_of(me.id).await?;
+        self.audit(
+            actor,
+            "logout.all",
+            &format!("user:{}", me.username),
+            "ok",
+            json!({"sessions_ended": ended}),
+        )
+        .await?;
+        Ok(ended)
+    }
+
     /// Ends one session.
     pub async fn logout(&self, actor: &Actor, token: &str) -> Result<()> {
         self.store

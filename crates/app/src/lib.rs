@@ -46,6 +46,9 @@ pub struct AppConfig {
     pub totp_for_everyone: bool,
     /// A password older than this must be changed before anything else (none: never).
     pub password_max_age: Option<Duration>,
+    /// Mark the session cookie `Secure` (set when users reach the hub over HTTPS, e.g. through a
+    /// TLS-terminating proxy).
+    pub secure_cookies: bool,
 }
 
 /// 登录锁定策略 — how many failed logins within a window lock an account name or source address,
@@ -75,6 +78,7 @@ impl Default for AppConfig {
             lockout: LockoutPolicy::default(),
             totp_for_everyone: false,
             password_max_age: Some(Duration::from_secs(90 * 24 * 3600)),
+            secure_cookies: false,
         }
     }
 }

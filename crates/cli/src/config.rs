@@ -24,6 +24,8 @@ pub struct FileConfig {
     pub totp_for_everyone: Option<bool>,
     /// Days after which a password must be changed (default 90; 0 turns expiry off).
     pub password_max_age_days: Option<u64>,
+    /// Mark the session cookie `Secure`: set it when the hub is reached over HTTPS.
+    pub secure_cookies: Option<bool>,
 }
 
 /// Where the data lives and which database to use, resolved.
@@ -114,6 +116,7 @@ impl Resolved {
                 0 => None,
                 days => Some(Duration::from_secs(days * 24 * 3600)),
             },
+            secure_cookies: self.file.secure_cookies.unwrap_or(false),
         })
     }
 }

@@ -33,9 +33,10 @@ pub fn session_token(parts: &Parts) -> Option<String> {
     })
 }
 
-/// The `Set-Cookie` value that opens a session in the browser.
-pub fn session_cookie(token: &str) -> String {
-    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict")
+/// The `Set-Cookie` value that opens a session in the browser (`Secure` when served over HTTPS).
+pub fn session_cookie(token: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}")
 }
 
 /// The `Set-Cookie` value that removes it.
@@ -148,8 +149,9 @@ mod tests {
 
     #[test]
     fn cookie_is_http_only_and_strict() {
-        let c = session_cookie("t");
-        assert!(c.contains("HttpOnly") && c.contains("SameSite=Strict"));
+        let c = session_cookie("t", false);
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Strict") && !c.contains("Secure"));
+        assert!(session_cookie("t", true).ends_with("; Secure"));
         assert!(cleared_cookie().contains("Max-Age=0"));
     }
 }

@@ -385,3 +385,26 @@ async fn the_contact_list_reveals_a_number_only_with_a_reason() {
         .unwrap();
     assert!(res.text().await.unwrap().contains("13512345678"));
 }
+
+#[tokio::test]
+async fn logging_out_everywhere_ends_every_session_of_the_account() {
+    let (t, _) = TestApp::spawn_demo().await;
+    crate::add_user(&t, "twodevices", "", "511702", "leader", "Two#Devices2026")
+        .await
+        .unwrap();
+    let mut ready = t.ready("twodevices", "Two#Devices2026").await;
+    let (phone, desk) = (client(), client());
+    crate::web_login(&t, &phone, &mut ready).await;
+    crate::web_login(&t, &desk, &mut ready).await;
+    let res = phone
+        .post(t.url("/account/logout-everywhere"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["location"], "/login");
+    assert_eq!(
+        desk.get(t.url("/")).send().await.unwrap().status(),
+        StatusCode::SEE_OTHER,
+        "the other device too"
+    );
+}

@@ -21,6 +21,7 @@ pub fn router() -> Router<AppState> {
         .route("/account/totp", post(begin_totp))
         .route("/account/totp/confirm", post(confirm_totp))
         .route("/account/tokens", post(create_token))
+        .route("/account/logout-everywhere", post(logout_everywhere))
         .route("/account/tokens/{id}/revoke", post(revoke_token))
 }
 
@@ -148,6 +149,18 @@ async fn begin_totp(
 ) -> Result<AccountPage, PageError> {
     let enrolment = state.app.begin_totp(&page.actor()).await?;
     render(&state, &page, Some(enrolment), None, None).await
+}
+
+async fn logout_everywhere(
+    State(state): State<AppState>,
+    page: PageUser,
+) -> Result<Response, PageError> {
+    state.app.logout_everywhere(&page.actor()).await?;
+    Ok((
+        [(header::SET_COOKIE, cleared_cookie())],
+        Redirect::to("/login"),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]

@@ -75,7 +75,10 @@ async fn submit(
         .await
     {
         Ok(outcome) => Ok((
-            [(header::SET_COOKIE, session_cookie(&outcome.token))],
+            [(
+                header::SET_COOKIE,
+                session_cookie(&outcome.token, state.app.config().secure_cookies),
+            )],
             Redirect::to(&next),
         )
             .into_response()),

@@ -49,6 +49,9 @@ pub struct AppConfig {
     /// Mark the session cookie `Secure` (set when users reach the hub over HTTPS, e.g. through a
     /// TLS-terminating proxy).
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` is believed: behind them, the client's own address
+    /// is the one recorded and throttled, not the proxy's.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// 登录锁定策略 — how many failed logins within a window lock an account name or source address,
@@ -79,6 +82,7 @@ impl Default for AppConfig {
             totp_for_everyone: false,
             password_max_age: Some(Duration::from_secs(90 * 24 * 3600)),
             secure_cookies: false,
+            trusted_proxies: Vec::new(),
         }
     }
 }

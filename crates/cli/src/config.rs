@@ -26,6 +26,8 @@ pub struct FileConfig {
     pub password_max_age_days: Option<u64>,
     /// Mark the session cookie `Secure`: set it when the hub is reached over HTTPS.
     pub secure_cookies: Option<bool>,
+    /// Addresses of reverse proxies whose `X-Forwarded-For` header is believed.
+    pub trusted_proxies: Option<Vec<std::net::IpAddr>>,
 }
 
 /// Where the data lives and which database to use, resolved.
@@ -117,6 +119,7 @@ impl Resolved {
                 days => Some(Duration::from_secs(days * 24 * 3600)),
             },
             secure_cookies: self.file.secure_cookies.unwrap_or(false),
+            trusted_proxies: self.file.trusted_proxies.clone().unwrap_or_default(),
         })
     }
 }

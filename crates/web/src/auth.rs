@@ -7,7 +7,7 @@ use axum::extract::FromRequestParts;
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
 use pingan_app::{Actor, AppError, CurrentUser};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "pingan_session";
@@ -49,12 +49,47 @@ async fn current_user(parts: &Parts, state: &AppState) -> Result<CurrentUser, Ap
     state.app.authenticate(&token).await
 }
 
-/// The address the request came from (the peer of the TCP connection).
-pub fn source_addr(parts: &Parts) -> Option<String> {
-    parts
+/// The address the request came from: the TCP peer, or — when the peer is a trusted reverse
+/// proxy — the last address in `X-Forwarded-For` that is not itself a trusted proxy.
+pub fn client_addr(parts: &Parts, trusted: &[IpAddr]) -> Option<String> {
+    let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .map(|ConnectInfo(a)| a.ip())?;
+    if !trusted.contains(&peer) {
+        return Some(peer.to_string());
+    }
+    let forwarded: Vec<IpAddr> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    let client = forwarded
+        .into_iter()
+        .rev()
+        .find(|a| !trusted.contains(a))
+        .unwrap_or(peer);
+    Some(client.to_string())
+}
+
+fn source_addr(parts: &Parts, state: &AppState) -> Option<String> {
+    client_addr(parts, &state.app.config().trusted_proxies)
+}
+
+/// The client's address, for handlers that sign people in.
+pub struct ClientAddr(pub Option<String>);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self(source_addr(parts, state)))
+    }
 }
 
 /// The signed-in user of an API request (401 problem otherwise), with the request's source.
@@ -82,7 +117,7 @@ impl FromRequestParts<AppState> for ApiUser {
         }
         Ok(Self {
             user,
-            source: source_addr(parts),
+            source: source_addr(parts, state),
         })
     }
 }
@@ -112,7 +147,7 @@ impl FromRequestParts<AppState> for PageUser {
         }
         Ok(Self {
             user,
-            source: source_addr(parts),
+            source: source_addr(parts, state),
         })
     }
 }
@@ -145,6 +180,29 @@ mod tests {
             None
         );
         assert_eq!(session_token(&parts(&[])), None);
+    }
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        let mut p = parts(&[("x-forwarded-for", "203.0.113.9, 10.0.0.5")]);
+        let proxy: SocketAddr = "10.0.0.5:443".parse().unwrap();
+        p.extensions.insert(ConnectInfo(proxy));
+        let trusted: Vec<IpAddr> = vec!["10.0.0.5".parse().unwrap()];
+        assert_eq!(client_addr(&p, &trusted).as_deref(), Some("203.0.113.9"));
+        assert_eq!(
+            client_addr(&p, &[]).as_deref(),
+            Some("10.0.0.5"),
+            "an untrusted peer is taken as it is"
+        );
+        let mut direct = parts(&[("x-forwarded-for", "1.2.3.4")]);
+        direct.extensions.insert(ConnectInfo(
+            "198.51.100.7:5000".parse::<SocketAddr>().unwrap(),
+        ));
+        assert_eq!(
+            client_addr(&direct, &trusted).as_deref(),
+            Some("198.51.100.7"),
+            "no spoofing from outside"
+        );
     }
 
     #[test]

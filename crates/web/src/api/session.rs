@@ -1,16 +1,15 @@
 //! `POST /api/v1/session` (sign in, get a bearer token) and `DELETE /api/v1/session` (sign out).
 
 use crate::AppState;
-use crate::auth::{ApiUser, session_token};
+use crate::auth::{ApiUser, ClientAddr, session_token};
 use crate::error::{ApiError, Problem};
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::routing::post;
 use axum::{Json, Router};
 use pingan_app::{AppError, CurrentUser};
 use serde::{Deserialize, Serialize};
-use std::net::SocketAddr;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/session", post(create).delete(end))
@@ -38,7 +37,7 @@ pub(crate) struct Session {
         (status = 429, description = "登录失败次数过多，暂时锁定", body = Problem)))]
 pub(crate) async fn create(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientAddr(source): ClientAddr,
     body: Result<Json<Credentials>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<Session>), ApiError> {
     let Json(c) = body.map_err(|_| {
@@ -46,12 +45,7 @@ pub(crate) async fn create(
     })?;
     let outcome = state
         .app
-        .login_with_totp(
-            &c.username,
-            &c.password,
-            c.totp.as_deref(),
-            Some(addr.ip().to_string()),
-        )
+        .login_with_totp(&c.username, &c.password, c.totp.as_deref(), source)
         .await?;
     Ok((
         StatusCode::CREATED,

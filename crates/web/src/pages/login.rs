@@ -1,11 +1,11 @@
 //! 登录 / 退出.
 
 use crate::AppState;
-use crate::auth::{PageUser, cleared_cookie, session_cookie, session_token};
+use crate::auth::{ClientAddr, PageUser, cleared_cookie, session_cookie, session_token};
 use crate::error::PageError;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -13,7 +13,6 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use pingan_app::AppError;
 use serde::Deserialize;
-use std::net::SocketAddr;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -60,18 +59,13 @@ struct LoginForm {
 
 async fn submit(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientAddr(source): ClientAddr,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, PageError> {
     let next = safe_next(f.next.as_deref()).to_owned();
     match state
         .app
-        .login_with_totp(
-            &f.username,
-            &f.password,
-            Some(f.totp.as_str()),
-            Some(addr.ip().to_string()),
-        )
+        .login_with_totp(&f.username, &f.password, Some(f.totp.as_str()), source)
         .await
     {
         Ok(outcome) => Ok((

@@ -5,10 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../web"
 npm ci --ignore-scripts --no-audit --no-fund
 out=../crates/web/assets/vendor
-rm -rf "$out" && mkdir -p "$out/leaflet/images" "$out/htmx" "$out/LICENSES"
+rm -rf "$out" && mkdir -p "$out/leaflet/images" "$out/LICENSES"
 cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css "$out/leaflet/"
 cp node_modules/leaflet/dist/images/*.png "$out/leaflet/images/"
-cp node_modules/htmx.org/dist/htmx.min.js "$out/htmx/"
 cp node_modules/leaflet/LICENSE "$out/LICENSES/leaflet-1.9.4.txt"
-cp node_modules/htmx.org/LICENSE "$out/LICENSES/htmx-2.0.11.txt"
 echo "vendored into $out"

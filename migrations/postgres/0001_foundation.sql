@@ -7,7 +7,7 @@ CREATE TABLE org_units (
     level       TEXT NOT NULL CHECK (level IN ('district', 'township', 'village', 'grid')),
     kind        TEXT NOT NULL,
     name        TEXT NOT NULL,
-    provenance  TEXT NOT NULL CHECK (provenance IN ('official', 'real_name', 'synthetic')),
+    provenance  TEXT NOT NULL CHECK (provenance IN ('official', 'real_name', 'synthetic', 'imported')),
     version     TEXT NOT NULL,
     retired_at  TIMESTAMPTZ,
     created_at  TIMESTAMPTZ NOT NULL

@@ -67,6 +67,9 @@ enum Command {
     /// 审计日志
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// 导入数据
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// 字段加密密钥
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -92,6 +95,16 @@ struct ServeArgs {
     /// 地图瓦片地址模板，如 http://tiles.example/{z}/{x}/{y}.png（不设则在空白底图上画网格）
     #[arg(long, env = "PINGAN_TILE_URL", value_name = "URL")]
     tile_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// 导入网格边界：GeoJSON FeatureCollection（WGS-84），每个要素的属性含 code（15 位网格编码）和
+    /// name（网格名称），所属村（社区）尚不存在时再给 village_name
+    Grids {
+        /// GeoJSON 文件
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -240,6 +253,50 @@ pub async fn run(cli: Cli) -> Result<()> {
                     bail!("审计日志在第 {id} 条记录处断裂：{reason}")
                 }
             }
+        }
+        Command::Import(ImportCommand::Grids { file }) => {
+            let size = std::fs::metadata(&file)
+                .map_err(|e| anyhow!("无法读取 {}（{e}）", file.display()))?
+                .len();
+            if size > pingan_app::MAX_IMPORT_BYTES as u64 {
+                bail!(
+                    "{} 超过 {} MB，请分片导入",
+                    file.display(),
+                    pingan_app::MAX_IMPORT_BYTES / 1024 / 1024
+                );
+            }
+            let text = std::fs::read_to_string(&file).map_err(|e| {
+                anyhow!(
+                    "无法读取 {}（{e}）：应为 UTF-8 编码的 GeoJSON",
+                    file.display()
+                )
+            })?;
+            let app = open(&resolved, None).await?;
+            let report = app
+                .import_grids(&Actor::cli(), &text)
+                .await
+                .map_err(app_err)?;
+            app.close().await;
+            println!(
+                "已导入 {} 个网格（新建 {} 个村（社区）），{} 个要素未导入",
+                report.saved,
+                report.villages_created,
+                report.rejected.len()
+            );
+            for (n, code, reason) in &report.rejected {
+                println!(
+                    "  第 {n} 个要素{}：{reason}",
+                    if code.is_empty() {
+                        String::new()
+                    } else {
+                        format!("（{code}）")
+                    }
+                );
+            }
+            if report.saved == 0 && !report.rejected.is_empty() {
+                bail!("没有导入任何网格，请按上面的原因改正文件后重试");
+            }
+            Ok(())
         }
         Command::Keys(KeysCommand::Rotate) => {
             if std::env::var("PINGAN_MASTER_KEY").is_ok_and(|v| !v.trim().is_empty()) {

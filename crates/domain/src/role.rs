@@ -110,6 +110,8 @@ pub enum Capability {
     ViewOrg,
     /// Create, change and disable accounts (系统管理员).
     ManageUsers,
+    /// Load and change the org tree and grid boundaries (系统管理员).
+    ManageOrg,
     /// Roles, keys and security policies (安全管理员).
     ManageSecurity,
     /// Read and export the audit trail (审计管理员).
@@ -124,7 +126,7 @@ impl Role {
     pub const fn capabilities(self) -> &'static [Capability] {
         use Capability::*;
         match self {
-            Role::Sysadmin => &[ViewOrg, ManageUsers],
+            Role::Sysadmin => &[ViewOrg, ManageUsers, ManageOrg],
             Role::Secadmin => &[ViewOrg, ManageSecurity],
             Role::Auditor => &[ReadAudit],
             Role::Commander | Role::Operator | Role::GridWorker => &[ViewOrg, RevealPersonalData],

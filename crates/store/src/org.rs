@@ -74,39 +74,64 @@ macro_rules! select_org_units {
 
 impl Store {
     /// Inserts org units (parents before children) with their grid boundaries, in one transaction.
-    /// Units that already exist are left as they are, so loading twice changes nothing.
+    /// Units that already exist are left as they are, so loading twice changes nothing. Returns
+    /// how many units were new.
     pub async fn insert_org_units(&self, units: &[NewOrgUnit]) -> Result<u64> {
+        self.write_org_units(units, false).await
+    }
+
+    /// Inserts org units, or updates the name (and boundary) of those that exist and brings retired
+    /// ones back, in one transaction (grid imports). Returns how many units were new.
+    pub async fn upsert_org_units(&self, units: &[NewOrgUnit]) -> Result<u64> {
+        self.write_org_units(units, true).await
+    }
+
+    async fn write_org_units(&self, units: &[NewOrgUnit], update: bool) -> Result<u64> {
+        const INSERT_UNIT: &str = "INSERT INTO org_units (code, parent_code, level, kind, name, provenance, version, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (code) DO NOTHING";
+        const UPDATE_UNIT: &str =
+            "UPDATE org_units SET name = $2, retired_at = NULL WHERE code = $1";
+        const INSERT_GRID: &str =
+            "INSERT INTO grids (code, boundary, label_lon, label_lat) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (code) DO NOTHING";
+        const UPSERT_GRID: &str =
+            "INSERT INTO grids (code, boundary, label_lon, label_lat) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (code) DO UPDATE SET boundary = excluded.boundary,
+                label_lon = excluded.label_lon, label_lat = excluded.label_lat";
+        let grid_sql = if update { UPSERT_GRID } else { INSERT_GRID };
         let now = Utc::now();
         let inserted = dispatch!(self, |p| {
             let mut tx = p.begin().await?;
             let mut inserted = 0;
             for u in units {
-                let r = sqlx::query(
-                    "INSERT INTO org_units (code, parent_code, level, kind, name, provenance, version, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (code) DO NOTHING",
-                )
-                .bind(&u.code)
-                .bind(&u.parent_code)
-                .bind(u.level)
-                .bind(&u.kind)
-                .bind(&u.name)
-                .bind(u.provenance)
-                .bind(&u.version)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                inserted += r.rows_affected();
-                if let Some((geojson, [lon, lat])) = &u.boundary {
-                    sqlx::query(
-                        "INSERT INTO grids (code, boundary, label_lon, label_lat) VALUES ($1, $2, $3, $4)
-                         ON CONFLICT (code) DO NOTHING",
-                    )
+                let new = sqlx::query(INSERT_UNIT)
                     .bind(&u.code)
-                    .bind(geojson)
-                    .bind(lon)
-                    .bind(lat)
+                    .bind(&u.parent_code)
+                    .bind(u.level)
+                    .bind(&u.kind)
+                    .bind(&u.name)
+                    .bind(u.provenance)
+                    .bind(&u.version)
+                    .bind(now)
                     .execute(&mut *tx)
-                    .await?;
+                    .await?
+                    .rows_affected();
+                inserted += new;
+                if update && new == 0 {
+                    sqlx::query(UPDATE_UNIT)
+                        .bind(&u.code)
+                        .bind(&u.name)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                if let Some((geojson, [lon, lat])) = &u.boundary {
+                    sqlx::query(grid_sql)
+                        .bind(&u.code)
+                        .bind(geojson)
+                        .bind(lon)
+                        .bind(lat)
+                        .execute(&mut *tx)
+                        .await?;
                 }
             }
             tx.commit().await?;

@@ -513,3 +513,47 @@ fn keys_rotate_and_old_values_are_sealed_again() {
         "still readable with the new key: {list}"
     );
 }
+
+#[test]
+fn real_grids_are_imported_from_geojson() {
+    let dir = temp_dir();
+    let file = dir.join("grids.geojson");
+    let ring = "[[107.49,31.21],[107.5,31.21],[107.5,31.22],[107.49,31.22],[107.49,31.21]]";
+    std::fs::write(
+        &file,
+        format!(
+            r#"{{"type":"FeatureCollection","features":[
+            {{"type":"Feature","properties":{{"code":"511702001001001","name":"二马路社区第一网格"}},
+              "geometry":{{"type":"Polygon","coordinates":[{ring}]}}}},
+            {{"type":"Feature","properties":{{"code":"bad","name":"x"}},"geometry":null}}]}}"#
+        ),
+    )
+    .unwrap();
+    let out = stdout(
+        &pingan()
+            .arg("--data-dir")
+            .arg(&dir)
+            .args(["import", "grids"])
+            .arg(&file)
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        out.contains("已导入 1 个网格") && out.contains("第 2 个要素"),
+        "{out}"
+    );
+    let bad = dir.join("bad.geojson");
+    std::fs::write(
+        &bad,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{}}]}"#,
+    )
+    .unwrap();
+    let out = pingan()
+        .arg("--data-dir")
+        .arg(&dir)
+        .args(["import", "grids"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_clear_failure(&out, "没有导入任何网格");
+}

@@ -12,6 +12,7 @@ mod api;
 #[cfg(feature = "browser")]
 mod browser;
 mod demo;
+mod grids;
 mod input;
 mod pages;
 mod security;

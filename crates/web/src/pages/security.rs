@@ -28,9 +28,10 @@ struct SecurityPage {
     policies: Vec<(&'static str, String)>,
 }
 
-const CAPABILITIES: [(Capability, &str); 5] = [
+const CAPABILITIES: [(Capability, &str); 6] = [
     (Capability::ViewOrg, "查看组织与网格"),
     (Capability::ManageUsers, "管理账号"),
+    (Capability::ManageOrg, "导入网格"),
     (Capability::ManageSecurity, "安全策略"),
     (Capability::ReadAudit, "审计日志"),
     (Capability::RevealPersonalData, "查看个人信息明文"),

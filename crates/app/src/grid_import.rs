@@ -71,7 +71,7 @@ impl App {
             }
         }
         self.store.upsert_org_units(&units).await?;
-        self.reload_grid_index().await?;
+        self.mark_grids_changed().await?;
         let detail = json!({"saved": report.saved, "villages_created": report.villages_created, "rejected": report.rejected.len()});
         self.audit(actor, "grids.import", "org_units", "ok", detail)
             .await?;

@@ -94,7 +94,8 @@ impl Default for AppConfig {
 pub struct App {
     store: Store,
     config: Arc<AppConfig>,
-    grids: Arc<RwLock<Arc<GridIndex>>>,
+    /// The grid index and the `grids.version` setting it was built from.
+    grids: Arc<RwLock<(Option<String>, Arc<GridIndex>)>>,
     cipher: FieldCipher,
 }
 

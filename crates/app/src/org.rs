@@ -8,6 +8,9 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// The setting that changes whenever grid boundaries change.
+const GRIDS_VERSION: &str = "grids.version";
+
 /// 组织单位 — an org unit as shown and sent.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct OrgUnitView {
@@ -244,6 +247,7 @@ impl App {
 
     /// Rebuilds the in-memory grid index from the database (after the grids change).
     pub async fn reload_grid_index(&self) -> Result<usize> {
+        let version = self.store.setting(GRIDS_VERSION).await?;
         let root = pingan_domain::division::DISTRICT.0;
         let mut grids = Vec::new();
         for g in self.store.grids_under(root).await? {
@@ -255,15 +259,37 @@ impl App {
         let index = Arc::new(GridIndex::new(grids));
         let n = index.len();
         if let Ok(mut slot) = self.grids.write() {
-            *slot = index;
+            *slot = (version, index);
         }
         Ok(n)
+    }
+
+    /// Records that the grids changed, so that every instance reloads its index.
+    pub(crate) async fn mark_grids_changed(&self) -> Result<()> {
+        let stamp = format!("{}", chrono::Utc::now().timestamp_micros());
+        self.store.set_setting(GRIDS_VERSION, &stamp).await?;
+        self.reload_grid_index().await?;
+        Ok(())
+    }
+
+    /// Reloads the grid index if the grids changed since it was built (by an import from the
+    /// command line or another instance). The server calls this periodically; returns whether it
+    /// reloaded.
+    pub async fn refresh_grid_index(&self) -> Result<bool> {
+        let current = self.store.setting(GRIDS_VERSION).await?;
+        let known = self.grids.read().map(|g| g.0.clone()).unwrap_or_default();
+        if current == known {
+            return Ok(false);
+        }
+        let n = self.reload_grid_index().await?;
+        tracing::info!(grids = n, "网格边界已更新，已重新载入");
+        Ok(true)
     }
 
     fn grid_index(&self) -> Arc<GridIndex> {
         self.grids
             .read()
-            .map(|g| Arc::clone(&g))
+            .map(|g| Arc::clone(&g.1))
             .unwrap_or_default()
     }
 }

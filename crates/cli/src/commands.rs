@@ -400,6 +400,17 @@ async fn serve(app: App, listener: TcpListener) -> Result<()> {
             }
         }
     });
+    // Grids imported from the command line or by another instance reach this one within 30 s.
+    let watcher = app.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(30));
+        loop {
+            tick.tick().await;
+            if let Err(e) = watcher.refresh_grid_index().await {
+                tracing::warn!("检查网格边界更新失败: {e}");
+            }
+        }
+    });
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
         println!("正在停止…");

@@ -149,7 +149,7 @@ impl App {
             detail,
         )
         .await?;
-        self.reload_grid_index().await?;
+        self.mark_grids_changed().await?;
         Ok(DemoOutcome {
             created: true,
             admin_password: Some(admin_password),

@@ -120,3 +120,48 @@ async fn only_the_system_administrator_imports_and_bad_files_are_refused() {
         .unwrap_err();
     assert!(e.to_string().contains("FeatureCollection"), "{e}");
 }
+
+#[tokio::test]
+async fn a_running_server_picks_up_grids_imported_elsewhere() {
+    let t = TestApp::spawn().await;
+    // A second process on the same database, as `pingan import grids` is.
+    let keys = std::sync::Arc::new(pingan_app::MasterKey::from_bytes([1; 32]));
+    let other = pingan_app::App::open(t.db.url(), pingan_app::AppConfig::default(), keys)
+        .await
+        .unwrap();
+    let doc = json!({"type": "FeatureCollection", "features": [
+        feature("511702001001001", "二马路社区第一网格", json!({}), square(107.49, 31.21)),
+    ]});
+    other
+        .import_grids(&Actor::cli(), &doc.to_string())
+        .await
+        .unwrap();
+
+    crate::add_user(&t, "watcher", "", "511702", "leader", "Watch#Grids2026")
+        .await
+        .unwrap();
+    let user = t
+        .app
+        .login("watcher", "Watch#Grids2026", None)
+        .await
+        .unwrap()
+        .user;
+    assert!(
+        t.app.locate(&user, 31.215, 107.495).await.is_err(),
+        "not yet seen"
+    );
+    assert!(t.app.refresh_grid_index().await.unwrap());
+    assert_eq!(
+        t.app
+            .locate(&user, 31.215, 107.495)
+            .await
+            .unwrap()
+            .grid_code,
+        "511702001001001"
+    );
+    assert!(
+        !t.app.refresh_grid_index().await.unwrap(),
+        "nothing new the second time"
+    );
+    other.close().await;
+}

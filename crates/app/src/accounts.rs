@@ -377,6 +377,15 @@ impl App {
 
     /// Disables an account and ends its sessions; the account and its history stay.
     pub async fn disable_user(&self, actor: &Actor, username: &str) -> Result<()> {
+        if actor
+            .user
+            .as_ref()
+            .is_some_and(|me| me.username == username)
+        {
+            return Err(AppError::Invalid(
+                "不能停用自己的账号：请由另一位系统管理员操作".into(),
+            ));
+        }
         let user = self.user_or_not_found(username).await?;
         self.authorize(actor, Capability::ManageUsers, Some(&org_of(&user)?))?;
         self.store.set_disabled(user.id, true).await?;

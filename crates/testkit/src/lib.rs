@@ -179,7 +179,12 @@ fn unix_now() -> u64 {
 
 /// The current TOTP code of a secret shown in base32 (as a person would read it off the page).
 pub fn totp_now(secret_base32: &str) -> String {
-    pingan_crypto::totp_code(&base32_decode(secret_base32), unix_now())
+    totp_at(secret_base32, 0)
+}
+
+/// The TOTP code `offset_secs` from now.
+pub fn totp_at(secret_base32: &str, offset_secs: u64) -> String {
+    pingan_crypto::totp_code(&base32_decode(secret_base32), unix_now() + offset_secs)
 }
 
 /// Decodes RFC 4648 base32 without padding (the secret shown to the user).

@@ -30,20 +30,23 @@ async fn visible_text(b: &Browser, css: &str) -> String {
     panic!("{css} 一直没有可见文字");
 }
 
-/// Fills the inputs named in `fields` of the page and submits the form holding the first one.
-async fn fill_and_submit(b: &Browser, fields: &[(&str, &str)]) {
+/// Fills the named inputs of the form matching `form` and submits it.
+async fn fill_and_submit(b: &Browser, form: &str, fields: &[(&str, &str)]) {
+    let form_el = wait_for(b, form).await;
     for (name, value) in fields {
-        let input = wait_for(b, &format!("input[name={name}]")).await;
-        input.clear().await.unwrap();
-        input.send_keys(value).await.unwrap();
+        let input = form_el
+            .find(Locator::Css(&format!("[name={name}]")))
+            .await
+            .unwrap();
+        if input.tag_name().await.unwrap() == "select" {
+            input.select_by_value(value).await.unwrap();
+        } else {
+            input.clear().await.unwrap();
+            input.send_keys(value).await.unwrap();
+        }
     }
-    let first = b
-        .client
-        .find(Locator::Css(&format!("input[name={}]", fields[0].0)))
-        .await
-        .unwrap();
-    first
-        .find(Locator::XPath("ancestor::form//button[@type='submit']"))
+    form_el
+        .find(Locator::Css("button[type=submit]"))
         .await
         .unwrap()
         .click()
@@ -53,11 +56,8 @@ async fn fill_and_submit(b: &Browser, fields: &[(&str, &str)]) {
 
 async fn log_in(b: &Browser, t: &TestApp, user: &str, password: &str, totp: &str) {
     b.client.goto(&t.url("/login")).await.unwrap();
-    fill_and_submit(
-        b,
-        &[("username", user), ("password", password), ("totp", totp)],
-    )
-    .await;
+    let fields = [("username", user), ("password", password), ("totp", totp)];
+    fill_and_submit(b, "form[action='/login']", &fields).await;
 }
 
 /// Saves a screenshot under target/screenshots for a person to look at.
@@ -100,6 +100,7 @@ async fn first_login_then_the_org_tree_and_the_map() {
     let own = "Zhihui#Zhong26";
     fill_and_submit(
         &b,
+        "form[action='/account']",
         &[("current", &generated), ("new", own), ("confirm", own)],
     )
     .await;
@@ -218,7 +219,12 @@ async fn an_administrator_binds_a_second_factor_from_the_qr_page() {
     assert!(qr.is_displayed().await.unwrap());
     let secret = visible_text(&b, "#totp-secret").await;
     screenshot(&b, "totp-enrolment").await;
-    fill_and_submit(&b, &[("code", &pingan_testkit::totp_now(&secret))]).await;
+    fill_and_submit(
+        &b,
+        "form[action='/account/totp/confirm']",
+        &[("code", &pingan_testkit::totp_now(&secret))],
+    )
+    .await;
     assert_eq!(visible_text(&b, "#totp-state").await, "已绑定");
 
     // From now on the code is part of signing in.
@@ -231,6 +237,41 @@ async fn an_administrator_binds_a_second_factor_from_the_qr_page() {
         .unwrap();
     log_in(&b, &t, "sysadm", "Sys#Admin2026", "").await;
     assert!(visible_text(&b, ".error").await.contains("动态口令"));
+    // The next 30-second step's code is accepted too (clock drift), and was not used yet.
+    let next = pingan_testkit::totp_at(&secret, 30);
+    log_in(&b, &t, "sysadm", "Sys#Admin2026", &next).await;
+    b.client
+        .find(Locator::LinkText("账号管理"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&b, "#user-list").await;
+    fill_and_submit(
+        &b,
+        "form[action='/users'][method=post]",
+        &[
+            ("username", "liuyang"),
+            ("display_name", "刘洋"),
+            ("role", "operator"),
+            ("org", "511702001"),
+            ("password", "Liu#Yang2026x"),
+            ("phone", "13812345678"),
+        ],
+    )
+    .await;
+    assert!(
+        visible_text(&b, ".notice")
+            .await
+            .contains("已新建账号 liuyang")
+    );
+    let row = visible_text(&b, "#user-list tbody").await;
+    assert!(
+        row.contains("刘洋") && row.contains("138****5678") && !row.contains("13812345678"),
+        "{row}"
+    );
+    screenshot(&b, "users").await;
     b.close().await;
 }
 

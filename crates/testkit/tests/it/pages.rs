@@ -238,6 +238,9 @@ async fn the_system_administrator_creates_and_disables_accounts_on_the_page() {
 
     let found = page(&c, &t, "/users?phone=139-1234-5678").await;
     assert!(found.contains("wangfang") && !found.contains("wg511702001001001"));
+    let res = c.post(t.url("/users/admin/disable")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.text().await.unwrap().contains("不能停用自己的账号"));
     let res = c
         .post(t.url("/users/wangfang/disable"))
         .send()

@@ -146,6 +146,20 @@ async fn disable(
     page: PageUser,
     Path(username): Path<String>,
 ) -> Result<Response, PageError> {
-    state.app.disable_user(&page.actor(), &username).await?;
-    Ok(Redirect::to("/users").into_response())
+    match state.app.disable_user(&page.actor(), &username).await {
+        Ok(()) => Ok(Redirect::to("/users").into_response()),
+        Err(AppError::Invalid(msg)) => {
+            let body = render(
+                &state,
+                &page,
+                String::new(),
+                None,
+                Some(msg),
+                AccountForm::default(),
+            )
+            .await?;
+            Ok((StatusCode::BAD_REQUEST, body).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }

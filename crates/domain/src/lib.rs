@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod calendar;
 pub mod code_table;
 pub mod division;
 pub mod identity;

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod audit;
+mod calendar;
 mod contacts;
 pub mod demo;
 mod error;
@@ -17,6 +18,7 @@ mod tokens;
 
 pub use accounts::{CurrentUser, LoginOutcome, NewAccount, SetupStep, UserSummary};
 pub use audit::{Actor, AuditVerdict, AuditView};
+pub use calendar::CalendarYear;
 pub use error::AppError;
 pub use grid_import::{GridImportReport, MAX_IMPORT_BYTES};
 pub use org::{GridFeatureCollection, Located, OrgRef, OrgSummary, OrgTreeNode, OrgUnitView};
@@ -112,6 +114,7 @@ impl App {
             cipher: FieldCipher::new(keys),
         };
         app.sync_reference_data().await?;
+        app.sync_official_calendar().await?;
         app.reload_grid_index().await?;
         Ok(app)
     }

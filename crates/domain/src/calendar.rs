@@ -51,9 +51,14 @@ impl TimeUnit {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::WorkHours, Self::WorkDays, Self::UrgentHours, Self::NaturalDays]
-            .into_iter()
-            .find(|u| u.as_str() == s)
+        [
+            Self::WorkHours,
+            Self::WorkDays,
+            Self::UrgentHours,
+            Self::NaturalDays,
+        ]
+        .into_iter()
+        .find(|u| u.as_str() == s)
     }
 }
 
@@ -130,9 +135,18 @@ impl WorkCalendar {
     }
 
     /// The deadline of a time limit of `amount` units that starts at `start` (Beijing time).
-    pub fn deadline(&self, start: DateTime<FixedOffset>, amount: u32, unit: TimeUnit) -> DateTime<FixedOffset> {
+    pub fn deadline(
+        &self,
+        start: DateTime<FixedOffset>,
+        amount: u32,
+        unit: TimeUnit,
+    ) -> DateTime<FixedOffset> {
         let tz = *start.offset();
-        let at = |day: NaiveDate, time: NaiveTime| tz.from_local_datetime(&day.and_time(time)).single().unwrap_or(start);
+        let at = |day: NaiveDate, time: NaiveTime| {
+            tz.from_local_datetime(&day.and_time(time))
+                .single()
+                .unwrap_or(start)
+        };
         match unit {
             TimeUnit::UrgentHours => start + Duration::hours(i64::from(amount)),
             TimeUnit::NaturalDays => start + Duration::days(i64::from(amount)),
@@ -202,7 +216,9 @@ pub fn official_2026() -> Vec<(NaiveDate, DayException)> {
         }
     }
     for (name, month, d) in make_up {
-        out.extend(day(month, d).map(|date| (date, DayException::MakeUpWorkday(format!("{name}调休")))));
+        out.extend(
+            day(month, d).map(|date| (date, DayException::MakeUpWorkday(format!("{name}调休")))),
+        );
     }
     out
 }
@@ -213,7 +229,9 @@ mod tests {
     use proptest::prelude::*;
 
     fn bj(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<FixedOffset> {
-        crate::time::shanghai().with_ymd_and_hms(y, m, d, h, min, 0).unwrap()
+        crate::time::shanghai()
+            .with_ymd_and_hms(y, m, d, h, min, 0)
+            .unwrap()
     }
 
     fn calendar() -> WorkCalendar {
@@ -231,7 +249,10 @@ mod tests {
         assert!(c.is_workday(d(11, 27)), "an ordinary Friday");
         assert!(!c.is_workday(d(11, 28)), "an ordinary Saturday");
         assert!(c.knows_year(2026) && !c.knows_year(2027));
-        let off = official_2026().iter().filter(|(_, e)| matches!(e, DayException::Holiday(_))).count();
+        let off = official_2026()
+            .iter()
+            .filter(|(_, e)| matches!(e, DayException::Holiday(_)))
+            .count();
         assert_eq!(off, 3 + 9 + 3 + 5 + 3 + 3 + 7);
     }
 
@@ -239,29 +260,53 @@ mod tests {
     fn work_days_skip_holidays_and_end_at_the_close_of_office() {
         let c = calendar();
         // Received Wednesday 30 September; 3 working days: 国庆 1–7 off, Thu 8, Fri 9, Sat 10 (worked).
-        assert_eq!(c.deadline(bj(2026, 9, 30, 10, 0), 3, TimeUnit::WorkDays), bj(2026, 10, 10, 17, 30));
+        assert_eq!(
+            c.deadline(bj(2026, 9, 30, 10, 0), 3, TimeUnit::WorkDays),
+            bj(2026, 10, 10, 17, 30)
+        );
         // An ordinary week: Friday + 1 working day = Monday.
-        assert_eq!(c.deadline(bj(2026, 11, 27, 16, 0), 1, TimeUnit::WorkDays), bj(2026, 11, 30, 17, 30));
+        assert_eq!(
+            c.deadline(bj(2026, 11, 27, 16, 0), 1, TimeUnit::WorkDays),
+            bj(2026, 11, 30, 17, 30)
+        );
         // Received on Saturday: deemed received Monday, 1 working day = Tuesday.
-        assert_eq!(c.deadline(bj(2026, 11, 28, 10, 0), 1, TimeUnit::WorkDays), bj(2026, 12, 1, 17, 30));
+        assert_eq!(
+            c.deadline(bj(2026, 11, 28, 10, 0), 1, TimeUnit::WorkDays),
+            bj(2026, 12, 1, 17, 30)
+        );
     }
 
     #[test]
     fn work_hours_run_in_office_hours_only() {
         let c = calendar();
         // 2 hours from Friday 16:30: one hour on Friday, one from Monday 08:30.
-        assert_eq!(c.deadline(bj(2026, 11, 27, 16, 30), 2, TimeUnit::WorkHours), bj(2026, 11, 30, 9, 30));
+        assert_eq!(
+            c.deadline(bj(2026, 11, 27, 16, 30), 2, TimeUnit::WorkHours),
+            bj(2026, 11, 30, 9, 30)
+        );
         // Across lunch: 3 hours from 11:00 = 1 h before noon, 2 h from 14:00.
-        assert_eq!(c.deadline(bj(2026, 11, 26, 11, 0), 3, TimeUnit::WorkHours), bj(2026, 11, 26, 16, 0));
+        assert_eq!(
+            c.deadline(bj(2026, 11, 26, 11, 0), 3, TimeUnit::WorkHours),
+            bj(2026, 11, 26, 16, 0)
+        );
         // Started at night: counting begins at the next opening.
-        assert_eq!(c.deadline(bj(2026, 11, 26, 22, 0), 1, TimeUnit::WorkHours), bj(2026, 11, 27, 9, 30));
+        assert_eq!(
+            c.deadline(bj(2026, 11, 26, 22, 0), 1, TimeUnit::WorkHours),
+            bj(2026, 11, 27, 9, 30)
+        );
     }
 
     #[test]
     fn urgent_hours_and_natural_days_ignore_the_calendar() {
         let c = calendar();
-        assert_eq!(c.deadline(bj(2026, 10, 1, 23, 0), 2, TimeUnit::UrgentHours), bj(2026, 10, 2, 1, 0));
-        assert_eq!(c.deadline(bj(2026, 10, 1, 9, 0), 15, TimeUnit::NaturalDays), bj(2026, 10, 16, 9, 0));
+        assert_eq!(
+            c.deadline(bj(2026, 10, 1, 23, 0), 2, TimeUnit::UrgentHours),
+            bj(2026, 10, 2, 1, 0)
+        );
+        assert_eq!(
+            c.deadline(bj(2026, 10, 1, 9, 0), 15, TimeUnit::NaturalDays),
+            bj(2026, 10, 16, 9, 0)
+        );
         assert_eq!(TimeUnit::parse("work_days"), Some(TimeUnit::WorkDays));
         assert_eq!(TimeUnit::WorkHours.label(), "工作时");
     }

@@ -6,6 +6,7 @@
 
 mod audit;
 mod backup;
+mod calendar;
 mod db_url;
 mod error;
 mod migrate;
@@ -19,6 +20,7 @@ mod tokens;
 mod users;
 
 pub use audit::{AuditFilter, AuditRecord, GENESIS_HASH};
+pub use calendar::CalendarDayRecord;
 pub use db_url::{Backend, DbUrl};
 pub use error::StoreError;
 pub use migrate::MIGRATIONS;

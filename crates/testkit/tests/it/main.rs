@@ -11,6 +11,7 @@
 mod api;
 #[cfg(feature = "browser")]
 mod browser;
+mod calendar;
 mod demo;
 mod grids;
 mod input;

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, and `/healthz`.
 
+mod calendar;
 mod health;
 mod openapi;
 mod org;
@@ -14,4 +15,5 @@ pub fn router() -> Router<AppState> {
         .merge(session::router())
         .merge(org::router())
         .merge(openapi::router())
+        .merge(calendar::router())
 }

@@ -1,6 +1,6 @@
 //! `GET /api/v1/openapi.json`: the API described in OpenAPI 3.1, generated from the handlers.
 
-use super::{health, org, session};
+use super::{calendar, health, org, session};
 use crate::AppState;
 use crate::error::Problem;
 use axum::routing::get;
@@ -11,9 +11,9 @@ use utoipa::{Modify, OpenApi};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "平安 Pingan API", description = "区县综治中心平台的 HTTP 接口。错误一律为 application/problem+json。"),
-    paths(health::health, session::create, session::end, org::children, org::grids, org::locate),
+    paths(health::health, session::create, session::end, org::children, org::grids, org::locate, calendar::deadline),
     components(schemas(Problem, session::Credentials, session::Session, pingan_app::CurrentUser,
-        pingan_app::OrgUnitView, pingan_app::OrgRef, pingan_app::Located)),
+        pingan_app::OrgUnitView, pingan_app::OrgRef, pingan_app::Located, calendar::Deadline)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;

@@ -2,6 +2,7 @@
 
 mod account;
 mod audit;
+mod calendar;
 mod contacts;
 mod home;
 mod login;
@@ -24,7 +25,7 @@ pub struct NavItem {
 }
 
 /// The pages of the navigation, each with the capability it needs (none: everyone).
-const NAV: [(&str, &str, &str, Option<Capability>); 8] = [
+const NAV: [(&str, &str, &str, Option<Capability>); 9] = [
     ("/", "工作台", "", None),
     (
         "/org",
@@ -42,6 +43,12 @@ const NAV: [(&str, &str, &str, Option<Capability>); 8] = [
         "/contacts",
         "通讯录",
         "本辖区账号的联系方式，查看完整号码须写明原因",
+        Some(Capability::ViewOrg),
+    ),
+    (
+        "/calendar",
+        "工作日历",
+        "放假调休安排与时限试算",
         Some(Capability::ViewOrg),
     ),
     (
@@ -75,6 +82,7 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(security::router())
         .merge(contacts::router())
+        .merge(calendar::router())
 }
 
 /// What the navigation frame shows around every page.

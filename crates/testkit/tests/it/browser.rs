@@ -187,6 +187,23 @@ async fn first_login_then_the_org_tree_and_the_map() {
     assert!(popup.contains("网格编码 511702"), "{popup}");
     screenshot(&b, "map").await;
 
+    b.client
+        .find(Locator::LinkText("工作日历"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&b, "#calendar-days").await;
+    let trial = "/calendar?from=2026-09-30T10%3A00&amount=3&unit=work_days";
+    b.client.goto(&t.url(trial)).await.unwrap();
+    assert!(
+        visible_text(&b, "#deadline")
+            .await
+            .contains("2026-10-10 17:30 星期六")
+    );
+    screenshot(&b, "calendar").await;
+
     b.close().await;
 }
 

@@ -48,7 +48,8 @@ impl Store {
         Ok(())
     }
 
-    /// The live (not revoked) token with this digest and its owner; records its use.
+    /// The live (not revoked) token with this digest and its owner; records its use (at most once a
+    /// minute).
     pub async fn use_api_token(
         &self,
         token_hash: &str,
@@ -62,14 +63,20 @@ impl Store {
             .fetch_optional(p)
             .await)?;
         let Some(token) = token else { return Ok(None) };
-        dispatch!(self, |p| {
-            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-                .bind(now)
-                .bind(token.id)
-                .execute(p)
-                .await
-                .map(|r| r.rows_affected())
-        })?;
+        // Record use at most once a minute: a busy integration should not write on every call.
+        let stale = token
+            .last_used_at
+            .is_none_or(|t| now - t >= chrono::Duration::seconds(60));
+        if stale {
+            dispatch!(self, |p| {
+                sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(token.id)
+                    .execute(p)
+                    .await
+                    .map(|r| r.rows_affected())
+            })?;
+        }
         const USER: &str = crate::users::select_users!("WHERE id = $1");
         let user: Option<UserRecord> = dispatch!(self, |p| sqlx::query_as(USER)
             .bind(token.user_id)

@@ -623,3 +623,72 @@ async fn revealing_a_phone_needs_the_permission_a_reason_and_is_audited() {
         2
     );
 }
+
+/// The scope matrix: for several township units and every listing that carries org codes, a user
+/// of one township sees nothing of another — by list, by search, through a token.
+#[tokio::test]
+async fn no_listing_crosses_a_township_boundary() {
+    let (t, _) = TestApp::spawn_demo().await;
+    for township in ["511702001", "511702104", "511702208"] {
+        let op = format!("op_{township}");
+        let admin = format!("sa_{township}");
+        add_user(&t, &op, "", township, "operator", "Scope#Matrix2026")
+            .await
+            .unwrap();
+        add_user(&t, &admin, "", township, "sysadmin", "Scope#Matrix2026")
+            .await
+            .unwrap();
+        let op_user = crate::signed_in(&t, &op, "Scope#Matrix2026").await;
+        let admin_user = crate::signed_in(&t, &admin, "Scope#Matrix2026").await;
+        let inside = |code: &str| code.starts_with(township);
+
+        let grids = t.app.grid_features(&op_user).await.unwrap();
+        let codes: Vec<String> = grids["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["properties"]["code"].as_str().unwrap().to_owned())
+            .collect();
+        assert!(
+            !codes.is_empty() && codes.iter().all(|c| inside(c)),
+            "grids of {township}: {codes:?}"
+        );
+        let tree = t.app.org_tree(&op_user).await.unwrap().unwrap();
+        assert_eq!(tree.unit.code, township);
+        let summary = t.app.org_summary(&op_user).await.unwrap();
+        assert_eq!(summary.townships, 1, "only its own township");
+
+        let contacts = t
+            .app
+            .contacts(&Actor::user(op_user.clone(), None), 1000)
+            .await
+            .unwrap();
+        assert!(
+            contacts.iter().all(|u| inside(&u.org_code)),
+            "contacts of {township}"
+        );
+        let district = Scope::org(OrgCode::parse("511702").unwrap());
+        let admin_actor = Actor::user(admin_user, None);
+        let users = t
+            .app
+            .list_users(&admin_actor, &district, 1000)
+            .await
+            .unwrap();
+        assert!(
+            users.iter().all(|u| inside(&u.org_code)),
+            "accounts of {township}"
+        );
+        let by_phone = t
+            .app
+            .find_users_by_phone(&admin_actor, &district, "13800000000")
+            .await
+            .unwrap();
+        assert!(by_phone.iter().all(|u| inside(&u.org_code)));
+        // A point in another township is located (the tree is reference data), but its grid's
+        // boundary is not in this user's map.
+        let far = t.app.locate(&op_user, 31.07, 107.37).await.unwrap();
+        if !inside(&far.grid_code) {
+            assert!(!codes.contains(&far.grid_code));
+        }
+    }
+}

@@ -27,6 +27,13 @@ fn temp_dir() -> PathBuf {
     d
 }
 
+/// `pingan --data-dir DIR` (the SQLite database inside it).
+fn in_dir(dir: &PathBuf) -> Command {
+    let mut c = pingan();
+    c.arg("--data-dir").arg(dir);
+    c
+}
+
 /// `pingan --data-dir DIR --db URL` for a test database.
 fn on(dir: &PathBuf, db: &TestDb) -> Command {
     let mut c = pingan();
@@ -332,11 +339,7 @@ fn demo_loads_once_and_a_second_run_reuses_the_data() {
 #[test]
 fn backup_and_restore_round_trip() {
     let dir = temp_dir();
-    let base = || {
-        let mut c = pingan();
-        c.arg("--data-dir").arg(&dir);
-        c
-    };
+    let base = || in_dir(&dir);
     let mut add = base();
     add.args([
         "user",
@@ -478,11 +481,7 @@ async fn audit_verify_passes_then_names_a_tampered_record() {
 #[test]
 fn keys_rotate_and_old_values_are_sealed_again() {
     let dir = temp_dir();
-    let base = || {
-        let mut c = pingan();
-        c.arg("--data-dir").arg(&dir);
-        c
-    };
+    let base = || in_dir(&dir);
     let mut add = base();
     add.args([
         "user",

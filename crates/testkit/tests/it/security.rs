@@ -521,34 +521,17 @@ async fn revealing_a_phone_needs_the_permission_a_reason_and_is_audited() {
         phone: Some("13612345678".into()),
         ..NewAccount::default()
     };
-    t.app
-        .add_user(
-            &Actor::cli(),
-            &with_phone("gridman", "511702001001001", "grid_worker"),
-        )
-        .await
-        .unwrap();
-    t.app
-        .add_user(
-            &Actor::cli(),
-            &with_phone("westman", "511702002001001", "grid_worker"),
-        )
-        .await
-        .unwrap();
-    t.app
-        .add_user(
-            &Actor::cli(),
-            &with_phone("eastop", "511702001", "operator"),
-        )
-        .await
-        .unwrap();
-    t.app
-        .add_user(
-            &Actor::cli(),
-            &with_phone("eastlead", "511702001", "leader"),
-        )
-        .await
-        .unwrap();
+    for (user, org, role) in [
+        ("gridman", "511702001001001", "grid_worker"),
+        ("westman", "511702002001001", "grid_worker"),
+        ("eastop", "511702001", "operator"),
+        ("eastlead", "511702001", "leader"),
+    ] {
+        t.app
+            .add_user(&Actor::cli(), &with_phone(user, org, role))
+            .await
+            .unwrap();
+    }
     let op = Actor::user(
         crate::signed_in(&t, "eastop", "Reveal#Test2026").await,
         Some("10.2.2.2".into()),

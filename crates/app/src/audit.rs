@@ -246,6 +246,11 @@ impl App {
         Ok(out)
     }
 
+    /// Checks that a signed-in user holds `capability` (and has finished their setup).
+    pub(crate) fn authorize_user(&self, user: &CurrentUser, capability: Capability) -> Result<()> {
+        self.authorize(&Actor::user(user.clone(), None), capability, None)
+    }
+
     /// Checks that `actor` holds `capability` and, when a target org is given, that it lies in
     /// the actor's scope. The command line is trusted.
     pub(crate) fn authorize(

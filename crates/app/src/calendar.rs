@@ -56,7 +56,7 @@ impl App {
 
     /// One year's exceptional days.
     pub async fn calendar_year(&self, user: &CurrentUser, year: i32) -> Result<CalendarYear> {
-        self.authorize(&Actor::user(user.clone(), None), Capability::ViewOrg, None)?;
+        self.authorize_user(user, Capability::ViewOrg)?;
         let days: Vec<_> = self
             .store
             .calendar_days()
@@ -136,7 +136,7 @@ impl App {
         amount: u32,
         unit: TimeUnit,
     ) -> Result<DateTime<FixedOffset>> {
-        self.authorize(&Actor::user(user.clone(), None), Capability::ViewOrg, None)?;
+        self.authorize_user(user, Capability::ViewOrg)?;
         if amount > 3650 {
             return Err(AppError::Invalid("时限不能超过 3650 个单位".into()));
         }

@@ -1,6 +1,6 @@
 //! The org tree, grid lookup and the grid map.
 
-use crate::{Actor, App, AppError, CurrentUser, Result};
+use crate::{App, AppError, CurrentUser, Result};
 use pingan_domain::{Capability, OrgCode, OrgLevel, Scope};
 use pingan_geo::{GridIndex, Polygon};
 use pingan_store::OrgUnitRecord;
@@ -85,7 +85,7 @@ impl App {
         user: &CurrentUser,
         parent: Option<&str>,
     ) -> Result<Vec<OrgUnitView>> {
-        self.authorize(&Actor::user(user.clone(), None), Capability::ViewOrg, None)?;
+        self.authorize_user(user, Capability::ViewOrg)?;
         let parent = parent.map(parse_code).transpose()?;
         let Some(parent) = parent else {
             let top = self.store.org_children(None).await?;
@@ -110,7 +110,7 @@ impl App {
 
     /// The whole tree of the user's scope, with counts, built from one read of the units.
     pub async fn org_tree(&self, user: &CurrentUser) -> Result<Option<OrgTreeNode>> {
-        self.authorize(&Actor::user(user.clone(), None), Capability::ViewOrg, None)?;
+        self.authorize_user(user, Capability::ViewOrg)?;
         Ok(self
             .subtree(user.scope().prefix())
             .await?
@@ -131,7 +131,7 @@ impl App {
 
     /// Figures for the front page within the user's scope.
     pub async fn org_summary(&self, user: &CurrentUser) -> Result<OrgSummary> {
-        self.authorize(&Actor::user(user.clone(), None), Capability::ViewOrg, None)?;
+        self.authorize_user(user, Capability::ViewOrg)?;
         self.summary_of(&user.scope()).await
     }
 
@@ -161,7 +161,7 @@ impl App {
 
     /// The grid holding a WGS-84 point, with its chain of units; not found outside every grid.
     pub async fn locate(&self, user: &CurrentUser, lat: f64, lon: f64) -> Result<Located> {
-        self.authorize(&Actor::user(user.clone(), None), Capability::ViewOrg, None)?;
+        self.authorize_user(user, Capability::ViewOrg)?;
         if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
             return Err(AppError::Invalid(
                 "纬度 lat 应在 -90 到 90 之间（WGS-84，如 31.21）".into(),
@@ -208,7 +208,7 @@ impl App {
 
     /// The grid boundaries within the user's scope as GeoJSON.
     pub async fn grid_features(&self, user: &CurrentUser) -> Result<GridFeatureCollection> {
-        self.authorize(&Actor::user(user.clone(), None), Capability::ViewOrg, None)?;
+        self.authorize_user(user, Capability::ViewOrg)?;
         let scope = user.scope();
         let grids = self.store.grids_under(scope.prefix()).await?;
         let units = self.store.org_units_under(scope.prefix()).await?;

@@ -9,19 +9,8 @@ use reqwest::StatusCode;
 #[tokio::test]
 async fn the_calendar_page_shows_the_year_warns_of_gaps_and_computes_deadlines() {
     let (t, demo) = TestApp::spawn_demo().await;
-    let mut commander = t
-        .ready("commander", demo.account_password.as_deref().unwrap())
-        .await;
-    let c = client();
-    crate::web_login(&t, &c, &mut commander).await;
-    let html = c
-        .get(t.url("/calendar?year=2026"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (c, mut commander) = crate::commander_on_the_web(&t, &demo).await;
+    let html = crate::page(&c, &t, "/calendar?year=2026").await;
     assert!(html.contains("国庆节") && html.contains("调休上班") && html.contains("国务院通知"));
     assert!(
         html.contains("2027 年的放假调休安排尚未录入"),
@@ -32,14 +21,12 @@ async fn the_calendar_page_shows_the_year_warns_of_gaps_and_computes_deadlines()
         "a commander cannot edit"
     );
 
-    let html = c
-        .get(t.url("/calendar?from=2026-09-30T10:00&amount=3&unit=work_days"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = crate::page(
+        &c,
+        &t,
+        "/calendar?from=2026-09-30T10:00&amount=3&unit=work_days",
+    )
+    .await;
     assert!(
         html.contains("2026-10-10 17:30 星期六"),
         "国庆 skipped, the make-up Saturday counted"

@@ -172,14 +172,7 @@ async fn html_in_a_name_is_stored_as_text_and_shown_escaped() {
     ];
     let res = c.post(t.url("/users")).form(&form).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let html = c
-        .get(t.url("/users"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = crate::page(&c, &t, "/users").await;
     assert!(!html.contains(xss));
     assert!(html.contains("&#60;img src=x onerror=alert(1)&#62;") || html.contains("&lt;img"));
 }

@@ -87,6 +87,30 @@ pub async fn signed_in(
     t.app.authenticate(&token).await.unwrap()
 }
 
+/// The HTML of a page, fetched with the client's cookies.
+pub async fn page(c: &reqwest::Client, t: &pingan_testkit::TestApp, path: &str) -> String {
+    c.get(t.url(path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// A demo district's `commander`, first-login setup done, signed in on the web.
+pub async fn commander_on_the_web(
+    t: &pingan_testkit::TestApp,
+    demo: &pingan_app::demo::DemoOutcome,
+) -> (reqwest::Client, pingan_testkit::Ready) {
+    let mut ready = t
+        .ready("commander", demo.account_password.as_deref().unwrap())
+        .await;
+    let c = client();
+    web_login(t, &c, &mut ready).await;
+    (c, ready)
+}
+
 /// An HTTP client that keeps cookies and does not follow redirects, so tests see them.
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()

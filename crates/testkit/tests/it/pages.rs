@@ -12,17 +12,6 @@ async fn login(t: &TestApp, c: &reqwest::Client, user: &str, pass: &str) -> reqw
         .unwrap()
 }
 
-/// The HTML of a page, fetched with the client's cookies.
-async fn page(c: &reqwest::Client, t: &TestApp, path: &str) -> String {
-    c.get(t.url(path))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn pages_need_a_login_and_the_login_sets_a_strict_cookie() {
     let (t, demo) = TestApp::spawn_demo().await;
@@ -48,7 +37,7 @@ async fn pages_need_a_login_and_the_login_sets_a_strict_cookie() {
     let res = c.get(t.url("/org")).send().await.unwrap();
     assert_eq!(res.headers()["location"], "/account");
     assert!(
-        page(&c, &t, "/account")
+        crate::page(&c, &t, "/account")
             .await
             .contains("首次登录请先修改初始密码")
     );
@@ -100,7 +89,7 @@ async fn user_typed_text_is_escaped() {
     .unwrap();
     let c = client();
     login(&t, &c, "mallory", "Evil#Pass2026").await;
-    let html = page(&c, &t, "/").await;
+    let html = crate::page(&c, &t, "/").await;
     assert!(!html.contains("<script>alert(1)</script>"));
     assert!(
         html.contains("&#60;script&#62;alert(1)&#60;/script&#62;")
@@ -120,7 +109,7 @@ async fn the_front_page_shows_the_districts_figures() {
         .ready("commander", demo.account_password.as_deref().unwrap())
         .await;
     crate::web_login(&t, &c, &mut ready).await;
-    let html = page(&c, &t, "/").await;
+    let html = crate::page(&c, &t, "/").await;
     assert!(html.contains("通川区辖区概况"));
     assert!(
         html.contains(r#"<span class="num">36</span><span class="label">网格</span>"#),
@@ -157,7 +146,7 @@ async fn assets_and_licences_are_served_from_the_binary() {
         .ready("commander", demo.account_password.as_deref().unwrap())
         .await;
     crate::web_login(&t, &c, &mut ready).await;
-    let html = page(&c, &t, "/licenses").await;
+    let html = crate::page(&c, &t, "/licenses").await;
     assert!(html.contains("leaflet-1.9.4"));
     assert!(
         html.contains("Volodymyr Agafonkin"),
@@ -176,7 +165,7 @@ async fn a_grid_worker_sees_the_figures_of_their_own_grid() {
         )
         .await;
     crate::web_login(&t, &c, &mut ready).await;
-    let html = page(&c, &t, "/").await;
+    let html = crate::page(&c, &t, "/").await;
     assert!(html.contains("二马路社区网格辖区概况"), "{html}");
     assert!(html.contains(r#"<span class="num">1</span><span class="label">网格</span>"#));
     assert!(
@@ -203,7 +192,7 @@ async fn the_system_administrator_creates_and_disables_accounts_on_the_page() {
     ];
     let res = c.post(t.url("/users")).form(&form).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let html = page(&c, &t, "/users?created=wangfang").await;
+    let html = crate::page(&c, &t, "/users?created=wangfang").await;
     assert!(html.contains("已新建账号 wangfang") && html.contains("王芳"));
     assert!(
         html.contains("139****5678") && !html.contains("13912345678"),
@@ -236,7 +225,7 @@ async fn the_system_administrator_creates_and_disables_accounts_on_the_page() {
         Some(pingan_app::SetupStep::ChangePassword)
     );
 
-    let found = page(&c, &t, "/users?phone=139-1234-5678").await;
+    let found = crate::page(&c, &t, "/users?phone=139-1234-5678").await;
     assert!(found.contains("wangfang") && !found.contains("wg511702001001001"));
     let res = c.post(t.url("/users/admin/disable")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
@@ -264,7 +253,7 @@ async fn the_auditor_searches_verifies_and_exports() {
     let c = client();
     let mut auditor = t.ready("shenji", "Shen#Ji2026x").await;
     crate::web_login(&t, &c, &mut auditor).await;
-    let html = page(&c, &t, "/audit?action=user.").await;
+    let html = crate::page(&c, &t, "/audit?action=user.").await;
     assert!(
         html.contains("user.create") && !html.contains(">login<"),
         "filtered by action"
@@ -288,7 +277,7 @@ async fn the_auditor_searches_verifies_and_exports() {
     );
     let res = c.get(t.url("/audit?from=yesterday")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    let html = page(&c, &t, "/audit?action=audit.export").await;
+    let html = crate::page(&c, &t, "/audit?action=audit.export").await;
     assert!(
         html.contains("audit.export"),
         "the export itself is on the record"
@@ -331,7 +320,7 @@ async fn a_user_changes_their_own_password_and_signs_in_again() {
     let res = c.post(t.url("/account")).form(&good).send().await.unwrap();
     assert_eq!(res.headers()["location"], "/login?changed=1");
     assert!(
-        page(&c, &t, "/login?changed=1")
+        crate::page(&c, &t, "/login?changed=1")
             .await
             .contains("请用新密码重新登录")
     );
@@ -371,7 +360,7 @@ async fn the_contact_list_reveals_a_number_only_with_a_reason() {
     let mut ready = t.ready("dispatcher", "Dis#Patch2026").await;
     let c = client();
     crate::web_login(&t, &c, &mut ready).await;
-    let html = page(&c, &t, "/contacts").await;
+    let html = crate::page(&c, &t, "/contacts").await;
     assert!(html.contains("135****5678") && !html.contains("13512345678"));
     let res = c
         .post(t.url("/contacts/gridphone/reveal"))

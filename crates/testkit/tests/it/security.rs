@@ -405,11 +405,7 @@ async fn phones_are_sealed_at_rest_found_by_blind_index_and_masked() {
 #[tokio::test]
 async fn api_tokens_are_shown_once_scoped_and_revocable() {
     let (t, demo) = TestApp::spawn_demo().await;
-    let mut commander = t
-        .ready("commander", demo.account_password.as_deref().unwrap())
-        .await;
-    let c = client();
-    crate::web_login(&t, &c, &mut commander).await;
+    let (c, _) = crate::commander_on_the_web(&t, &demo).await;
     let res = c
         .post(t.url("/account/tokens"))
         .form(&[("name", "12345 热线对接"), ("org", "511702001")])
@@ -420,14 +416,7 @@ async fn api_tokens_are_shown_once_scoped_and_revocable() {
     let start = html.find("id=\"issued-token\">").unwrap() + "id=\"issued-token\">".len();
     let token = html[start..].split('<').next().unwrap().to_owned();
     assert!(token.starts_with("pat_") && token.len() == 68, "{token}");
-    let again = c
-        .get(t.url("/account"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let again = crate::page(&c, &t, "/account").await;
     assert!(!again.contains(&token), "shown only once");
     assert!(again.contains("12345 热线对接") && again.contains(&token[..12]));
 
@@ -458,14 +447,7 @@ async fn api_tokens_are_shown_once_scoped_and_revocable() {
         .unwrap();
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
 
-    let html = c
-        .get(t.url("/account"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = crate::page(&c, &t, "/account").await;
     let at = html.find("/account/tokens/").unwrap() + "/account/tokens/".len();
     let id = html[at..].split('/').next().unwrap().to_owned();
     let res = c

@@ -162,30 +162,84 @@ impl WorkCalendar {
                 }
                 at(day, self.close_of_office())
             }
-            TimeUnit::WorkHours => {
-                let mut left = i64::from(amount) * 60;
-                let mut day = start.date_naive();
-                let mut from = start.time();
-                for _ in 0..800 {
-                    if self.is_workday(day) {
-                        for (open, close) in &self.office_hours {
-                            let begin = from.max(*open);
-                            if begin >= *close {
-                                continue;
-                            }
-                            let available = (*close - begin).num_minutes();
-                            if left <= available {
-                                return at(day, begin + Duration::minutes(left));
-                            }
-                            left -= available;
-                        }
-                    }
-                    day = day.succ_opt().unwrap_or(day);
-                    from = NaiveTime::MIN;
-                }
-                at(day, self.close_of_office())
+            TimeUnit::WorkHours => self.shift_work_minutes(start, i64::from(amount) * 60),
+        }
+    }
+
+    /// The working day `n` working days after (`n` > 0) or before (`n` < 0) `day`.
+    pub fn add_workdays(&self, day: NaiveDate, n: i32) -> NaiveDate {
+        let mut d = day;
+        for _ in 0..n.unsigned_abs() {
+            d = if n > 0 {
+                self.next_workday(d)
+            } else {
+                self.previous_workday(d)
+            };
+        }
+        d
+    }
+
+    /// The working day before `day`.
+    pub fn previous_workday(&self, day: NaiveDate) -> NaiveDate {
+        let mut d = day;
+        for _ in 0..400 {
+            d = d.pred_opt().unwrap_or(d);
+            if self.is_workday(d) {
+                return d;
             }
         }
+        d
+    }
+
+    /// The instant `minutes` of office time after (or, negative, before) `start`. Time outside
+    /// office hours does not count; the result lies in office hours (its end bounds included).
+    pub fn shift_work_minutes(
+        &self,
+        start: DateTime<FixedOffset>,
+        minutes: i64,
+    ) -> DateTime<FixedOffset> {
+        let tz = *start.offset();
+        let at = |day: NaiveDate, time: NaiveTime| {
+            tz.from_local_datetime(&day.and_time(time))
+                .single()
+                .unwrap_or(start)
+        };
+        let mut left = minutes.abs();
+        let mut day = start.date_naive();
+        let forward = minutes >= 0;
+        // Bounded walk: 800 days cover any limit the hub uses, even across long holidays.
+        for first in (0..800).map(|i| i == 0) {
+            if self.is_workday(day) {
+                let periods: Vec<_> = if forward {
+                    self.office_hours.clone()
+                } else {
+                    self.office_hours.iter().rev().copied().collect()
+                };
+                for (open, close) in periods {
+                    let (begin, end) = if forward {
+                        let from = if first { start.time() } else { NaiveTime::MIN };
+                        (from.max(open), close)
+                    } else {
+                        let to = if first { start.time() } else { hm(23, 59) };
+                        (open, to.min(close))
+                    };
+                    if begin >= end {
+                        continue;
+                    }
+                    let available = (end - begin).num_minutes();
+                    if left <= available {
+                        return if forward {
+                            at(day, begin + Duration::minutes(left))
+                        } else {
+                            at(day, end - Duration::minutes(left))
+                        };
+                    }
+                    left -= available;
+                }
+            }
+            day = if forward { day.succ_opt() } else { day.pred_opt() }.unwrap_or(day);
+        }
+        at(day, self.close_of_office())
     }
 }
 
@@ -334,5 +388,31 @@ mod tests {
             prop_assert!((hm(8, 30) < t && t <= hm(12, 0)) || (hm(14, 0) < t && t <= hm(17, 30)), "{}", due);
             prop_assert!(c.deadline(start, h + 1, TimeUnit::WorkHours) > due);
         }
+
+        #[test]
+        fn shifting_working_time_there_and_back_returns_to_the_same_instant(
+            day in 0i64..700, minute in 1i64..420, n in 0i64..6000
+        ) {
+            let c = calendar();
+            // A working instant strictly inside office hours of a working day.
+            let date = c.next_workday(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + Duration::days(day));
+            let time = if minute < 210 { hm(8, 30) } else { hm(14, 0) - Duration::minutes(210) } + Duration::minutes(minute);
+            let t = date.and_time(time).and_local_timezone(shanghai_offset()).unwrap();
+            let there = c.shift_work_minutes(t, n);
+            prop_assert_eq!(c.shift_work_minutes(there, -n), t);
+        }
+
+        #[test]
+        fn adding_and_subtracting_working_days_returns_to_the_same_day(day in 0i64..700, n in 0i32..60) {
+            let c = calendar();
+            let d = c.next_workday(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + Duration::days(day));
+            let there = c.add_workdays(d, n);
+            prop_assert!(c.is_workday(there));
+            prop_assert_eq!(c.add_workdays(there, -n), d);
+        }
+    }
+
+    fn shanghai_offset() -> FixedOffset {
+        FixedOffset::east_opt(8 * 3600).unwrap()
     }
 }

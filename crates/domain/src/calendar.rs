@@ -237,7 +237,12 @@ impl WorkCalendar {
                     left -= available;
                 }
             }
-            day = if forward { day.succ_opt() } else { day.pred_opt() }.unwrap_or(day);
+            day = if forward {
+                day.succ_opt()
+            } else {
+                day.pred_opt()
+            }
+            .unwrap_or(day);
         }
         at(day, self.close_of_office())
     }

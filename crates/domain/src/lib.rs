@@ -4,6 +4,7 @@
 pub mod account;
 pub mod audit;
 pub mod calendar;
+pub mod case;
 pub mod code_table;
 pub mod division;
 pub mod identity;

@@ -118,6 +118,10 @@ pub enum Capability {
     ReadAudit,
     /// See protected personal data in plain text, with a stated reason.
     RevealPersonalData,
+    /// See the cases (事件 …) of one's scope or department.
+    ViewCases,
+    /// Report an event (上报).
+    ReportEvents,
 }
 
 impl Role {
@@ -129,9 +133,12 @@ impl Role {
             Role::Sysadmin => &[ViewOrg, ManageUsers, ManageOrg],
             Role::Secadmin => &[ViewOrg, ManageSecurity],
             Role::Auditor => &[ReadAudit],
-            Role::Commander | Role::Operator | Role::GridWorker => &[ViewOrg, RevealPersonalData],
-            Role::Handler | Role::Mediator | Role::Leader => &[ViewOrg],
-            Role::Citizen => &[],
+            Role::Commander | Role::Operator | Role::GridWorker => {
+                &[ViewOrg, RevealPersonalData, ViewCases, ReportEvents]
+            }
+            Role::Handler => &[ViewOrg, ViewCases, ReportEvents],
+            Role::Mediator | Role::Leader => &[ViewOrg, ViewCases],
+            Role::Citizen => &[ReportEvents],
         }
     }
 
@@ -167,7 +174,7 @@ mod capability_tests {
             }
         }
         assert_eq!(Role::Auditor.capabilities(), &[Capability::ReadAudit]);
-        assert!(Role::Citizen.capabilities().is_empty());
+        assert_eq!(Role::Citizen.capabilities(), &[Capability::ReportEvents]);
         assert!(!Role::Sysadmin.can(Capability::RevealPersonalData));
     }
 }

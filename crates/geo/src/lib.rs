@@ -4,6 +4,7 @@
 //! whose box holds the point with an even–odd ray cast. We do not pull in the `geo` crate for
 //! this: one predicate does not justify sixty dependencies on a two-core build machine.
 
+pub mod coord;
 mod index;
 mod polygon;
 

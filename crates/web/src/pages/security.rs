@@ -35,6 +35,8 @@ const CAPABILITIES: [(Capability, &str); 6] = [
     (Capability::ManageSecurity, "安全策略"),
     (Capability::ReadAudit, "审计日志"),
     (Capability::RevealPersonalData, "查看个人信息明文"),
+    (Capability::ViewCases, "查看案件"),
+    (Capability::ReportEvents, "上报事件"),
 ];
 
 async fn show(State(state): State<AppState>, page: PageUser) -> Result<SecurityPage, PageError> {

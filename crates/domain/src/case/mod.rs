@@ -1,0 +1,537 @@
+//! 案件引擎 — the one engine behind events, disputes, petitions, risk assessments and clues.
+//!
+//! A kind of case declares its states, its actions (who may take each, from which states, what
+//! each requires) and the time limit of each step. [`decide`] checks one action against a case's
+//! facts and the actor's relation to the case, and says what follows; the app layer applies it
+//! and appends the timeline entry. Nothing here does I/O.
+
+pub mod event;
+
+use crate::calendar::{TimeUnit, WorkCalendar};
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::{Deserialize, Serialize};
+
+/// 时限 — an amount of a time unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeLimit {
+    pub amount: u32,
+    pub unit: TimeUnit,
+}
+
+impl TimeLimit {
+    pub const fn new(amount: u32, unit: TimeUnit) -> Self {
+        Self { amount, unit }
+    }
+
+    /// "2 工作日", "4 紧急工作时".
+    pub fn label(&self) -> String {
+        format!("{} {}", self.amount, self.unit.label())
+    }
+}
+
+/// Where a state's time limit comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepLimit {
+    /// No clock runs (finished states, or states waiting on nobody in particular).
+    None,
+    /// The kind's own limit for this step.
+    Fixed(TimeLimit),
+    /// The case's handling limit (set per category, 立结案标准).
+    Handling,
+}
+
+/// 状态 — one state of a kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StateSpec {
+    pub key: &'static str,
+    pub label: &'static str,
+    /// Whether the case is still being worked on.
+    pub open: bool,
+    pub limit: StepLimit,
+}
+
+/// 办理方 — a relation an actor stands in to a case; actions name who may take them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Party {
+    /// The hub (综治中心) that owns the case: its operators and commanders, or those above.
+    Hub,
+    /// The department the case is dispatched to (主办单位).
+    Department,
+    /// The grid worker of the grid the case lies in.
+    GridWorker,
+    /// A commander or leader above the owning hub (督办).
+    Superior,
+    /// A commander of the owning hub or above, for the actions that override the workflow.
+    Commander,
+    /// Whoever reported the case.
+    Reporter,
+}
+
+impl Party {
+    pub const fn label(self) -> &'static str {
+        match self {
+            Party::Hub => "综治中心",
+            Party::Department => "承办部门",
+            Party::GridWorker => "所在网格网格员",
+            Party::Superior => "上级领导",
+            Party::Commander => "指挥长",
+            Party::Reporter => "上报人",
+        }
+    }
+}
+
+/// What an action needs besides permission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// A written reason or opinion (回退, 挂账, 不予立案, 督办 …).
+    Reason,
+    /// The department to dispatch to (主办), optionally with assisting departments (协办).
+    Department,
+    /// The case to merge into.
+    MergeTarget,
+    /// The number of working days asked for.
+    ExtensionDays,
+    /// A satisfaction rating.
+    Rating,
+}
+
+impl Need {
+    pub const fn message(self) -> &'static str {
+        match self {
+            Need::Reason => "请填写意见或理由",
+            Need::Department => "请选择承办部门",
+            Need::MergeTarget => "请填写要合并到的案件编号",
+            Need::ExtensionDays => "请填写申请延期的工作日数（1 到 30）",
+            Need::Rating => "请选择评价：满意、基本满意或不满意",
+        }
+    }
+}
+
+/// A condition on the case's facts beyond its state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Guard {
+    Always,
+    /// Only while an extension request waits for an answer.
+    ExtensionPending,
+    /// Only while no extension request waits.
+    NoExtensionPending,
+    /// Only while the owning hub has a level above it.
+    BelowDistrict,
+}
+
+/// What an action changes besides the state; the app layer carries it out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    None,
+    /// Sets the lead (and assisting) departments.
+    AssignDepartments,
+    /// Clears the departments (回退 to the hub).
+    ClearDepartments,
+    /// Moves ownership one level up (越级上报/提级).
+    Escalate,
+    /// Marks the case as supervised (挂牌督办).
+    Supervise,
+    RequestExtension,
+    /// Pushes the deadline back by the requested working days.
+    ApproveExtension,
+    DenyExtension,
+    /// Ends this case as part of another.
+    MergeInto,
+    /// Records the rating.
+    Rate,
+}
+
+/// The state an action leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    State(&'static str),
+    /// The state stays; the step clock keeps running.
+    Stay,
+}
+
+/// 操作 — one action of a kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActionSpec {
+    pub key: &'static str,
+    pub label: &'static str,
+    /// The states it may be taken from; empty means every open state.
+    pub from: &'static [&'static str],
+    pub to: Target,
+    pub by: &'static [Party],
+    pub needs: &'static [Need],
+    pub guard: Guard,
+    pub effect: Effect,
+    /// Recorded in the audit trail as well as on the timeline (强制结案).
+    pub audited: bool,
+}
+
+/// 案件类型 — a kind of case: its states, actions and clock.
+#[derive(Debug)]
+pub struct KindSpec {
+    pub key: &'static str,
+    pub label: &'static str,
+    /// The prefix of its case numbers (事件 `SJ`).
+    pub number_prefix: &'static str,
+    pub states: &'static [StateSpec],
+    pub actions: &'static [ActionSpec],
+    /// 黄牌 when this share (in percent) of a step's time has passed; 红牌 at the deadline.
+    pub yellow_percent: u32,
+}
+
+impl KindSpec {
+    pub fn state(&self, key: &str) -> Option<&'static StateSpec> {
+        self.states.iter().find(|s| s.key == key)
+    }
+
+    pub fn action(&self, key: &str) -> Option<&'static ActionSpec> {
+        self.actions.iter().find(|a| a.key == key)
+    }
+
+    /// The label of a state, or the key itself for a state this version does not know.
+    pub fn state_label<'a>(&self, key: &'a str) -> &'a str {
+        self.state(key).map_or(key, |s| s.label)
+    }
+
+    /// The actions open to an actor in these relations, on a case with these facts.
+    pub fn available(&self, facts: &CaseFacts, parties: &[Party]) -> Vec<&'static ActionSpec> {
+        self.actions
+            .iter()
+            .filter(|a| check(self, a, facts, parties).is_ok())
+            .collect()
+    }
+}
+
+/// What the engine needs to know of a case to decide on an action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseFacts {
+    pub state: String,
+    pub extension_pending: bool,
+    pub owned_by_district: bool,
+}
+
+/// What the actor supplied with an action.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActionInput {
+    pub reason: Option<String>,
+    pub department: Option<i64>,
+    pub merge_into: Option<i64>,
+    pub extension_days: Option<u32>,
+    pub rating: Option<Rating>,
+}
+
+/// 满意度 — the reporter's or the hub's rating of how a case was handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rating {
+    Satisfied,
+    FairlySatisfied,
+    Dissatisfied,
+}
+
+impl Rating {
+    pub const fn label(self) -> &'static str {
+        match self {
+            Rating::Satisfied => "满意",
+            Rating::FairlySatisfied => "基本满意",
+            Rating::Dissatisfied => "不满意",
+        }
+    }
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Rating::Satisfied => "satisfied",
+            Rating::FairlySatisfied => "fairly_satisfied",
+            Rating::Dissatisfied => "dissatisfied",
+        }
+    }
+
+    /// Parses the stable name or the Chinese label.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Satisfied, Self::FairlySatisfied, Self::Dissatisfied]
+            .into_iter()
+            .find(|r| r.label() == s || r.as_str() == s)
+    }
+}
+
+/// Why an action is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("没有“{0}”这一操作")]
+    UnknownAction(String),
+    #[error("案件当前为“{state}”，不能{action}")]
+    WrongState { state: String, action: &'static str },
+    #[error("只有{allowed}可以{action}")]
+    NotParty {
+        action: &'static str,
+        allowed: String,
+    },
+    #[error("{0}")]
+    Guard(&'static str),
+    #[error("{}", .0.message())]
+    Missing(Need),
+}
+
+/// The longest reason accepted.
+pub const MAX_REASON_CHARS: usize = 1000;
+
+/// Checks `action` against the case and the actor; the spec of the action if it may be taken.
+pub fn decide(
+    kind: &KindSpec,
+    facts: &CaseFacts,
+    action: &str,
+    parties: &[Party],
+    input: &ActionInput,
+) -> Result<&'static ActionSpec, Refusal> {
+    let spec = kind
+        .action(action)
+        .ok_or_else(|| Refusal::UnknownAction(action.to_owned()))?;
+    check(kind, spec, facts, parties)?;
+    for need in spec.needs {
+        let present = match need {
+            Need::Reason => input
+                .reason
+                .as_deref()
+                .is_some_and(|r| !r.trim().is_empty() && r.chars().count() <= MAX_REASON_CHARS),
+            Need::Department => input.department.is_some(),
+            Need::MergeTarget => input.merge_into.is_some(),
+            Need::ExtensionDays => input.extension_days.is_some_and(|d| (1..=30).contains(&d)),
+            Need::Rating => input.rating.is_some(),
+        };
+        if !present {
+            return Err(Refusal::Missing(*need));
+        }
+    }
+    Ok(spec)
+}
+
+fn check(
+    kind: &KindSpec,
+    spec: &ActionSpec,
+    facts: &CaseFacts,
+    parties: &[Party],
+) -> Result<(), Refusal> {
+    let state = kind.state(&facts.state);
+    let from_ok = if spec.from.is_empty() {
+        state.is_some_and(|s| s.open)
+    } else {
+        spec.from.contains(&facts.state.as_str())
+    };
+    if !from_ok {
+        return Err(Refusal::WrongState {
+            state: kind.state_label(&facts.state).to_owned(),
+            action: spec.label,
+        });
+    }
+    if !spec.by.iter().any(|p| parties.contains(p)) {
+        return Err(Refusal::NotParty {
+            action: spec.label,
+            allowed: spec
+                .by
+                .iter()
+                .map(|p| p.label())
+                .collect::<Vec<_>>()
+                .join("或"),
+        });
+    }
+    match spec.guard {
+        Guard::ExtensionPending if !facts.extension_pending => {
+            Err(Refusal::Guard("没有待审批的延期申请"))
+        }
+        Guard::NoExtensionPending if facts.extension_pending => {
+            Err(Refusal::Guard("已有延期申请在等待审批"))
+        }
+        Guard::BelowDistrict if facts.owned_by_district => {
+            Err(Refusal::Guard("案件已由区综治中心办理，无法再向上提级"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// 预警 — how close a step is to its deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Alert {
+    Normal,
+    /// 黄牌 — most of the time is gone.
+    Yellow,
+    /// 红牌 — overdue.
+    Red,
+}
+
+impl Alert {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Alert::Normal => "normal",
+            Alert::Yellow => "yellow",
+            Alert::Red => "red",
+        }
+    }
+
+    pub const fn label(self) -> &'static str {
+        match self {
+            Alert::Normal => "正常",
+            Alert::Yellow => "黄牌预警",
+            Alert::Red => "红牌超期",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Normal, Self::Yellow, Self::Red]
+            .into_iter()
+            .find(|a| a.as_str() == s)
+    }
+
+    /// The alert at `now` of a step with these thresholds.
+    pub fn at(now: DateTime<Utc>, yellow_at: DateTime<Utc>, deadline: DateTime<Utc>) -> Self {
+        if now >= deadline {
+            Alert::Red
+        } else if now >= yellow_at {
+            Alert::Yellow
+        } else {
+            Alert::Normal
+        }
+    }
+}
+
+/// 步骤时钟 — the yellow threshold and the deadline of a step, computed once when it starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StepClock {
+    pub yellow_at: DateTime<Utc>,
+    pub deadline: DateTime<Utc>,
+}
+
+impl StepClock {
+    /// The clock of a step of `limit` starting at `start` (Beijing time). The yellow threshold
+    /// lies `yellow_percent` of the way from start to deadline.
+    pub fn start(
+        calendar: &WorkCalendar,
+        start: DateTime<FixedOffset>,
+        limit: TimeLimit,
+        yellow_percent: u32,
+    ) -> Self {
+        let deadline = calendar.deadline(start, limit.amount, limit.unit);
+        let span = deadline - start;
+        let yellow = start + span * i32::try_from(yellow_percent.min(100)).unwrap_or(80) / 100;
+        Self {
+            yellow_at: yellow.to_utc(),
+            deadline: deadline.to_utc(),
+        }
+    }
+
+    /// The clock after an extension of `days` working days: the deadline moves to the same time
+    /// of day `days` working days later, and the yellow card keeps its lead before the deadline.
+    pub fn extend(&self, calendar: &WorkCalendar, days: u32) -> StepClock {
+        let old = crate::time::in_shanghai(self.deadline);
+        let day = calendar.add_workdays(old.date_naive(), i32::try_from(days).unwrap_or(30));
+        let deadline = day
+            .and_time(old.time())
+            .and_local_timezone(*old.offset())
+            .single()
+            .unwrap_or(old)
+            .to_utc();
+        StepClock {
+            yellow_at: deadline - (self.deadline - self.yellow_at),
+            deadline,
+        }
+    }
+}
+
+/// Who stands where on one case: the facts [`parties_of`] needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseHolders {
+    /// Where the case lies (a grid, or the village/township when no grid is known).
+    pub org_code: crate::OrgCode,
+    /// The hub that owns it (township or district).
+    pub owner_org: crate::OrgCode,
+    /// The lead department it is dispatched to.
+    pub department: Option<i64>,
+    pub reporter: Option<i64>,
+}
+
+/// The account acting on a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActingUser<'a> {
+    pub id: i64,
+    pub role: crate::Role,
+    pub org_code: &'a crate::OrgCode,
+    pub department: Option<i64>,
+}
+
+/// The relations `user` stands in to a case.
+pub fn parties_of(user: &ActingUser<'_>, case: &CaseHolders) -> Vec<Party> {
+    use crate::Role;
+    let above_owner = case.owner_org.is_within(user.org_code) && user.department.is_none();
+    let mut out = Vec::new();
+    if above_owner && matches!(user.role, Role::Commander | Role::Operator) {
+        out.push(Party::Hub);
+    }
+    if user.role == Role::Handler && user.department.is_some() && user.department == case.department
+    {
+        out.push(Party::Department);
+    }
+    if user.role == Role::GridWorker && case.org_code.is_within(user.org_code) {
+        out.push(Party::GridWorker);
+    }
+    if above_owner && matches!(user.role, Role::Commander | Role::Leader) {
+        out.push(Party::Superior);
+    }
+    if above_owner && user.role == Role::Commander {
+        out.push(Party::Commander);
+    }
+    if case.reporter == Some(user.id) {
+        out.push(Party::Reporter);
+    }
+    out
+}
+
+#[cfg(test)]
+mod party_tests {
+    use super::*;
+    use crate::{OrgCode, Role};
+
+    fn code(s: &str) -> OrgCode {
+        OrgCode::parse(s).unwrap()
+    }
+
+    #[test]
+    fn relations_follow_role_place_and_department() {
+        let case = CaseHolders {
+            org_code: code("511702001001001"),
+            owner_org: code("511702001"),
+            department: Some(7),
+            reporter: Some(40),
+        };
+        let district = code("511702");
+        let township = code("511702001");
+        let other = code("511702002");
+        let grid = code("511702001001001");
+        let who = |id, role, org: &OrgCode, department| {
+            parties_of(
+                &ActingUser {
+                    id,
+                    role,
+                    org_code: org,
+                    department,
+                },
+                &case,
+            )
+        };
+        assert_eq!(who(1, Role::Operator, &township, None), [Party::Hub]);
+        assert_eq!(
+            who(2, Role::Commander, &district, None),
+            [Party::Hub, Party::Superior, Party::Commander]
+        );
+        assert!(who(3, Role::Operator, &other, None).is_empty());
+        assert_eq!(
+            who(4, Role::Handler, &district, Some(7)),
+            [Party::Department]
+        );
+        assert!(who(5, Role::Handler, &district, Some(8)).is_empty());
+        assert_eq!(
+            who(40, Role::GridWorker, &grid, None),
+            [Party::GridWorker, Party::Reporter]
+        );
+        assert_eq!(who(6, Role::Leader, &district, None), [Party::Superior]);
+    }
+}

@@ -28,7 +28,7 @@ struct SecurityPage {
     policies: Vec<(&'static str, String)>,
 }
 
-const CAPABILITIES: [(Capability, &str); 6] = [
+const CAPABILITIES: [(Capability, &str); 8] = [
     (Capability::ViewOrg, "查看组织与网格"),
     (Capability::ManageUsers, "管理账号"),
     (Capability::ManageOrg, "导入网格"),

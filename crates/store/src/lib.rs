@@ -7,6 +7,8 @@
 mod audit;
 mod backup;
 mod calendar;
+mod cases;
+mod categories;
 mod db_url;
 mod error;
 mod migrate;
@@ -21,6 +23,11 @@ mod users;
 
 pub use audit::{AuditFilter, AuditRecord, GENESIS_HASH};
 pub use calendar::CalendarDayRecord;
+pub use cases::{
+    CaseDepartmentRecord, CaseFilter, CaseRecord, EventDetail, EventRecord, Inserted, NewTimelineEntry,
+    RaisedAlert, TimelineRecord,
+};
+pub use categories::{CategoryRecord, NewRoutingRule, RoutingRuleRecord};
 pub use db_url::{Backend, DbUrl};
 pub use error::StoreError;
 pub use migrate::MIGRATIONS;

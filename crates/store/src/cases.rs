@@ -1,0 +1,534 @@
+//! Cases (案件) of every kind, their timeline and departments, and the details of the event kind.
+//!
+//! Every change of a case is one transaction: the row is updated only if its version is the one
+//! the caller read (optimistic locking, so two operators never overwrite each other), and the
+//! timeline entry is appended in the same transaction.
+
+use crate::{Backend, Result, Store, StoreError, dispatch};
+use chrono::{DateTime, Utc};
+use pingan_domain::Scope;
+
+/// 案件 — the columns every kind shares, as stored.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct CaseRecord {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub state: String,
+    /// Where the case lies: a grid code, or a village/township/district code.
+    pub org_code: String,
+    /// The hub that owns it.
+    pub owner_org: String,
+    /// The lead department (主办), once dispatched.
+    pub department_id: Option<i64>,
+    pub reporter_id: Option<i64>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub step_started_at: DateTime<Utc>,
+    pub yellow_at: Option<DateTime<Utc>>,
+    pub deadline: Option<DateTime<Utc>>,
+    pub alert: String,
+    pub open: bool,
+    pub supervised: bool,
+    /// Working days asked for by a pending extension request.
+    pub extension_days: Option<i64>,
+    pub handling_amount: i64,
+    pub handling_unit: String,
+    pub merged_into: Option<i64>,
+    pub rating: Option<String>,
+}
+
+/// 事件详情 — what an event adds to its case.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct EventDetail {
+    pub client_id: String,
+    pub channel: String,
+    pub category_code: String,
+    pub description: String,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub address: Option<String>,
+    pub self_resolved: bool,
+}
+
+/// An event with its case.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct EventRecord {
+    #[sqlx(flatten)]
+    pub case: CaseRecord,
+    #[sqlx(flatten)]
+    pub detail: EventDetail,
+}
+
+/// 办理记录 — one entry of a case's timeline.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct TimelineRecord {
+    pub id: i64,
+    pub case_id: i64,
+    pub at: DateTime<Utc>,
+    pub action: String,
+    pub actor_id: Option<i64>,
+    pub actor_name: String,
+    pub actor_org: Option<String>,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub comment: Option<String>,
+    /// JSON with what the action carried (departments, days asked for, rating …).
+    pub detail: String,
+}
+
+/// A timeline entry to append.
+#[derive(Debug, Clone)]
+pub struct NewTimelineEntry {
+    pub at: DateTime<Utc>,
+    pub action: String,
+    pub actor_id: Option<i64>,
+    pub actor_name: String,
+    pub actor_org: Option<String>,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub comment: Option<String>,
+    pub detail: String,
+}
+
+/// A department on a case: 主办 (`lead`) or 协办.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct CaseDepartmentRecord {
+    pub department_id: i64,
+    pub name: String,
+    pub lead: bool,
+}
+
+/// Filters of a case list; all optional. Results come newest first, `before_id` pages on.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub state: Option<String>,
+    pub open: Option<bool>,
+    pub alert: Option<String>,
+    /// Category code prefix (`ZZ03` covers its 小类).
+    pub category: Option<String>,
+    /// Org-code prefix within the caller's scope (a township, a grid).
+    pub area: Option<String>,
+    /// Text within the title.
+    pub text: Option<String>,
+    pub channel: Option<String>,
+    pub before_id: Option<i64>,
+}
+
+/// The outcome of an idempotent insert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inserted {
+    New(i64),
+    /// The client id was taken already: the case it made.
+    Existing(i64),
+}
+
+/// A case whose alert the sweeper raised.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct RaisedAlert {
+    pub id: i64,
+    pub org_code: String,
+    pub department_id: Option<i64>,
+    pub state: String,
+    pub alert: String,
+    pub version: i64,
+}
+
+const RAISE_RED: &str = "UPDATE cases SET alert = $1, version = version + 1, updated_at = $2
+     WHERE open = $3 AND alert <> 'red' AND deadline <= $2
+     RETURNING id, org_code, department_id, state, alert, version";
+const RAISE_YELLOW: &str = "UPDATE cases SET alert = $1, version = version + 1, updated_at = $2
+     WHERE open = $3 AND alert = 'normal' AND yellow_at <= $2
+     RETURNING id, org_code, department_id, state, alert, version";
+
+/// Key of PostgreSQL's advisory lock for the deadline sweeper ("PA" "SW").
+const SWEEP_LOCK: i64 = 0x5041_5357;
+
+macro_rules! select_events {
+    ($($rest:expr),*) => {
+        concat!(
+            "SELECT c.id, c.kind, c.title, c.state, c.org_code, c.owner_org, c.department_id,
+                    c.reporter_id, c.version, c.created_at, c.updated_at, c.step_started_at,
+                    c.yellow_at, c.deadline, c.alert, c.open, c.supervised, c.extension_days,
+                    c.handling_amount, c.handling_unit, c.merged_into, c.rating,
+                    e.client_id, e.channel, e.category_code, e.description, e.lon, e.lat,
+                    e.address, e.self_resolved
+             FROM cases c JOIN events e ON e.case_id = c.id ",
+            $($rest),*
+        )
+    };
+}
+
+/// The scope clause over `c`, with the org prefix as `$1` and the department as `$2`.
+macro_rules! scoped {
+    () => {
+        "($1 IS NULL OR c.org_code LIKE $1 || '%')
+         AND ($2 IS NULL OR EXISTS (SELECT 1 FROM case_departments d
+                                    WHERE d.case_id = c.id AND d.department_id = $2)) "
+    };
+}
+
+fn scope_binds(scope: &Scope) -> (Option<String>, Option<i64>) {
+    match scope.department_id() {
+        Some(d) => (None, Some(d)),
+        None => (Some(scope.prefix().to_owned()), None),
+    }
+}
+
+/// Appends a timeline entry inside the transaction `$tx` (a macro: the same text for both
+/// backends' transaction types).
+macro_rules! append_timeline {
+    ($tx:expr, $case_id:expr, $e:expr) => {{
+        let e: &NewTimelineEntry = $e;
+        sqlx::query(
+            "INSERT INTO case_timeline (case_id, at, action, actor_id, actor_name, actor_org,
+                from_state, to_state, comment, detail)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind($case_id)
+        .bind(e.at)
+        .bind(&e.action)
+        .bind(e.actor_id)
+        .bind(&e.actor_name)
+        .bind(&e.actor_org)
+        .bind(&e.from_state)
+        .bind(&e.to_state)
+        .bind(&e.comment)
+        .bind(&e.detail)
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+
+impl Store {
+    /// Inserts an event with its case and first timeline entry, unless an event with the same
+    /// client id exists: then that one's id is returned and nothing is written.
+    pub async fn insert_event(
+        &self,
+        case: &CaseRecord,
+        detail: &EventDetail,
+        entry: &NewTimelineEntry,
+    ) -> Result<Inserted> {
+        if let Some(id) = self.event_by_client_id(&detail.client_id).await? {
+            return Ok(Inserted::Existing(id));
+        }
+        let written = dispatch!(self, |p| {
+            let mut tx = p.begin().await?;
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO cases (kind, title, state, org_code, owner_org, department_id,
+                    reporter_id, version, created_at, updated_at, step_started_at, yellow_at,
+                    deadline, alert, open, supervised, extension_days, handling_amount,
+                    handling_unit, merged_into, rating)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8, $9, $10, $11, $12, $13, $14, $15,
+                    $16, $17, $18, $19)
+                 RETURNING id",
+            )
+            .bind(&case.kind)
+            .bind(&case.title)
+            .bind(&case.state)
+            .bind(&case.org_code)
+            .bind(&case.owner_org)
+            .bind(case.department_id)
+            .bind(case.reporter_id)
+            .bind(case.created_at)
+            .bind(case.step_started_at)
+            .bind(case.yellow_at)
+            .bind(case.deadline)
+            .bind(&case.alert)
+            .bind(case.open)
+            .bind(case.supervised)
+            .bind(case.extension_days)
+            .bind(case.handling_amount)
+            .bind(&case.handling_unit)
+            .bind(case.merged_into)
+            .bind(&case.rating)
+            .fetch_one(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO events (case_id, client_id, channel, category_code, description,
+                    lon, lat, address, self_resolved)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(id)
+            .bind(&detail.client_id)
+            .bind(&detail.channel)
+            .bind(&detail.category_code)
+            .bind(&detail.description)
+            .bind(detail.lon)
+            .bind(detail.lat)
+            .bind(&detail.address)
+            .bind(detail.self_resolved)
+            .execute(&mut *tx)
+            .await?;
+            append_timeline!(tx, id, entry);
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(id)
+        });
+        match written.map_err(StoreError::from) {
+            Ok(id) => Ok(Inserted::New(id)),
+            // Two resends raced: the other one won.
+            Err(StoreError::Conflict(_)) => self
+                .event_by_client_id(&detail.client_id)
+                .await?
+                .map(Inserted::Existing)
+                .ok_or(StoreError::NotFound),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn event_by_client_id(&self, client_id: &str) -> Result<Option<i64>> {
+        let row: Option<(i64,)> = dispatch!(self, |p| {
+            sqlx::query_as("SELECT case_id FROM events WHERE client_id = $1")
+                .bind(client_id)
+                .fetch_optional(p)
+                .await
+        })?;
+        Ok(row.map(|r| r.0))
+    }
+
+    /// One event, if it lies in `scope`.
+    pub async fn event(&self, id: i64, scope: &Scope) -> Result<Option<EventRecord>> {
+        const SQL: &str = select_events!("WHERE c.id = $3 AND ", scoped!());
+        let (org, dept) = scope_binds(scope);
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(SQL)
+                .bind(&org)
+                .bind(dept)
+                .bind(id)
+                .fetch_optional(p)
+                .await
+        })?)
+    }
+
+    /// Events in `scope` matching the filter, newest first.
+    pub async fn events(
+        &self,
+        scope: &Scope,
+        f: &CaseFilter,
+        limit: i64,
+    ) -> Result<Vec<EventRecord>> {
+        const SQL: &str = select_events!(
+                "WHERE ",
+                scoped!(),
+                "AND ($3 IS NULL OR c.state = $3)
+                   AND ($4 IS NULL OR c.open = $4)
+                   AND ($5 IS NULL OR c.alert = $5)
+                   AND ($6 IS NULL OR e.category_code LIKE $6 || '%')
+                   AND ($7 IS NULL OR c.org_code LIKE $7 || '%')
+                   AND ($8 IS NULL OR c.title LIKE '%' || $8 || '%')
+                   AND ($9 IS NULL OR e.channel = $9)
+                   AND ($10 IS NULL OR c.id < $10)
+                 ORDER BY c.id DESC LIMIT $11"
+        );
+        let (org, dept) = scope_binds(scope);
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(SQL)
+                .bind(&org)
+                .bind(dept)
+                .bind(&f.state)
+                .bind(f.open)
+                .bind(&f.alert)
+                .bind(&f.category)
+                .bind(&f.area)
+                .bind(&f.text)
+                .bind(&f.channel)
+                .bind(f.before_id)
+                .bind(limit)
+                .fetch_all(p)
+                .await
+        })?)
+    }
+
+    /// Open events of a category family reported since `since` inside a lon/lat box, in scope:
+    /// the candidates for duplicate suggestions.
+    pub async fn open_events_near(
+        &self,
+        scope: &Scope,
+        category: &str,
+        lon: (f64, f64),
+        lat: (f64, f64),
+        since: DateTime<Utc>,
+    ) -> Result<Vec<EventRecord>> {
+        const SQL: &str = select_events!(
+            "WHERE e.category_code = $1 AND c.open = $2 AND c.created_at >= $3
+               AND e.lat BETWEEN $4 AND $5 AND e.lon BETWEEN $6 AND $7
+               AND c.org_code LIKE $8 || '%'
+             ORDER BY c.id DESC LIMIT 50"
+        );
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(SQL)
+                .bind(category)
+                .bind(true)
+                .bind(since)
+                .bind(lat.0)
+                .bind(lat.1)
+                .bind(lon.0)
+                .bind(lon.1)
+                .bind(scope.prefix())
+                .fetch_all(p)
+                .await
+        })?)
+    }
+
+    /// Open events under an org code reported since `since`, for similar-text suggestions.
+    pub async fn open_events_in(
+        &self,
+        org_prefix: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<EventRecord>> {
+        const SQL: &str = select_events!(
+            "WHERE c.org_code LIKE $1 || '%' AND c.open = $2 AND c.created_at >= $3
+             ORDER BY c.id DESC LIMIT 200"
+        );
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(SQL)
+                .bind(org_prefix)
+                .bind(true)
+                .bind(since)
+                .fetch_all(p)
+                .await
+        })?)
+    }
+
+    /// Writes the changed case if its version is still `expected`, with its timeline entry and,
+    /// when given, its new departments. A stale version is a [`StoreError::Conflict`].
+    pub async fn update_case(
+        &self,
+        case: &CaseRecord,
+        expected: i64,
+        entry: &NewTimelineEntry,
+        departments: Option<&[(i64, bool)]>,
+    ) -> Result<()> {
+        let written = dispatch!(self, |p| {
+            let mut tx = p.begin().await?;
+            let n = sqlx::query(
+                "UPDATE cases SET state = $1, owner_org = $2, department_id = $3,
+                    version = version + 1, updated_at = $4, step_started_at = $5, yellow_at = $6,
+                    deadline = $7, alert = $8, open = $9, supervised = $10, extension_days = $11,
+                    merged_into = $12, rating = $13
+                 WHERE id = $14 AND version = $15",
+            )
+            .bind(&case.state)
+            .bind(&case.owner_org)
+            .bind(case.department_id)
+            .bind(case.updated_at)
+            .bind(case.step_started_at)
+            .bind(case.yellow_at)
+            .bind(case.deadline)
+            .bind(&case.alert)
+            .bind(case.open)
+            .bind(case.supervised)
+            .bind(case.extension_days)
+            .bind(case.merged_into)
+            .bind(&case.rating)
+            .bind(case.id)
+            .bind(expected)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 1 {
+                if let Some(list) = departments {
+                    sqlx::query("DELETE FROM case_departments WHERE case_id = $1")
+                        .bind(case.id)
+                        .execute(&mut *tx)
+                        .await?;
+                    for (department, lead) in list {
+                        sqlx::query(
+                            "INSERT INTO case_departments (case_id, department_id, lead)
+                             VALUES ($1, $2, $3)",
+                        )
+                        .bind(case.id)
+                        .bind(department)
+                        .bind(lead)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
+                append_timeline!(tx, case.id, entry);
+                tx.commit().await?;
+            }
+            Ok::<_, sqlx::Error>(n == 1)
+        })?;
+        if written {
+            Ok(())
+        } else {
+            Err(StoreError::Conflict("case_version".into()))
+        }
+    }
+
+    /// The timeline of a case, oldest first.
+    pub async fn timeline(&self, case_id: i64) -> Result<Vec<TimelineRecord>> {
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(
+                "SELECT id, case_id, at, action, actor_id, actor_name, actor_org, from_state,
+                        to_state, comment, detail
+                 FROM case_timeline WHERE case_id = $1 ORDER BY id",
+            )
+            .bind(case_id)
+            .fetch_all(p)
+            .await
+        })?)
+    }
+
+    /// The departments on a case, the lead first.
+    pub async fn case_departments(&self, case_id: i64) -> Result<Vec<CaseDepartmentRecord>> {
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(
+                "SELECT d.id AS department_id, d.name, cd.lead
+                 FROM case_departments cd JOIN departments d ON d.id = cd.department_id
+                 WHERE cd.case_id = $1 ORDER BY cd.lead DESC, d.name",
+            )
+            .bind(case_id)
+            .fetch_all(p)
+            .await
+        })?)
+    }
+
+    /// Raises the alerts that are due at `now` (red past the deadline, yellow past the yellow
+    /// threshold), each with a timeline entry, in one transaction. Idempotent: a raised alert is
+    /// never raised again. On PostgreSQL only one instance sweeps at a time; the others find
+    /// the lock taken and return nothing.
+    pub async fn sweep_alerts(&self, now: DateTime<Utc>) -> Result<Vec<RaisedAlert>> {
+        let pg = self.backend() == Backend::Postgres;
+        Ok(dispatch!(self, |p| {
+            let mut tx = p.begin().await?;
+            if pg {
+                let (got,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_xact_lock($1)")
+                    .bind(SWEEP_LOCK)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if !got {
+                    return Ok(Vec::new());
+                }
+            }
+            let mut raised: Vec<RaisedAlert> = Vec::new();
+            for (alert, sql) in [("red", RAISE_RED), ("yellow", RAISE_YELLOW)] {
+                let rows: Vec<RaisedAlert> = sqlx::query_as(sql)
+                    .bind(alert)
+                    .bind(now)
+                    .bind(true)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                raised.extend(rows);
+            }
+            for r in &raised {
+                let entry = NewTimelineEntry {
+                    at: now,
+                    action: format!("alert_{}", r.alert),
+                    actor_id: None,
+                    actor_name: "系统".into(),
+                    actor_org: None,
+                    from_state: Some(r.state.clone()),
+                    to_state: r.state.clone(),
+                    comment: None,
+                    detail: "{}".into(),
+                };
+                append_timeline!(tx, r.id, &entry);
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(raised)
+        })?)
+    }
+}
+

@@ -41,17 +41,24 @@ impl App {
         Ok(())
     }
 
-    /// The calendar deadlines are computed against.
-    pub async fn work_calendar(&self) -> Result<WorkCalendar> {
+    /// The calendar deadlines are computed against (kept for a minute; this instance's edits
+    /// apply at once).
+    pub async fn work_calendar(&self) -> Result<std::sync::Arc<WorkCalendar>> {
+        if let Some(c) = self.caches.calendar.get() {
+            return Ok(c);
+        }
         let days = self.store.calendar_days().await?;
-        Ok(WorkCalendar::new(days.into_iter().map(|d| {
-            let e = if d.kind == "workday" {
-                DayException::MakeUpWorkday(d.name)
-            } else {
-                DayException::Holiday(d.name)
-            };
-            (d.day, e)
-        })))
+        Ok(self
+            .caches
+            .calendar
+            .put(WorkCalendar::new(days.into_iter().map(|d| {
+                let e = if d.kind == "workday" {
+                    DayException::MakeUpWorkday(d.name)
+                } else {
+                    DayException::Holiday(d.name)
+                };
+                (d.day, e)
+            }))))
     }
 
     /// One year's exceptional days.
@@ -101,6 +108,7 @@ impl App {
         let before = self.work_calendar().await?.exception(day).cloned();
         let kind = if workday { "workday" } else { "holiday" };
         self.store.set_calendar_day(day, kind, name).await?;
+        self.caches.calendar.clear();
         let detail = json!({"day": day.to_string(), "before": format!("{before:?}"), "after": {"kind": kind, "name": name}});
         self.audit(
             actor,
@@ -118,6 +126,7 @@ impl App {
         if !self.store.delete_calendar_day(day).await? {
             return Err(AppError::NotFound(format!("{day} 没有设置放假或调休")));
         }
+        self.caches.calendar.clear();
         self.audit(
             actor,
             "calendar.clear",

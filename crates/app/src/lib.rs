@@ -4,7 +4,9 @@
 
 mod accounts;
 mod audit;
+mod cache;
 mod calendar;
+mod cases;
 mod contacts;
 pub mod demo;
 mod error;
@@ -19,11 +21,17 @@ mod tokens;
 pub use accounts::{CurrentUser, LoginOutcome, NewAccount, SetupStep, UserSummary};
 pub use audit::{Actor, AuditVerdict, AuditView};
 pub use calendar::CalendarYear;
+pub use cases::{
+    ActionRequest, ActionView, CaseChange, CaseDepartmentView, CategoryView, DuplicateHint,
+    EventDetailView, EventIntake, EventListQuery, EventPage, EventView, IntakeOutcome, Route,
+    RoutingRuleView, TimelineView, parse_case_ref,
+};
 pub use error::AppError;
 pub use grid_import::{GridImportReport, MAX_IMPORT_BYTES};
 pub use org::{GridFeatureCollection, Located, OrgRef, OrgSummary, OrgTreeNode, OrgUnitView};
 pub use pingan_crypto::{KeyProvider, MasterKey};
 pub use pingan_store::AuditFilter;
+pub use pingan_store::NewRoutingRule;
 pub use pingan_store::{Backend, DbUrl};
 pub use restore::restore_sqlite;
 pub use second_factor::TotpEnrolment;
@@ -99,6 +107,29 @@ pub struct App {
     /// The grid index and the `grids.version` setting it was built from.
     grids: Arc<RwLock<(Option<String>, Arc<GridIndex>)>>,
     cipher: FieldCipher,
+    caches: Arc<Caches>,
+    bus: cases::bus::CaseBus,
+}
+
+/// Reference data read on every intake, kept for a minute.
+#[derive(Debug)]
+struct Caches {
+    calendar: cache::TtlCache<pingan_domain::calendar::WorkCalendar>,
+    categories: cache::TtlCache<Vec<pingan_store::CategoryRecord>>,
+    routing: cache::TtlCache<Vec<pingan_store::RoutingRuleRecord>>,
+    departments: cache::TtlCache<Vec<pingan_store::DepartmentRecord>>,
+}
+
+impl Default for Caches {
+    fn default() -> Self {
+        let ttl = Duration::from_secs(60);
+        Self {
+            calendar: cache::TtlCache::new(ttl),
+            categories: cache::TtlCache::new(ttl),
+            routing: cache::TtlCache::new(ttl),
+            departments: cache::TtlCache::new(ttl),
+        }
+    }
 }
 
 impl App {
@@ -112,8 +143,11 @@ impl App {
             config: Arc::new(config),
             grids: Arc::default(),
             cipher: FieldCipher::new(keys),
+            caches: Arc::default(),
+            bus: cases::bus::CaseBus::new(),
         };
         app.sync_reference_data().await?;
+        app.sync_event_categories().await?;
         app.sync_official_calendar().await?;
         app.reload_grid_index().await?;
         Ok(app)

@@ -286,7 +286,7 @@ impl App {
         Ok(true)
     }
 
-    fn grid_index(&self) -> Arc<GridIndex> {
+    pub(crate) fn grid_index(&self) -> Arc<GridIndex> {
         self.grids
             .read()
             .map(|g| Arc::clone(&g.1))

@@ -400,6 +400,7 @@ async fn serve(app: App, listener: TcpListener) -> Result<()> {
             }
         }
     });
+    app.spawn_case_workers(Duration::from_secs(30));
     // Grids imported from the command line or by another instance reach this one within 30 s.
     let watcher = app.clone();
     tokio::spawn(async move {

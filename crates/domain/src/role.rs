@@ -122,6 +122,8 @@ pub enum Capability {
     ViewCases,
     /// Report an event (上报).
     ReportEvents,
+    /// Edit routing rules and category limits of one's scope.
+    ManageCaseRules,
 }
 
 impl Role {
@@ -133,7 +135,14 @@ impl Role {
             Role::Sysadmin => &[ViewOrg, ManageUsers, ManageOrg],
             Role::Secadmin => &[ViewOrg, ManageSecurity],
             Role::Auditor => &[ReadAudit],
-            Role::Commander | Role::Operator | Role::GridWorker => {
+            Role::Commander => &[
+                ViewOrg,
+                RevealPersonalData,
+                ViewCases,
+                ReportEvents,
+                ManageCaseRules,
+            ],
+            Role::Operator | Role::GridWorker => {
                 &[ViewOrg, RevealPersonalData, ViewCases, ReportEvents]
             }
             Role::Handler => &[ViewOrg, ViewCases, ReportEvents],

@@ -25,3 +25,37 @@ mod tests {
         assert_eq!(percent_encode("平安"), "%E5%B9%B3%E5%AE%89");
     }
 }
+
+/// How alike two texts are: the Jaccard index of their character bigrams (0 = nothing shared,
+/// 1 = the same bigrams). Works for Chinese without word segmentation; spaces and punctuation
+/// are ignored.
+pub fn similarity(a: &str, b: &str) -> f64 {
+    fn bigrams(s: &str) -> std::collections::BTreeSet<(char, char)> {
+        let chars: Vec<char> = s.chars().filter(|c| c.is_alphanumeric()).collect();
+        chars
+            .windows(2)
+            .filter_map(|w| Some((*w.first()?, *w.get(1)?)))
+            .collect()
+    }
+    let (x, y) = (bigrams(a), bigrams(b));
+    let union = x.union(&y).count();
+    if union == 0 {
+        return 0.0;
+    }
+    x.intersection(&y).count() as f64 / union as f64
+}
+
+#[cfg(test)]
+mod similarity_tests {
+    use super::similarity;
+
+    #[test]
+    fn alike_texts_score_high_and_others_low() {
+        let a = "朝阳路12号井盖缺失，行人易踩空";
+        let b = "朝阳路12号井盖缺失";
+        assert!(similarity(a, b) > 0.5, "{}", similarity(a, b));
+        assert!(similarity(a, "菜市场门口占道经营") < 0.1);
+        assert_eq!(similarity("", "x"), 0.0);
+        assert_eq!(similarity(a, a), 1.0);
+    }
+}

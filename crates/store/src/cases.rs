@@ -277,7 +277,8 @@ impl Store {
         }
     }
 
-    async fn event_by_client_id(&self, client_id: &str) -> Result<Option<i64>> {
+    /// The case made by an event with this client id, if any.
+    pub async fn event_by_client_id(&self, client_id: &str) -> Result<Option<i64>> {
         let row: Option<(i64,)> = dispatch!(self, |p| {
             sqlx::query_as("SELECT case_id FROM events WHERE client_id = $1")
                 .bind(client_id)
@@ -309,9 +310,9 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<EventRecord>> {
         const SQL: &str = select_events!(
-                "WHERE ",
-                scoped!(),
-                "AND ($3 IS NULL OR c.state = $3)
+            "WHERE ",
+            scoped!(),
+            "AND ($3 IS NULL OR c.state = $3)
                    AND ($4 IS NULL OR c.open = $4)
                    AND ($5 IS NULL OR c.alert = $5)
                    AND ($6 IS NULL OR e.category_code LIKE $6 || '%')
@@ -485,6 +486,21 @@ impl Store {
         })?)
     }
 
+    /// The departments on the cases with ids in `ids` (a page of a list): (case, department,
+    /// lead), the leads first.
+    pub async fn departments_of_cases(&self, ids: (i64, i64)) -> Result<Vec<(i64, i64, bool)>> {
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(
+                "SELECT case_id, department_id, lead FROM case_departments
+                 WHERE case_id BETWEEN $1 AND $2 ORDER BY case_id, lead DESC, department_id",
+            )
+            .bind(ids.0)
+            .bind(ids.1)
+            .fetch_all(p)
+            .await
+        })?)
+    }
+
     /// Raises the alerts that are due at `now` (red past the deadline, yellow past the yellow
     /// threshold), each with a timeline entry, in one transaction. Idempotent: a raised alert is
     /// never raised again. On PostgreSQL only one instance sweeps at a time; the others find
@@ -531,4 +547,3 @@ impl Store {
         })?)
     }
 }
-

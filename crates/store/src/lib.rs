@@ -12,6 +12,7 @@ mod categories;
 mod db_url;
 mod error;
 mod migrate;
+mod notify;
 mod org;
 mod reference;
 mod reseal;
@@ -24,13 +25,14 @@ mod users;
 pub use audit::{AuditFilter, AuditRecord, GENESIS_HASH};
 pub use calendar::CalendarDayRecord;
 pub use cases::{
-    CaseDepartmentRecord, CaseFilter, CaseRecord, EventDetail, EventRecord, Inserted, NewTimelineEntry,
-    RaisedAlert, TimelineRecord,
+    CaseDepartmentRecord, CaseFilter, CaseRecord, EventDetail, EventRecord, Inserted,
+    NewTimelineEntry, RaisedAlert, TimelineRecord,
 };
 pub use categories::{CategoryRecord, NewRoutingRule, RoutingRuleRecord};
 pub use db_url::{Backend, DbUrl};
 pub use error::StoreError;
 pub use migrate::MIGRATIONS;
+pub use notify::Listener;
 pub use org::{DepartmentRecord, GridRecord, NewDepartment, NewOrgUnit, OrgUnitRecord};
 pub use reference::CodeEntryRecord;
 pub use reseal::SealedUserColumns;

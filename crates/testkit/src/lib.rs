@@ -45,6 +45,7 @@ impl TestApp {
         let app = App::open(db.url(), config, keys)
             .await
             .expect("open the app");
+        app.spawn_case_workers(std::time::Duration::from_secs(1));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base_url = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = oneshot::channel::<()>();

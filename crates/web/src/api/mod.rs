@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, and `/healthz`.
 
 mod calendar;
+mod events;
 mod health;
 mod openapi;
 mod org;
@@ -16,4 +17,5 @@ pub fn router() -> Router<AppState> {
         .merge(org::router())
         .merge(openapi::router())
         .merge(calendar::router())
+        .merge(events::router())
 }

@@ -28,7 +28,7 @@ struct SecurityPage {
     policies: Vec<(&'static str, String)>,
 }
 
-const CAPABILITIES: [(Capability, &str); 8] = [
+const CAPABILITIES: [(Capability, &str); 9] = [
     (Capability::ViewOrg, "查看组织与网格"),
     (Capability::ManageUsers, "管理账号"),
     (Capability::ManageOrg, "导入网格"),
@@ -37,6 +37,7 @@ const CAPABILITIES: [(Capability, &str); 8] = [
     (Capability::RevealPersonalData, "查看个人信息明文"),
     (Capability::ViewCases, "查看案件"),
     (Capability::ReportEvents, "上报事件"),
+    (Capability::ManageCaseRules, "分拨规则与时限"),
 ];
 
 async fn show(State(state): State<AppState>, page: PageUser) -> Result<SecurityPage, PageError> {

@@ -1,0 +1,530 @@
+//! 事件受理 — taking an event in from any channel (idempotent on the client's id), placing it on
+//! a grid, routing it, starting its clock, and suggesting duplicates; the event lists and the
+//! case page.
+
+use super::view::{
+    ActionView, CaseDepartmentView, CategoryView, EventDetailView, EventView, TimelineView,
+};
+use super::{case_number, parties};
+use crate::{Actor, App, AppError, Result};
+use chrono::{Duration, Utc};
+use pingan_domain::case::Alert;
+use pingan_domain::case::event::{Channel, EVENT, initial_state};
+use pingan_domain::text::similarity;
+use pingan_domain::{Capability, OrgCode, OrgLevel, Role};
+use pingan_geo::coord::{degrees_around, distance_m, gcj02_to_wgs84};
+use pingan_store::{
+    CaseFilter, CaseRecord, CategoryRecord, EventDetail, EventRecord, Inserted, NewTimelineEntry,
+};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// How far apart two reports of the same category may be to count as possible duplicates.
+const DUPLICATE_RADIUS_M: f64 = 250.0;
+/// How far back duplicates are looked for.
+const DUPLICATE_DAYS: i64 = 7;
+/// Texts at least this alike (bigram Jaccard) are suggested as duplicates.
+const DUPLICATE_SIMILARITY: f64 = 0.5;
+
+/// 事件上报 — an event as a client sends it.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct EventIntake {
+    /// The client's own id for this report (8–64 letters, digits, `-` or `_`). Sending the same
+    /// id again returns the event it made instead of a second one.
+    pub client_id: String,
+    /// `grid_worker`, `citizen`, `hotline_12345`, `video`, `alarm`, `department` or `police_110`.
+    pub channel: String,
+    /// A category code (`ZZ02`) or its Chinese name (`治安隐患`).
+    pub category: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    /// The coordinate system of `lat`/`lon`: `wgs84` (GPS, the default) or `gcj02` (AMap,
+    /// Tencent maps), which is converted.
+    pub coord: Option<String>,
+    /// Address text; required when no point is given.
+    pub address: Option<String>,
+    /// The grid, chosen by hand when there is no point.
+    pub grid_code: Option<String>,
+    /// Fixed on the spot by the reporting grid worker (自行处置): goes straight to 核查.
+    #[serde(default)]
+    pub self_resolved: bool,
+}
+
+/// 疑似重复 — an open event that may report the same thing.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct DuplicateHint {
+    pub id: i64,
+    pub number: String,
+    pub title: String,
+    pub state_label: String,
+    /// Metres between the two points, when both have one.
+    pub distance_m: Option<f64>,
+    /// How alike the texts are (0–1).
+    pub similarity: f64,
+}
+
+/// The answer to an intake.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct IntakeOutcome {
+    #[serde(flatten)]
+    pub event: EventView,
+    /// False when the client id had been used already and this is the event it made.
+    pub created: bool,
+    pub duplicates: Vec<DuplicateHint>,
+}
+
+/// Filters of an event list.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+pub struct EventListQuery {
+    /// A state key, e.g. `registered`.
+    pub state: Option<String>,
+    /// `true`: only open events; `false`: only finished ones.
+    pub open: Option<bool>,
+    /// `normal`, `yellow` or `red`.
+    pub alert: Option<String>,
+    /// Category code or prefix (`ZZ03` includes its 小类).
+    pub category: Option<String>,
+    /// An org code within your scope (a township, village or grid).
+    pub area: Option<String>,
+    /// Text in the title.
+    pub q: Option<String>,
+    pub channel: Option<String>,
+    /// Cursor: only events with a smaller id (the `next_before` of the previous page).
+    pub before: Option<i64>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<i64>,
+}
+
+/// One page of events, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct EventPage {
+    pub items: Vec<EventView>,
+    /// Pass as `before` for the next page; none on the last page.
+    pub next_before: Option<i64>,
+}
+
+impl App {
+    /// Takes in one event. Idempotent on `client_id`.
+    pub async fn report_event(&self, actor: &Actor, intake: &EventIntake) -> Result<IntakeOutcome> {
+        self.authorize(actor, Capability::ReportEvents, None)?;
+        let user = actor
+            .user
+            .as_ref()
+            .ok_or(AppError::Unauthenticated("请先登录"))?;
+        check_client_id(&intake.client_id)?;
+        let channel = Channel::parse(intake.channel.trim()).ok_or_else(|| {
+            AppError::Invalid(format!("来源渠道 channel 应为 {} 之一", Channel::names()))
+        })?;
+        let category = self.category(intake.category.trim()).await?;
+        let title = intake.title.trim();
+        let title_len = title.chars().count();
+        if !(2..=100).contains(&title_len) {
+            return Err(AppError::Invalid("标题应为 2 到 100 个字".into()));
+        }
+        let description = intake.description.trim();
+        if description.chars().count() > 2000 {
+            return Err(AppError::Invalid("事件描述不能超过 2000 字".into()));
+        }
+        let address = intake
+            .address
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty());
+        if address.is_some_and(|a| a.chars().count() > 200) {
+            return Err(AppError::Invalid("地址不能超过 200 字".into()));
+        }
+        if intake.self_resolved && user.role != Role::GridWorker {
+            return Err(AppError::Invalid(
+                "只有网格员可以上报“已自行处置”的事件".into(),
+            ));
+        }
+        let point = self.intake_point(intake)?;
+        let place = self
+            .intake_place(point, intake.grid_code.as_deref(), address)
+            .await?;
+        self.authorize(actor, Capability::ReportEvents, Some(&place))?;
+
+        let existing = self.store.event_by_client_id(&intake.client_id).await?;
+        if let Some(id) = existing {
+            return self.existing_intake(user, id).await;
+        }
+        let route = self.route(&category, &place).await?;
+        let now = pingan_domain::audit::to_micros(Utc::now());
+        let mut case = CaseRecord {
+            id: 0,
+            kind: EVENT.key.into(),
+            title: title.into(),
+            state: initial_state(intake.self_resolved).into(),
+            org_code: place.as_str().into(),
+            owner_org: route.owner_org.as_str().into(),
+            department_id: None,
+            reporter_id: Some(user.id),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+            step_started_at: now,
+            yellow_at: None,
+            deadline: None,
+            alert: Alert::Normal.as_str().into(),
+            open: true,
+            supervised: false,
+            extension_days: None,
+            handling_amount: category.handling_amount,
+            handling_unit: category.handling_unit.clone(),
+            merged_into: None,
+            rating: None,
+        };
+        self.start_step(&EVENT, &mut case, now).await?;
+        let detail = EventDetail {
+            client_id: intake.client_id.clone(),
+            channel: channel.as_str().into(),
+            category_code: category.code.clone(),
+            description: description.into(),
+            lon: point.map(|p| p.0),
+            lat: point.map(|p| p.1),
+            address: address.map(str::to_owned),
+            self_resolved: intake.self_resolved,
+        };
+        let entry = NewTimelineEntry {
+            at: now,
+            action: if intake.self_resolved {
+                "report_resolved"
+            } else {
+                "report"
+            }
+            .into(),
+            actor_id: Some(user.id),
+            actor_name: user.display_name.clone(),
+            actor_org: Some(user.org_code.as_str().into()),
+            from_state: None,
+            to_state: case.state.clone(),
+            comment: None,
+            detail: serde_json::json!({"channel": channel.as_str()}).to_string(),
+        };
+        let id = match self.store.insert_event(&case, &detail, &entry).await? {
+            Inserted::New(id) => id,
+            Inserted::Existing(id) => return self.existing_intake(user, id).await,
+        };
+        case.id = id;
+        let event = EventView::new(EventRecord { case, detail }, Vec::new());
+        self.publish(&event, &entry.action).await;
+        let duplicates = self.duplicates_of(user, &event).await?;
+        Ok(IntakeOutcome {
+            event,
+            created: true,
+            duplicates,
+        })
+    }
+
+    async fn existing_intake(&self, user: &crate::CurrentUser, id: i64) -> Result<IntakeOutcome> {
+        let Some(r) = self.store.event(id, &user.scope()).await? else {
+            return Err(AppError::Conflict(
+                "此 client_id 已被另一个事件使用，请为每次上报生成新的 client_id".into(),
+            ));
+        };
+        let departments = self.store.case_departments(id).await?;
+        Ok(IntakeOutcome {
+            event: EventView::new(r, departments.iter().map(|d| d.department_id).collect()),
+            created: false,
+            duplicates: Vec::new(),
+        })
+    }
+
+    /// The WGS-84 point of an intake, converted from GCJ-02 when so marked.
+    fn intake_point(&self, intake: &EventIntake) -> Result<Option<(f64, f64)>> {
+        let (lat, lon) = match (intake.lat, intake.lon) {
+            (Some(lat), Some(lon)) => (lat, lon),
+            (None, None) => return Ok(None),
+            _ => {
+                return Err(AppError::Invalid(
+                    "经纬度 lat 和 lon 要么都填，要么都不填".into(),
+                ));
+            }
+        };
+        if !lat.is_finite()
+            || !(-90.0..=90.0).contains(&lat)
+            || !lon.is_finite()
+            || !(-180.0..=180.0).contains(&lon)
+        {
+            return Err(AppError::Invalid(
+                "经纬度超出范围：纬度 lat 在 -90 到 90 之间，经度 lon 在 -180 到 180 之间".into(),
+            ));
+        }
+        match intake.coord.as_deref().map(str::trim) {
+            None | Some("" | "wgs84" | "WGS84" | "WGS-84") => Ok(Some((lon, lat))),
+            Some("gcj02" | "GCJ02" | "GCJ-02") => Ok(Some(gcj02_to_wgs84(lon, lat))),
+            Some(other) => Err(AppError::Invalid(format!(
+                "坐标系 coord 应为 wgs84 或 gcj02，收到 {other}"
+            ))),
+        }
+    }
+
+    /// Where an intake lies: the grid holding its point, or the grid chosen by hand.
+    async fn intake_place(
+        &self,
+        point: Option<(f64, f64)>,
+        grid_code: Option<&str>,
+        address: Option<&str>,
+    ) -> Result<OrgCode> {
+        if let Some((lon, lat)) = point {
+            let found = self.grid_index().locate(lon, lat).map(str::to_owned);
+            return match (found, grid_code) {
+                (Some(code), _) => super::parse_org(&code),
+                (None, Some(g)) => self.chosen_grid(g).await,
+                (None, None) => Err(AppError::Invalid(format!(
+                    "位置（纬度 {lat:.6}，经度 {lon:.6}）不在本辖区任何网格内：请核对定位，或手动选择网格"
+                ))),
+            };
+        }
+        match (grid_code, address) {
+            (Some(g), Some(_)) => self.chosen_grid(g).await,
+            (Some(_), None) => Err(AppError::Invalid("没有定位时请填写事发地址".into())),
+            (None, _) => Err(AppError::Invalid(
+                "请提供事发位置：经纬度 lat/lon，或 事发地址 address 加 所属网格 grid_code".into(),
+            )),
+        }
+    }
+
+    /// A grid chosen by hand: it must exist.
+    async fn chosen_grid(&self, code: &str) -> Result<OrgCode> {
+        let c = OrgCode::parse(code.trim())
+            .map_err(|e| AppError::Invalid(format!("网格代码 {code} 无效：{e}")))?;
+        if c.level() != OrgLevel::Grid {
+            return Err(AppError::Invalid(format!(
+                "{code} 不是网格代码（应为 15 位）"
+            )));
+        }
+        if self.store.org_unit(c.as_str()).await?.is_none() {
+            return Err(AppError::Invalid(format!("网格 {code} 不存在")));
+        }
+        Ok(c)
+    }
+
+    /// Open events of the same category within 250 m in the last 7 days, and open events nearby
+    /// (same village) with similar text.
+    async fn duplicates_of(
+        &self,
+        user: &crate::CurrentUser,
+        e: &EventView,
+    ) -> Result<Vec<DuplicateHint>> {
+        let since = e.created_at - Duration::days(DUPLICATE_DAYS);
+        let mut hints: Vec<DuplicateHint> = Vec::new();
+        let text = format!("{}{}", e.title, e.description);
+        let scope = user.scope();
+        if let (Some(lat), Some(lon)) = (e.lat, e.lon) {
+            let (dlon, dlat) = degrees_around(lat, DUPLICATE_RADIUS_M);
+            for r in self
+                .store
+                .open_events_near(
+                    &scope,
+                    &e.category_code,
+                    (lon - dlon, lon + dlon),
+                    (lat - dlat, lat + dlat),
+                    since,
+                )
+                .await?
+            {
+                let d = match (r.detail.lat, r.detail.lon) {
+                    (Some(la), Some(lo)) => distance_m((lon, lat), (lo, la)),
+                    _ => continue,
+                };
+                if r.case.id != e.id && d <= DUPLICATE_RADIUS_M {
+                    hints.push(hint(&r, Some(d), similarity(&text, &full_text(&r))));
+                }
+            }
+        }
+        let area = OrgCode::parse(&e.org_code)
+            .ok()
+            .and_then(|o| o.ancestor_at(OrgLevel::Village).or(Some(o)))
+            .filter(|o| scope.covers(o));
+        if let Some(area) = area {
+            for r in self.store.open_events_in(area.as_str(), since).await? {
+                let s = similarity(&text, &full_text(&r));
+                if r.case.id != e.id
+                    && s >= DUPLICATE_SIMILARITY
+                    && !hints.iter().any(|h| h.id == r.case.id)
+                {
+                    hints.push(hint(&r, None, s));
+                }
+            }
+        }
+        hints.sort_by(|a, b| b.similarity.total_cmp(&a.similarity));
+        hints.truncate(10);
+        Ok(hints)
+    }
+
+    /// Events in the user's scope, newest first.
+    pub async fn events(&self, actor: &Actor, q: &EventListQuery) -> Result<EventPage> {
+        let user = self.case_user(actor)?;
+        let limit = q.limit.unwrap_or(50).clamp(1, 200);
+        let filter = CaseFilter {
+            state: q.state.clone().filter(|s| !s.is_empty()),
+            open: q.open,
+            alert: q.alert.clone().filter(|s| !s.is_empty()),
+            category: q.category.clone().filter(|s| !s.is_empty()),
+            area: q.area.clone().filter(|s| !s.is_empty()),
+            text: q
+                .q
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned),
+            channel: q.channel.clone().filter(|s| !s.is_empty()),
+            before_id: q.before,
+        };
+        let rows = self.store.events(&user.scope(), &filter, limit).await?;
+        let next_before = (rows.len() as i64 == limit)
+            .then(|| rows.last().map(|r| r.case.id))
+            .flatten();
+        let ids = (
+            rows.last().map_or(0, |r| r.case.id),
+            rows.first().map_or(0, |r| r.case.id),
+        );
+        let links = if rows.is_empty() {
+            Vec::new()
+        } else {
+            self.store.departments_of_cases(ids).await?
+        };
+        let items = rows
+            .into_iter()
+            .map(|r| {
+                let id = r.case.id;
+                let deps = links
+                    .iter()
+                    .filter(|(c, _, _)| *c == id)
+                    .map(|(_, d, _)| *d)
+                    .collect();
+                EventView::new(r, deps)
+            })
+            .collect();
+        Ok(EventPage { items, next_before })
+    }
+
+    /// The case page of one event: the event, its departments, timeline and the user's actions.
+    pub async fn event_detail(&self, actor: &Actor, id: i64) -> Result<EventDetailView> {
+        let user = self.case_user(actor)?;
+        let r =
+            self.store.event(id, &user.scope()).await?.ok_or_else(|| {
+                AppError::NotFound(format!("事件 {id} 不存在或不在您的管辖范围内"))
+            })?;
+        let departments = self.store.case_departments(id).await?;
+        let timeline = self.store.timeline(id).await?;
+        let actions = EVENT
+            .available(&super::facts(&r.case)?, &parties(user, &r.case)?)
+            .into_iter()
+            .map(ActionView::from)
+            .collect();
+        let category = self.category_records().await?;
+        let category = category.iter().find(|c| c.code == r.detail.category_code);
+        let suggested_department_id = match (category, r.case.state.as_str()) {
+            (Some(c), "registered" | "disputed") => {
+                self.route(c, &super::parse_org(&r.case.org_code)?)
+                    .await?
+                    .department_id
+            }
+            _ => None,
+        };
+        Ok(EventDetailView {
+            category_name: category
+                .map_or_else(|| r.detail.category_code.clone(), |c| c.name.clone()),
+            event: EventView::new(r, departments.iter().map(|d| d.department_id).collect()),
+            departments: departments
+                .into_iter()
+                .map(|d| CaseDepartmentView {
+                    id: d.department_id,
+                    name: d.name,
+                    lead: d.lead,
+                })
+                .collect(),
+            timeline: timeline.into_iter().map(TimelineView::from).collect(),
+            actions,
+            suggested_department_id,
+        })
+    }
+
+    /// The categories in force (and retired ones, marked), for forms and the API.
+    pub async fn event_categories(&self) -> Result<Vec<CategoryView>> {
+        Ok(self
+            .category_records()
+            .await?
+            .iter()
+            .map(CategoryView::from)
+            .collect())
+    }
+
+    /// A category in force by code or Chinese name.
+    async fn category(&self, code_or_name: &str) -> Result<CategoryRecord> {
+        self.category_records()
+            .await?
+            .iter()
+            .find(|c| c.retired_at.is_none() && (c.code == code_or_name || c.name == code_or_name))
+            .cloned()
+            .ok_or_else(|| {
+                AppError::Invalid(format!(
+                    "事件类别“{code_or_name}”不存在或已停用：请填类别代码（如 ZZ02）或名称（如 治安隐患），可选类别见 /api/v1/event-categories"
+                ))
+            })
+    }
+
+    pub(crate) async fn category_records(&self) -> Result<Arc<Vec<CategoryRecord>>> {
+        if let Some(c) = self.caches.categories.get() {
+            return Ok(c);
+        }
+        Ok(self.caches.categories.put(self.store.categories().await?))
+    }
+
+    /// Brings the shipped categories into the database (at every start).
+    pub(crate) async fn sync_event_categories(&self) -> Result<()> {
+        use pingan_domain::case::event::category::{CATEGORIES, VERSION};
+        let shipped: Vec<CategoryRecord> = CATEGORIES
+            .iter()
+            .map(|c| CategoryRecord {
+                code: c.code.into(),
+                name: c.name.into(),
+                parent_code: c.parent.map(Into::into),
+                family: c.family.into(),
+                handling_amount: i64::from(c.handling.amount),
+                handling_unit: c.handling.unit.as_str().into(),
+                department_kind: c.department_kind.map(Into::into),
+                version: VERSION.into(),
+                customized: false,
+                retired_at: None,
+            })
+            .collect();
+        self.store.sync_categories(&shipped).await?;
+        self.caches.categories.clear();
+        Ok(())
+    }
+}
+
+fn check_client_id(id: &str) -> Result<()> {
+    let ok = (8..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::Invalid(
+            "client_id 应为 8 到 64 位字母、数字、- 或 _（建议每次上报生成一个 UUID）".into(),
+        ))
+    }
+}
+
+fn full_text(r: &EventRecord) -> String {
+    format!("{}{}", r.case.title, r.detail.description)
+}
+
+fn hint(r: &EventRecord, distance_m: Option<f64>, similarity: f64) -> DuplicateHint {
+    DuplicateHint {
+        id: r.case.id,
+        number: case_number(&EVENT, r.case.id, r.case.created_at),
+        title: r.case.title.clone(),
+        state_label: EVENT.state_label(&r.case.state).into(),
+        distance_m: distance_m.map(|d| d.round()),
+        similarity: (similarity * 100.0).round() / 100.0,
+    }
+}

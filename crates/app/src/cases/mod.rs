@@ -1,0 +1,476 @@
+//! 案件 — the case engine's use cases: taking an action on a case of any kind, the timeline, the
+//! deadline sweeper and the real-time bus. The event kind (intake, lists, duplicates, routing)
+//! lives in [`events`]; later kinds add their own module and reuse [`App::act_on_case`].
+
+pub(crate) mod bus;
+mod events;
+mod routing;
+mod view;
+
+pub use bus::CaseChange;
+pub use events::{DuplicateHint, EventIntake, EventListQuery, EventPage, IntakeOutcome};
+pub use routing::{Route, RoutingRuleView};
+pub use view::{
+    ActionView, CaseDepartmentView, CategoryView, EventDetailView, EventView, TimelineView,
+};
+
+use crate::{Actor, App, AppError, CurrentUser, Result};
+use chrono::{DateTime, Utc};
+use pingan_domain::calendar::TimeUnit;
+use pingan_domain::case::{
+    ActingUser, ActionInput, Alert, CaseFacts, CaseHolders, Effect, KindSpec, Party, Rating,
+    Refusal, StepClock, StepLimit, Target, TimeLimit, decide, event::EVENT, parties_of,
+};
+use pingan_domain::{Capability, OrgCode, OrgLevel, time::in_shanghai};
+use pingan_store::{CaseRecord, NewTimelineEntry, StoreError};
+use serde::Deserialize;
+use serde_json::json;
+
+/// 办理操作 — an action on a case as a client sends it.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ActionRequest {
+    /// The action key, e.g. `accept`, `dispatch`, `sign`, `return`, `feedback`, `verify`.
+    pub action: String,
+    /// The case version the client last saw; a newer one is refused as a conflict.
+    pub version: Option<i64>,
+    /// The reason or opinion (required by 回退, 不予立案, 挂账, 督办 …).
+    pub reason: Option<String>,
+    /// The lead department (派遣).
+    pub department_id: Option<i64>,
+    /// Assisting departments (协办).
+    #[serde(default)]
+    pub assist_department_ids: Vec<i64>,
+    /// The case to merge into, by id.
+    pub merge_into: Option<i64>,
+    /// Working days asked for (申请延期).
+    pub extension_days: Option<u32>,
+    /// `satisfied`, `fairly_satisfied` or `dissatisfied` (or 满意/基本满意/不满意).
+    pub rating: Option<String>,
+}
+
+/// The spec of a kind by its key.
+pub(crate) fn kind_spec(kind: &str) -> Option<&'static KindSpec> {
+    [&EVENT].into_iter().find(|k| k.key == kind)
+}
+
+/// 案件编号 — `SJ` + the Beijing date of receipt + the id, e.g. `SJ20261128000042`.
+pub(crate) fn case_number(kind: &KindSpec, id: i64, created_at: DateTime<Utc>) -> String {
+    format!(
+        "{}{}{id:06}",
+        kind.number_prefix,
+        in_shanghai(created_at).format("%Y%m%d")
+    )
+}
+
+/// The id inside a case number or a bare id.
+pub fn parse_case_ref(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let digits = s.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    if digits.len() > 8 && s.len() != digits.len() {
+        digits.get(8..)?.parse().ok()
+    } else {
+        digits.parse().ok()
+    }
+}
+
+fn refusal(r: Refusal) -> AppError {
+    match r {
+        Refusal::NotParty { .. } => AppError::Forbidden(r.to_string()),
+        Refusal::WrongState { .. } | Refusal::Guard(_) => AppError::Conflict(r.to_string()),
+        Refusal::UnknownAction(_) | Refusal::Missing(_) => AppError::Invalid(r.to_string()),
+    }
+}
+
+pub(crate) fn parse_org(code: &str) -> Result<OrgCode> {
+    OrgCode::parse(code).map_err(|e| AppError::Internal(format!("stored org code {code}: {e}")))
+}
+
+pub(crate) fn holders(c: &CaseRecord) -> Result<CaseHolders> {
+    Ok(CaseHolders {
+        org_code: parse_org(&c.org_code)?,
+        owner_org: parse_org(&c.owner_org)?,
+        department: c.department_id,
+        reporter: c.reporter_id,
+    })
+}
+
+pub(crate) fn facts(c: &CaseRecord) -> Result<CaseFacts> {
+    Ok(CaseFacts {
+        state: c.state.clone(),
+        extension_pending: c.extension_days.is_some(),
+        owned_by_district: parse_org(&c.owner_org)?.level() == OrgLevel::District,
+    })
+}
+
+pub(crate) fn parties(user: &CurrentUser, c: &CaseRecord) -> Result<Vec<Party>> {
+    Ok(parties_of(
+        &ActingUser {
+            id: user.id,
+            role: user.role,
+            org_code: &user.org_code,
+            department: user.department_id,
+        },
+        &holders(c)?,
+    ))
+}
+
+/// The handling limit stored on a case.
+pub(crate) fn handling_limit(c: &CaseRecord) -> TimeLimit {
+    TimeLimit::new(
+        u32::try_from(c.handling_amount).unwrap_or(1),
+        TimeUnit::parse(&c.handling_unit).unwrap_or(TimeUnit::WorkDays),
+    )
+}
+
+impl App {
+    /// Starts the clock of `state` at `now` on `case` (or stops it, for states without a limit).
+    pub(crate) async fn start_step(
+        &self,
+        kind: &KindSpec,
+        case: &mut CaseRecord,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let limit = match kind.state(&case.state).map(|s| s.limit) {
+            Some(StepLimit::Fixed(l)) => Some(l),
+            Some(StepLimit::Handling) => Some(handling_limit(case)),
+            Some(StepLimit::None) | None => None,
+        };
+        case.step_started_at = now;
+        case.alert = Alert::Normal.as_str().into();
+        case.extension_days = None;
+        match limit {
+            Some(l) => {
+                let calendar = self.work_calendar().await?;
+                let clock = StepClock::start(&calendar, in_shanghai(now), l, kind.yellow_percent);
+                case.yellow_at = Some(clock.yellow_at);
+                case.deadline = Some(clock.deadline);
+            }
+            None => {
+                case.yellow_at = None;
+                case.deadline = None;
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes one action on a case the user can see. The case must still be at the version the
+    /// user saw (when given) and at the version read here: otherwise someone else acted first and
+    /// the answer says so.
+    pub async fn act_on_case(
+        &self,
+        actor: &Actor,
+        id: i64,
+        req: &ActionRequest,
+    ) -> Result<EventView> {
+        let user = self.case_user(actor)?;
+        let record =
+            self.store.event(id, &user.scope()).await?.ok_or_else(|| {
+                AppError::NotFound(format!("事件 {id} 不存在或不在您的管辖范围内"))
+            })?;
+        let (old, event_detail) = (record.case, record.detail);
+        let kind = kind_spec(&old.kind)
+            .ok_or_else(|| AppError::Internal(format!("unknown case kind {}", old.kind)))?;
+        if req.version.is_some_and(|v| v != old.version) {
+            return Err(stale(kind, &old));
+        }
+        let rating = match req.rating.as_deref() {
+            Some(r) => Some(
+                Rating::parse(r)
+                    .ok_or_else(|| AppError::Invalid("评价应为 满意、基本满意 或 不满意".into()))?,
+            ),
+            None => None,
+        };
+        let input = ActionInput {
+            reason: req.reason.clone(),
+            department: req.department_id,
+            merge_into: req.merge_into,
+            extension_days: req.extension_days,
+            rating,
+        };
+        let spec = decide(
+            kind,
+            &facts(&old)?,
+            &req.action,
+            &parties(user, &old)?,
+            &input,
+        )
+        .map_err(refusal)?;
+
+        let now = pingan_domain::audit::to_micros(Utc::now());
+        let mut case = old.clone();
+        case.updated_at = now;
+        let mut departments: Option<Vec<(i64, bool)>> = None;
+        let mut detail = json!({});
+        match spec.effect {
+            Effect::None => {}
+            Effect::AssignDepartments => {
+                let lead = req.department_id.unwrap_or_default();
+                let mut list = vec![(lead, true)];
+                for d in &req.assist_department_ids {
+                    if *d != lead && !list.iter().any(|(x, _)| x == d) {
+                        list.push((*d, false));
+                    }
+                }
+                let names = self.department_names(&list).await?;
+                case.department_id = Some(lead);
+                detail = json!({"departments": names});
+                departments = Some(list);
+            }
+            Effect::ClearDepartments => {
+                case.department_id = None;
+                departments = Some(Vec::new());
+            }
+            Effect::Escalate => {
+                let owner = parse_org(&case.owner_org)?;
+                let up = owner
+                    .ancestor_at(OrgLevel::District)
+                    .ok_or_else(|| AppError::Conflict("无法提级：找不到上级综治中心".into()))?;
+                detail = json!({"from": case.owner_org, "to": up.as_str()});
+                case.owner_org = up.as_str().into();
+            }
+            Effect::Supervise => case.supervised = true,
+            Effect::RequestExtension => {
+                case.extension_days = req.extension_days.map(i64::from);
+                detail = json!({"days": req.extension_days});
+            }
+            Effect::ApproveExtension => {
+                let days = u32::try_from(case.extension_days.unwrap_or(0)).unwrap_or(0);
+                if let (Some(yellow_at), Some(deadline)) = (case.yellow_at, case.deadline) {
+                    let calendar = self.work_calendar().await?;
+                    let clock = StepClock {
+                        yellow_at,
+                        deadline,
+                    }
+                    .extend(&calendar, days);
+                    case.yellow_at = Some(clock.yellow_at);
+                    case.deadline = Some(clock.deadline);
+                    case.alert = Alert::at(now, clock.yellow_at, clock.deadline)
+                        .as_str()
+                        .into();
+                }
+                case.extension_days = None;
+                detail = json!({"days": days, "deadline": case.deadline});
+            }
+            Effect::DenyExtension => case.extension_days = None,
+            Effect::MergeInto => {
+                let target = req.merge_into.unwrap_or_default();
+                self.check_merge_target(user, &case, target).await?;
+                case.merged_into = Some(target);
+                detail = json!({"into": target});
+            }
+            Effect::Rate => {
+                let r = rating.map(|r| r.as_str()).unwrap_or_default();
+                case.rating = Some(r.into());
+                detail = json!({"rating": r});
+            }
+        }
+        if let Target::State(to) = spec.to {
+            case.state = to.into();
+            case.open = kind.state(to).is_some_and(|s| s.open);
+            self.start_step(kind, &mut case, now).await?;
+        }
+        let entry = NewTimelineEntry {
+            at: now,
+            action: spec.key.into(),
+            actor_id: Some(user.id),
+            actor_name: user.display_name.clone(),
+            actor_org: Some(user.org_code.as_str().into()),
+            from_state: Some(old.state.clone()),
+            to_state: case.state.clone(),
+            comment: req.reason.as_deref().map(str::trim).map(str::to_owned),
+            detail: detail.to_string(),
+        };
+        match self
+            .store
+            .update_case(&case, old.version, &entry, departments.as_deref())
+            .await
+        {
+            Ok(()) => {}
+            Err(StoreError::Conflict(_)) => {
+                let now_case = self.store.event(id, &user.scope()).await?;
+                return Err(match now_case {
+                    Some(c) => stale(kind, &c.case),
+                    None => AppError::Conflict("事件已被他人处理，请刷新后再操作".into()),
+                });
+            }
+            Err(e) => return Err(e.into()),
+        }
+        if spec.audited {
+            self.audit(
+                actor,
+                &format!("case.{}", spec.key),
+                &format!("case:{id}"),
+                "ok",
+                json!({"reason": entry.comment, "from": old.state}),
+            )
+            .await?;
+        }
+        let department_ids = match departments {
+            Some(list) => list.into_iter().map(|(d, _)| d).collect(),
+            None => self
+                .store
+                .case_departments(id)
+                .await?
+                .into_iter()
+                .map(|d| d.department_id)
+                .collect(),
+        };
+        case.version = old.version + 1;
+        let view = EventView::new(
+            pingan_store::EventRecord {
+                case,
+                detail: event_detail,
+            },
+            department_ids,
+        );
+        self.publish(&view, spec.key).await;
+        Ok(view)
+    }
+
+    /// The signed-in user behind a case request, who must be allowed to see cases.
+    pub(crate) fn case_user<'a>(&self, actor: &'a Actor) -> Result<&'a CurrentUser> {
+        self.authorize(actor, Capability::ViewCases, None)?;
+        actor
+            .user
+            .as_ref()
+            .ok_or(AppError::Unauthenticated("请先登录"))
+    }
+
+    async fn check_merge_target(
+        &self,
+        user: &CurrentUser,
+        case: &CaseRecord,
+        target: i64,
+    ) -> Result<()> {
+        if target == case.id {
+            return Err(AppError::Invalid("不能合并到事件本身".into()));
+        }
+        let t = self
+            .store
+            .event(target, &user.scope())
+            .await?
+            .ok_or_else(|| {
+                AppError::Invalid(format!(
+                    "要合并到的事件 {target} 不存在或不在您的管辖范围内"
+                ))
+            })?;
+        if !t.case.open || t.case.merged_into.is_some() {
+            return Err(AppError::Invalid("只能合并到仍在办理的事件".into()));
+        }
+        Ok(())
+    }
+
+    /// Raises the yellow and red cards that are due and tells the stream. Safe to run on every
+    /// instance at once: on PostgreSQL one instance sweeps per round, and a raised card is never
+    /// raised twice.
+    pub async fn sweep_deadlines(&self) -> Result<usize> {
+        let now = pingan_domain::audit::to_micros(Utc::now());
+        let raised = self.store.sweep_alerts(now).await?;
+        for r in &raised {
+            let change = CaseChange {
+                case_id: r.id,
+                number: case_number(&EVENT, r.id, now),
+                kind: EVENT.key.into(),
+                action: format!("alert_{}", r.alert),
+                state: r.state.clone(),
+                state_label: EVENT.state_label(&r.state).into(),
+                alert: r.alert.clone(),
+                org_code: r.org_code.clone(),
+                departments: r.department_id.into_iter().collect(),
+                version: r.version,
+                at: now,
+                origin: self.bus.origin.clone(),
+            };
+            self.broadcast(change).await;
+        }
+        Ok(raised.len())
+    }
+
+    /// Starts the case engine's background work on the running runtime: the deadline sweeper
+    /// (every `sweep_every`) and, on PostgreSQL, the bridge that brings other instances' changes
+    /// to this instance's stream clients.
+    pub fn spawn_case_workers(&self, sweep_every: std::time::Duration) {
+        let bridge = self.clone();
+        tokio::spawn(async move { bridge.bridge_case_changes().await });
+        let sweeper = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(sweep_every);
+            loop {
+                tick.tick().await;
+                if let Err(e) = sweeper.sweep_deadlines().await {
+                    tracing::warn!("时限检查失败（下一轮再试）: {e}");
+                }
+            }
+        });
+    }
+
+    /// Subscribes to the case changes `user` may see.
+    pub fn subscribe_cases(
+        &self,
+        user: &CurrentUser,
+    ) -> Result<tokio::sync::broadcast::Receiver<CaseChange>> {
+        self.authorize_user(user, Capability::ViewCases)?;
+        Ok(self.bus.subscribe())
+    }
+
+    pub(crate) async fn publish(&self, e: &EventView, action: &str) {
+        let change = CaseChange {
+            case_id: e.id,
+            number: e.number.clone(),
+            kind: EVENT.key.into(),
+            action: action.into(),
+            state: e.state.clone(),
+            state_label: e.state_label.clone(),
+            alert: e.alert.clone(),
+            org_code: e.org_code.clone(),
+            departments: e.department_ids.clone(),
+            version: e.version,
+            at: e.updated_at,
+            origin: self.bus.origin.clone(),
+        };
+        self.broadcast(change).await;
+    }
+
+    async fn broadcast(&self, change: CaseChange) {
+        if let Ok(payload) = serde_json::to_string(&change)
+            && let Err(e) = self.store.notify(bus::CHANNEL, &payload).await
+        {
+            tracing::warn!("无法通知其他实例（本实例的推送不受影响）: {e}");
+        }
+        self.bus.send(change);
+    }
+
+    /// Carries other instances' case changes to this instance's stream clients (PostgreSQL);
+    /// returns at once on SQLite. Runs until the process ends, reconnecting after errors.
+    pub async fn bridge_case_changes(&self) {
+        loop {
+            match self.store.listen(bus::CHANNEL).await {
+                Ok(None) => return,
+                Ok(Some(mut listener)) => loop {
+                    match listener.recv().await {
+                        Ok(payload) => match serde_json::from_str::<CaseChange>(&payload) {
+                            Ok(c) if c.origin != self.bus.origin => self.bus.send(c),
+                            Ok(_) => {}
+                            Err(e) => tracing::warn!("无法解析其他实例的推送: {e}"),
+                        },
+                        Err(e) => {
+                            tracing::warn!("实例间推送中断，稍后重连: {e}");
+                            break;
+                        }
+                    }
+                },
+                Err(e) => tracing::warn!("无法监听实例间推送，稍后重试: {e}"),
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        }
+    }
+}
+
+/// The conflict answer when someone else acted first.
+fn stale(kind: &KindSpec, now: &CaseRecord) -> AppError {
+    AppError::Conflict(format!(
+        "{}已被他人处理，当前为“{}”，请刷新后再操作",
+        kind.label,
+        kind.state_label(&now.state)
+    ))
+}

@@ -1,0 +1,197 @@
+//! 分拨 — which hub owns a new event and which department it is suggested to go to: the most
+//! specific routing rule (area first, then category) or, without one, the township the event lies
+//! in and a department of the category's usual kind (the township's own, else the district's).
+
+use crate::{Actor, App, AppError, Result};
+use pingan_domain::{Capability, OrgCode, OrgLevel};
+use pingan_store::{CategoryRecord, DepartmentRecord, NewRoutingRule, RoutingRuleRecord};
+use serde::Serialize;
+use serde_json::json;
+
+/// Where an event goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    pub owner_org: OrgCode,
+    pub department_id: Option<i64>,
+}
+
+/// 分拨规则 — a routing rule as shown.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct RoutingRuleView {
+    pub id: i64,
+    /// Category code prefix; empty matches every category.
+    pub category_prefix: String,
+    /// Org-code prefix of the area; empty matches the whole district.
+    pub area_prefix: String,
+    pub owner_org: String,
+    pub department_id: Option<i64>,
+    pub department_name: Option<String>,
+}
+
+impl App {
+    pub(crate) async fn route(&self, category: &CategoryRecord, place: &OrgCode) -> Result<Route> {
+        let rules = self.routing_rule_records().await?;
+        let best = rules
+            .iter()
+            .filter(|r| {
+                category.code.starts_with(&r.category_prefix)
+                    && place.as_str().starts_with(&r.area_prefix)
+            })
+            .max_by_key(|r| (r.area_prefix.len(), r.category_prefix.len(), r.id));
+        if let Some(r) = best {
+            return Ok(Route {
+                owner_org: super::parse_org(&r.owner_org)?,
+                department_id: r.department_id,
+            });
+        }
+        let owner = place
+            .ancestor_at(OrgLevel::Township)
+            .unwrap_or_else(|| place.clone());
+        let departments = self.all_departments().await?;
+        let department_id = category.department_kind.as_deref().and_then(|kind| {
+            let of_kind = |org: &str| {
+                departments
+                    .iter()
+                    .find(|d| d.kind == kind && d.org_code == org)
+                    .map(|d| d.id)
+            };
+            of_kind(owner.as_str()).or_else(|| {
+                place
+                    .ancestor_at(OrgLevel::District)
+                    .and_then(|district| of_kind(district.as_str()))
+            })
+        });
+        Ok(Route {
+            owner_org: owner,
+            department_id,
+        })
+    }
+
+    /// The routing rules (everyone who sees cases may read them).
+    pub async fn routing_rules(&self, actor: &Actor) -> Result<Vec<RoutingRuleView>> {
+        self.case_user(actor)?;
+        let departments = self.all_departments().await?;
+        Ok(self
+            .routing_rule_records()
+            .await?
+            .iter()
+            .map(|r| RoutingRuleView {
+                id: r.id,
+                category_prefix: r.category_prefix.clone(),
+                area_prefix: r.area_prefix.clone(),
+                owner_org: r.owner_org.clone(),
+                department_id: r.department_id,
+                department_name: department_name(&departments, r.department_id),
+            })
+            .collect())
+    }
+
+    /// Adds a rule: events of `category_prefix` in `area_prefix` go to `owner_org` (and the
+    /// department, if given). The area and the owner must lie in the commander's scope.
+    pub async fn add_routing_rule(&self, actor: &Actor, rule: NewRoutingRule) -> Result<i64> {
+        let area = if rule.area_prefix.is_empty() {
+            None
+        } else {
+            Some(OrgCode::parse(&rule.area_prefix).map_err(|e| {
+                AppError::Invalid(format!("区域代码 {} 无效：{e}", rule.area_prefix))
+            })?)
+        };
+        let owner = OrgCode::parse(&rule.owner_org)
+            .map_err(|e| AppError::Invalid(format!("承办中心代码 {} 无效：{e}", rule.owner_org)))?;
+        if !matches!(owner.level(), OrgLevel::District | OrgLevel::Township) {
+            return Err(AppError::Invalid(
+                "承办中心应为区或乡镇（街道）综治中心".into(),
+            ));
+        }
+        self.authorize(actor, Capability::ManageCaseRules, Some(&owner))?;
+        if let Some(a) = &area {
+            self.authorize(actor, Capability::ManageCaseRules, Some(a))?;
+        }
+        if !rule.category_prefix.is_empty()
+            && !self
+                .category_records()
+                .await?
+                .iter()
+                .any(|c| c.code.starts_with(&rule.category_prefix))
+        {
+            return Err(AppError::Invalid(format!(
+                "没有以 {} 开头的事件类别",
+                rule.category_prefix
+            )));
+        }
+        if let Some(d) = rule.department_id
+            && !self.all_departments().await?.iter().any(|x| x.id == d)
+        {
+            return Err(AppError::Invalid(format!("部门 {d} 不存在")));
+        }
+        let id = self.store.insert_routing_rule(&rule).await?;
+        self.caches.routing.clear();
+        self.audit(
+            actor,
+            "routing.add",
+            &format!("routing_rule:{id}"),
+            "ok",
+            json!({"category": rule.category_prefix, "area": rule.area_prefix,
+                   "owner": rule.owner_org, "department": rule.department_id}),
+        )
+        .await?;
+        Ok(id)
+    }
+
+    pub async fn delete_routing_rule(&self, actor: &Actor, id: i64) -> Result<()> {
+        let rules = self.routing_rule_records().await?;
+        let rule = rules
+            .iter()
+            .find(|r| r.id == id)
+            .ok_or_else(|| AppError::NotFound(format!("分拨规则 {id} 不存在")))?;
+        let owner = super::parse_org(&rule.owner_org)?;
+        self.authorize(actor, Capability::ManageCaseRules, Some(&owner))?;
+        self.store.delete_routing_rule(id).await?;
+        self.caches.routing.clear();
+        self.audit(
+            actor,
+            "routing.delete",
+            &format!("routing_rule:{id}"),
+            "ok",
+            json!({}),
+        )
+        .await
+    }
+
+    async fn routing_rule_records(&self) -> Result<std::sync::Arc<Vec<RoutingRuleRecord>>> {
+        if let Some(r) = self.caches.routing.get() {
+            return Ok(r);
+        }
+        Ok(self.caches.routing.put(self.store.routing_rules().await?))
+    }
+
+    pub(crate) async fn all_departments(&self) -> Result<std::sync::Arc<Vec<DepartmentRecord>>> {
+        if let Some(d) = self.caches.departments.get() {
+            return Ok(d);
+        }
+        Ok(self
+            .caches
+            .departments
+            .put(self.store.departments_under("").await?))
+    }
+
+    /// The names of departments by id, for the timeline; unknown ids are refused.
+    pub(crate) async fn department_names(&self, list: &[(i64, bool)]) -> Result<Vec<String>> {
+        let departments = self.all_departments().await?;
+        list.iter()
+            .map(|(id, _)| {
+                department_name(&departments, Some(*id)).ok_or_else(|| {
+                    AppError::Invalid(format!("部门 {id} 不存在，请从列表中选择承办部门"))
+                })
+            })
+            .collect()
+    }
+}
+
+pub(crate) fn department_name(departments: &[DepartmentRecord], id: Option<i64>) -> Option<String> {
+    let id = id?;
+    departments
+        .iter()
+        .find(|d| d.id == id)
+        .map(|d| d.name.clone())
+}

@@ -1,0 +1,229 @@
+//! What clients see of events: the list row, the case page with its timeline and the actions the
+//! user may take, the categories.
+
+use super::{case_number, handling_limit};
+use chrono::{DateTime, Utc};
+use pingan_domain::case::event::{Channel, EVENT};
+use pingan_domain::case::{ActionSpec, Need, Target};
+use pingan_domain::{OrgCode, OrgLevel};
+use pingan_store::{CategoryRecord, EventRecord, TimelineRecord};
+use serde::Serialize;
+
+/// 事件 — one event as listed and answered.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct EventView {
+    pub id: i64,
+    /// 事件编号, e.g. `SJ20261128000042`.
+    pub number: String,
+    pub state: String,
+    /// The state in Chinese, e.g. 待派遣.
+    pub state_label: String,
+    pub title: String,
+    pub description: String,
+    pub category_code: String,
+    pub channel: String,
+    pub channel_label: String,
+    /// The grid it lies in, when known.
+    pub grid_code: Option<String>,
+    /// Where it lies (a grid, or a village/township when no grid is known).
+    pub org_code: String,
+    /// The hub that owns it.
+    pub owner_org: String,
+    /// The departments on it (the lead first).
+    pub department_ids: Vec<i64>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub address: Option<String>,
+    pub self_resolved: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// When the current step started.
+    pub step_started_at: DateTime<Utc>,
+    /// The current step's deadline (none when no clock runs).
+    pub deadline: Option<DateTime<Utc>>,
+    /// When the yellow card shows.
+    pub yellow_at: Option<DateTime<Utc>>,
+    /// `normal`, `yellow` or `red`.
+    pub alert: String,
+    pub open: bool,
+    /// 挂牌督办.
+    pub supervised: bool,
+    /// Working days asked for by a pending extension request.
+    pub extension_days: Option<i64>,
+    /// 处置时限, e.g. "2 工作日".
+    pub handling_limit: String,
+    pub merged_into: Option<i64>,
+    pub rating: Option<String>,
+    /// Send this back with an action to be told when someone else acted first.
+    pub version: i64,
+}
+
+impl EventView {
+    pub(crate) fn new(r: EventRecord, department_ids: Vec<i64>) -> Self {
+        let c = r.case;
+        let d = r.detail;
+        let grid_code = OrgCode::parse(&c.org_code)
+            .ok()
+            .filter(|o| o.level() == OrgLevel::Grid)
+            .map(|o| o.as_str().to_owned());
+        let channel = Channel::parse(&d.channel);
+        Self {
+            number: case_number(&EVENT, c.id, c.created_at),
+            state_label: EVENT.state_label(&c.state).to_owned(),
+            handling_limit: handling_limit(&c).label(),
+            id: c.id,
+            state: c.state,
+            title: c.title,
+            description: d.description,
+            category_code: d.category_code,
+            channel_label: channel.map_or_else(|| d.channel.clone(), |ch| ch.label().into()),
+            channel: d.channel,
+            grid_code,
+            org_code: c.org_code,
+            owner_org: c.owner_org,
+            department_ids,
+            lat: d.lat,
+            lon: d.lon,
+            address: d.address,
+            self_resolved: d.self_resolved,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+            step_started_at: c.step_started_at,
+            deadline: c.deadline,
+            yellow_at: c.yellow_at,
+            alert: c.alert,
+            open: c.open,
+            supervised: c.supervised,
+            extension_days: c.extension_days,
+            merged_into: c.merged_into,
+            rating: c.rating,
+            version: c.version,
+        }
+    }
+}
+
+/// 办理记录 — one timeline entry.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct TimelineView {
+    pub at: DateTime<Utc>,
+    pub action: String,
+    /// The action in Chinese, e.g. 派遣, 黄牌预警.
+    pub action_label: String,
+    pub actor_name: String,
+    pub actor_org: Option<String>,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub to_state_label: String,
+    pub comment: Option<String>,
+    /// What the action carried, as JSON (departments, days, rating …).
+    pub detail: serde_json::Value,
+}
+
+impl From<TimelineRecord> for TimelineView {
+    fn from(t: TimelineRecord) -> Self {
+        let action_label = match t.action.as_str() {
+            "report" => "上报".to_owned(),
+            "report_resolved" => "上报（已自行处置）".to_owned(),
+            "alert_yellow" => "黄牌预警".to_owned(),
+            "alert_red" => "红牌超期".to_owned(),
+            key => EVENT.action(key).map_or(key, |a| a.label).to_owned(),
+        };
+        Self {
+            to_state_label: EVENT.state_label(&t.to_state).to_owned(),
+            at: t.at,
+            action: t.action,
+            action_label,
+            actor_name: t.actor_name,
+            actor_org: t.actor_org,
+            from_state: t.from_state,
+            to_state: t.to_state,
+            comment: t.comment,
+            detail: serde_json::from_str(&t.detail).unwrap_or_default(),
+        }
+    }
+}
+
+/// 可办操作 — an action the user may take now, with what it needs.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ActionView {
+    pub action: String,
+    pub label: String,
+    /// The state it leads to, if it changes the state.
+    pub to_state: Option<String>,
+    pub needs_reason: bool,
+    pub needs_department: bool,
+    pub needs_merge_target: bool,
+    pub needs_extension_days: bool,
+    pub needs_rating: bool,
+}
+
+impl From<&ActionSpec> for ActionView {
+    fn from(a: &ActionSpec) -> Self {
+        Self {
+            action: a.key.into(),
+            label: a.label.into(),
+            to_state: match a.to {
+                Target::State(s) => Some(s.into()),
+                Target::Stay => None,
+            },
+            needs_reason: a.needs.contains(&Need::Reason),
+            needs_department: a.needs.contains(&Need::Department),
+            needs_merge_target: a.needs.contains(&Need::MergeTarget),
+            needs_extension_days: a.needs.contains(&Need::ExtensionDays),
+            needs_rating: a.needs.contains(&Need::Rating),
+        }
+    }
+}
+
+/// A department on a case.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct CaseDepartmentView {
+    pub id: i64,
+    pub name: String,
+    /// 主办 (true) or 协办.
+    pub lead: bool,
+}
+
+/// 事件详情 — the case page: the event, its departments, its timeline and what the user may do.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct EventDetailView {
+    pub event: EventView,
+    pub category_name: String,
+    pub departments: Vec<CaseDepartmentView>,
+    pub timeline: Vec<TimelineView>,
+    pub actions: Vec<ActionView>,
+    /// The department routing suggests for dispatch, if any.
+    pub suggested_department_id: Option<i64>,
+}
+
+/// 事件类别 — a category with its handling limit.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct CategoryView {
+    pub code: String,
+    pub name: String,
+    pub parent_code: Option<String>,
+    /// `综治` or `GB/T 30428`.
+    pub family: String,
+    /// 处置时限, e.g. "2 工作日".
+    pub handling_limit: String,
+    pub department_kind: Option<String>,
+    pub version: String,
+    pub retired: bool,
+}
+
+impl From<&CategoryRecord> for CategoryView {
+    fn from(c: &CategoryRecord) -> Self {
+        let unit = pingan_domain::calendar::TimeUnit::parse(&c.handling_unit)
+            .map_or(c.handling_unit.as_str(), |u| u.label());
+        Self {
+            code: c.code.clone(),
+            name: c.name.clone(),
+            parent_code: c.parent_code.clone(),
+            family: c.family.clone(),
+            handling_limit: format!("{} {unit}", c.handling_amount),
+            department_kind: c.department_kind.clone(),
+            version: c.version.clone(),
+            retired: c.retired_at.is_some(),
+        }
+    }
+}

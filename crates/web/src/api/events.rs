@@ -1,0 +1,212 @@
+//! `/api/v1/events` — event intake, lists, the case record and actions; the categories and
+//! routing rules behind them; `/api/v1/stream`, the live feed of case changes.
+
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::{ApiError, Problem};
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use futures_util::Stream;
+use pingan_app::{
+    ActionRequest, AppError, CategoryView, EventDetailView, EventIntake, EventListQuery, EventPage,
+    EventView, IntakeOutcome, NewRoutingRule, RoutingRuleView,
+};
+use serde::Deserialize;
+use std::convert::Infallible;
+use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/events", post(create).get(list))
+        .route("/api/v1/events/{id}", get(show))
+        .route("/api/v1/events/{id}/actions", post(act))
+        .route("/api/v1/event-categories", get(categories))
+        .route("/api/v1/routing-rules", get(rules).post(add_rule))
+        .route("/api/v1/routing-rules/{id}", delete(delete_rule))
+        .route("/api/v1/stream", get(stream))
+}
+
+fn json_body<T>(body: Result<Json<T>, JsonRejection>, example: &str) -> Result<T, AppError> {
+    body.map(|Json(b)| b)
+        .map_err(|e| AppError::Invalid(format!("请求体有误（{}）。示例：{example}", e.body_text())))
+}
+
+/// Takes in an event. Sending the same `client_id` again answers 200 with the event it made.
+#[utoipa::path(post, path = "/api/v1/events", tag = "events", request_body = EventIntake,
+    security(("bearer" = [])),
+    responses((status = 201, description = "新事件", body = IntakeOutcome),
+        (status = 200, description = "client_id 已用过：返回它生成的事件", body = IntakeOutcome),
+        (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 409, description = "client_id 属于别人的事件", body = Problem)))]
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    api: ApiUser,
+    body: Result<Json<EventIntake>, JsonRejection>,
+) -> Result<(StatusCode, Json<IntakeOutcome>), ApiError> {
+    let intake = json_body(
+        body,
+        r#"{"client_id": "uuid…", "channel": "grid_worker", "category": "治安隐患", "title": "…", "description": "…", "lat": 31.21, "lon": 107.47}"#,
+    )?;
+    let outcome = state.app.report_event(&api.actor(), &intake).await?;
+    let status = if outcome.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(outcome)))
+}
+
+/// Events in your scope, newest first, with filters and cursor paging.
+#[utoipa::path(get, path = "/api/v1/events", tag = "events", params(EventListQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = EventPage), (status = 400, body = Problem), (status = 401, body = Problem)))]
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    api: ApiUser,
+    query: Result<Query<EventListQuery>, QueryRejection>,
+) -> Result<Json<EventPage>, ApiError> {
+    let Query(q) =
+        query.map_err(|e| AppError::Invalid(format!("查询参数有误：{}", e.body_text())))?;
+    Ok(Json(state.app.events(&api.actor(), &q).await?))
+}
+
+/// One event with its departments, timeline and the actions you may take.
+#[utoipa::path(get, path = "/api/v1/events/{id}", tag = "events", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = EventDetailView), (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<EventDetailView>, ApiError> {
+    Ok(Json(state.app.event_detail(&api.actor(), id).await?))
+}
+
+/// Takes one action on an event (受理, 立案, 派遣, 签收, 回退, 反馈, 核查, 延期, 督办 …). Send the
+/// `version` you saw: if someone else acted first the answer is 409.
+#[utoipa::path(post, path = "/api/v1/events/{id}/actions", tag = "events", params(("id" = i64, Path)),
+    request_body = ActionRequest, security(("bearer" = [])),
+    responses((status = 200, body = EventView), (status = 400, description = "缺少理由、部门等", body = Problem),
+        (status = 403, description = "无权进行此操作", body = Problem), (status = 404, body = Problem),
+        (status = 409, description = "状态不允许，或已被他人处理", body = Problem)))]
+pub(crate) async fn act(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<i64>,
+    body: Result<Json<ActionRequest>, JsonRejection>,
+) -> Result<Json<EventView>, ApiError> {
+    let req = json_body(
+        body,
+        r#"{"action": "return", "version": 3, "reason": "不属于本部门职责"}"#,
+    )?;
+    Ok(Json(state.app.act_on_case(&api.actor(), id, &req).await?))
+}
+
+/// The event categories with their handling limits.
+#[utoipa::path(get, path = "/api/v1/event-categories", tag = "events", security(("bearer" = [])),
+    responses((status = 200, body = Vec<CategoryView>), (status = 401, body = Problem)))]
+pub(crate) async fn categories(
+    State(state): State<AppState>,
+    _api: ApiUser,
+) -> Result<Json<Vec<CategoryView>>, ApiError> {
+    Ok(Json(state.app.event_categories().await?))
+}
+
+/// The routing rules (category × area → hub and department).
+#[utoipa::path(get, path = "/api/v1/routing-rules", tag = "events", security(("bearer" = [])),
+    responses((status = 200, body = Vec<RoutingRuleView>), (status = 401, body = Problem)))]
+pub(crate) async fn rules(
+    State(state): State<AppState>,
+    api: ApiUser,
+) -> Result<Json<Vec<RoutingRuleView>>, ApiError> {
+    Ok(Json(state.app.routing_rules(&api.actor()).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct RuleBody {
+    /// Category code prefix; empty for every category.
+    #[serde(default)]
+    category_prefix: String,
+    /// Org-code prefix of the area; empty for your whole scope.
+    #[serde(default)]
+    area_prefix: String,
+    /// The hub that takes such events (a district or township code).
+    owner_org: String,
+    department_id: Option<i64>,
+}
+
+/// Adds a routing rule (指挥长, within their scope).
+#[utoipa::path(post, path = "/api/v1/routing-rules", tag = "events", request_body = RuleBody,
+    security(("bearer" = [])),
+    responses((status = 201, body = i64), (status = 400, body = Problem), (status = 403, body = Problem)))]
+pub(crate) async fn add_rule(
+    State(state): State<AppState>,
+    api: ApiUser,
+    body: Result<Json<RuleBody>, JsonRejection>,
+) -> Result<(StatusCode, Json<i64>), ApiError> {
+    let b = json_body(
+        body,
+        r#"{"category_prefix": "ZZ03", "area_prefix": "511702001", "owner_org": "511702001", "department_id": 3}"#,
+    )?;
+    let rule = NewRoutingRule {
+        category_prefix: b.category_prefix.trim().into(),
+        area_prefix: b.area_prefix.trim().into(),
+        owner_org: b.owner_org.trim().into(),
+        department_id: b.department_id,
+    };
+    let id = state.app.add_routing_rule(&api.actor(), rule).await?;
+    Ok((StatusCode::CREATED, Json(id)))
+}
+
+/// Removes a routing rule.
+#[utoipa::path(delete, path = "/api/v1/routing-rules/{id}", tag = "events", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub(crate) async fn delete_rule(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    state.app.delete_routing_rule(&api.actor(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Server-sent events: every change of a case in your scope (`event: case`, data a
+/// [`pingan_app::CaseChange`] as JSON), as it happens. A comment line keeps the connection alive
+/// every 15 s; `event: lagged` says changes were dropped for a slow client (reload the list).
+#[utoipa::path(get, path = "/api/v1/stream", tag = "events", security(("bearer" = [])),
+    responses((status = 200, description = "text/event-stream of CaseChange", content_type = "text/event-stream"),
+        (status = 401, body = Problem)))]
+pub(crate) async fn stream(
+    State(state): State<AppState>,
+    api: ApiUser,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let rx = state.app.subscribe_cases(&api.user)?;
+    let user = api.user;
+    let events = futures_util::stream::unfold((rx, user), |(mut rx, user)| async move {
+        loop {
+            match rx.recv().await {
+                Ok(change) if change.visible_to(&user) => {
+                    let event = Event::default()
+                        .event("case")
+                        .id(change.version.to_string())
+                        .json_data(&change)
+                        .unwrap_or_else(|_| Event::default().comment("unserialisable"));
+                    return Some((Ok(event), (rx, user)));
+                }
+                Ok(_) => {}
+                Err(RecvError::Lagged(n)) => {
+                    let event = Event::default().event("lagged").data(n.to_string());
+                    return Some((Ok(event), (rx, user)));
+                }
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    });
+    Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}

@@ -86,7 +86,7 @@ impl Store {
         let _serial = self.audit_lock.lock().await;
         let backend = self.backend();
         let record = dispatch!(self, |p| {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_with(self.begin_write()).await?;
             if backend == Backend::Postgres {
                 sqlx::query("SELECT pg_advisory_xact_lock($1)")
                     .bind(AUDIT_LOCK)

@@ -25,7 +25,7 @@ impl Store {
     pub async fn insert_official_calendar_days(&self, days: &[CalendarDayRecord]) -> Result<()> {
         let now = Utc::now();
         dispatch!(self, |p| {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_with(self.begin_write()).await?;
             for d in days {
                 sqlx::query(
                     "INSERT INTO calendar_days (day, kind, name, source, updated_at) VALUES ($1, $2, $3, 'official', $4)

@@ -214,7 +214,7 @@ impl Store {
             return Ok(Inserted::Existing(id));
         }
         let written = dispatch!(self, |p| {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_with(self.begin_write()).await?;
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO cases (kind, title, state, org_code, owner_org, department_id,
                     reporter_id, version, created_at, updated_at, step_started_at, yellow_at,
@@ -402,7 +402,7 @@ impl Store {
         departments: Option<&[(i64, bool)]>,
     ) -> Result<()> {
         let written = dispatch!(self, |p| {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_with(self.begin_write()).await?;
             let n = sqlx::query(
                 "UPDATE cases SET state = $1, owner_org = $2, department_id = $3,
                     version = version + 1, updated_at = $4, step_started_at = $5, yellow_at = $6,
@@ -508,7 +508,7 @@ impl Store {
     pub async fn sweep_alerts(&self, now: DateTime<Utc>) -> Result<Vec<RaisedAlert>> {
         let pg = self.backend() == Backend::Postgres;
         Ok(dispatch!(self, |p| {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_with(self.begin_write()).await?;
             if pg {
                 let (got,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_xact_lock($1)")
                     .bind(SWEEP_LOCK)

@@ -47,7 +47,7 @@ impl Store {
     pub async fn sync_categories(&self, shipped: &[CategoryRecord]) -> Result<()> {
         let now = Utc::now();
         dispatch!(self, |p| {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_with(self.begin_write()).await?;
             for c in shipped {
                 sqlx::query(
                     "INSERT INTO event_categories (code, name, parent_code, family, handling_amount,

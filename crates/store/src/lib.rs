@@ -121,6 +121,16 @@ impl Store {
         self.url.to_string()
     }
 
+    /// The statement that opens a write transaction. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a transaction that reads first and writes later would otherwise fail
+    /// with "database is locked" when another connection wrote in between, instead of waiting.
+    pub(crate) fn begin_write(&self) -> &'static str {
+        match self.backend() {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        }
+    }
+
     /// Whether the database answers.
     pub async fn ping(&self) -> Result<()> {
         dispatch!(self, |p| sqlx::query("SELECT 1")

@@ -63,7 +63,7 @@ impl Store {
                 crate::Backend::Postgres => m.postgres,
             };
             dispatch!(self, |p| {
-                let mut tx = p.begin().await?;
+                let mut tx = p.begin_with(self.begin_write()).await?;
                 sqlx::raw_sql(sql).execute(&mut *tx).await?;
                 sqlx::query(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",

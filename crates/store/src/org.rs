@@ -101,7 +101,7 @@ impl Store {
         let grid_sql = if update { UPSERT_GRID } else { INSERT_GRID };
         let now = Utc::now();
         let inserted = dispatch!(self, |p| {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_with(self.begin_write()).await?;
             let mut inserted = 0;
             for u in units {
                 let new = sqlx::query(INSERT_UNIT)
@@ -209,7 +209,7 @@ impl Store {
     pub async fn insert_departments(&self, departments: &[NewDepartment]) -> Result<()> {
         let now = Utc::now();
         dispatch!(self, |p| {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_with(self.begin_write()).await?;
             for d in departments {
                 sqlx::query(
                     "INSERT INTO departments (code, name, kind, org_code, created_at)

@@ -19,7 +19,7 @@ impl Store {
     pub async fn sync_code_table(&self, table: &CodeTable) -> Result<u64> {
         let now = Utc::now();
         let retired = dispatch!(self, |p| {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_with(self.begin_write()).await?;
             sqlx::query(
                 "INSERT INTO code_tables (table_key, name, standard, version) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (table_key) DO UPDATE

@@ -30,7 +30,7 @@ impl Store {
         lock_for: Duration,
     ) -> Result<Option<DateTime<Utc>>> {
         let locked = dispatch!(self, |p| {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_with(self.begin_write()).await?;
             let row: Option<(i64, DateTime<Utc>)> =
                 sqlx::query_as("SELECT failures, window_start FROM login_throttle WHERE key = $1")
                     .bind(key)

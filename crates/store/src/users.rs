@@ -85,7 +85,7 @@ impl Store {
     async fn insert_users_with(&self, sql: &'static str, users: &[NewUser]) -> Result<u64> {
         let now = Utc::now();
         let created = dispatch!(self, |p| {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_with(self.begin_write()).await?;
             let mut created = 0;
             for u in users {
                 created += sqlx::query(sql)

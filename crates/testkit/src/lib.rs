@@ -25,6 +25,8 @@ pub struct TestApp {
     /// The services behind the server, for setting up and checking state directly.
     pub app: App,
     pub db: TestDb,
+    config: AppConfig,
+    keys: std::sync::Arc<pingan_app::MasterKey>,
     shutdown: Option<oneshot::Sender<()>>,
 }
 
@@ -42,26 +44,26 @@ impl TestApp {
             master[i % 32] ^= b;
         }
         let keys = std::sync::Arc::new(pingan_app::MasterKey::from_bytes(master));
-        let app = App::open(db.url(), config, keys)
-            .await
-            .expect("open the app");
-        app.spawn_case_workers(std::time::Duration::from_secs(1));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base_url = format!("http://{}", listener.local_addr().unwrap());
-        let (tx, rx) = oneshot::channel::<()>();
-        let served = app.clone();
-        tokio::spawn(async move {
-            pingan_web::serve(served, listener, async {
-                let _ = rx.await;
-            })
-            .await
-            .unwrap();
-        });
+        let (base_url, app, shutdown) = start(&db, config.clone(), keys.clone()).await;
         Self {
             base_url,
             app,
             db,
-            shutdown: Some(tx),
+            config,
+            keys,
+            shutdown: Some(shutdown),
+        }
+    }
+
+    /// A second server over the same database and keys, as a second instance behind a load
+    /// balancer would be. It stops when the returned value is dropped.
+    pub async fn another_instance(&self) -> Instance {
+        let (base_url, app, shutdown) =
+            start(&self.db, self.config.clone(), self.keys.clone()).await;
+        Instance {
+            base_url,
+            app,
+            _shutdown: shutdown,
         }
     }
 
@@ -139,6 +141,37 @@ impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
     }
+}
+
+/// Another server over a test's database (see [`TestApp::another_instance`]).
+pub struct Instance {
+    pub base_url: String,
+    pub app: App,
+    _shutdown: oneshot::Sender<()>,
+}
+
+/// Opens the app over `db` and serves it on a free port, with the case engine's workers running.
+async fn start(
+    db: &TestDb,
+    config: AppConfig,
+    keys: std::sync::Arc<pingan_app::MasterKey>,
+) -> (String, App, oneshot::Sender<()>) {
+    let app = App::open(db.url(), config, keys)
+        .await
+        .expect("open the app");
+    app.spawn_case_workers(std::time::Duration::from_secs(1));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base_url = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = oneshot::channel::<()>();
+    let served = app.clone();
+    tokio::spawn(async move {
+        pingan_web::serve(served, listener, async {
+            let _ = rx.await;
+        })
+        .await
+        .unwrap();
+    });
+    (base_url, app, tx)
 }
 
 /// What it takes to sign in as an account whose setup is complete.

@@ -122,7 +122,7 @@ impl App {
                 self.store.insert_users(&[admin]).await?;
             }
         }
-        let users: Vec<NewUser> = plan
+        let mut users: Vec<NewUser> = plan
             .accounts
             .into_iter()
             .map(|(username, display_name, org_code, role)| NewUser {
@@ -136,6 +136,19 @@ impl App {
                 phone: None,
             })
             .collect();
+        // One 承办人 per department, e.g. `bm-511702-ga` for the district's public security bureau.
+        for d in self.store.departments_under(DISTRICT.0).await? {
+            users.push(NewUser {
+                username: format!("bm-{}", d.code.to_lowercase()),
+                display_name: format!("{}承办人", d.name),
+                org_code: d.org_code,
+                department_id: Some(d.id),
+                role: Role::Handler.as_str().into(),
+                password_hash: shared_hash.clone(),
+                must_change_password: true,
+                phone: None,
+            });
+        }
         self.store.insert_users(&users).await?;
         self.store
             .set_setting(STATE_KEY, &format!("loaded:{}", scale.as_str()))

@@ -28,8 +28,8 @@ async fn small_demo_has_every_township_and_a_worker_per_grid() {
         .unwrap();
     assert_eq!(
         users.len(),
-        1 + 1 + 18 + 36,
-        "admin, commander, operators, grid workers"
+        1 + 1 + 18 + 36 + 54,
+        "admin, commander, operators, grid workers, a handler per department"
     );
 }
 

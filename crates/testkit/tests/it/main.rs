@@ -13,6 +13,7 @@ mod api;
 mod browser;
 mod calendar;
 mod demo;
+mod events;
 mod grids;
 mod input;
 mod pages;

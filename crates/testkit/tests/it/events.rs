@@ -1,0 +1,1124 @@
+//! The case engine and the event kind: intake, the lifecycle, every refusal, scope, concurrent
+//! operators, the sweeper, the API and the stream — on whichever backend the run uses.
+
+use pingan_app::{
+    ActionRequest, Actor, AppError, CurrentUser, EventIntake, EventListQuery, EventView,
+};
+use pingan_testkit::TestApp;
+use serde_json::{Value, json};
+
+const TOWNSHIP: &str = "511702001";
+const OTHER_TOWNSHIP: &str = "511702002";
+
+/// The demo district with the accounts an event meets on its way, each signed in.
+pub struct Hub {
+    pub t: TestApp,
+    pub commander: Actor,
+    pub operator: Actor,
+    pub other_operator: Actor,
+    pub worker: Actor,
+    /// The township's police station handler, and the district court's (an unrelated department).
+    pub police: Actor,
+    pub court: Actor,
+    pub grid: String,
+    /// The grid's label point (lon, lat).
+    pub point: (f64, f64),
+    pub police_id: i64,
+    pub tokens: Tokens,
+}
+
+/// Bearer tokens of some of the hub's accounts, for the API.
+pub struct Tokens {
+    pub commander: String,
+    pub operator: String,
+    pub worker: String,
+    pub court: String,
+}
+
+/// Completes the account's setup and signs it in: the actor for the services and a bearer token.
+async fn actor(t: &TestApp, username: &str, password: &str) -> (Actor, String) {
+    let mut ready = t.ready(username, password).await;
+    let token = t.token(&mut ready).await;
+    let user: CurrentUser = t.app.authenticate(&token).await.unwrap();
+    (Actor::user(user, Some("127.0.0.1".into())), token)
+}
+
+impl Hub {
+    pub async fn new() -> Self {
+        let (t, demo) = TestApp::spawn_demo().await;
+        let pw = demo.account_password.clone().unwrap();
+        let (commander, commander_token) = actor(&t, "commander", &pw).await;
+        let grids = t
+            .app
+            .grid_features(commander.user.as_ref().unwrap())
+            .await
+            .unwrap();
+        let feature = grids["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| {
+                f["properties"]["code"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with(TOWNSHIP)
+            })
+            .unwrap()
+            .clone();
+        let grid = feature["properties"]["code"].as_str().unwrap().to_owned();
+        let label = &feature["properties"]["label"];
+        let point = (label[0].as_f64().unwrap(), label[1].as_f64().unwrap());
+        let (police, _) = actor(&t, &format!("bm-{TOWNSHIP}-pcs"), &pw).await;
+        let police_id = police.user.as_ref().unwrap().department_id.unwrap();
+        let (operator, operator_token) = actor(&t, &format!("op{TOWNSHIP}"), &pw).await;
+        let (worker, worker_token) = actor(&t, &format!("wg{grid}"), &pw).await;
+        let (court, court_token) = actor(&t, "bm-511702-fy", &pw).await;
+        Self {
+            operator,
+            other_operator: actor(&t, &format!("op{OTHER_TOWNSHIP}"), &pw).await.0,
+            worker,
+            court,
+            police,
+            commander,
+            tokens: Tokens {
+                commander: commander_token,
+                operator: operator_token,
+                worker: worker_token,
+                court: court_token,
+            },
+            grid,
+            point,
+            police_id,
+            t,
+        }
+    }
+
+    pub fn intake(&self, client_id: &str, category: &str, title: &str) -> EventIntake {
+        EventIntake {
+            client_id: client_id.into(),
+            channel: "grid_worker".into(),
+            category: category.into(),
+            title: title.into(),
+            description: "网格员巡查发现".into(),
+            lat: Some(self.point.1),
+            lon: Some(self.point.0),
+            ..Default::default()
+        }
+    }
+
+    /// A new event reported by the grid worker.
+    pub async fn report(&self, client_id: &str) -> EventView {
+        self.t
+            .app
+            .report_event(
+                &self.worker,
+                &self.intake(client_id, "治安隐患", "小区门口聚集可疑人员"),
+            )
+            .await
+            .unwrap()
+            .event
+    }
+
+    pub async fn act(&self, who: &Actor, id: i64, action: &str) -> Result<EventView, AppError> {
+        self.act_with(
+            who,
+            id,
+            ActionRequest {
+                action: action.into(),
+                ..Default::default()
+            },
+        )
+        .await
+    }
+
+    pub async fn act_with(
+        &self,
+        who: &Actor,
+        id: i64,
+        req: ActionRequest,
+    ) -> Result<EventView, AppError> {
+        self.t.app.act_on_case(who, id, &req).await
+    }
+
+    /// Takes a reported event to 处置中 at the township police station.
+    pub async fn to_handling(&self, client_id: &str) -> EventView {
+        let e = self.report(client_id).await;
+        self.act(&self.operator, e.id, "accept").await.unwrap();
+        self.act(&self.operator, e.id, "register").await.unwrap();
+        self.dispatch(e.id, self.police_id).await.unwrap();
+        self.act(&self.police, e.id, "sign").await.unwrap()
+    }
+
+    pub async fn dispatch(&self, id: i64, department: i64) -> Result<EventView, AppError> {
+        self.act_with(
+            &self.operator,
+            id,
+            ActionRequest {
+                action: "dispatch".into(),
+                department_id: Some(department),
+                ..Default::default()
+            },
+        )
+        .await
+    }
+
+    pub async fn with_reason(
+        &self,
+        who: &Actor,
+        id: i64,
+        action: &str,
+        reason: &str,
+    ) -> Result<EventView, AppError> {
+        self.act_with(
+            who,
+            id,
+            ActionRequest {
+                action: action.into(),
+                reason: Some(reason.into()),
+                ..Default::default()
+            },
+        )
+        .await
+    }
+
+    pub async fn visible(&self, who: &Actor, id: i64) -> bool {
+        let listed = self
+            .t
+            .app
+            .events(who, &EventListQuery::default())
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .any(|e| e.id == id);
+        let detail = self.t.app.event_detail(who, id).await.is_ok();
+        assert_eq!(listed, detail, "list and detail agree");
+        listed
+    }
+}
+
+#[tokio::test]
+async fn an_event_lands_on_its_grid_and_township_with_a_deadline_and_resends_are_one_event() {
+    let h = Hub::new().await;
+    let first =
+        h.t.app
+            .report_event(&h.worker, &h.intake("phone-0001-a", "ZZ02", "楼道堆放杂物"))
+            .await
+            .unwrap();
+    assert!(first.created);
+    let e = &first.event;
+    assert_eq!(
+        (e.state.as_str(), e.state_label.as_str()),
+        ("reported", "待受理")
+    );
+    assert_eq!(e.grid_code.as_deref(), Some(h.grid.as_str()));
+    assert_eq!(e.owner_org, TOWNSHIP, "routed to the township hub");
+    assert_eq!(e.handling_limit, "3 工作日");
+    assert!(e.number.starts_with("SJ") && e.number.ends_with(&format!("{:06}", e.id)));
+    let deadline = e.deadline.expect("the acceptance clock runs");
+    assert!(deadline > e.created_at && e.yellow_at.unwrap() < deadline);
+
+    // The phone resends: the same event comes back, nothing new is made.
+    let again =
+        h.t.app
+            .report_event(&h.worker, &h.intake("phone-0001-a", "ZZ02", "楼道堆放杂物"))
+            .await
+            .unwrap();
+    assert!(!again.created);
+    assert_eq!(again.event.id, e.id);
+    assert_eq!(
+        h.t.app
+            .events(&h.commander, &EventListQuery::default())
+            .await
+            .unwrap()
+            .items
+            .len(),
+        1
+    );
+
+    // A point from a Chinese map SDK (GCJ-02) is converted and lands on the same grid.
+    let (glon, glat) = pingan_geo::coord::wgs84_to_gcj02(h.point.0, h.point.1);
+    let gcj = EventIntake {
+        lat: Some(glat),
+        lon: Some(glon),
+        coord: Some("gcj02".into()),
+        ..h.intake("phone-0002-b", "安全隐患", "电动车楼道充电")
+    };
+    let g = h.t.app.report_event(&h.worker, &gcj).await.unwrap().event;
+    assert_eq!(g.grid_code.as_deref(), Some(h.grid.as_str()));
+    assert!((g.lon.unwrap() - h.point.0).abs() < 1e-6 && (g.lat.unwrap() - h.point.1).abs() < 1e-6);
+}
+
+#[tokio::test]
+async fn intake_refuses_what_it_cannot_place_or_file_with_a_message_that_says_what_to_do() {
+    let h = Hub::new().await;
+    let refuse = |intake: EventIntake| {
+        let app = h.t.app.clone();
+        let worker = h.worker.clone();
+        async move {
+            app.report_event(&worker, &intake)
+                .await
+                .unwrap_err()
+                .to_string()
+        }
+    };
+    assert!(
+        refuse(h.intake("short", "ZZ02", "标题"))
+            .await
+            .contains("client_id")
+    );
+    assert!(
+        refuse(EventIntake {
+            channel: "wechat".into(),
+            ..h.intake("client-0003", "ZZ02", "标题")
+        })
+        .await
+        .contains("grid_worker")
+    );
+    assert!(
+        refuse(h.intake("client-0004", "治安", "标题"))
+            .await
+            .contains("事件类别“治安”不存在")
+    );
+    assert!(
+        refuse(h.intake("client-0005", "ZZ02", "标"))
+            .await
+            .contains("标题应为 2 到 100 个字")
+    );
+    assert!(
+        refuse(EventIntake {
+            lat: Some(0.0),
+            lon: Some(0.0),
+            ..h.intake("client-0006", "ZZ02", "标题")
+        })
+        .await
+        .contains("不在本辖区任何网格内")
+    );
+    assert!(
+        refuse(EventIntake {
+            lat: None,
+            ..h.intake("client-0007", "ZZ02", "标题")
+        })
+        .await
+        .contains("要么都填")
+    );
+    assert!(
+        refuse(EventIntake {
+            lat: None,
+            lon: None,
+            ..h.intake("client-0008", "ZZ02", "标题")
+        })
+        .await
+        .contains("address")
+    );
+    // Without a point: an address and a grid chosen by hand.
+    let by_hand = EventIntake {
+        channel: "hotline_12345".into(),
+        lat: None,
+        lon: None,
+        address: Some("朝阳东路 12 号".into()),
+        grid_code: Some(h.grid.clone()),
+        ..h.intake("client-0009", "民生诉求", "路灯不亮")
+    };
+    let e =
+        h.t.app
+            .report_event(&h.operator, &by_hand)
+            .await
+            .unwrap()
+            .event;
+    assert_eq!(
+        (e.grid_code.as_deref(), e.channel_label.as_str()),
+        (Some(h.grid.as_str()), "12345 转办")
+    );
+    // A grid worker may report only where they work; only a grid worker may report it fixed.
+    let elsewhere = EventIntake {
+        grid_code: Some("511702002001001".into()),
+        ..by_hand.clone()
+    };
+    let err =
+        h.t.app
+            .report_event(
+                &h.worker,
+                &EventIntake {
+                    client_id: "client-0010".into(),
+                    ..elsewhere
+                },
+            )
+            .await
+            .unwrap_err();
+    assert!(matches!(err, AppError::Forbidden(_)), "{err}");
+    let err =
+        h.t.app
+            .report_event(
+                &h.operator,
+                &EventIntake {
+                    self_resolved: true,
+                    ..h.intake("client-0011", "ZZ02", "标题")
+                },
+            )
+            .await
+            .unwrap_err();
+    assert!(err.to_string().contains("只有网格员"), "{err}");
+    // A client id is one event: someone else's id is refused, not answered with their event.
+    let err =
+        h.t.app
+            .report_event(
+                &h.other_operator,
+                &EventIntake {
+                    grid_code: None,
+                    address: None,
+                    lat: None,
+                    lon: None,
+                    ..by_hand.clone()
+                },
+            )
+            .await
+            .unwrap_err();
+    assert!(
+        err.to_string().contains("address"),
+        "validation comes first: {err}"
+    );
+}
+
+#[tokio::test]
+async fn the_main_line_runs_from_report_to_evaluation_with_every_step_on_the_timeline() {
+    let h = Hub::new().await;
+    let e = h.report("line-0001").await;
+    let accepted = h.act(&h.operator, e.id, "accept").await.unwrap();
+    assert_eq!(accepted.state, "accepted");
+    assert_eq!(accepted.version, e.version + 1);
+    h.act(&h.operator, e.id, "register").await.unwrap();
+    let detail = h.t.app.event_detail(&h.operator, e.id).await.unwrap();
+    assert_eq!(
+        detail.suggested_department_id,
+        Some(h.police_id),
+        "治安隐患 goes to the township police"
+    );
+    assert_eq!(
+        detail
+            .actions
+            .iter()
+            .map(|a| a.action.as_str())
+            .collect::<Vec<_>>(),
+        ["dispatch", "merge", "escalate"]
+    );
+    let dispatched = h
+        .act_with(
+            &h.operator,
+            e.id,
+            ActionRequest {
+                action: "dispatch".into(),
+                department_id: Some(h.police_id),
+                assist_department_ids: vec![h.court.user.as_ref().unwrap().department_id.unwrap()],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(dispatched.department_ids.len(), 2);
+    let handling = h.act(&h.police, e.id, "sign").await.unwrap();
+    assert_eq!(handling.state, "handling");
+    assert!(
+        handling.deadline.unwrap() > dispatched.deadline.unwrap(),
+        "3 working days for the handling step"
+    );
+    h.with_reason(&h.police, e.id, "feedback", "已清理，人员已劝离")
+        .await
+        .unwrap();
+    let closed = h.act(&h.worker, e.id, "verify").await.unwrap();
+    assert_eq!(
+        (closed.state.as_str(), closed.open, closed.deadline),
+        ("closed", false, None)
+    );
+    let rated = h
+        .act_with(
+            &h.worker,
+            e.id,
+            ActionRequest {
+                action: "evaluate".into(),
+                rating: Some("满意".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (rated.state.as_str(), rated.rating.as_deref()),
+        ("evaluated", Some("satisfied"))
+    );
+
+    let timeline =
+        h.t.app
+            .event_detail(&h.commander, e.id)
+            .await
+            .unwrap()
+            .timeline;
+    let steps: Vec<_> = timeline.iter().map(|t| t.action_label.as_str()).collect();
+    assert_eq!(
+        steps,
+        [
+            "上报",
+            "受理",
+            "立案",
+            "派遣",
+            "签收",
+            "反馈处置结果",
+            "核查通过并结案",
+            "评价"
+        ]
+    );
+    assert_eq!(timeline[5].comment.as_deref(), Some("已清理，人员已劝离"));
+    let lead = timeline[3].detail["departments"][0].as_str().unwrap();
+    assert!(lead.ends_with("派出所"), "{lead}");
+    assert_eq!(timeline[4].actor_name, format!("{lead}承办人"));
+}
+
+#[tokio::test]
+async fn every_refusal_says_why_and_changes_nothing() {
+    let h = Hub::new().await;
+    let e = h.report("refuse-0001").await;
+    // Wrong state.
+    let err = h.act(&h.police, e.id, "sign").await.unwrap_err();
+    assert!(
+        matches!(err, AppError::NotFound(_)),
+        "not dispatched yet, so not the police's case: {err}"
+    );
+    let err = h.act(&h.operator, e.id, "register").await.unwrap_err();
+    assert_eq!(err.to_string(), "案件当前为“待受理”，不能立案");
+    assert!(matches!(err, AppError::Conflict(_)));
+    // Wrong role.
+    let err = h.act(&h.worker, e.id, "accept").await.unwrap_err();
+    assert!(matches!(err, AppError::Forbidden(_)));
+    assert_eq!(err.to_string(), "只有综治中心可以受理");
+    // Missing reason or department.
+    let err = h.act(&h.operator, e.id, "reject").await.unwrap_err();
+    assert_eq!(err.to_string(), "请填写意见或理由");
+    h.act(&h.operator, e.id, "accept").await.unwrap();
+    h.act(&h.operator, e.id, "register").await.unwrap();
+    let err = h.act(&h.operator, e.id, "dispatch").await.unwrap_err();
+    assert_eq!(err.to_string(), "请选择承办部门");
+    let err = h.dispatch(e.id, 999_999).await.unwrap_err();
+    assert!(err.to_string().contains("部门 999999 不存在"), "{err}");
+    // Out of scope: another township's operator cannot even see it.
+    let err = h
+        .act(&h.other_operator, e.id, "dispatch")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::NotFound(_)));
+    // Unknown action.
+    let err = h.act(&h.operator, e.id, "delete").await.unwrap_err();
+    assert!(matches!(err, AppError::Invalid(_)));
+    // After all that, the case is as it was, with three entries on its timeline.
+    let d = h.t.app.event_detail(&h.operator, e.id).await.unwrap();
+    assert_eq!(d.event.state, "registered");
+    assert_eq!(d.timeline.len(), 3);
+}
+
+#[tokio::test]
+async fn a_dispatched_case_is_seen_by_its_department_and_the_hubs_above_and_nobody_else() {
+    let h = Hub::new().await;
+    let e = h.report("scope-0001").await;
+    h.act(&h.operator, e.id, "accept").await.unwrap();
+    h.act(&h.operator, e.id, "register").await.unwrap();
+    assert!(!h.visible(&h.police, e.id).await, "not yet dispatched");
+    h.dispatch(e.id, h.police_id).await.unwrap();
+    assert!(h.visible(&h.police, e.id).await);
+    assert!(h.visible(&h.operator, e.id).await);
+    assert!(h.visible(&h.commander, e.id).await);
+    assert!(h.visible(&h.worker, e.id).await, "the grid's own worker");
+    assert!(!h.visible(&h.other_operator, e.id).await);
+    assert!(!h.visible(&h.court, e.id).await);
+    // Returned to the hub, it leaves the department's sight.
+    h.with_reason(&h.police, e.id, "return", "不属于本所职责，请改派")
+        .await
+        .unwrap();
+    assert!(!h.visible(&h.police, e.id).await);
+    assert!(h.visible(&h.operator, e.id).await);
+}
+
+#[tokio::test]
+async fn two_operators_acting_at_once_one_wins_and_the_other_is_told() {
+    let h = Hub::new().await;
+    let e = h.report("race-0001").await;
+    let (a, b) = tokio::join!(
+        h.act_with(
+            &h.operator,
+            e.id,
+            ActionRequest {
+                action: "accept".into(),
+                version: Some(e.version),
+                ..Default::default()
+            }
+        ),
+        h.act_with(
+            &h.commander,
+            e.id,
+            ActionRequest {
+                action: "reject".into(),
+                version: Some(e.version),
+                reason: Some("重复上报".into()),
+                ..Default::default()
+            }
+        ),
+    );
+    let (ok, err): (Vec<_>, Vec<_>) = [a, b].into_iter().partition(Result::is_ok);
+    assert_eq!((ok.len(), err.len()), (1, 1));
+    let msg = err.into_iter().next().unwrap().unwrap_err();
+    assert!(matches!(msg, AppError::Conflict(_)), "{msg}");
+    assert!(msg.to_string().contains("已被他人处理"), "{msg}");
+    // A stale version is refused even when the action would fit the new state.
+    let now = h.t.app.event_detail(&h.operator, e.id).await.unwrap().event;
+    assert_eq!(now.version, e.version + 1);
+    assert_eq!(
+        h.t.app
+            .event_detail(&h.operator, e.id)
+            .await
+            .unwrap()
+            .timeline
+            .len(),
+        2,
+        "no lost or double update"
+    );
+}
+
+#[tokio::test]
+async fn exceptions_return_dispute_extension_supervision_escalation_shelving_merge_and_forced_close()
+ {
+    let h = Hub::new().await;
+    // 回退 and 争议: back to the hub, then dispatched again.
+    let e = h.report("exc-0001").await;
+    h.act(&h.operator, e.id, "accept").await.unwrap();
+    h.act(&h.operator, e.id, "register").await.unwrap();
+    h.dispatch(e.id, h.police_id).await.unwrap();
+    let disputed = h
+        .with_reason(&h.police, e.id, "dispute", "应由城管处理")
+        .await
+        .unwrap();
+    assert_eq!(disputed.state_label, "争议待裁定");
+    let again = h.dispatch(e.id, h.police_id).await.unwrap();
+    assert_eq!(again.state, "dispatched");
+    let returned = h
+        .with_reason(&h.police, e.id, "return", "请补充现场照片")
+        .await
+        .unwrap();
+    assert_eq!(
+        (returned.state.as_str(), returned.department_ids.len()),
+        ("registered", 0)
+    );
+
+    // 延期: asked for, approved, the deadline moves by working days.
+    let e = h.to_handling("exc-0002").await;
+    let asked = h
+        .act_with(
+            &h.police,
+            e.id,
+            ActionRequest {
+                action: "request_extension".into(),
+                reason: Some("需协调供电公司".into()),
+                extension_days: Some(2),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(asked.extension_days, Some(2));
+    let err = h
+        .act_with(
+            &h.police,
+            e.id,
+            ActionRequest {
+                action: "request_extension".into(),
+                reason: Some("再延".into()),
+                extension_days: Some(1),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.to_string(), "已有延期申请在等待审批");
+    let approved = h.act(&h.operator, e.id, "approve_extension").await.unwrap();
+    assert_eq!(approved.extension_days, None);
+    let moved = approved.deadline.unwrap() - e.deadline.unwrap();
+    assert!(
+        moved >= chrono::Duration::days(2) && moved <= chrono::Duration::days(12),
+        "{moved}"
+    );
+    let err = h
+        .act(&h.operator, e.id, "approve_extension")
+        .await
+        .unwrap_err();
+    assert_eq!(err.to_string(), "没有待审批的延期申请");
+
+    // 督办 and 催办 by a superior; an operator is not one.
+    let err = h
+        .with_reason(&h.operator, e.id, "supervise", "限期办结")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Forbidden(_)));
+    let supervised = h
+        .with_reason(&h.commander, e.id, "supervise", "限期办结")
+        .await
+        .unwrap();
+    assert!(supervised.supervised);
+    h.with_reason(&h.commander, e.id, "urge", "请今日内反馈")
+        .await
+        .unwrap();
+
+    // 挂账 and 恢复办理.
+    let shelved = h
+        .with_reason(&h.police, e.id, "shelve", "涉及历史遗留问题，需区里统筹")
+        .await
+        .unwrap();
+    assert_eq!(
+        (shelved.state.as_str(), shelved.deadline),
+        ("shelved", None)
+    );
+    let resumed = h.act(&h.operator, e.id, "resume").await.unwrap();
+    assert!(resumed.deadline.is_some());
+
+    // 强制结案: commanders only, with a reason, and on the audit record.
+    let err = h
+        .with_reason(&h.operator, e.id, "force_close", "群众撤回")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Forbidden(_)));
+    let forced = h
+        .with_reason(&h.commander, e.id, "force_close", "群众撤回诉求")
+        .await
+        .unwrap();
+    assert_eq!(forced.state, "closed");
+    let audit =
+        h.t.app
+            .search_audit(
+                &Actor::cli(),
+                &pingan_app::AuditFilter {
+                    action_prefix: Some("case.force_close".into()),
+                    ..Default::default()
+                },
+                10,
+            )
+            .await
+            .unwrap();
+    assert_eq!(audit.len(), 1);
+
+    // 提级: township → district, once.
+    let e = h.report("exc-0003").await;
+    let up = h
+        .with_reason(&h.operator, e.id, "escalate", "涉及多个乡镇")
+        .await
+        .unwrap();
+    assert_eq!(up.owner_org, "511702");
+    let err = h
+        .with_reason(&h.commander, e.id, "escalate", "再提")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("无法再向上提级"), "{err}");
+    let err = h.act(&h.operator, e.id, "accept").await.unwrap_err();
+    assert!(
+        matches!(err, AppError::Forbidden(_)),
+        "the district hub owns it now: {err}"
+    );
+    h.act(&h.commander, e.id, "accept").await.unwrap();
+
+    // 合并: a duplicate folds into the first report.
+    let first = h.report("exc-0004").await;
+    let dup =
+        h.t.app
+            .report_event(
+                &h.worker,
+                &h.intake("exc-0005", "治安隐患", "小区门口聚集可疑人员"),
+            )
+            .await
+            .unwrap();
+    assert!(
+        dup.duplicates
+            .iter()
+            .any(|d| d.id == first.id && d.distance_m == Some(0.0)),
+        "{:?}",
+        dup.duplicates
+    );
+    let merged = h
+        .act_with(
+            &h.operator,
+            dup.event.id,
+            ActionRequest {
+                action: "merge".into(),
+                merge_into: Some(first.id),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (merged.state.as_str(), merged.merged_into, merged.open),
+        ("merged", Some(first.id), false)
+    );
+    let err = h
+        .act_with(
+            &h.operator,
+            first.id,
+            ActionRequest {
+                action: "merge".into(),
+                merge_into: Some(dup.event.id),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("只能合并到仍在办理的事件"),
+        "{err}"
+    );
+
+    // 自行处置: straight to verification; 核查不通过 sends it back to the hub.
+    let fixed =
+        h.t.app
+            .report_event(
+                &h.worker,
+                &EventIntake {
+                    self_resolved: true,
+                    ..h.intake("exc-0006", "CG0101", "路边暴露垃圾已清理")
+                },
+            )
+            .await
+            .unwrap()
+            .event;
+    assert_eq!(fixed.state, "fed_back");
+    let reopened = h
+        .with_reason(&h.operator, fixed.id, "reopen", "现场仍有垃圾")
+        .await
+        .unwrap();
+    assert_eq!(reopened.state, "registered");
+}
+
+#[tokio::test]
+async fn the_sweeper_raises_yellow_then_red_once_each() {
+    let h = Hub::new().await;
+    let e = h.report("sweep-0001").await;
+    let yellow_past = "UPDATE cases SET yellow_at = '2020-01-01T00:00:00+00:00' WHERE id = ";
+    h.t.db.execute(&format!("{yellow_past}{}", e.id)).await;
+    assert_eq!(h.t.app.sweep_deadlines().await.unwrap(), 1);
+    assert_eq!(h.t.app.sweep_deadlines().await.unwrap(), 0, "raised once");
+    let d = h.t.app.event_detail(&h.operator, e.id).await.unwrap();
+    assert_eq!(d.event.alert, "yellow");
+    assert_eq!(d.timeline.last().unwrap().action_label, "黄牌预警");
+    h.t.db
+        .execute(&format!(
+            "UPDATE cases SET deadline = '2020-01-01T00:00:00+00:00' WHERE id = {}",
+            e.id
+        ))
+        .await;
+    assert_eq!(h.t.app.sweep_deadlines().await.unwrap(), 1);
+    let red =
+        h.t.app
+            .events(
+                &h.operator,
+                &EventListQuery {
+                    alert: Some("red".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    assert_eq!(red.items.iter().map(|e| e.id).collect::<Vec<_>>(), [e.id]);
+    // The next step starts a fresh clock.
+    let accepted = h.act(&h.operator, e.id, "accept").await.unwrap();
+    assert_eq!(accepted.alert, "normal");
+}
+
+#[tokio::test]
+async fn lists_filter_and_page_with_a_cursor() {
+    let h = Hub::new().await;
+    for i in 0..5 {
+        h.report(&format!("page-000{i}")).await;
+    }
+    h.t.app
+        .report_event(
+            &h.worker,
+            &h.intake("page-0100", "CG0501", "菜市场门口占道经营"),
+        )
+        .await
+        .unwrap();
+    let q = |q: EventListQuery| {
+        let app = h.t.app.clone();
+        let who = h.operator.clone();
+        async move { app.events(&who, &q).await.unwrap() }
+    };
+    let first = q(EventListQuery {
+        limit: Some(4),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(first.items.len(), 4);
+    let rest = q(EventListQuery {
+        limit: Some(4),
+        before: first.next_before,
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(rest.items.len(), 2);
+    assert_eq!(rest.next_before, None);
+    assert!(first.items.last().unwrap().id > rest.items[0].id);
+    assert_eq!(
+        q(EventListQuery {
+            category: Some("CG".into()),
+            ..Default::default()
+        })
+        .await
+        .items
+        .len(),
+        1
+    );
+    assert_eq!(
+        q(EventListQuery {
+            q: Some("占道".into()),
+            ..Default::default()
+        })
+        .await
+        .items
+        .len(),
+        1
+    );
+    assert_eq!(
+        q(EventListQuery {
+            state: Some("reported".into()),
+            area: Some(h.grid.clone()),
+            ..Default::default()
+        })
+        .await
+        .items
+        .len(),
+        6
+    );
+    assert_eq!(
+        q(EventListQuery {
+            area: Some(OTHER_TOWNSHIP.into()),
+            ..Default::default()
+        })
+        .await
+        .items
+        .len(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn the_api_takes_events_in_answers_conflicts_and_streams_changes() {
+    let h = Hub::new().await;
+    let c = reqwest::Client::new();
+    let mut commander_stream = stream(&h.t.base_url, &h.tokens.commander).await;
+    let mut court_stream = stream(&h.t.base_url, &h.tokens.court).await;
+    let body = json!({
+        "client_id": "api-0001-abcdef", "channel": "grid_worker", "category": "治安隐患",
+        "title": "夜间施工扰民", "description": "22 点后仍在施工", "lat": h.point.1, "lon": h.point.0
+    });
+    let post = |token: &str, body: &Value| {
+        c.post(h.t.url("/api/v1/events"))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+    };
+    let res = post(&h.tokens.worker, &body).await.unwrap();
+    assert_eq!(res.status(), 201);
+    let created: Value = res.json().await.unwrap();
+    for key in [
+        "id",
+        "state",
+        "grid_code",
+        "org_code",
+        "deadline",
+        "number",
+        "version",
+    ] {
+        assert!(!created[key].is_null(), "{key} in {created}");
+    }
+    assert_eq!(created["state"], "reported");
+    assert_eq!(created["created"], true);
+    let id = created["id"].as_i64().unwrap();
+
+    let change = next_case_change(&mut commander_stream).await;
+    assert_eq!(
+        (change["case_id"].as_i64(), change["action"].as_str()),
+        (Some(id), Some("report"))
+    );
+
+    let again = post(&h.tokens.worker, &body).await.unwrap();
+    assert_eq!(again.status(), 200);
+    assert_eq!(again.json::<Value>().await.unwrap()["id"], id);
+
+    let bad = post(
+        &h.tokens.worker,
+        &json!({"client_id": "api-0002-abcdef", "channel": "grid_worker"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(bad.status(), 400);
+    let problem: Value = bad.json().await.unwrap();
+    assert_eq!(problem["code"], "invalid_input");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("category"),
+        "{problem}"
+    );
+
+    let act = |action: Value| {
+        c.post(h.t.url(&format!("/api/v1/events/{id}/actions")))
+            .bearer_auth(&h.tokens.operator)
+            .json(&action)
+            .send()
+    };
+    let ok = act(json!({"action": "accept", "version": created["version"]}))
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+    let stale = act(json!({"action": "reject", "version": created["version"], "reason": "重复"}))
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), 409);
+    let forbidden = c
+        .post(h.t.url(&format!("/api/v1/events/{id}/actions")))
+        .bearer_auth(&h.tokens.worker)
+        .json(&json!({"action": "register"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forbidden.status(), 403);
+    assert_eq!(
+        next_case_change(&mut commander_stream).await["action"],
+        "accept"
+    );
+
+    let list: Value = c
+        .get(h.t.url("/api/v1/events?state=accepted&limit=10"))
+        .bearer_auth(&h.tokens.commander)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["items"][0]["id"], id);
+    let detail: Value = c
+        .get(h.t.url(&format!("/api/v1/events/{id}")))
+        .bearer_auth(&h.tokens.operator)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(detail["timeline"].as_array().unwrap().len(), 2);
+    assert!(
+        detail["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["action"] == "register")
+    );
+    let categories: Value = c
+        .get(h.t.url("/api/v1/event-categories"))
+        .bearer_auth(&h.tokens.worker)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        categories
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["name"] == "占道经营" && c["family"] == "GB/T 30428")
+    );
+
+    // The court's handler saw nothing of a case that is not theirs.
+    let quiet =
+        tokio::time::timeout(std::time::Duration::from_millis(300), court_stream.chunk()).await;
+    match quiet {
+        Err(_) => {}
+        Ok(chunk) => {
+            let text = String::from_utf8_lossy(&chunk.unwrap().unwrap_or_default()).to_string();
+            assert!(!text.contains("event: case"), "{text}");
+        }
+    }
+    let spec: Value = c
+        .get(h.t.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for path in [
+        "/api/v1/events",
+        "/api/v1/events/{id}",
+        "/api/v1/events/{id}/actions",
+        "/api/v1/stream",
+    ] {
+        assert!(spec["paths"][path].is_object(), "{path} documented");
+    }
+}
+
+#[tokio::test]
+async fn an_event_taken_in_by_one_instance_reaches_the_stream_of_another() {
+    let h = Hub::new().await;
+    if h.t.app.backend() != pingan_app::Backend::Postgres {
+        // Several instances share PostgreSQL only; SQLite serves one instance.
+        return;
+    }
+    let second = h.t.another_instance().await;
+    let mut s = stream(&second.base_url, &h.tokens.commander).await;
+    let e = h.report("two-0001").await;
+    let change = next_case_change(&mut s).await;
+    assert_eq!(change["case_id"].as_i64(), Some(e.id));
+    // And an action taken on the second instance is seen by the first.
+    let mut first = stream(&h.t.base_url, &h.tokens.commander).await;
+    second
+        .app
+        .act_on_case(
+            &h.operator,
+            e.id,
+            &ActionRequest {
+                action: "accept".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(next_case_change(&mut first).await["action"], "accept");
+}
+
+/// Opens the SSE stream with a bearer token.
+pub async fn stream(base_url: &str, token: &str) -> reqwest::Response {
+    let res = reqwest::Client::new()
+        .get(format!("{base_url}/api/v1/stream"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    res
+}
+
+/// Reads SSE frames until one with `event: case` arrives; returns its JSON data.
+pub async fn next_case_change(res: &mut reqwest::Response) -> Value {
+    let mut buf = String::new();
+    loop {
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), res.chunk())
+            .await
+            .expect("a change within 10 s")
+            .unwrap()
+            .expect("the stream stays open");
+        buf.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buf.find("\n\n") {
+            let frame: String = buf.drain(..end + 2).collect();
+            if frame.lines().any(|l| l == "event: case") {
+                let data: String = frame
+                    .lines()
+                    .filter_map(|l| l.strip_prefix("data: "))
+                    .collect();
+                return serde_json::from_str(&data).unwrap();
+            }
+        }
+    }
+}

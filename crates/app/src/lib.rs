@@ -24,7 +24,7 @@ pub use calendar::CalendarYear;
 pub use cases::{
     ActionRequest, ActionView, CaseChange, CaseDepartmentView, CategoryView, DuplicateHint,
     EventDetailView, EventIntake, EventListQuery, EventPage, EventView, IntakeOutcome, Route,
-    RoutingRuleView, TimelineView, parse_case_ref,
+    RoutingRuleView, TimelineView, new_client_id, parse_case_ref,
 };
 pub use error::AppError;
 pub use grid_import::{GridImportReport, MAX_IMPORT_BYTES};

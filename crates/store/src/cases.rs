@@ -113,6 +113,8 @@ pub struct CaseFilter {
     /// Text within the title.
     pub text: Option<String>,
     pub channel: Option<String>,
+    /// Only the cases this account reported.
+    pub reporter_id: Option<i64>,
     pub before_id: Option<i64>,
 }
 
@@ -320,6 +322,7 @@ impl Store {
                    AND ($8 IS NULL OR c.title LIKE '%' || $8 || '%')
                    AND ($9 IS NULL OR e.channel = $9)
                    AND ($10 IS NULL OR c.id < $10)
+                   AND ($12 IS NULL OR c.reporter_id = $12)
                  ORDER BY c.id DESC LIMIT $11"
         );
         let (org, dept) = scope_binds(scope);
@@ -336,6 +339,7 @@ impl Store {
                 .bind(&f.channel)
                 .bind(f.before_id)
                 .bind(limit)
+                .bind(f.reporter_id)
                 .fetch_all(p)
                 .await
         })?)

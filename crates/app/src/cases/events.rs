@@ -92,6 +92,8 @@ pub struct EventListQuery {
     /// Text in the title.
     pub q: Option<String>,
     pub channel: Option<String>,
+    /// `true`: only the events you reported.
+    pub mine: Option<bool>,
     /// Cursor: only events with a smaller id (the `next_before` of the previous page).
     pub before: Option<i64>,
     /// Page size, 1–200 (default 50).
@@ -373,6 +375,7 @@ impl App {
                 .filter(|s| !s.is_empty())
                 .map(str::to_owned),
             channel: q.channel.clone().filter(|s| !s.is_empty()),
+            reporter_id: q.mine.unwrap_or(false).then_some(user.id),
             before_id: q.before,
         };
         let rows = self.store.events(&user.scope(), &filter, limit).await?;
@@ -445,6 +448,66 @@ impl App {
         })
     }
 
+    /// What the report form offers the user: the categories in force and the grids of their
+    /// scope (code, name), for choosing by hand when there is no location.
+    pub async fn report_options(
+        &self,
+        actor: &Actor,
+    ) -> Result<(Vec<CategoryView>, Vec<(String, String)>)> {
+        self.authorize(actor, Capability::ReportEvents, None)?;
+        let user = actor
+            .user
+            .as_ref()
+            .ok_or(AppError::Unauthenticated("请先登录"))?;
+        let categories = self
+            .category_records()
+            .await?
+            .iter()
+            .filter(|c| c.retired_at.is_none())
+            .map(CategoryView::from)
+            .collect();
+        let grids = self
+            .store
+            .org_units_under(user.org_code.as_str())
+            .await?
+            .into_iter()
+            .filter(|u| u.level == OrgLevel::Grid.as_str() && u.retired_at.is_none())
+            .map(|u| (u.code, u.name))
+            .collect();
+        Ok((categories, grids))
+    }
+
+    /// The names of the org units in the user's scope by code, for showing where events lie.
+    pub async fn place_names(
+        &self,
+        actor: &Actor,
+    ) -> Result<std::collections::HashMap<String, String>> {
+        let user = self.case_user(actor)?;
+        Ok(self
+            .store
+            .org_units_under(user.scope().prefix())
+            .await?
+            .into_iter()
+            .map(|u| (u.code, u.name))
+            .collect())
+    }
+
+    /// The departments a case may be dispatched to (id, name, kind), the district's first.
+    pub async fn dispatch_departments(&self, actor: &Actor) -> Result<Vec<(i64, String, String)>> {
+        self.case_user(actor)?;
+        let mut list: Vec<_> = self
+            .all_departments()
+            .await?
+            .iter()
+            .map(|d| (d.org_code.len(), d.id, d.name.clone(), d.kind.clone()))
+            .collect();
+        list.sort();
+        Ok(list
+            .into_iter()
+            .map(|(_, id, name, kind)| (id, name, kind))
+            .collect())
+    }
+
     /// The categories in force (and retired ones, marked), for forms and the API.
     pub async fn event_categories(&self) -> Result<Vec<CategoryView>> {
         Ok(self
@@ -498,6 +561,14 @@ impl App {
         self.caches.categories.clear();
         Ok(())
     }
+}
+
+/// A fresh idempotency key for a report form (clients that report over the API make their own).
+pub fn new_client_id() -> Result<String> {
+    Ok(format!(
+        "web-{}",
+        pingan_crypto::random_token()?.get(..32).unwrap_or_default()
+    ))
 }
 
 fn check_client_id(id: &str) -> Result<()> {

@@ -8,7 +8,9 @@ mod routing;
 mod view;
 
 pub use bus::CaseChange;
-pub use events::{DuplicateHint, EventIntake, EventListQuery, EventPage, IntakeOutcome};
+pub use events::{
+    DuplicateHint, EventIntake, EventListQuery, EventPage, IntakeOutcome, new_client_id,
+};
 pub use routing::{Route, RoutingRuleView};
 pub use view::{
     ActionView, CaseDepartmentView, CategoryView, EventDetailView, EventView, TimelineView,

@@ -1122,3 +1122,112 @@ pub async fn next_case_change(res: &mut reqwest::Response) -> Value {
         }
     }
 }
+
+#[tokio::test]
+async fn the_pages_show_escaped_text_take_actions_and_refuse_stale_forms() {
+    let h = Hub::new().await;
+    let c = crate::client();
+    let e =
+        h.t.app
+            .report_event(
+                &h.worker,
+                &h.intake("page-0001-x", "ZZ02", "<b>井盖</b>缺失"),
+            )
+            .await
+            .unwrap()
+            .event;
+    let get = |path: String, token: &str| c.get(h.t.url(&path)).bearer_auth(token).send();
+    let list = get("/events".into(), &h.tokens.operator)
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        list.contains("&#60;b&#62;井盖&#60;/b&#62;缺失"),
+        "escaped title"
+    );
+    assert!(!list.contains("<b>井盖"));
+    assert!(list.contains(&e.number) && list.contains("待受理"));
+    let page = get(format!("/events/{}", e.id), &h.tokens.operator)
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("data-action=\"accept\"") && page.contains("上报"));
+
+    let post = |form: Vec<(&'static str, String)>| {
+        c.post(h.t.url(&format!("/events/{}/act", e.id)))
+            .bearer_auth(&h.tokens.operator)
+            .form(&form)
+            .send()
+    };
+    let v = e.version.to_string();
+    let ok = post(vec![
+        ("action", "accept".into()),
+        ("version", v.clone()),
+        ("reason", String::new()),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(ok.status(), 303);
+    let stale = post(vec![
+        ("action", "reject".into()),
+        ("version", v),
+        ("reason", "重复".into()),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(stale.status(), 409);
+    assert!(
+        stale
+            .text()
+            .await
+            .unwrap()
+            .contains("已被他人处理，当前为“待立案”")
+    );
+    let bad = post(vec![
+        ("action", "merge".into()),
+        ("merge_into", "井盖".into()),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(bad.status(), 400);
+    assert!(bad.text().await.unwrap().contains("不是事件编号"));
+
+    // The report page: a resubmitted form is one event.
+    let form = page_field(
+        &get("/report".into(), &h.tokens.worker)
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "client_id",
+    );
+    let send = || {
+        c.post(h.t.url("/report"))
+            .bearer_auth(&h.tokens.worker)
+            .form(&[
+                ("client_id", form.as_str()),
+                ("category", "CG0501"),
+                ("title", "菜市场门口占道经营"),
+                ("address", "西外菜市场"),
+                ("grid_code", h.grid.as_str()),
+            ])
+            .send()
+    };
+    let first = send().await.unwrap().text().await.unwrap();
+    assert!(first.contains("已上报，事件编号"), "{first}");
+    let second = send().await.unwrap().text().await.unwrap();
+    assert!(second.contains("没有重复提交"));
+    assert!(second.contains("我上报的事件") && second.contains("菜市场门口占道经营"));
+}
+
+/// The value of a hidden form field.
+fn page_field(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker).unwrap() + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}

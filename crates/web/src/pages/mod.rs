@@ -4,6 +4,7 @@ mod account;
 mod audit;
 mod calendar;
 mod contacts;
+mod events;
 mod home;
 mod login;
 mod org;
@@ -25,8 +26,20 @@ pub struct NavItem {
 }
 
 /// The pages of the navigation, each with the capability it needs (none: everyone).
-const NAV: [(&str, &str, &str, Option<Capability>); 9] = [
+const NAV: [(&str, &str, &str, Option<Capability>); 11] = [
     ("/", "工作台", "", None),
+    (
+        "/events",
+        "事件中心",
+        "本辖区事件的受理、派遣、督办，黄牌红牌一目了然",
+        Some(Capability::ViewCases),
+    ),
+    (
+        "/report",
+        "上报事件",
+        "手机上报所见问题，可定位、可查看自己上报的事件",
+        Some(Capability::ReportEvents),
+    ),
     (
         "/org",
         "组织架构",
@@ -83,6 +96,7 @@ pub fn router() -> Router<AppState> {
         .merge(security::router())
         .merge(contacts::router())
         .merge(calendar::router())
+        .merge(events::router())
 }
 
 /// What the navigation frame shows around every page.

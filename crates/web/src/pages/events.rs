@@ -1,0 +1,440 @@
+//! 事件中心 — the live event list with its map, the case page with timeline and actions, and the
+//! report page a grid worker uses on the phone.
+
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::PageError;
+use crate::pages::Shell;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use pingan_app::{
+    ActionRequest, AppError, CategoryView, EventDetailView, EventIntake, EventListQuery, EventView,
+    IntakeOutcome,
+};
+use pingan_domain::Capability;
+use pingan_domain::time::format_minute;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/events", get(list))
+        .route("/events/{id}", get(show))
+        .route("/events/{id}/act", post(act))
+        .route("/report", get(report_form).post(report))
+}
+
+/// One row of the list, ready to show.
+struct Row {
+    e: EventView,
+    place: String,
+    created: String,
+    deadline: String,
+}
+
+fn row(e: EventView, names: &HashMap<String, String>) -> Row {
+    let place = names
+        .get(&e.org_code)
+        .cloned()
+        .unwrap_or_else(|| e.org_code.clone());
+    Row {
+        created: format_minute(e.created_at),
+        deadline: e.deadline.map(format_minute).unwrap_or_else(|| "—".into()),
+        place,
+        e,
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "events.html")]
+struct EventsPage {
+    shell: Shell,
+    rows: Vec<Row>,
+    q: ListForm,
+    categories: Vec<CategoryView>,
+    next: Option<String>,
+    can_report: bool,
+}
+
+/// The list filters as the form sends them (empty fields are absent filters).
+#[derive(Debug, Default, Deserialize)]
+struct ListForm {
+    #[serde(default)]
+    scope: String,
+    #[serde(default)]
+    alert: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    q: String,
+    before: Option<i64>,
+}
+
+impl ListForm {
+    fn query(&self) -> EventListQuery {
+        let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
+        let (open, mine) = match self.scope.as_str() {
+            "all" => (None, None),
+            "closed" => (Some(false), None),
+            "mine" => (None, Some(true)),
+            _ => (Some(true), None),
+        };
+        EventListQuery {
+            open,
+            mine,
+            alert: some(&self.alert),
+            category: some(&self.category),
+            q: some(&self.q),
+            before: self.before,
+            limit: Some(50),
+            ..Default::default()
+        }
+    }
+
+    /// The query string of the next page.
+    fn next(&self, before: i64) -> String {
+        let enc = pingan_domain::text::percent_encode;
+        format!(
+            "/events?scope={}&alert={}&category={}&q={}&before={before}",
+            enc(&self.scope),
+            enc(&self.alert),
+            enc(&self.category),
+            enc(&self.q)
+        )
+    }
+}
+
+async fn list(
+    State(state): State<AppState>,
+    page: PageUser,
+    Query(q): Query<ListForm>,
+) -> Result<EventsPage, PageError> {
+    let actor = page.actor();
+    let events = state.app.events(&actor, &q.query()).await?;
+    let names = state.app.place_names(&actor).await?;
+    Ok(EventsPage {
+        shell: Shell::new(&state.app, &page.user, "/events").await?,
+        rows: events.items.into_iter().map(|e| row(e, &names)).collect(),
+        next: events.next_before.map(|b| q.next(b)),
+        categories: state.app.event_categories().await?,
+        can_report: page.user.can(Capability::ReportEvents),
+        q,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "event.html")]
+struct EventPage {
+    shell: Shell,
+    d: EventDetailView,
+    place: String,
+    created: String,
+    deadline: String,
+    yellow_at: String,
+    /// (at, entry) of the timeline, Beijing time.
+    timeline: Vec<(String, pingan_app::TimelineView, String)>,
+    /// (id, name, kind, suggested) of the departments to dispatch to.
+    departments: Vec<(i64, String, String, bool)>,
+    error: Option<String>,
+}
+
+async fn render_case(
+    state: &AppState,
+    page: &PageUser,
+    id: i64,
+    error: Option<String>,
+) -> Result<EventPage, PageError> {
+    let actor = page.actor();
+    let d = state.app.event_detail(&actor, id).await?;
+    let names = state.app.place_names(&actor).await?;
+    let place = names
+        .get(&d.event.org_code)
+        .cloned()
+        .unwrap_or_else(|| d.event.org_code.clone());
+    let timeline = d
+        .timeline
+        .iter()
+        .map(|t| {
+            let detail = describe(&t.detail);
+            (format_minute(t.at), t.clone(), detail)
+        })
+        .collect();
+    let needs_departments = d.actions.iter().any(|a| a.needs_department);
+    Ok(EventPage {
+        shell: Shell::new(&state.app, &page.user, "/events").await?,
+        created: format_minute(d.event.created_at),
+        deadline: d
+            .event
+            .deadline
+            .map(format_minute)
+            .unwrap_or_else(|| "—".into()),
+        yellow_at: d.event.yellow_at.map(format_minute).unwrap_or_default(),
+        departments: if needs_departments {
+            let suggested = d.suggested_department_id;
+            state
+                .app
+                .dispatch_departments(&actor)
+                .await?
+                .into_iter()
+                .map(|(id, name, kind)| (id, name, kind, Some(id) == suggested))
+                .collect()
+        } else {
+            Vec::new()
+        },
+        place,
+        timeline,
+        d,
+        error,
+    })
+}
+
+/// What a timeline entry carried, in words.
+fn describe(detail: &serde_json::Value) -> String {
+    let mut out = Vec::new();
+    if let Some(list) = detail["departments"].as_array() {
+        let names: Vec<&str> = list.iter().filter_map(|v| v.as_str()).collect();
+        if let Some((lead, assist)) = names.split_first() {
+            out.push(format!("主办：{lead}"));
+            if !assist.is_empty() {
+                out.push(format!("协办：{}", assist.join("、")));
+            }
+        }
+    }
+    if let Some(days) = detail["days"].as_i64() {
+        out.push(format!("延期 {days} 个工作日"));
+    }
+    if let Some(r) = detail["rating"].as_str() {
+        let label = pingan_domain::case::Rating::parse(r).map_or(r, |r| r.label());
+        out.push(format!("评价：{label}"));
+    }
+    if let Some(to) = detail["to"].as_str() {
+        out.push(format!("提级至 {to}"));
+    }
+    if let Some(into) = detail["into"].as_i64() {
+        out.push(format!("并入事件 {into}"));
+    }
+    out.join("；")
+}
+
+async fn show(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+) -> Result<EventPage, PageError> {
+    render_case(&state, &page, id, None).await
+}
+
+/// An action as the case page's forms send it: field pairs, since 协办部门 is a multiple choice
+/// (one `assist` pair per department).
+fn action_request(pairs: &[(String, String)]) -> Result<ActionRequest, String> {
+    let field = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, v)| k == name && !v.trim().is_empty())
+            .map(|(_, v)| v.trim().to_owned())
+    };
+    let number = |name: &str| -> Result<Option<i64>, String> {
+        field(name)
+            .map(|v| v.parse().map_err(|_| format!("“{v}”不是有效的数字")))
+            .transpose()
+    };
+    let merge_into = match field("merge_into") {
+        Some(s) => Some(
+            pingan_app::parse_case_ref(&s)
+                .ok_or_else(|| format!("“{s}”不是事件编号，请填写如 SJ20261128000042 的编号"))?,
+        ),
+        None => None,
+    };
+    Ok(ActionRequest {
+        action: field("action").unwrap_or_default(),
+        version: number("version")?,
+        reason: field("reason"),
+        department_id: number("department_id")?,
+        assist_department_ids: pairs
+            .iter()
+            .filter(|(k, _)| k == "assist")
+            .filter_map(|(_, v)| v.parse().ok())
+            .collect(),
+        merge_into,
+        extension_days: number("extension_days")?.and_then(|d| u32::try_from(d).ok()),
+        rating: field("rating"),
+    })
+}
+
+async fn act(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let req = match action_request(&pairs) {
+        Ok(r) => r,
+        Err(msg) => return failed(&state, &page, id, StatusCode::BAD_REQUEST, msg).await,
+    };
+    match state.app.act_on_case(&page.actor(), id, &req).await {
+        Ok(_) => {
+            // A department that returned a case no longer sees it: back to the list then.
+            let visible = state.app.event_detail(&page.actor(), id).await.is_ok();
+            let to = if visible {
+                format!("/events/{id}")
+            } else {
+                "/events".into()
+            };
+            Ok(Redirect::to(&to).into_response())
+        }
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_) | AppError::Forbidden(_))) => {
+            let status = match e {
+                AppError::Invalid(_) => StatusCode::BAD_REQUEST,
+                AppError::Conflict(_) => StatusCode::CONFLICT,
+                _ => StatusCode::FORBIDDEN,
+            };
+            failed(&state, &page, id, status, e.to_string()).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn failed(
+    state: &AppState,
+    page: &PageUser,
+    id: i64,
+    status: StatusCode,
+    msg: String,
+) -> Result<Response, PageError> {
+    Ok((status, render_case(state, page, id, Some(msg)).await?).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "report.html")]
+struct ReportPage {
+    shell: Shell,
+    categories: Vec<CategoryView>,
+    grids: Vec<(String, String)>,
+    /// A fresh idempotency key: resubmitting this form makes no second event.
+    client_id: String,
+    form: ReportForm,
+    is_grid_worker: bool,
+    error: Option<String>,
+    done: Option<IntakeOutcome>,
+    mine: Vec<Row>,
+}
+
+/// The report form.
+#[derive(Debug, Default, Clone, Deserialize)]
+struct ReportForm {
+    #[serde(default)]
+    client_id: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    lat: String,
+    #[serde(default)]
+    lon: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    grid_code: String,
+    #[serde(default)]
+    self_resolved: Option<String>,
+}
+
+async fn render_report(
+    state: &AppState,
+    page: &PageUser,
+    form: ReportForm,
+    error: Option<String>,
+    done: Option<IntakeOutcome>,
+) -> Result<ReportPage, PageError> {
+    let actor = page.actor();
+    let (categories, grids) = state.app.report_options(&actor).await?;
+    let mine = if page.user.can(Capability::ViewCases) {
+        let names = state.app.place_names(&actor).await?;
+        let q = EventListQuery {
+            mine: Some(true),
+            limit: Some(20),
+            ..Default::default()
+        };
+        state
+            .app
+            .events(&actor, &q)
+            .await?
+            .items
+            .into_iter()
+            .map(|e| row(e, &names))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // After an error the same key is kept, so that a corrected resubmission is still one event.
+    let client_id = if error.is_some() && !form.client_id.is_empty() {
+        form.client_id.clone()
+    } else {
+        pingan_app::new_client_id()?
+    };
+    Ok(ReportPage {
+        shell: Shell::new(&state.app, &page.user, "/report").await?,
+        is_grid_worker: page.user.role == pingan_domain::Role::GridWorker,
+        categories,
+        grids,
+        client_id,
+        form,
+        error,
+        done,
+        mine,
+    })
+}
+
+async fn report_form(
+    State(state): State<AppState>,
+    page: PageUser,
+) -> Result<ReportPage, PageError> {
+    render_report(&state, &page, ReportForm::default(), None, None).await
+}
+
+async fn report(
+    State(state): State<AppState>,
+    page: PageUser,
+    Form(f): Form<ReportForm>,
+) -> Result<Response, PageError> {
+    let number = |s: &str| s.trim().parse::<f64>().ok();
+    let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
+    let intake = EventIntake {
+        client_id: f.client_id.clone(),
+        channel: if page.user.role == pingan_domain::Role::GridWorker {
+            "grid_worker".into()
+        } else {
+            "citizen".into()
+        },
+        category: f.category.clone(),
+        title: f.title.clone(),
+        description: f.description.clone(),
+        lat: number(&f.lat),
+        lon: number(&f.lon),
+        coord: None,
+        address: some(&f.address),
+        grid_code: some(&f.grid_code),
+        self_resolved: f.self_resolved.is_some(),
+    };
+    match state.app.report_event(&page.actor(), &intake).await {
+        Ok(outcome) => Ok(
+            render_report(&state, &page, ReportForm::default(), None, Some(outcome))
+                .await?
+                .into_response(),
+        ),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_) | AppError::Forbidden(_))) => Ok((
+            StatusCode::BAD_REQUEST,
+            render_report(&state, &page, f, Some(e.to_string()), None).await?,
+        )
+            .into_response()),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -166,6 +166,14 @@ impl WorkCalendar {
         }
     }
 
+    /// Minutes of office time in a working day (420 with the default hours).
+    pub fn office_minutes_per_day(&self) -> i64 {
+        self.office_hours
+            .iter()
+            .map(|(open, close)| (*close - *open).num_minutes())
+            .sum()
+    }
+
     /// The working day `n` working days after (`n` > 0) or before (`n` < 0) `day`.
     pub fn add_workdays(&self, day: NaiveDate, n: i32) -> NaiveDate {
         let mut d = day;

@@ -403,16 +403,29 @@ pub struct StepClock {
 
 impl StepClock {
     /// The clock of a step of `limit` starting at `start` (Beijing time). The yellow threshold
-    /// lies `yellow_percent` of the way from start to deadline.
+    /// lies `yellow_percent` of the way from start to deadline, counted in the limit's own unit:
+    /// in office time for 工作时 and 工作日 (a one-hour limit received on Saturday turns yellow on
+    /// Monday morning, not on Sunday night), in wall time for the continuous units.
     pub fn start(
         calendar: &WorkCalendar,
         start: DateTime<FixedOffset>,
         limit: TimeLimit,
         yellow_percent: u32,
     ) -> Self {
+        let pct = i64::from(yellow_percent.min(100));
         let deadline = calendar.deadline(start, limit.amount, limit.unit);
-        let span = deadline - start;
-        let yellow = start + span * i32::try_from(yellow_percent.min(100)).unwrap_or(80) / 100;
+        let yellow = match limit.unit {
+            TimeUnit::WorkHours => {
+                calendar.shift_work_minutes(start, i64::from(limit.amount) * 60 * pct / 100)
+            }
+            TimeUnit::WorkDays => {
+                let total = i64::from(limit.amount) * calendar.office_minutes_per_day();
+                calendar.shift_work_minutes(deadline, -total * (100 - pct) / 100)
+            }
+            TimeUnit::UrgentHours | TimeUnit::NaturalDays => {
+                start + (deadline - start) * i32::try_from(pct).unwrap_or(80) / 100
+            }
+        };
         Self {
             yellow_at: yellow.to_utc(),
             deadline: deadline.to_utc(),
@@ -533,5 +546,67 @@ mod party_tests {
             [Party::GridWorker, Party::Reporter]
         );
         assert_eq!(who(6, Role::Leader, &district, None), [Party::Superior]);
+    }
+}
+
+#[cfg(test)]
+mod clock_tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn bj(d: u32, h: u32, m: u32) -> DateTime<FixedOffset> {
+        crate::time::shanghai()
+            .with_ymd_and_hms(2026, 11, d, h, m, 0)
+            .unwrap()
+    }
+
+    #[test]
+    fn yellow_cards_count_in_the_limits_own_unit() {
+        let cal = WorkCalendar::new(crate::calendar::official_2026());
+        // One work hour from Saturday: due Monday 09:30, yellow at 09:18 the same morning.
+        let c = StepClock::start(
+            &cal,
+            bj(28, 8, 44),
+            TimeLimit::new(1, TimeUnit::WorkHours),
+            80,
+        );
+        assert_eq!(
+            (c.deadline, c.yellow_at),
+            (bj(30, 9, 30).to_utc(), bj(30, 9, 18).to_utc())
+        );
+        // Two working days from Wednesday: due Friday 17:30; the last 20 % (168 office minutes)
+        // begins Friday 14:42.
+        let c = StepClock::start(
+            &cal,
+            bj(25, 10, 0),
+            TimeLimit::new(2, TimeUnit::WorkDays),
+            80,
+        );
+        assert_eq!(
+            (c.deadline, c.yellow_at),
+            (bj(27, 17, 30).to_utc(), bj(27, 14, 42).to_utc())
+        );
+        // Urgent hours run around the clock.
+        let c = StepClock::start(
+            &cal,
+            bj(28, 22, 0),
+            TimeLimit::new(2, TimeUnit::UrgentHours),
+            80,
+        );
+        assert_eq!(
+            (c.deadline, c.yellow_at),
+            (bj(29, 0, 0).to_utc(), bj(28, 23, 36).to_utc())
+        );
+        // An extension of 2 working days moves Friday 17:30 to Tuesday 17:30, same lead.
+        let e = StepClock {
+            yellow_at: bj(27, 14, 42).to_utc(),
+            deadline: bj(27, 17, 30).to_utc(),
+        }
+        .extend(&cal, 2);
+        let tuesday = crate::time::shanghai()
+            .with_ymd_and_hms(2026, 12, 1, 17, 30, 0)
+            .unwrap();
+        assert_eq!(e.deadline, tuesday.to_utc());
+        assert_eq!(e.deadline - e.yellow_at, chrono::Duration::minutes(168));
     }
 }

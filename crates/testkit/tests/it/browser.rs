@@ -322,3 +322,68 @@ async fn the_pages_fit_a_phone() {
     screenshot(&b, "phone-home").await;
     b.close().await;
 }
+
+#[tokio::test]
+async fn a_grid_worker_reports_on_the_phone_and_the_township_accepts_it() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let (t, demo) = TestApp::spawn_demo().await;
+    let pw = demo.account_password.clone().unwrap();
+    let grid = "511702001001001";
+    let worker = t.ready(&format!("wg{grid}"), &pw).await;
+    b.client.set_window_size(390, 844).await.unwrap();
+    log_in(&b, &t, &worker.username, &worker.password, "").await;
+    b.client.goto(&t.url("/report")).await.unwrap();
+    fill_and_submit(
+        &b,
+        "#report-form",
+        &[
+            ("category", "ZZ0301"),
+            ("title", "楼道电动车充电"),
+            ("description", "3 单元楼道内私拉电线给电动车充电"),
+            ("address", "二马路 18 号 3 单元"),
+            ("grid_code", grid),
+        ],
+    )
+    .await;
+    let done = visible_text(&b, "#report-done").await;
+    assert!(done.contains("已上报，事件编号 SJ"), "{done}");
+    assert!(
+        visible_text(&b, "#my-events")
+            .await
+            .contains("楼道电动车充电")
+    );
+    screenshot(&b, "report-phone").await;
+
+    b.client.delete_all_cookies().await.unwrap();
+    b.client.set_window_size(1280, 900).await.unwrap();
+    let operator = t.ready("op511702001", &pw).await;
+    log_in(&b, &t, &operator.username, &operator.password, "").await;
+    b.client.goto(&t.url("/events")).await.unwrap();
+    let row = visible_text(&b, "#event-list tbody tr").await;
+    assert!(
+        row.contains("楼道电动车充电") && row.contains("待受理"),
+        "{row}"
+    );
+    wait_for(&b, "#event-map").await;
+    screenshot(&b, "events").await;
+    b.client
+        .find(Locator::Css("#event-list tbody tr a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    fill_and_submit(&b, "form[data-action=accept]", &[("reason", "已电话核实")]).await;
+    for _ in 0..50 {
+        if visible_text(&b, "#state").await == "待立案" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(visible_text(&b, "#state").await, "待立案");
+    assert!(visible_text(&b, "#timeline").await.contains("已电话核实"));
+    screenshot(&b, "event-case").await;
+    b.close().await;
+}

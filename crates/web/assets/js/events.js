@@ -14,6 +14,16 @@
   var el = document.getElementById("event-map");
   if (el && window.L) {
     var map = L.map(el, { zoomSnap: 0.25, attributionControl: false }).setView([31.21, 107.5], 11);
+    // The grids of the user's scope, faint, for orientation (no map tiles on the hub's network).
+    fetch(el.dataset.grids, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (fc) {
+        if (!fc || !fc.features.length) { return; }
+        var grids = L.geoJSON(fc, { style: { color: "#8a96a3", weight: 1, fillOpacity: 0.04 }, interactive: false })
+          .addTo(map);
+        grids.bringToBack();
+        if (!el.dataset.drawn || el.dataset.drawn === "0") { map.fitBounds(grids.getBounds(), { padding: [8, 8] }); }
+      });
     fetch(el.dataset.src, { credentials: "same-origin" })
       .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); })
       .then(function (page) {

@@ -43,11 +43,18 @@ fn row(e: EventView, names: &HashMap<String, String>) -> Row {
         .cloned()
         .unwrap_or_else(|| e.org_code.clone());
     Row {
-        created: format_minute(e.created_at),
-        deadline: e.deadline.map(format_minute).unwrap_or_else(|| "—".into()),
+        created: format_short(e.created_at),
+        deadline: e.deadline.map(format_short).unwrap_or_else(|| "—".into()),
         place,
         e,
     }
+}
+
+/// "11-28 08:44": lists show the month, day and time (Beijing); the case page the full date.
+fn format_short(t: chrono::DateTime<chrono::Utc>) -> String {
+    pingan_domain::time::in_shanghai(t)
+        .format("%m-%d %H:%M")
+        .to_string()
 }
 
 #[derive(Template, WebTemplate)]
@@ -133,6 +140,7 @@ struct EventPage {
     shell: Shell,
     d: EventDetailView,
     place: String,
+    owner: String,
     created: String,
     deadline: String,
     yellow_at: String,
@@ -156,6 +164,9 @@ async fn render_case(
         .get(&d.event.org_code)
         .cloned()
         .unwrap_or_else(|| d.event.org_code.clone());
+    let owner = names
+        .get(&d.event.owner_org)
+        .map_or_else(|| d.event.owner_org.clone(), |n| format!("{n}综治中心"));
     let timeline = d
         .timeline
         .iter()
@@ -187,6 +198,7 @@ async fn render_case(
             Vec::new()
         },
         place,
+        owner,
         timeline,
         d,
         error,

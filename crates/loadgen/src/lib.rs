@@ -21,12 +21,15 @@ fn field<'a>(v: &'a Value, key: &str) -> &'a Value {
     v.get(key).unwrap_or(&Value::Null)
 }
 
-/// The `n`-th point, round robin.
+/// The `n`-th point: the grids round robin, each point spread up to about 300 m around the
+/// grid's label point (so reports are scattered as in life, not stacked on one spot).
 fn pick(points: &[(f64, f64)], n: usize) -> (f64, f64) {
-    points
+    let (lon, lat) = points
         .get(n % points.len().max(1))
         .copied()
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let spread = |salt: usize| ((n.wrapping_mul(salt) % 1000) as f64 / 1000.0 - 0.5) * 0.006;
+    (lon + spread(7919), lat + spread(104_729))
 }
 
 /// A signed-in connection to a Pingan server.

@@ -205,17 +205,18 @@ macro_rules! append_timeline {
 
 impl Store {
     /// Inserts an event with its case and first timeline entry, unless an event with the same
-    /// client id exists: then that one's id is returned and nothing is written.
+    /// client id exists: then that one's id is returned and nothing is written (the transaction
+    /// is rolled back by the unique constraint).
     pub async fn insert_event(
         &self,
         case: &CaseRecord,
         detail: &EventDetail,
         entry: &NewTimelineEntry,
     ) -> Result<Inserted> {
-        if let Some(id) = self.event_by_client_id(&detail.client_id).await? {
-            return Ok(Inserted::Existing(id));
-        }
-        let written = dispatch!(self, |p| {
+        // Insert first and look the client id up only on a conflict: a resend is the exception.
+        // An async block, so that `?` ends the block and not the function: a unique violation on
+        // the client id must reach the match below.
+        let written: std::result::Result<i64, sqlx::Error> = dispatch!(self, |p| async {
             let mut tx = p.begin_with(self.begin_write()).await?;
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO cases (kind, title, state, org_code, owner_org, department_id,
@@ -265,8 +266,9 @@ impl Store {
             .await?;
             append_timeline!(tx, id, entry);
             tx.commit().await?;
-            Ok::<_, sqlx::Error>(id)
-        });
+            Ok(id)
+        }
+        .await);
         match written.map_err(StoreError::from) {
             Ok(id) => Ok(Inserted::New(id)),
             // Two resends raced: the other one won.
@@ -280,7 +282,7 @@ impl Store {
     }
 
     /// The case made by an event with this client id, if any.
-    pub async fn event_by_client_id(&self, client_id: &str) -> Result<Option<i64>> {
+    async fn event_by_client_id(&self, client_id: &str) -> Result<Option<i64>> {
         let row: Option<(i64,)> = dispatch!(self, |p| {
             sqlx::query_as("SELECT case_id FROM events WHERE client_id = $1")
                 .bind(client_id)
@@ -376,19 +378,20 @@ impl Store {
         })?)
     }
 
-    /// Open events under an org code reported since `since`, for similar-text suggestions.
-    pub async fn open_events_in(
+    /// The latest open events at one place (a grid, or the unit of an event without a grid)
+    /// reported since `since`, for similar-text suggestions.
+    pub async fn open_events_at(
         &self,
-        org_prefix: &str,
+        org_code: &str,
         since: DateTime<Utc>,
     ) -> Result<Vec<EventRecord>> {
         const SQL: &str = select_events!(
-            "WHERE c.org_code LIKE $1 || '%' AND c.open = $2 AND c.created_at >= $3
-             ORDER BY c.id DESC LIMIT 200"
+            "WHERE c.org_code = $1 AND c.open = $2 AND c.created_at >= $3
+             ORDER BY c.id DESC LIMIT 50"
         );
         Ok(dispatch!(self, |p| {
             sqlx::query_as(SQL)
-                .bind(org_prefix)
+                .bind(org_code)
                 .bind(true)
                 .bind(since)
                 .fetch_all(p)

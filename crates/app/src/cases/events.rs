@@ -149,10 +149,6 @@ impl App {
             .await?;
         self.authorize(actor, Capability::ReportEvents, Some(&place))?;
 
-        let existing = self.store.event_by_client_id(&intake.client_id).await?;
-        if let Some(id) = existing {
-            return self.existing_intake(user, id).await;
-        }
         let route = self.route(&category, &place).await?;
         let now = pingan_domain::audit::to_micros(Utc::now());
         let mut case = CaseRecord {
@@ -305,8 +301,8 @@ impl App {
         Ok(c)
     }
 
-    /// Open events of the same category within 250 m in the last 7 days, and open events nearby
-    /// (same village) with similar text.
+    /// Open events of the same category within 250 m in the last 7 days, and the latest open
+    /// events of the same grid with similar text.
     async fn duplicates_of(
         &self,
         user: &crate::CurrentUser,
@@ -338,12 +334,9 @@ impl App {
                 }
             }
         }
-        let area = OrgCode::parse(&e.org_code)
-            .ok()
-            .and_then(|o| o.ancestor_at(OrgLevel::Village).or(Some(o)))
-            .filter(|o| scope.covers(o));
-        if let Some(area) = area {
-            for r in self.store.open_events_in(area.as_str(), since).await? {
+        let place = OrgCode::parse(&e.org_code).ok().filter(|o| scope.covers(o));
+        if let Some(place) = place {
+            for r in self.store.open_events_at(place.as_str(), since).await? {
                 let s = similarity(&text, &full_text(&r));
                 if r.case.id != e.id
                     && s >= DUPLICATE_SIMILARITY
@@ -516,6 +509,47 @@ impl App {
             .iter()
             .map(CategoryView::from)
             .collect())
+    }
+
+    /// Changes a category's handling limit (立结案标准): district commanders only, since the
+    /// categories are the whole district's. New events use it; open ones keep the limit they had.
+    pub async fn set_category_limit(
+        &self,
+        actor: &Actor,
+        code: &str,
+        amount: u32,
+        unit: &str,
+    ) -> Result<()> {
+        let district = OrgCode::parse(pingan_domain::division::DISTRICT.0)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        self.authorize(actor, Capability::ManageCaseRules, Some(&district))?;
+        let unit = pingan_domain::calendar::TimeUnit::parse(unit).ok_or_else(|| {
+            AppError::Invalid(
+                "时限单位应为 work_hours、work_days、urgent_hours 或 natural_days".into(),
+            )
+        })?;
+        if !(1..=365).contains(&amount) {
+            return Err(AppError::Invalid("时限应为 1 到 365 之间的整数".into()));
+        }
+        let before = self
+            .category_records()
+            .await?
+            .iter()
+            .find(|c| c.code == code)
+            .map(|c| format!("{} {}", c.handling_amount, c.handling_unit))
+            .ok_or_else(|| AppError::NotFound(format!("事件类别 {code} 不存在")))?;
+        self.store
+            .set_category_limit(code, i64::from(amount), unit.as_str())
+            .await?;
+        self.caches.categories.clear();
+        self.audit(
+            actor,
+            "category.limit",
+            &format!("category:{code}"),
+            "ok",
+            serde_json::json!({"before": before, "after": format!("{amount} {}", unit.as_str())}),
+        )
+        .await
     }
 
     /// A category in force by code or Chinese name.

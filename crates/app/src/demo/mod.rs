@@ -6,6 +6,7 @@
 //! At `district` scale it has 330 villages and communities and exactly 453 grids, each with one
 //! grid-worker account; at `small` scale two villages with one grid each per township, for tests.
 
+mod events;
 mod layout;
 mod names;
 mod rng;
@@ -163,6 +164,11 @@ impl App {
         )
         .await?;
         self.mark_grids_changed().await?;
+        if scale == DemoScale::District {
+            // The grid index must hold the new grids before events can be placed on them.
+            self.reload_grid_index().await?;
+            events::seed(self).await?;
+        }
         Ok(DemoOutcome {
             created: true,
             admin_password: Some(admin_password),

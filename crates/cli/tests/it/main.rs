@@ -556,3 +556,75 @@ fn real_grids_are_imported_from_geojson() {
         .unwrap();
     assert_clear_failure(&out, "没有导入任何网格");
 }
+
+/// Starts `pingan ARGS… --listen 127.0.0.1:0` on the test's database and returns the process and
+/// its base URL once it serves; its output keeps being drained so it never blocks.
+fn start_server(dir: &PathBuf, db: &TestDb, args: &[&str]) -> (std::process::Child, String) {
+    let mut child = on(dir, db)
+        .args(args)
+        .args(["--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = loop {
+        let line = lines
+            .next()
+            .expect("the server prints its address")
+            .unwrap();
+        if let Some(rest) = line.strip_prefix("平安已启动：") {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    (child, url)
+}
+
+#[test]
+fn every_intake_answered_2xx_survives_a_kill_9_mid_load() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let db = rt.block_on(TestDb::fresh());
+    let dir = temp_dir();
+    let (mut first, url) = start_server(&dir, &db, &["demo", "--scale", "small"]);
+    let mut passwd = on(&dir, &db);
+    passwd.args(["user", "passwd", "commander", "--password-stdin"]);
+    stdout(&run_with_stdin(passwd, "Load#Test2026\n"));
+
+    let report = rt.block_on(async {
+        let target = pingan_loadgen::Target::sign_in(&url, "commander", "Load#Test2026")
+            .await
+            .unwrap();
+        let run = tokio::spawn(async move {
+            pingan_loadgen::intake(&target, 8, std::time::Duration::from_secs(4), "kill9").await
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        // SIGKILL: no shutdown, no flush, no goodbye.
+        first.kill().unwrap();
+        first.wait().unwrap();
+        run.await.unwrap().unwrap()
+    });
+    assert!(
+        report.acknowledged > 0,
+        "some intakes were answered before the kill"
+    );
+    assert!(report.failed > 0, "and some were cut off by it");
+
+    let (mut second, url) = start_server(&dir, &db, &["serve"]);
+    let verdict = rt.block_on(async {
+        let target = pingan_loadgen::Target::sign_in(&url, "commander", "Load#Test2026")
+            .await
+            .unwrap();
+        pingan_loadgen::verify(&target, &report.acked)
+            .await
+            .unwrap()
+    });
+    second.kill().unwrap();
+    second.wait().unwrap();
+    assert!(
+        verdict.missing.is_empty(),
+        "lost after kill -9: {:?}",
+        verdict.missing
+    );
+    assert_eq!(verdict.present, report.acked.len());
+}

@@ -236,6 +236,16 @@ async fn an_event_lands_on_its_grid_and_township_with_a_deadline_and_resends_are
         1
     );
 
+    // Two resends at the same moment still make one event.
+    let twice = h.intake("phone-0003-c", "ZZ02", "同时重发");
+    let (a, b) = tokio::join!(
+        h.t.app.report_event(&h.worker, &twice),
+        h.t.app.report_event(&h.worker, &twice)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.event.id, b.event.id);
+    assert!(a.created != b.created, "one made it, the other found it");
+
     // A point from a Chinese map SDK (GCJ-02) is converted and lands on the same grid.
     let (glon, glat) = pingan_geo::coord::wgs84_to_gcj02(h.point.0, h.point.1);
     let gcj = EventIntake {
@@ -1230,4 +1240,105 @@ fn page_field(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = html.find(&marker).unwrap() + marker.len();
     html[start..].split('"').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn routing_rules_and_category_limits_are_the_commanders_to_change() {
+    let h = Hub::new().await;
+    let court = h.court.user.as_ref().unwrap().department_id.unwrap();
+    let rule = pingan_app::NewRoutingRule {
+        category_prefix: "ZZ03".into(),
+        area_prefix: TOWNSHIP.into(),
+        owner_org: "511702".into(),
+        department_id: Some(court),
+    };
+    let err =
+        h.t.app
+            .add_routing_rule(&h.operator, rule.clone())
+            .await
+            .unwrap_err();
+    assert!(matches!(err, AppError::Forbidden(_)), "{err}");
+    let bad = pingan_app::NewRoutingRule {
+        category_prefix: "XX".into(),
+        ..rule.clone()
+    };
+    assert!(
+        h.t.app
+            .add_routing_rule(&h.commander, bad)
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("没有以 XX 开头的事件类别")
+    );
+    let id = h.t.app.add_routing_rule(&h.commander, rule).await.unwrap();
+
+    let fire =
+        h.t.app
+            .report_event(
+                &h.worker,
+                &h.intake("rule-0001", "消防安全隐患", "消防通道被堵"),
+            )
+            .await
+            .unwrap()
+            .event;
+    assert_eq!(
+        fire.owner_org, "511702",
+        "the rule sends it to the district hub"
+    );
+    assert_eq!(fire.handling_limit, "2 紧急工作时");
+    h.act(&h.commander, fire.id, "accept").await.unwrap();
+    h.act(&h.commander, fire.id, "register").await.unwrap();
+    let d = h.t.app.event_detail(&h.commander, fire.id).await.unwrap();
+    assert_eq!(d.suggested_department_id, Some(court));
+    let other =
+        h.t.app
+            .report_event(&h.worker, &h.intake("rule-0002", "治安隐患", "深夜噪音"))
+            .await
+            .unwrap()
+            .event;
+    assert_eq!(
+        other.owner_org, TOWNSHIP,
+        "other categories follow the default"
+    );
+
+    // Limits: district commanders only; new events take the new limit.
+    let err =
+        h.t.app
+            .set_category_limit(&h.operator, "ZZ02", 5, "work_days")
+            .await
+            .unwrap_err();
+    assert!(matches!(err, AppError::Forbidden(_)));
+    let err =
+        h.t.app
+            .set_category_limit(&h.commander, "ZZ02", 0, "work_days")
+            .await
+            .unwrap_err();
+    assert!(matches!(err, AppError::Invalid(_)));
+    h.t.app
+        .set_category_limit(&h.commander, "ZZ02", 5, "work_days")
+        .await
+        .unwrap();
+    let later =
+        h.t.app
+            .report_event(&h.worker, &h.intake("rule-0003", "ZZ02", "楼道堆物"))
+            .await
+            .unwrap()
+            .event;
+    assert_eq!(later.handling_limit, "5 工作日");
+    assert_eq!(other.handling_limit, "3 工作日", "open events keep theirs");
+
+    let page = h.t.app.routing_rules(&h.operator).await.unwrap();
+    assert_eq!(page.len(), 1);
+    assert!(h.t.app.delete_routing_rule(&h.operator, id).await.is_err());
+    h.t.app.delete_routing_rule(&h.commander, id).await.unwrap();
+    let html = reqwest::Client::new()
+        .get(h.t.url("/rules"))
+        .bearer_auth(&h.tokens.commander)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("5 工作日") && html.contains("id=\"add-rule\""));
 }

@@ -8,7 +8,7 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use futures_util::Stream;
 use pingan_app::{
@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/events/{id}", get(show))
         .route("/api/v1/events/{id}/actions", post(act))
         .route("/api/v1/event-categories", get(categories))
+        .route("/api/v1/event-categories/{code}", put(set_limit))
         .route("/api/v1/routing-rules", get(rules).post(add_rule))
         .route("/api/v1/routing-rules/{id}", delete(delete_rule))
         .route("/api/v1/stream", get(stream))
@@ -115,6 +116,32 @@ pub(crate) async fn categories(
     _api: ApiUser,
 ) -> Result<Json<Vec<CategoryView>>, ApiError> {
     Ok(Json(state.app.event_categories().await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct LimitBody {
+    /// A whole number of units, 1–365.
+    amount: u32,
+    /// `work_hours`, `work_days`, `urgent_hours` or `natural_days`.
+    unit: String,
+}
+
+/// Changes a category's handling limit (district commanders). New events use it.
+#[utoipa::path(put, path = "/api/v1/event-categories/{code}", tag = "events", params(("code" = String, Path)),
+    request_body = LimitBody, security(("bearer" = [])),
+    responses((status = 204), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub(crate) async fn set_limit(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(code): Path<String>,
+    body: Result<Json<LimitBody>, JsonRejection>,
+) -> Result<StatusCode, ApiError> {
+    let b = json_body(body, r#"{"amount": 2, "unit": "work_days"}"#)?;
+    state
+        .app
+        .set_category_limit(&api.actor(), &code, b.amount, &b.unit)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The routing rules (category × area → hub and department).

@@ -8,6 +8,7 @@ mod events;
 mod home;
 mod login;
 mod org;
+mod rules;
 mod security;
 mod users;
 
@@ -26,7 +27,7 @@ pub struct NavItem {
 }
 
 /// The pages of the navigation, each with the capability it needs (none: everyone).
-const NAV: [(&str, &str, &str, Option<Capability>); 11] = [
+const NAV: [(&str, &str, &str, Option<Capability>); 12] = [
     ("/", "工作台", "", None),
     (
         "/events",
@@ -39,6 +40,12 @@ const NAV: [(&str, &str, &str, Option<Capability>); 11] = [
         "上报事件",
         "手机上报所见问题，可定位、可查看自己上报的事件",
         Some(Capability::ReportEvents),
+    ),
+    (
+        "/rules",
+        "分拨规则",
+        "事件分拨规则与各类事件的处置时限",
+        Some(Capability::ViewCases),
     ),
     (
         "/org",
@@ -97,6 +104,7 @@ pub fn router() -> Router<AppState> {
         .merge(contacts::router())
         .merge(calendar::router())
         .merge(events::router())
+        .merge(rules::router())
 }
 
 /// What the navigation frame shows around every page.

@@ -109,6 +109,7 @@ pub struct App {
     cipher: FieldCipher,
     caches: Arc<Caches>,
     bus: cases::bus::CaseBus,
+    intake: cases::intake_queue::IntakeQueue,
 }
 
 /// Reference data read on every intake, kept for a minute.
@@ -138,13 +139,16 @@ impl App {
     pub async fn open(url: &DbUrl, config: AppConfig, keys: Arc<dyn KeyProvider>) -> Result<Self> {
         let store = Store::connect(url).await?;
         store.migrate().await?;
+        let intake = cases::intake_queue::IntakeQueue::start(store.clone());
+        let bus = cases::bus::CaseBus::new(&store);
         let app = Self {
             store,
             config: Arc::new(config),
             grids: Arc::default(),
             cipher: FieldCipher::new(keys),
             caches: Arc::default(),
-            bus: cases::bus::CaseBus::new(),
+            bus,
+            intake,
         };
         app.sync_reference_data().await?;
         app.sync_event_categories().await?;

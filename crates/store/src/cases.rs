@@ -204,94 +204,6 @@ macro_rules! append_timeline {
 }
 
 impl Store {
-    /// Inserts an event with its case and first timeline entry, unless an event with the same
-    /// client id exists: then that one's id is returned and nothing is written (the transaction
-    /// is rolled back by the unique constraint).
-    pub async fn insert_event(
-        &self,
-        case: &CaseRecord,
-        detail: &EventDetail,
-        entry: &NewTimelineEntry,
-    ) -> Result<Inserted> {
-        // Insert first and look the client id up only on a conflict: a resend is the exception.
-        // An async block, so that `?` ends the block and not the function: a unique violation on
-        // the client id must reach the match below.
-        let written: std::result::Result<i64, sqlx::Error> = dispatch!(self, |p| async {
-            let mut tx = p.begin_with(self.begin_write()).await?;
-            let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO cases (kind, title, state, org_code, owner_org, department_id,
-                    reporter_id, version, created_at, updated_at, step_started_at, yellow_at,
-                    deadline, alert, open, supervised, extension_days, handling_amount,
-                    handling_unit, merged_into, rating)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8, $9, $10, $11, $12, $13, $14, $15,
-                    $16, $17, $18, $19)
-                 RETURNING id",
-            )
-            .bind(&case.kind)
-            .bind(&case.title)
-            .bind(&case.state)
-            .bind(&case.org_code)
-            .bind(&case.owner_org)
-            .bind(case.department_id)
-            .bind(case.reporter_id)
-            .bind(case.created_at)
-            .bind(case.step_started_at)
-            .bind(case.yellow_at)
-            .bind(case.deadline)
-            .bind(&case.alert)
-            .bind(case.open)
-            .bind(case.supervised)
-            .bind(case.extension_days)
-            .bind(case.handling_amount)
-            .bind(&case.handling_unit)
-            .bind(case.merged_into)
-            .bind(&case.rating)
-            .fetch_one(&mut *tx)
-            .await?;
-            sqlx::query(
-                "INSERT INTO events (case_id, client_id, channel, category_code, description,
-                    lon, lat, address, self_resolved)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(id)
-            .bind(&detail.client_id)
-            .bind(&detail.channel)
-            .bind(&detail.category_code)
-            .bind(&detail.description)
-            .bind(detail.lon)
-            .bind(detail.lat)
-            .bind(&detail.address)
-            .bind(detail.self_resolved)
-            .execute(&mut *tx)
-            .await?;
-            append_timeline!(tx, id, entry);
-            tx.commit().await?;
-            Ok(id)
-        }
-        .await);
-        match written.map_err(StoreError::from) {
-            Ok(id) => Ok(Inserted::New(id)),
-            // Two resends raced: the other one won.
-            Err(StoreError::Conflict(_)) => self
-                .event_by_client_id(&detail.client_id)
-                .await?
-                .map(Inserted::Existing)
-                .ok_or(StoreError::NotFound),
-            Err(e) => Err(e),
-        }
-    }
-
-    /// The case made by an event with this client id, if any.
-    async fn event_by_client_id(&self, client_id: &str) -> Result<Option<i64>> {
-        let row: Option<(i64,)> = dispatch!(self, |p| {
-            sqlx::query_as("SELECT case_id FROM events WHERE client_id = $1")
-                .bind(client_id)
-                .fetch_optional(p)
-                .await
-        })?;
-        Ok(row.map(|r| r.0))
-    }
-
     /// One event, if it lies in `scope`.
     pub async fn event(&self, id: i64, scope: &Scope) -> Result<Option<EventRecord>> {
         const SQL: &str = select_events!("WHERE c.id = $3 AND ", scoped!());
@@ -330,6 +242,7 @@ impl Store {
         let (org, dept) = scope_binds(scope);
         Ok(dispatch!(self, |p| {
             sqlx::query_as(SQL)
+                .persistent(self.plans_are_generic_safe())
                 .bind(&org)
                 .bind(dept)
                 .bind(&f.state)
@@ -347,53 +260,46 @@ impl Store {
         })?)
     }
 
-    /// Open events of a category family reported since `since` inside a lon/lat box, in scope:
-    /// the candidates for duplicate suggestions.
-    pub async fn open_events_near(
+    /// The candidates for duplicate suggestions, in one query: open events of `category` reported
+    /// since `since` inside a lon/lat box in scope, and the latest open events at `place` (a grid,
+    /// or the unit of an event without a grid).
+    pub async fn duplicate_candidates(
         &self,
         scope: &Scope,
         category: &str,
-        lon: (f64, f64),
-        lat: (f64, f64),
+        bbox: Option<((f64, f64), (f64, f64))>,
+        place: &str,
         since: DateTime<Utc>,
     ) -> Result<Vec<EventRecord>> {
-        const SQL: &str = select_events!(
-            "WHERE e.category_code = $1 AND c.open = $2 AND c.created_at >= $3
-               AND e.lat BETWEEN $4 AND $5 AND e.lon BETWEEN $6 AND $7
-               AND c.org_code LIKE $8 || '%'
-             ORDER BY c.id DESC LIMIT 50"
+        const SQL: &str = concat!(
+            "SELECT * FROM (",
+            select_events!(
+                "WHERE e.category_code = $1 AND c.open = $2 AND c.created_at >= $3
+                   AND e.lat BETWEEN $4 AND $5 AND e.lon BETWEEN $6 AND $7
+                   AND c.org_code LIKE $8 || '%'
+                 ORDER BY c.id DESC LIMIT 50"
+            ),
+            ") AS near UNION ALL SELECT * FROM (",
+            select_events!(
+                "WHERE c.org_code = $9 AND c.open = $2 AND c.created_at >= $3
+                 ORDER BY c.id DESC LIMIT 50"
+            ),
+            ") AS here"
         );
+        // Without a point the box is empty and only the place counts.
+        let ((lon0, lon1), (lat0, lat1)) = bbox.unwrap_or(((1.0, 0.0), (1.0, 0.0)));
         Ok(dispatch!(self, |p| {
             sqlx::query_as(SQL)
+                .persistent(self.plans_are_generic_safe())
                 .bind(category)
                 .bind(true)
                 .bind(since)
-                .bind(lat.0)
-                .bind(lat.1)
-                .bind(lon.0)
-                .bind(lon.1)
+                .bind(lat0)
+                .bind(lat1)
+                .bind(lon0)
+                .bind(lon1)
                 .bind(scope.prefix())
-                .fetch_all(p)
-                .await
-        })?)
-    }
-
-    /// The latest open events at one place (a grid, or the unit of an event without a grid)
-    /// reported since `since`, for similar-text suggestions.
-    pub async fn open_events_at(
-        &self,
-        org_code: &str,
-        since: DateTime<Utc>,
-    ) -> Result<Vec<EventRecord>> {
-        const SQL: &str = select_events!(
-            "WHERE c.org_code = $1 AND c.open = $2 AND c.created_at >= $3
-             ORDER BY c.id DESC LIMIT 50"
-        );
-        Ok(dispatch!(self, |p| {
-            sqlx::query_as(SQL)
-                .bind(org_code)
-                .bind(true)
-                .bind(since)
+                .bind(place)
                 .fetch_all(p)
                 .await
         })?)

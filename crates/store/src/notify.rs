@@ -16,14 +16,23 @@ impl Listener {
 }
 
 impl Store {
-    /// Sends `payload` to every listener of `channel` (PostgreSQL; nothing on SQLite).
-    pub async fn notify(&self, channel: &str, payload: &str) -> Result<()> {
+    /// Whether NOTIFY carries anything here (PostgreSQL).
+    pub fn can_notify(&self) -> bool {
+        matches!(self.pool, Pool::Postgres(_))
+    }
+
+    /// Sends each payload, in order, to every listener of `channel`, in one statement and one
+    /// transaction (PostgreSQL; nothing on SQLite).
+    pub async fn notify(&self, channel: &str, payloads: &[String]) -> Result<()> {
         if let Pool::Postgres(p) = &self.pool {
-            sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(channel)
-                .bind(payload)
-                .execute(p)
-                .await?;
+            sqlx::query(
+                "SELECT pg_notify($1, payload) FROM unnest($2::text[]) WITH ORDINALITY AS t(payload, n)
+                 ORDER BY n",
+            )
+            .bind(channel)
+            .bind(payloads)
+            .execute(p)
+            .await?;
         }
         Ok(())
     }

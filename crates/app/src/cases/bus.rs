@@ -4,8 +4,9 @@
 use crate::CurrentUser;
 use chrono::{DateTime, Utc};
 use pingan_domain::OrgCode;
+use pingan_store::Store;
 use serde::{Deserialize, Serialize};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc};
 
 /// The NOTIFY channel of case changes.
 pub(crate) const CHANNEL: &str = "pingan_cases";
@@ -42,24 +43,50 @@ impl CaseChange {
     }
 }
 
-/// The bus: every subscriber sees every change and filters by its own scope.
+/// The bus: every subscriber sees every change and filters by its own scope. On PostgreSQL each
+/// change is also queued for the other instances, and a task sends what has queued in one NOTIFY
+/// statement: one transaction for many changes instead of one each.
 #[derive(Debug, Clone)]
 pub(crate) struct CaseBus {
     tx: broadcast::Sender<CaseChange>,
     /// This instance's name on the bus.
     pub(crate) origin: String,
+    outbound: Option<mpsc::UnboundedSender<String>>,
 }
 
+/// The most changes sent in one NOTIFY statement.
+const MAX_NOTIFY_BATCH: usize = 256;
+
 impl CaseBus {
-    pub(crate) fn new() -> Self {
+    pub(crate) fn new(store: &Store) -> Self {
         let (tx, _) = broadcast::channel(4096);
         let origin = pingan_crypto::random_token().map_or_else(
             |_| format!("pid{}", std::process::id()),
             |t| t.chars().take(12).collect(),
         );
-        Self { tx, origin }
+        let outbound = store.can_notify().then(|| {
+            let (out, rx) = mpsc::unbounded_channel();
+            tokio::spawn(notify_batches(store.clone(), rx));
+            out
+        });
+        Self {
+            tx,
+            origin,
+            outbound,
+        }
     }
 
+    /// Hands a change made here to this instance's subscribers and to the other instances.
+    pub(crate) fn publish(&self, change: CaseChange) {
+        if let Some(out) = &self.outbound
+            && let Ok(payload) = serde_json::to_string(&change)
+        {
+            let _ = out.send(payload);
+        }
+        self.send(change);
+    }
+
+    /// Hands a change to this instance's subscribers only.
     pub(crate) fn send(&self, change: CaseChange) {
         // No subscriber is not an error.
         let _ = self.tx.send(change);
@@ -67,5 +94,23 @@ impl CaseBus {
 
     pub(crate) fn subscribe(&self) -> broadcast::Receiver<CaseChange> {
         self.tx.subscribe()
+    }
+}
+
+async fn notify_batches(store: Store, mut rx: mpsc::UnboundedReceiver<String>) {
+    while let Some(first) = rx.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_NOTIFY_BATCH {
+            match rx.try_recv() {
+                Ok(p) => batch.push(p),
+                Err(_) => break,
+            }
+        }
+        if let Err(e) = store.notify(CHANNEL, &batch).await {
+            tracing::warn!(
+                "无法通知其他实例（{} 条动态；本实例的推送不受影响）: {e}",
+                batch.len()
+            );
+        }
     }
 }

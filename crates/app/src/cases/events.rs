@@ -14,7 +14,8 @@ use pingan_domain::text::similarity;
 use pingan_domain::{Capability, OrgCode, OrgLevel, Role};
 use pingan_geo::coord::{degrees_around, distance_m, gcj02_to_wgs84};
 use pingan_store::{
-    CaseFilter, CaseRecord, CategoryRecord, EventDetail, EventRecord, Inserted, NewTimelineEntry,
+    CaseFilter, CaseRecord, CategoryRecord, EventDetail, EventInsert, EventRecord, Inserted,
+    NewTimelineEntry,
 };
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -202,13 +203,18 @@ impl App {
             comment: None,
             detail: serde_json::json!({"channel": channel.as_str()}).to_string(),
         };
-        let id = match self.store.insert_event(&case, &detail, &entry).await? {
+        let insert = EventInsert {
+            case: case.clone(),
+            detail: detail.clone(),
+            entry: entry.clone(),
+        };
+        let id = match self.intake.write(insert).await? {
             Inserted::New(id) => id,
             Inserted::Existing(id) => return self.existing_intake(user, id).await,
         };
         case.id = id;
         let event = EventView::new(EventRecord { case, detail }, Vec::new());
-        self.publish(&event, &entry.action).await;
+        self.publish(&event, &entry.action);
         let duplicates = self.duplicates_of(user, &event).await?;
         Ok(IntakeOutcome {
             event,
@@ -309,41 +315,31 @@ impl App {
         e: &EventView,
     ) -> Result<Vec<DuplicateHint>> {
         let since = e.created_at - Duration::days(DUPLICATE_DAYS);
-        let mut hints: Vec<DuplicateHint> = Vec::new();
         let text = format!("{}{}", e.title, e.description);
         let scope = user.scope();
-        if let (Some(lat), Some(lon)) = (e.lat, e.lon) {
+        let point = e.lat.zip(e.lon);
+        let bbox = point.map(|(lat, lon)| {
             let (dlon, dlat) = degrees_around(lat, DUPLICATE_RADIUS_M);
-            for r in self
-                .store
-                .open_events_near(
-                    &scope,
-                    &e.category_code,
-                    (lon - dlon, lon + dlon),
-                    (lat - dlat, lat + dlat),
-                    since,
-                )
-                .await?
-            {
-                let d = match (r.detail.lat, r.detail.lon) {
-                    (Some(la), Some(lo)) => distance_m((lon, lat), (lo, la)),
-                    _ => continue,
-                };
-                if r.case.id != e.id && d <= DUPLICATE_RADIUS_M {
-                    hints.push(hint(&r, Some(d), similarity(&text, &full_text(&r))));
-                }
+            ((lon - dlon, lon + dlon), (lat - dlat, lat + dlat))
+        });
+        let candidates = self
+            .store
+            .duplicate_candidates(&scope, &e.category_code, bbox, &e.org_code, since)
+            .await?;
+        let mut hints: Vec<DuplicateHint> = Vec::new();
+        for r in &candidates {
+            if r.case.id == e.id || hints.iter().any(|h| h.id == r.case.id) {
+                continue;
             }
-        }
-        let place = OrgCode::parse(&e.org_code).ok().filter(|o| scope.covers(o));
-        if let Some(place) = place {
-            for r in self.store.open_events_at(place.as_str(), since).await? {
-                let s = similarity(&text, &full_text(&r));
-                if r.case.id != e.id
-                    && s >= DUPLICATE_SIMILARITY
-                    && !hints.iter().any(|h| h.id == r.case.id)
-                {
-                    hints.push(hint(&r, None, s));
+            let s = similarity(&text, &full_text(r));
+            let near = match (point, r.detail.lat.zip(r.detail.lon)) {
+                (Some((lat, lon)), Some((la, lo))) if r.detail.category_code == e.category_code => {
+                    Some(distance_m((lon, lat), (lo, la))).filter(|d| *d <= DUPLICATE_RADIUS_M)
                 }
+                _ => None,
+            };
+            if near.is_some() || (r.case.org_code == e.org_code && s >= DUPLICATE_SIMILARITY) {
+                hints.push(hint(r, near, s));
             }
         }
         hints.sort_by(|a, b| b.similarity.total_cmp(&a.similarity));

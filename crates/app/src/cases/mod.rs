@@ -4,6 +4,7 @@
 
 pub(crate) mod bus;
 mod events;
+pub(crate) mod intake_queue;
 mod routing;
 mod view;
 
@@ -325,7 +326,7 @@ impl App {
             },
             department_ids,
         );
-        self.publish(&view, spec.key).await;
+        self.publish(&view, spec.key);
         Ok(view)
     }
 
@@ -383,7 +384,7 @@ impl App {
                 at: now,
                 origin: self.bus.origin.clone(),
             };
-            self.broadcast(change).await;
+            self.bus.publish(change);
         }
         Ok(raised.len())
     }
@@ -415,7 +416,7 @@ impl App {
         Ok(self.bus.subscribe())
     }
 
-    pub(crate) async fn publish(&self, e: &EventView, action: &str) {
+    pub(crate) fn publish(&self, e: &EventView, action: &str) {
         let change = CaseChange {
             case_id: e.id,
             number: e.number.clone(),
@@ -430,16 +431,7 @@ impl App {
             at: e.updated_at,
             origin: self.bus.origin.clone(),
         };
-        self.broadcast(change).await;
-    }
-
-    async fn broadcast(&self, change: CaseChange) {
-        if let Ok(payload) = serde_json::to_string(&change)
-            && let Err(e) = self.store.notify(bus::CHANNEL, &payload).await
-        {
-            tracing::warn!("无法通知其他实例（本实例的推送不受影响）: {e}");
-        }
-        self.bus.send(change);
+        self.bus.publish(change);
     }
 
     /// Carries other instances' case changes to this instance's stream clients (PostgreSQL);

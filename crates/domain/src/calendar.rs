@@ -72,6 +72,19 @@ pub struct WorkCalendar {
     office_hours: Vec<(NaiveTime, NaiveTime)>,
 }
 
+/// `day` at `time` in the offset of `like` (Beijing time has no daylight saving, so this always
+/// exists; `like` itself is the fallback).
+fn same_zone_at(
+    like: DateTime<FixedOffset>,
+    day: NaiveDate,
+    time: NaiveTime,
+) -> DateTime<FixedOffset> {
+    like.offset()
+        .from_local_datetime(&day.and_time(time))
+        .single()
+        .unwrap_or(like)
+}
+
 fn hm(h: u32, m: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN)
 }
@@ -119,10 +132,19 @@ impl WorkCalendar {
 
     /// The working day after `day`.
     pub fn next_workday(&self, day: NaiveDate) -> NaiveDate {
+        self.step_to_workday(day, NaiveDate::succ_opt)
+    }
+
+    /// The first working day reached from `day` by repeating `step` (a day forward or back).
+    fn step_to_workday(
+        &self,
+        day: NaiveDate,
+        step: fn(&NaiveDate) -> Option<NaiveDate>,
+    ) -> NaiveDate {
         let mut d = day;
         // A year has at most a few weeks of consecutive days off; 400 days bounds any data error.
         for _ in 0..400 {
-            d = d.succ_opt().unwrap_or(d);
+            d = step(&d).unwrap_or(d);
             if self.is_workday(d) {
                 return d;
             }
@@ -141,12 +163,7 @@ impl WorkCalendar {
         amount: u32,
         unit: TimeUnit,
     ) -> DateTime<FixedOffset> {
-        let tz = *start.offset();
-        let at = |day: NaiveDate, time: NaiveTime| {
-            tz.from_local_datetime(&day.and_time(time))
-                .single()
-                .unwrap_or(start)
-        };
+        let at = |day: NaiveDate, time: NaiveTime| same_zone_at(start, day, time);
         match unit {
             TimeUnit::UrgentHours => start + Duration::hours(i64::from(amount)),
             TimeUnit::NaturalDays => start + Duration::days(i64::from(amount)),
@@ -189,14 +206,7 @@ impl WorkCalendar {
 
     /// The working day before `day`.
     pub fn previous_workday(&self, day: NaiveDate) -> NaiveDate {
-        let mut d = day;
-        for _ in 0..400 {
-            d = d.pred_opt().unwrap_or(d);
-            if self.is_workday(d) {
-                return d;
-            }
-        }
-        d
+        self.step_to_workday(day, NaiveDate::pred_opt)
     }
 
     /// The instant `minutes` of office time after (or, negative, before) `start`. Time outside
@@ -206,12 +216,7 @@ impl WorkCalendar {
         start: DateTime<FixedOffset>,
         minutes: i64,
     ) -> DateTime<FixedOffset> {
-        let tz = *start.offset();
-        let at = |day: NaiveDate, time: NaiveTime| {
-            tz.from_local_datetime(&day.and_time(time))
-                .single()
-                .unwrap_or(start)
-        };
+        let at = |day: NaiveDate, time: NaiveTime| same_zone_at(start, day, time);
         let mut left = minutes.abs();
         let mut day = start.date_naive();
         let forward = minutes >= 0;

@@ -178,29 +178,44 @@ fn scope_binds(scope: &Scope) -> (Option<String>, Option<i64>) {
     }
 }
 
-/// Appends a timeline entry inside the transaction `$tx` (a macro: the same text for both
-/// backends' transaction types).
+/// Appends timeline entries — `(case id, entry)` pairs — with one multi-row insert inside the
+/// transaction `$tx` (a macro: the same text for both backends' transaction types).
 macro_rules! append_timeline {
-    ($tx:expr, $case_id:expr, $e:expr) => {{
-        let e: &NewTimelineEntry = $e;
-        sqlx::query(
+    ($tx:expr, $rows:expr) => {{
+        let rows: &[(i64, &NewTimelineEntry)] = $rows;
+        let sql = format!(
             "INSERT INTO case_timeline (case_id, at, action, actor_id, actor_name, actor_org,
-                from_state, to_state, comment, detail)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind($case_id)
-        .bind(e.at)
-        .bind(&e.action)
-        .bind(e.actor_id)
-        .bind(&e.actor_name)
-        .bind(&e.actor_org)
-        .bind(&e.from_state)
-        .bind(&e.to_state)
-        .bind(&e.comment)
-        .bind(&e.detail)
-        .execute(&mut *$tx)
-        .await?;
+                from_state, to_state, comment, detail) VALUES {}",
+            $crate::cases::values(rows.len(), 10)
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (case_id, e) in rows {
+            q = q
+                .bind(*case_id)
+                .bind(e.at)
+                .bind(&e.action)
+                .bind(e.actor_id)
+                .bind(&e.actor_name)
+                .bind(&e.actor_org)
+                .bind(&e.from_state)
+                .bind(&e.to_state)
+                .bind(&e.comment)
+                .bind(&e.detail);
+        }
+        q.execute(&mut *$tx).await?;
     }};
+}
+pub(crate) use append_timeline;
+
+/// `($1, $2, …), ($k, …)`: `rows` groups of `cols` numbered placeholders.
+pub(crate) fn values(rows: usize, cols: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let cells: Vec<String> = (1..=cols).map(|c| format!("${}", r * cols + c)).collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Store {
@@ -359,7 +374,7 @@ impl Store {
                         .await?;
                     }
                 }
-                append_timeline!(tx, case.id, entry);
+                append_timeline!(tx, &[(case.id, entry)]);
                 tx.commit().await?;
             }
             Ok::<_, sqlx::Error>(n == 1)
@@ -441,19 +456,27 @@ impl Store {
                     .await?;
                 raised.extend(rows);
             }
-            for r in &raised {
-                let entry = NewTimelineEntry {
-                    at: now,
-                    action: format!("alert_{}", r.alert),
-                    actor_id: None,
-                    actor_name: "系统".into(),
-                    actor_org: None,
-                    from_state: Some(r.state.clone()),
-                    to_state: r.state.clone(),
-                    comment: None,
-                    detail: "{}".into(),
-                };
-                append_timeline!(tx, r.id, &entry);
+            let entries: Vec<(i64, NewTimelineEntry)> = raised
+                .iter()
+                .map(|r| {
+                    let entry = NewTimelineEntry {
+                        at: now,
+                        action: format!("alert_{}", r.alert),
+                        actor_id: None,
+                        actor_name: "系统".into(),
+                        actor_org: None,
+                        from_state: Some(r.state.clone()),
+                        to_state: r.state.clone(),
+                        comment: None,
+                        detail: "{}".into(),
+                    };
+                    (r.id, entry)
+                })
+                .collect();
+            if !entries.is_empty() {
+                let rows: Vec<(i64, &NewTimelineEntry)> =
+                    entries.iter().map(|(id, e)| (*id, e)).collect();
+                append_timeline!(tx, &rows);
             }
             tx.commit().await?;
             Ok::<_, sqlx::Error>(raised)

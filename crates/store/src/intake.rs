@@ -2,7 +2,7 @@
 //! in one transaction with multi-row inserts costs a handful of statements per batch instead of
 //! five per event, and every intake is still answered only after its batch has committed.
 
-use crate::cases::CaseRecord;
+use crate::cases::{CaseRecord, append_timeline, values};
 use crate::{
     Backend, EventDetail, Inserted, NewTimelineEntry, Result, Store, StoreError, dispatch,
 };
@@ -15,17 +15,6 @@ pub struct EventInsert {
     pub case: CaseRecord,
     pub detail: EventDetail,
     pub entry: NewTimelineEntry,
-}
-
-/// `($1, $2, …), ($k, …)`: `rows` groups of `cols` numbered placeholders.
-fn values(rows: usize, cols: usize) -> String {
-    (0..rows)
-        .map(|r| {
-            let cells: Vec<String> = (1..=cols).map(|c| format!("${}", r * cols + c)).collect();
-            format!("({})", cells.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 impl Store {
@@ -142,27 +131,9 @@ impl Store {
                 }
                 q.execute(&mut *tx).await?;
 
-                let sql = format!(
-                    "INSERT INTO case_timeline (case_id, at, action, actor_id, actor_name, actor_org,
-                        from_state, to_state, comment, detail) VALUES {}",
-                    values(fresh.len(), 10)
-                );
-                let mut q = sqlx::query(AssertSqlSafe(sql));
-                for (e, id) in fresh.iter().zip(&ids) {
-                    let t = &e.entry;
-                    q = q
-                        .bind(*id)
-                        .bind(t.at)
-                        .bind(&t.action)
-                        .bind(t.actor_id)
-                        .bind(&t.actor_name)
-                        .bind(&t.actor_org)
-                        .bind(&t.from_state)
-                        .bind(&t.to_state)
-                        .bind(&t.comment)
-                        .bind(&t.detail);
-                }
-                q.execute(&mut *tx).await?;
+                let rows: Vec<(i64, &NewTimelineEntry)> =
+                    fresh.iter().zip(&ids).map(|(e, id)| (*id, &e.entry)).collect();
+                append_timeline!(tx, &rows);
             }
             tx.commit().await?;
 

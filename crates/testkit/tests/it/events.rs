@@ -869,47 +869,27 @@ async fn lists_filter_and_page_with_a_cursor() {
     assert_eq!(rest.items.len(), 2);
     assert_eq!(rest.next_before, None);
     assert!(first.items.last().unwrap().id > rest.items[0].id);
-    assert_eq!(
-        q(EventListQuery {
-            category: Some("CG".into()),
+    let filters = [
+        (Some("CG"), None, None, None, 1),
+        (None, Some("占道"), None, None, 1),
+        (None, None, Some("reported"), Some(h.grid.as_str()), 6),
+        (None, None, None, Some(OTHER_TOWNSHIP), 0),
+    ];
+    for (category, text, state, area, expected) in filters {
+        let found = q(EventListQuery {
+            category: category.map(Into::into),
+            q: text.map(Into::into),
+            state: state.map(Into::into),
+            area: area.map(Into::into),
             ..Default::default()
         })
-        .await
-        .items
-        .len(),
-        1
-    );
-    assert_eq!(
-        q(EventListQuery {
-            q: Some("占道".into()),
-            ..Default::default()
-        })
-        .await
-        .items
-        .len(),
-        1
-    );
-    assert_eq!(
-        q(EventListQuery {
-            state: Some("reported".into()),
-            area: Some(h.grid.clone()),
-            ..Default::default()
-        })
-        .await
-        .items
-        .len(),
-        6
-    );
-    assert_eq!(
-        q(EventListQuery {
-            area: Some(OTHER_TOWNSHIP.into()),
-            ..Default::default()
-        })
-        .await
-        .items
-        .len(),
-        0
-    );
+        .await;
+        assert_eq!(
+            found.items.len(),
+            expected,
+            "{category:?} {text:?} {state:?} {area:?}"
+        );
+    }
 }
 
 #[tokio::test]

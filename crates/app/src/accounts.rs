@@ -102,6 +102,8 @@ pub struct NewAccount {
     pub password: String,
     /// Contact phone, mobile or fixed line; sealed at rest.
     pub phone: Option<String>,
+    /// The department (成员单位) code of a 部门承办人, e.g. `511702-GA`; it must belong to `org`.
+    pub department: Option<String>,
 }
 
 /// A session is touched in the database at most this often, to spare writes.
@@ -280,6 +282,7 @@ impl App {
                 "组织编码 {org} 不存在，请先在组织架构中查到正确的编码"
             )));
         }
+        let department_id = self.account_department(a, role, &org).await?;
         if self.store.user_by_username(&a.username).await?.is_some() {
             return Err(AppError::Conflict(format!(
                 "用户名 {} 已被占用",
@@ -303,7 +306,7 @@ impl App {
                     display_name.to_owned()
                 },
                 org_code: org.to_string(),
-                department_id: None,
+                department_id,
                 role: role.as_str().into(),
                 password_hash: hash,
                 // A password an administrator typed on the web is a temporary one.
@@ -323,6 +326,53 @@ impl App {
             json!({"after": after}),
         )
         .await
+    }
+
+    /// The department of a new account: required for 部门承办人, refused for other roles, and it
+    /// must be one of the org unit's own departments.
+    async fn account_department(
+        &self,
+        a: &NewAccount,
+        role: Role,
+        org: &OrgCode,
+    ) -> Result<Option<i64>> {
+        let code = a
+            .department
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty());
+        match (role, code) {
+            (Role::Handler, None) => Err(AppError::Invalid(
+                "部门承办人须指定所属部门（成员单位编码，如 511702-GA）".into(),
+            )),
+            (Role::Handler, Some(code)) => {
+                let departments = self.store.departments_under(org.as_str()).await?;
+                departments
+                    .iter()
+                    .find(|d| d.code.eq_ignore_ascii_case(code) && d.org_code == org.as_str())
+                    .map(|d| Some(d.id))
+                    .ok_or_else(|| {
+                        let known: Vec<&str> = departments
+                            .iter()
+                            .filter(|d| d.org_code == org.as_str())
+                            .map(|d| d.code.as_str())
+                            .collect();
+                        AppError::Invalid(format!(
+                            "{org} 没有编码为 {code} 的部门；可选：{}",
+                            if known.is_empty() {
+                                "（该组织没有部门）".to_owned()
+                            } else {
+                                known.join("、")
+                            }
+                        ))
+                    })
+            }
+            (_, Some(_)) => Err(AppError::Invalid(format!(
+                "只有部门承办人账号属于部门，{}不需要填写部门",
+                role.label()
+            ))),
+            (_, None) => Ok(None),
+        }
     }
 
     /// Sets a new password and ends the account's sessions.

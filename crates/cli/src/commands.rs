@@ -155,6 +155,9 @@ enum UserCommand {
         /// 联系电话（手机或固定电话，加密保存）
         #[arg(long)]
         phone: Option<String>,
+        /// 部门承办人所属的部门（成员单位编码，如 511702-GA；须属于 --org 指定的组织）
+        #[arg(long, value_name = "CODE")]
+        department: Option<String>,
         /// 从标准输入读取密码（一行）
         #[arg(long)]
         password_stdin: bool,
@@ -453,6 +456,7 @@ async fn user_command(app: &App, cmd: UserCommand) -> Result<()> {
             role,
             display_name,
             phone,
+            department,
             password_stdin,
         } => {
             if Role::parse(&role).is_none() {
@@ -466,6 +470,7 @@ async fn user_command(app: &App, cmd: UserCommand) -> Result<()> {
                 role: role.clone(),
                 password,
                 phone,
+                department,
             };
             app.add_user(&Actor::cli(), &account)
                 .await

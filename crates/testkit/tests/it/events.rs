@@ -1322,3 +1322,39 @@ async fn routing_rules_and_category_limits_are_the_commanders_to_change() {
         .unwrap();
     assert!(html.contains("5 工作日") && html.contains("id=\"add-rule\""));
 }
+
+#[tokio::test]
+async fn a_departments_handler_account_belongs_to_one_of_its_units_departments() {
+    let h = Hub::new().await;
+    let account = |department: Option<&str>, role: &str| pingan_app::NewAccount {
+        username: "new_handler".into(),
+        org: TOWNSHIP.into(),
+        role: role.into(),
+        password: "Handle#Cases2026".into(),
+        department: department.map(Into::into),
+        ..pingan_app::NewAccount::default()
+    };
+    let add = |a: pingan_app::NewAccount| {
+        let app = h.t.app.clone();
+        async move { app.add_user(&Actor::cli(), &a).await }
+    };
+    let err = add(account(None, "handler")).await.unwrap_err();
+    assert!(err.to_string().contains("须指定所属部门"), "{err}");
+    let err = add(account(Some("511702-GA"), "handler"))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("可选：511702001-PCS、511702001-SFS"),
+        "{err}"
+    );
+    let err = add(account(Some("511702001-PCS"), "operator"))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("不需要填写部门"), "{err}");
+    add(account(Some("511702001-pcs"), "handler"))
+        .await
+        .unwrap();
+    let me = crate::signed_in(&h.t, "new_handler", "Handle#Cases2026").await;
+    assert_eq!(me.department_id, Some(h.police_id));
+}

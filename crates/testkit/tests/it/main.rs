@@ -36,6 +36,7 @@ pub async fn add_user(
         role: role.into(),
         password: password.into(),
         phone: None,
+        department: None,
     };
     t.app.add_user(&pingan_app::Actor::cli(), &account).await
 }

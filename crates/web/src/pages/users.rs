@@ -55,6 +55,8 @@ struct AccountForm {
     role: String,
     password: String,
     phone: String,
+    /// The department code of a 部门承办人.
+    department: String,
 }
 
 const LIMIT: i64 = 500;
@@ -126,6 +128,7 @@ async fn create(
         role: f.role.clone(),
         password: f.password.clone(),
         phone: Some(f.phone.clone()),
+        department: Some(f.department.clone()),
     };
     match state.app.add_user(&page.actor(), &account).await {
         Ok(()) => Ok(Redirect::to(&format!("/users?created={}", account.username)).into_response()),

@@ -115,6 +115,8 @@ pub struct CaseFilter {
     pub channel: Option<String>,
     /// Only the cases this account reported.
     pub reporter_id: Option<i64>,
+    /// Only this case (a search by case number).
+    pub id: Option<i64>,
     pub before_id: Option<i64>,
 }
 
@@ -252,6 +254,7 @@ impl Store {
                    AND ($9 IS NULL OR e.channel = $9)
                    AND ($10 IS NULL OR c.id < $10)
                    AND ($12 IS NULL OR c.reporter_id = $12)
+                   AND ($13 IS NULL OR c.id = $13)
                  ORDER BY c.id DESC LIMIT $11"
         );
         let (org, dept) = scope_binds(scope);
@@ -270,6 +273,7 @@ impl Store {
                 .bind(f.before_id)
                 .bind(limit)
                 .bind(f.reporter_id)
+                .bind(f.id)
                 .fetch_all(p)
                 .await
         })?)

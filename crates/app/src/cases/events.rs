@@ -90,7 +90,7 @@ pub struct EventListQuery {
     pub category: Option<String>,
     /// An org code within your scope (a township, village or grid).
     pub area: Option<String>,
-    /// Text in the title.
+    /// Text in the title, or a case number (`SJ20261128000042`).
     pub q: Option<String>,
     pub channel: Option<String>,
     /// `true`: only the events you reported.
@@ -351,18 +351,19 @@ impl App {
     pub async fn events(&self, actor: &Actor, q: &EventListQuery) -> Result<EventPage> {
         let user = self.case_user(actor)?;
         let limit = q.limit.unwrap_or(50).clamp(1, 200);
+        // Text that is a case number (SJ…) finds that case; anything else searches titles.
+        let text = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let number = text
+            .filter(|t| t.starts_with(EVENT.number_prefix))
+            .and_then(super::parse_case_ref);
         let filter = CaseFilter {
             state: q.state.clone().filter(|s| !s.is_empty()),
             open: q.open,
             alert: q.alert.clone().filter(|s| !s.is_empty()),
             category: q.category.clone().filter(|s| !s.is_empty()),
             area: q.area.clone().filter(|s| !s.is_empty()),
-            text: q
-                .q
-                .as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned),
+            text: text.filter(|_| number.is_none()).map(str::to_owned),
+            id: number,
             channel: q.channel.clone().filter(|s| !s.is_empty()),
             reporter_id: q.mine.unwrap_or(false).then_some(user.id),
             before_id: q.before,
@@ -382,6 +383,12 @@ impl App {
         };
         let items = rows
             .into_iter()
+            // A case number names the day of receipt too: SJ20200101000042 is not case 42 of today.
+            .filter(|r| {
+                number.is_none()
+                    || text
+                        == Some(super::case_number(&EVENT, r.case.id, r.case.created_at).as_str())
+            })
             .map(|r| {
                 let id = r.case.id;
                 let deps = links

@@ -468,3 +468,23 @@ fn stale(kind: &KindSpec, now: &CaseRecord) -> AppError {
         kind.state_label(&now.state)
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_numbers_carry_the_beijing_day_and_the_id() {
+        let late = chrono::DateTime::parse_from_rfc3339("2026-11-27T17:30:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(
+            case_number(&EVENT, 42, late),
+            "SJ20261128000042",
+            "01:30 next day in Beijing"
+        );
+        assert_eq!(parse_case_ref("SJ20261128000042"), Some(42));
+        assert_eq!(parse_case_ref(" 42 "), Some(42));
+        assert_eq!(parse_case_ref("井盖"), None);
+    }
+}

@@ -874,7 +874,10 @@ async fn lists_filter_and_page_with_a_cursor() {
         (None, Some("占道"), None, None, 1),
         (None, None, Some("reported"), Some(h.grid.as_str()), 6),
         (None, None, None, Some(OTHER_TOWNSHIP), 0),
+        (None, Some(rest.items[0].number.as_str()), None, None, 1),
+        (None, Some("SJ20200101999999"), None, None, 0),
     ];
+    let wrong_day = format!("SJ20200101{:06}", rest.items[0].id);
     for (category, text, state, area, expected) in filters {
         let found = q(EventListQuery {
             category: category.map(Into::into),

@@ -893,6 +893,12 @@ async fn lists_filter_and_page_with_a_cursor() {
             "{category:?} {text:?} {state:?} {area:?}"
         );
     }
+    let found = q(EventListQuery {
+        q: Some(wrong_day),
+        ..Default::default()
+    })
+    .await;
+    assert!(found.items.is_empty(), "the date in a case number counts");
 }
 
 #[tokio::test]

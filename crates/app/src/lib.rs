@@ -23,8 +23,9 @@ pub use audit::{Actor, AuditVerdict, AuditView};
 pub use calendar::CalendarYear;
 pub use cases::{
     ActionRequest, ActionView, CaseChange, CaseDepartmentView, CategoryView, DuplicateHint,
-    EventDetailView, EventIntake, EventListQuery, EventPage, EventView, IntakeOutcome, Route,
-    RoutingRuleView, TimelineView, new_client_id, parse_case_ref,
+    EventDetailView, EventIntake, EventListQuery, EventPage, EventView, IntakeOutcome,
+    MAX_PHOTO_BYTES, PhotoUpload, PhotoView, Route, RoutingRuleView, TimelineView, new_client_id,
+    parse_case_ref,
 };
 pub use error::AppError;
 pub use grid_import::{GridImportReport, MAX_IMPORT_BYTES};
@@ -64,6 +65,9 @@ pub struct AppConfig {
     /// Reverse proxies whose `X-Forwarded-For` is believed: behind them, the client's own address
     /// is the one recorded and throttled, not the proxy's.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Where photos of cases are kept (`<data-dir>/files` from the command line); none refuses
+    /// uploads. Several instances need a folder they share.
+    pub files_dir: Option<std::path::PathBuf>,
 }
 
 /// 登录锁定策略 — how many failed logins within a window lock an account name or source address,
@@ -95,6 +99,7 @@ impl Default for AppConfig {
             password_max_age: Some(Duration::from_secs(90 * 24 * 3600)),
             secure_cookies: false,
             trusted_proxies: Vec::new(),
+            files_dir: None,
         }
     }
 }

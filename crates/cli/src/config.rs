@@ -28,6 +28,9 @@ pub struct FileConfig {
     pub secure_cookies: Option<bool>,
     /// Addresses of reverse proxies whose `X-Forwarded-For` header is believed.
     pub trusted_proxies: Option<Vec<std::net::IpAddr>>,
+    /// Where photos of cases are kept (default `<data-dir>/files`; a shared folder for several
+    /// instances).
+    pub files_dir: Option<PathBuf>,
 }
 
 /// Where the data lives and which database to use, resolved.
@@ -120,6 +123,12 @@ impl Resolved {
             },
             secure_cookies: self.file.secure_cookies.unwrap_or(false),
             trusted_proxies: self.file.trusted_proxies.clone().unwrap_or_default(),
+            files_dir: Some(
+                self.file
+                    .files_dir
+                    .clone()
+                    .unwrap_or_else(|| self.data_dir.join("files")),
+            ),
         })
     }
 }

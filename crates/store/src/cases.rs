@@ -181,16 +181,17 @@ fn scope_binds(scope: &Scope) -> (Option<String>, Option<i64>) {
 }
 
 /// Appends timeline entries — `(case id, entry)` pairs — with one multi-row insert inside the
-/// transaction `$tx` (a macro: the same text for both backends' transaction types).
+/// transaction `$tx` (a macro: the same text for both backends' transaction types). Evaluates to
+/// the new rows' ids (in no promised order when there are several).
 macro_rules! append_timeline {
     ($tx:expr, $rows:expr) => {{
         let rows: &[(i64, &NewTimelineEntry)] = $rows;
         let sql = format!(
             "INSERT INTO case_timeline (case_id, at, action, actor_id, actor_name, actor_org,
-                from_state, to_state, comment, detail) VALUES {}",
+                from_state, to_state, comment, detail) VALUES {} RETURNING id",
             $crate::cases::values(rows.len(), 10)
         );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        let mut q = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql));
         for (case_id, e) in rows {
             q = q
                 .bind(*case_id)
@@ -204,7 +205,11 @@ macro_rules! append_timeline {
                 .bind(&e.comment)
                 .bind(&e.detail);
         }
-        q.execute(&mut *$tx).await?;
+        q.fetch_all(&mut *$tx)
+            .await?
+            .into_iter()
+            .map(|r| r.0)
+            .collect::<Vec<i64>>()
     }};
 }
 pub(crate) use append_timeline;
@@ -378,7 +383,7 @@ impl Store {
                         .await?;
                     }
                 }
-                append_timeline!(tx, &[(case.id, entry)]);
+                let _ = append_timeline!(tx, &[(case.id, entry)]);
                 tx.commit().await?;
             }
             Ok::<_, sqlx::Error>(n == 1)
@@ -480,7 +485,7 @@ impl Store {
             if !entries.is_empty() {
                 let rows: Vec<(i64, &NewTimelineEntry)> =
                     entries.iter().map(|(id, e)| (*id, e)).collect();
-                append_timeline!(tx, &rows);
+                let _ = append_timeline!(tx, &rows);
             }
             tx.commit().await?;
             Ok::<_, sqlx::Error>(raised)

@@ -133,7 +133,7 @@ impl Store {
 
                 let rows: Vec<(i64, &NewTimelineEntry)> =
                     fresh.iter().zip(&ids).map(|(e, id)| (*id, &e.entry)).collect();
-                append_timeline!(tx, &rows);
+                let _ = append_timeline!(tx, &rows);
             }
             tx.commit().await?;
 

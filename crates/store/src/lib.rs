@@ -7,6 +7,7 @@
 mod audit;
 mod backup;
 mod calendar;
+mod case_files;
 mod cases;
 mod categories;
 mod db_url;
@@ -25,6 +26,7 @@ mod users;
 
 pub use audit::{AuditFilter, AuditRecord, GENESIS_HASH};
 pub use calendar::CalendarDayRecord;
+pub use case_files::{CaseFileRecord, NewCaseFile};
 pub use cases::{
     CaseDepartmentRecord, CaseFilter, CaseRecord, EventDetail, EventRecord, Inserted,
     NewTimelineEntry, RaisedAlert, TimelineRecord,

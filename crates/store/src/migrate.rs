@@ -32,6 +32,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(2, "0002_security"),
     migration!(3, "0003_calendar"),
     migration!(4, "0004_cases"),
+    migration!(5, "0005_case_files"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -36,8 +36,14 @@ impl TestApp {
         Self::spawn_with(AppConfig::default()).await
     }
 
+    /// Where this test's photos go: a fresh folder under the system's temporary directory.
+    fn files_dir() -> std::path::PathBuf {
+        std::env::temp_dir().join(unique_name("pingan_files"))
+    }
+
     /// A server over a fresh, empty database with the given settings.
-    pub async fn spawn_with(config: AppConfig) -> Self {
+    pub async fn spawn_with(mut config: AppConfig) -> Self {
+        config.files_dir = config.files_dir.or_else(|| Some(Self::files_dir()));
         let db = TestDb::fresh().await;
         let mut master = [0u8; 32];
         for (i, b) in unique_name("key").bytes().enumerate() {

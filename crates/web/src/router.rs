@@ -2,6 +2,7 @@
 
 use crate::{AppState, api, assets, pages};
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
@@ -11,8 +12,17 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-/// Largest request body accepted (the foundation has no uploads; imports raise it per route).
+/// Largest request body the extractors accept; the photo uploads raise it on their own routes
+/// (see [`upload_limit`]).
 const BODY_LIMIT: usize = 1024 * 1024;
+
+/// Largest body of a photo upload: nine photos at the largest size, and the form around them.
+pub(crate) const UPLOAD_LIMIT: usize = 9 * pingan_app::MAX_PHOTO_BYTES + 64 * 1024;
+
+/// The layer that lets one route take photo uploads.
+pub(crate) fn upload_limit() -> DefaultBodyLimit {
+    DefaultBodyLimit::max(UPLOAD_LIMIT)
+}
 
 /// The whole application: API, pages and assets behind the shared layers.
 pub fn router(state: AppState) -> Router {
@@ -24,7 +34,8 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security_headers,
         ))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(UPLOAD_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),

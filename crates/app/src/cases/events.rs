@@ -441,6 +441,7 @@ impl App {
             timeline: timeline.into_iter().map(TimelineView::from).collect(),
             actions,
             suggested_department_id,
+            photos: self.photos_of(id).await?,
         })
     }
 

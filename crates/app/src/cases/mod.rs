@@ -5,6 +5,7 @@
 pub(crate) mod bus;
 mod events;
 pub(crate) mod intake_queue;
+mod photos;
 mod routing;
 mod view;
 
@@ -12,6 +13,7 @@ pub use bus::CaseChange;
 pub use events::{
     DuplicateHint, EventIntake, EventListQuery, EventPage, IntakeOutcome, new_client_id,
 };
+pub use photos::{MAX_PHOTO_BYTES, PhotoUpload, PhotoView};
 pub use routing::{Route, RoutingRuleView};
 pub use view::{
     ActionView, CaseDepartmentView, CategoryView, EventDetailView, EventView, TimelineView,

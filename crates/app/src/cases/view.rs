@@ -124,6 +124,7 @@ impl From<TimelineRecord> for TimelineView {
         let action_label = match t.action.as_str() {
             "report" => "上报".to_owned(),
             "report_resolved" => "上报（已自行处置）".to_owned(),
+            "photos" => "上传照片".to_owned(),
             "alert_yellow" => "黄牌预警".to_owned(),
             "alert_red" => "红牌超期".to_owned(),
             key => EVENT.action(key).map_or(key, |a| a.label).to_owned(),
@@ -194,6 +195,8 @@ pub struct EventDetailView {
     pub actions: Vec<ActionView>,
     /// The department routing suggests for dispatch, if any.
     pub suggested_department_id: Option<i64>,
+    /// 现场照片, oldest first.
+    pub photos: Vec<super::PhotoView>,
 }
 
 /// 事件类别 — a category with its handling limit.

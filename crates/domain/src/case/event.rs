@@ -47,7 +47,8 @@ const DEPARTMENT: &[Party] = &[Party::Department];
 const REASON: &[Need] = &[Need::Reason];
 const PRE_DISPATCH: &[&str] = &["reported", "accepted", "registered", "disputed"];
 
-/// The actions on an event.
+/// The actions on an event: the main line first (pages offer them in this order), then the
+/// exceptions.
 pub const ACTIONS: &[ActionSpec] = &[
     action(
         "accept",
@@ -56,14 +57,6 @@ pub const ACTIONS: &[ActionSpec] = &[
         Target::State("accepted"),
         HUB,
         &[],
-    ),
-    action(
-        "reject",
-        "不予立案",
-        &["reported", "accepted"],
-        Target::State("rejected"),
-        HUB,
-        REASON,
     ),
     action(
         "register",
@@ -92,6 +85,61 @@ pub const ACTIONS: &[ActionSpec] = &[
         DEPARTMENT,
         &[],
     ),
+    action(
+        "feedback",
+        "反馈处置结果",
+        &["handling"],
+        Target::State("fed_back"),
+        DEPARTMENT,
+        REASON,
+    ),
+    action(
+        "verify",
+        "核查通过并结案",
+        &["fed_back"],
+        Target::State("closed"),
+        &[Party::Hub, Party::GridWorker],
+        &[],
+    ),
+    ActionSpec {
+        effect: Effect::Rate,
+        ..action(
+            "evaluate",
+            "评价",
+            &["closed"],
+            Target::State("evaluated"),
+            &[Party::Hub, Party::Reporter],
+            &[Need::Rating],
+        )
+    },
+    action(
+        "resume",
+        "恢复办理",
+        &["shelved"],
+        Target::State("handling"),
+        HUB,
+        &[],
+    ),
+    ActionSpec {
+        guard: Guard::ExtensionPending,
+        effect: Effect::ApproveExtension,
+        ..action(
+            "approve_extension",
+            "批准延期",
+            &["handling"],
+            Target::Stay,
+            HUB,
+            &[],
+        )
+    },
+    action(
+        "reject",
+        "不予立案",
+        &["reported", "accepted"],
+        Target::State("rejected"),
+        HUB,
+        REASON,
+    ),
     ActionSpec {
         effect: Effect::ClearDepartments,
         ..action(
@@ -111,14 +159,6 @@ pub const ACTIONS: &[ActionSpec] = &[
         DEPARTMENT,
         REASON,
     ),
-    action(
-        "feedback",
-        "反馈处置结果",
-        &["handling"],
-        Target::State("fed_back"),
-        DEPARTMENT,
-        REASON,
-    ),
     ActionSpec {
         guard: Guard::NoExtensionPending,
         effect: Effect::RequestExtension,
@@ -129,18 +169,6 @@ pub const ACTIONS: &[ActionSpec] = &[
             Target::Stay,
             DEPARTMENT,
             &[Need::Reason, Need::ExtensionDays],
-        )
-    },
-    ActionSpec {
-        guard: Guard::ExtensionPending,
-        effect: Effect::ApproveExtension,
-        ..action(
-            "approve_extension",
-            "批准延期",
-            &["handling"],
-            Target::Stay,
-            HUB,
-            &[],
         )
     },
     ActionSpec {
@@ -163,22 +191,6 @@ pub const ACTIONS: &[ActionSpec] = &[
         &[Party::Department, Party::Hub],
         REASON,
     ),
-    action(
-        "resume",
-        "恢复办理",
-        &["shelved"],
-        Target::State("handling"),
-        HUB,
-        &[],
-    ),
-    action(
-        "verify",
-        "核查通过并结案",
-        &["fed_back"],
-        Target::State("closed"),
-        &[Party::Hub, Party::GridWorker],
-        &[],
-    ),
     ActionSpec {
         effect: Effect::ClearDepartments,
         ..action(
@@ -188,17 +200,6 @@ pub const ACTIONS: &[ActionSpec] = &[
             Target::State("registered"),
             &[Party::Hub, Party::GridWorker],
             REASON,
-        )
-    },
-    ActionSpec {
-        effect: Effect::Rate,
-        ..action(
-            "evaluate",
-            "评价",
-            &["closed"],
-            Target::State("evaluated"),
-            &[Party::Hub, Party::Reporter],
-            &[Need::Rating],
         )
     },
     ActionSpec {

@@ -1206,21 +1206,45 @@ async fn the_pages_show_escaped_text_take_actions_and_refuse_stale_forms() {
         "client_id",
     );
     let send = || {
+        let mut body = reqwest::multipart::Form::new();
+        for (k, v) in [
+            ("client_id", form.as_str()),
+            ("category", "CG0501"),
+            ("title", "菜市场门口占道经营"),
+            ("address", "西外菜市场"),
+            ("grid_code", h.grid.as_str()),
+        ] {
+            body = body.text(k, v.to_owned());
+        }
+        let photo = reqwest::multipart::Part::bytes(PNG.to_vec()).file_name("现场.png");
         c.post(h.t.url("/report"))
             .bearer_auth(&h.tokens.worker)
-            .form(&[
-                ("client_id", form.as_str()),
-                ("category", "CG0501"),
-                ("title", "菜市场门口占道经营"),
-                ("address", "西外菜市场"),
-                ("grid_code", h.grid.as_str()),
-            ])
+            .multipart(body.part("photo", photo))
             .send()
     };
     let first = send().await.unwrap().text().await.unwrap();
     assert!(first.contains("已上报，事件编号"), "{first}");
     let second = send().await.unwrap().text().await.unwrap();
     assert!(second.contains("没有重复提交"));
+    let mine =
+        h.t.app
+            .events(
+                &h.worker,
+                &EventListQuery {
+                    mine: Some(true),
+                    q: Some("菜市场".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    let photos =
+        h.t.app
+            .event_detail(&h.worker, mine.items[0].id)
+            .await
+            .unwrap()
+            .photos;
+    assert_eq!(photos.len(), 1, "the photo went with the report, once");
     assert!(second.contains("我上报的事件") && second.contains("菜市场门口占道经营"));
 }
 
@@ -1366,4 +1390,137 @@ async fn a_departments_handler_account_belongs_to_one_of_its_units_departments()
         .unwrap();
     let me = crate::signed_in(&h.t, "new_handler", "Handle#Cases2026").await;
     assert_eq!(me.department_id, Some(h.police_id));
+}
+
+/// A 1×1 PNG.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x60, 0x00, 0x02, 0x00,
+    0x00, 0x05, 0x00, 0x01, 0xe9, 0xfa, 0xdc, 0xd8, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44,
+    0xae, 0x42, 0x60, 0x82,
+];
+
+#[tokio::test]
+async fn photos_before_and_after_belong_to_the_people_on_the_case() {
+    let h = Hub::new().await;
+    let e = h.to_handling("photo-0001").await;
+    let upload = |name: &str, bytes: &[u8]| pingan_app::PhotoUpload {
+        file_name: name.into(),
+        bytes: bytes.to_vec(),
+    };
+    let app = &h.t.app;
+    // The handler, after the work; the file is what it is, not what it is called.
+    let added = app
+        .add_photos(&h.police, e.id, "处置后", vec![upload("after.png", PNG)])
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            added.len(),
+            added[0].stage.as_str(),
+            added[0].content_type.as_str()
+        ),
+        (1, "after", "image/png")
+    );
+    let err = app
+        .add_photos(
+            &h.police,
+            e.id,
+            "after",
+            vec![upload("fake.jpg", b"<svg onload=alert(1)>")],
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("fake.jpg 不是 JPEG、PNG 或 WebP 图片"),
+        "{err}"
+    );
+    let err = app
+        .add_photos(&h.police, e.id, "during", vec![upload("a.png", PNG)])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Invalid(_)));
+    // Nobody off the case adds to it: another township cannot see it, the court is not on it.
+    assert!(matches!(
+        app.add_photos(
+            &h.other_operator,
+            e.id,
+            "before",
+            vec![upload("a.png", PNG)]
+        )
+        .await,
+        Err(AppError::NotFound(_))
+    ));
+    assert!(matches!(
+        app.add_photos(&h.court, e.id, "before", vec![upload("a.png", PNG)])
+            .await,
+        Err(AppError::NotFound(_))
+    ));
+    let err = app
+        .add_photos(&h.commander, e.id, "before", Vec::new())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("请选择要上传的照片"));
+
+    // On the case page and its timeline; served to those who see the case, as the image it is.
+    let d = app.event_detail(&h.operator, e.id).await.unwrap();
+    assert_eq!(d.photos.len(), 1);
+    assert_eq!(d.timeline.last().unwrap().action_label, "上传照片");
+    let c = reqwest::Client::new();
+    let res = c
+        .get(h.t.url(&d.photos[0].url))
+        .bearer_auth(&h.tokens.operator)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "image/png");
+    assert_eq!(res.bytes().await.unwrap().as_ref(), PNG);
+    let res = c
+        .get(h.t.url(&d.photos[0].url))
+        .bearer_auth(&h.tokens.court)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    // Over the API, as multipart.
+    let form = reqwest::multipart::Form::new()
+        .text("stage", "before")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(PNG.to_vec()).file_name("现场1.png"),
+        )
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(PNG.to_vec()).file_name("现场2.png"),
+        );
+    let res = c
+        .post(h.t.url(&format!("/api/v1/events/{}/photos", e.id)))
+        .bearer_auth(&h.tokens.operator)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let list: Value = res.json().await.unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert_eq!(
+        app.event_detail(&h.operator, e.id)
+            .await
+            .unwrap()
+            .photos
+            .len(),
+        3
+    );
+    assert_eq!(
+        app.event_detail(&h.operator, e.id)
+            .await
+            .unwrap()
+            .event
+            .version,
+        e.version,
+        "photos do not change the case's version"
+    );
 }

@@ -4,16 +4,18 @@
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem};
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use futures_util::Stream;
 use pingan_app::{
     ActionRequest, AppError, CategoryView, EventDetailView, EventIntake, EventListQuery, EventPage,
-    EventView, IntakeOutcome, NewRoutingRule, RoutingRuleView,
+    EventView, IntakeOutcome, NewRoutingRule, PhotoView, RoutingRuleView,
 };
 use serde::Deserialize;
 use std::convert::Infallible;
@@ -25,6 +27,11 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/events", post(create).get(list))
         .route("/api/v1/events/{id}", get(show))
         .route("/api/v1/events/{id}/actions", post(act))
+        .route(
+            "/api/v1/events/{id}/photos",
+            post(add_photos).layer(crate::router::upload_limit()),
+        )
+        .route("/api/v1/events/{id}/photos/{photo_id}", get(photo))
         .route("/api/v1/event-categories", get(categories))
         .route("/api/v1/event-categories/{code}", put(set_limit))
         .route("/api/v1/routing-rules", get(rules).post(add_rule))
@@ -106,6 +113,49 @@ pub(crate) async fn act(
         r#"{"action": "return", "version": 3, "reason": "不属于本部门职责"}"#,
     )?;
     Ok(Json(state.app.act_on_case(&api.actor(), id, &req).await?))
+}
+
+/// Adds photos to an event (multipart: `stage` = `before` or `after`, then one `file` part per
+/// photo; JPEG, PNG or WebP, up to 10 MB each, 30 per event). Only people on the case may.
+#[utoipa::path(post, path = "/api/v1/events/{id}/photos", tag = "events", params(("id" = i64, Path)),
+    request_body(content_type = "multipart/form-data", description = "stage, file…"),
+    security(("bearer" = [])),
+    responses((status = 201, body = Vec<PhotoView>), (status = 400, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub(crate) async fn add_photos(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<i64>,
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<(StatusCode, Json<Vec<PhotoView>>), ApiError> {
+    let form = form.map_err(|e| {
+        AppError::Invalid(format!("请以 multipart/form-data 上传：{}", e.body_text()))
+    })?;
+    let (fields, files) = crate::multipart::read(form).await?;
+    let stage = crate::multipart::field(&fields, "stage").unwrap_or("before");
+    let photos = state.app.add_photos(&api.actor(), id, stage, files).await?;
+    Ok((StatusCode::CREATED, Json(photos)))
+}
+
+/// One photo of an event you can see.
+#[utoipa::path(get, path = "/api/v1/events/{id}/photos/{photo_id}", tag = "events",
+    params(("id" = i64, Path), ("photo_id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "the image", content_type = "image/jpeg"),
+        (status = 404, body = Problem)))]
+pub(crate) async fn photo(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path((id, photo_id)): Path<(i64, i64)>,
+) -> Result<Response, ApiError> {
+    let (content_type, bytes) = state.app.photo(&api.actor(), id, photo_id).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "private, max-age=86400".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// The event categories with their handling limits.

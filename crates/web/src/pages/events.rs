@@ -7,7 +7,7 @@ use crate::error::PageError;
 use crate::pages::Shell;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -26,7 +26,16 @@ pub fn router() -> Router<AppState> {
         .route("/events", get(list))
         .route("/events/{id}", get(show))
         .route("/events/{id}/act", post(act))
-        .route("/report", get(report_form).post(report))
+        .route(
+            "/events/{id}/photos",
+            post(add_photos).layer(crate::router::upload_limit()),
+        )
+        .route(
+            "/report",
+            get(report_form)
+                .post(report)
+                .layer(crate::router::upload_limit()),
+        )
 }
 
 /// One row of the list, ready to show.
@@ -311,6 +320,29 @@ async fn act(
     }
 }
 
+/// 上传照片 from the case page.
+async fn add_photos(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+    form: Multipart,
+) -> Result<Response, PageError> {
+    let result = match crate::multipart::read(form).await {
+        Ok((fields, files)) => {
+            let stage = crate::multipart::field(&fields, "stage").unwrap_or("before");
+            state.app.add_photos(&page.actor(), id, stage, files).await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/events/{id}#photos")).into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::Forbidden(_))) => {
+            failed(&state, &page, id, StatusCode::BAD_REQUEST, e.to_string()).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 async fn failed(
     state: &AppState,
     page: &PageUser,
@@ -357,6 +389,28 @@ struct ReportForm {
     grid_code: String,
     #[serde(default)]
     self_resolved: Option<String>,
+}
+
+impl ReportForm {
+    /// The form from the fields of a multipart body.
+    fn from_fields(fields: &[(String, String)]) -> Self {
+        let get = |name: &str| {
+            crate::multipart::field(fields, name)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        Self {
+            client_id: get("client_id"),
+            category: get("category"),
+            title: get("title"),
+            description: get("description"),
+            lat: get("lat"),
+            lon: get("lon"),
+            address: get("address"),
+            grid_code: get("grid_code"),
+            self_resolved: crate::multipart::field(fields, "self_resolved").map(str::to_owned),
+        }
+    }
 }
 
 async fn render_report(
@@ -415,8 +469,10 @@ async fn report_form(
 async fn report(
     State(state): State<AppState>,
     page: PageUser,
-    Form(f): Form<ReportForm>,
+    form: Multipart,
 ) -> Result<Response, PageError> {
+    let (fields, photos) = crate::multipart::read(form).await?;
+    let f = ReportForm::from_fields(&fields);
     let number = |s: &str| s.trim().parse::<f64>().ok();
     let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
     let intake = EventIntake {
@@ -437,11 +493,29 @@ async fn report(
         self_resolved: f.self_resolved.is_some(),
     };
     match state.app.report_event(&page.actor(), &intake).await {
-        Ok(outcome) => Ok(
-            render_report(&state, &page, ReportForm::default(), None, Some(outcome))
-                .await?
-                .into_response(),
-        ),
+        Ok(outcome) => {
+            // The photos go with the event; a resend of the form does not add them twice.
+            let error = if outcome.created && !photos.is_empty() {
+                let stage = if intake.self_resolved {
+                    "after"
+                } else {
+                    "before"
+                };
+                state
+                    .app
+                    .add_photos(&page.actor(), outcome.event.id, stage, photos)
+                    .await
+                    .err()
+                    .map(|e| format!("事件已上报，但照片未能保存：{e}。可在事件页面补传。"))
+            } else {
+                None
+            };
+            Ok(
+                render_report(&state, &page, ReportForm::default(), error, Some(outcome))
+                    .await?
+                    .into_response(),
+            )
+        }
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_) | AppError::Forbidden(_))) => Ok((
             StatusCode::BAD_REQUEST,
             render_report(&state, &page, f, Some(e.to_string()), None).await?,

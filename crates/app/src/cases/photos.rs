@@ -1,0 +1,261 @@
+//! 现场照片 — photos of a case before and after handling, taken by the people on it. The bytes
+//! are kept in the files folder under their SM3 digest; each upload is one timeline entry.
+
+use crate::{Actor, App, AppError, Result};
+use chrono::{DateTime, Utc};
+use pingan_crypto::sm3_hex;
+use pingan_domain::Capability;
+use pingan_store::{CaseFileRecord, NewCaseFile, NewTimelineEntry};
+use serde::Serialize;
+use serde_json::json;
+use std::path::PathBuf;
+
+/// The largest photo accepted.
+pub const MAX_PHOTO_BYTES: usize = 10 * 1024 * 1024;
+/// The most photos one case keeps.
+const MAX_PHOTOS_PER_CASE: i64 = 30;
+
+/// A photo as uploaded.
+#[derive(Debug, Clone)]
+pub struct PhotoUpload {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// 现场照片 — a photo of a case as shown.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct PhotoView {
+    pub id: i64,
+    /// `before` or `after`.
+    pub stage: String,
+    /// 处置前 or 处置后.
+    pub stage_label: &'static str,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub uploaded_by: String,
+    pub uploaded_at: DateTime<Utc>,
+    /// Where to fetch it (same sign-in).
+    pub url: String,
+}
+
+fn stage_label(stage: &str) -> &'static str {
+    if stage == "after" {
+        "处置后"
+    } else {
+        "处置前"
+    }
+}
+
+impl From<CaseFileRecord> for PhotoView {
+    fn from(f: CaseFileRecord) -> Self {
+        Self {
+            url: format!("/api/v1/events/{}/photos/{}", f.case_id, f.id),
+            stage_label: stage_label(&f.stage),
+            id: f.id,
+            stage: f.stage,
+            file_name: f.file_name,
+            content_type: f.content_type,
+            size: f.size,
+            uploaded_by: f.uploaded_by,
+            uploaded_at: f.uploaded_at,
+        }
+    }
+}
+
+/// The image type of `bytes` by its first bytes (what the file is, not what it claims):
+/// (content type, extension).
+fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    match bytes {
+        [0xFF, 0xD8, 0xFF, ..] => Some(("image/jpeg", "jpg")),
+        [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, ..] => Some(("image/png", "png")),
+        [
+            b'R',
+            b'I',
+            b'F',
+            b'F',
+            _,
+            _,
+            _,
+            _,
+            b'W',
+            b'E',
+            b'B',
+            b'P',
+            ..,
+        ] => Some(("image/webp", "webp")),
+        _ => None,
+    }
+}
+
+impl App {
+    fn files_dir(&self) -> Result<&PathBuf> {
+        self.config.files_dir.as_ref().ok_or_else(|| {
+            AppError::Invalid("本服务器未配置附件目录（files_dir），暂不能上传或查看照片".into())
+        })
+    }
+
+    /// Adds photos to a case the user is on (hub, department, grid worker or reporter). `stage`
+    /// is `before`/处置前 or `after`/处置后.
+    pub async fn add_photos(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        stage: &str,
+        uploads: Vec<PhotoUpload>,
+    ) -> Result<Vec<PhotoView>> {
+        self.authorize(actor, Capability::ReportEvents, None)
+            .or_else(|_| self.authorize(actor, Capability::ViewCases, None))?;
+        let user = actor
+            .user
+            .as_ref()
+            .ok_or(AppError::Unauthenticated("请先登录"))?;
+        let stage = match stage.trim() {
+            "before" | "处置前" | "" => "before",
+            "after" | "处置后" => "after",
+            other => {
+                return Err(AppError::Invalid(format!(
+                    "照片阶段应为 处置前 或 处置后，收到 {other}"
+                )));
+            }
+        };
+        let record = self
+            .store
+            .event(case_id, &user.scope())
+            .await?
+            .ok_or_else(|| {
+                AppError::NotFound(format!("事件 {case_id} 不存在或不在您的管辖范围内"))
+            })?;
+        if super::parties(user, &record.case)?.is_empty() {
+            return Err(AppError::Forbidden(
+                "只有办理此事件的人员可以上传照片".into(),
+            ));
+        }
+        if uploads.is_empty() {
+            return Err(AppError::Invalid("请选择要上传的照片".into()));
+        }
+        let had = self.store.case_file_count(case_id).await?;
+        if had + i64::try_from(uploads.len()).unwrap_or(i64::MAX) > MAX_PHOTOS_PER_CASE {
+            return Err(AppError::Invalid(format!(
+                "每个事件最多 {MAX_PHOTOS_PER_CASE} 张照片，已有 {had} 张"
+            )));
+        }
+        let dir = self.files_dir()?.join("cases").join(case_id.to_string());
+        let mut files = Vec::with_capacity(uploads.len());
+        for u in &uploads {
+            let name = u.file_name.trim();
+            let shown = if name.is_empty() { "照片" } else { name };
+            if u.bytes.is_empty() || u.bytes.len() > MAX_PHOTO_BYTES {
+                return Err(AppError::Invalid(format!(
+                    "{shown}：照片应小于 {} MB",
+                    MAX_PHOTO_BYTES / 1024 / 1024
+                )));
+            }
+            let (content_type, ext) = sniff(&u.bytes)
+                .ok_or_else(|| AppError::Invalid(format!("{shown} 不是 JPEG、PNG 或 WebP 图片")))?;
+            let digest = sm3_hex(&u.bytes);
+            write_once(&dir, &format!("{digest}.{ext}"), &u.bytes).await?;
+            files.push(NewCaseFile {
+                stage: stage.into(),
+                file_name: shown.chars().take(100).collect(),
+                content_type: content_type.into(),
+                size: i64::try_from(u.bytes.len()).unwrap_or(i64::MAX),
+                digest,
+            });
+        }
+        let entry = NewTimelineEntry {
+            at: pingan_domain::audit::to_micros(Utc::now()),
+            action: "photos".into(),
+            actor_id: Some(user.id),
+            actor_name: user.display_name.clone(),
+            actor_org: Some(user.org_code.as_str().into()),
+            from_state: Some(record.case.state.clone()),
+            to_state: record.case.state.clone(),
+            comment: None,
+            detail: json!({"photos": files.len(), "stage": stage}).to_string(),
+        };
+        self.store.add_case_files(case_id, &files, &entry).await?;
+        Ok(self
+            .photos_of(case_id)
+            .await?
+            .into_iter()
+            .rev()
+            .take(files.len())
+            .rev()
+            .collect())
+    }
+
+    pub(crate) async fn photos_of(&self, case_id: i64) -> Result<Vec<PhotoView>> {
+        Ok(self
+            .store
+            .case_files(case_id)
+            .await?
+            .into_iter()
+            .map(PhotoView::from)
+            .collect())
+    }
+
+    /// One photo of a case the user can see: its content type and bytes.
+    pub async fn photo(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        photo_id: i64,
+    ) -> Result<(String, Vec<u8>)> {
+        // Seeing the case is the permission to see its photos.
+        self.event_detail(actor, case_id).await?;
+        let file = self
+            .store
+            .case_files(case_id)
+            .await?
+            .into_iter()
+            .find(|f| f.id == photo_id)
+            .ok_or_else(|| AppError::NotFound(format!("照片 {photo_id} 不存在")))?;
+        let ext = file
+            .content_type
+            .trim_start_matches("image/")
+            .replace("jpeg", "jpg");
+        let path = self
+            .files_dir()?
+            .join("cases")
+            .join(case_id.to_string())
+            .join(format!("{}.{ext}", file.digest));
+        let bytes = tokio::fs::read(&path).await.map_err(|e| {
+            AppError::Internal(format!("照片文件 {} 无法读取: {e}", path.display()))
+        })?;
+        Ok((file.content_type, bytes))
+    }
+}
+
+/// Writes `bytes` to `dir/name` unless it is there already (same digest, same bytes): through a
+/// temporary file and a rename, so that a crash never leaves half a photo under the real name.
+async fn write_once(dir: &std::path::Path, name: &str, bytes: &[u8]) -> Result<()> {
+    let path = dir.join(name);
+    if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+        return Ok(());
+    }
+    let io =
+        |e: std::io::Error| AppError::Internal(format!("无法保存照片到 {}: {e}", dir.display()));
+    tokio::fs::create_dir_all(dir).await.map_err(io)?;
+    let tmp = dir.join(format!(".{name}.{}", std::process::id()));
+    tokio::fs::write(&tmp, bytes).await.map_err(io)?;
+    tokio::fs::rename(&tmp, &path).await.map_err(io)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sniff;
+
+    #[test]
+    fn images_are_known_by_their_first_bytes() {
+        assert_eq!(
+            sniff(&[0xFF, 0xD8, 0xFF, 0xE0]),
+            Some(("image/jpeg", "jpg"))
+        );
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\nrest"), Some(("image/png", "png")));
+        assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some(("image/webp", "webp")));
+        assert_eq!(sniff(b"<svg onload=alert(1)>"), None);
+        assert_eq!(sniff(b""), None);
+    }
+}

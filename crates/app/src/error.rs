@@ -31,6 +31,9 @@ pub enum AppError {
     Forbidden(String),
     #[error("{0}")]
     Conflict(String),
+    /// The request body is larger than the route takes.
+    #[error("{0}")]
+    TooLarge(String),
     /// The database cannot be reached or opened.
     #[error("{0}")]
     Unavailable(String),
@@ -52,6 +55,7 @@ impl AppError {
             Self::SetupRequired(_) => "account_setup_required",
             Self::Forbidden(_) => "forbidden",
             Self::Conflict(_) => "conflict",
+            Self::TooLarge(_) => "payload_too_large",
             Self::Unavailable(_) => "service_unavailable",
             Self::Internal(_) => "internal_error",
         }

@@ -26,23 +26,36 @@ mod tests {
     }
 }
 
+/// The character bigrams of a text (letters and digits only): computed once, compared with many.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bigrams(std::collections::BTreeSet<(char, char)>);
+
+impl Bigrams {
+    pub fn new(s: &str) -> Self {
+        let chars: Vec<char> = s.chars().filter(|c| c.is_alphanumeric()).collect();
+        Self(
+            chars
+                .windows(2)
+                .filter_map(|w| Some((*w.first()?, *w.get(1)?)))
+                .collect(),
+        )
+    }
+
+    /// The Jaccard index of the two sets: 0 = nothing shared, 1 = the same bigrams.
+    pub fn similarity(&self, other: &Bigrams) -> f64 {
+        let union = self.0.union(&other.0).count();
+        if union == 0 {
+            return 0.0;
+        }
+        self.0.intersection(&other.0).count() as f64 / union as f64
+    }
+}
+
 /// How alike two texts are: the Jaccard index of their character bigrams (0 = nothing shared,
 /// 1 = the same bigrams). Works for Chinese without word segmentation; spaces and punctuation
 /// are ignored.
 pub fn similarity(a: &str, b: &str) -> f64 {
-    fn bigrams(s: &str) -> std::collections::BTreeSet<(char, char)> {
-        let chars: Vec<char> = s.chars().filter(|c| c.is_alphanumeric()).collect();
-        chars
-            .windows(2)
-            .filter_map(|w| Some((*w.first()?, *w.get(1)?)))
-            .collect()
-    }
-    let (x, y) = (bigrams(a), bigrams(b));
-    let union = x.union(&y).count();
-    if union == 0 {
-        return 0.0;
-    }
-    x.intersection(&y).count() as f64 / union as f64
+    Bigrams::new(a).similarity(&Bigrams::new(b))
 }
 
 #[cfg(test)]

@@ -120,6 +120,20 @@ pub struct CaseFilter {
     pub before_id: Option<i64>,
 }
 
+/// An open event that a new one may duplicate: what the comparison reads of it.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct DuplicateCandidate {
+    pub id: i64,
+    pub title: String,
+    pub state: String,
+    pub org_code: String,
+    pub created_at: DateTime<Utc>,
+    pub description: String,
+    pub category_code: String,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+}
+
 /// The outcome of an idempotent insert.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Inserted {
@@ -284,9 +298,10 @@ impl Store {
         })?)
     }
 
-    /// The candidates for duplicate suggestions, in one query: open events of `category` reported
-    /// since `since` inside a lon/lat box in scope, and the latest open events at `place` (a grid,
-    /// or the unit of an event without a grid).
+    /// The candidates for duplicate suggestions, in one query: the latest open events of
+    /// `category` reported since `since` inside a lon/lat box in scope, and the latest open events
+    /// at `place` (a grid, or the unit of an event without a grid). Only what the comparison needs
+    /// is read: this runs at every intake.
     pub async fn duplicate_candidates(
         &self,
         scope: &Scope,
@@ -294,21 +309,27 @@ impl Store {
         bbox: Option<((f64, f64), (f64, f64))>,
         place: &str,
         since: DateTime<Utc>,
-    ) -> Result<Vec<EventRecord>> {
+    ) -> Result<Vec<DuplicateCandidate>> {
+        macro_rules! candidates {
+            ($where:literal) => {
+                concat!(
+                    "SELECT * FROM (SELECT c.id, c.title, c.state, c.org_code, c.created_at,
+                            e.description, e.category_code, e.lon, e.lat
+                     FROM cases c JOIN events e ON e.case_id = c.id ",
+                    $where,
+                    " ORDER BY c.id DESC LIMIT 20)"
+                )
+            };
+        }
         const SQL: &str = concat!(
-            "SELECT * FROM (",
-            select_events!(
+            candidates!(
                 "WHERE e.category_code = $1 AND c.open = $2 AND c.created_at >= $3
                    AND e.lat BETWEEN $4 AND $5 AND e.lon BETWEEN $6 AND $7
-                   AND c.org_code LIKE $8 || '%'
-                 ORDER BY c.id DESC LIMIT 50"
+                   AND c.org_code LIKE $8 || '%'"
             ),
-            ") AS near UNION ALL SELECT * FROM (",
-            select_events!(
-                "WHERE c.org_code = $9 AND c.open = $2 AND c.created_at >= $3
-                 ORDER BY c.id DESC LIMIT 50"
-            ),
-            ") AS here"
+            " AS near UNION ALL ",
+            candidates!("WHERE c.org_code = $9 AND c.open = $2 AND c.created_at >= $3"),
+            " AS here"
         );
         // Without a point the box is empty and only the place counts.
         let ((lon0, lon1), (lat0, lat1)) = bbox.unwrap_or(((1.0, 0.0), (1.0, 0.0)));

@@ -13,6 +13,18 @@ pub struct SessionRecord {
     pub source_addr: Option<String>,
 }
 
+/// A session joined with its account.
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    #[sqlx(flatten)]
+    user: UserRecord,
+    token_hash: String,
+    user_id: i64,
+    session_created_at: DateTime<Utc>,
+    last_seen_at: DateTime<Utc>,
+    source_addr: Option<String>,
+}
+
 impl Store {
     pub async fn insert_session(&self, s: &SessionRecord) -> Result<()> {
         dispatch!(self, |p| {
@@ -32,26 +44,32 @@ impl Store {
         Ok(())
     }
 
-    /// A session and its account.
+    /// A session and its account, in one query (this runs on every request).
     pub async fn session(&self, token_hash: &str) -> Result<Option<(SessionRecord, UserRecord)>> {
-        let session: Option<SessionRecord> = dispatch!(self, |p| {
+        let row: Option<SessionRow> = dispatch!(self, |p| {
             sqlx::query_as(
-                "SELECT token_hash, user_id, created_at, last_seen_at, source_addr
-                 FROM sessions WHERE token_hash = $1",
+                "SELECT u.id, u.username, u.display_name, u.org_code, u.department_id, u.role,
+                        u.password_hash, u.must_change_password, u.disabled, u.created_at,
+                        u.password_changed_at, u.phone_sealed, u.totp_sealed, u.totp_pending_sealed,
+                        s.token_hash, s.user_id, s.created_at AS session_created_at,
+                        s.last_seen_at, s.source_addr
+                 FROM sessions s JOIN users u ON u.id = s.user_id
+                 WHERE s.token_hash = $1",
             )
             .bind(token_hash)
             .fetch_optional(p)
             .await
         })?;
-        let Some(session) = session else {
-            return Ok(None);
-        };
-        const SQL: &str = crate::users::select_users!("WHERE id = $1");
-        let user: Option<UserRecord> = dispatch!(self, |p| sqlx::query_as(SQL)
-            .bind(session.user_id)
-            .fetch_optional(p)
-            .await)?;
-        Ok(user.map(|u| (session, u)))
+        Ok(row.map(|r| {
+            let session = SessionRecord {
+                token_hash: r.token_hash,
+                user_id: r.user_id,
+                created_at: r.session_created_at,
+                last_seen_at: r.last_seen_at,
+                source_addr: r.source_addr,
+            };
+            (session, r.user)
+        }))
     }
 
     /// Records activity on a session.

@@ -40,7 +40,8 @@ pub struct NewUser {
     pub phone: Option<(Vec<u8>, String)>,
 }
 
-/// `SELECT <every user column> FROM users <rest>`, shared with the session lookup.
+/// `SELECT <every user column> FROM users <rest>`, shared with the API-token lookup (the session
+/// lookup joins the same columns, named in `sessions.rs`).
 macro_rules! select_users {
     ($rest:literal) => {
         concat!(

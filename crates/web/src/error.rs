@@ -19,6 +19,7 @@ fn status_of(e: &AppError) -> StatusCode {
         AppError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,
         AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
         AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }

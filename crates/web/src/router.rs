@@ -6,7 +6,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use std::time::Duration;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -34,6 +34,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security_headers,
         ))
+        .layer(middleware::from_fn(refuse_large_bodies))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(UPLOAD_LIMIT))
         .layer(TimeoutLayer::with_status_code(
@@ -42,6 +43,31 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Whether a route takes photo uploads (and so the larger body limit).
+fn takes_uploads(path: &str) -> bool {
+    path == "/report" || path.ends_with("/photos")
+}
+
+/// Answers 413 at once when the declared body is larger than the route takes (bodies without a
+/// declared length are cut by the extractors' own limit).
+async fn refuse_large_bodies(req: Request, next: Next) -> Response {
+    let limit = if takes_uploads(req.uri().path()) {
+        UPLOAD_LIMIT
+    } else {
+        BODY_LIMIT
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        let msg = format!("请求体过大：此处最多接受 {} KB", limit / 1024);
+        return crate::error::ApiError(pingan_app::AppError::TooLarge(msg)).into_response();
+    }
+    next.run(req).await
 }
 
 /// The CSP: scripts, styles and data only from this server (no inline scripts), images also from

@@ -10,12 +10,12 @@ use crate::{Actor, App, AppError, Result};
 use chrono::{Duration, Utc};
 use pingan_domain::case::Alert;
 use pingan_domain::case::event::{Channel, EVENT, initial_state};
-use pingan_domain::text::similarity;
+use pingan_domain::text::Bigrams;
 use pingan_domain::{Capability, OrgCode, OrgLevel, Role};
 use pingan_geo::coord::{degrees_around, distance_m, gcj02_to_wgs84};
 use pingan_store::{
-    CaseFilter, CaseRecord, CategoryRecord, EventDetail, EventInsert, EventRecord, Inserted,
-    NewTimelineEntry,
+    CaseFilter, CaseRecord, CategoryRecord, DuplicateCandidate, EventDetail, EventInsert,
+    EventRecord, Inserted, NewTimelineEntry,
 };
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -327,18 +327,22 @@ impl App {
             .duplicate_candidates(&scope, &e.category_code, bbox, &e.org_code, since)
             .await?;
         let mut hints: Vec<DuplicateHint> = Vec::new();
+        let mine = Bigrams::new(&text);
         for r in &candidates {
-            if r.case.id == e.id || hints.iter().any(|h| h.id == r.case.id) {
+            if r.id == e.id || hints.iter().any(|h| h.id == r.id) {
                 continue;
             }
-            let s = similarity(&text, &full_text(r));
-            let near = match (point, r.detail.lat.zip(r.detail.lon)) {
-                (Some((lat, lon)), Some((la, lo))) if r.detail.category_code == e.category_code => {
+            let near = match (point, r.lat.zip(r.lon)) {
+                (Some((lat, lon)), Some((la, lo))) if r.category_code == e.category_code => {
                     Some(distance_m((lon, lat), (lo, la))).filter(|d| *d <= DUPLICATE_RADIUS_M)
                 }
                 _ => None,
             };
-            if near.is_some() || (r.case.org_code == e.org_code && s >= DUPLICATE_SIMILARITY) {
+            if near.is_none() && r.org_code != e.org_code {
+                continue;
+            }
+            let s = mine.similarity(&Bigrams::new(&format!("{}{}", r.title, r.description)));
+            if near.is_some() || s >= DUPLICATE_SIMILARITY {
                 hints.push(hint(r, near, s));
             }
         }
@@ -623,16 +627,12 @@ fn check_client_id(id: &str) -> Result<()> {
     }
 }
 
-fn full_text(r: &EventRecord) -> String {
-    format!("{}{}", r.case.title, r.detail.description)
-}
-
-fn hint(r: &EventRecord, distance_m: Option<f64>, similarity: f64) -> DuplicateHint {
+fn hint(r: &DuplicateCandidate, distance_m: Option<f64>, similarity: f64) -> DuplicateHint {
     DuplicateHint {
-        id: r.case.id,
-        number: case_number(&EVENT, r.case.id, r.case.created_at),
-        title: r.case.title.clone(),
-        state_label: EVENT.state_label(&r.case.state).into(),
+        id: r.id,
+        number: case_number(&EVENT, r.id, r.created_at),
+        title: r.title.clone(),
+        state_label: EVENT.state_label(&r.state).into(),
         distance_m: distance_m.map(|d| d.round()),
         similarity: (similarity * 100.0).round() / 100.0,
     }

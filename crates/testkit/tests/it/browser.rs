@@ -334,6 +334,7 @@ async fn a_grid_worker_reports_on_the_phone_and_the_township_accepts_it() {
     let worker = t.ready(&format!("wg{grid}"), &pw).await;
     b.client.set_window_size(390, 844).await.unwrap();
     log_in(&b, &t, &worker.username, &worker.password, "").await;
+    wait_for(&b, "form[action='/logout']").await;
     b.client.goto(&t.url("/report")).await.unwrap();
     fill_and_submit(
         &b,
@@ -360,6 +361,8 @@ async fn a_grid_worker_reports_on_the_phone_and_the_township_accepts_it() {
     b.client.set_window_size(1280, 900).await.unwrap();
     let operator = t.ready("op511702001", &pw).await;
     log_in(&b, &t, &operator.username, &operator.password, "").await;
+    // The login's own redirect must land before we go elsewhere, or it would win the race.
+    wait_for(&b, "form[action='/logout']").await;
     b.client.goto(&t.url("/events")).await.unwrap();
     let row = visible_text(&b, "#event-list tbody tr").await;
     assert!(

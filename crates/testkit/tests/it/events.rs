@@ -658,6 +658,27 @@ async fn exceptions_return_dispute_extension_supervision_escalation_shelving_mer
         .await
         .unwrap_err();
     assert_eq!(err.to_string(), "没有待审批的延期申请");
+    // Asked again and denied: a reason is needed, and the deadline stays.
+    let ask = ActionRequest {
+        action: "request_extension".into(),
+        reason: Some("材料未齐".into()),
+        extension_days: Some(1),
+        ..Default::default()
+    };
+    h.act_with(&h.police, e.id, ask).await.unwrap();
+    let err = h
+        .act(&h.operator, e.id, "deny_extension")
+        .await
+        .unwrap_err();
+    assert_eq!(err.to_string(), "请填写意见或理由");
+    let denied = h
+        .with_reason(&h.operator, e.id, "deny_extension", "按原时限办结")
+        .await
+        .unwrap();
+    assert_eq!(
+        (denied.extension_days, denied.deadline),
+        (None, approved.deadline)
+    );
 
     // 督办 and 催办 by a superior; an operator is not one.
     let err = h

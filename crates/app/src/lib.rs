@@ -24,7 +24,7 @@ pub use calendar::CalendarYear;
 pub use cases::{
     ActionRequest, ActionView, CaseChange, CaseDepartmentView, CategoryView, DuplicateHint,
     EventDetailView, EventIntake, EventListQuery, EventPage, EventView, IntakeOutcome,
-    MAX_PHOTO_BYTES, PhotoUpload, PhotoView, Route, RoutingRuleView, TimelineView, new_client_id,
+    MAX_PHOTO_BYTES, PhotoUpload, PhotoView, RoutingRuleView, TimelineView, new_client_id,
     parse_case_ref,
 };
 pub use error::AppError;

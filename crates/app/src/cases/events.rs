@@ -8,8 +8,8 @@ use super::view::{
 use super::{case_number, parties};
 use crate::{Actor, App, AppError, Result};
 use chrono::{Duration, Utc};
-use pingan_domain::case::Alert;
 use pingan_domain::case::event::{Channel, EVENT, initial_state};
+use pingan_domain::case::{Alert, Target};
 use pingan_domain::text::Bigrams;
 use pingan_domain::{Capability, OrgCode, OrgLevel, Role};
 use pingan_geo::coord::{degrees_around, distance_m, gcj02_to_wgs84};
@@ -415,6 +415,15 @@ impl App {
             })?;
         let departments = self.store.case_departments(id).await?;
         let timeline = self.store.timeline(id).await?;
+        // The first step forward from here names who the case waits for.
+        let waiting_for = EVENT
+            .actions
+            .iter()
+            .find(|a| a.from.contains(&r.case.state.as_str()) && matches!(a.to, Target::State(_)))
+            .map(|a| {
+                let who: Vec<&str> = a.by.iter().map(|p| p.label()).collect();
+                format!("等待{}{}", who.join("或"), a.label)
+            });
         let actions = EVENT
             .available(&super::facts(&r.case)?, &parties(user, &r.case)?)
             .into_iter()
@@ -446,6 +455,7 @@ impl App {
             actions,
             suggested_department_id,
             photos: self.photos_of(id).await?,
+            waiting_for,
         })
     }
 

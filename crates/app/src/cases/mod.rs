@@ -14,7 +14,7 @@ pub use events::{
     DuplicateHint, EventIntake, EventListQuery, EventPage, IntakeOutcome, new_client_id,
 };
 pub use photos::{MAX_PHOTO_BYTES, PhotoUpload, PhotoView};
-pub use routing::{Route, RoutingRuleView};
+pub use routing::RoutingRuleView;
 pub use view::{
     ActionView, CaseDepartmentView, CategoryView, EventDetailView, EventView, TimelineView,
 };

@@ -10,7 +10,7 @@ use serde_json::json;
 
 /// Where an event goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Route {
+pub(crate) struct Route {
     pub owner_org: OrgCode,
     pub department_id: Option<i64>,
 }

@@ -197,6 +197,8 @@ pub struct EventDetailView {
     pub suggested_department_id: Option<i64>,
     /// 现场照片, oldest first.
     pub photos: Vec<super::PhotoView>,
+    /// Who the case waits for now, e.g. "等待承办部门签收" (none once it is finished).
+    pub waiting_for: Option<String>,
 }
 
 /// 事件类别 — a category with its handling limit.

@@ -534,6 +534,9 @@ async fn a_dispatched_case_is_seen_by_its_department_and_the_hubs_above_and_nobo
     h.dispatch(e.id, h.police_id).await.unwrap();
     assert!(h.visible(&h.police, e.id).await);
     assert!(h.visible(&h.operator, e.id).await);
+    let d = h.t.app.event_detail(&h.operator, e.id).await.unwrap();
+    assert!(d.actions.is_empty());
+    assert_eq!(d.waiting_for.as_deref(), Some("等待承办部门签收"));
     assert!(h.visible(&h.commander, e.id).await);
     assert!(h.visible(&h.worker, e.id).await, "the grid's own worker");
     assert!(!h.visible(&h.other_operator, e.id).await);

@@ -134,6 +134,16 @@ pub struct DuplicateCandidate {
     pub lat: Option<f64>,
 }
 
+/// 事件概况 — counts of a scope's events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct EventCounts {
+    pub open: i64,
+    pub yellow: i64,
+    pub red: i64,
+    /// Reported since the time asked about (today, on the front page).
+    pub since: i64,
+}
+
 /// The outcome of an idempotent insert.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Inserted {
@@ -346,6 +356,27 @@ impl Store {
                 .bind(scope.prefix())
                 .bind(place)
                 .fetch_all(p)
+                .await
+        })?)
+    }
+
+    /// How many events in scope are open, carry a yellow or a red card, and came in since `since`.
+    pub async fn event_counts(&self, scope: &Scope, since: DateTime<Utc>) -> Result<EventCounts> {
+        const SQL: &str = concat!(
+            "SELECT COALESCE(SUM(CASE WHEN c.open THEN 1 ELSE 0 END), 0) AS open,
+                    COALESCE(SUM(CASE WHEN c.open AND c.alert = 'yellow' THEN 1 ELSE 0 END), 0) AS yellow,
+                    COALESCE(SUM(CASE WHEN c.open AND c.alert = 'red' THEN 1 ELSE 0 END), 0) AS red,
+                    COALESCE(SUM(CASE WHEN c.created_at >= $3 THEN 1 ELSE 0 END), 0) AS since
+             FROM cases c WHERE c.kind = 'event' AND ",
+            scoped!()
+        );
+        let (org, dept) = scope_binds(scope);
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(SQL)
+                .bind(&org)
+                .bind(dept)
+                .bind(since)
+                .fetch_one(p)
                 .await
         })?)
     }

@@ -28,8 +28,8 @@ pub use audit::{AuditFilter, AuditRecord, GENESIS_HASH};
 pub use calendar::CalendarDayRecord;
 pub use case_files::{CaseFileRecord, NewCaseFile};
 pub use cases::{
-    CaseDepartmentRecord, CaseFilter, CaseRecord, DuplicateCandidate, EventDetail, EventRecord,
-    Inserted, NewTimelineEntry, RaisedAlert, TimelineRecord,
+    CaseDepartmentRecord, CaseFilter, CaseRecord, DuplicateCandidate, EventCounts, EventDetail,
+    EventRecord, Inserted, NewTimelineEntry, RaisedAlert, TimelineRecord,
 };
 pub use categories::{CategoryRecord, NewRoutingRule, RoutingRuleRecord};
 pub use db_url::{Backend, DbUrl};

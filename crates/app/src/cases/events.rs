@@ -519,6 +519,20 @@ impl App {
             .collect())
     }
 
+    /// The user's events at a glance: open, yellow, red, and reported today (Beijing time).
+    pub async fn event_counts(&self, actor: &Actor) -> Result<pingan_store::EventCounts> {
+        let user = self.case_user(actor)?;
+        let today = pingan_domain::time::in_shanghai(Utc::now())
+            .date_naive()
+            .and_hms_opt(0, 0, 0)
+            .and_then(|t| {
+                t.and_local_timezone(pingan_domain::time::shanghai())
+                    .single()
+            })
+            .map_or_else(Utc::now, |t| t.to_utc());
+        Ok(self.store.event_counts(&user.scope(), today).await?)
+    }
+
     /// The categories in force (and retired ones, marked), for forms and the API.
     pub async fn event_categories(&self) -> Result<Vec<CategoryView>> {
         Ok(self

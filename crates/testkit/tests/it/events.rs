@@ -843,6 +843,21 @@ async fn the_sweeper_raises_yellow_then_red_once_each() {
         ))
         .await;
     assert_eq!(h.t.app.sweep_deadlines().await.unwrap(), 1);
+    let counts = h.t.app.event_counts(&h.operator).await.unwrap();
+    assert_eq!(
+        (counts.open, counts.yellow, counts.red, counts.since),
+        (1, 0, 1, 1)
+    );
+    let home = reqwest::Client::new()
+        .get(h.t.url("/"))
+        .bearer_auth(&h.tokens.operator)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(home.contains("红牌超期") && home.contains("/events?alert=red"));
     let red =
         h.t.app
             .events(

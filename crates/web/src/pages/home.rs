@@ -24,6 +24,8 @@ struct HomePage {
     scope_name: String,
     /// `(figure, label)` for the levels below the user's own.
     figures: Vec<(String, &'static str)>,
+    /// `(figure, label, link)` of the events in scope, for those who see cases.
+    events: Vec<(String, &'static str, &'static str)>,
 }
 
 async fn home(State(state): State<AppState>, page: PageUser) -> Result<HomePage, PageError> {
@@ -34,8 +36,21 @@ async fn home(State(state): State<AppState>, page: PageUser) -> Result<HomePage,
             shell,
             scope_name: String::new(),
             figures: Vec::new(),
+            events: Vec::new(),
         });
     }
+    let events = if user.can(Capability::ViewCases) {
+        let c = state.app.event_counts(&page.actor()).await?;
+        let n = |v: i64| format_count(u64::try_from(v).unwrap_or(0));
+        vec![
+            (n(c.open), "办理中事件", "/events"),
+            (n(c.yellow), "黄牌预警", "/events?alert=yellow"),
+            (n(c.red), "红牌超期", "/events?alert=red"),
+            (n(c.since), "今日上报", "/events?scope=all"),
+        ]
+    } else {
+        Vec::new()
+    };
     let s = state.app.org_summary(user).await?;
     let fmt = |n: usize| format_count(u64::try_from(n).unwrap_or(u64::MAX));
     let level = user.org_code.level();
@@ -55,5 +70,6 @@ async fn home(State(state): State<AppState>, page: PageUser) -> Result<HomePage,
         shell,
         scope_name: s.name,
         figures,
+        events,
     })
 }

@@ -181,6 +181,25 @@ impl Hub {
         .await
     }
 
+    /// GET `path` with a bearer token: the body as text.
+    pub async fn get_text(&self, path: &str, token: &str) -> String {
+        self.get(path, token).await.text().await.unwrap()
+    }
+
+    /// GET `path` with a bearer token: the body as JSON.
+    pub async fn get_json(&self, path: &str, token: &str) -> Value {
+        self.get(path, token).await.json().await.unwrap()
+    }
+
+    async fn get(&self, path: &str, token: &str) -> reqwest::Response {
+        reqwest::Client::new()
+            .get(self.t.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn visible(&self, who: &Actor, id: i64) -> bool {
         let listed = self
             .t
@@ -848,15 +867,7 @@ async fn the_sweeper_raises_yellow_then_red_once_each() {
         (counts.open, counts.yellow, counts.red, counts.since),
         (1, 0, 1, 1)
     );
-    let home = reqwest::Client::new()
-        .get(h.t.url("/"))
-        .bearer_auth(&h.tokens.operator)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let home = h.get_text("/", &h.tokens.operator).await;
     assert!(home.contains("红牌超期") && home.contains("/events?alert=red"));
     let red =
         h.t.app
@@ -1025,25 +1036,16 @@ async fn the_api_takes_events_in_answers_conflicts_and_streams_changes() {
         "accept"
     );
 
-    let list: Value = c
-        .get(h.t.url("/api/v1/events?state=accepted&limit=10"))
-        .bearer_auth(&h.tokens.commander)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = h
+        .get_json(
+            "/api/v1/events?state=accepted&limit=10",
+            &h.tokens.commander,
+        )
+        .await;
     assert_eq!(list["items"][0]["id"], id);
-    let detail: Value = c
-        .get(h.t.url(&format!("/api/v1/events/{id}")))
-        .bearer_auth(&h.tokens.operator)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let detail: Value = h
+        .get_json(&format!("/api/v1/events/{id}"), &h.tokens.operator)
+        .await;
     assert_eq!(detail["timeline"].as_array().unwrap().len(), 2);
     assert!(
         detail["actions"]
@@ -1052,15 +1054,9 @@ async fn the_api_takes_events_in_answers_conflicts_and_streams_changes() {
             .iter()
             .any(|a| a["action"] == "register")
     );
-    let categories: Value = c
-        .get(h.t.url("/api/v1/event-categories"))
-        .bearer_auth(&h.tokens.worker)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let categories: Value = h
+        .get_json("/api/v1/event-categories", &h.tokens.worker)
+        .await;
     assert!(
         categories
             .as_array()
@@ -1383,15 +1379,7 @@ async fn routing_rules_and_category_limits_are_the_commanders_to_change() {
     assert_eq!(page.len(), 1);
     assert!(h.t.app.delete_routing_rule(&h.operator, id).await.is_err());
     h.t.app.delete_routing_rule(&h.commander, id).await.unwrap();
-    let html = reqwest::Client::new()
-        .get(h.t.url("/rules"))
-        .bearer_auth(&h.tokens.commander)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = h.get_text("/rules", &h.tokens.commander).await;
     assert!(html.contains("5 工作日") && html.contains("id=\"add-rule\""));
 }
 

@@ -5,6 +5,7 @@
 //! the rest of the video-resource issue.
 
 pub mod charset;
+pub mod digest;
 pub mod id;
 pub mod message;
 

@@ -7,6 +7,7 @@
 pub mod charset;
 pub mod digest;
 pub mod id;
+pub mod manscdp;
 pub mod message;
 
 pub use id::{DeviceId, IdError};

@@ -191,6 +191,43 @@ impl SipMessage {
         Some((n.trim().parse().ok()?, method.trim()))
     }
 
+    /// The response to this request: Via, From, Call-ID and CSeq copied, To copied with `to_tag`
+    /// added when it has none (RFC 3261 §8.2.6), the source address noted in the top Via
+    /// (`received`, and `rport` filled in when the device asked for it) so that replies find a
+    /// device behind NAT.
+    pub fn response_to(
+        &self,
+        code: u16,
+        reason: &str,
+        to_tag: &str,
+        source: std::net::SocketAddr,
+    ) -> SipMessage {
+        let mut headers = Vec::new();
+        let mut first_via = true;
+        for (name, value) in &self.headers {
+            match name.as_str() {
+                "Via" if first_via => {
+                    first_via = false;
+                    headers.push((name.clone(), with_received(value, source)));
+                }
+                "Via" | "From" | "Call-ID" | "CSeq" => headers.push((name.clone(), value.clone())),
+                "To" if !value.contains(";tag=") && !to_tag.is_empty() => {
+                    headers.push((name.clone(), format!("{value};tag={to_tag}")));
+                }
+                "To" => headers.push((name.clone(), value.clone())),
+                _ => {}
+            }
+        }
+        SipMessage {
+            start: StartLine::Response {
+                code,
+                reason: reason.to_owned(),
+            },
+            headers,
+            body: Vec::new(),
+        }
+    }
+
     /// The message as bytes, CRLF lines, with a Content-Length that matches the body.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut head = String::new();
@@ -234,6 +271,23 @@ fn parse_start(line: &str) -> Result<StartLine, ParseError> {
         }
         _ => Err(bad()),
     }
+}
+
+/// A Via value with `received=<ip>` and, where the sender asked with a bare `rport`, its port.
+fn with_received(via: &str, source: std::net::SocketAddr) -> String {
+    let mut parts: Vec<String> = via
+        .split(';')
+        .filter(|p| !p.trim().starts_with("received="))
+        .map(|p| {
+            if p.trim() == "rport" {
+                format!("rport={}", source.port())
+            } else {
+                p.to_owned()
+            }
+        })
+        .collect();
+    parts.push(format!("received={}", source.ip()));
+    parts.join(";")
 }
 
 /// The user part of the first `sip:` URI in a header value.
@@ -379,6 +433,28 @@ mod tests {
         let (m, _) = SipMessage::parse(&bytes).unwrap();
         assert!(m.header("From").unwrap().starts_with("\"前门\""));
         assert_eq!(m.from_user(), Some("34020000001320000001"));
+    }
+
+    #[test]
+    fn a_response_copies_the_dialog_headers_and_notes_the_source() {
+        let (register, _) = SipMessage::parse(REGISTER.as_bytes()).unwrap();
+        let source: std::net::SocketAddr = "198.51.100.7:40001".parse().unwrap();
+        let r = register.response_to(401, "Unauthorized", "1848301540", source);
+        assert_eq!(
+            r.header("Via"),
+            Some(
+                "SIP/2.0/UDP 192.0.2.10:5060;rport=40001;branch=z9hG4bK1371463273;received=198.51.100.7"
+            )
+        );
+        assert_eq!(
+            r.header("To"),
+            Some("<sip:34020000001320000001@3402000000>;tag=1848301540")
+        );
+        assert_eq!(r.header("From"), register.header("From"));
+        assert_eq!(r.cseq(), Some((1, "REGISTER")));
+        assert_eq!(r.header("Expires"), None, "only what a response must carry");
+        let text = String::from_utf8(r.to_bytes()).unwrap();
+        assert!(text.starts_with("SIP/2.0 401 Unauthorized\r\n"), "{text}");
     }
 
     fn header_value() -> impl Strategy<Value = String> {

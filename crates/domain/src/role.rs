@@ -124,6 +124,8 @@ pub enum Capability {
     ReportEvents,
     /// Edit routing rules and category limits of one's scope.
     ManageCaseRules,
+    /// Follow (see and rate) the events one reported oneself, and no others.
+    FollowOwnReports,
 }
 
 impl Role {
@@ -147,7 +149,7 @@ impl Role {
             }
             Role::Handler => &[ViewOrg, ViewCases, ReportEvents],
             Role::Mediator | Role::Leader => &[ViewOrg, ViewCases],
-            Role::Citizen => &[ReportEvents],
+            Role::Citizen => &[ReportEvents, FollowOwnReports],
         }
     }
 
@@ -183,7 +185,10 @@ mod capability_tests {
             }
         }
         assert_eq!(Role::Auditor.capabilities(), &[Capability::ReadAudit]);
-        assert_eq!(Role::Citizen.capabilities(), &[Capability::ReportEvents]);
+        assert_eq!(
+            Role::Citizen.capabilities(),
+            &[Capability::ReportEvents, Capability::FollowOwnReports]
+        );
         assert!(!Role::Sysadmin.can(Capability::RevealPersonalData));
     }
 }

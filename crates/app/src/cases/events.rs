@@ -353,7 +353,7 @@ impl App {
 
     /// Events in the user's scope, newest first.
     pub async fn events(&self, actor: &Actor, q: &EventListQuery) -> Result<EventPage> {
-        let user = self.case_user(actor)?;
+        let (user, own_only) = self.case_reader(actor)?;
         let limit = q.limit.unwrap_or(50).clamp(1, 200);
         // Text that is a case number (SJ…) finds that case; anything else searches titles.
         let text = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty());
@@ -369,7 +369,7 @@ impl App {
             text: text.filter(|_| number.is_none()).map(str::to_owned),
             id: number,
             channel: q.channel.clone().filter(|s| !s.is_empty()),
-            reporter_id: q.mine.unwrap_or(false).then_some(user.id),
+            reporter_id: (own_only || q.mine.unwrap_or(false)).then_some(user.id),
             before_id: q.before,
         };
         let rows = self.store.events(&user.scope(), &filter, limit).await?;
@@ -408,11 +408,7 @@ impl App {
 
     /// The case page of one event: the event, its departments, timeline and the user's actions.
     pub async fn event_detail(&self, actor: &Actor, id: i64) -> Result<EventDetailView> {
-        let user = self.case_user(actor)?;
-        let r =
-            self.store.event(id, &user.scope()).await?.ok_or_else(|| {
-                AppError::NotFound(format!("事件 {id} 不存在或不在您的管辖范围内"))
-            })?;
+        let (user, r) = self.readable_event(actor, id).await?;
         let departments = self.store.case_departments(id).await?;
         let timeline = self.store.timeline(id).await?;
         // The first step forward from here names who the case waits for.
@@ -493,7 +489,7 @@ impl App {
         &self,
         actor: &Actor,
     ) -> Result<std::collections::HashMap<String, String>> {
-        let user = self.case_user(actor)?;
+        let (user, _) = self.case_reader(actor)?;
         Ok(self
             .store
             .org_units_under(user.scope().prefix())

@@ -167,11 +167,7 @@ impl App {
         id: i64,
         req: &ActionRequest,
     ) -> Result<EventView> {
-        let user = self.case_user(actor)?;
-        let record =
-            self.store.event(id, &user.scope()).await?.ok_or_else(|| {
-                AppError::NotFound(format!("事件 {id} 不存在或不在您的管辖范围内"))
-            })?;
+        let (user, record) = self.readable_event(actor, id).await?;
         let (old, event_detail) = (record.case, record.detail);
         let kind = kind_spec(&old.kind)
             .ok_or_else(|| AppError::Internal(format!("unknown case kind {}", old.kind)))?;
@@ -339,6 +335,39 @@ impl App {
             .user
             .as_ref()
             .ok_or(AppError::Unauthenticated("请先登录"))
+    }
+
+    /// The signed-in user reading cases, and whether they may read only those they reported
+    /// themselves (群众 follow their own reports and nothing else).
+    pub(crate) fn case_reader<'a>(&self, actor: &'a Actor) -> Result<(&'a CurrentUser, bool)> {
+        match self.case_user(actor) {
+            Ok(user) => Ok((user, false)),
+            Err(e) => {
+                self.authorize(actor, Capability::FollowOwnReports, None)
+                    .map_err(|_| e)?;
+                let user = actor
+                    .user
+                    .as_ref()
+                    .ok_or(AppError::Unauthenticated("请先登录"))?;
+                Ok((user, true))
+            }
+        }
+    }
+
+    /// An event the reader may see: in their scope and, for those who follow only their own
+    /// reports, reported by them.
+    pub(crate) async fn readable_event<'a>(
+        &self,
+        actor: &'a Actor,
+        id: i64,
+    ) -> Result<(&'a CurrentUser, pingan_store::EventRecord)> {
+        let (user, own_only) = self.case_reader(actor)?;
+        self.store
+            .event(id, &user.scope())
+            .await?
+            .filter(|r| !own_only || r.case.reporter_id == Some(user.id))
+            .map(|r| (user, r))
+            .ok_or_else(|| AppError::NotFound(format!("事件 {id} 不存在或不在您的管辖范围内")))
     }
 
     async fn check_merge_target(

@@ -119,13 +119,7 @@ impl App {
                 )));
             }
         };
-        let record = self
-            .store
-            .event(case_id, &user.scope())
-            .await?
-            .ok_or_else(|| {
-                AppError::NotFound(format!("事件 {case_id} 不存在或不在您的管辖范围内"))
-            })?;
+        let (_, record) = self.readable_event(actor, case_id).await?;
         if super::parties(user, &record.case)?.is_empty() {
             return Err(AppError::Forbidden(
                 "只有办理此事件的人员可以上传照片".into(),

@@ -1551,3 +1551,73 @@ async fn photos_before_and_after_belong_to_the_people_on_the_case() {
         "photos do not change the case's version"
     );
 }
+
+#[tokio::test]
+async fn a_citizen_follows_and_rates_their_own_reports_and_sees_no_others() {
+    let h = Hub::new().await;
+    let citizen_account = pingan_app::NewAccount {
+        username: "resident01".into(),
+        display_name: "居民甲".into(),
+        org: TOWNSHIP.into(),
+        role: "citizen".into(),
+        password: "Resident#2026".into(),
+        ..pingan_app::NewAccount::default()
+    };
+    h.t.app
+        .add_user(&Actor::cli(), &citizen_account)
+        .await
+        .unwrap();
+    let citizen = Actor::user(
+        crate::signed_in(&h.t, "resident01", "Resident#2026").await,
+        None,
+    );
+    let mine =
+        h.t.app
+            .report_event(
+                &citizen,
+                &EventIntake {
+                    channel: "citizen".into(),
+                    ..h.intake("citizen-0001", "ZZ08", "路灯坏了三天")
+                },
+            )
+            .await
+            .unwrap()
+            .event;
+    let theirs = h.report("citizen-0002").await;
+    let listed =
+        h.t.app
+            .events(&citizen, &EventListQuery::default())
+            .await
+            .unwrap();
+    assert_eq!(
+        listed.items.iter().map(|e| e.id).collect::<Vec<_>>(),
+        [mine.id]
+    );
+    assert!(h.t.app.event_detail(&citizen, mine.id).await.is_ok());
+    assert!(matches!(
+        h.t.app.event_detail(&citizen, theirs.id).await,
+        Err(AppError::NotFound(_))
+    ));
+    assert!(
+        h.act(&citizen, mine.id, "accept").await.is_err(),
+        "a reporter does not run the case"
+    );
+    // Once closed, the reporter rates it.
+    h.act(&h.operator, mine.id, "accept").await.unwrap();
+    h.with_reason(&h.commander, mine.id, "force_close", "已修复")
+        .await
+        .unwrap();
+    let rated = h
+        .act_with(
+            &citizen,
+            mine.id,
+            ActionRequest {
+                action: "evaluate".into(),
+                rating: Some("基本满意".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(rated.rating.as_deref(), Some("fairly_satisfied"));
+}

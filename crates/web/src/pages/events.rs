@@ -422,24 +422,25 @@ async fn render_report(
 ) -> Result<ReportPage, PageError> {
     let actor = page.actor();
     let (categories, grids) = state.app.report_options(&actor).await?;
-    let mine = if page.user.can(Capability::ViewCases) {
-        let names = state.app.place_names(&actor).await?;
-        let q = EventListQuery {
-            mine: Some(true),
-            limit: Some(20),
-            ..Default::default()
+    let mine =
+        if page.user.can(Capability::ViewCases) || page.user.can(Capability::FollowOwnReports) {
+            let names = state.app.place_names(&actor).await?;
+            let q = EventListQuery {
+                mine: Some(true),
+                limit: Some(20),
+                ..Default::default()
+            };
+            state
+                .app
+                .events(&actor, &q)
+                .await?
+                .items
+                .into_iter()
+                .map(|e| row(e, &names))
+                .collect()
+        } else {
+            Vec::new()
         };
-        state
-            .app
-            .events(&actor, &q)
-            .await?
-            .items
-            .into_iter()
-            .map(|e| row(e, &names))
-            .collect()
-    } else {
-        Vec::new()
-    };
     // After an error the same key is kept, so that a corrected resubmission is still one event.
     let client_id = if error.is_some() && !form.client_id.is_empty() {
         form.client_id.clone()

@@ -17,6 +17,7 @@ mod reseal;
 mod restore;
 mod second_factor;
 mod tokens;
+mod video;
 
 pub use accounts::{CurrentUser, LoginOutcome, NewAccount, SetupStep, UserSummary};
 pub use audit::{Actor, AuditVerdict, AuditView};
@@ -68,6 +69,9 @@ pub struct AppConfig {
     /// Where photos of cases are kept (`<data-dir>/files` from the command line); none refuses
     /// uploads. Several instances need a folder they share.
     pub files_dir: Option<std::path::PathBuf>,
+    /// The password GB/T 28181 devices register with (the global one; per-device passwords come
+    /// with the device registry). None refuses every device.
+    pub sip_password: Option<String>,
 }
 
 /// 登录锁定策略 — how many failed logins within a window lock an account name or source address,
@@ -100,6 +104,7 @@ impl Default for AppConfig {
             secure_cookies: false,
             trusted_proxies: Vec::new(),
             files_dir: None,
+            sip_password: None,
         }
     }
 }

@@ -95,6 +95,17 @@ struct ServeArgs {
     /// 地图瓦片地址模板，如 http://tiles.example/{z}/{x}/{y}.png（不设则在空白底图上画网格）
     #[arg(long, env = "PINGAN_TILE_URL", value_name = "URL")]
     tile_url: Option<String>,
+    /// GB/T 28181 信令服务的 UDP 监听地址，如 0.0.0.0:5060（不设则不启动；设备密码见 sip_password）
+    #[arg(long, env = "PINGAN_SIP_LISTEN", value_name = "ADDR")]
+    sip_listen: Option<String>,
+    /// 本平台的 20 位国标编码（SIP 域为其前 10 位）
+    #[arg(
+        long,
+        env = "PINGAN_SIP_ID",
+        value_name = "ID",
+        default_value = "51170200002000000001"
+    )]
+    sip_id: String,
 }
 
 #[derive(Subcommand)]
@@ -361,6 +372,51 @@ async fn open(resolved: &Resolved, tile_url: Option<String>) -> Result<App> {
 }
 
 /// Binds the port first (a taken port fails fast, before any database work), then opens the hub.
+/// Starts the GB/T 28181 signalling server on UDP `listen` and the sweep that marks silent devices
+/// offline.
+async fn start_sip(app: &App, listen: &str, id: &str) -> Result<()> {
+    let id = pingan_gb28181::DeviceId::parse(id)
+        .map_err(|e| anyhow!("平台国标编码 --sip-id 无效：{e}"))?;
+    let addr: SocketAddr = listen.parse().map_err(|_| {
+        anyhow!("GB/T 28181 监听地址 \"{listen}\" 无效：应为 IP:端口，如 0.0.0.0:5060")
+    })?;
+    if app.config().sip_password.is_none() {
+        tracing::warn!(
+            "未设置设备密码（pingan.toml 的 sip_password 或 PINGAN_SIP_PASSWORD）：所有设备的注册都会被拒绝"
+        );
+    }
+    let socket = tokio::net::UdpSocket::bind(addr)
+        .await
+        .map_err(|e| anyhow!("无法监听 GB/T 28181 端口 udp://{addr}：{e}"))?;
+    let bound = socket
+        .local_addr()
+        .context("无法读取 GB/T 28181 监听地址")?;
+    println!(
+        "GB/T 28181 信令服务：udp://{bound}（平台编码 {id}，域 {}）",
+        id.realm()
+    );
+    let config = pingan_gb28181::server::ServerConfig {
+        id,
+        nonce_ttl: Duration::from_secs(300),
+    };
+    tokio::spawn(pingan_gb28181::server::serve_udp(
+        socket,
+        config,
+        app.clone(),
+    ));
+    let sweeper = app.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(5));
+        loop {
+            tick.tick().await;
+            if let Err(e) = sweeper.sweep_video_offline().await {
+                tracing::warn!("设备离线检查失败: {e}");
+            }
+        }
+    });
+    Ok(())
+}
+
 async fn open_and_bind(resolved: &Resolved, args: &ServeArgs) -> Result<(App, TcpListener)> {
     let listen = args
         .listen
@@ -381,6 +437,9 @@ async fn open_and_bind(resolved: &Resolved, args: &ServeArgs) -> Result<(App, Tc
         _ => anyhow!("无法监听 {addr}：{e}"),
     })?;
     let app = open(resolved, args.tile_url.clone()).await?;
+    if let Some(sip) = &args.sip_listen {
+        start_sip(&app, sip, &args.sip_id).await?;
+    }
     Ok((app, listener))
 }
 

@@ -31,6 +31,8 @@ pub struct FileConfig {
     /// Where photos of cases are kept (default `<data-dir>/files`; a shared folder for several
     /// instances).
     pub files_dir: Option<PathBuf>,
+    /// The password GB/T 28181 devices register with (or `PINGAN_SIP_PASSWORD`).
+    pub sip_password: Option<String>,
 }
 
 /// Where the data lives and which database to use, resolved.
@@ -129,6 +131,10 @@ impl Resolved {
                     .clone()
                     .unwrap_or_else(|| self.data_dir.join("files")),
             ),
+            sip_password: std::env::var("PINGAN_SIP_PASSWORD")
+                .ok()
+                .or_else(|| self.file.sip_password.clone())
+                .filter(|p| !p.is_empty()),
         })
     }
 }

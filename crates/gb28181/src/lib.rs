@@ -2,8 +2,8 @@
 //! signalling that need no network — the 20-digit IDs of Annex D, a tolerant parser and writer of
 //! SIP messages (devices are lenient about the SIP they send) and the responses to them, the digest
 //! check of REGISTER, the MANSCDP XML bodies with their charset rules (GB2312 declared, GBK or UTF-8
-//! sent), and the rule that says when a device is offline. The SIP server built on them comes with
-//! the rest of the video-resource issue.
+//! sent), and the rule that says when a device is offline — and the UDP signalling server built on
+//! them ([`server`]), which keeps what it learns in a [`server::Registry`] the app implements.
 
 pub mod charset;
 pub mod digest;
@@ -11,6 +11,7 @@ pub mod id;
 pub mod liveness;
 pub mod manscdp;
 pub mod message;
+pub mod server;
 
 pub use id::{DeviceId, IdError};
 pub use message::{ParseError, SipMessage, StartLine};

@@ -23,6 +23,7 @@ mod settings;
 mod throttle;
 mod tokens;
 mod users;
+mod video;
 
 pub use audit::{AuditFilter, AuditRecord, GENESIS_HASH};
 pub use calendar::CalendarDayRecord;
@@ -43,6 +44,7 @@ pub use reseal::SealedUserColumns;
 pub use sessions::SessionRecord;
 pub use tokens::{ApiTokenRecord, NewApiToken};
 pub use users::{NewUser, UserRecord};
+pub use video::{DeviceSeen, VideoDeviceRecord, VideoStatusRecord};
 
 use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

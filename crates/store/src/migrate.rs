@@ -33,6 +33,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(3, "0003_calendar"),
     migration!(4, "0004_cases"),
     migration!(5, "0005_case_files"),
+    migration!(6, "0006_video"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -19,6 +19,7 @@ mod input;
 mod pages;
 mod security;
 mod store;
+mod video;
 
 /// Creates an account from the command line's side (no capability needed).
 pub async fn add_user(

@@ -1,0 +1,176 @@
+//! Video devices (GB/T 28181): their registration and liveness as the signalling server last saw
+//! them, and the log of every change of their online state. Written through, so that any instance
+//! can report a device's state and a restart rebuilds the timers instead of marking all offline.
+
+use crate::{Result, Store, dispatch};
+use chrono::{DateTime, Utc};
+
+/// 视频设备 — a device's liveness as stored.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct VideoDeviceRecord {
+    pub device_id: String,
+    pub remote_addr: Option<String>,
+    pub transport: String,
+    pub registered_until: Option<DateTime<Utc>>,
+    pub last_heard_at: Option<DateTime<Utc>>,
+    /// When it counts as offline unless heard from again.
+    pub offline_at: Option<DateTime<Utc>>,
+    pub heartbeat_interval: i64,
+    pub heartbeat_count: i64,
+    pub online: bool,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// 在线状态变化 — one change of a device's online state.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct VideoStatusRecord {
+    pub device_id: String,
+    pub online: bool,
+    pub at: DateTime<Utc>,
+    pub reason: String,
+}
+
+/// What the signalling server learnt of a device.
+#[derive(Debug, Clone)]
+pub struct DeviceSeen {
+    pub device_id: String,
+    pub remote_addr: String,
+    pub transport: String,
+    pub at: DateTime<Utc>,
+    /// Set by a registration; a keepalive keeps the stored one.
+    pub registered_until: Option<DateTime<Utc>>,
+    pub offline_at: DateTime<Utc>,
+    /// Why it is online now, for the log when it was not (`register`, `keepalive`).
+    pub reason: &'static str,
+}
+
+impl Store {
+    /// Records a registration or a keepalive: the device is online until `offline_at`. A device
+    /// that was offline (or new) gets a log row. Returns false for a keepalive from a device that
+    /// never registered (nothing is written then).
+    pub async fn device_seen(&self, s: &DeviceSeen) -> Result<bool> {
+        Ok(dispatch!(self, |p| {
+            let mut tx = p.begin_with(self.begin_write()).await?;
+            let was: Option<(bool,)> =
+                sqlx::query_as("SELECT online FROM video_devices WHERE device_id = $1")
+                    .bind(&s.device_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let known = match (&was, s.registered_until) {
+                (None, None) => false,
+                (None, Some(until)) => {
+                    sqlx::query(
+                        "INSERT INTO video_devices (device_id, remote_addr, transport,
+                            registered_until, last_heard_at, offline_at, heartbeat_interval,
+                            heartbeat_count, online, updated_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, 60, 3, $7, $5)",
+                    )
+                    .bind(&s.device_id)
+                    .bind(&s.remote_addr)
+                    .bind(&s.transport)
+                    .bind(until)
+                    .bind(s.at)
+                    .bind(s.offline_at)
+                    .bind(true)
+                    .execute(&mut *tx)
+                    .await?;
+                    true
+                }
+                (Some(_), until) => {
+                    sqlx::query(
+                        "UPDATE video_devices SET remote_addr = $2, transport = $3,
+                            registered_until = COALESCE($4, registered_until), last_heard_at = $5,
+                            offline_at = $6, online = $7, updated_at = $5
+                         WHERE device_id = $1",
+                    )
+                    .bind(&s.device_id)
+                    .bind(&s.remote_addr)
+                    .bind(&s.transport)
+                    .bind(until)
+                    .bind(s.at)
+                    .bind(s.offline_at)
+                    .bind(true)
+                    .execute(&mut *tx)
+                    .await?;
+                    true
+                }
+            };
+            if known && !matches!(was, Some((true,))) {
+                sqlx::query(
+                    "INSERT INTO video_status_log (device_id, online, at, reason) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(&s.device_id)
+                .bind(true)
+                .bind(s.at)
+                .bind(s.reason)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(known)
+        })?)
+    }
+
+    /// Marks devices offline: those whose `offline_at` has passed (`reason` says why), or one
+    /// device that unregistered. Returns the devices that changed.
+    pub async fn devices_offline(
+        &self,
+        now: DateTime<Utc>,
+        only: Option<&str>,
+        reason: &str,
+    ) -> Result<Vec<String>> {
+        Ok(dispatch!(self, |p| {
+            let mut tx = p.begin_with(self.begin_write()).await?;
+            let gone: Vec<(String,)> = sqlx::query_as(
+                "UPDATE video_devices SET online = $1, updated_at = $2
+                 WHERE online = $3 AND (($4 IS NULL AND offline_at <= $2) OR device_id = $4)
+                 RETURNING device_id",
+            )
+            .bind(false)
+            .bind(now)
+            .bind(true)
+            .bind(only)
+            .fetch_all(&mut *tx)
+            .await?;
+            for (id,) in &gone {
+                sqlx::query(
+                    "INSERT INTO video_status_log (device_id, online, at, reason) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(id)
+                .bind(false)
+                .bind(now)
+                .bind(reason)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(gone.into_iter().map(|g| g.0).collect())
+        })?)
+    }
+
+    pub async fn video_device(&self, device_id: &str) -> Result<Option<VideoDeviceRecord>> {
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(
+                "SELECT device_id, remote_addr, transport, registered_until, last_heard_at,
+                        offline_at, heartbeat_interval, heartbeat_count, online, updated_at
+                 FROM video_devices WHERE device_id = $1",
+            )
+            .bind(device_id)
+            .fetch_optional(p)
+            .await
+        })?)
+    }
+
+    /// A device's changes of state, oldest first.
+    pub async fn video_status_log(&self, device_id: &str) -> Result<Vec<VideoStatusRecord>> {
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(
+                "SELECT device_id, online, at, reason FROM video_status_log
+                 WHERE device_id = $1 ORDER BY id",
+            )
+            .bind(device_id)
+            .fetch_all(p)
+            .await
+        })?)
+    }
+}

@@ -1,0 +1,289 @@
+//! GB/T 28181 signalling against the real server: devices register with digest, keep alive and
+//! leave; silent devices go offline; a real SIP peer (SIPp) does the same.
+
+use pingan_app::AppConfig;
+use pingan_gb28181::digest::DigestAnswer;
+use pingan_gb28181::server::{ServerConfig, serve_udp};
+use pingan_gb28181::{DeviceId, SipMessage, StartLine};
+use pingan_testkit::TestApp;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::net::UdpSocket;
+
+const PLATFORM: &str = "51170200002000000001";
+const REALM: &str = "5117020000";
+const PASSWORD: &str = "12345678";
+
+async fn hub() -> (TestApp, SocketAddr) {
+    let t = TestApp::spawn_with(AppConfig {
+        sip_password: Some(PASSWORD.into()),
+        ..AppConfig::default()
+    })
+    .await;
+    let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let addr = socket.local_addr().unwrap();
+    let config = ServerConfig {
+        id: DeviceId::parse(PLATFORM).unwrap(),
+        nonce_ttl: Duration::from_secs(300),
+    };
+    tokio::spawn(serve_udp(socket, config, t.app.clone()));
+    (t, addr)
+}
+
+/// A device on a UDP socket of its own.
+struct Device {
+    id: String,
+    socket: UdpSocket,
+    server: SocketAddr,
+    cseq: u32,
+}
+
+impl Device {
+    async fn new(id: &str, server: SocketAddr) -> Self {
+        Self {
+            id: id.into(),
+            socket: UdpSocket::bind("127.0.0.1:0").await.unwrap(),
+            server,
+            cseq: 0,
+        }
+    }
+
+    async fn send(&mut self, text: String) -> Option<SipMessage> {
+        self.socket
+            .send_to(text.as_bytes(), self.server)
+            .await
+            .unwrap();
+        let mut buf = vec![0u8; 65_536];
+        let got =
+            tokio::time::timeout(Duration::from_secs(2), self.socket.recv_from(&mut buf)).await;
+        let (n, _) = got.ok()?.unwrap();
+        Some(SipMessage::parse(&buf[..n]).unwrap().0)
+    }
+
+    fn headers(&mut self, method: &str, from: &str) -> String {
+        self.cseq += 1;
+        let local = self.socket.local_addr().unwrap();
+        format!(
+            "{method} sip:{PLATFORM}@{REALM} SIP/2.0\r\nVia: SIP/2.0/UDP {local};rport;branch=z9hG4bK{}\r\n\
+             From: <sip:{from}@{REALM}>;tag=1\r\nTo: <sip:{from}@{REALM}>\r\nCall-ID: call-{}\r\n\
+             CSeq: {} {method}\r\nMax-Forwards: 70\r\n",
+            self.cseq, self.id, self.cseq
+        )
+    }
+
+    /// REGISTER; with a challenge's nonce, answered with `password` as `username`.
+    async fn register(&mut self, expires: u32, auth: Option<(&str, &str, &str)>) -> SipMessage {
+        let mut text = self.headers("REGISTER", &self.id.clone());
+        text.push_str(&format!("Expires: {expires}\r\n"));
+        if let Some((nonce, username, password)) = auth {
+            let mut a = DigestAnswer {
+                username: username.into(),
+                realm: REALM.into(),
+                nonce: nonce.into(),
+                uri: format!("sip:{PLATFORM}@{REALM}"),
+                response: String::new(),
+                cnonce: Some("0a4f113b".into()),
+                qop: Some("auth".into()),
+                nc: Some("00000001".into()),
+            };
+            a.response = a.expected("REGISTER", password);
+            text.push_str(&format!(
+                "Authorization: Digest username=\"{}\", realm=\"{REALM}\", nonce=\"{nonce}\", uri=\"{}\", \
+                 response=\"{}\", algorithm=MD5, cnonce=\"0a4f113b\", qop=auth, nc=00000001\r\n",
+                a.username, a.uri, a.response
+            ));
+        }
+        text.push_str("Content-Length: 0\r\n\r\n");
+        self.send(text).await.expect("an answer to REGISTER")
+    }
+
+    /// REGISTER answered with the password the challenge asks for.
+    async fn register_with(&mut self, expires: u32, username: &str, password: &str) -> SipMessage {
+        let challenge = self.register(expires, None).await;
+        assert_eq!(code(&challenge), 401);
+        let www = challenge.header("WWW-Authenticate").unwrap().to_owned();
+        assert!(www.contains(&format!("realm=\"{REALM}\"")), "{www}");
+        let nonce = www
+            .split("nonce=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned();
+        self.register(expires, Some((&nonce, username, password)))
+            .await
+    }
+
+    async fn keepalive(&mut self) -> SipMessage {
+        let mut text = self.headers("MESSAGE", &self.id.clone());
+        let body = format!(
+            "<?xml version=\"1.0\" encoding=\"GB2312\"?>\r\n<Notify>\r\n<CmdType>Keepalive</CmdType>\r\n\
+             <SN>{}</SN>\r\n<DeviceID>{}</DeviceID>\r\n<Status>OK</Status>\r\n</Notify>\r\n",
+            self.cseq, self.id
+        );
+        text.push_str(&format!(
+            "Content-Type: Application/MANSCDP+xml\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ));
+        self.send(text).await.expect("an answer to the keepalive")
+    }
+}
+
+fn code(m: &SipMessage) -> u16 {
+    match m.start {
+        StartLine::Response { code, .. } => code,
+        StartLine::Request { .. } => 0,
+    }
+}
+
+#[tokio::test]
+async fn a_device_registers_with_digest_keeps_alive_and_leaves() {
+    let (t, server) = hub().await;
+    let id = "51170200001320000001";
+    let mut cam = Device::new(id, server).await;
+
+    // Refusals first: the wrong password, someone else's name.
+    assert_eq!(code(&cam.register_with(3600, id, "wrong").await), 403);
+    assert_eq!(
+        code(
+            &cam.register_with(3600, "51170200001320000002", PASSWORD)
+                .await
+        ),
+        403
+    );
+    assert!(t.app.video_device(id).await.is_err(), "nothing recorded");
+    // A keepalive before registering is not taken.
+    assert_eq!(code(&cam.keepalive().await), 404);
+
+    let ok = cam.register_with(3600, id, PASSWORD).await;
+    assert_eq!(code(&ok), 200);
+    assert_eq!(ok.header("Expires"), Some("3600"));
+    assert_eq!(
+        ok.header("Date").map(str::len),
+        Some(23),
+        "yyyy-MM-ddTHH:mm:ss.SSS for clock sync"
+    );
+    let via = ok.header("Via").unwrap();
+    assert!(
+        via.contains("received=127.0.0.1") && !via.contains("rport;"),
+        "{via}"
+    );
+    let (device, _) = t.app.video_device(id).await.unwrap();
+    assert!(device.online);
+    assert_eq!(
+        device.remote_addr,
+        Some(cam.socket.local_addr().unwrap().to_string())
+    );
+    let registered_until = device.registered_until.unwrap();
+    assert!(device.offline_at.unwrap() <= registered_until);
+
+    assert_eq!(code(&cam.keepalive().await), 200);
+    let (after, _) = t.app.video_device(id).await.unwrap();
+    assert!(after.last_heard_at >= device.last_heard_at);
+
+    // Garbage gets no answer and stops nothing.
+    cam.socket
+        .send_to(b"\x00\x01garbage", server)
+        .await
+        .unwrap();
+    assert_eq!(code(&cam.keepalive().await), 200);
+
+    assert_eq!(code(&cam.register_with(0, id, PASSWORD).await), 200);
+    let (left, log) = t.app.video_device(id).await.unwrap();
+    assert!(!left.online);
+    let history: Vec<_> = log.iter().map(|l| (l.online, l.reason.as_str())).collect();
+    assert_eq!(history, [(true, "register"), (false, "unregister")]);
+
+    // Back, then silent past its window: the sweep marks it offline, once.
+    assert_eq!(code(&cam.register_with(3600, id, PASSWORD).await), 200);
+    t.db.execute(&format!(
+        "UPDATE video_devices SET offline_at = '2020-01-01T00:00:00+00:00' WHERE device_id = '{id}'"
+    ))
+    .await;
+    assert_eq!(t.app.sweep_video_offline().await.unwrap(), [id]);
+    assert!(t.app.sweep_video_offline().await.unwrap().is_empty());
+    let (_, log) = t.app.video_device(id).await.unwrap();
+    assert_eq!(log.last().unwrap().reason, "heartbeat_timeout");
+}
+
+#[tokio::test]
+async fn sipp_devices_register_keep_alive_and_unregister() {
+    if std::process::Command::new("sipp")
+        .arg("-v")
+        .output()
+        .is_err()
+    {
+        eprintln!("sipp 未安装（Debian: sip-tester），跳过");
+        return;
+    }
+    let (t, server) = hub().await;
+    let dir = std::env::temp_dir().join(pingan_testkit::unique_name("sipp"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ids = ["51170200001320000011", "51170200001320000012"];
+    let csv: String = std::iter::once("SEQUENTIAL".to_owned())
+        .chain(
+            ids.iter()
+                .map(|id| format!("{id};[authentication username={id} password={PASSWORD}]")),
+        )
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(dir.join("devices.csv"), csv + "\n").unwrap();
+    let scenario =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sipp/gb_device.xml");
+    let out = tokio::process::Command::new("sipp")
+        .arg(server.to_string())
+        .args(["-sf", scenario.to_str().unwrap()])
+        .args(["-inf", dir.join("devices.csv").to_str().unwrap()])
+        .args(["-key", "server_id", PLATFORM, "-key", "realm", REALM])
+        .args([
+            "-m",
+            "2",
+            "-r",
+            "10",
+            "-l",
+            "2",
+            "-i",
+            "127.0.0.1",
+            "-p",
+            "0",
+        ])
+        .args([
+            "-timeout",
+            "20s",
+            "-timeout_error",
+            "-nostdin",
+            "-trace_err",
+        ])
+        .current_dir(&dir)
+        .output()
+        .await
+        .unwrap();
+    let errors = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with("errors.log"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect::<String>();
+    assert!(
+        out.status.success(),
+        "sipp failed: {}\n{}\n{errors}",
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .rev()
+            .take(30)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for id in ids {
+        let (device, log) = t.app.video_device(id).await.unwrap();
+        assert!(!device.online, "{id} unregistered at the end");
+        assert!(
+            device.last_heard_at > log.first().map(|l| l.at),
+            "{id} kept alive"
+        );
+        let history: Vec<_> = log.iter().map(|l| (l.online, l.reason.as_str())).collect();
+        assert_eq!(history, [(true, "register"), (false, "unregister")], "{id}");
+    }
+}

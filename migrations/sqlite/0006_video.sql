@@ -1,0 +1,25 @@
+-- Video devices that speak GB/T 28181 to the hub: registration, liveness and every change of their
+-- online state (the 点亮率 is computed from these).
+
+CREATE TABLE video_devices (
+    device_id          TEXT PRIMARY KEY,
+    remote_addr        TEXT,
+    transport          TEXT NOT NULL,
+    registered_until   TEXT,
+    last_heard_at      TEXT,
+    offline_at         TEXT,
+    heartbeat_interval INTEGER NOT NULL,
+    heartbeat_count    INTEGER NOT NULL,
+    online             INTEGER NOT NULL,
+    updated_at         TEXT NOT NULL
+);
+CREATE INDEX video_devices_due ON video_devices (online, offline_at);
+
+CREATE TABLE video_status_log (
+    id        INTEGER PRIMARY KEY,
+    device_id TEXT NOT NULL REFERENCES video_devices (device_id),
+    online    INTEGER NOT NULL,
+    at        TEXT NOT NULL,
+    reason    TEXT NOT NULL
+);
+CREATE INDEX video_status_log_device ON video_status_log (device_id, id);

@@ -23,3 +23,22 @@ CREATE TABLE video_status_log (
     reason    TEXT NOT NULL
 );
 CREATE INDEX video_status_log_device ON video_status_log (device_id, id);
+
+-- The channels (cameras) a device reported in its catalog, with the grid their point lies in.
+CREATE TABLE video_channels (
+    channel_id   TEXT PRIMARY KEY,
+    device_id    TEXT NOT NULL REFERENCES video_devices (device_id),
+    name         TEXT NOT NULL,
+    manufacturer TEXT,
+    model        TEXT,
+    civil_code   TEXT,
+    address      TEXT,
+    parent_id    TEXT,
+    status       TEXT,
+    lon          DOUBLE PRECISION,
+    lat          DOUBLE PRECISION,
+    grid_code    TEXT,
+    updated_at   TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX video_channels_device ON video_channels (device_id);
+CREATE INDEX video_channels_grid ON video_channels (grid_code);

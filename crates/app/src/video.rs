@@ -5,8 +5,9 @@ use crate::{App, AppError, Result};
 use chrono::{DateTime, Utc};
 use pingan_gb28181::DeviceId;
 use pingan_gb28181::liveness::{Heartbeat, offline_at};
+use pingan_gb28181::manscdp::CatalogItem;
 use pingan_gb28181::server::Registry;
-use pingan_store::{DeviceSeen, VideoDeviceRecord, VideoStatusRecord};
+use pingan_store::{DeviceSeen, VideoChannelRecord, VideoDeviceRecord, VideoStatusRecord};
 use std::net::SocketAddr;
 use std::time::{Duration, SystemTime};
 
@@ -40,6 +41,11 @@ impl App {
             .ok_or_else(|| AppError::NotFound(format!("设备 {device_id} 未注册过")))?;
         let log = self.store.video_status_log(device_id).await?;
         Ok((device, log))
+    }
+
+    /// The channels a device reported in its catalog.
+    pub async fn video_channels(&self, device_id: &str) -> Result<Vec<VideoChannelRecord>> {
+        Ok(self.store.video_channels(device_id).await?)
     }
 
     async fn seen(
@@ -91,6 +97,51 @@ impl Registry for App {
             )
             .await
             .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    async fn catalog(
+        &self,
+        device: &DeviceId,
+        items: Vec<CatalogItem>,
+    ) -> std::result::Result<bool, String> {
+        let known = self
+            .store
+            .video_device(device.as_str())
+            .await
+            .map_err(|e| e.to_string())?;
+        if known.is_none() {
+            return Ok(false);
+        }
+        let now = to_utc(SystemTime::now());
+        let index = self.grid_index();
+        let channels: Vec<VideoChannelRecord> = items
+            .into_iter()
+            .filter(|i| !i.device_id.is_empty())
+            .map(|i| VideoChannelRecord {
+                grid_code: i
+                    .longitude
+                    .zip(i.latitude)
+                    .and_then(|(lon, lat)| index.locate(lon, lat))
+                    .map(str::to_owned),
+                channel_id: i.device_id,
+                device_id: device.as_str().into(),
+                name: i.name,
+                manufacturer: i.manufacturer,
+                model: i.model,
+                civil_code: i.civil_code,
+                address: i.address,
+                parent_id: i.parent_id,
+                status: i.status,
+                lon: i.longitude,
+                lat: i.latitude,
+                updated_at: now,
+            })
+            .collect();
+        self.store
+            .upsert_channels(&channels)
+            .await
+            .map(|()| true)
             .map_err(|e| e.to_string())
     }
 

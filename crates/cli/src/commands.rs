@@ -398,6 +398,7 @@ async fn start_sip(app: &App, listen: &str, id: &str) -> Result<()> {
     let config = pingan_gb28181::server::ServerConfig {
         id,
         nonce_ttl: Duration::from_secs(300),
+        query_catalog: true,
     };
     tokio::spawn(pingan_gb28181::server::serve_udp(
         socket,

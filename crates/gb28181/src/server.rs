@@ -5,7 +5,7 @@
 //! [`Registry`], which the app implements over the database.
 
 use crate::digest::{DigestAnswer, challenge};
-use crate::manscdp::{self, Manscdp};
+use crate::manscdp::{self, CatalogItem, Manscdp};
 use crate::message::{SipMessage, StartLine};
 use crate::{DeviceId, message::ParseError};
 use std::collections::HashMap;
@@ -28,6 +28,12 @@ pub trait Registry: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<(), String>> + Send;
     /// A device unregistered (`Expires: 0`).
     fn unregistered(&self, device: &DeviceId) -> impl Future<Output = Result<(), String>> + Send;
+    /// A part of a device's catalog; false when the device is not registered.
+    fn catalog(
+        &self,
+        device: &DeviceId,
+        items: Vec<CatalogItem>,
+    ) -> impl Future<Output = Result<bool, String>> + Send;
     /// A keepalive from `addr`; false when the device is not registered.
     fn keepalive(
         &self,
@@ -43,6 +49,8 @@ pub struct ServerConfig {
     pub id: DeviceId,
     /// How long a nonce of a 401 challenge may be answered.
     pub nonce_ttl: Duration,
+    /// Ask each device for its catalog when it registers.
+    pub query_catalog: bool,
 }
 
 /// The expiry a device asks for when it gives none (GB/T 28181 default).
@@ -64,8 +72,72 @@ impl<R: Registry> Signalling<R> {
         }
     }
 
-    /// Answers one packet from `source`.
-    pub async fn handle(&self, packet: &[u8], source: SocketAddr) -> Option<SipMessage> {
+    /// What to send for one packet from `source`: the answer, and any request of ours that
+    /// follows from it (a Catalog query after a registration), each with its destination.
+    pub async fn handle(
+        &self,
+        packet: &[u8],
+        source: SocketAddr,
+        local: SocketAddr,
+    ) -> Vec<(SipMessage, SocketAddr)> {
+        let Some(answer) = self.answer(packet, source).await else {
+            return Vec::new();
+        };
+        let registered = code_of(&answer) == 200
+            && answer.cseq().is_some_and(|(_, m)| m == "REGISTER")
+            && answer.header("Expires").is_some_and(|e| e != "0");
+        let mut out = vec![(answer, source)];
+        if registered
+            && self.config.query_catalog
+            && let Some(device) = out
+                .first()
+                .and_then(|(a, _)| a.from_user())
+                .and_then(|u| DeviceId::parse(u).ok())
+        {
+            out.push((self.catalog_query(&device, source, local), source));
+        }
+        out
+    }
+
+    /// 目录查询 — asks a device for its channels.
+    fn catalog_query(
+        &self,
+        device: &DeviceId,
+        source: SocketAddr,
+        local: SocketAddr,
+    ) -> SipMessage {
+        let realm = self.config.id.realm();
+        let sn = u32::from_str_radix(random_hex().get(..6).unwrap_or("1"), 16).unwrap_or(1);
+        let body = format!(
+            "<?xml version=\"1.0\" encoding=\"GB2312\"?>\r\n<Query>\r\n<CmdType>Catalog</CmdType>\r\n\
+             <SN>{sn}</SN>\r\n<DeviceID>{device}</DeviceID>\r\n</Query>\r\n"
+        );
+        SipMessage {
+            start: StartLine::Request {
+                method: "MESSAGE".into(),
+                uri: format!("sip:{device}@{source}"),
+            },
+            headers: vec![
+                (
+                    "Via".into(),
+                    format!("SIP/2.0/UDP {local};rport;branch=z9hG4bK{}", random_hex()),
+                ),
+                (
+                    "From".into(),
+                    format!("<sip:{}@{realm}>;tag={}", self.config.id, tag()),
+                ),
+                ("To".into(), format!("<sip:{device}@{realm}>")),
+                ("Call-ID".into(), random_hex()),
+                ("CSeq".into(), "1 MESSAGE".into()),
+                ("Content-Type".into(), "Application/MANSCDP+xml".into()),
+                ("Max-Forwards".into(), "70".into()),
+            ],
+            body: body.into_bytes(),
+        }
+    }
+
+    /// The answer to one packet, if it needs one.
+    async fn answer(&self, packet: &[u8], source: SocketAddr) -> Option<SipMessage> {
         let msg = match SipMessage::parse(packet) {
             Ok((m, _)) => m,
             Err(ParseError::Incomplete) if packet.iter().all(|b| b.is_ascii_whitespace()) => {
@@ -139,6 +211,16 @@ impl<R: Registry> Signalling<R> {
     async fn message(&self, msg: &SipMessage, device: &DeviceId, source: SocketAddr) -> SipMessage {
         let reply = |code: u16, reason: &str| msg.response_to(code, reason, &tag(), source);
         match manscdp::parse(&msg.body) {
+            Ok(Manscdp::Catalog { items, .. }) => {
+                match self.registry.catalog(device, items).await {
+                    Ok(true) => reply(200, "OK"),
+                    Ok(false) => reply(404, "Device Not Registered"),
+                    Err(e) => {
+                        tracing::warn!("GB28181: 记录 {device} 的目录失败：{e}");
+                        reply(500, "Server Error")
+                    }
+                }
+            }
             Ok(Manscdp::Keepalive { .. }) => match self.registry.keepalive(device, source).await {
                 Ok(true) => reply(200, "OK"),
                 Ok(false) => reply(404, "Device Not Registered"),
@@ -180,6 +262,9 @@ impl<R: Registry> Signalling<R> {
 /// Serves SIP over UDP on `socket` until the task is dropped.
 pub async fn serve_udp<R: Registry>(socket: UdpSocket, config: ServerConfig, registry: R) {
     let signalling = Signalling::new(config, registry);
+    let local = socket
+        .local_addr()
+        .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 5060)));
     let mut buf = vec![0u8; 65_536];
     loop {
         let (n, source) = match socket.recv_from(&mut buf).await {
@@ -190,11 +275,18 @@ pub async fn serve_udp<R: Registry>(socket: UdpSocket, config: ServerConfig, reg
             }
         };
         let packet = buf.get(..n).unwrap_or_default();
-        if let Some(answer) = signalling.handle(packet, source).await
-            && let Err(e) = socket.send_to(&answer.to_bytes(), source).await
-        {
-            tracing::warn!("GB28181: 无法回复 {source}：{e}");
+        for (message, to) in signalling.handle(packet, source, local).await {
+            if let Err(e) = socket.send_to(&message.to_bytes(), to).await {
+                tracing::warn!("GB28181: 无法发送到 {to}：{e}");
+            }
         }
+    }
+}
+
+fn code_of(m: &SipMessage) -> u16 {
+    match m.start {
+        StartLine::Response { code, .. } => code,
+        StartLine::Request { .. } => 0,
     }
 }
 

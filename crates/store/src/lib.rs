@@ -44,7 +44,7 @@ pub use reseal::SealedUserColumns;
 pub use sessions::SessionRecord;
 pub use tokens::{ApiTokenRecord, NewApiToken};
 pub use users::{NewUser, UserRecord};
-pub use video::{DeviceSeen, VideoDeviceRecord, VideoStatusRecord};
+pub use video::{DeviceSeen, VideoChannelRecord, VideoDeviceRecord, VideoStatusRecord};
 
 use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -174,3 +174,76 @@ impl Store {
         })?)
     }
 }
+
+/// 视频通道 — a camera as its device's catalog reported it.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct VideoChannelRecord {
+    pub channel_id: String,
+    pub device_id: String,
+    pub name: String,
+    pub manufacturer: Option<String>,
+    pub model: Option<String>,
+    pub civil_code: Option<String>,
+    pub address: Option<String>,
+    pub parent_id: Option<String>,
+    /// `ON`/`OFF` as reported.
+    pub status: Option<String>,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    /// The grid its point lies in, if it has one inside the district.
+    pub grid_code: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Writes the channels of a catalog part (new ones inserted, known ones updated).
+    pub async fn upsert_channels(&self, channels: &[VideoChannelRecord]) -> Result<()> {
+        dispatch!(self, |p| {
+            let mut tx = p.begin_with(self.begin_write()).await?;
+            for c in channels {
+                sqlx::query(
+                    "INSERT INTO video_channels (channel_id, device_id, name, manufacturer, model,
+                        civil_code, address, parent_id, status, lon, lat, grid_code, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                     ON CONFLICT (channel_id) DO UPDATE SET device_id = excluded.device_id,
+                        name = excluded.name, manufacturer = excluded.manufacturer,
+                        model = excluded.model, civil_code = excluded.civil_code,
+                        address = excluded.address, parent_id = excluded.parent_id,
+                        status = excluded.status, lon = excluded.lon, lat = excluded.lat,
+                        grid_code = excluded.grid_code, updated_at = excluded.updated_at",
+                )
+                .bind(&c.channel_id)
+                .bind(&c.device_id)
+                .bind(&c.name)
+                .bind(&c.manufacturer)
+                .bind(&c.model)
+                .bind(&c.civil_code)
+                .bind(&c.address)
+                .bind(&c.parent_id)
+                .bind(&c.status)
+                .bind(c.lon)
+                .bind(c.lat)
+                .bind(&c.grid_code)
+                .bind(c.updated_at)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await
+        })?;
+        Ok(())
+    }
+
+    /// The channels of a device, by id.
+    pub async fn video_channels(&self, device_id: &str) -> Result<Vec<VideoChannelRecord>> {
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(
+                "SELECT channel_id, device_id, name, manufacturer, model, civil_code, address,
+                        parent_id, status, lon, lat, grid_code, updated_at
+                 FROM video_channels WHERE device_id = $1 ORDER BY channel_id",
+            )
+            .bind(device_id)
+            .fetch_all(p)
+            .await
+        })?)
+    }
+}

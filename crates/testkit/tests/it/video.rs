@@ -20,11 +20,16 @@ async fn hub() -> (TestApp, SocketAddr) {
         ..AppConfig::default()
     })
     .await;
+    t.app
+        .load_demo(pingan_app::demo::DemoScale::Small)
+        .await
+        .unwrap();
     let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let addr = socket.local_addr().unwrap();
     let config = ServerConfig {
         id: DeviceId::parse(PLATFORM).unwrap(),
         nonce_ttl: Duration::from_secs(300),
+        query_catalog: true,
     };
     tokio::spawn(serve_udp(socket, config, t.app.clone()));
     (t, addr)
@@ -36,6 +41,7 @@ struct Device {
     socket: UdpSocket,
     server: SocketAddr,
     cseq: u32,
+    inbox: Vec<SipMessage>,
 }
 
 impl Device {
@@ -45,19 +51,60 @@ impl Device {
             socket: UdpSocket::bind("127.0.0.1:0").await.unwrap(),
             server,
             cseq: 0,
+            inbox: Vec::new(),
         }
     }
 
+    /// Sends a request and returns the answer; requests of the platform that arrive meanwhile
+    /// (a Catalog query) are kept in `inbox`.
     async fn send(&mut self, text: String) -> Option<SipMessage> {
         self.socket
             .send_to(text.as_bytes(), self.server)
             .await
             .unwrap();
+        self.answer().await
+    }
+
+    /// The next response; requests that come first go to `inbox`.
+    async fn answer(&mut self) -> Option<SipMessage> {
+        loop {
+            let m = self.receive().await?;
+            match m.start {
+                StartLine::Request { .. } => self.inbox.push(m),
+                StartLine::Response { .. } => return Some(m),
+            }
+        }
+    }
+
+    async fn receive(&mut self) -> Option<SipMessage> {
         let mut buf = vec![0u8; 65_536];
         let got =
             tokio::time::timeout(Duration::from_secs(2), self.socket.recv_from(&mut buf)).await;
         let (n, _) = got.ok()?.unwrap();
         Some(SipMessage::parse(&buf[..n]).unwrap().0)
+    }
+
+    /// The platform's next request to this device.
+    async fn next_request(&mut self) -> SipMessage {
+        if !self.inbox.is_empty() {
+            return self.inbox.remove(0);
+        }
+        self.receive().await.expect("a request from the platform")
+    }
+
+    /// A MESSAGE with this body.
+    async fn message(&mut self, body: &[u8]) -> SipMessage {
+        let mut text = self.headers("MESSAGE", &self.id.clone()).into_bytes();
+        text.extend_from_slice(
+            format!(
+                "Content-Type: Application/MANSCDP+xml\r\nContent-Length: {}\r\n\r\n",
+                body.len()
+            )
+            .as_bytes(),
+        );
+        text.extend_from_slice(body);
+        self.socket.send_to(&text, self.server).await.unwrap();
+        self.answer().await.expect("an answer")
     }
 
     fn headers(&mut self, method: &str, from: &str) -> String {
@@ -130,6 +177,23 @@ impl Device {
     }
 }
 
+/// The label point of some grid of the (demo) district.
+async fn grid_point(t: &TestApp) -> (f64, f64) {
+    let viewer = pingan_app::CurrentUser {
+        id: 0,
+        username: "viewer".into(),
+        display_name: "viewer".into(),
+        role: pingan_domain::Role::Commander,
+        org_code: pingan_domain::OrgCode::parse("511702").unwrap(),
+        department_id: None,
+        setup: None,
+        second_factor: false,
+    };
+    let grids = t.app.grid_features(&viewer).await.unwrap();
+    let label = &grids["features"][0]["properties"]["label"];
+    (label[0].as_f64().unwrap(), label[1].as_f64().unwrap())
+}
+
 fn code(m: &SipMessage) -> u16 {
     match m.start {
         StartLine::Response { code, .. } => code,
@@ -177,6 +241,35 @@ async fn a_device_registers_with_digest_keeps_alive_and_leaves() {
     );
     let registered_until = device.registered_until.unwrap();
     assert!(device.offline_at.unwrap() <= registered_until);
+
+    // The platform asks for the catalog; the device says OK and sends it (GBK, as many do).
+    let query = cam.next_request().await;
+    assert!(String::from_utf8_lossy(&query.body).contains("<CmdType>Catalog</CmdType>"));
+    let local = cam.socket.local_addr().unwrap();
+    let ok = query.response_to(200, "OK", "dev", local);
+    cam.socket.send_to(&ok.to_bytes(), server).await.unwrap();
+    let (lon, lat) = grid_point(&t).await;
+    let catalog = format!(
+        "<?xml version=\"1.0\" encoding=\"GB2312\"?><Response><CmdType>Catalog</CmdType><SN>1</SN>\
+         <DeviceID>{id}</DeviceID><SumNum>2</SumNum><DeviceList Num=\"2\">\
+         <Item><DeviceID>51170200001310000101</DeviceID><Name>前门摄像头</Name><Status>ON</Status>\
+         <Longitude>{lon}</Longitude><Latitude>{lat}</Latitude></Item>\
+         <Item><DeviceID>51170200001310000102</DeviceID><Name>后门</Name><Status>OFF</Status></Item>\
+         </DeviceList></Response>"
+    );
+    let (gbk, _, _) = encoding_rs::GB18030.encode(&catalog);
+    assert_eq!(code(&cam.message(&gbk).await), 200);
+    let channels = t.app.video_channels(id).await.unwrap();
+    assert_eq!(channels.len(), 2);
+    assert_eq!(channels[0].name, "前门摄像头");
+    assert!(channels[0].grid_code.is_some(), "placed on its grid");
+    assert_eq!(
+        (
+            channels[1].status.as_deref(),
+            channels[1].grid_code.as_deref()
+        ),
+        (Some("OFF"), None)
+    );
 
     assert_eq!(code(&cam.keepalive().await), 200);
     let (after, _) = t.app.video_device(id).await.unwrap();
@@ -234,6 +327,13 @@ async fn sipp_devices_register_keep_alive_and_unregister() {
     let out = tokio::process::Command::new("sipp")
         .arg(server.to_string())
         .args(["-sf", scenario.to_str().unwrap()])
+        .args([
+            "-oocsf",
+            scenario
+                .with_file_name("gb_device_ooc.xml")
+                .to_str()
+                .unwrap(),
+        ])
         .args(["-inf", dir.join("devices.csv").to_str().unwrap()])
         .args(["-key", "server_id", PLATFORM, "-key", "realm", REALM])
         .args([

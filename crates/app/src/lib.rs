@@ -38,6 +38,7 @@ pub use pingan_store::{Backend, DbUrl};
 pub use restore::restore_sqlite;
 pub use second_factor::TotpEnrolment;
 pub use tokens::ApiTokenView;
+pub use video::{OnlineRate, OnlineRateReport};
 
 use pingan_crypto::FieldCipher;
 use pingan_geo::GridIndex;

@@ -72,6 +72,101 @@ impl App {
     }
 }
 
+/// 点亮率 — the share of a unit's cameras that are online.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct OnlineRate {
+    /// The unit's org code (none for cameras not placed on a grid).
+    pub code: Option<String>,
+    pub name: String,
+    pub channels: i64,
+    pub online: i64,
+    /// online ÷ channels, 0–1 (0 without channels).
+    pub rate: f64,
+}
+
+/// 点亮率 of a unit and of each unit below it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct OnlineRateReport {
+    #[serde(flatten)]
+    pub total: OnlineRate,
+    pub units: Vec<OnlineRate>,
+}
+
+fn rate(code: Option<String>, name: String, channels: i64, online: i64) -> OnlineRate {
+    let r = if channels == 0 {
+        0.0
+    } else {
+        (online as f64 / channels as f64 * 10_000.0).round() / 10_000.0
+    };
+    OnlineRate {
+        code,
+        name,
+        channels,
+        online,
+        rate: r,
+    }
+}
+
+impl App {
+    /// 点亮率 now, for `org` (in the user's scope) and each unit one level below it. A channel is
+    /// online when its device is and the channel reported `ON`.
+    pub async fn online_rate(
+        &self,
+        user: &crate::CurrentUser,
+        org: &pingan_domain::OrgCode,
+    ) -> Result<OnlineRateReport> {
+        self.authorize(
+            &crate::Actor::user(user.clone(), None),
+            pingan_domain::Capability::ViewOrg,
+            Some(org),
+        )?;
+        let district = org.level() == pingan_domain::OrgLevel::District;
+        let rows = self
+            .store
+            .channel_online_by_grid(org.as_str(), district)
+            .await?;
+        let children = self.store.org_children(Some(org.as_str())).await?;
+        let name_of = |code: &str| {
+            children
+                .iter()
+                .find(|c| c.code == code)
+                .map_or_else(|| code.to_owned(), |c| c.name.clone())
+        };
+        let child_len = org.level().child().map_or(15, |l| l.code_len());
+        let mut units: Vec<OnlineRate> = Vec::new();
+        let (mut total, mut up) = (0, 0);
+        for (grid, n, on) in rows {
+            total += n;
+            up += on;
+            let key = grid
+                .as_deref()
+                .and_then(|g| g.get(..child_len))
+                .map(str::to_owned);
+            match units.iter_mut().find(|u| u.code == key) {
+                Some(u) => {
+                    *u = rate(
+                        u.code.clone(),
+                        u.name.clone(),
+                        u.channels + n,
+                        u.online + on,
+                    );
+                }
+                None => {
+                    let name = key.as_deref().map_or_else(|| "未定位".to_owned(), name_of);
+                    units.push(rate(key, name, n, on));
+                }
+            }
+        }
+        units.sort_by(|a, b| a.code.cmp(&b.code));
+        let unit = self.store.org_unit(org.as_str()).await?;
+        let name = unit.map_or_else(|| org.as_str().to_owned(), |u| u.name);
+        Ok(OnlineRateReport {
+            total: rate(Some(org.as_str().into()), name, total, up),
+            units,
+        })
+    }
+}
+
 impl Registry for App {
     async fn password(&self, _device: &DeviceId) -> Option<String> {
         // Per-device passwords arrive with the device registry; until then the global one.

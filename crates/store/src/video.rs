@@ -247,3 +247,28 @@ impl Store {
         })?)
     }
 }
+
+impl Store {
+    /// Channels per grid under an org-code prefix, and how many are online (their device online
+    /// and the channel reported `ON`); with `unplaced`, also the channels with no grid (key none).
+    pub async fn channel_online_by_grid(
+        &self,
+        prefix: &str,
+        unplaced: bool,
+    ) -> Result<Vec<(Option<String>, i64, i64)>> {
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(
+                "SELECT ch.grid_code, COUNT(*),
+                        COALESCE(SUM(CASE WHEN d.online AND UPPER(COALESCE(ch.status, '')) IN ('ON', 'ONLINE')
+                                     THEN 1 ELSE 0 END), 0)
+                 FROM video_channels ch JOIN video_devices d ON d.device_id = ch.device_id
+                 WHERE ch.grid_code LIKE $1 || '%' OR ($2 AND ch.grid_code IS NULL)
+                 GROUP BY ch.grid_code",
+            )
+            .bind(prefix)
+            .bind(unplaced)
+            .fetch_all(p)
+            .await
+        })?)
+    }
+}

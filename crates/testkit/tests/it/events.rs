@@ -1088,6 +1088,7 @@ async fn the_api_takes_events_in_answers_conflicts_and_streams_changes() {
         "/api/v1/events/{id}",
         "/api/v1/events/{id}/actions",
         "/api/v1/stream",
+        "/api/v1/stats/online-rate",
     ] {
         assert!(spec["paths"][path].is_object(), "{path} documented");
     }

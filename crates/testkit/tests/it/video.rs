@@ -177,9 +177,9 @@ impl Device {
     }
 }
 
-/// The label point of some grid of the (demo) district.
-async fn grid_point(t: &TestApp) -> (f64, f64) {
-    let viewer = pingan_app::CurrentUser {
+/// A district commander, for reading figures directly from the services.
+fn viewer() -> pingan_app::CurrentUser {
+    pingan_app::CurrentUser {
         id: 0,
         username: "viewer".into(),
         display_name: "viewer".into(),
@@ -188,8 +188,12 @@ async fn grid_point(t: &TestApp) -> (f64, f64) {
         department_id: None,
         setup: None,
         second_factor: false,
-    };
-    let grids = t.app.grid_features(&viewer).await.unwrap();
+    }
+}
+
+/// The label point of some grid of the (demo) district.
+async fn grid_point(t: &TestApp) -> (f64, f64) {
+    let grids = t.app.grid_features(&viewer()).await.unwrap();
     let label = &grids["features"][0]["properties"]["label"];
     (label[0].as_f64().unwrap(), label[1].as_f64().unwrap())
 }
@@ -271,6 +275,28 @@ async fn a_device_registers_with_digest_keeps_alive_and_leaves() {
         (Some("OFF"), None)
     );
 
+    // 点亮率: one of the two cameras is on, and only it is placed on a grid.
+    let viewer = viewer();
+    let district = pingan_domain::OrgCode::parse("511702").unwrap();
+    let report = t.app.online_rate(&viewer, &district).await.unwrap();
+    assert_eq!(
+        (
+            report.total.channels,
+            report.total.online,
+            report.total.rate
+        ),
+        (2, 1, 0.5)
+    );
+    let placed = report.units.iter().find(|u| u.code.is_some()).unwrap();
+    assert_eq!((placed.channels, placed.online, placed.rate), (1, 1, 1.0));
+    assert!(
+        placed.name.ends_with('镇') || placed.name.ends_with("街道") || placed.name.ends_with('乡'),
+        "{}",
+        placed.name
+    );
+    let unplaced = report.units.iter().find(|u| u.code.is_none()).unwrap();
+    assert_eq!((unplaced.name.as_str(), unplaced.online), ("未定位", 0));
+
     assert_eq!(code(&cam.keepalive().await), 200);
     let (after, _) = t.app.video_device(id).await.unwrap();
     assert!(after.last_heard_at >= device.last_heard_at);
@@ -285,6 +311,9 @@ async fn a_device_registers_with_digest_keeps_alive_and_leaves() {
     assert_eq!(code(&cam.register_with(0, id, PASSWORD).await), 200);
     let (left, log) = t.app.video_device(id).await.unwrap();
     assert!(!left.online);
+    let district = pingan_domain::OrgCode::parse("511702").unwrap();
+    let report = t.app.online_rate(&viewer, &district).await.unwrap();
+    assert_eq!(report.total.online, 0, "a device that left lights nothing");
     let history: Vec<_> = log.iter().map(|l| (l.online, l.reason.as_str())).collect();
     assert_eq!(history, [(true, "register"), (false, "unregister")]);
 

@@ -6,6 +6,7 @@ mod health;
 mod openapi;
 mod org;
 mod session;
+mod video;
 
 use crate::AppState;
 use axum::Router;
@@ -18,4 +19,5 @@ pub fn router() -> Router<AppState> {
         .merge(openapi::router())
         .merge(calendar::router())
         .merge(events::router())
+        .merge(video::router())
 }

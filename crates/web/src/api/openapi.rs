@@ -1,6 +1,6 @@
 //! `GET /api/v1/openapi.json`: the API described in OpenAPI 3.1, generated from the handlers.
 
-use super::{calendar, events, health, org, session};
+use super::{calendar, events, health, org, session, video};
 use crate::AppState;
 use crate::error::Problem;
 use axum::routing::get;
@@ -13,13 +13,14 @@ use utoipa::{Modify, OpenApi};
     info(title = "平安 Pingan API", description = "区县综治中心平台的 HTTP 接口。错误一律为 application/problem+json。"),
     paths(health::health, session::create, session::end, org::children, org::grids, org::locate, calendar::deadline,
         events::create, events::list, events::show, events::act, events::add_photos, events::photo, events::categories, events::set_limit, events::rules,
-        events::add_rule, events::delete_rule, events::stream),
+        events::add_rule, events::delete_rule, events::stream, video::online_rate),
     components(schemas(Problem, session::Credentials, session::Session, pingan_app::CurrentUser,
         pingan_app::OrgUnitView, pingan_app::OrgRef, pingan_app::Located, calendar::Deadline,
         pingan_app::EventIntake, pingan_app::IntakeOutcome, pingan_app::EventView, pingan_app::EventPage,
         pingan_app::EventDetailView, pingan_app::TimelineView, pingan_app::ActionView,
         pingan_app::CaseDepartmentView, pingan_app::DuplicateHint, pingan_app::ActionRequest,
-        pingan_app::CategoryView, pingan_app::RoutingRuleView, pingan_app::CaseChange, pingan_app::PhotoView, events::RuleBody, events::LimitBody)),
+        pingan_app::CategoryView, pingan_app::RoutingRuleView, pingan_app::CaseChange, pingan_app::PhotoView, pingan_app::OnlineRate, pingan_app::OnlineRateReport, events::RuleBody,
+        events::LimitBody)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;

@@ -48,6 +48,19 @@ impl App {
         Ok(self.store.video_channels(device_id).await?)
     }
 
+    /// Until when a device is registered; none for a device that never registered.
+    async fn registered_until(
+        &self,
+        device: &DeviceId,
+    ) -> std::result::Result<Option<DateTime<Utc>>, String> {
+        let known = self
+            .store
+            .video_device(device.as_str())
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(known.and_then(|d| d.registered_until))
+    }
+
     async fn seen(
         &self,
         device: &DeviceId,
@@ -200,12 +213,7 @@ impl Registry for App {
         device: &DeviceId,
         items: Vec<CatalogItem>,
     ) -> std::result::Result<bool, String> {
-        let known = self
-            .store
-            .video_device(device.as_str())
-            .await
-            .map_err(|e| e.to_string())?;
-        if known.is_none() {
+        if self.registered_until(device).await?.is_none() {
             return Ok(false);
         }
         let now = to_utc(SystemTime::now());
@@ -245,12 +253,7 @@ impl Registry for App {
         device: &DeviceId,
         addr: SocketAddr,
     ) -> std::result::Result<bool, String> {
-        let known = self
-            .store
-            .video_device(device.as_str())
-            .await
-            .map_err(|e| e.to_string())?;
-        let Some(until) = known.and_then(|d| d.registered_until) else {
+        let Some(until) = self.registered_until(device).await? else {
             return Ok(false);
         };
         self.seen(device, addr, until, false).await

@@ -185,6 +185,11 @@ impl Sim {
     }
 }
 
+/// The devices socket `k` of `n` looks after.
+fn share(devices: &[String], k: usize, n: usize) -> Vec<String> {
+    devices.iter().skip(k).step_by(n.max(1)).cloned().collect()
+}
+
 fn p99(mut v: Vec<Duration>) -> (f64, f64) {
     v.sort_unstable();
     let at = |q: f64| {
@@ -218,12 +223,7 @@ async fn main() -> Result<()> {
     let start = Instant::now();
     let mut tasks = Vec::new();
     for (k, line) in lines.iter().enumerate() {
-        let mine: Vec<String> = devices
-            .iter()
-            .skip(k)
-            .step_by(lines.len())
-            .cloned()
-            .collect();
+        let mine = share(&devices, k, lines.len());
         let (sim, line) = (sim.clone(), line.clone());
         tasks.push(tokio::spawn(async move {
             let mut failed = 0usize;
@@ -252,12 +252,7 @@ async fn main() -> Result<()> {
     let until = Instant::now() + Duration::from_secs(cli.seconds);
     let mut tasks = Vec::new();
     for (k, line) in lines.iter().enumerate() {
-        let mine: Vec<String> = devices
-            .iter()
-            .skip(k)
-            .step_by(lines.len())
-            .cloned()
-            .collect();
+        let mine = share(&devices, k, lines.len());
         let (sim, line) = (sim.clone(), line.clone());
         tasks.push(tokio::spawn(async move {
             let gap = interval / u32::try_from(mine.len().max(1)).unwrap_or(u32::MAX);

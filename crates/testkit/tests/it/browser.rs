@@ -257,6 +257,7 @@ async fn an_administrator_binds_a_second_factor_from_the_qr_page() {
     // The next 30-second step's code is accepted too (clock drift), and was not used yet.
     let next = pingan_testkit::totp_at(&secret, 30);
     log_in(&b, &t, "sysadm", "Sys#Admin2026", &next).await;
+    wait_for(&b, "form[action='/logout']").await;
     b.client
         .find(Locator::LinkText("账号管理"))
         .await

@@ -69,14 +69,19 @@ impl App {
         registered: bool,
     ) -> std::result::Result<bool, String> {
         let now = SystemTime::now();
+        let heartbeat = Heartbeat::default();
         let seen = DeviceSeen {
             device_id: device.as_str().into(),
             remote_addr: addr.to_string(),
             transport: "udp".into(),
             at: to_utc(now),
             registered_until: registered.then_some(until),
-            offline_at: to_utc(offline_at(now, to_system(until), Heartbeat::default())),
+            offline_at: to_utc(offline_at(now, to_system(until), heartbeat)),
             reason: if registered { "register" } else { "keepalive" },
+            heartbeat: (
+                i64::try_from(heartbeat.interval.as_secs()).unwrap_or(60),
+                i64::from(heartbeat.count),
+            ),
         };
         self.store
             .device_seen(&seen)

@@ -61,25 +61,18 @@ pub struct EventRecord {
     pub detail: EventDetail,
 }
 
-/// 办理记录 — one entry of a case's timeline.
+/// 办理记录 — one entry of a case's timeline, as stored.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct TimelineRecord {
     pub id: i64,
     pub case_id: i64,
-    pub at: DateTime<Utc>,
-    pub action: String,
-    pub actor_id: Option<i64>,
-    pub actor_name: String,
-    pub actor_org: Option<String>,
-    pub from_state: Option<String>,
-    pub to_state: String,
-    pub comment: Option<String>,
-    /// JSON with what the action carried (departments, days asked for, rating …).
-    pub detail: String,
+    #[sqlx(flatten)]
+    pub entry: NewTimelineEntry,
 }
 
-/// A timeline entry to append.
-#[derive(Debug, Clone)]
+/// A timeline entry: who did what, when, from which state to which, with what comment and
+/// what the action carried (JSON: departments, days asked for, rating …).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct NewTimelineEntry {
     pub at: DateTime<Utc>,
     pub action: String,
@@ -161,14 +154,16 @@ pub struct RaisedAlert {
     pub state: String,
     pub alert: String,
     pub version: i64,
+    /// When the case came in (its number carries that day).
+    pub created_at: DateTime<Utc>,
 }
 
 const RAISE_RED: &str = "UPDATE cases SET alert = $1, version = version + 1, updated_at = $2
      WHERE open = $3 AND alert <> 'red' AND deadline <= $2
-     RETURNING id, org_code, department_id, state, alert, version";
+     RETURNING id, org_code, department_id, state, alert, version, created_at";
 const RAISE_YELLOW: &str = "UPDATE cases SET alert = $1, version = version + 1, updated_at = $2
      WHERE open = $3 AND alert = 'normal' AND yellow_at <= $2
-     RETURNING id, org_code, department_id, state, alert, version";
+     RETURNING id, org_code, department_id, state, alert, version, created_at";
 
 /// Key of PostgreSQL's advisory lock for the deadline sweeper ("PA" "SW").
 const SWEEP_LOCK: i64 = 0x5041_5357;

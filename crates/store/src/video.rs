@@ -42,6 +42,8 @@ pub struct DeviceSeen {
     pub offline_at: DateTime<Utc>,
     /// Why it is online now, for the log when it was not (`register`, `keepalive`).
     pub reason: &'static str,
+    /// The heartbeat settings the deadline was computed with (seconds, count).
+    pub heartbeat: (i64, i64),
 }
 
 impl Store {
@@ -63,7 +65,7 @@ impl Store {
                         "INSERT INTO video_devices (device_id, remote_addr, transport,
                             registered_until, last_heard_at, offline_at, heartbeat_interval,
                             heartbeat_count, online, updated_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, 60, 3, $7, $5)",
+                         VALUES ($1, $2, $3, $4, $5, $6, $8, $9, $7, $5)",
                     )
                     .bind(&s.device_id)
                     .bind(&s.remote_addr)
@@ -72,6 +74,8 @@ impl Store {
                     .bind(s.at)
                     .bind(s.offline_at)
                     .bind(true)
+                    .bind(s.heartbeat.0)
+                    .bind(s.heartbeat.1)
                     .execute(&mut *tx)
                     .await?;
                     true

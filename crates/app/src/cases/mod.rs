@@ -403,7 +403,7 @@ impl App {
         for r in &raised {
             let change = CaseChange {
                 case_id: r.id,
-                number: case_number(&EVENT, r.id, now),
+                number: case_number(&EVENT, r.id, r.created_at),
                 kind: EVENT.key.into(),
                 action: format!("alert_{}", r.alert),
                 state: r.state.clone(),

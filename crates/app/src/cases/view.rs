@@ -121,6 +121,7 @@ pub struct TimelineView {
 
 impl From<TimelineRecord> for TimelineView {
     fn from(t: TimelineRecord) -> Self {
+        let t = t.entry;
         let action_label = match t.action.as_str() {
             "report" => "上报".to_owned(),
             "report_resolved" => "上报（已自行处置）".to_owned(),

@@ -36,10 +36,17 @@ impl CaseChange {
     /// Whether `user` may see this change: the case lies in their area, or (department users)
     /// their department is on it.
     pub fn visible_to(&self, user: &CurrentUser) -> bool {
-        match user.department_id {
-            Some(d) => self.departments.contains(&d),
-            None => OrgCode::parse(&self.org_code).is_ok_and(|c| c.is_within(&user.org_code)),
-        }
+        visible(user, &self.org_code, &self.departments)
+    }
+}
+
+/// Whether a case lying at `org_code` with these departments on it is in `user`'s sight: in
+/// their area, or (department users) with their department on it. Citizens' own reports are
+/// checked where they are read.
+pub(crate) fn visible(user: &CurrentUser, org_code: &str, departments: &[i64]) -> bool {
+    match user.department_id {
+        Some(d) => departments.contains(&d),
+        None => OrgCode::parse(org_code).is_ok_and(|c| c.is_within(&user.org_code)),
     }
 }
 

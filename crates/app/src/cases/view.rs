@@ -102,6 +102,13 @@ impl EventView {
     }
 }
 
+impl EventView {
+    /// Whether `user` still sees this event (a department that returned it does not).
+    pub fn visible_to(&self, user: &crate::CurrentUser) -> bool {
+        super::bus::visible(user, &self.org_code, &self.department_ids)
+    }
+}
+
 /// 办理记录 — one timeline entry.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct TimelineView {

@@ -298,10 +298,9 @@ async fn act(
         Err(msg) => return failed(&state, &page, id, StatusCode::BAD_REQUEST, msg).await,
     };
     match state.app.act_on_case(&page.actor(), id, &req).await {
-        Ok(_) => {
+        Ok(view) => {
             // A department that returned a case no longer sees it: back to the list then.
-            let visible = state.app.event_detail(&page.actor(), id).await.is_ok();
-            let to = if visible {
+            let to = if view.visible_to(&page.user) {
                 format!("/events/{id}")
             } else {
                 "/events".into()

@@ -1622,3 +1622,56 @@ async fn a_citizen_follows_and_rates_their_own_reports_and_sees_no_others() {
         .unwrap();
     assert_eq!(rated.rating.as_deref(), Some("fairly_satisfied"));
 }
+
+#[tokio::test]
+async fn refusals_on_the_rules_page_and_the_online_rate_api_say_why() {
+    let h = Hub::new().await;
+    let c = reqwest::Client::new();
+    // An operator may read the rules but not add one; a bad limit is refused with the reason.
+    let res = c
+        .post(h.t.url("/rules/routing"))
+        .bearer_auth(&h.tokens.operator)
+        .form(&[("category_prefix", "ZZ03"), ("owner_org", TOWNSHIP)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let res = c
+        .post(h.t.url("/rules/limits/ZZ02"))
+        .bearer_auth(&h.tokens.commander)
+        .form(&[("amount", "三"), ("unit", "work_days")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("应为 1 到 365 之间的整数")
+    );
+    // 点亮率: a malformed code, and a unit outside one's scope.
+    let rate = |org: &str, token: &str| {
+        c.get(h.t.url(&format!("/api/v1/stats/online-rate?org={org}")))
+            .bearer_auth(token.to_owned())
+            .send()
+    };
+    assert_eq!(rate("51x", &h.tokens.operator).await.unwrap().status(), 400);
+    assert_eq!(
+        rate(OTHER_TOWNSHIP, &h.tokens.operator)
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    let own: Value = rate(TOWNSHIP, &h.tokens.operator)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (own["channels"].as_i64(), own["rate"].as_f64()),
+        (Some(0), Some(0.0))
+    );
+}

@@ -38,7 +38,10 @@ pub use pingan_store::{Backend, DbUrl};
 pub use restore::restore_sqlite;
 pub use second_factor::TotpEnrolment;
 pub use tokens::ApiTokenView;
-pub use video::{OnlineRate, OnlineRateReport};
+pub use video::{
+    ChannelQuery, ChannelView, DailyRate, DevicePage, DeviceQuery, DeviceView, MAX_DAYS, MapPoint,
+    OnlineRate, OnlineRateReport, PAGE_ROWS, StatusChange,
+};
 
 use pingan_crypto::FieldCipher;
 use pingan_geo::GridIndex;
@@ -70,9 +73,12 @@ pub struct AppConfig {
     /// Where photos of cases are kept (`<data-dir>/files` from the command line); none refuses
     /// uploads. Several instances need a folder they share.
     pub files_dir: Option<std::path::PathBuf>,
-    /// The password GB/T 28181 devices register with (the global one; per-device passwords come
-    /// with the device registry). None refuses every device.
+    /// The password GB/T 28181 devices register with when the registry gives a device none of
+    /// its own. None refuses every device without its own.
     pub sip_password: Option<String>,
+    /// The external media service's page for a camera, `{id}` replaced by its 20-digit id
+    /// (`http://media.example/play?channel={id}`); none shows no link.
+    pub video_url: Option<String>,
 }
 
 /// 登录锁定策略 — how many failed logins within a window lock an account name or source address,
@@ -106,6 +112,7 @@ impl Default for AppConfig {
             trusted_proxies: Vec::new(),
             files_dir: None,
             sip_password: None,
+            video_url: None,
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::accounts::PHONE_FIELD;
 use crate::second_factor::TOTP_FIELD;
+use crate::video::DEVICE_PASSWORD_FIELD;
 use crate::{App, Result};
 use pingan_store::SealedUserColumns;
 
@@ -34,8 +35,30 @@ impl App {
             }
             after = last;
         }
+        changed += self.reseal_device_passwords().await?;
         if changed > 0 {
             tracing::info!(rows = changed, "已用最新密钥重新加密");
+        }
+        Ok(changed)
+    }
+
+    /// Re-seals the video devices' own digest passwords; returns how many changed.
+    async fn reseal_device_passwords(&self) -> Result<u64> {
+        let (mut after, mut changed) = (String::new(), 0u64);
+        loop {
+            let page = self.store.sealed_device_passwords(&after, BATCH).await?;
+            let Some(last) = page.last().map(|(id, _)| id.clone()) else {
+                break;
+            };
+            for (id, sealed) in page {
+                if let Some(fresh) = self.refresh(DEVICE_PASSWORD_FIELD, Some(&sealed))?
+                    && fresh != sealed
+                {
+                    self.store.set_device_password(&id, &fresh).await?;
+                    changed += 1;
+                }
+            }
+            after = last;
         }
         Ok(changed)
     }

@@ -371,9 +371,7 @@ async fn open(resolved: &Resolved, tile_url: Option<String>) -> Result<App> {
         .map_err(app_err)
 }
 
-/// Binds the port first (a taken port fails fast, before any database work), then opens the hub.
-/// Starts the GB/T 28181 signalling server on UDP `listen` and the sweep that marks silent devices
-/// offline.
+/// Starts the GB/T 28181 signalling server on `listen`.
 async fn start_sip(app: &App, listen: &str, id: &str) -> Result<()> {
     let id = pingan_gb28181::DeviceId::parse(id)
         .map_err(|e| anyhow!("平台国标编码 --sip-id 无效：{e}"))?;
@@ -405,19 +403,10 @@ async fn start_sip(app: &App, listen: &str, id: &str) -> Result<()> {
         config,
         app.clone(),
     ));
-    let sweeper = app.clone();
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(5));
-        loop {
-            tick.tick().await;
-            if let Err(e) = sweeper.sweep_video_offline().await {
-                tracing::warn!("设备离线检查失败: {e}");
-            }
-        }
-    });
     Ok(())
 }
 
+/// Binds the port first (a taken port fails fast, before any database work), then opens the hub.
 async fn open_and_bind(resolved: &Resolved, args: &ServeArgs) -> Result<(App, TcpListener)> {
     let listen = args
         .listen
@@ -464,6 +453,7 @@ async fn serve(app: App, listener: TcpListener) -> Result<()> {
         }
     });
     app.spawn_case_workers(Duration::from_secs(30));
+    app.spawn_video_workers(Duration::from_secs(5));
     // Grids imported from the command line or by another instance reach this one within 30 s.
     let watcher = app.clone();
     tokio::spawn(async move {

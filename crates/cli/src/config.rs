@@ -33,6 +33,8 @@ pub struct FileConfig {
     pub files_dir: Option<PathBuf>,
     /// The password GB/T 28181 devices register with (or `PINGAN_SIP_PASSWORD`).
     pub sip_password: Option<String>,
+    /// The media service's page for a camera, `{id}` standing for its 20-digit id.
+    pub video_url: Option<String>,
 }
 
 /// Where the data lives and which database to use, resolved.
@@ -112,6 +114,13 @@ impl Resolved {
         if minutes == 0 {
             bail!("配置项 session_idle_minutes 应为正整数（分钟）");
         }
+        if let Some(url) = &self.file.video_url
+            && !url.contains("{id}")
+        {
+            bail!(
+                "配置项 video_url 应含 {{id}}（代表摄像机的 20 位编码），如 http://媒体服务/play?channel={{id}}"
+            );
+        }
         Ok(AppConfig {
             session_idle: Duration::from_secs(minutes * 60),
             tile_url: tile_url
@@ -135,6 +144,7 @@ impl Resolved {
                 .ok()
                 .or_else(|| self.file.sip_password.clone())
                 .filter(|p| !p.is_empty()),
+            video_url: self.file.video_url.clone(),
         })
     }
 }

@@ -11,6 +11,7 @@ pub mod identity;
 pub mod org;
 pub mod role;
 pub mod time;
+pub mod video;
 
 pub use org::{OrgCode, OrgCodeError, OrgLevel};
 pub use role::{Capability, Role};

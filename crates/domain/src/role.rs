@@ -126,6 +126,10 @@ pub enum Capability {
     ManageCaseRules,
     /// Follow (see and rate) the events one reported oneself, and no others.
     FollowOwnReports,
+    /// See the cameras of one's scope, their state and the 点亮率.
+    ViewVideo,
+    /// Keep the video-resource registry: import cameras, set device passwords, query devices.
+    ManageVideo,
 }
 
 impl Role {
@@ -134,7 +138,7 @@ impl Role {
     pub const fn capabilities(self) -> &'static [Capability] {
         use Capability::*;
         match self {
-            Role::Sysadmin => &[ViewOrg, ManageUsers, ManageOrg],
+            Role::Sysadmin => &[ViewOrg, ManageUsers, ManageOrg, ViewVideo, ManageVideo],
             Role::Secadmin => &[ViewOrg, ManageSecurity],
             Role::Auditor => &[ReadAudit],
             Role::Commander => &[
@@ -143,12 +147,19 @@ impl Role {
                 ViewCases,
                 ReportEvents,
                 ManageCaseRules,
+                ViewVideo,
+                ManageVideo,
             ],
-            Role::Operator | Role::GridWorker => {
-                &[ViewOrg, RevealPersonalData, ViewCases, ReportEvents]
-            }
+            Role::Operator | Role::GridWorker => &[
+                ViewOrg,
+                RevealPersonalData,
+                ViewCases,
+                ReportEvents,
+                ViewVideo,
+            ],
             Role::Handler => &[ViewOrg, ViewCases, ReportEvents],
-            Role::Mediator | Role::Leader => &[ViewOrg, ViewCases],
+            Role::Mediator => &[ViewOrg, ViewCases],
+            Role::Leader => &[ViewOrg, ViewCases, ViewVideo],
             Role::Citizen => &[ReportEvents, FollowOwnReports],
         }
     }

@@ -29,6 +29,17 @@ pub fn format_count(n: u64) -> String {
     out
 }
 
+/// The day an instant falls on in Beijing.
+pub fn beijing_date(t: DateTime<Utc>) -> chrono::NaiveDate {
+    in_shanghai(t).date_naive()
+}
+
+/// The instant a Beijing day begins.
+pub fn beijing_midnight(day: chrono::NaiveDate) -> DateTime<Utc> {
+    let local = day.and_time(chrono::NaiveTime::MIN);
+    local.and_utc() - chrono::Duration::hours(8)
+}
+
 /// The same instant as it reads on a Beijing clock, for tests and logs.
 pub fn in_shanghai(t: DateTime<Utc>) -> DateTime<FixedOffset> {
     shanghai().from_utc_datetime(&t.naive_utc())
@@ -43,6 +54,9 @@ mod tests {
         let t = Utc.with_ymd_and_hms(2026, 11, 27, 21, 48, 7).unwrap();
         assert_eq!(format_minute(t), "2026-11-28 05:48");
         assert_eq!(in_shanghai(t).offset().local_minus_utc(), 8 * 3600);
+        let day = beijing_date(t);
+        assert_eq!(day.to_string(), "2026-11-28");
+        assert_eq!(format_minute(beijing_midnight(day)), "2026-11-28 00:00");
     }
 
     #[test]

@@ -24,6 +24,7 @@ mod throttle;
 mod tokens;
 mod users;
 mod video;
+mod video_registry;
 
 pub use audit::{AuditFilter, AuditRecord, GENESIS_HASH};
 pub use calendar::CalendarDayRecord;
@@ -45,6 +46,10 @@ pub use sessions::SessionRecord;
 pub use tokens::{ApiTokenRecord, NewApiToken};
 pub use users::{NewUser, UserRecord};
 pub use video::{DeviceSeen, VideoChannelRecord, VideoDeviceRecord, VideoStatusRecord};
+pub use video_registry::{
+    ChannelFilter, ChannelLogRecord, ChannelRow, DeviceFilter, DeviceRow, OnlineSample,
+    RegistryChannel, RegistryDevice,
+};
 
 use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -34,6 +34,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(4, "0004_cases"),
     migration!(5, "0005_case_files"),
     migration!(6, "0006_video"),
+    migration!(7, "0007_video_registry"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

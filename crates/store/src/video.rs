@@ -19,6 +19,13 @@ pub struct VideoDeviceRecord {
     pub heartbeat_count: i64,
     pub online: bool,
     pub updated_at: DateTime<Utc>,
+    /// The registry's name for it (台账名称), else what its DeviceInfo said.
+    pub name: Option<String>,
+    /// `xueliang` / `tianwang` / `huiyan`.
+    pub network: String,
+    pub manufacturer: Option<String>,
+    pub model: Option<String>,
+    pub firmware: Option<String>,
 }
 
 /// 在线状态变化 — one change of a device's online state.
@@ -156,7 +163,8 @@ impl Store {
         Ok(dispatch!(self, |p| {
             sqlx::query_as(
                 "SELECT device_id, remote_addr, transport, registered_until, last_heard_at,
-                        offline_at, heartbeat_interval, heartbeat_count, online, updated_at
+                        offline_at, heartbeat_interval, heartbeat_count, online, updated_at,
+                        name, network, manufacturer, model, firmware
                  FROM video_devices WHERE device_id = $1",
             )
             .bind(device_id)
@@ -196,25 +204,46 @@ pub struct VideoChannelRecord {
     pub lat: Option<f64>,
     /// The grid its point lies in, if it has one inside the district.
     pub grid_code: Option<String>,
+    /// The network of a channel seen for the first time (its device's); the registry's is kept.
+    pub network: String,
     pub updated_at: DateTime<Utc>,
 }
 
+const SET_STATUS_SINCE: &str = "UPDATE video_channels SET status_since = $2 WHERE channel_id = $1";
+const LOG_CHANNEL_STATUS: &str =
+    "INSERT INTO video_channel_log (channel_id, status, at, reason) VALUES ($1, $2, $3, $4)";
+
 impl Store {
-    /// Writes the channels of a catalog part (new ones inserted, known ones updated).
-    pub async fn upsert_channels(&self, channels: &[VideoChannelRecord]) -> Result<()> {
+    /// Writes the channels of a catalog part (new ones inserted, known ones updated; a channel's
+    /// registry fields and, when the catalog gives no point, its place are kept). A channel whose
+    /// status changed gets a log row, `reason` saying from what.
+    pub async fn upsert_channels(
+        &self,
+        channels: &[VideoChannelRecord],
+        reason: &str,
+    ) -> Result<()> {
         dispatch!(self, |p| {
             let mut tx = p.begin_with(self.begin_write()).await?;
             for c in channels {
+                let was: Option<(Option<String>,)> =
+                    sqlx::query_as("SELECT status FROM video_channels WHERE channel_id = $1")
+                        .bind(&c.channel_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
                 sqlx::query(
                     "INSERT INTO video_channels (channel_id, device_id, name, manufacturer, model,
-                        civil_code, address, parent_id, status, lon, lat, grid_code, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                        civil_code, address, parent_id, status, lon, lat, grid_code, updated_at,
+                        network)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
                      ON CONFLICT (channel_id) DO UPDATE SET device_id = excluded.device_id,
                         name = excluded.name, manufacturer = excluded.manufacturer,
                         model = excluded.model, civil_code = excluded.civil_code,
-                        address = excluded.address, parent_id = excluded.parent_id,
-                        status = excluded.status, lon = excluded.lon, lat = excluded.lat,
-                        grid_code = excluded.grid_code, updated_at = excluded.updated_at",
+                        address = COALESCE(excluded.address, video_channels.address),
+                        parent_id = excluded.parent_id, status = excluded.status,
+                        lon = COALESCE(excluded.lon, video_channels.lon),
+                        lat = COALESCE(excluded.lat, video_channels.lat),
+                        grid_code = COALESCE(excluded.grid_code, video_channels.grid_code),
+                        updated_at = excluded.updated_at",
                 )
                 .bind(&c.channel_id)
                 .bind(&c.device_id)
@@ -229,12 +258,78 @@ impl Store {
                 .bind(c.lat)
                 .bind(&c.grid_code)
                 .bind(c.updated_at)
+                .bind(&c.network)
                 .execute(&mut *tx)
                 .await?;
+                let before = was.and_then(|w| w.0);
+                if let Some(status) = c
+                    .status
+                    .as_deref()
+                    .filter(|s| before.as_deref() != Some(*s))
+                {
+                    sqlx::query(SET_STATUS_SINCE)
+                        .bind(&c.channel_id)
+                        .bind(c.updated_at)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query(LOG_CHANNEL_STATUS)
+                        .bind(&c.channel_id)
+                        .bind(status)
+                        .bind(c.updated_at)
+                        .bind(reason)
+                        .execute(&mut *tx)
+                        .await?;
+                }
             }
             tx.commit().await
         })?;
         Ok(())
+    }
+
+    /// Applies status events of a catalog subscription (`ON`, `OFF`, `VLOST`, `DEFECT`) to the
+    /// channels of `device_id`, logged with `reason`; returns how many changed. Unknown channels are left alone (an
+    /// `ADD` arrives with a full item and goes through [`Store::upsert_channels`]).
+    pub async fn channel_status_events(
+        &self,
+        device_id: &str,
+        events: &[(String, String)],
+        at: DateTime<Utc>,
+        reason: &str,
+    ) -> Result<usize> {
+        Ok(dispatch!(self, |p| {
+            let mut tx = p.begin_with(self.begin_write()).await?;
+            let mut changed = 0;
+            for (channel, status) in events {
+                let done = sqlx::query(
+                    "UPDATE video_channels SET status = $3, updated_at = $4
+                     WHERE channel_id = $1 AND device_id = $2 AND COALESCE(status, '') <> $3",
+                )
+                .bind(channel)
+                .bind(device_id)
+                .bind(status)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    continue;
+                }
+                changed += 1;
+                sqlx::query(SET_STATUS_SINCE)
+                    .bind(channel)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(LOG_CHANNEL_STATUS)
+                    .bind(channel)
+                    .bind(status)
+                    .bind(at)
+                    .bind(reason)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(changed)
+        })?)
     }
 
     /// The channels of a device, by id.
@@ -242,7 +337,7 @@ impl Store {
         Ok(dispatch!(self, |p| {
             sqlx::query_as(
                 "SELECT channel_id, device_id, name, manufacturer, model, civil_code, address,
-                        parent_id, status, lon, lat, grid_code, updated_at
+                        parent_id, status, lon, lat, grid_code, network, updated_at
                  FROM video_channels WHERE device_id = $1 ORDER BY channel_id",
             )
             .bind(device_id)
@@ -252,23 +347,33 @@ impl Store {
     }
 }
 
+/// Whether a channel is lit (点亮), in SQL over `ch` (the channel) and `d` (its device): the same
+/// rule as `pingan_domain::video::channel_online`.
+macro_rules! lit {
+    () => {
+        "(d.online AND UPPER(COALESCE(ch.status, '')) IN ('ON', 'ONLINE'))"
+    };
+}
+pub(crate) use lit;
+
 impl Store {
-    /// Channels per grid under an org-code prefix, and how many are online (their device online
-    /// and the channel reported `ON`); with `unplaced`, also the channels with no grid (key none).
+    /// Channels per grid and network under an org-code prefix, and how many are lit; with
+    /// `unplaced`, also the channels with no grid (key none).
     pub async fn channel_online_by_grid(
         &self,
         prefix: &str,
         unplaced: bool,
-    ) -> Result<Vec<(Option<String>, i64, i64)>> {
+    ) -> Result<Vec<(Option<String>, String, i64, i64)>> {
         Ok(dispatch!(self, |p| {
-            sqlx::query_as(
-                "SELECT ch.grid_code, COUNT(*),
-                        COALESCE(SUM(CASE WHEN d.online AND UPPER(COALESCE(ch.status, '')) IN ('ON', 'ONLINE')
-                                     THEN 1 ELSE 0 END), 0)
+            sqlx::query_as(concat!(
+                "SELECT ch.grid_code, ch.network, COUNT(*),
+                        COALESCE(SUM(CASE WHEN ",
+                lit!(),
+                " THEN 1 ELSE 0 END), 0)
                  FROM video_channels ch JOIN video_devices d ON d.device_id = ch.device_id
                  WHERE ch.grid_code LIKE $1 || '%' OR ($2 AND ch.grid_code IS NULL)
-                 GROUP BY ch.grid_code",
-            )
+                 GROUP BY ch.grid_code, ch.network"
+            ))
             .bind(prefix)
             .bind(unplaced)
             .fetch_all(p)

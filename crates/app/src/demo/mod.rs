@@ -10,6 +10,7 @@ mod events;
 mod layout;
 mod names;
 mod rng;
+mod video;
 
 use crate::{App, AppError, OrgSummary, Result, accounts::hash_blocking};
 use layout::{DISTRICT_EXTENT, Rect};
@@ -168,6 +169,7 @@ impl App {
             // The grid index must hold the new grids before events can be placed on them.
             self.reload_grid_index().await?;
             events::seed(self).await?;
+            video::seed(self).await?;
         }
         Ok(DemoOutcome {
             created: true,

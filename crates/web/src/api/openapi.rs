@@ -13,13 +13,16 @@ use utoipa::{Modify, OpenApi};
     info(title = "平安 Pingan API", description = "区县综治中心平台的 HTTP 接口。错误一律为 application/problem+json。"),
     paths(health::health, session::create, session::end, org::children, org::grids, org::locate, calendar::deadline,
         events::create, events::list, events::show, events::act, events::add_photos, events::photo, events::categories, events::set_limit, events::rules,
-        events::add_rule, events::delete_rule, events::stream, video::online_rate),
+        events::add_rule, events::delete_rule, events::stream, video::online_rate,
+        video::devices, video::device, video::channels, video::channel, video::near, video::map),
     components(schemas(Problem, session::Credentials, session::Session, pingan_app::CurrentUser,
         pingan_app::OrgUnitView, pingan_app::OrgRef, pingan_app::Located, calendar::Deadline,
         pingan_app::EventIntake, pingan_app::IntakeOutcome, pingan_app::EventView, pingan_app::EventPage,
         pingan_app::EventDetailView, pingan_app::TimelineView, pingan_app::ActionView,
         pingan_app::CaseDepartmentView, pingan_app::DuplicateHint, pingan_app::ActionRequest,
-        pingan_app::CategoryView, pingan_app::RoutingRuleView, pingan_app::CaseChange, pingan_app::PhotoView, pingan_app::OnlineRate, pingan_app::OnlineRateReport, events::RuleBody,
+        pingan_app::CategoryView, pingan_app::RoutingRuleView, pingan_app::CaseChange, pingan_app::PhotoView, pingan_app::OnlineRate, pingan_app::OnlineRateReport, pingan_app::DailyRate,
+        pingan_app::ChannelView, pingan_app::DeviceView, pingan_app::DevicePage, pingan_app::StatusChange, pingan_app::MapPoint,
+        video::ChannelList, video::DeviceList, video::ChannelDetail, events::RuleBody,
         events::LimitBody)),
     modifiers(&BearerAuth)
 )]

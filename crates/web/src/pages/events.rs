@@ -157,6 +157,8 @@ struct EventPage {
     timeline: Vec<(String, pingan_app::TimelineView, String)>,
     /// (id, name, kind, suggested) of the departments to dispatch to.
     departments: Vec<(i64, String, String, bool)>,
+    /// The cameras within 500 m of the event, nearest first (for users who see video).
+    cameras: Vec<pingan_app::ChannelView>,
     error: Option<String>,
 }
 
@@ -185,7 +187,17 @@ async fn render_case(
         })
         .collect();
     let needs_departments = d.actions.iter().any(|a| a.needs_department);
+    let cameras = match (d.event.lon, d.event.lat) {
+        (Some(lon), Some(lat)) if page.user.can(Capability::ViewVideo) => {
+            state
+                .app
+                .nearest_channels(&page.user, lon, lat, 500.0, 5)
+                .await?
+        }
+        _ => Vec::new(),
+    };
     Ok(EventPage {
+        cameras,
         shell: Shell::new(&state.app, &page.user, "/events").await?,
         created: format_minute(d.event.created_at),
         deadline: d

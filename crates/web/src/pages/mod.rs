@@ -11,6 +11,7 @@ mod org;
 mod rules;
 mod security;
 mod users;
+mod video;
 
 use crate::AppState;
 use axum::Router;
@@ -27,7 +28,7 @@ pub struct NavItem {
 }
 
 /// The pages of the navigation, each with the capability it needs (none: everyone).
-const NAV: [(&str, &str, &str, Option<Capability>); 12] = [
+const NAV: [(&str, &str, &str, Option<Capability>); 13] = [
     ("/", "工作台", "", None),
     (
         "/events",
@@ -58,6 +59,12 @@ const NAV: [(&str, &str, &str, Option<Capability>); 12] = [
         "网格地图",
         "网格边界一览，点击地图查询所属网格",
         Some(Capability::ViewOrg),
+    ),
+    (
+        "/video",
+        "视频资源",
+        "摄像机点亮率、离线清单、设备与分布地图",
+        Some(Capability::ViewVideo),
     ),
     (
         "/contacts",
@@ -105,6 +112,7 @@ pub fn router() -> Router<AppState> {
         .merge(calendar::router())
         .merge(events::router())
         .merge(rules::router())
+        .merge(video::router())
 }
 
 /// What the navigation frame shows around every page.

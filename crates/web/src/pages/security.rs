@@ -28,7 +28,7 @@ struct SecurityPage {
     policies: Vec<(&'static str, String)>,
 }
 
-const CAPABILITIES: [(Capability, &str); 10] = [
+const CAPABILITIES: [(Capability, &str); 12] = [
     (Capability::ViewOrg, "查看组织与网格"),
     (Capability::ManageUsers, "管理账号"),
     (Capability::ManageOrg, "导入网格"),
@@ -39,6 +39,8 @@ const CAPABILITIES: [(Capability, &str); 10] = [
     (Capability::ReportEvents, "上报事件"),
     (Capability::ManageCaseRules, "分拨规则与时限"),
     (Capability::FollowOwnReports, "跟踪本人上报"),
+    (Capability::ViewVideo, "查看视频资源"),
+    (Capability::ManageVideo, "管理视频资源"),
 ];
 
 async fn show(State(state): State<AppState>, page: PageUser) -> Result<SecurityPage, PageError> {

@@ -1,6 +1,19 @@
 //! 视频设备在线状态 — what the GB/T 28181 signalling server learns (registrations, keepalives,
 //! departures), written through to the database, and the sweep that marks silent devices offline.
 
+mod rate;
+mod registry;
+
+/// The sealed field of a device's own digest password.
+pub(crate) const DEVICE_PASSWORD_FIELD: &str = "video_devices.password";
+
+pub(crate) use rate::hour_of;
+pub use rate::{DailyRate, MAX_DAYS, OnlineRate, OnlineRateReport};
+pub use registry::{
+    ChannelQuery, ChannelView, DevicePage, DeviceQuery, DeviceView, MapPoint, PAGE_ROWS,
+    StatusChange,
+};
+
 use crate::{App, AppError, Result};
 use chrono::{DateTime, Utc};
 use pingan_gb28181::DeviceId;
@@ -28,6 +41,30 @@ impl App {
             .await?)
     }
 
+    /// Starts, on this instance, the sweep that marks silent devices offline (every
+    /// `sweep_every`) and the hourly 点亮率 sample (tried every five minutes; the first instance
+    /// to take an hour's sample wins). Devices registered with another instance are swept too:
+    /// their state is in the shared database.
+    pub fn spawn_video_workers(&self, sweep_every: std::time::Duration) {
+        let app = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(sweep_every);
+            let mut last_sample: Option<std::time::Instant> = None;
+            loop {
+                tick.tick().await;
+                if let Err(e) = app.sweep_video_offline().await {
+                    tracing::warn!("设备离线检查失败: {e}");
+                }
+                if last_sample.is_none_or(|t| t.elapsed() >= Duration::from_secs(300)) {
+                    last_sample = Some(std::time::Instant::now());
+                    if let Err(e) = app.sample_video_online().await {
+                        tracing::warn!("点亮率采样失败: {e}");
+                    }
+                }
+            }
+        });
+    }
+
     /// A device's liveness and its changes of state (for the command line, tests and, later, the
     /// device pages).
     pub async fn video_device(
@@ -48,17 +85,17 @@ impl App {
         Ok(self.store.video_channels(device_id).await?)
     }
 
-    /// Until when a device is registered; none for a device that never registered.
-    async fn registered_until(
+    /// A device that has registered at least once (a device only in the registry has not).
+    async fn registered_device(
         &self,
         device: &DeviceId,
-    ) -> std::result::Result<Option<DateTime<Utc>>, String> {
+    ) -> std::result::Result<Option<VideoDeviceRecord>, String> {
         let known = self
             .store
             .video_device(device.as_str())
             .await
             .map_err(|e| e.to_string())?;
-        Ok(known.and_then(|d| d.registered_until))
+        Ok(known.filter(|d| d.registered_until.is_some()))
     }
 
     async fn seen(
@@ -90,105 +127,22 @@ impl App {
     }
 }
 
-/// 点亮率 — the share of a unit's cameras that are online.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
-pub struct OnlineRate {
-    /// The unit's org code (none for cameras not placed on a grid).
-    pub code: Option<String>,
-    pub name: String,
-    pub channels: i64,
-    pub online: i64,
-    /// online ÷ channels, 0–1 (0 without channels).
-    pub rate: f64,
-}
-
-/// 点亮率 of a unit and of each unit below it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
-pub struct OnlineRateReport {
-    #[serde(flatten)]
-    pub total: OnlineRate,
-    pub units: Vec<OnlineRate>,
-}
-
-fn rate(code: Option<String>, name: String, channels: i64, online: i64) -> OnlineRate {
-    let r = if channels == 0 {
-        0.0
-    } else {
-        (online as f64 / channels as f64 * 10_000.0).round() / 10_000.0
-    };
-    OnlineRate {
-        code,
-        name,
-        channels,
-        online,
-        rate: r,
-    }
-}
-
-impl App {
-    /// 点亮率 now, for `org` (in the user's scope) and each unit one level below it. A channel is
-    /// online when its device is and the channel reported `ON`.
-    pub async fn online_rate(
-        &self,
-        user: &crate::CurrentUser,
-        org: &pingan_domain::OrgCode,
-    ) -> Result<OnlineRateReport> {
-        self.authorize(
-            &crate::Actor::user(user.clone(), None),
-            pingan_domain::Capability::ViewOrg,
-            Some(org),
-        )?;
-        let district = org.level() == pingan_domain::OrgLevel::District;
-        let rows = self
-            .store
-            .channel_online_by_grid(org.as_str(), district)
-            .await?;
-        let children = self.store.org_children(Some(org.as_str())).await?;
-        let name_of = |code: &str| {
-            children
-                .iter()
-                .find(|c| c.code == code)
-                .map_or_else(|| code.to_owned(), |c| c.name.clone())
-        };
-        let child_len = org.level().child().map_or(15, |l| l.code_len());
-        let mut units: Vec<OnlineRate> = Vec::new();
-        let (mut total, mut up) = (0, 0);
-        for (grid, n, on) in rows {
-            total += n;
-            up += on;
-            let key = grid
-                .as_deref()
-                .and_then(|g| g.get(..child_len))
-                .map(str::to_owned);
-            match units.iter_mut().find(|u| u.code == key) {
-                Some(u) => {
-                    *u = rate(
-                        u.code.clone(),
-                        u.name.clone(),
-                        u.channels + n,
-                        u.online + on,
-                    );
+impl Registry for App {
+    async fn password(&self, device: &DeviceId) -> Option<String> {
+        match self.store.device_password(device.as_str()).await {
+            Ok(Some(sealed)) => match self.cipher.open(DEVICE_PASSWORD_FIELD, &sealed) {
+                Ok(own) => Some(own),
+                Err(e) => {
+                    tracing::warn!("GB28181: 无法解密设备 {device} 的密码：{e}");
+                    None
                 }
-                None => {
-                    let name = key.as_deref().map_or_else(|| "未定位".to_owned(), name_of);
-                    units.push(rate(key, name, n, on));
-                }
+            },
+            Ok(None) => self.config.sip_password.clone(),
+            Err(e) => {
+                tracing::warn!("GB28181: 读取设备 {device} 的密码失败：{e}");
+                None
             }
         }
-        units.sort_by(|a, b| a.code.cmp(&b.code));
-        let unit = self.store.org_unit(org.as_str()).await?;
-        let name = unit.map_or_else(|| org.as_str().to_owned(), |u| u.name);
-        Ok(OnlineRateReport {
-            total: rate(Some(org.as_str().into()), name, total, up),
-            units,
-        })
-    }
-}
-
-impl Registry for App {
-    async fn password(&self, _device: &DeviceId) -> Option<String> {
-        // Per-device passwords arrive with the device registry; until then the global one.
-        self.config.sip_password.clone()
     }
 
     async fn registered(
@@ -218,9 +172,9 @@ impl Registry for App {
         device: &DeviceId,
         items: Vec<CatalogItem>,
     ) -> std::result::Result<bool, String> {
-        if self.registered_until(device).await?.is_none() {
+        let Some(known) = self.registered_device(device).await? else {
             return Ok(false);
-        }
+        };
         let now = to_utc(SystemTime::now());
         let index = self.grid_index();
         let channels: Vec<VideoChannelRecord> = items
@@ -243,11 +197,12 @@ impl Registry for App {
                 status: i.status,
                 lon: i.longitude,
                 lat: i.latitude,
+                network: known.network.clone(),
                 updated_at: now,
             })
             .collect();
         self.store
-            .upsert_channels(&channels)
+            .upsert_channels(&channels, "catalog")
             .await
             .map(|()| true)
             .map_err(|e| e.to_string())
@@ -258,7 +213,11 @@ impl Registry for App {
         device: &DeviceId,
         addr: SocketAddr,
     ) -> std::result::Result<bool, String> {
-        let Some(until) = self.registered_until(device).await? else {
+        let Some(until) = self
+            .registered_device(device)
+            .await?
+            .and_then(|d| d.registered_until)
+        else {
             return Ok(false);
         };
         self.seen(device, addr, until, false).await

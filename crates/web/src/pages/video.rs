@@ -1,0 +1,445 @@
+//! 视频资源 — the 点亮率 board (now, per network and township, the last thirty days, the longest
+//! offline cameras and the camera map), the camera and device lists with their filters, and a
+//! device's or a camera's page with its status history.
+
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::PageError;
+use crate::pages::Shell;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::routing::get;
+use pingan_app::{
+    ChannelQuery, ChannelView, DailyRate, DevicePage, DeviceQuery, DeviceView, OnlineRate,
+    PAGE_ROWS, StatusChange,
+};
+use pingan_domain::time::{format_count, format_minute};
+use pingan_domain::video::{CameraCapability, Network, PlaceKind};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/video", get(board))
+        .route("/video/channels", get(channels))
+        .route("/video/channels/{id}", get(channel))
+        .route("/video/devices", get(devices))
+        .route("/video/devices/{id}", get(device))
+}
+
+/// `93.4%`.
+fn percent(rate: f64) -> String {
+    format!("{:.1}%", rate * 100.0)
+}
+
+/// How long ago, the way an operator says it: `3 天 4 小时`, `25 分钟`.
+fn for_how_long(since: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    let Some(since) = since else {
+        return "—".into();
+    };
+    let minutes = (chrono::Utc::now() - since).num_minutes().max(0);
+    match (minutes / 1440, minutes % 1440 / 60, minutes % 60) {
+        (0, 0, m) => format!("{m} 分钟"),
+        (0, h, _) => format!("{h} 小时"),
+        (d, h, _) => format!("{d} 天 {h} 小时"),
+    }
+}
+
+fn minute(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    t.map(format_minute).unwrap_or_else(|| "—".into())
+}
+
+/// A rate as the board shows it.
+struct RateRow {
+    r: OnlineRate,
+    percent: String,
+    channels: String,
+    online: String,
+    /// Where its cameras are listed.
+    href: String,
+}
+
+fn rate_row(r: OnlineRate, href: String) -> RateRow {
+    RateRow {
+        percent: percent(r.rate),
+        channels: format_count(r.channels.max(0).unsigned_abs()),
+        online: format_count(r.online.max(0).unsigned_abs()),
+        href,
+        r,
+    }
+}
+
+/// One day's bar of the history.
+struct DayBar {
+    label: String,
+    percent: String,
+    /// Bar height in % of the chart: the rate stretched over 50–100 %.
+    height: f64,
+}
+
+fn day_bar(d: &DailyRate) -> DayBar {
+    DayBar {
+        label: d.date.format("%m-%d").to_string(),
+        percent: percent(d.rate),
+        height: ((d.rate - 0.5) * 200.0).clamp(2.0, 100.0).round(),
+    }
+}
+
+/// A camera as the lists show it.
+struct ChannelRow {
+    c: ChannelView,
+    since: String,
+    how_long: String,
+}
+
+fn channel_row(c: ChannelView) -> ChannelRow {
+    ChannelRow {
+        since: minute(c.since),
+        how_long: for_how_long(c.since),
+        c,
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "video.html")]
+struct BoardPage {
+    shell: Shell,
+    total: RateRow,
+    offline_count: String,
+    networks: Vec<RateRow>,
+    units: Vec<RateRow>,
+    days: Vec<DayBar>,
+    offline: Vec<ChannelRow>,
+}
+
+#[derive(Deserialize)]
+struct BoardQuery {
+    org: Option<String>,
+}
+
+async fn board(
+    State(state): State<AppState>,
+    page: PageUser,
+    Query(q): Query<BoardQuery>,
+) -> Result<BoardPage, PageError> {
+    let org = match q.org.as_deref().filter(|o| !o.trim().is_empty()) {
+        Some(o) => pingan_domain::OrgCode::parse(o.trim())
+            .map_err(|e| pingan_app::AppError::Invalid(format!("组织编码 {o} 无效：{e}")))?,
+        None => page.user.org_code.clone(),
+    };
+    let report = state.app.online_rate(&page.user, &org, Some(30)).await?;
+    let (offline, offline_total) = state
+        .app
+        .channel_list(
+            &page.user,
+            &ChannelQuery {
+                status: Some("offline".into()),
+                org: Some(org.as_str().into()),
+                ..Default::default()
+            },
+        )
+        .await?;
+    let enc = pingan_domain::text::percent_encode;
+    Ok(BoardPage {
+        shell: Shell::new(&state.app, &page.user, "/video").await?,
+        offline_count: format_count(offline_total.max(0).unsigned_abs()),
+        networks: report
+            .networks
+            .into_iter()
+            .map(|n| {
+                let href = format!(
+                    "/video/channels?org={}&network={}",
+                    org.as_str(),
+                    enc(n.code.as_deref().unwrap_or_default())
+                );
+                rate_row(n, href)
+            })
+            .collect(),
+        units: report
+            .units
+            .into_iter()
+            .map(|u| {
+                let href = match &u.code {
+                    Some(code) => format!("/video?org={code}"),
+                    None => format!("/video/channels?org={}", org.as_str()),
+                };
+                rate_row(u, href)
+            })
+            .collect(),
+        days: report.history.iter().map(day_bar).collect(),
+        total: rate_row(
+            report.total,
+            format!("/video/channels?org={}", org.as_str()),
+        ),
+        offline: offline.into_iter().take(20).map(channel_row).collect(),
+    })
+}
+
+/// A list filter's options: (value, label).
+fn options<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(&'static str, &'static str)> {
+    all.iter().map(|&v| (code(v), label(v))).collect()
+}
+
+/// The query string of another page of a filtered list.
+fn page_href(base: &str, pairs: &[(&str, Option<&str>)], page: i64) -> String {
+    let enc = pingan_domain::text::percent_encode;
+    let mut href = format!("{base}?page={page}");
+    for (k, v) in pairs {
+        if let Some(v) = v.filter(|v| !v.is_empty()) {
+            href.push_str(&format!("&{k}={}", enc(v)));
+        }
+    }
+    href
+}
+
+/// Links to the page before and after this one, if there are such pages.
+fn pager(total: i64, page: i64, href: impl Fn(i64) -> String) -> (Option<String>, Option<String>) {
+    (
+        (page > 1).then(|| href(page - 1)),
+        (page * PAGE_ROWS < total).then(|| href(page + 1)),
+    )
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "video_channels.html")]
+struct ChannelsPage {
+    shell: Shell,
+    rows: Vec<ChannelRow>,
+    total: String,
+    q: ChannelForm,
+    networks: Vec<(&'static str, &'static str)>,
+    capabilities: Vec<(&'static str, &'static str)>,
+    places: Vec<(&'static str, &'static str)>,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+/// The channel filters as the form sends them.
+#[derive(Debug, Default, Deserialize)]
+struct ChannelForm {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    network: String,
+    #[serde(default)]
+    org: String,
+    #[serde(default)]
+    capability: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    device: String,
+    #[serde(default)]
+    q: String,
+    page: Option<i64>,
+}
+
+async fn channels(
+    State(state): State<AppState>,
+    page: PageUser,
+    Query(f): Query<ChannelForm>,
+) -> Result<ChannelsPage, PageError> {
+    let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
+    let query = ChannelQuery {
+        status: some(&f.status),
+        network: some(&f.network),
+        org: some(&f.org),
+        capability: some(&f.capability),
+        place: some(&f.place),
+        device: some(&f.device),
+        q: some(&f.q),
+        page: f.page,
+    };
+    let (rows, total) = state.app.channel_list(&page.user, &query).await?;
+    let n = f.page.unwrap_or(1);
+    let (prev, next) = pager(total, n, |p| {
+        page_href(
+            "/video/channels",
+            &[
+                ("status", Some(&f.status)),
+                ("network", Some(&f.network)),
+                ("org", Some(&f.org)),
+                ("capability", Some(&f.capability)),
+                ("place", Some(&f.place)),
+                ("device", Some(&f.device)),
+                ("q", Some(&f.q)),
+            ],
+            p,
+        )
+    });
+    Ok(ChannelsPage {
+        shell: Shell::new(&state.app, &page.user, "/video").await?,
+        rows: rows.into_iter().map(channel_row).collect(),
+        total: format_count(total.max(0).unsigned_abs()),
+        networks: options(Network::ALL, Network::code, Network::label),
+        capabilities: options(
+            CameraCapability::ALL,
+            CameraCapability::code,
+            CameraCapability::label,
+        ),
+        places: options(PlaceKind::ALL, PlaceKind::code, PlaceKind::label),
+        q: f,
+        prev,
+        next,
+    })
+}
+
+/// A device as the lists show it.
+struct DeviceRow {
+    d: DeviceView,
+    last_heard: String,
+    since: String,
+}
+
+fn device_row(d: DeviceView) -> DeviceRow {
+    DeviceRow {
+        last_heard: minute(d.last_heard_at),
+        since: if d.online {
+            "—".into()
+        } else {
+            for_how_long(Some(d.updated_at))
+        },
+        d,
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "video_devices.html")]
+struct DevicesPage {
+    shell: Shell,
+    rows: Vec<DeviceRow>,
+    total: String,
+    q: DeviceForm,
+    networks: Vec<(&'static str, &'static str)>,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct DeviceForm {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    network: String,
+    #[serde(default)]
+    org: String,
+    #[serde(default)]
+    q: String,
+    page: Option<i64>,
+}
+
+async fn devices(
+    State(state): State<AppState>,
+    page: PageUser,
+    Query(f): Query<DeviceForm>,
+) -> Result<DevicesPage, PageError> {
+    let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
+    let query = DeviceQuery {
+        status: some(&f.status),
+        network: some(&f.network),
+        org: some(&f.org),
+        q: some(&f.q),
+        page: f.page,
+    };
+    let (rows, total) = state.app.device_list(&page.user, &query).await?;
+    let (prev, next) = pager(total, f.page.unwrap_or(1), |p| {
+        page_href(
+            "/video/devices",
+            &[
+                ("status", Some(&f.status)),
+                ("network", Some(&f.network)),
+                ("org", Some(&f.org)),
+                ("q", Some(&f.q)),
+            ],
+            p,
+        )
+    });
+    Ok(DevicesPage {
+        shell: Shell::new(&state.app, &page.user, "/video").await?,
+        rows: rows.into_iter().map(device_row).collect(),
+        total: format_count(total.max(0).unsigned_abs()),
+        networks: options(Network::ALL, Network::code, Network::label),
+        q: f,
+        prev,
+        next,
+    })
+}
+
+/// A change of the history as the pages show it.
+struct HistoryRow {
+    at: String,
+    h: StatusChange,
+}
+
+fn history(h: Vec<StatusChange>) -> Vec<HistoryRow> {
+    h.into_iter()
+        .map(|h| HistoryRow {
+            at: format_minute(h.at),
+            h,
+        })
+        .collect()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "video_device.html")]
+struct DevicePageView {
+    shell: Shell,
+    d: DeviceRow,
+    registered_until: String,
+    channels: Vec<ChannelRow>,
+    history: Vec<HistoryRow>,
+}
+
+async fn device(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<String>,
+) -> Result<DevicePageView, PageError> {
+    let DevicePage {
+        device,
+        channels,
+        history: changes,
+    } = state.app.device_page(&page.user, &id).await?;
+    Ok(DevicePageView {
+        shell: Shell::new(&state.app, &page.user, "/video").await?,
+        registered_until: minute(device.registered_until),
+        d: device_row(device),
+        channels: channels.into_iter().map(channel_row).collect(),
+        history: history(changes),
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "video_channel.html")]
+struct ChannelPage {
+    shell: Shell,
+    c: ChannelRow,
+    /// The external media service's page for it, if one is configured.
+    play: Option<String>,
+    history: Vec<HistoryRow>,
+}
+
+async fn channel(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<String>,
+) -> Result<ChannelPage, PageError> {
+    let (c, changes) = state.app.channel_page(&page.user, &id).await?;
+    let play = state
+        .app
+        .config()
+        .video_url
+        .as_ref()
+        .map(|t| t.replace("{id}", &pingan_domain::text::percent_encode(&c.channel_id)));
+    Ok(ChannelPage {
+        shell: Shell::new(&state.app, &page.user, "/video").await?,
+        c: channel_row(c),
+        play,
+        history: history(changes),
+    })
+}

@@ -16,6 +16,7 @@ mod reference;
 mod reseal;
 mod restore;
 mod second_factor;
+pub mod sheet;
 mod tokens;
 mod video;
 
@@ -40,8 +41,12 @@ pub use second_factor::TotpEnrolment;
 pub use tokens::ApiTokenView;
 pub use video::{
     ChannelQuery, ChannelView, DailyRate, DevicePage, DeviceQuery, DeviceView, MAX_DAYS, MapPoint,
-    OnlineRate, OnlineRateReport, PAGE_ROWS, StatusChange,
+    OnlineRate, OnlineRateReport, PAGE_ROWS, RegistryImportReport, RejectedCell, StatusChange,
 };
+/// The video registry's spreadsheets.
+pub mod video_sheets {
+    pub use crate::video::{MAX_IMPORT_ROWS, registry_template, rejected_report};
+}
 
 use pingan_crypto::FieldCipher;
 use pingan_geo::GridIndex;

@@ -116,6 +116,12 @@ enum ImportCommand {
         /// GeoJSON 文件
         file: PathBuf,
     },
+    /// 导入视频资源台账（.xlsx，模板见“视频资源 › 设备清单 › 导入台账”）：按通道编码更新，
+    /// 有错误的行写入同目录的“<文件名>-未导入.xlsx”
+    Cameras {
+        /// .xlsx 文件
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -309,6 +315,31 @@ pub async fn run(cli: Cli) -> Result<()> {
             }
             if report.saved == 0 && !report.rejected.is_empty() {
                 bail!("没有导入任何网格，请按上面的原因改正文件后重试");
+            }
+            Ok(())
+        }
+        Command::Import(ImportCommand::Cameras { file }) => {
+            let bytes =
+                std::fs::read(&file).map_err(|e| anyhow!("无法读取 {}（{e}）", file.display()))?;
+            let app = open(&resolved, None).await?;
+            let report = app
+                .import_video_registry(&Actor::cli(), &bytes)
+                .await
+                .map_err(app_err)?;
+            app.close().await;
+            println!(
+                "已导入 {} 台摄像机（{} 台设备），{} 行未导入",
+                report.channels, report.devices, report.rejected_rows
+            );
+            if !report.rejected.is_empty() {
+                let stem = file
+                    .file_stem()
+                    .map_or_else(|| "台账".to_owned(), |s| s.to_string_lossy().into_owned());
+                let out = file.with_file_name(format!("{stem}-未导入.xlsx"));
+                let sheet = pingan_app::video_sheets::rejected_report(&report).map_err(app_err)?;
+                std::fs::write(&out, sheet)
+                    .map_err(|e| anyhow!("无法写入 {}（{e}）", out.display()))?;
+                println!("未导入的行及原因：{}", out.display());
             }
             Ok(())
         }

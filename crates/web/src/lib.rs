@@ -9,6 +9,7 @@ mod error;
 mod multipart;
 mod pages;
 mod router;
+mod xlsx;
 
 pub use router::router;
 

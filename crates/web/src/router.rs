@@ -19,7 +19,7 @@ const BODY_LIMIT: usize = 1024 * 1024;
 /// Largest body of a photo upload: nine photos at the largest size, and the form around them.
 pub(crate) const UPLOAD_LIMIT: usize = 9 * pingan_app::MAX_PHOTO_BYTES + 64 * 1024;
 
-/// The layer that lets one route take photo uploads.
+/// The layer that lets one route take uploads (photos, spreadsheets).
 pub(crate) fn upload_limit() -> DefaultBodyLimit {
     DefaultBodyLimit::max(UPLOAD_LIMIT)
 }
@@ -45,9 +45,9 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Whether a route takes photo uploads (and so the larger body limit).
+/// Whether a route takes photo or spreadsheet uploads (and so the larger body limit).
 fn takes_uploads(path: &str) -> bool {
-    path == "/report" || path.ends_with("/photos")
+    path == "/report" || path.ends_with("/photos") || path.ends_with("/import")
 }
 
 /// Answers 413 at once when the declared body is larger than the route takes (bodies without a

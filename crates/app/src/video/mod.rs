@@ -1,12 +1,16 @@
 //! 视频设备在线状态 — what the GB/T 28181 signalling server learns (registrations, keepalives,
 //! departures), written through to the database, and the sweep that marks silent devices offline.
 
+mod import;
 mod rate;
 mod registry;
 
 /// The sealed field of a device's own digest password.
 pub(crate) const DEVICE_PASSWORD_FIELD: &str = "video_devices.password";
 
+pub use import::{
+    MAX_IMPORT_ROWS, RegistryImportReport, RejectedCell, registry_template, rejected_report,
+};
 pub(crate) use rate::hour_of;
 pub use rate::{DailyRate, MAX_DAYS, OnlineRate, OnlineRateReport};
 pub use registry::{

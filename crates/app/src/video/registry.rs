@@ -201,6 +201,39 @@ fn reason_label(reason: &str) -> &str {
     }
 }
 
+/// A device's changes, each said as `<who>上线（注册）`.
+fn device_changes(log: Vec<pingan_store::VideoStatusRecord>, who: &str) -> Vec<StatusChange> {
+    log.into_iter()
+        .map(|l| StatusChange {
+            at: l.at,
+            online: l.online,
+            what: format!(
+                "{who}{}（{}）",
+                if l.online { "上线" } else { "离线" },
+                reason_label(&l.reason)
+            ),
+        })
+        .collect()
+}
+
+/// A channel's changes of its own status, each said as `<who> OFF（目录订阅）`.
+fn channel_changes(log: Vec<pingan_store::ChannelLogRecord>, who: &str) -> Vec<StatusChange> {
+    log.into_iter()
+        .map(|l| StatusChange {
+            at: l.at,
+            online: l.status.eq_ignore_ascii_case("ON"),
+            what: format!("{who} {}（{}）", l.status, reason_label(&l.reason)),
+        })
+        .collect()
+}
+
+/// The latest 200 changes, newest first.
+fn newest_first(mut history: Vec<StatusChange>) -> Vec<StatusChange> {
+    history.sort_by_key(|h| std::cmp::Reverse(h.at));
+    history.truncate(200);
+    history
+}
+
 fn online_filter(status: Option<&str>) -> Result<Option<bool>> {
     match status.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
@@ -392,41 +425,15 @@ impl App {
             .into_iter()
             .map(ChannelView::from)
             .collect();
-        let mut history: Vec<StatusChange> = self
-            .store
-            .video_status_log(device_id)
-            .await?
-            .into_iter()
-            .map(|l| StatusChange {
-                at: l.at,
-                online: l.online,
-                what: format!(
-                    "设备{}（{}）",
-                    if l.online { "上线" } else { "离线" },
-                    reason_label(&l.reason)
-                ),
-            })
-            .collect();
+        let mut history = device_changes(self.store.video_status_log(device_id).await?, "设备");
         for c in channels.iter().take(64) {
-            for l in self.store.channel_log(&c.channel_id).await? {
-                history.push(StatusChange {
-                    at: l.at,
-                    online: l.status.eq_ignore_ascii_case("ON"),
-                    what: format!(
-                        "通道 {} {}（{}）",
-                        c.name,
-                        l.status,
-                        reason_label(&l.reason)
-                    ),
-                });
-            }
+            let log = self.store.channel_log(&c.channel_id).await?;
+            history.extend(channel_changes(log, &format!("通道 {}", c.name)));
         }
-        history.sort_by(|a, b| b.at.cmp(&a.at));
-        history.truncate(200);
         Ok(DevicePage {
             device: device.into(),
             channels,
-            history,
+            history: newest_first(history),
         })
     }
 
@@ -451,31 +458,10 @@ impl App {
             .ok_or_else(|| {
                 AppError::NotFound(format!("没有摄像机 {channel_id}，或它不在您的管辖范围内"))
             })?;
-        let mut history: Vec<StatusChange> = self
-            .store
-            .channel_log(channel_id)
-            .await?
-            .into_iter()
-            .map(|l| StatusChange {
-                at: l.at,
-                online: l.status.eq_ignore_ascii_case("ON"),
-                what: format!("通道 {}（{}）", l.status, reason_label(&l.reason)),
-            })
-            .collect();
-        for l in self.store.video_status_log(&channel.device_id).await? {
-            history.push(StatusChange {
-                at: l.at,
-                online: l.online,
-                what: format!(
-                    "所属设备{}（{}）",
-                    if l.online { "上线" } else { "离线" },
-                    reason_label(&l.reason)
-                ),
-            });
-        }
-        history.sort_by(|a, b| b.at.cmp(&a.at));
-        history.truncate(200);
-        Ok((channel.into(), history))
+        let mut history = channel_changes(self.store.channel_log(channel_id).await?, "通道");
+        let device_log = self.store.video_status_log(&channel.device_id).await?;
+        history.extend(device_changes(device_log, "所属设备"));
+        Ok((channel.into(), newest_first(history)))
     }
 
     /// The cameras of the user's scope nearest a WGS-84 point, within `radius_m`, nearest first.

@@ -20,6 +20,7 @@ mod pages;
 mod security;
 mod store;
 mod video;
+mod video_registry;
 
 /// Creates an account from the command line's side (no capability needed).
 pub async fn add_user(

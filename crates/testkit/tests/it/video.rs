@@ -278,7 +278,7 @@ async fn a_device_registers_with_digest_keeps_alive_and_leaves() {
     // 点亮率: one of the two cameras is on, and only it is placed on a grid.
     let viewer = viewer();
     let district = pingan_domain::OrgCode::parse("511702").unwrap();
-    let report = t.app.online_rate(&viewer, &district).await.unwrap();
+    let report = t.app.online_rate(&viewer, &district, None).await.unwrap();
     assert_eq!(
         (
             report.total.channels,
@@ -312,7 +312,7 @@ async fn a_device_registers_with_digest_keeps_alive_and_leaves() {
     let (left, log) = t.app.video_device(id).await.unwrap();
     assert!(!left.online);
     let district = pingan_domain::OrgCode::parse("511702").unwrap();
-    let report = t.app.online_rate(&viewer, &district).await.unwrap();
+    let report = t.app.online_rate(&viewer, &district, None).await.unwrap();
     assert_eq!(report.total.online, 0, "a device that left lights nothing");
     let history: Vec<_> = log.iter().map(|l| (l.online, l.reason.as_str())).collect();
     assert_eq!(history, [(true, "register"), (false, "unregister")]);

@@ -10,7 +10,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use pingan_app::{
     AppError, ChannelQuery, ChannelView, DevicePage, DeviceQuery, DeviceView, MapPoint,
-    OnlineRateReport, StatusChange,
+    OnlineRateReport, RegistryImportReport, StatusChange,
 };
 use pingan_domain::OrgCode;
 use serde::{Deserialize, Serialize};
@@ -19,6 +19,11 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/stats/online-rate", get(online_rate))
         .route("/api/v1/devices", get(devices))
+        .route(
+            "/api/v1/devices/import",
+            axum::routing::post(import).layer(crate::router::upload_limit()),
+        )
+        .route("/api/v1/devices/import/template", get(template))
         .route("/api/v1/devices/{id}", get(device))
         .route("/api/v1/channels", get(channels))
         .route("/api/v1/channels/near", get(near))
@@ -184,5 +189,50 @@ pub(crate) async fn map(
             .app
             .channel_points(&api.user, q.network.as_deref())
             .await?,
+    ))
+}
+
+/// Imports the camera registry from an .xlsx (the body; the template's columns in any order).
+/// Good rows are written, upserted by channel id; every bad cell is named with its reason. With
+/// `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet` the answer is the
+/// rejected rows as a spreadsheet instead.
+#[utoipa::path(post, path = "/api/v1/devices/import", tag = "video",
+    request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    security(("bearer" = [])),
+    responses((status = 200, body = RegistryImportReport), (status = 400, body = Problem),
+        (status = 403, body = Problem), (status = 413, body = Problem)))]
+pub(crate) async fn import(
+    State(state): State<AppState>,
+    api: ApiUser,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let report = state.app.import_video_registry(&api.actor(), &body).await?;
+    let wants_sheet = headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|a| a.to_str().ok())
+        .is_some_and(|a| a.contains(crate::xlsx::XLSX));
+    if wants_sheet {
+        let bytes = pingan_app::video_sheets::rejected_report(&report)?;
+        return Ok(crate::xlsx::download(
+            bytes,
+            "rejected.xlsx",
+            "未导入的行.xlsx",
+        ));
+    }
+    Ok(Json(report).into_response())
+}
+
+/// The blank registry template: Chinese headers, code columns as text, drop-downs.
+#[utoipa::path(get, path = "/api/v1/devices/import/template", tag = "video",
+    security(("bearer" = [])),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
+pub(crate) async fn template(_api: ApiUser) -> Result<axum::response::Response, ApiError> {
+    let bytes = pingan_app::video_sheets::registry_template()?;
+    Ok(crate::xlsx::download(
+        bytes,
+        "video-registry-template.xlsx",
+        "视频资源台账模板.xlsx",
     ))
 }

@@ -9,12 +9,14 @@ use crate::pages::Shell;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
+use axum::response::Response;
 use axum::routing::get;
 use pingan_app::{
-    ChannelQuery, ChannelView, DailyRate, DevicePage, DeviceQuery, DeviceView, OnlineRate,
-    PAGE_ROWS, StatusChange,
+    AppError, ChannelQuery, ChannelView, DailyRate, DevicePage, DeviceQuery, DeviceView,
+    OnlineRate, PAGE_ROWS, RegistryImportReport, StatusChange,
 };
+use pingan_domain::Capability;
 use pingan_domain::time::{format_count, format_minute};
 use pingan_domain::video::{CameraCapability, Network, PlaceKind};
 use serde::Deserialize;
@@ -26,6 +28,13 @@ pub fn router() -> Router<AppState> {
         .route("/video/channels/{id}", get(channel))
         .route("/video/devices", get(devices))
         .route("/video/devices/{id}", get(device))
+        .route(
+            "/video/import",
+            get(import_form)
+                .post(import)
+                .layer(crate::router::upload_limit()),
+        )
+        .route("/video/import/template", get(template))
 }
 
 /// `93.4%`.
@@ -125,7 +134,7 @@ async fn board(
 ) -> Result<BoardPage, PageError> {
     let org = match q.org.as_deref().filter(|o| !o.trim().is_empty()) {
         Some(o) => pingan_domain::OrgCode::parse(o.trim())
-            .map_err(|e| pingan_app::AppError::Invalid(format!("组织编码 {o} 无效：{e}")))?,
+            .map_err(|e| AppError::Invalid(format!("组织编码 {o} 无效：{e}")))?,
         None => page.user.org_code.clone(),
     };
     let report = state.app.online_rate(&page.user, &org, Some(30)).await?;
@@ -318,6 +327,7 @@ struct DevicesPage {
     networks: Vec<(&'static str, &'static str)>,
     prev: Option<String>,
     next: Option<String>,
+    can_import: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -364,6 +374,7 @@ async fn devices(
         rows: rows.into_iter().map(device_row).collect(),
         total: format_count(total.max(0).unsigned_abs()),
         networks: options(Network::ALL, Network::code, Network::label),
+        can_import: page.user.can(Capability::ManageVideo),
         q: f,
         prev,
         next,
@@ -442,4 +453,69 @@ async fn channel(
         play,
         history: history(changes),
     })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "video_import.html")]
+struct ImportPage {
+    shell: Shell,
+    report: Option<RegistryImportReport>,
+    error: Option<String>,
+}
+
+async fn import_form(
+    State(state): State<AppState>,
+    page: PageUser,
+) -> Result<ImportPage, PageError> {
+    if !page.user.can(Capability::ManageVideo) {
+        return Err(
+            AppError::Forbidden(format!("{}无权导入视频资源台账", page.user.role.label())).into(),
+        );
+    }
+    Ok(ImportPage {
+        shell: Shell::new(&state.app, &page.user, "/video").await?,
+        report: None,
+        error: None,
+    })
+}
+
+async fn import(
+    State(state): State<AppState>,
+    page: PageUser,
+    form: Multipart,
+) -> Result<ImportPage, PageError> {
+    let (_, files) = crate::multipart::read(form).await?;
+    let outcome = match files.first() {
+        None => Err(AppError::Invalid("请选择要导入的 .xlsx 文件".into())),
+        Some(file) => {
+            state
+                .app
+                .import_video_registry(&page.actor(), &file.bytes)
+                .await
+        }
+    };
+    let (report, error) = match outcome {
+        Ok(r) => (Some(r), None),
+        Err(e @ (AppError::Invalid(_) | AppError::TooLarge(_))) => (None, Some(e.to_string())),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(ImportPage {
+        shell: Shell::new(&state.app, &page.user, "/video").await?,
+        report,
+        error,
+    })
+}
+
+async fn template(page: PageUser) -> Result<Response, PageError> {
+    if !page.user.can(Capability::ManageVideo) {
+        return Err(
+            AppError::Forbidden(format!("{}无权导入视频资源台账", page.user.role.label())).into(),
+        );
+    }
+    let bytes = pingan_app::video_sheets::registry_template()?;
+    Ok(crate::xlsx::download(
+        bytes,
+        "video-registry-template.xlsx",
+        "视频资源台账模板.xlsx",
+    ))
 }

@@ -1,0 +1,398 @@
+//! 视频资源台账导入 — the district's camera registry from an .xlsx: one row per camera with its
+//! device, network, capability, key place, point, owner and maintainer (and, optionally, the
+//! device's own digest password). Every row is checked; the good ones are written in one
+//! transaction, upserted by channel id (importing the same file twice changes nothing), and every
+//! bad cell is reported with its reason.
+
+use super::DEVICE_PASSWORD_FIELD;
+use crate::sheet::{Cell, Column, read_first_sheet, write_sheet};
+use crate::{Actor, App, AppError, Result};
+use chrono::Utc;
+use pingan_domain::Capability;
+use pingan_domain::video::{CameraCapability, Network, PlaceKind};
+use pingan_gb28181::DeviceId;
+use pingan_store::{RegistryChannel, RegistryDevice};
+use std::collections::HashMap;
+
+/// The most rows one file may hold.
+pub const MAX_IMPORT_ROWS: usize = 100_000;
+
+/// A cell that was refused.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct RejectedCell {
+    /// The row number as Excel shows it (the header is row 1).
+    pub row: usize,
+    pub column: String,
+    pub value: String,
+    pub reason: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct RegistryImportReport {
+    /// Cameras written (new or updated).
+    pub channels: usize,
+    /// Devices they hang on.
+    pub devices: usize,
+    /// Rows with at least one bad cell; none of such a row is written.
+    pub rejected_rows: usize,
+    pub rejected: Vec<RejectedCell>,
+}
+
+/// The template's columns: (header, required).
+const COLUMNS: [(&str, bool); 13] = [
+    ("设备编码", true),
+    ("设备名称", false),
+    ("通道编码", true),
+    ("摄像机名称", true),
+    ("网络", true),
+    ("功能", false),
+    ("重点部位", false),
+    ("经度", false),
+    ("纬度", false),
+    ("地址", false),
+    ("建设单位", false),
+    ("运维单位", false),
+    ("设备密码", false),
+];
+
+/// The header a column is known by: the part before a bracketed note (`经度（WGS-84）`).
+fn header_key(h: &str) -> &str {
+    h.split(['（', '(']).next().unwrap_or(h).trim()
+}
+
+/// The blank template: the headers, code columns as text, drop-downs for the code lists.
+pub fn registry_template() -> Result<Vec<u8>> {
+    let labels = |all: &[&'static str]| all.to_vec();
+    let networks: Vec<&str> = Network::ALL.iter().map(|n| n.label()).collect();
+    let capabilities: Vec<&str> = CameraCapability::ALL.iter().map(|c| c.label()).collect();
+    let places: Vec<&str> = PlaceKind::ALL.iter().map(|p| p.label()).collect();
+    let columns = [
+        Column::new("设备编码", 24.0).text(),
+        Column::new("设备名称", 20.0),
+        Column::new("通道编码", 24.0).text(),
+        Column::new("摄像机名称", 28.0),
+        Column::new("网络", 12.0).choices(labels(&networks)),
+        Column::new("功能", 12.0).choices(labels(&capabilities)),
+        Column::new("重点部位", 16.0).choices(labels(&places)),
+        Column::new("经度（WGS-84）", 14.0),
+        Column::new("纬度（WGS-84）", 14.0),
+        Column::new("地址", 30.0),
+        Column::new("建设单位", 20.0),
+        Column::new("运维单位", 20.0),
+        Column::new("设备密码", 14.0).text(),
+    ];
+    let example = [
+        "51170200011180000001",
+        "东城街道雪亮NVR-01",
+        "51170200011320000001",
+        "朝阳路与通川路口",
+        "雪亮工程",
+        "普通",
+        "主要路口",
+        "107.5012",
+        "31.2105",
+        "朝阳路与通川路交叉口东北角",
+        "通川区委政法委",
+        "某安防公司",
+        "",
+    ];
+    write_sheet(
+        "视频资源台账",
+        &columns,
+        &[example.iter().map(|s| (*s).to_owned()).collect()],
+        Some(
+            "第 2 行为示例，导入前请删除。编码须为 20 位数字（单元格格式为“文本”）；设备密码不填则用平台统一密码。",
+        ),
+    )
+}
+
+/// The rejected cells as a sheet to download and fix.
+pub fn rejected_report(report: &RegistryImportReport) -> Result<Vec<u8>> {
+    let rows: Vec<Vec<String>> = report
+        .rejected
+        .iter()
+        .map(|r| {
+            vec![
+                r.row.to_string(),
+                r.column.clone(),
+                r.value.clone(),
+                r.reason.clone(),
+            ]
+        })
+        .collect();
+    write_sheet(
+        "未导入的行",
+        &[
+            Column::new("行号", 8.0),
+            Column::new("列", 14.0),
+            Column::new("填写的内容", 28.0).text(),
+            Column::new("原因", 50.0),
+        ],
+        &rows,
+        None,
+    )
+}
+
+/// One row as read, cell by cell, with what was wrong with it.
+struct RowCheck<'a> {
+    row: usize,
+    cells: HashMap<&'a str, String>,
+    rejected: Vec<RejectedCell>,
+}
+
+impl RowCheck<'_> {
+    fn get(&self, column: &str) -> Option<&str> {
+        self.cells
+            .get(column)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
+    fn reject(&mut self, column: &str, reason: impl Into<String>) {
+        let value = self.cells.get(column).cloned().unwrap_or_default();
+        self.rejected.push(RejectedCell {
+            row: self.row,
+            column: column.to_owned(),
+            value,
+            reason: reason.into(),
+        });
+    }
+
+    /// A 20-digit id; a number where text was wanted says how to fix it.
+    fn id(&mut self, column: &str, was_number: bool) -> Option<String> {
+        let value = self.get(column)?.to_owned();
+        if was_number {
+            self.reject(
+                column,
+                "编码被存成了数字，会丢失位数：请把该列单元格格式设为“文本”后重新填写",
+            );
+            return None;
+        }
+        match DeviceId::parse(&value) {
+            Ok(id) => Some(id.as_str().to_owned()),
+            Err(e) => {
+                self.reject(column, format!("不是有效的 20 位国标编码：{e}"));
+                None
+            }
+        }
+    }
+
+    fn coordinate(&mut self, column: &str, range: std::ops::RangeInclusive<f64>) -> Option<f64> {
+        let value = self.get(column)?.to_owned();
+        match value.parse::<f64>() {
+            Ok(v) if range.contains(&v) => Some(v),
+            _ => {
+                self.reject(
+                    column,
+                    format!("应为 {} 到 {} 之间的十进制度数", range.start(), range.end()),
+                );
+                None
+            }
+        }
+    }
+
+    fn text(&mut self, column: &str, max: usize) -> Option<String> {
+        let value = self.get(column)?.to_owned();
+        if value.chars().count() > max {
+            self.reject(column, format!("不能超过 {max} 个字"));
+            return None;
+        }
+        Some(value)
+    }
+}
+
+impl App {
+    /// Imports a camera registry (.xlsx, the template's columns in any order). Cameras must lie
+    /// in the importer's scope; those without a point only for a district user.
+    pub async fn import_video_registry(
+        &self,
+        actor: &Actor,
+        bytes: &[u8],
+    ) -> Result<RegistryImportReport> {
+        self.authorize(actor, Capability::ManageVideo, None)?;
+        let sheet = read_first_sheet(bytes, MAX_IMPORT_ROWS)?;
+        let (header, body) = sheet
+            .split_first()
+            .ok_or_else(|| AppError::Invalid("表格是空的：第 1 行应为表头".into()))?;
+        let positions: HashMap<&str, usize> = header
+            .iter()
+            .enumerate()
+            .filter_map(|(i, h)| {
+                let key = header_key(&h.text()).to_owned();
+                COLUMNS
+                    .iter()
+                    .find(|(c, _)| *c == key)
+                    .map(|(c, _)| (*c, i))
+            })
+            .collect();
+        let missing: Vec<&str> = COLUMNS
+            .iter()
+            .filter(|(c, required)| *required && !positions.contains_key(c))
+            .map(|(c, _)| *c)
+            .collect();
+        if !missing.is_empty() {
+            return Err(AppError::Invalid(format!(
+                "表头缺少 {}：请用页面上下载的模板",
+                missing.join("、")
+            )));
+        }
+        let scope = actor.user.as_ref().map(|u| u.scope());
+        let index = self.grid_index();
+        let now = pingan_domain::audit::to_micros(Utc::now());
+        let mut report = RegistryImportReport::default();
+        let mut devices: Vec<RegistryDevice> = Vec::new();
+        let mut device_rows: HashMap<String, (usize, Option<String>)> = HashMap::new();
+        let mut channels: Vec<RegistryChannel> = Vec::new();
+        let mut seen_channels: HashMap<String, usize> = HashMap::new();
+        for (i, row) in body.iter().enumerate() {
+            let cell = |column: &str| {
+                positions
+                    .get(column)
+                    .and_then(|&p| row.get(p))
+                    .unwrap_or(&Cell::Empty)
+            };
+            if row.iter().all(|c| c.text().is_empty()) {
+                continue;
+            }
+            let mut check = RowCheck {
+                row: i + 2,
+                cells: COLUMNS.iter().map(|(c, _)| (*c, cell(c).text())).collect(),
+                rejected: Vec::new(),
+            };
+            for (c, required) in COLUMNS {
+                if required && check.get(c).is_none() {
+                    check.reject(c, "必填");
+                }
+            }
+            let device_id = check.id("设备编码", matches!(cell("设备编码"), Cell::Number(_)));
+            let channel_id = check.id("通道编码", matches!(cell("通道编码"), Cell::Number(_)));
+            let network = check.get("网络").map(str::to_owned);
+            let network = network.and_then(|n| {
+                Network::parse(&n).or_else(|| {
+                    check.reject("网络", format!("应为 {} 之一", Network::labels()));
+                    None
+                })
+            });
+            let capability = match check.get("功能").map(str::to_owned) {
+                None => Some(CameraCapability::Normal),
+                Some(c) => CameraCapability::parse(&c).or_else(|| {
+                    check.reject("功能", format!("应为 {} 之一", CameraCapability::labels()));
+                    None
+                }),
+            };
+            let place = check.get("重点部位").map(str::to_owned).and_then(|p| {
+                PlaceKind::parse(&p).or_else(|| {
+                    check.reject(
+                        "重点部位",
+                        format!("应为 {} 之一，或不填", PlaceKind::labels()),
+                    );
+                    None
+                })
+            });
+            let lon = check.coordinate("经度", 73.0..=136.0);
+            let lat = check.coordinate("纬度", 3.0..=54.0);
+            if lon.is_some() != lat.is_some() && check.rejected.is_empty() {
+                check.reject(
+                    if lon.is_none() { "经度" } else { "纬度" },
+                    "经度和纬度应同时填写",
+                );
+            }
+            let grid_code = lon
+                .zip(lat)
+                .and_then(|(lon, lat)| index.locate(lon, lat))
+                .map(str::to_owned);
+            let in_scope = match (&scope, &grid_code) {
+                (None, _) => true,
+                (Some(s), Some(g)) => pingan_domain::OrgCode::parse(g).is_ok_and(|g| s.covers(&g)),
+                (Some(s), None) => s.prefix().len() <= 6,
+            };
+            if !in_scope {
+                check.reject(
+                    "经度",
+                    "这台摄像机不在您的管辖范围内（没有坐标的摄像机只能由区级导入）",
+                );
+            }
+            let name = check.text("摄像机名称", 100);
+            let device_name = check.text("设备名称", 100);
+            let address = check.text("地址", 200);
+            let owner = check.text("建设单位", 100);
+            let maintainer = check.text("运维单位", 100);
+            let password = check.get("设备密码").map(str::to_owned);
+            if password
+                .as_ref()
+                .is_some_and(|p| p.len() > 64 || !p.bytes().all(|b| b.is_ascii_graphic()))
+            {
+                check.reject("设备密码", "应为 1 到 64 个英文字母、数字或符号");
+            }
+            if let Some(id) = &channel_id
+                && let Some(first) = seen_channels.get(id)
+            {
+                check.reject("通道编码", format!("与第 {first} 行重复"));
+            }
+            if let Some(id) = &device_id
+                && let Some((first, known)) = device_rows.get(id)
+                && password.is_some()
+                && known != &password
+            {
+                check.reject("设备密码", format!("与第 {first} 行同一设备的密码不同"));
+            }
+            if !check.rejected.is_empty() {
+                report.rejected_rows += 1;
+                report.rejected.append(&mut check.rejected);
+                continue;
+            }
+            let (Some(device_id), Some(channel_id), Some(network), Some(capability), Some(name)) =
+                (device_id, channel_id, network, capability, name)
+            else {
+                continue;
+            };
+            seen_channels.insert(channel_id.clone(), check.row);
+            if !device_rows.contains_key(&device_id) {
+                device_rows.insert(device_id.clone(), (check.row, password.clone()));
+                let password_sealed = password
+                    .as_deref()
+                    .map(|p| self.cipher.seal(DEVICE_PASSWORD_FIELD, p))
+                    .transpose()?;
+                devices.push(RegistryDevice {
+                    device_id: device_id.clone(),
+                    name: device_name,
+                    network: network.code().into(),
+                    password_sealed,
+                    at: now,
+                });
+            }
+            channels.push(RegistryChannel {
+                channel_id,
+                device_id,
+                name,
+                network: network.code().into(),
+                capability: capability.code().into(),
+                place_kind: place.map(|p| p.code().to_owned()),
+                owner,
+                maintainer,
+                address,
+                lon,
+                lat,
+                grid_code,
+                at: now,
+            });
+        }
+        self.store.upsert_registry(&devices, &channels).await?;
+        report.channels = channels.len();
+        report.devices = devices.len();
+        self.audit(
+            actor,
+            "video.import",
+            "video_registry",
+            "ok",
+            serde_json::json!({
+                "channels": report.channels,
+                "devices": report.devices,
+                "rejected_rows": report.rejected_rows,
+            }),
+        )
+        .await?;
+        Ok(report)
+    }
+}

@@ -9,6 +9,9 @@ ALTER TABLE video_devices ADD COLUMN password_sealed BLOB;
 ALTER TABLE video_devices ADD COLUMN manufacturer TEXT;
 ALTER TABLE video_devices ADD COLUMN model TEXT;
 ALTER TABLE video_devices ADD COLUMN firmware TEXT;
+-- The device's last answer to a DeviceStatus query, as JSON, and when it came.
+ALTER TABLE video_devices ADD COLUMN status_report TEXT;
+ALTER TABLE video_devices ADD COLUMN status_report_at TEXT;
 
 ALTER TABLE video_channels ADD COLUMN network TEXT NOT NULL DEFAULT 'xueliang';
 ALTER TABLE video_channels ADD COLUMN capability TEXT NOT NULL DEFAULT 'normal';

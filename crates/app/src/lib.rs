@@ -42,6 +42,7 @@ pub use tokens::ApiTokenView;
 pub use video::{
     ChannelQuery, ChannelView, DailyRate, DevicePage, DeviceQuery, DeviceView, MAX_DAYS, MapPoint,
     OnlineRate, OnlineRateReport, PAGE_ROWS, RegistryImportReport, RejectedCell, StatusChange,
+    StatusReport,
 };
 /// The video registry's spreadsheets.
 pub mod video_sheets {
@@ -133,6 +134,8 @@ pub struct App {
     caches: Arc<Caches>,
     bus: cases::bus::CaseBus,
     intake: cases::intake_queue::IntakeQueue,
+    /// This instance's GB/T 28181 server, for queries sent on demand (none when not started).
+    sip: Arc<std::sync::OnceLock<pingan_gb28181::transport::Commander>>,
 }
 
 /// Reference data read on every intake, kept for a minute.
@@ -172,6 +175,7 @@ impl App {
             caches: Arc::default(),
             bus,
             intake,
+            sip: Arc::default(),
         };
         app.sync_reference_data().await?;
         app.sync_event_categories().await?;

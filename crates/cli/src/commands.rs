@@ -95,7 +95,7 @@ struct ServeArgs {
     /// 地图瓦片地址模板，如 http://tiles.example/{z}/{x}/{y}.png（不设则在空白底图上画网格）
     #[arg(long, env = "PINGAN_TILE_URL", value_name = "URL")]
     tile_url: Option<String>,
-    /// GB/T 28181 信令服务的 UDP 监听地址，如 0.0.0.0:5060（不设则不启动；设备密码见 sip_password）
+    /// GB/T 28181 信令服务的监听地址（UDP 和 TCP 同一端口），如 0.0.0.0:5060（不设则不启动；设备密码见 sip_password）
     #[arg(long, env = "PINGAN_SIP_LISTEN", value_name = "ADDR")]
     sip_listen: Option<String>,
     /// 本平台的 20 位国标编码（SIP 域为其前 10 位）
@@ -420,19 +420,27 @@ async fn start_sip(app: &App, listen: &str, id: &str) -> Result<()> {
     let bound = socket
         .local_addr()
         .context("无法读取 GB/T 28181 监听地址")?;
+    // TCP on the same port (an ephemeral UDP port `:0` gets the same number on TCP when free).
+    let tcp = tokio::net::TcpListener::bind(bound)
+        .await
+        .map_err(|e| anyhow!("无法监听 GB/T 28181 端口 tcp://{bound}：{e}"))?;
     println!(
-        "GB/T 28181 信令服务：udp://{bound}（平台编码 {id}，域 {}）",
+        "GB/T 28181 信令服务：udp://{bound} 和 tcp://{bound}（平台编码 {id}，域 {}）",
         id.realm()
     );
     let config = pingan_gb28181::server::ServerConfig {
         id,
         nonce_ttl: Duration::from_secs(300),
-        query_catalog: true,
+        query_on_register: true,
     };
-    tokio::spawn(pingan_gb28181::server::serve_udp(
+    let (commander, commands) = pingan_gb28181::transport::Commander::new();
+    app.set_sip_commander(commander);
+    tokio::spawn(pingan_gb28181::transport::serve(
         socket,
+        Some(tcp),
         config,
         app.clone(),
+        commands,
     ));
     Ok(())
 }

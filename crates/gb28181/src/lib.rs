@@ -3,7 +3,8 @@
 //! SIP messages (devices are lenient about the SIP they send) and the responses to them, the digest
 //! check of REGISTER, the MANSCDP XML bodies with their charset rules (GB2312 declared, GBK or UTF-8
 //! sent), and the rule that says when a device is offline — and the UDP signalling server built on
-//! them ([`server`]), which keeps what it learns in a [`server::Registry`] the app implements.
+//! them ([`server`], over UDP and TCP in [`transport`]), which keeps what it learns in a
+//! [`server::Registry`] the app implements.
 
 pub mod charset;
 pub mod digest;
@@ -12,6 +13,7 @@ pub mod liveness;
 pub mod manscdp;
 pub mod message;
 pub mod server;
+pub mod transport;
 
 pub use id::{DeviceId, IdError};
 pub use message::{ParseError, SipMessage, StartLine};

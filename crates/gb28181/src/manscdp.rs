@@ -53,6 +53,106 @@ pub struct CatalogItem {
     pub status: Option<String>,
     pub longitude: Option<f64>,
     pub latitude: Option<f64>,
+    /// In a subscription's NOTIFY: `ON`, `OFF`, `VLOST`, `DEFECT`, `ADD`, `DEL` or `UPDATE`.
+    pub event: Option<String>,
+}
+
+/// 报警通知 — an alarm a device raised.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Alarm {
+    pub sn: u32,
+    /// The alarm's source: a channel or alarm input, not the registered device.
+    pub source_id: String,
+    /// 1–4: 一级 to 四级警情.
+    pub priority: Option<u8>,
+    /// 1 telephone, 2 device, 3 SMS, 4 GPS, 5 video, 6 device failure, 7 other (combinations
+    /// such as `12` allowed).
+    pub method: String,
+    /// Meaning depends on the method (video: 2 motion, 5 tripwire, 6 intrusion …).
+    pub alarm_type: Option<u8>,
+    /// As the device wrote it (`2024-05-20T10:15:30`, Beijing time).
+    pub time: Option<String>,
+    pub description: Option<String>,
+    pub longitude: Option<f64>,
+    pub latitude: Option<f64>,
+}
+
+impl Alarm {
+    /// Whether the alarm concerns what a camera saw (video analytics, a call, other) rather
+    /// than the device's own failure (video loss, tamper, disk, fan).
+    pub fn is_incident(&self) -> bool {
+        !self.method.is_empty() && !self.method.chars().all(|c| c == '2' || c == '6')
+    }
+
+    /// What it was, in words: the type under its method, else the description.
+    pub fn label(&self) -> String {
+        let typed = match (self.method.as_str(), self.alarm_type) {
+            ("5", Some(t)) => VIDEO_ALARMS.get(usize::from(t).wrapping_sub(1)).copied(),
+            ("2", Some(t)) => DEVICE_ALARMS.get(usize::from(t).wrapping_sub(1)).copied(),
+            ("6", Some(1)) => Some("存储设备磁盘故障"),
+            ("6", Some(2)) => Some("存储设备风扇故障"),
+            _ => None,
+        };
+        match (typed, &self.description) {
+            (Some(t), _) => t.to_owned(),
+            (None, Some(d)) => d.clone(),
+            (None, None) => match self.method.chars().next() {
+                Some('1') => "电话报警".to_owned(),
+                Some('5') => "视频报警".to_owned(),
+                Some('2' | '6') => "设备报警".to_owned(),
+                _ => "报警".to_owned(),
+            },
+        }
+    }
+}
+
+/// AlarmType under method 5 (视频报警).
+const VIDEO_ALARMS: [&str; 12] = [
+    "人工视频报警",
+    "运动目标检测",
+    "遗留物检测",
+    "物体移除检测",
+    "绊线检测",
+    "入侵检测",
+    "逆行检测",
+    "徘徊检测",
+    "流量统计",
+    "密度检测",
+    "视频异常检测",
+    "快速移动",
+];
+
+/// AlarmType under method 2 (设备报警).
+const DEVICE_ALARMS: [&str; 5] = [
+    "视频丢失",
+    "设备防拆",
+    "存储设备磁盘满",
+    "设备高温",
+    "设备低温",
+];
+
+/// 设备信息 — what a device says of itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeviceInfo {
+    pub device_id: String,
+    pub name: Option<String>,
+    pub manufacturer: Option<String>,
+    pub model: Option<String>,
+    pub firmware: Option<String>,
+    pub channels: Option<u32>,
+}
+
+/// 设备状态 — a device's answer to a DeviceStatus query.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeviceStatus {
+    pub device_id: String,
+    /// `Online` is `ONLINE`.
+    pub online: bool,
+    /// `Status` is `OK`.
+    pub working: bool,
+    pub encoding: Option<bool>,
+    pub recording: Option<bool>,
+    pub device_time: Option<String>,
 }
 
 /// What a MESSAGE body says.
@@ -72,6 +172,12 @@ pub enum Manscdp {
         sum_num: u32,
         items: Vec<CatalogItem>,
     },
+    /// 报警通知.
+    Alarm(Alarm),
+    /// 设备信息查询应答.
+    DeviceInfo(DeviceInfo),
+    /// 设备状态查询应答.
+    DeviceStatus(DeviceStatus),
     /// Anything else, by root element and CmdType.
     Other {
         root: String,
@@ -109,11 +215,67 @@ pub fn parse(body: &[u8]) -> Result<Manscdp, ManscdpError> {
                 .map(|list| list.children.iter().map(catalog_item).collect())
                 .unwrap_or_default(),
         }),
+        ("Notify", "Alarm") => Ok(Manscdp::Alarm(alarm(
+            &root,
+            sn,
+            device_id.ok_or(ManscdpError::Missing("DeviceID"))?,
+        ))),
+        ("Response", "DeviceInfo") => {
+            let text = |name: &str| root.text_of(name).map(str::to_owned);
+            Ok(Manscdp::DeviceInfo(DeviceInfo {
+                device_id: device_id.ok_or(ManscdpError::Missing("DeviceID"))?,
+                name: text("DeviceName"),
+                manufacturer: text("Manufacturer"),
+                model: text("Model"),
+                firmware: text("Firmware"),
+                channels: root.text_of("Channel").and_then(|c| c.parse().ok()),
+            }))
+        }
+        ("Response", "DeviceStatus") => {
+            let flag =
+                |name: &str, yes: &str| root.text_of(name).map(|v| v.eq_ignore_ascii_case(yes));
+            Ok(Manscdp::DeviceStatus(DeviceStatus {
+                device_id: device_id.ok_or(ManscdpError::Missing("DeviceID"))?,
+                online: flag("Online", "ONLINE").unwrap_or(false),
+                working: flag("Status", "OK").unwrap_or(false),
+                encoding: flag("Encode", "ON"),
+                recording: flag("Record", "ON"),
+                device_time: root.text_of("DeviceTime").map(str::to_owned),
+            }))
+        }
         (root_name, cmd) => Ok(Manscdp::Other {
             root: root_name.to_owned(),
             cmd_type: cmd.to_owned(),
             device_id,
         }),
+    }
+}
+
+/// An alarm body; `AlarmType` may sit at the top or under `Info`.
+fn alarm(root: &Element, sn: u32, source_id: String) -> Alarm {
+    let number = |name: &str| root.text_of(name).and_then(|s| s.parse::<f64>().ok());
+    let info = root.child("Info");
+    let alarm_type = root
+        .text_of("AlarmType")
+        .or_else(|| info.and_then(|i| i.text_of("AlarmType")))
+        .and_then(|t| t.parse().ok());
+    let description = root
+        .text_of("AlarmDescription")
+        .or_else(|| {
+            info.and_then(|i| i.child("AlarmTypeParam"))
+                .and_then(|p| p.text_of("EventType"))
+        })
+        .map(str::to_owned);
+    Alarm {
+        sn,
+        source_id,
+        priority: root.text_of("AlarmPriority").and_then(|p| p.parse().ok()),
+        method: root.text_of("AlarmMethod").unwrap_or_default().to_owned(),
+        alarm_type,
+        time: root.text_of("AlarmTime").map(str::to_owned),
+        description,
+        longitude: number("Longitude").filter(|v| *v != 0.0),
+        latitude: number("Latitude").filter(|v| *v != 0.0),
     }
 }
 
@@ -131,6 +293,7 @@ fn catalog_item(item: &Element) -> CatalogItem {
         status: text("Status"),
         longitude: number("Longitude"),
         latitude: number("Latitude"),
+        event: text("Event").map(|e| e.to_ascii_uppercase()),
     }
 }
 
@@ -247,13 +410,89 @@ mod tests {
     }
 
     #[test]
-    fn other_commands_and_broken_bodies() {
-        let alarm = "<Notify><CmdType>Alarm</CmdType><SN>1</SN><DeviceID>34020000001340000001</DeviceID></Notify>";
+    fn an_alarm_reads_with_its_type_under_info() {
+        let xml = "<?xml version=\"1.0\" encoding=\"GB2312\"?>\r\n<Notify>\r\n<CmdType>Alarm</CmdType>\r\n\
+            <SN>102</SN>\r\n<DeviceID>34020000001310000001</DeviceID>\r\n<AlarmPriority>1</AlarmPriority>\r\n\
+            <AlarmMethod>5</AlarmMethod>\r\n<AlarmTime>2024-05-20T10:15:30</AlarmTime>\r\n\
+            <AlarmDescription>运动目标检测</AlarmDescription>\r\n<Longitude>117.2834</Longitude>\r\n\
+            <Latitude>31.8612</Latitude>\r\n<Info>\r\n<AlarmType>6</AlarmType>\r\n</Info>\r\n</Notify>\r\n";
+        let (gbk, _, _) = encoding_rs::GB18030.encode(xml);
+        let Ok(Manscdp::Alarm(a)) = parse(&gbk) else {
+            panic!("not an alarm");
+        };
         assert_eq!(
-            parse(alarm.as_bytes()),
+            (
+                a.sn,
+                a.source_id.as_str(),
+                a.priority,
+                a.method.as_str(),
+                a.alarm_type
+            ),
+            (102, "34020000001310000001", Some(1), "5", Some(6))
+        );
+        assert_eq!(a.label(), "入侵检测");
+        assert!(a.is_incident());
+        assert_eq!(a.time.as_deref(), Some("2024-05-20T10:15:30"));
+        assert_eq!((a.longitude, a.latitude), (Some(117.2834), Some(31.8612)));
+        let loss = Alarm {
+            method: "2".into(),
+            alarm_type: Some(1),
+            ..Alarm::default()
+        };
+        assert_eq!(loss.label(), "视频丢失");
+        assert!(
+            !loss.is_incident(),
+            "device trouble is maintenance, not an event"
+        );
+        let odd = Alarm {
+            method: "5".into(),
+            alarm_type: Some(99),
+            ..Alarm::default()
+        };
+        assert_eq!(odd.label(), "视频报警");
+    }
+
+    #[test]
+    fn device_info_and_status_answers_read() {
+        let info = "<Response><CmdType>DeviceInfo</CmdType><SN>3</SN><DeviceID>34020000001180000001</DeviceID>\
+            <DeviceName>东门NVR</DeviceName><Result>OK</Result><Manufacturer>Hikvision</Manufacturer>\
+            <Model>DS-7816</Model><Firmware>V4.1</Firmware><Channel>16</Channel></Response>";
+        let Ok(Manscdp::DeviceInfo(i)) = parse(info.as_bytes()) else {
+            panic!("not device info");
+        };
+        assert_eq!(
+            (i.name.as_deref(), i.model.as_deref(), i.channels),
+            (Some("东门NVR"), Some("DS-7816"), Some(16))
+        );
+        let status = "<Response><CmdType>DeviceStatus</CmdType><SN>17432</SN><DeviceID>34020000001180000001</DeviceID>\
+            <Result>OK</Result><Online>ONLINE</Online><Status>OK</Status><Encode>ON</Encode><Record>OFF</Record>\
+            <DeviceTime>2024-05-20T10:15:31</DeviceTime></Response>";
+        let Ok(Manscdp::DeviceStatus(d)) = parse(status.as_bytes()) else {
+            panic!("not device status");
+        };
+        assert!(d.online && d.working);
+        assert_eq!((d.encoding, d.recording), (Some(true), Some(false)));
+    }
+
+    #[test]
+    fn a_subscription_notify_carries_events() {
+        let xml = "<Notify><CmdType>Catalog</CmdType><SN>9</SN><DeviceID>34020000001180000001</DeviceID>\
+            <SumNum>1</SumNum><DeviceList Num=\"1\"><Item><DeviceID>34020000001320000001</DeviceID>\
+            <Event>vlost</Event></Item></DeviceList></Notify>";
+        let Ok(Manscdp::Catalog { items, .. }) = parse(xml.as_bytes()) else {
+            panic!("not a catalog");
+        };
+        assert_eq!(items[0].event.as_deref(), Some("VLOST"));
+    }
+
+    #[test]
+    fn other_commands_and_broken_bodies() {
+        let other = "<Notify><CmdType>MobilePosition</CmdType><SN>1</SN><DeviceID>34020000001340000001</DeviceID></Notify>";
+        assert_eq!(
+            parse(other.as_bytes()),
             Ok(Manscdp::Other {
                 root: "Notify".into(),
-                cmd_type: "Alarm".into(),
+                cmd_type: "MobilePosition".into(),
                 device_id: Some("34020000001340000001".into())
             })
         );

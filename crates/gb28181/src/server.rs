@@ -1,11 +1,12 @@
-//! 信令服务 — the UDP side of the GB/T 28181 server: REGISTER with digest (and `Expires: 0` to
-//! leave), Keepalive MESSAGEs, and an answer to everything else. Every reply goes to the packet's
+//! 信令服务 — the GB/T 28181 server's handling of what devices send: REGISTER with digest (and
+//! `Expires: 0` to leave), Keepalive, Catalog, Alarm, DeviceInfo and DeviceStatus MESSAGEs, the
+//! NOTIFYs of a catalog subscription, and an answer to everything else. Every reply goes to the packet's
 //! source address (devices sit behind NAT or report `0.0.0.0`). A malformed packet is logged and
 //! dropped; nothing a device sends stops the server. What the server learns goes to a
 //! [`Registry`], which the app implements over the database.
 
 use crate::digest::{DigestAnswer, challenge};
-use crate::manscdp::{self, CatalogItem, Manscdp};
+use crate::manscdp::{self, Alarm, CatalogItem, DeviceInfo, DeviceStatus, Manscdp};
 use crate::message::{SipMessage, StartLine};
 use crate::{DeviceId, message::ParseError};
 use std::collections::HashMap;
@@ -13,33 +14,79 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::net::UdpSocket;
 
 /// Where the server keeps what it learns about devices.
 pub trait Registry: Clone + Send + Sync + 'static {
     /// The password a device authenticates with (its own, or the global one); none refuses it.
     fn password(&self, device: &DeviceId) -> impl Future<Output = Option<String>> + Send;
-    /// A device registered from `addr` for `expires`.
+    /// A device registered from `addr` over `transport` for `expires`.
     fn registered(
         &self,
         device: &DeviceId,
         addr: SocketAddr,
+        transport: Transport,
         expires: Duration,
     ) -> impl Future<Output = Result<(), String>> + Send;
     /// A device unregistered (`Expires: 0`).
     fn unregistered(&self, device: &DeviceId) -> impl Future<Output = Result<(), String>> + Send;
-    /// A part of a device's catalog; false when the device is not registered.
+    /// A part of a device's catalog (or a subscription's ADD/UPDATE items); false when the
+    /// device is not registered.
     fn catalog(
         &self,
         device: &DeviceId,
         items: Vec<CatalogItem>,
+    ) -> impl Future<Output = Result<bool, String>> + Send;
+    /// Status events of a catalog subscription: (channel, `ON`/`OFF`); false when the device is
+    /// not registered.
+    fn channel_events(
+        &self,
+        device: &DeviceId,
+        events: Vec<(String, String)>,
     ) -> impl Future<Output = Result<bool, String>> + Send;
     /// A keepalive from `addr`; false when the device is not registered.
     fn keepalive(
         &self,
         device: &DeviceId,
         addr: SocketAddr,
+        transport: Transport,
     ) -> impl Future<Output = Result<bool, String>> + Send;
+    /// An alarm the device raised (already answered; this runs after the answer).
+    fn alarm(&self, device: &DeviceId, alarm: Alarm) -> impl Future<Output = ()> + Send;
+    /// The device's answer to a DeviceInfo query.
+    fn device_info(
+        &self,
+        device: &DeviceId,
+        info: DeviceInfo,
+    ) -> impl Future<Output = Result<(), String>> + Send;
+    /// The device's answer to a DeviceStatus query.
+    fn device_status(
+        &self,
+        device: &DeviceId,
+        status: DeviceStatus,
+    ) -> impl Future<Output = Result<(), String>> + Send;
+}
+
+/// The transport a message came over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    Udp,
+    Tcp,
+}
+
+impl Transport {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Transport::Udp => "udp",
+            Transport::Tcp => "tcp",
+        }
+    }
+
+    const fn via(self) -> &'static str {
+        match self {
+            Transport::Udp => "UDP",
+            Transport::Tcp => "TCP",
+        }
+    }
 }
 
 /// The server's own settings.
@@ -49,14 +96,46 @@ pub struct ServerConfig {
     pub id: DeviceId,
     /// How long a nonce of a 401 challenge may be answered.
     pub nonce_ttl: Duration,
-    /// Ask each device for its catalog when it registers.
-    pub query_catalog: bool,
+    /// When a device registers: ask for its catalog and its device info, and subscribe to its
+    /// catalog (channel status changes).
+    pub query_on_register: bool,
 }
 
 /// The expiry a device asks for when it gives none (GB/T 28181 default).
 const DEFAULT_EXPIRES: u64 = 3600;
 
-/// The handler of one datagram's worth of SIP: the answer to send back, if any.
+/// How long a catalog subscription lasts; renewed at each registration.
+const SUBSCRIPTION_SECS: u32 = 3600;
+
+/// What the platform can ask a device (目录查询, 设备信息查询, 设备状态查询).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Query {
+    Catalog,
+    DeviceInfo,
+    DeviceStatus,
+}
+
+impl Query {
+    /// From `catalog`, `device_info`, `device_status` (or the CmdType).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "catalog" | "Catalog" => Some(Self::Catalog),
+            "device_info" | "DeviceInfo" => Some(Self::DeviceInfo),
+            "device_status" | "DeviceStatus" => Some(Self::DeviceStatus),
+            _ => None,
+        }
+    }
+
+    const fn cmd_type(self) -> &'static str {
+        match self {
+            Query::Catalog => "Catalog",
+            Query::DeviceInfo => "DeviceInfo",
+            Query::DeviceStatus => "DeviceStatus",
+        }
+    }
+}
+
+/// The handler of SIP messages: the answer to send back, and the requests that follow.
 pub struct Signalling<R> {
     config: ServerConfig,
     registry: R,
@@ -72,72 +151,136 @@ impl<R: Registry> Signalling<R> {
         }
     }
 
-    /// What to send for one packet from `source`: the answer, and any request of ours that
-    /// follows from it (a Catalog query after a registration), each with its destination.
+    /// What to send for one message from `source`: the answer, and any requests of ours that
+    /// follow from it (after a registration: the catalog and device-info queries and the
+    /// catalog subscription), each with its destination.
     pub async fn handle(
         &self,
         packet: &[u8],
         source: SocketAddr,
         local: SocketAddr,
+        transport: Transport,
     ) -> Vec<(SipMessage, SocketAddr)> {
-        let Some(answer) = self.answer(packet, source).await else {
+        let Some(answer) = self.answer(packet, source, transport).await else {
             return Vec::new();
         };
         let registered = code_of(&answer) == 200
             && answer.cseq().is_some_and(|(_, m)| m == "REGISTER")
             && answer.header("Expires").is_some_and(|e| e != "0");
+        let device = answer.from_user().and_then(|u| DeviceId::parse(u).ok());
         let mut out = vec![(answer, source)];
         if registered
-            && self.config.query_catalog
-            && let Some(device) = out
-                .first()
-                .and_then(|(a, _)| a.from_user())
-                .and_then(|u| DeviceId::parse(u).ok())
+            && self.config.query_on_register
+            && let Some(device) = device
         {
-            out.push((self.catalog_query(&device, source, local), source));
+            for query in [Query::Catalog, Query::DeviceInfo] {
+                out.push((self.query(query, &device, source, local, transport), source));
+            }
+            out.push((self.subscribe(&device, source, local, transport), source));
         }
         out
     }
 
-    /// 目录查询 — asks a device for its channels.
-    fn catalog_query(
+    /// A MANSCDP query (目录、设备信息、设备状态) to a device at `to`.
+    pub fn query(
+        &self,
+        query: Query,
+        device: &DeviceId,
+        to: SocketAddr,
+        local: SocketAddr,
+        transport: Transport,
+    ) -> SipMessage {
+        let body = format!(
+            "<?xml version=\"1.0\" encoding=\"GB2312\"?>\r\n<Query>\r\n<CmdType>{}</CmdType>\r\n\
+             <SN>{}</SN>\r\n<DeviceID>{device}</DeviceID>\r\n</Query>\r\n",
+            query.cmd_type(),
+            serial()
+        );
+        let to = Peer {
+            device,
+            addr: to,
+            local,
+            transport,
+        };
+        self.request("MESSAGE", &to, Vec::new(), body)
+    }
+
+    /// 目录订阅 — asks a device to NOTIFY every change of its channels.
+    fn subscribe(
         &self,
         device: &DeviceId,
-        source: SocketAddr,
+        to: SocketAddr,
         local: SocketAddr,
+        transport: Transport,
     ) -> SipMessage {
-        let realm = self.config.id.realm();
-        let sn = u32::from_str_radix(random_hex().get(..6).unwrap_or("1"), 16).unwrap_or(1);
         let body = format!(
             "<?xml version=\"1.0\" encoding=\"GB2312\"?>\r\n<Query>\r\n<CmdType>Catalog</CmdType>\r\n\
-             <SN>{sn}</SN>\r\n<DeviceID>{device}</DeviceID>\r\n</Query>\r\n"
+             <SN>{}</SN>\r\n<DeviceID>{device}</DeviceID>\r\n</Query>\r\n",
+            serial()
         );
+        let extra = vec![
+            ("Event".to_owned(), format!("Catalog;id={}", serial())),
+            ("Expires".to_owned(), SUBSCRIPTION_SECS.to_string()),
+            (
+                "Contact".to_owned(),
+                format!("<sip:{}@{local}>", self.config.id),
+            ),
+        ];
+        let to = Peer {
+            device,
+            addr: to,
+            local,
+            transport,
+        };
+        self.request("SUBSCRIBE", &to, extra, body)
+    }
+
+    fn request(
+        &self,
+        method: &str,
+        to: &Peer<'_>,
+        extra: Vec<(String, String)>,
+        body: String,
+    ) -> SipMessage {
+        let realm = self.config.id.realm();
+        let mut headers = vec![
+            (
+                "Via".into(),
+                format!(
+                    "SIP/2.0/{} {};rport;branch=z9hG4bK{}",
+                    to.transport.via(),
+                    to.local,
+                    random_hex()
+                ),
+            ),
+            (
+                "From".into(),
+                format!("<sip:{}@{realm}>;tag={}", self.config.id, tag()),
+            ),
+            ("To".into(), format!("<sip:{}@{realm}>", to.device)),
+            ("Call-ID".into(), random_hex()),
+            ("CSeq".into(), format!("1 {method}")),
+            ("Content-Type".into(), "Application/MANSCDP+xml".into()),
+            ("Max-Forwards".into(), "70".into()),
+        ];
+        headers.extend(extra);
         SipMessage {
             start: StartLine::Request {
-                method: "MESSAGE".into(),
-                uri: format!("sip:{device}@{source}"),
+                method: method.into(),
+                uri: format!("sip:{}@{}", to.device, to.addr),
             },
-            headers: vec![
-                (
-                    "Via".into(),
-                    format!("SIP/2.0/UDP {local};rport;branch=z9hG4bK{}", random_hex()),
-                ),
-                (
-                    "From".into(),
-                    format!("<sip:{}@{realm}>;tag={}", self.config.id, tag()),
-                ),
-                ("To".into(), format!("<sip:{device}@{realm}>")),
-                ("Call-ID".into(), random_hex()),
-                ("CSeq".into(), "1 MESSAGE".into()),
-                ("Content-Type".into(), "Application/MANSCDP+xml".into()),
-                ("Max-Forwards".into(), "70".into()),
-            ],
+            headers,
             body: body.into_bytes(),
         }
     }
 
-    /// The answer to one packet, if it needs one.
-    async fn answer(&self, packet: &[u8], source: SocketAddr) -> Option<SipMessage> {
+    /// The answer to one message, if it needs one.
+    async fn answer(
+        &self,
+        packet: &[u8],
+        source: SocketAddr,
+        transport: Transport,
+    ) -> Option<SipMessage> {
         let msg = match SipMessage::parse(packet) {
             Ok((m, _)) => m,
             Err(ParseError::Incomplete) if packet.iter().all(|b| b.is_ascii_whitespace()) => {
@@ -156,8 +299,8 @@ impl<R: Registry> Signalling<R> {
             return Some(reply(400, "Bad From"));
         };
         Some(match method.as_str() {
-            "REGISTER" => self.register(&msg, &device, source).await,
-            "MESSAGE" => self.message(&msg, &device, source).await,
+            "REGISTER" => self.register(&msg, &device, source, transport).await,
+            "MESSAGE" | "NOTIFY" => self.message(&msg, &device, source, transport).await,
             _ => reply(405, "Method Not Allowed"),
         })
     }
@@ -167,6 +310,7 @@ impl<R: Registry> Signalling<R> {
         msg: &SipMessage,
         device: &DeviceId,
         source: SocketAddr,
+        transport: Transport,
     ) -> SipMessage {
         let reply = |code: u16, reason: &str| msg.response_to(code, reason, &tag(), source);
         let Some(answer) = msg.header("Authorization").and_then(DigestAnswer::parse) else {
@@ -192,7 +336,7 @@ impl<R: Registry> Signalling<R> {
             self.registry.unregistered(device).await
         } else {
             self.registry
-                .registered(device, source, Duration::from_secs(expires))
+                .registered(device, source, transport, Duration::from_secs(expires))
                 .await
         };
         if let Err(e) = done {
@@ -208,30 +352,71 @@ impl<R: Registry> Signalling<R> {
         ok
     }
 
-    async fn message(&self, msg: &SipMessage, device: &DeviceId, source: SocketAddr) -> SipMessage {
+    async fn message(
+        &self,
+        msg: &SipMessage,
+        device: &DeviceId,
+        source: SocketAddr,
+        transport: Transport,
+    ) -> SipMessage {
         let reply = |code: u16, reason: &str| msg.response_to(code, reason, &tag(), source);
-        match manscdp::parse(&msg.body) {
-            Ok(Manscdp::Catalog { items, .. }) => {
-                match self.registry.catalog(device, items).await {
-                    Ok(true) => reply(200, "OK"),
-                    Ok(false) => reply(404, "Device Not Registered"),
-                    Err(e) => {
-                        tracing::warn!("GB28181: 记录 {device} 的目录失败：{e}");
-                        reply(500, "Server Error")
-                    }
-                }
+        let done = match manscdp::parse(&msg.body) {
+            Ok(Manscdp::Catalog { items, .. }) => self.catalog(device, items).await,
+            Ok(Manscdp::Keepalive { .. }) => {
+                self.registry.keepalive(device, source, transport).await
             }
-            Ok(Manscdp::Keepalive { .. }) => match self.registry.keepalive(device, source).await {
-                Ok(true) => reply(200, "OK"),
-                Ok(false) => reply(404, "Device Not Registered"),
-                Err(e) => {
-                    tracing::warn!("GB28181: 记录 {device} 的心跳失败：{e}");
-                    reply(500, "Server Error")
-                }
-            },
-            Ok(_) => reply(200, "OK"),
-            Err(_) => reply(400, "Bad MANSCDP Body"),
+            Ok(Manscdp::Alarm(alarm)) => {
+                // Answered at once; the alarm is handled after (devices resend unanswered ones).
+                let (registry, device) = (self.registry.clone(), device.clone());
+                tokio::spawn(async move { registry.alarm(&device, alarm).await });
+                Ok(true)
+            }
+            Ok(Manscdp::DeviceInfo(info)) => {
+                self.registry.device_info(device, info).await.map(|()| true)
+            }
+            Ok(Manscdp::DeviceStatus(status)) => self
+                .registry
+                .device_status(device, status)
+                .await
+                .map(|()| true),
+            Ok(Manscdp::Other { .. }) => Ok(true),
+            Err(_) => return reply(400, "Bad MANSCDP Body"),
+        };
+        match done {
+            Ok(true) => reply(200, "OK"),
+            Ok(false) => reply(404, "Device Not Registered"),
+            Err(e) => {
+                tracing::warn!("GB28181: 处理 {device} 的报文失败：{e}");
+                reply(500, "Server Error")
+            }
         }
+    }
+
+    /// A catalog part, or a subscription's NOTIFY: status events change channels' status,
+    /// ADD/UPDATE items (and plain catalog items) are written, DEL turns a channel off.
+    async fn catalog(&self, device: &DeviceId, items: Vec<CatalogItem>) -> Result<bool, String> {
+        let (changes, items): (Vec<CatalogItem>, Vec<CatalogItem>) =
+            items.into_iter().partition(|i| {
+                matches!(
+                    i.event.as_deref(),
+                    Some("ON" | "OFF" | "VLOST" | "DEFECT" | "DEL")
+                )
+            });
+        let events: Vec<(String, String)> = changes
+            .into_iter()
+            .map(|i| {
+                let on = i.event.as_deref() == Some("ON");
+                (i.device_id, if on { "ON" } else { "OFF" }.to_owned())
+            })
+            .collect();
+        let mut known = true;
+        if !events.is_empty() {
+            known &= self.registry.channel_events(device, events).await?;
+        }
+        if !items.is_empty() {
+            known &= self.registry.catalog(device, items).await?;
+        }
+        Ok(known)
     }
 
     fn challenge(&self, msg: &SipMessage, source: SocketAddr) -> SipMessage {
@@ -259,28 +444,17 @@ impl<R: Registry> Signalling<R> {
     }
 }
 
-/// Serves SIP over UDP on `socket` until the task is dropped.
-pub async fn serve_udp<R: Registry>(socket: UdpSocket, config: ServerConfig, registry: R) {
-    let signalling = Signalling::new(config, registry);
-    let local = socket
-        .local_addr()
-        .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 5060)));
-    let mut buf = vec![0u8; 65_536];
-    loop {
-        let (n, source) = match socket.recv_from(&mut buf).await {
-            Ok(r) => r,
-            Err(e) => {
-                tracing::warn!("GB28181: 接收失败：{e}");
-                continue;
-            }
-        };
-        let packet = buf.get(..n).unwrap_or_default();
-        for (message, to) in signalling.handle(packet, source, local).await {
-            if let Err(e) = socket.send_to(&message.to_bytes(), to).await {
-                tracing::warn!("GB28181: 无法发送到 {to}：{e}");
-            }
-        }
-    }
+/// Where a request of ours goes.
+struct Peer<'a> {
+    device: &'a DeviceId,
+    addr: SocketAddr,
+    local: SocketAddr,
+    transport: Transport,
+}
+
+/// A sequence number for our queries.
+fn serial() -> u32 {
+    u32::from_str_radix(random_hex().get(..6).unwrap_or("1"), 16).unwrap_or(1)
 }
 
 fn code_of(m: &SipMessage) -> u16 {
@@ -290,7 +464,7 @@ fn code_of(m: &SipMessage) -> u16 {
     }
 }
 
-fn random_hex() -> String {
+pub(crate) fn random_hex() -> String {
     let mut bytes = [0u8; 16];
     // An all-zero nonce only if the OS has no randomness, which the rest of Pingan refuses anyway.
     let _ = getrandom::fill(&mut bytes);

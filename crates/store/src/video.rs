@@ -210,7 +210,7 @@ pub struct VideoChannelRecord {
 }
 
 const SET_STATUS_SINCE: &str = "UPDATE video_channels SET status_since = $2 WHERE channel_id = $1";
-const LOG_CHANNEL_STATUS: &str =
+pub(crate) const LOG_CHANNEL_STATUS: &str =
     "INSERT INTO video_channel_log (channel_id, status, at, reason) VALUES ($1, $2, $3, $4)";
 
 impl Store {

@@ -280,6 +280,65 @@ impl Store {
         Ok(())
     }
 
+    /// Keeps a device's answer to a DeviceStatus query.
+    pub async fn set_device_status_report(
+        &self,
+        device_id: &str,
+        report: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        dispatch!(self, |p| {
+            sqlx::query(
+                "UPDATE video_devices SET status_report = $2, status_report_at = $3
+                 WHERE device_id = $1",
+            )
+            .bind(device_id)
+            .bind(report)
+            .bind(at)
+            .execute(p)
+            .await
+            .map(|_| ())
+        })?;
+        Ok(())
+    }
+
+    /// A device's last DeviceStatus answer and when it came.
+    pub async fn device_status_report(
+        &self,
+        device_id: &str,
+    ) -> Result<Option<(String, DateTime<Utc>)>> {
+        let row: Option<(Option<String>, Option<DateTime<Utc>>)> = dispatch!(self, |p| {
+            sqlx::query_as(
+                "SELECT status_report, status_report_at FROM video_devices WHERE device_id = $1",
+            )
+            .bind(device_id)
+            .fetch_optional(p)
+            .await
+        })?;
+        Ok(row.and_then(|(r, at)| r.zip(at)))
+    }
+
+    /// A line in a channel's log without a change of its status (an equipment alarm).
+    pub async fn log_channel(
+        &self,
+        channel_id: &str,
+        what: &str,
+        at: DateTime<Utc>,
+        reason: &str,
+    ) -> Result<()> {
+        dispatch!(self, |p| {
+            sqlx::query(crate::video::LOG_CHANNEL_STATUS)
+                .bind(channel_id)
+                .bind(what)
+                .bind(at)
+                .bind(reason)
+                .execute(p)
+                .await
+                .map(|_| ())
+        })?;
+        Ok(())
+    }
+
     /// The channel list, filtered; offline ones by how long they have been so, else by id.
     pub async fn channel_rows(&self, f: &ChannelFilter) -> Result<Vec<ChannelRow>> {
         let sql = format!(

@@ -4,6 +4,7 @@
 mod import;
 mod rate;
 mod registry;
+mod signals;
 
 /// The sealed field of a device's own digest password.
 pub(crate) const DEVICE_PASSWORD_FIELD: &str = "video_devices.password";
@@ -17,13 +18,14 @@ pub use registry::{
     ChannelQuery, ChannelView, DevicePage, DeviceQuery, DeviceView, MapPoint, PAGE_ROWS,
     StatusChange,
 };
+pub use signals::StatusReport;
 
 use crate::{App, AppError, Result};
 use chrono::{DateTime, Utc};
 use pingan_gb28181::DeviceId;
 use pingan_gb28181::liveness::{Heartbeat, offline_at};
-use pingan_gb28181::manscdp::CatalogItem;
-use pingan_gb28181::server::Registry;
+use pingan_gb28181::manscdp::{Alarm, CatalogItem, DeviceInfo, DeviceStatus};
+use pingan_gb28181::server::{Registry, Transport};
 use pingan_store::{DeviceSeen, VideoChannelRecord, VideoDeviceRecord, VideoStatusRecord};
 use std::net::SocketAddr;
 use std::time::{Duration, SystemTime};
@@ -105,7 +107,7 @@ impl App {
     async fn seen(
         &self,
         device: &DeviceId,
-        addr: SocketAddr,
+        (addr, transport): (SocketAddr, Transport),
         until: DateTime<Utc>,
         registered: bool,
     ) -> std::result::Result<bool, String> {
@@ -114,7 +116,7 @@ impl App {
         let seen = DeviceSeen {
             device_id: device.as_str().into(),
             remote_addr: addr.to_string(),
-            transport: "udp".into(),
+            transport: transport.as_str().into(),
             at: to_utc(now),
             registered_until: registered.then_some(until),
             offline_at: to_utc(offline_at(now, to_system(until), heartbeat)),
@@ -153,10 +155,13 @@ impl Registry for App {
         &self,
         device: &DeviceId,
         addr: SocketAddr,
+        transport: Transport,
         expires: Duration,
     ) -> std::result::Result<(), String> {
         let until = to_utc(SystemTime::now() + expires);
-        self.seen(device, addr, until, true).await.map(|_| ())
+        self.seen(device, (addr, transport), until, true)
+            .await
+            .map(|_| ())
     }
 
     async fn unregistered(&self, device: &DeviceId) -> std::result::Result<(), String> {
@@ -216,6 +221,7 @@ impl Registry for App {
         &self,
         device: &DeviceId,
         addr: SocketAddr,
+        transport: Transport,
     ) -> std::result::Result<bool, String> {
         let Some(until) = self
             .registered_device(device)
@@ -224,6 +230,58 @@ impl Registry for App {
         else {
             return Ok(false);
         };
-        self.seen(device, addr, until, false).await
+        self.seen(device, (addr, transport), until, false).await
+    }
+
+    async fn channel_events(
+        &self,
+        device: &DeviceId,
+        events: Vec<(String, String)>,
+    ) -> std::result::Result<bool, String> {
+        if self.registered_device(device).await?.is_none() {
+            return Ok(false);
+        }
+        self.store
+            .channel_status_events(
+                device.as_str(),
+                &events,
+                to_utc(SystemTime::now()),
+                "notify",
+            )
+            .await
+            .map(|_| true)
+            .map_err(|e| e.to_string())
+    }
+
+    async fn alarm(&self, device: &DeviceId, alarm: Alarm) {
+        let source = alarm.source_id.clone();
+        match self.registered_device(device).await {
+            Ok(Some(_)) => {}
+            Ok(None) => return tracing::warn!("GB28181: 未注册的设备 {device} 发来报警，已忽略"),
+            Err(e) => return tracing::warn!("GB28181: 处理 {device} 的报警失败：{e}"),
+        }
+        if let Err(e) = self.record_alarm(device, alarm).await {
+            tracing::warn!("GB28181: 设备 {device}（报警源 {source}）的报警未能生成事件：{e}");
+        }
+    }
+
+    async fn device_info(
+        &self,
+        device: &DeviceId,
+        info: DeviceInfo,
+    ) -> std::result::Result<(), String> {
+        self.record_device_info(device, info)
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    async fn device_status(
+        &self,
+        device: &DeviceId,
+        status: DeviceStatus,
+    ) -> std::result::Result<(), String> {
+        self.record_device_status(device, status)
+            .await
+            .map_err(|e| e.to_string())
     }
 }

@@ -3,7 +3,8 @@
 
 use pingan_app::AppConfig;
 use pingan_gb28181::digest::DigestAnswer;
-use pingan_gb28181::server::{ServerConfig, serve_udp};
+use pingan_gb28181::server::ServerConfig;
+use pingan_gb28181::transport::{Commander, serve};
 use pingan_gb28181::{DeviceId, SipMessage, StartLine};
 use pingan_testkit::TestApp;
 use std::net::SocketAddr;
@@ -29,9 +30,11 @@ async fn hub() -> (TestApp, SocketAddr) {
     let config = ServerConfig {
         id: DeviceId::parse(PLATFORM).unwrap(),
         nonce_ttl: Duration::from_secs(300),
-        query_catalog: true,
+        query_on_register: true,
     };
-    tokio::spawn(serve_udp(socket, config, t.app.clone()));
+    let (commander, commands) = Commander::new();
+    t.app.set_sip_commander(commander);
+    tokio::spawn(serve(socket, None, config, t.app.clone(), commands));
     (t, addr)
 }
 
@@ -160,6 +163,16 @@ impl Device {
             .to_owned();
         self.register(expires, Some((&nonce, username, password)))
             .await
+    }
+
+    /// A NOTIFY of the catalog subscription with this body.
+    async fn notify(&mut self, body: &str) -> SipMessage {
+        let mut text = self.headers("NOTIFY", &self.id.clone());
+        text.push_str(&format!(
+            "Event: Catalog\r\nContent-Type: Application/MANSCDP+xml\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ));
+        self.send(text).await.expect("an answer to NOTIFY")
     }
 
     async fn keepalive(&mut self) -> SipMessage {
@@ -414,5 +427,285 @@ async fn sipp_devices_register_keep_alive_and_unregister() {
         );
         let history: Vec<_> = log.iter().map(|l| (l.online, l.reason.as_str())).collect();
         assert_eq!(history, [(true, "register"), (false, "unregister")], "{id}");
+        // Its catalog answer came in GBK: the name and address read back in Chinese.
+        let channels = t.app.video_channels(id).await.unwrap();
+        let names: Vec<_> = channels
+            .iter()
+            .map(|c| (c.name.as_str(), c.address.as_deref()))
+            .collect();
+        assert_eq!(names, [("前门摄像头", Some("通川区朝阳路"))], "{id}");
     }
+}
+
+/// The body of a MANSCDP message about `device`.
+fn manscdp(root: &str, cmd: &str, device: &str, rest: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"GB2312\"?>\r\n<{root}>\r\n<CmdType>{cmd}</CmdType>\r\n<SN>7</SN>\r\n\
+         <DeviceID>{device}</DeviceID>\r\n{rest}</{root}>\r\n"
+    )
+}
+
+/// How many events came in over the `video` channel.
+async fn video_events(t: &TestApp) -> Vec<pingan_app::EventView> {
+    let q = pingan_app::EventListQuery {
+        channel: Some("video".into()),
+        ..Default::default()
+    };
+    let actor = pingan_app::Actor::user(viewer(), None);
+    t.app.events(&actor, &q).await.unwrap().items
+}
+
+#[tokio::test]
+async fn alarms_become_events_and_devices_answer_queries() {
+    let (t, server) = hub().await;
+    let (lon, lat) = grid_point(&t).await;
+    let nvr = "51170200001180000009";
+    let cam = "51170200001320000091";
+    // The registry gives this NVR a password of its own: the global one no longer opens it.
+    let columns: Vec<pingan_app::sheet::Column> = [
+        "设备编码",
+        "设备名称",
+        "通道编码",
+        "摄像机名称",
+        "网络",
+        "经度",
+        "纬度",
+        "设备密码",
+    ]
+    .into_iter()
+    .map(|h| pingan_app::sheet::Column::new(h, 10.0))
+    .collect();
+    let row: Vec<String> = [
+        nvr,
+        "台账里的NVR",
+        cam,
+        "朝阳路口",
+        "天网工程",
+        &lon.to_string(),
+        &lat.to_string(),
+        "own-secret-9",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let sheet = pingan_app::sheet::write_sheet("台账", &columns, &[row], None).unwrap();
+    let report = t
+        .app
+        .import_video_registry(&pingan_app::Actor::cli(), &sheet)
+        .await
+        .unwrap();
+    assert_eq!(report.channels, 1);
+    let mut dev = Device::new(nvr, server).await;
+    assert_eq!(code(&dev.register_with(3600, nvr, PASSWORD).await), 403);
+    assert_eq!(
+        code(&dev.register_with(3600, nvr, "own-secret-9").await),
+        200
+    );
+
+    // After registering: the catalog query, the device-info query, the catalog subscription.
+    let catalog = dev.next_request().await;
+    assert!(String::from_utf8_lossy(&catalog.body).contains("<CmdType>Catalog</CmdType>"));
+    let info = dev.next_request().await;
+    assert!(String::from_utf8_lossy(&info.body).contains("<CmdType>DeviceInfo</CmdType>"));
+    let subscribe = dev.next_request().await;
+    assert!(matches!(&subscribe.start, StartLine::Request { method, .. } if method == "SUBSCRIBE"));
+    assert!(subscribe.header("Event").unwrap().starts_with("Catalog"));
+
+    // Its DeviceInfo answer: the model is kept, the registry's name wins over the device's.
+    let answer = manscdp(
+        "Response",
+        "DeviceInfo",
+        nvr,
+        "<DeviceName>IPC</DeviceName><Result>OK</Result><Manufacturer>Hikvision</Manufacturer>\
+         <Model>DS-7816</Model><Firmware>V4.1</Firmware>",
+    );
+    assert_eq!(code(&dev.message(answer.as_bytes()).await), 200);
+    let (device, _) = t.app.video_device(nvr).await.unwrap();
+    assert_eq!(
+        (device.name.as_deref(), device.model.as_deref()),
+        (Some("台账里的NVR"), Some("DS-7816"))
+    );
+
+    // The subscription says the camera lost its video, then that it is back.
+    for (event, status) in [("VLOST", "OFF"), ("ON", "ON")] {
+        let body = manscdp(
+            "Notify",
+            "Catalog",
+            nvr,
+            &format!(
+                "<SumNum>1</SumNum><DeviceList Num=\"1\"><Item><DeviceID>{cam}</DeviceID><Event>{event}</Event></Item></DeviceList>"
+            ),
+        );
+        assert_eq!(code(&dev.notify(&body).await), 200);
+        let (channel, history) = t.app.channel_page(&viewer(), cam).await.unwrap();
+        assert_eq!(channel.status.as_deref(), Some(status));
+        assert!(
+            history.iter().any(|h| h.what.contains("目录订阅")),
+            "{history:?}"
+        );
+    }
+
+    // An intrusion alarm at the camera becomes one event at its grid, however often it repeats.
+    let alarm = manscdp(
+        "Notify",
+        "Alarm",
+        cam,
+        "<AlarmPriority>2</AlarmPriority><AlarmMethod>5</AlarmMethod>\
+         <AlarmTime>2026-11-28T10:15:30</AlarmTime><Info><AlarmType>6</AlarmType></Info>",
+    );
+    assert_eq!(code(&dev.message(alarm.as_bytes()).await), 200);
+    let mut events = Vec::new();
+    for _ in 0..50 {
+        events = video_events(&t).await;
+        if !events.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(events.len(), 1, "the alarm made an event");
+    assert_eq!(events[0].title, "视频告警：入侵检测（朝阳路口）");
+    assert!(events[0].grid_code.is_some(), "at the camera's grid");
+    assert_eq!(code(&dev.message(alarm.as_bytes()).await), 200);
+    // A video-loss alarm is the equipment's trouble: a line in the camera's log, no event.
+    let loss = manscdp(
+        "Notify",
+        "Alarm",
+        cam,
+        "<AlarmMethod>2</AlarmMethod><AlarmType>1</AlarmType>",
+    );
+    assert_eq!(code(&dev.message(loss.as_bytes()).await), 200);
+    let mut logged = false;
+    for _ in 0..50 {
+        let (_, history) = t.app.channel_page(&viewer(), cam).await.unwrap();
+        logged = history.iter().any(|h| h.what.contains("报警：视频丢失"));
+        if logged {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(logged);
+    assert_eq!(video_events(&t).await.len(), 1, "still one event");
+    // The alarm account cannot sign in.
+    assert!(
+        t.app
+            .login("system-gb28181", "!disabled", None)
+            .await
+            .is_err()
+    );
+
+    // A query on demand: the device's status.
+    t.app
+        .query_device(&viewer(), nvr, "device_status")
+        .await
+        .unwrap();
+    let query = dev.next_request().await;
+    assert!(String::from_utf8_lossy(&query.body).contains("<CmdType>DeviceStatus</CmdType>"));
+    let status = manscdp(
+        "Response",
+        "DeviceStatus",
+        nvr,
+        "<Result>OK</Result><Online>ONLINE</Online><Status>OK</Status><Encode>ON</Encode><Record>OFF</Record>",
+    );
+    assert_eq!(code(&dev.message(status.as_bytes()).await), 200);
+    let report = t.app.device_status_report(nvr).await.unwrap().unwrap();
+    assert_eq!(report.summary(), "在线，工作正常，编码中，未录像");
+    let refused = t
+        .app
+        .query_device(&viewer(), nvr, "reboot")
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("device_status"), "{refused}");
+}
+
+#[tokio::test]
+async fn a_device_registers_and_keeps_alive_over_tcp() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let t = TestApp::spawn_with(AppConfig {
+        sip_password: Some(PASSWORD.into()),
+        ..AppConfig::default()
+    })
+    .await;
+    let udp = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let server = tcp.local_addr().unwrap();
+    let config = ServerConfig {
+        id: DeviceId::parse(PLATFORM).unwrap(),
+        nonce_ttl: Duration::from_secs(300),
+        query_on_register: true,
+    };
+    let (_commander, commands) = Commander::new();
+    tokio::spawn(serve(udp, Some(tcp), config, t.app.clone(), commands));
+    let id = "51170200001320000077";
+    let mut stream = tokio::net::TcpStream::connect(server).await.unwrap();
+    let local = stream.local_addr().unwrap();
+    let mut buf = Vec::new();
+    // Reads whole messages off the connection until one matches.
+    async fn next(stream: &mut tokio::net::TcpStream, buf: &mut Vec<u8>) -> SipMessage {
+        loop {
+            if let Ok((m, used)) = SipMessage::parse(buf) {
+                buf.drain(..used);
+                return m;
+            }
+            let mut chunk = [0u8; 4096];
+            let n = tokio::time::timeout(Duration::from_secs(2), stream.read(&mut chunk))
+                .await
+                .expect("an answer in time")
+                .unwrap();
+            assert!(n > 0, "connection closed");
+            buf.extend_from_slice(&chunk[..n]);
+        }
+    }
+    let register = |cseq: u32, auth: &str| {
+        format!(
+            "REGISTER sip:{PLATFORM}@{REALM} SIP/2.0\r\nVia: SIP/2.0/TCP {local};rport;branch=z9hG4bK{cseq}\r\n\
+             From: <sip:{id}@{REALM}>;tag=1\r\nTo: <sip:{id}@{REALM}>\r\nCall-ID: tcp-1\r\nCSeq: {cseq} REGISTER\r\n\
+             Max-Forwards: 70\r\nExpires: 3600\r\n{auth}Content-Length: 0\r\n\r\n"
+        )
+    };
+    // Two messages in one write, and a keep-alive CRLF between: each is answered.
+    stream
+        .write_all(format!("{}\r\n\r\n{}", register(1, ""), register(2, "")).as_bytes())
+        .await
+        .unwrap();
+    let challenge = next(&mut stream, &mut buf).await;
+    assert_eq!(code(&challenge), 401);
+    assert_eq!(code(&next(&mut stream, &mut buf).await), 401);
+    let www = challenge.header("WWW-Authenticate").unwrap().to_owned();
+    let nonce = www
+        .split("nonce=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let mut a = DigestAnswer {
+        username: id.into(),
+        realm: REALM.into(),
+        nonce: nonce.clone(),
+        uri: format!("sip:{PLATFORM}@{REALM}"),
+        response: String::new(),
+        cnonce: None,
+        qop: None,
+        nc: None,
+    };
+    a.response = a.expected("REGISTER", PASSWORD);
+    let auth = format!(
+        "Authorization: Digest username=\"{id}\", realm=\"{REALM}\", nonce=\"{nonce}\", uri=\"{}\", response=\"{}\"\r\n",
+        a.uri, a.response
+    );
+    // Written in two pieces: the server waits for the whole message.
+    let text = register(3, &auth);
+    let (head, tail) = text.split_at(40);
+    stream.write_all(head.as_bytes()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    stream.write_all(tail.as_bytes()).await.unwrap();
+    assert_eq!(code(&next(&mut stream, &mut buf).await), 200);
+    // The catalog query comes down the same connection.
+    let query = next(&mut stream, &mut buf).await;
+    assert!(String::from_utf8_lossy(&query.body).contains("<CmdType>Catalog</CmdType>"));
+    assert!(query.header("Via").unwrap().starts_with("SIP/2.0/TCP"));
+    let (device, _) = t.app.video_device(id).await.unwrap();
+    assert!(device.online);
+    assert_eq!(device.transport, "tcp");
 }

@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/devices/import/template", get(template))
         .route("/api/v1/devices/{id}", get(device))
+        .route("/api/v1/devices/{id}/query", axum::routing::post(query))
         .route("/api/v1/channels", get(channels))
         .route("/api/v1/channels/near", get(near))
         .route("/api/v1/channels/map", get(map))
@@ -235,4 +236,29 @@ pub(crate) async fn template(_api: ApiUser) -> Result<axum::response::Response, 
         "video-registry-template.xlsx",
         "视频资源台账模板.xlsx",
     ))
+}
+
+/// What to ask a device.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct QueryBody {
+    /// `catalog` (目录), `device_info` (设备信息) or `device_status` (设备状态).
+    query: String,
+}
+
+/// Sends an online device a query now; its answer updates the device (catalog, name and model,
+/// status) when it arrives. Only on the instance that runs the signalling server.
+#[utoipa::path(post, path = "/api/v1/devices/{id}/query", tag = "video",
+    params(("id" = String, Path, description = "20-digit device id")),
+    request_body = QueryBody,
+    security(("bearer" = [])),
+    responses((status = 202, description = "sent"), (status = 400, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub(crate) async fn query(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<String>,
+    Json(body): Json<QueryBody>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    state.app.query_device(&api.user, &id, &body.query).await?;
+    Ok(axum::http::StatusCode::ACCEPTED)
 }

@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/video/channels/{id}", get(channel))
         .route("/video/devices", get(devices))
         .route("/video/devices/{id}", get(device))
+        .route("/video/devices/{id}/query", axum::routing::post(query))
         .route(
             "/video/import",
             get(import_form)
@@ -402,6 +403,11 @@ struct DevicePageView {
     shell: Shell,
     d: DeviceRow,
     registered_until: String,
+    /// The last DeviceStatus answer in words, and when it came.
+    status_report: Option<(String, String)>,
+    can_query: bool,
+    notice: Option<String>,
+    error: Option<String>,
     channels: Vec<ChannelRow>,
     history: Vec<HistoryRow>,
 }
@@ -410,19 +416,83 @@ async fn device(
     State(state): State<AppState>,
     page: PageUser,
     Path(id): Path<String>,
+    Query(q): Query<DeviceNotice>,
+) -> Result<DevicePageView, PageError> {
+    let notice = q
+        .sent
+        .as_deref()
+        .map(|what| format!("已向设备发送{what}查询，设备应答后刷新本页即可看到结果。"));
+    render_device(&state, &page, &id, notice, None).await
+}
+
+#[derive(Deserialize)]
+struct DeviceNotice {
+    sent: Option<String>,
+}
+
+async fn render_device(
+    state: &AppState,
+    page: &PageUser,
+    id: &str,
+    notice: Option<String>,
+    error: Option<String>,
 ) -> Result<DevicePageView, PageError> {
     let DevicePage {
         device,
         channels,
         history: changes,
-    } = state.app.device_page(&page.user, &id).await?;
+    } = state.app.device_page(&page.user, id).await?;
+    let status_report = state
+        .app
+        .device_status_report(id)
+        .await?
+        .map(|r| (r.summary(), format_minute(r.at)));
     Ok(DevicePageView {
         shell: Shell::new(&state.app, &page.user, "/video").await?,
         registered_until: minute(device.registered_until),
         d: device_row(device),
+        status_report,
+        can_query: page.user.can(Capability::ManageVideo),
+        notice,
+        error,
         channels: channels.into_iter().map(channel_row).collect(),
         history: history(changes),
     })
+}
+
+#[derive(Deserialize)]
+struct QueryForm {
+    query: String,
+}
+
+/// Sends the device a query; back to its page with a notice, or the refusal on the page.
+async fn query(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<String>,
+    axum::Form(f): axum::Form<QueryForm>,
+) -> Result<Response, PageError> {
+    use axum::response::IntoResponse;
+    match state.app.query_device(&page.user, &id, &f.query).await {
+        Ok(()) => {
+            let what = match f.query.as_str() {
+                "catalog" => "目录",
+                "device_info" => "设备信息",
+                _ => "设备状态",
+            };
+            let to = format!(
+                "/video/devices/{}?sent={}",
+                pingan_domain::text::percent_encode(&id),
+                pingan_domain::text::percent_encode(what)
+            );
+            Ok(axum::response::Redirect::to(&to).into_response())
+        }
+        Err(e @ (AppError::Conflict(_) | AppError::Invalid(_))) => {
+            let view = render_device(&state, &page, &id, None, Some(e.to_string())).await?;
+            Ok((axum::http::StatusCode::CONFLICT, view).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Template, WebTemplate)]

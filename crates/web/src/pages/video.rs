@@ -80,20 +80,41 @@ fn rate_row(r: OnlineRate, href: String) -> RateRow {
     }
 }
 
-/// One day's bar of the history.
+/// One day's bar of the history chart (an SVG: the page's CSP allows no inline styles).
 struct DayBar {
     label: String,
     percent: String,
-    /// Bar height in % of the chart: the rate stretched over 50–100 %.
+    /// Left edge and width in chart units (the chart is 600 × 120).
+    x: f64,
+    width: f64,
+    /// Top edge and height: the rate stretched over 50–100 %.
+    y: f64,
     height: f64,
+    /// Whether to print the date under it (every fifth day and the last).
+    labelled: bool,
 }
 
-fn day_bar(d: &DailyRate) -> DayBar {
-    DayBar {
-        label: d.date.format("%m-%d").to_string(),
-        percent: percent(d.rate),
-        height: ((d.rate - 0.5) * 200.0).clamp(2.0, 100.0).round(),
-    }
+const CHART_WIDTH: f64 = 600.0;
+const CHART_HEIGHT: f64 = 120.0;
+
+fn day_bars(days: &[DailyRate]) -> Vec<DayBar> {
+    let n = days.len().max(1) as f64;
+    let slot = CHART_WIDTH / n;
+    days.iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let height = ((d.rate - 0.5) * 2.0).clamp(0.02, 1.0) * CHART_HEIGHT;
+            DayBar {
+                label: d.date.format("%m-%d").to_string(),
+                percent: percent(d.rate),
+                x: (i as f64 * slot + slot * 0.1).round(),
+                width: (slot * 0.8).max(1.0).round(),
+                y: (CHART_HEIGHT - height).round(),
+                height: height.round(),
+                labelled: i % 5 == 0 || i + 1 == days.len(),
+            }
+        })
+        .collect()
 }
 
 /// A camera as the lists show it.
@@ -177,7 +198,7 @@ async fn board(
                 rate_row(u, href)
             })
             .collect(),
-        days: report.history.iter().map(day_bar).collect(),
+        days: day_bars(&report.history),
         total: rate_row(
             report.total,
             format!("/video/channels?org={}", org.as_str()),

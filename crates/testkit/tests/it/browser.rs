@@ -391,3 +391,82 @@ async fn a_grid_worker_reports_on_the_phone_and_the_township_accepts_it() {
     screenshot(&b, "event-case").await;
     b.close().await;
 }
+
+#[tokio::test]
+async fn the_video_board_draws_its_cameras_and_rates() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let (t, demo) = TestApp::spawn_demo().await;
+    let ready = t
+        .ready("commander", demo.account_password.as_deref().unwrap())
+        .await;
+    // Three cameras on the first grid's point, one network each.
+    let user = t
+        .app
+        .authenticate(&{
+            let mut r = ready.clone();
+            t.token(&mut r).await
+        })
+        .await
+        .unwrap();
+    let grids = t.app.grid_features(&user).await.unwrap();
+    let label = &grids["features"][0]["properties"]["label"];
+    let (lon, lat) = (label[0].as_f64().unwrap(), label[1].as_f64().unwrap());
+    let columns: Vec<pingan_app::sheet::Column> =
+        ["设备编码", "通道编码", "摄像机名称", "网络", "经度", "纬度"]
+            .into_iter()
+            .map(|h| pingan_app::sheet::Column::new(h, 10.0))
+            .collect();
+    let rows: Vec<Vec<String>> = [("1", "雪亮工程"), ("2", "天网工程"), ("3", "慧眼工程")]
+        .iter()
+        .map(|(n, net)| {
+            vec![
+                "51170200011180000001".into(),
+                format!("5117020001132000000{n}"),
+                format!("路口{n}"),
+                (*net).into(),
+                lon.to_string(),
+                lat.to_string(),
+            ]
+        })
+        .collect();
+    let sheet = pingan_app::sheet::write_sheet("台账", &columns, &rows, None).unwrap();
+    t.app
+        .import_video_registry(&pingan_app::Actor::cli(), &sheet)
+        .await
+        .unwrap();
+
+    log_in(&b, &t, &ready.username, &ready.password, "").await;
+    wait_for(&b, "form[action='/logout']").await;
+    b.client.goto(&t.url("/video")).await.unwrap();
+    let figures = visible_text(&b, "#video-figures").await;
+    assert!(
+        figures.contains("点亮率") && figures.contains('3'),
+        "{figures}"
+    );
+    assert_eq!(
+        b.client
+            .find_all(Locator::Css("#network-rates meter"))
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+    let mut drawn = String::new();
+    for _ in 0..50 {
+        drawn = wait_for(&b, "#camera-map")
+            .await
+            .attr("data-drawn")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        if !drawn.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(drawn, "3", "every camera on the map");
+    screenshot(&b, "video-board").await;
+    b.close().await;
+}

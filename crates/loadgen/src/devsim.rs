@@ -39,6 +39,10 @@ struct Cli {
     /// How many UDP sockets the devices share.
     #[arg(long, default_value_t = 64)]
     sockets: usize,
+    /// The registration expiry the devices ask for, in seconds (a short one, with `--seconds 0`,
+    /// measures how soon the server marks expired devices offline).
+    #[arg(long, default_value_t = 3600)]
+    expires: u64,
 }
 
 type Pending = Arc<Mutex<HashMap<String, oneshot::Sender<SipMessage>>>>;
@@ -125,7 +129,7 @@ impl Sim {
             device,
             &call_id,
             1,
-            "Expires: 3600\r\n",
+            &format!("Expires: {}\r\n", self.cli.expires),
             "",
         );
         let challenge = line.ask(self.cli.server, &call_id, &first).await?;
@@ -149,9 +153,9 @@ impl Sim {
         };
         a.response = a.expected("REGISTER", &self.cli.password);
         let auth = format!(
-            "Expires: 3600\r\nAuthorization: Digest username=\"{device}\", realm=\"{}\", nonce=\"{nonce}\", \
+            "Expires: {}\r\nAuthorization: Digest username=\"{device}\", realm=\"{}\", nonce=\"{nonce}\", \
              uri=\"{}\", response=\"{}\", algorithm=MD5, cnonce=\"0a4f113b\", qop=auth, nc=00000001\r\n",
-            self.realm, a.uri, a.response
+            self.cli.expires, self.realm, a.uri, a.response
         );
         let second = self.request(line, "REGISTER", device, &call_id, 2, &auth, "");
         let ok = line.ask(self.cli.server, &call_id, &second).await?;

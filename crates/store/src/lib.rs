@@ -45,7 +45,9 @@ pub use reseal::SealedUserColumns;
 pub use sessions::SessionRecord;
 pub use tokens::{ApiTokenRecord, NewApiToken};
 pub use users::{NewUser, UserRecord};
-pub use video::{DeviceSeen, VideoChannelRecord, VideoDeviceRecord, VideoStatusRecord};
+pub use video::{
+    ChannelCount, DeviceSeen, VideoChannelRecord, VideoDeviceRecord, VideoStatusRecord,
+};
 pub use video_registry::{
     ChannelFilter, ChannelLogRecord, ChannelRow, DeviceFilter, DeviceRow, OnlineSample,
     RegistryChannel, RegistryDevice,

@@ -357,22 +357,22 @@ macro_rules! lit {
 pub(crate) use lit;
 
 impl Store {
-    /// Channels per grid and network under an org-code prefix, and how many are lit; with
-    /// `unplaced`, also the channels with no grid (key none).
+    /// Channels per grid, network and key place under an org-code prefix, and how many are lit;
+    /// with `unplaced`, also the channels with no grid (key none).
     pub async fn channel_online_by_grid(
         &self,
         prefix: &str,
         unplaced: bool,
-    ) -> Result<Vec<(Option<String>, String, i64, i64)>> {
+    ) -> Result<Vec<ChannelCount>> {
         Ok(dispatch!(self, |p| {
             sqlx::query_as(concat!(
-                "SELECT ch.grid_code, ch.network, COUNT(*),
+                "SELECT ch.grid_code, ch.network, ch.place_kind, COUNT(*) AS channels,
                         COALESCE(SUM(CASE WHEN ",
                 lit!(),
-                " THEN 1 ELSE 0 END), 0)
+                " THEN 1 ELSE 0 END), 0) AS online
                  FROM video_channels ch JOIN video_devices d ON d.device_id = ch.device_id
                  WHERE ch.grid_code LIKE $1 || '%' OR ($2 AND ch.grid_code IS NULL)
-                 GROUP BY ch.grid_code, ch.network"
+                 GROUP BY ch.grid_code, ch.network, ch.place_kind"
             ))
             .bind(prefix)
             .bind(unplaced)
@@ -380,4 +380,14 @@ impl Store {
             .await
         })?)
     }
+}
+
+/// How many cameras of one grid, network and key place there are, and how many are lit.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ChannelCount {
+    pub grid_code: Option<String>,
+    pub network: String,
+    pub place_kind: Option<String>,
+    pub channels: i64,
+    pub online: i64,
 }

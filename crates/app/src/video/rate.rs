@@ -4,7 +4,7 @@
 
 use crate::{App, AppError, CurrentUser, Result};
 use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
-use pingan_domain::video::Network;
+use pingan_domain::video::{Network, PlaceKind};
 use pingan_domain::{Capability, OrgCode, OrgLevel};
 use std::collections::BTreeMap;
 
@@ -41,6 +41,9 @@ pub struct OnlineRateReport {
     pub total: OnlineRate,
     pub units: Vec<OnlineRate>,
     pub networks: Vec<OnlineRate>,
+    /// 重点部位覆盖: every kind of key place, with how many cameras cover it and how many are
+    /// lit (none at all shows as 0).
+    pub places: Vec<OnlineRate>,
     /// Oldest first; empty unless asked for (district and townships only: samples are kept per
     /// township).
     pub history: Vec<DailyRate>,
@@ -119,8 +122,17 @@ impl App {
         };
         let child_len = org.level().child().map_or(15, |l| l.code_len());
         let (mut units, mut networks) = (Vec::new(), Vec::new());
+        let mut places: Vec<OnlineRate> = PlaceKind::ALL
+            .iter()
+            .map(|p| rate(Some(p.code().into()), p.label().into(), 0, 0))
+            .collect();
         let (mut total, mut up) = (0, 0);
-        for (grid, network, n, on) in rows {
+        for row in rows {
+            let (grid, network, n, on) = (row.grid_code, row.network, row.channels, row.online);
+            if let Some(place) = row.place_kind {
+                let label = || place.clone();
+                add(&mut places, Some(place.clone()), label, n, on);
+            }
             total += n;
             up += on;
             let key = grid
@@ -144,6 +156,7 @@ impl App {
             total: rate(Some(org.as_str().into()), name, total, up),
             units,
             networks,
+            places,
             history,
         })
     }

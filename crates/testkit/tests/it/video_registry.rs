@@ -317,6 +317,11 @@ async fn the_rate_is_per_network_and_day_by_day() {
         .map(|n| (n.name.as_str(), n.channels))
         .collect();
     assert_eq!(nets, [("雪亮工程", 2), ("天网工程", 1)]);
+    // Every kind of key place is listed; the file's cameras all watch 主要路口.
+    let crossroads = r.places.iter().find(|p| p.name == "主要路口").unwrap();
+    assert_eq!((crossroads.channels, crossroads.online), (3, 0));
+    let schools = r.places.iter().find(|p| p.name == "校园周边").unwrap();
+    assert_eq!(schools.channels, 0, "a gap in coverage shows as 0");
     assert_eq!(r.history.len(), 1, "today's sample");
     assert_eq!((r.history[0].channels, r.history[0].online), (3, 0));
     let refused =

@@ -140,6 +140,7 @@ struct BoardPage {
     offline_count: String,
     networks: Vec<RateRow>,
     units: Vec<RateRow>,
+    places: Vec<RateRow>,
     days: Vec<DayBar>,
     offline: Vec<ChannelRow>,
 }
@@ -196,6 +197,18 @@ async fn board(
                     None => format!("/video/channels?org={}", org.as_str()),
                 };
                 rate_row(u, href)
+            })
+            .collect(),
+        places: report
+            .places
+            .into_iter()
+            .map(|p| {
+                let href = format!(
+                    "/video/channels?org={}&place={}",
+                    org.as_str(),
+                    enc(p.code.as_deref().unwrap_or_default())
+                );
+                rate_row(p, href)
             })
             .collect(),
         days: day_bars(&report.history),

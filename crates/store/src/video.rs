@@ -5,6 +5,18 @@
 use crate::{Result, Store, dispatch};
 use chrono::{DateTime, Utc};
 
+/// The tail of a channel upsert that keeps a stored place when the new row brings none.
+macro_rules! keep_place {
+    () => {
+        "address = COALESCE(excluded.address, video_channels.address),
+         lon = COALESCE(excluded.lon, video_channels.lon),
+         lat = COALESCE(excluded.lat, video_channels.lat),
+         grid_code = COALESCE(excluded.grid_code, video_channels.grid_code),
+         updated_at = excluded.updated_at"
+    };
+}
+pub(crate) use keep_place;
+
 /// 视频设备 — a device's liveness as stored.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct VideoDeviceRecord {
@@ -230,7 +242,7 @@ impl Store {
                         .bind(&c.channel_id)
                         .fetch_optional(&mut *tx)
                         .await?;
-                sqlx::query(
+                sqlx::query(concat!(
                     "INSERT INTO video_channels (channel_id, device_id, name, manufacturer, model,
                         civil_code, address, parent_id, status, lon, lat, grid_code, updated_at,
                         network)
@@ -238,13 +250,10 @@ impl Store {
                      ON CONFLICT (channel_id) DO UPDATE SET device_id = excluded.device_id,
                         name = excluded.name, manufacturer = excluded.manufacturer,
                         model = excluded.model, civil_code = excluded.civil_code,
-                        address = COALESCE(excluded.address, video_channels.address),
                         parent_id = excluded.parent_id, status = excluded.status,
-                        lon = COALESCE(excluded.lon, video_channels.lon),
-                        lat = COALESCE(excluded.lat, video_channels.lat),
-                        grid_code = COALESCE(excluded.grid_code, video_channels.grid_code),
-                        updated_at = excluded.updated_at",
-                )
+                        ",
+                    keep_place!()
+                ))
                 .bind(&c.channel_id)
                 .bind(&c.device_id)
                 .bind(&c.name)

@@ -3,7 +3,7 @@
 //! password, sealed), the lists and the nearest cameras, each channel's status log, and the hourly
 //! samples of the 点亮率 that give its figures over time.
 
-use crate::video::lit;
+use crate::video::{keep_place, lit};
 use crate::{Result, Store, VideoStatusRecord, dispatch};
 use chrono::{DateTime, Utc};
 
@@ -175,20 +175,16 @@ impl Store {
                 .await?;
             }
             for c in channels {
-                sqlx::query(
+                sqlx::query(concat!(
                     "INSERT INTO video_channels (channel_id, device_id, name, network, capability,
                         place_kind, owner, maintainer, address, lon, lat, grid_code, updated_at)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
                      ON CONFLICT (channel_id) DO UPDATE SET device_id = excluded.device_id,
                         name = excluded.name, network = excluded.network,
                         capability = excluded.capability, place_kind = excluded.place_kind,
-                        owner = excluded.owner, maintainer = excluded.maintainer,
-                        address = COALESCE(excluded.address, video_channels.address),
-                        lon = COALESCE(excluded.lon, video_channels.lon),
-                        lat = COALESCE(excluded.lat, video_channels.lat),
-                        grid_code = COALESCE(excluded.grid_code, video_channels.grid_code),
-                        updated_at = excluded.updated_at",
-                )
+                        owner = excluded.owner, maintainer = excluded.maintainer, ",
+                    keep_place!()
+                ))
                 .bind(&c.channel_id)
                 .bind(&c.device_id)
                 .bind(&c.name)

@@ -255,7 +255,7 @@ struct ChannelsPage {
     shell: Shell,
     rows: Vec<ChannelRow>,
     total: String,
-    q: ChannelForm,
+    q: ChannelQuery,
     networks: Vec<(&'static str, &'static str)>,
     capabilities: Vec<(&'static str, &'static str)>,
     places: Vec<(&'static str, &'static str)>,
@@ -263,55 +263,23 @@ struct ChannelsPage {
     next: Option<String>,
 }
 
-/// The channel filters as the form sends them.
-#[derive(Debug, Default, Deserialize)]
-struct ChannelForm {
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    network: String,
-    #[serde(default)]
-    org: String,
-    #[serde(default)]
-    capability: String,
-    #[serde(default)]
-    place: String,
-    #[serde(default)]
-    device: String,
-    #[serde(default)]
-    q: String,
-    page: Option<i64>,
-}
-
 async fn channels(
     State(state): State<AppState>,
     page: PageUser,
-    Query(f): Query<ChannelForm>,
+    Query(q): Query<ChannelQuery>,
 ) -> Result<ChannelsPage, PageError> {
-    let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
-    let query = ChannelQuery {
-        status: some(&f.status),
-        network: some(&f.network),
-        org: some(&f.org),
-        capability: some(&f.capability),
-        place: some(&f.place),
-        device: some(&f.device),
-        q: some(&f.q),
-        page: f.page,
-    };
-    let (rows, total) = state.app.channel_list(&page.user, &query).await?;
-    let n = f.page.unwrap_or(1);
-    let (prev, next) = pager(total, n, |p| {
+    let (rows, total) = state.app.channel_list(&page.user, &q).await?;
+    let (prev, next) = pager(total, q.page.unwrap_or(1), |p| {
         page_href(
             "/video/channels",
             &[
-                ("status", Some(&f.status)),
-                ("network", Some(&f.network)),
-                ("org", Some(&f.org)),
-                ("capability", Some(&f.capability)),
-                ("place", Some(&f.place)),
-                ("device", Some(&f.device)),
-                ("q", Some(&f.q)),
+                ("status", q.status.as_deref()),
+                ("network", q.network.as_deref()),
+                ("org", q.org.as_deref()),
+                ("capability", q.capability.as_deref()),
+                ("place", q.place.as_deref()),
+                ("device", q.device.as_deref()),
+                ("q", q.q.as_deref()),
             ],
             p,
         )
@@ -327,7 +295,7 @@ async fn channels(
             CameraCapability::label,
         ),
         places: options(PlaceKind::ALL, PlaceKind::code, PlaceKind::label),
-        q: f,
+        q,
         prev,
         next,
     })
@@ -358,48 +326,27 @@ struct DevicesPage {
     shell: Shell,
     rows: Vec<DeviceRow>,
     total: String,
-    q: DeviceForm,
+    q: DeviceQuery,
     networks: Vec<(&'static str, &'static str)>,
     prev: Option<String>,
     next: Option<String>,
     can_import: bool,
 }
 
-#[derive(Debug, Default, Deserialize)]
-struct DeviceForm {
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    network: String,
-    #[serde(default)]
-    org: String,
-    #[serde(default)]
-    q: String,
-    page: Option<i64>,
-}
-
 async fn devices(
     State(state): State<AppState>,
     page: PageUser,
-    Query(f): Query<DeviceForm>,
+    Query(q): Query<DeviceQuery>,
 ) -> Result<DevicesPage, PageError> {
-    let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
-    let query = DeviceQuery {
-        status: some(&f.status),
-        network: some(&f.network),
-        org: some(&f.org),
-        q: some(&f.q),
-        page: f.page,
-    };
-    let (rows, total) = state.app.device_list(&page.user, &query).await?;
-    let (prev, next) = pager(total, f.page.unwrap_or(1), |p| {
+    let (rows, total) = state.app.device_list(&page.user, &q).await?;
+    let (prev, next) = pager(total, q.page.unwrap_or(1), |p| {
         page_href(
             "/video/devices",
             &[
-                ("status", Some(&f.status)),
-                ("network", Some(&f.network)),
-                ("org", Some(&f.org)),
-                ("q", Some(&f.q)),
+                ("status", q.status.as_deref()),
+                ("network", q.network.as_deref()),
+                ("org", q.org.as_deref()),
+                ("q", q.q.as_deref()),
             ],
             p,
         )
@@ -410,7 +357,7 @@ async fn devices(
         total: format_count(total.max(0).unsigned_abs()),
         networks: options(Network::ALL, Network::code, Network::label),
         can_import: page.user.can(Capability::ManageVideo),
-        q: f,
+        q,
         prev,
         next,
     })

@@ -145,6 +145,9 @@ struct Caches {
     categories: cache::TtlCache<Vec<pingan_store::CategoryRecord>>,
     routing: cache::TtlCache<Vec<pingan_store::RoutingRuleRecord>>,
     departments: cache::TtlCache<Vec<pingan_store::DepartmentRecord>>,
+    /// The video devices' own sealed digest passwords, by device id (a registration storm must
+    /// not query the database once per device).
+    device_passwords: cache::TtlCache<std::collections::HashMap<String, Vec<u8>>>,
 }
 
 impl Default for Caches {
@@ -155,6 +158,7 @@ impl Default for Caches {
             categories: cache::TtlCache::new(ttl),
             routing: cache::TtlCache::new(ttl),
             departments: cache::TtlCache::new(ttl),
+            device_passwords: cache::TtlCache::new(ttl),
         }
     }
 }

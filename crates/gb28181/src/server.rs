@@ -139,7 +139,7 @@ impl Query {
 pub struct Signalling<R> {
     config: ServerConfig,
     registry: R,
-    nonces: Arc<Mutex<HashMap<String, Instant>>>,
+    nonces: Arc<Mutex<Nonces>>,
 }
 
 impl<R: Registry> Signalling<R> {
@@ -422,9 +422,7 @@ impl<R: Registry> Signalling<R> {
     fn challenge(&self, msg: &SipMessage, source: SocketAddr) -> SipMessage {
         let nonce = random_hex();
         if let Ok(mut n) = self.nonces.lock() {
-            let ttl = self.config.nonce_ttl;
-            n.retain(|_, at| at.elapsed() < ttl);
-            n.insert(nonce.clone(), Instant::now());
+            n.issue(nonce.clone(), self.config.nonce_ttl);
         }
         let mut r = msg.response_to(401, "Unauthorized", &tag(), source);
         r.headers.push((
@@ -438,9 +436,32 @@ impl<R: Registry> Signalling<R> {
     /// device refreshes and unregisters with the same one).
     fn take_nonce(&self, nonce: &str) -> bool {
         self.nonces.lock().is_ok_and(|n| {
-            n.get(nonce)
+            n.issued
+                .get(nonce)
                 .is_some_and(|at| at.elapsed() < self.config.nonce_ttl)
         })
+    }
+}
+
+/// The nonces of our challenges and when each was issued. Expired ones are dropped at most once a
+/// second: scanning the whole map at every challenge made a registration storm quadratic.
+#[derive(Default)]
+struct Nonces {
+    issued: HashMap<String, Instant>,
+    pruned: Option<Instant>,
+}
+
+impl Nonces {
+    fn issue(&mut self, nonce: String, ttl: Duration) {
+        let now = Instant::now();
+        if self
+            .pruned
+            .is_none_or(|at| now.duration_since(at) >= Duration::from_secs(1))
+        {
+            self.issued.retain(|_, at| now.duration_since(*at) < ttl);
+            self.pruned = Some(now);
+        }
+        self.issued.insert(nonce, now);
     }
 }
 

@@ -310,7 +310,7 @@ impl Store {
             let mut changed = 0;
             for (channel, status) in events {
                 let done = sqlx::query(
-                    "UPDATE video_channels SET status = $3, updated_at = $4
+                    "UPDATE video_channels SET status = $3, updated_at = $4, status_since = $4
                      WHERE channel_id = $1 AND device_id = $2 AND COALESCE(status, '') <> $3",
                 )
                 .bind(channel)
@@ -323,11 +323,6 @@ impl Store {
                     continue;
                 }
                 changed += 1;
-                sqlx::query(SET_STATUS_SINCE)
-                    .bind(channel)
-                    .bind(at)
-                    .execute(&mut *tx)
-                    .await?;
                 sqlx::query(LOG_CHANNEL_STATUS)
                     .bind(channel)
                     .bind(status)

@@ -33,6 +33,9 @@ pub struct RegistryChannel {
     pub lon: Option<f64>,
     pub lat: Option<f64>,
     pub grid_code: Option<String>,
+    /// The status a new channel starts with (the demo's simulated one); none for an import. A
+    /// known channel keeps the status its device reported.
+    pub status: Option<String>,
     pub at: DateTime<Utc>,
 }
 
@@ -174,50 +177,49 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            for c in channels {
-                sqlx::query(concat!(
-                    "INSERT INTO video_channels (channel_id, device_id, name, network, capability,
-                        place_kind, owner, maintainer, address, lon, lat, grid_code, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-                     ON CONFLICT (channel_id) DO UPDATE SET device_id = excluded.device_id,
-                        name = excluded.name, network = excluded.network,
-                        capability = excluded.capability, place_kind = excluded.place_kind,
-                        owner = excluded.owner, maintainer = excluded.maintainer, ",
-                    keep_place!()
-                ))
-                .bind(&c.channel_id)
-                .bind(&c.device_id)
-                .bind(&c.name)
-                .bind(&c.network)
-                .bind(&c.capability)
-                .bind(&c.place_kind)
-                .bind(&c.owner)
-                .bind(&c.maintainer)
-                .bind(&c.address)
-                .bind(c.lon)
-                .bind(c.lat)
-                .bind(&c.grid_code)
-                .bind(c.at)
-                .execute(&mut *tx)
-                .await?;
+            // Many rows a statement: a registry of thousands of cameras is written in a few.
+            for chunk in channels.chunks(200) {
+                let sql = format!(
+                    concat!(
+                        "INSERT INTO video_channels (channel_id, device_id, name, network, capability,
+                            place_kind, owner, maintainer, address, lon, lat, grid_code, updated_at,
+                            status, status_since)
+                         VALUES {}
+                         ON CONFLICT (channel_id) DO UPDATE SET device_id = excluded.device_id,
+                            name = excluded.name, network = excluded.network,
+                            capability = excluded.capability, place_kind = excluded.place_kind,
+                            owner = excluded.owner, maintainer = excluded.maintainer, ",
+                        keep_place!()
+                    ),
+                    crate::cases::values(chunk.len(), 15)
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for c in chunk {
+                    q = q
+                        .bind(&c.channel_id)
+                        .bind(&c.device_id)
+                        .bind(&c.name)
+                        .bind(&c.network)
+                        .bind(&c.capability)
+                        .bind(&c.place_kind)
+                        .bind(&c.owner)
+                        .bind(&c.maintainer)
+                        .bind(&c.address)
+                        .bind(c.lon)
+                        .bind(c.lat)
+                        .bind(&c.grid_code)
+                        .bind(c.at)
+                        .bind(&c.status)
+                        .bind(c.status.as_ref().map(|_| c.at));
+                }
+                q.execute(&mut *tx).await?;
             }
             tx.commit().await
         })?;
         Ok(())
     }
 
-    /// A device's own sealed digest password, if the registry gave it one.
-    pub async fn device_password(&self, device_id: &str) -> Result<Option<Vec<u8>>> {
-        let row: Option<(Option<Vec<u8>>,)> = dispatch!(self, |p| {
-            sqlx::query_as("SELECT password_sealed FROM video_devices WHERE device_id = $1")
-                .bind(device_id)
-                .fetch_optional(p)
-                .await
-        })?;
-        Ok(row.and_then(|r| r.0))
-    }
-
-    /// Every sealed device password after `after` (by id), for re-sealing with a new key.
+    /// Every sealed device password after `after` (by id), `limit` at a time.
     pub async fn sealed_device_passwords(
         &self,
         after: &str,

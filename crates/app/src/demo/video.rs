@@ -103,6 +103,8 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
                         lon: Some(lon),
                         lat: Some(lat),
                         grid_code: Some(grid_code),
+                        // A few cameras report OFF.
+                        status: Some(if rng.below(40) == 0 { "OFF" } else { "ON" }.into()),
                         at: now,
                     });
                 }
@@ -112,7 +114,7 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
     app.store.upsert_registry(&devices, &channels).await?;
 
     // Today's state: most NVRs registered and keeping alive, one in twenty silent since some
-    // hours ago; a few cameras report OFF.
+    // hours ago.
     let mut history = Vec::new();
     for d in &devices {
         let offline = rng.below(20) == 0;
@@ -162,20 +164,6 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
         }
     }
     app.store.insert_status_history(&history).await?;
-    let mut per_device: BTreeMap<&str, Vec<(String, String)>> = BTreeMap::new();
-    for c in &channels {
-        let status = if rng.below(40) == 0 { "OFF" } else { "ON" };
-        per_device
-            .entry(c.device_id.as_str())
-            .or_default()
-            .push((c.channel_id.clone(), status.to_owned()));
-    }
-    for (device, events) in per_device {
-        app.store
-            .channel_status_events(device, &events, now, "simulated")
-            .await?;
-    }
-
     app.store
         .insert_online_samples(&samples(&channels, &mut rng, now))
         .await?;

@@ -375,10 +375,12 @@ impl App {
                 lon,
                 lat,
                 grid_code,
+                status: None,
                 at: now,
             });
         }
         self.store.upsert_registry(&devices, &channels).await?;
+        self.caches.device_passwords.clear();
         report.channels = channels.len();
         report.devices = devices.len();
         self.audit(

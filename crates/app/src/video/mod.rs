@@ -27,6 +27,7 @@ use pingan_gb28181::liveness::{Heartbeat, offline_at};
 use pingan_gb28181::manscdp::{Alarm, CatalogItem, DeviceInfo, DeviceStatus};
 use pingan_gb28181::server::{Registry, Transport};
 use pingan_store::{DeviceSeen, VideoChannelRecord, VideoDeviceRecord, VideoStatusRecord};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::{Duration, SystemTime};
 
@@ -91,6 +92,24 @@ impl App {
         Ok(self.store.video_channels(device_id).await?)
     }
 
+    /// Every device's own sealed password, read at most once a minute (and again after an
+    /// import on this instance).
+    async fn device_passwords(&self) -> Result<std::sync::Arc<HashMap<String, Vec<u8>>>> {
+        if let Some(all) = self.caches.device_passwords.get() {
+            return Ok(all);
+        }
+        let (mut all, mut after) = (HashMap::new(), String::new());
+        loop {
+            let page = self.store.sealed_device_passwords(&after, 5_000).await?;
+            let Some(last) = page.last().map(|(id, _)| id.clone()) else {
+                break;
+            };
+            all.extend(page);
+            after = last;
+        }
+        Ok(self.caches.device_passwords.put(all))
+    }
+
     /// A device that has registered at least once (a device only in the registry has not).
     async fn registered_device(
         &self,
@@ -135,19 +154,22 @@ impl App {
 
 impl Registry for App {
     async fn password(&self, device: &DeviceId) -> Option<String> {
-        match self.store.device_password(device.as_str()).await {
-            Ok(Some(sealed)) => match self.cipher.open(DEVICE_PASSWORD_FIELD, &sealed) {
+        let own = match self.device_passwords().await {
+            Ok(all) => all.get(device.as_str()).cloned(),
+            Err(e) => {
+                tracing::warn!("GB28181: 读取设备密码失败：{e}");
+                return None;
+            }
+        };
+        match own {
+            Some(sealed) => match self.cipher.open(DEVICE_PASSWORD_FIELD, &sealed) {
                 Ok(own) => Some(own),
                 Err(e) => {
                     tracing::warn!("GB28181: 无法解密设备 {device} 的密码：{e}");
                     None
                 }
             },
-            Ok(None) => self.config.sip_password.clone(),
-            Err(e) => {
-                tracing::warn!("GB28181: 读取设备 {device} 的密码失败：{e}");
-                None
-            }
+            None => self.config.sip_password.clone(),
         }
     }
 

@@ -106,6 +106,15 @@ struct ServeArgs {
         default_value = "51170200002000000001"
     )]
     sip_id: String,
+    /// 设备统一注册密码（台账未给设备单独设密码时使用）；宜用环境变量或 pingan.toml 的 sip_password，
+    /// 以免密码出现在进程列表中
+    #[arg(
+        long,
+        env = "PINGAN_SIP_PASSWORD",
+        value_name = "PASSWORD",
+        hide_env_values = true
+    )]
+    sip_password: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -411,7 +420,7 @@ async fn start_sip(app: &App, listen: &str, id: &str) -> Result<()> {
     })?;
     if app.config().sip_password.is_none() {
         tracing::warn!(
-            "未设置设备密码（pingan.toml 的 sip_password 或 PINGAN_SIP_PASSWORD）：所有设备的注册都会被拒绝"
+            "未设置设备统一密码（--sip-password、PINGAN_SIP_PASSWORD 或 pingan.toml 的 sip_password）：台账里没有单独密码的设备都会被拒绝注册"
         );
     }
     let socket = tokio::net::UdpSocket::bind(addr)
@@ -465,7 +474,13 @@ async fn open_and_bind(resolved: &Resolved, args: &ServeArgs) -> Result<(App, Tc
         }
         _ => anyhow!("无法监听 {addr}：{e}"),
     })?;
-    let app = open(resolved, args.tile_url.clone()).await?;
+    let mut config = resolved.app_config(args.tile_url.clone())?;
+    if let Some(password) = args.sip_password.clone().filter(|p| !p.is_empty()) {
+        config.sip_password = Some(password);
+    }
+    let app = App::open(&resolved.db, config, resolved.master_key()?)
+        .await
+        .map_err(app_err)?;
     if let Some(sip) = &args.sip_listen {
         start_sip(&app, sip, &args.sip_id).await?;
     }

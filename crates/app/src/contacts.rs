@@ -8,7 +8,7 @@ use pingan_domain::{Capability, OrgCode};
 use serde_json::json;
 
 /// The shortest reason accepted for seeing personal data in plain text.
-const MIN_REASON_CHARS: usize = 4;
+pub(crate) const MIN_REASON_CHARS: usize = 4;
 
 impl App {
     /// The accounts in the actor's scope, phones masked (for everyone who may see the org tree).

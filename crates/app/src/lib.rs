@@ -12,6 +12,7 @@ pub mod demo;
 mod error;
 mod grid_import;
 mod org;
+mod persons;
 mod reference;
 mod reseal;
 mod restore;
@@ -32,21 +33,25 @@ pub use cases::{
 pub use error::AppError;
 pub use grid_import::{GridImportReport, MAX_IMPORT_BYTES};
 pub use org::{GridFeatureCollection, Located, OrgRef, OrgSummary, OrgTreeNode, OrgUnitView};
+pub use persons::{
+    MAX_PERSON_ROWS, PERSON_PAGE_ROWS, PersonImportReport, PersonPlain, PersonQuery, PersonView,
+    person_template,
+};
 pub use pingan_crypto::{KeyProvider, MasterKey};
 pub use pingan_store::AuditFilter;
 pub use pingan_store::NewRoutingRule;
 pub use pingan_store::{Backend, DbUrl};
 pub use restore::restore_sqlite;
 pub use second_factor::TotpEnrolment;
+pub use sheet::RejectedCell;
 pub use tokens::ApiTokenView;
 pub use video::{
     ChannelQuery, ChannelView, DailyRate, DevicePage, DeviceQuery, DeviceView, MAX_DAYS, MapPoint,
-    OnlineRate, OnlineRateReport, PAGE_ROWS, RegistryImportReport, RejectedCell, StatusChange,
-    StatusReport,
+    OnlineRate, OnlineRateReport, PAGE_ROWS, RegistryImportReport, StatusChange, StatusReport,
 };
 /// The video registry's spreadsheets.
 pub mod video_sheets {
-    pub use crate::video::{MAX_IMPORT_ROWS, registry_template, rejected_report};
+    pub use crate::video::{MAX_IMPORT_ROWS, registry_template};
 }
 
 use pingan_crypto::FieldCipher;

@@ -72,6 +72,42 @@ pub fn read_first_sheet(bytes: &[u8], max_rows: usize) -> Result<Vec<Vec<Cell>>>
         .collect())
 }
 
+/// A cell that was refused.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct RejectedCell {
+    /// The row number as Excel shows it (the header is row 1).
+    pub row: usize,
+    pub column: String,
+    pub value: String,
+    pub reason: String,
+}
+
+/// Rejected cells as a sheet to download, fix and import again.
+pub fn rejected_sheet(cells: &[RejectedCell]) -> Result<Vec<u8>> {
+    let rows: Vec<Vec<String>> = cells
+        .iter()
+        .map(|r| {
+            vec![
+                r.row.to_string(),
+                r.column.clone(),
+                r.value.clone(),
+                r.reason.clone(),
+            ]
+        })
+        .collect();
+    write_sheet(
+        "未导入的行",
+        &[
+            Column::new("行号", 8.0),
+            Column::new("列", 14.0),
+            Column::new("填写的内容", 28.0).text(),
+            Column::new("原因", 50.0),
+        ],
+        &rows,
+        None,
+    )
+}
+
 /// A column of a sheet we write.
 #[derive(Debug, Clone)]
 pub struct Column {

@@ -125,6 +125,15 @@ enum ImportCommand {
         /// GeoJSON 文件
         file: PathBuf,
     },
+    /// 导入实有人口（.xlsx，至少含 姓名、公民身份号码、联系方式、现住址 四列）：按身份证号码更新，
+    /// 有错误的行写入同目录的“<文件名>-未导入.xlsx”
+    Persons {
+        /// .xlsx 文件
+        file: PathBuf,
+        /// 表格里没有“网格编码”的行所在的网格（15 位编码）
+        #[arg(long, value_name = "CODE")]
+        grid: Option<String>,
+    },
     /// 导入视频资源台账（.xlsx，模板见“视频资源 › 设备清单 › 导入台账”）：按通道编码更新，
     /// 有错误的行写入同目录的“<文件名>-未导入.xlsx”
     Cameras {
@@ -327,6 +336,26 @@ pub async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::Import(ImportCommand::Persons { file, grid }) => {
+            let bytes =
+                std::fs::read(&file).map_err(|e| anyhow!("无法读取 {}（{e}）", file.display()))?;
+            let app = open(&resolved, None).await?;
+            let started = std::time::Instant::now();
+            let report = app
+                .import_persons(&Actor::cli(), &bytes, grid.as_deref())
+                .await
+                .map_err(app_err)?;
+            app.close().await;
+            println!(
+                "新增 {} 人，更新 {} 人，{} 人无变化，{} 行未导入（用时 {:.1} 秒）",
+                report.inserted,
+                report.updated,
+                report.unchanged,
+                report.rejected_rows,
+                started.elapsed().as_secs_f64()
+            );
+            write_rejected(&file, &report.rejected)
+        }
         Command::Import(ImportCommand::Cameras { file }) => {
             let bytes =
                 std::fs::read(&file).map_err(|e| anyhow!("无法读取 {}（{e}）", file.display()))?;
@@ -340,17 +369,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                 "已导入 {} 台摄像机（{} 台设备），{} 行未导入",
                 report.channels, report.devices, report.rejected_rows
             );
-            if !report.rejected.is_empty() {
-                let stem = file
-                    .file_stem()
-                    .map_or_else(|| "台账".to_owned(), |s| s.to_string_lossy().into_owned());
-                let out = file.with_file_name(format!("{stem}-未导入.xlsx"));
-                let sheet = pingan_app::video_sheets::rejected_report(&report).map_err(app_err)?;
-                std::fs::write(&out, sheet)
-                    .map_err(|e| anyhow!("无法写入 {}（{e}）", out.display()))?;
-                println!("未导入的行及原因：{}", out.display());
-            }
-            Ok(())
+            write_rejected(&file, &report.rejected)
         }
         Command::Keys(KeysCommand::Rotate) => {
             if std::env::var("PINGAN_MASTER_KEY").is_ok_and(|v| !v.trim().is_empty()) {
@@ -527,6 +546,21 @@ async fn serve(app: App, listener: TcpListener) -> Result<()> {
         .await
         .context("服务异常退出")?;
     app.close().await;
+    Ok(())
+}
+
+/// Writes the rejected cells of an import beside its file (`<name>-未导入.xlsx`), if any.
+fn write_rejected(file: &std::path::Path, rejected: &[pingan_app::RejectedCell]) -> Result<()> {
+    if rejected.is_empty() {
+        return Ok(());
+    }
+    let stem = file
+        .file_stem()
+        .map_or_else(|| "导入".to_owned(), |s| s.to_string_lossy().into_owned());
+    let out = file.with_file_name(format!("{stem}-未导入.xlsx"));
+    let sheet = pingan_app::sheet::rejected_sheet(rejected).map_err(app_err)?;
+    std::fs::write(&out, sheet).map_err(|e| anyhow!("无法写入 {}（{e}）", out.display()))?;
+    println!("未导入的行及原因：{}", out.display());
     Ok(())
 }
 

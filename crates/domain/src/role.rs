@@ -130,6 +130,10 @@ pub enum Capability {
     ViewVideo,
     /// Keep the video-resource registry: import cameras, set device passwords, query devices.
     ManageVideo,
+    /// See the grid registry (实有人口 …) of one's scope, masked.
+    ViewRegistry,
+    /// Enter and import persons and places into the grid registry of one's scope.
+    ManageRegistry,
 }
 
 impl Role {
@@ -149,6 +153,8 @@ impl Role {
                 ManageCaseRules,
                 ViewVideo,
                 ManageVideo,
+                ViewRegistry,
+                ManageRegistry,
             ],
             Role::Operator | Role::GridWorker => &[
                 ViewOrg,
@@ -156,10 +162,12 @@ impl Role {
                 ViewCases,
                 ReportEvents,
                 ViewVideo,
+                ViewRegistry,
+                ManageRegistry,
             ],
             Role::Handler => &[ViewOrg, ViewCases, ReportEvents],
             Role::Mediator => &[ViewOrg, ViewCases],
-            Role::Leader => &[ViewOrg, ViewCases, ViewVideo],
+            Role::Leader => &[ViewOrg, ViewCases, ViewVideo, ViewRegistry],
             Role::Citizen => &[ReportEvents, FollowOwnReports],
         }
     }

@@ -35,6 +35,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(5, "0005_case_files"),
     migration!(6, "0006_video"),
     migration!(7, "0007_video_registry"),
+    migration!(8, "0008_persons"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

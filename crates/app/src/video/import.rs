@@ -5,7 +5,7 @@
 //! bad cell is reported with its reason.
 
 use super::DEVICE_PASSWORD_FIELD;
-use crate::sheet::{Cell, Column, read_first_sheet, write_sheet};
+use crate::sheet::{Cell, Column, RejectedCell, read_first_sheet, write_sheet};
 use crate::{Actor, App, AppError, Result};
 use chrono::Utc;
 use pingan_domain::Capability;
@@ -16,16 +16,6 @@ use std::collections::HashMap;
 
 /// The most rows one file may hold.
 pub const MAX_IMPORT_ROWS: usize = 100_000;
-
-/// A cell that was refused.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
-pub struct RejectedCell {
-    /// The row number as Excel shows it (the header is row 1).
-    pub row: usize,
-    pub column: String,
-    pub value: String,
-    pub reason: String,
-}
 
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, utoipa::ToSchema)]
@@ -104,33 +94,6 @@ pub fn registry_template() -> Result<Vec<u8>> {
         Some(
             "第 2 行为示例，导入前请删除。编码须为 20 位数字（单元格格式为“文本”）；设备密码不填则用平台统一密码。",
         ),
-    )
-}
-
-/// The rejected cells as a sheet to download and fix.
-pub fn rejected_report(report: &RegistryImportReport) -> Result<Vec<u8>> {
-    let rows: Vec<Vec<String>> = report
-        .rejected
-        .iter()
-        .map(|r| {
-            vec![
-                r.row.to_string(),
-                r.column.clone(),
-                r.value.clone(),
-                r.reason.clone(),
-            ]
-        })
-        .collect();
-    write_sheet(
-        "未导入的行",
-        &[
-            Column::new("行号", 8.0),
-            Column::new("列", 14.0),
-            Column::new("填写的内容", 28.0).text(),
-            Column::new("原因", 50.0),
-        ],
-        &rows,
-        None,
     )
 }
 

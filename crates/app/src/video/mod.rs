@@ -9,9 +9,7 @@ mod signals;
 /// The sealed field of a device's own digest password.
 pub(crate) const DEVICE_PASSWORD_FIELD: &str = "video_devices.password";
 
-pub use import::{
-    MAX_IMPORT_ROWS, RegistryImportReport, RejectedCell, registry_template, rejected_report,
-};
+pub use import::{MAX_IMPORT_ROWS, RegistryImportReport, registry_template};
 pub(crate) use rate::hour_of;
 pub use rate::{DailyRate, MAX_DAYS, OnlineRate, OnlineRateReport};
 pub use registry::{

@@ -17,6 +17,7 @@ mod events;
 mod grids;
 mod input;
 mod pages;
+mod persons;
 mod security;
 mod store;
 mod video;

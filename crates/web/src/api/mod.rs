@@ -5,6 +5,7 @@ mod events;
 mod health;
 mod openapi;
 mod org;
+mod persons;
 mod session;
 mod video;
 
@@ -20,4 +21,5 @@ pub fn router() -> Router<AppState> {
         .merge(calendar::router())
         .merge(events::router())
         .merge(video::router())
+        .merge(persons::router())
 }

@@ -1,6 +1,6 @@
 //! `GET /api/v1/openapi.json`: the API described in OpenAPI 3.1, generated from the handlers.
 
-use super::{calendar, events, health, org, session, video};
+use super::{calendar, events, health, org, persons, session, video};
 use crate::AppState;
 use crate::error::Problem;
 use axum::routing::get;
@@ -14,7 +14,8 @@ use utoipa::{Modify, OpenApi};
     paths(health::health, session::create, session::end, org::children, org::grids, org::locate, calendar::deadline,
         events::create, events::list, events::show, events::act, events::add_photos, events::photo, events::categories, events::set_limit, events::rules,
         events::add_rule, events::delete_rule, events::stream, video::online_rate,
-        video::devices, video::device, video::channels, video::channel, video::near, video::map, video::import, video::template, video::query),
+        video::devices, video::device, video::channels, video::channel, video::near, video::map, video::import, video::template, video::query,
+        persons::list, persons::show, persons::reveal, persons::import, persons::template),
     components(schemas(Problem, session::Credentials, session::Session, pingan_app::CurrentUser,
         pingan_app::OrgUnitView, pingan_app::OrgRef, pingan_app::Located, calendar::Deadline,
         pingan_app::EventIntake, pingan_app::IntakeOutcome, pingan_app::EventView, pingan_app::EventPage,
@@ -22,7 +23,8 @@ use utoipa::{Modify, OpenApi};
         pingan_app::CaseDepartmentView, pingan_app::DuplicateHint, pingan_app::ActionRequest,
         pingan_app::CategoryView, pingan_app::RoutingRuleView, pingan_app::CaseChange, pingan_app::PhotoView, pingan_app::OnlineRate, pingan_app::OnlineRateReport, pingan_app::DailyRate,
         pingan_app::ChannelView, pingan_app::DeviceView, pingan_app::DevicePage, pingan_app::StatusChange, pingan_app::MapPoint, pingan_app::RegistryImportReport, pingan_app::RejectedCell,
-        video::ChannelList, video::DeviceList, video::ChannelDetail, video::QueryBody, events::RuleBody,
+        video::ChannelList, video::DeviceList, video::ChannelDetail, video::QueryBody,
+        persons::PersonList, persons::RevealBody, pingan_app::PersonView, pingan_app::PersonPlain, pingan_app::PersonImportReport, events::RuleBody,
         events::LimitBody)),
     modifiers(&BearerAuth)
 )]

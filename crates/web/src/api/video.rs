@@ -215,7 +215,7 @@ pub(crate) async fn import(
         .and_then(|a| a.to_str().ok())
         .is_some_and(|a| a.contains(crate::xlsx::XLSX));
     if wants_sheet {
-        let bytes = pingan_app::video_sheets::rejected_report(&report)?;
+        let bytes = pingan_app::sheet::rejected_sheet(&report.rejected)?;
         return Ok(crate::xlsx::download(
             bytes,
             "rejected.xlsx",

@@ -28,7 +28,7 @@ struct SecurityPage {
     policies: Vec<(&'static str, String)>,
 }
 
-const CAPABILITIES: [(Capability, &str); 12] = [
+const CAPABILITIES: [(Capability, &str); 14] = [
     (Capability::ViewOrg, "查看组织与网格"),
     (Capability::ManageUsers, "管理账号"),
     (Capability::ManageOrg, "导入网格"),
@@ -41,6 +41,8 @@ const CAPABILITIES: [(Capability, &str); 12] = [
     (Capability::FollowOwnReports, "跟踪本人上报"),
     (Capability::ViewVideo, "查看视频资源"),
     (Capability::ManageVideo, "管理视频资源"),
+    (Capability::ViewRegistry, "查看实有人口"),
+    (Capability::ManageRegistry, "采集实有人口"),
 ];
 
 async fn show(State(state): State<AppState>, page: PageUser) -> Result<SecurityPage, PageError> {

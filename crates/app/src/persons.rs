@@ -1,0 +1,511 @@
+//! 实有人口 — the persons of the grid registry: entered from an .xlsx import (keyed by ID number,
+//! so the same file twice changes nothing), searched within scope by any two characters of a name,
+//! by address, by exact ID number or phone (through blind indexes), shown masked, and revealed in
+//! plain text only to those allowed, for a stated reason, on the audit record.
+
+use crate::contacts::MIN_REASON_CHARS;
+use crate::sheet::{Cell, Column, RejectedCell, read_first_sheet, write_sheet};
+use crate::{Actor, App, AppError, CurrentUser, Result};
+use chrono::{Datelike, Utc};
+use pingan_domain::code_table::{ETHNICITY, SEX};
+use pingan_domain::identity::{IdNumber, PhoneNumber, mask_name};
+use pingan_domain::person::{PersonInput, Residence, field, name_grams};
+use pingan_domain::{Capability, OrgCode};
+use pingan_store::{NewPerson, PersonFilter, PersonRecord};
+use serde_json::json;
+use std::collections::{HashMap, HashSet};
+
+const NAME_FIELD: &str = "persons.name";
+const NAME_GRAM_FIELD: &str = "persons.name_gram";
+const ID_FIELD: &str = "persons.id_number";
+const PHONE_FIELD: &str = "persons.phone";
+const ROW_FIELD: &str = "persons.row";
+
+/// The most rows one import may hold.
+pub const MAX_PERSON_ROWS: usize = 200_000;
+/// The grid column of the template (the command line's `--grid` stands in for it).
+const GRID: &str = "网格编码";
+/// Rows per page of the list.
+pub const PERSON_PAGE_ROWS: i64 = 50;
+
+/// 人员 — a person as lists and the API show it: identifiers masked.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct PersonView {
+    pub id: i64,
+    /// `张**`.
+    pub name: String,
+    /// `511702********123X`.
+    pub id_number: String,
+    /// `138****5678`.
+    pub phone: Option<String>,
+    pub sex: String,
+    /// Age in whole years today.
+    pub age: i32,
+    pub ethnicity: Option<String>,
+    pub address: String,
+    /// `registered` / `floating` / `foreign` / `left_behind`, and its Chinese name.
+    pub residence: String,
+    pub residence_label: String,
+    pub grid_code: String,
+    /// Moved out (the row is kept).
+    pub ended: bool,
+}
+
+impl From<PersonRecord> for PersonView {
+    fn from(r: PersonRecord) -> Self {
+        let today = pingan_domain::time::beijing_date(Utc::now());
+        let mut age = today.year() - r.birth_date.year();
+        if (today.month(), today.day()) < (r.birth_date.month(), r.birth_date.day()) {
+            age -= 1;
+        }
+        Self {
+            id: r.id,
+            name: r.name_masked,
+            id_number: r.id_masked,
+            phone: r.phone_masked,
+            sex: SEX.name_of(&r.sex).unwrap_or("").to_owned(),
+            age,
+            ethnicity: r
+                .ethnicity
+                .as_deref()
+                .and_then(|e| ETHNICITY.name_of(e))
+                .map(str::to_owned),
+            residence_label: Residence::parse(&r.residence)
+                .map_or_else(|| r.residence.clone(), |x| x.label().to_owned()),
+            residence: r.residence,
+            address: r.address,
+            grid_code: r.grid_code,
+            ended: r.ended_at.is_some(),
+        }
+    }
+}
+
+/// A person's identifiers in plain text (after a reveal).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct PersonPlain {
+    pub id: i64,
+    pub name: String,
+    pub id_number: String,
+    pub phone: Option<String>,
+}
+
+/// The filters of a person search.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+pub struct PersonQuery {
+    /// Two or more characters of a name, or part of an address.
+    pub q: Option<String>,
+    /// A whole 公民身份号码 (exact).
+    pub id_number: Option<String>,
+    /// A whole phone number (exact).
+    pub phone: Option<String>,
+    /// A grid, village or township code in your scope.
+    pub grid: Option<String>,
+    /// A 人员类型 code or name.
+    pub residence: Option<String>,
+    /// Page from 1 (50 rows each).
+    pub page: Option<i64>,
+}
+
+/// What a person import did.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct PersonImportReport {
+    pub inserted: usize,
+    pub updated: usize,
+    /// Rows identical to what is stored.
+    pub unchanged: usize,
+    pub rejected_rows: usize,
+    pub rejected: Vec<RejectedCell>,
+}
+
+/// The person template: the four columns a file needs at least, then the optional ones.
+pub fn person_template() -> Result<Vec<u8>> {
+    let sexes = vec!["男", "女"];
+    let ethnicities: Vec<&str> = ETHNICITY.entries.iter().map(|e| e.name).collect();
+    let residences: Vec<&str> = Residence::ALL.iter().map(|r| r.label()).collect();
+    let columns = [
+        Column::new(field::NAME, 12.0),
+        Column::new(field::ID_NUMBER, 22.0).text(),
+        Column::new(field::PHONE, 16.0).text(),
+        Column::new(field::ADDRESS, 36.0),
+        Column::new(field::SEX, 8.0).choices(sexes),
+        Column::new(field::ETHNICITY, 10.0).choices(ethnicities),
+        Column::new(field::RESIDENCE, 12.0).choices(residences),
+        Column::new(GRID, 18.0).text(),
+    ];
+    write_sheet(
+        "实有人口",
+        &columns,
+        &[],
+        Some("前四列必填；性别、出生日期以身份证号码为准；网格编码不填则用导入时选择的网格。"),
+    )
+}
+
+/// The template's headers, and whether each is required.
+const HEADERS: [(&str, bool); 8] = [
+    (field::NAME, true),
+    (field::ID_NUMBER, true),
+    (field::PHONE, false),
+    (field::ADDRESS, true),
+    (field::SEX, false),
+    (field::ETHNICITY, false),
+    (field::RESIDENCE, false),
+    (GRID, false),
+];
+
+impl App {
+    /// Imports persons from an .xlsx (the template's columns in any order, at least 姓名,
+    /// 公民身份号码, 联系方式, 现住址); rows without 网格编码 go to `grid`. Every bad cell is
+    /// reported; good rows are written, keyed by ID number.
+    pub async fn import_persons(
+        &self,
+        actor: &Actor,
+        bytes: &[u8],
+        grid: Option<&str>,
+    ) -> Result<PersonImportReport> {
+        self.authorize(actor, Capability::ManageRegistry, None)?;
+        let scope_prefix = actor
+            .user
+            .as_ref()
+            .map_or_else(String::new, |u| u.scope().prefix().to_owned());
+        let grids: HashSet<String> = self
+            .store
+            .grids_under(&scope_prefix)
+            .await?
+            .into_iter()
+            .map(|g| g.code)
+            .collect();
+        let default_grid = match grid.map(str::trim).filter(|g| !g.is_empty()) {
+            Some(g) if grids.contains(g) => Some(g.to_owned()),
+            Some(g) => {
+                return Err(AppError::Invalid(format!(
+                    "网格 {g} 不存在或不在您的管辖范围内：请填写 15 位网格编码"
+                )));
+            }
+            None => None,
+        };
+        let sheet = read_first_sheet(bytes, MAX_PERSON_ROWS)?;
+        let (header, body) = sheet
+            .split_first()
+            .ok_or_else(|| AppError::Invalid("表格是空的：第 1 行应为表头".into()))?;
+        let positions: HashMap<&str, usize> = header
+            .iter()
+            .enumerate()
+            .filter_map(|(i, h)| {
+                let text = h.text();
+                HEADERS
+                    .iter()
+                    .find(|(name, _)| text.trim() == *name)
+                    .map(|(name, _)| (*name, i))
+            })
+            .collect();
+        let missing: Vec<&str> = HEADERS
+            .iter()
+            .filter(|(name, required)| *required && !positions.contains_key(name))
+            .map(|(name, _)| *name)
+            .collect();
+        if !missing.is_empty() {
+            return Err(AppError::Invalid(format!(
+                "表头缺少 {}：请用页面上下载的模板",
+                missing.join("、")
+            )));
+        }
+        if default_grid.is_none() && !positions.contains_key(GRID) {
+            return Err(AppError::Invalid(
+                "表格没有“网格编码”列：请选择这些人员所在的网格".into(),
+            ));
+        }
+        let today = pingan_domain::time::beijing_date(Utc::now());
+        let now = pingan_domain::audit::to_micros(Utc::now());
+        let mut report = PersonImportReport::default();
+        let mut rows: Vec<NewPerson> = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for (i, row) in body.iter().enumerate() {
+            let cell = |name: &str| {
+                positions
+                    .get(name)
+                    .and_then(|&p| row.get(p))
+                    .unwrap_or(&Cell::Empty)
+            };
+            if row.iter().all(|c| c.text().is_empty()) {
+                continue;
+            }
+            let n = i + 2;
+            let mut reject = |column: &str, value: String, reason: String| {
+                report.rejected.push(RejectedCell {
+                    row: n,
+                    column: column.to_owned(),
+                    value,
+                    reason,
+                });
+            };
+            let input = PersonInput {
+                name: cell(field::NAME).text(),
+                id_number: cell(field::ID_NUMBER).text(),
+                phone: cell(field::PHONE).text(),
+                address: cell(field::ADDRESS).text(),
+                sex: cell(field::SEX).text(),
+                ethnicity: cell(field::ETHNICITY).text(),
+                residence: cell(field::RESIDENCE).text(),
+            };
+            let mut bad = false;
+            if matches!(cell(field::ID_NUMBER), Cell::Number(_)) {
+                reject(
+                    field::ID_NUMBER,
+                    input.id_number.clone(),
+                    "号码被存成了数字，会丢失位数：请把该列单元格格式设为“文本”".into(),
+                );
+                bad = true;
+            }
+            let grid_code = match cell(GRID).text() {
+                g if g.is_empty() => default_grid.clone(),
+                g if grids.contains(&g) => Some(g),
+                g => {
+                    reject(GRID, g, "网格不存在或不在您的管辖范围内".into());
+                    bad = true;
+                    None
+                }
+            };
+            let valid = match input.validate(today) {
+                Ok(v) if !bad => v,
+                Ok(_) => {
+                    report.rejected_rows += 1;
+                    continue;
+                }
+                Err(errors) => {
+                    for (column, reason) in errors {
+                        let value = cell(column).text();
+                        reject(column, value, reason);
+                    }
+                    report.rejected_rows += 1;
+                    continue;
+                }
+            };
+            let Some(grid_code) = grid_code else {
+                reject(GRID, String::new(), "必填".into());
+                report.rejected_rows += 1;
+                continue;
+            };
+            if let Some(first) = seen.insert(valid.id_number.as_str().to_owned(), n) {
+                reject(
+                    field::ID_NUMBER,
+                    valid.id_number.masked(),
+                    format!("与第 {first} 行重复"),
+                );
+                report.rejected_rows += 1;
+                continue;
+            }
+            let digest_text = format!(
+                "{}|{}|{}|{}|{}|{}|{}",
+                valid.name,
+                valid.phone.as_ref().map_or("", |p| p.as_str()),
+                valid.address,
+                valid.ethnicity.unwrap_or(""),
+                valid.residence.code(),
+                grid_code,
+                valid.id_number.as_str()
+            );
+            rows.push(NewPerson {
+                grid_code,
+                name_sealed: self.cipher.seal(NAME_FIELD, &valid.name)?,
+                name_masked: mask_name(&valid.name),
+                id_sealed: self.cipher.seal(ID_FIELD, valid.id_number.as_str())?,
+                id_index: self.cipher.blind_index(ID_FIELD, valid.id_number.as_str()),
+                id_masked: valid.id_number.masked(),
+                phone_sealed: valid
+                    .phone
+                    .as_ref()
+                    .map(|p| self.cipher.seal(PHONE_FIELD, p.as_str()))
+                    .transpose()?,
+                phone_index: valid
+                    .phone
+                    .as_ref()
+                    .map(|p| self.cipher.blind_index(PHONE_FIELD, p.as_str())),
+                phone_masked: valid.phone.as_ref().map(PhoneNumber::masked),
+                sex: valid.sex.to_owned(),
+                birth_date: valid.birth_date,
+                ethnicity: valid.ethnicity.map(str::to_owned),
+                address: valid.address,
+                residence: valid.residence.code().to_owned(),
+                row_digest: self.cipher.blind_index(ROW_FIELD, &digest_text),
+                grams: name_grams(&valid.name)
+                    .iter()
+                    .map(|g| self.cipher.blind_index(NAME_GRAM_FIELD, g))
+                    .collect(),
+                at: now,
+            });
+        }
+        let writes = self.store.upsert_persons(&rows).await?;
+        report.inserted = writes.inserted;
+        report.updated = writes.updated;
+        report.unchanged = writes.unchanged;
+        self.audit(
+            actor,
+            "persons.import",
+            "persons",
+            "ok",
+            json!({
+                "inserted": report.inserted,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+                "rejected_rows": report.rejected_rows,
+            }),
+        )
+        .await?;
+        Ok(report)
+    }
+
+    /// Persons of the user's scope, masked. Searches by ID number or phone are on the audit record
+    /// (the values are not).
+    pub async fn persons(
+        &self,
+        user: &CurrentUser,
+        q: &PersonQuery,
+    ) -> Result<(Vec<PersonView>, i64)> {
+        self.authorize_user(user, Capability::ViewRegistry)?;
+        let text = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
+        let prefix = match text(&q.grid) {
+            Some(code) => {
+                let code =
+                    OrgCode::parse(&code).map_err(|e| AppError::Invalid(format!("grid：{e}")))?;
+                self.authorize(
+                    &Actor::user(user.clone(), None),
+                    Capability::ViewRegistry,
+                    Some(&code),
+                )?;
+                code.as_str().to_owned()
+            }
+            None => user.scope().prefix().to_owned(),
+        };
+        let today = pingan_domain::time::beijing_date(Utc::now());
+        let id_index = match text(&q.id_number) {
+            Some(raw) => {
+                let id = IdNumber::parse(&raw, today)
+                    .map_err(|e| AppError::Invalid(format!("id_number：{e}")))?;
+                Some(self.cipher.blind_index(ID_FIELD, id.as_str()))
+            }
+            None => None,
+        };
+        let phone_index = match text(&q.phone) {
+            Some(raw) => {
+                let phone = PhoneNumber::parse(&raw)
+                    .map_err(|e| AppError::Invalid(format!("phone：{e}")))?;
+                Some(self.cipher.blind_index(PHONE_FIELD, phone.as_str()))
+            }
+            None => None,
+        };
+        let (name_grams, address) = match text(&q.q) {
+            Some(t) if t.chars().count() >= 2 => (
+                name_grams(&t)
+                    .iter()
+                    .map(|g| self.cipher.blind_index(NAME_GRAM_FIELD, g))
+                    .collect(),
+                Some(t),
+            ),
+            Some(_) => {
+                return Err(AppError::Invalid(
+                    "按姓名或地址查找请至少输入 2 个字".into(),
+                ));
+            }
+            None => (Vec::new(), None),
+        };
+        let residence = match text(&q.residence) {
+            Some(r) => Some(
+                Residence::parse(&r)
+                    .ok_or_else(|| {
+                        AppError::Invalid(format!("residence 应为 {} 之一", Residence::labels()))
+                    })?
+                    .code()
+                    .to_owned(),
+            ),
+            None => None,
+        };
+        let page = q.page.unwrap_or(1);
+        if !(1..=100_000).contains(&page) {
+            return Err(AppError::Invalid("page 应为从 1 开始的页码".into()));
+        }
+        if id_index.is_some() || phone_index.is_some() {
+            self.audit(
+                &Actor::user(user.clone(), None),
+                "persons.search",
+                "persons",
+                "ok",
+                json!({"by_id_number": id_index.is_some(), "by_phone": phone_index.is_some()}),
+            )
+            .await?;
+        }
+        let rows = self
+            .store
+            .persons(&PersonFilter {
+                prefix,
+                name_grams,
+                address,
+                id_index,
+                phone_index,
+                residence,
+                ended: false,
+                limit: PERSON_PAGE_ROWS,
+                offset: (page - 1) * PERSON_PAGE_ROWS,
+            })
+            .await?;
+        let total = rows.first().map_or(0, |r| r.total);
+        Ok((rows.into_iter().map(PersonView::from).collect(), total))
+    }
+
+    /// One person of the user's scope, masked.
+    pub async fn person(&self, user: &CurrentUser, id: i64) -> Result<PersonView> {
+        self.authorize_user(user, Capability::ViewRegistry)?;
+        let prefix = user.scope().prefix().to_owned();
+        self.store
+            .person(id)
+            .await?
+            .filter(|p| p.grid_code.starts_with(&prefix))
+            .map(PersonView::from)
+            .ok_or_else(|| AppError::NotFound(format!("没有人员 {id}，或不在您的管辖范围内")))
+    }
+
+    /// A person's name, ID number and phone in plain text, for a stated reason; refusals and
+    /// reveals are both on the audit record.
+    pub async fn reveal_person(&self, actor: &Actor, id: i64, reason: &str) -> Result<PersonPlain> {
+        let reason = reason.trim();
+        if reason.chars().count() < MIN_REASON_CHARS || reason.chars().count() > 200 {
+            return Err(AppError::Invalid(
+                "请写明查看原因（4 到 200 个字），如“核实走访对象身份”".into(),
+            ));
+        }
+        let sealed = self
+            .store
+            .person_sealed(id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("没有人员 {id}")))?;
+        let grid =
+            OrgCode::parse(&sealed.grid_code).map_err(|e| AppError::Internal(e.to_string()))?;
+        let object = format!("person:{id}");
+        let detail = json!({"fields": ["name", "id_number", "phone"], "reason": reason});
+        if let Err(e) = self
+            .authorize(actor, Capability::RevealPersonalData, Some(&grid))
+            .and_then(|()| self.authorize(actor, Capability::ViewRegistry, Some(&grid)))
+        {
+            self.audit(actor, "personal.reveal", &object, "denied", detail)
+                .await?;
+            return Err(e);
+        }
+        let plain = PersonPlain {
+            id,
+            name: self.cipher.open(NAME_FIELD, &sealed.name_sealed)?,
+            id_number: self.cipher.open(ID_FIELD, &sealed.id_sealed)?,
+            phone: sealed
+                .phone_sealed
+                .as_deref()
+                .map(|s| self.cipher.open(PHONE_FIELD, s))
+                .transpose()?,
+        };
+        self.audit(actor, "personal.reveal", &object, "ok", detail)
+            .await?;
+        Ok(plain)
+    }
+}

@@ -1,0 +1,302 @@
+//! 实有人口 as stored: sealed identifiers with their blind indexes and masked forms, the blind
+//! index of every two characters of a name, and the history kept by ending rows instead of
+//! deleting them. Writes go in batches (an import of a district's population is hundreds of
+//! thousands of rows).
+
+use crate::{Result, Store, dispatch};
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// A person to write, sealed and indexed by the caller.
+#[derive(Debug, Clone)]
+pub struct NewPerson {
+    pub grid_code: String,
+    pub name_sealed: Vec<u8>,
+    pub name_masked: String,
+    pub id_sealed: Vec<u8>,
+    pub id_index: String,
+    pub id_masked: String,
+    pub phone_sealed: Option<Vec<u8>>,
+    pub phone_index: Option<String>,
+    pub phone_masked: Option<String>,
+    pub sex: String,
+    pub birth_date: NaiveDate,
+    pub ethnicity: Option<String>,
+    pub address: String,
+    pub residence: String,
+    pub row_digest: String,
+    /// Blind indexes of the name's two-character pieces.
+    pub grams: Vec<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// What a batch write did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PersonWrites {
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// 人员 — a person as lists show it: masked.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PersonRecord {
+    pub id: i64,
+    pub grid_code: String,
+    pub name_masked: String,
+    pub id_masked: String,
+    pub phone_masked: Option<String>,
+    pub sex: String,
+    pub birth_date: NaiveDate,
+    pub ethnicity: Option<String>,
+    pub address: String,
+    pub residence: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub total: i64,
+}
+
+/// A person's sealed identifiers, for the reveal.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PersonSealed {
+    pub id: i64,
+    pub grid_code: String,
+    pub name_sealed: Vec<u8>,
+    pub id_sealed: Vec<u8>,
+    pub phone_sealed: Option<Vec<u8>>,
+}
+
+/// The filters of a person search (blind indexes computed by the caller).
+#[derive(Debug, Clone, Default)]
+pub struct PersonFilter {
+    /// Org-code prefix of the scope (and of a grid asked for).
+    pub prefix: String,
+    /// Blind indexes of the name pieces that must all match, with `address` as the alternative.
+    pub name_grams: Vec<String>,
+    pub address: Option<String>,
+    pub id_index: Option<String>,
+    pub phone_index: Option<String>,
+    pub residence: Option<String>,
+    /// Also persons who moved out.
+    pub ended: bool,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+const PERSON_COLUMNS: &str = "SELECT p.id, p.grid_code, p.name_masked, p.id_masked, p.phone_masked,
+        p.sex, p.birth_date, p.ethnicity, p.address, p.residence, p.created_at, p.updated_at,
+        p.ended_at, COUNT(*) OVER () AS total FROM persons p";
+
+/// `$from, $from+1, …` for `n` values.
+fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Store {
+    /// Writes persons keyed by their ID number's blind index: new ones inserted, active ones with
+    /// other data updated (their name pieces rewritten), identical ones left alone.
+    pub async fn upsert_persons(&self, rows: &[NewPerson]) -> Result<PersonWrites> {
+        let mut writes = PersonWrites::default();
+        dispatch!(self, |p| {
+            let mut tx = p.begin_with(self.begin_write()).await?;
+            for chunk in rows.chunks(400) {
+                let sql = format!(
+                    "SELECT id_index, id, row_digest FROM persons
+                     WHERE ended_at IS NULL AND id_index IN ({})",
+                    placeholders(1, chunk.len())
+                );
+                let mut q = sqlx::query_as::<_, (String, i64, String)>(sqlx::AssertSqlSafe(sql));
+                for r in chunk {
+                    q = q.bind(&r.id_index);
+                }
+                let known: std::collections::HashMap<String, (i64, String)> = q
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .into_iter()
+                    .map(|(index, id, digest)| (index, (id, digest)))
+                    .collect();
+                let mut fresh = Vec::new();
+                let mut grams: Vec<(i64, &str)> = Vec::new();
+                for r in chunk {
+                    match known.get(&r.id_index) {
+                        Some((_, digest)) if *digest == r.row_digest => writes.unchanged += 1,
+                        Some((id, _)) => {
+                            sqlx::query(
+                                "UPDATE persons SET grid_code = $2, name_sealed = $3,
+                                    name_masked = $4, id_sealed = $5, phone_sealed = $6,
+                                    phone_index = $7, phone_masked = $8, sex = $9,
+                                    birth_date = $10, ethnicity = $11, address = $12,
+                                    residence = $13, row_digest = $14, updated_at = $15
+                                 WHERE id = $1",
+                            )
+                            .bind(id)
+                            .bind(&r.grid_code)
+                            .bind(&r.name_sealed)
+                            .bind(&r.name_masked)
+                            .bind(&r.id_sealed)
+                            .bind(&r.phone_sealed)
+                            .bind(&r.phone_index)
+                            .bind(&r.phone_masked)
+                            .bind(&r.sex)
+                            .bind(r.birth_date)
+                            .bind(&r.ethnicity)
+                            .bind(&r.address)
+                            .bind(&r.residence)
+                            .bind(&r.row_digest)
+                            .bind(r.at)
+                            .execute(&mut *tx)
+                            .await?;
+                            sqlx::query("DELETE FROM person_name_grams WHERE person_id = $1")
+                                .bind(id)
+                                .execute(&mut *tx)
+                                .await?;
+                            grams.extend(r.grams.iter().map(|g| (*id, g.as_str())));
+                            writes.updated += 1;
+                        }
+                        None => fresh.push(r),
+                    }
+                }
+                if !fresh.is_empty() {
+                    let sql = format!(
+                        "INSERT INTO persons (grid_code, name_sealed, name_masked, id_sealed,
+                            id_index, id_masked, phone_sealed, phone_index, phone_masked, sex,
+                            birth_date, ethnicity, address, residence, row_digest, created_at,
+                            updated_at)
+                         VALUES {} RETURNING id, id_index",
+                        crate::cases::values(fresh.len(), 17)
+                    );
+                    let mut q = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql));
+                    for r in &fresh {
+                        q = q
+                            .bind(&r.grid_code)
+                            .bind(&r.name_sealed)
+                            .bind(&r.name_masked)
+                            .bind(&r.id_sealed)
+                            .bind(&r.id_index)
+                            .bind(&r.id_masked)
+                            .bind(&r.phone_sealed)
+                            .bind(&r.phone_index)
+                            .bind(&r.phone_masked)
+                            .bind(&r.sex)
+                            .bind(r.birth_date)
+                            .bind(&r.ethnicity)
+                            .bind(&r.address)
+                            .bind(&r.residence)
+                            .bind(&r.row_digest)
+                            .bind(r.at)
+                            .bind(r.at);
+                    }
+                    let ids: std::collections::HashMap<String, i64> = q
+                        .fetch_all(&mut *tx)
+                        .await?
+                        .into_iter()
+                        .map(|(id, index)| (index, id))
+                        .collect();
+                    for r in &fresh {
+                        if let Some(id) = ids.get(&r.id_index) {
+                            grams.extend(r.grams.iter().map(|g| (*id, g.as_str())));
+                        }
+                    }
+                    writes.inserted += fresh.len();
+                }
+                for part in grams.chunks(1000) {
+                    let sql = format!(
+                        "INSERT INTO person_name_grams (person_id, gram) VALUES {}
+                         ON CONFLICT DO NOTHING",
+                        crate::cases::values(part.len(), 2)
+                    );
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for (id, gram) in part {
+                        q = q.bind(*id).bind(*gram);
+                    }
+                    q.execute(&mut *tx).await?;
+                }
+            }
+            tx.commit().await
+        })?;
+        Ok(writes)
+    }
+
+    /// A search of the persons under a prefix, masked, in id order.
+    pub async fn persons(&self, f: &PersonFilter) -> Result<Vec<PersonRecord>> {
+        let mut clauses = vec!["p.grid_code LIKE $1 || '%'".to_owned()];
+        let mut next = 2;
+        let mut text: Vec<String> = Vec::new();
+        if !f.ended {
+            clauses.push("p.ended_at IS NULL".into());
+        }
+        let mut by_text = Vec::new();
+        if !f.name_grams.is_empty() {
+            by_text.push(format!(
+                "p.id IN (SELECT person_id FROM person_name_grams WHERE gram IN ({})
+                          GROUP BY person_id HAVING COUNT(*) = {})",
+                placeholders(next, f.name_grams.len()),
+                f.name_grams.len()
+            ));
+            next += f.name_grams.len();
+            text.extend(f.name_grams.iter().cloned());
+        }
+        if let Some(address) = &f.address {
+            by_text.push(format!("p.address LIKE '%' || ${next} || '%'"));
+            next += 1;
+            text.push(address.clone());
+        }
+        if !by_text.is_empty() {
+            clauses.push(format!("({})", by_text.join(" OR ")));
+        }
+        for (column, value) in [
+            ("p.id_index", &f.id_index),
+            ("p.phone_index", &f.phone_index),
+            ("p.residence", &f.residence),
+        ] {
+            if let Some(v) = value {
+                clauses.push(format!("{column} = ${next}"));
+                next += 1;
+                text.push(v.clone());
+            }
+        }
+        let sql = format!(
+            "{PERSON_COLUMNS} WHERE {} ORDER BY p.id LIMIT ${next} OFFSET ${}",
+            clauses.join(" AND "),
+            next + 1
+        );
+        let generic_safe = self.plans_are_generic_safe();
+        Ok(dispatch!(self, |p| {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(&f.prefix);
+            for t in &text {
+                q = q.bind(t);
+            }
+            q.bind(f.limit)
+                .bind(f.offset)
+                .persistent(generic_safe)
+                .fetch_all(p)
+                .await
+        })?)
+    }
+
+    /// One person, masked, whether active or ended.
+    pub async fn person(&self, id: i64) -> Result<Option<PersonRecord>> {
+        let sql = format!("{PERSON_COLUMNS} WHERE p.id = $1");
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(id)
+                .fetch_optional(p)
+                .await
+        })?)
+    }
+
+    /// One person's sealed identifiers.
+    pub async fn person_sealed(&self, id: i64) -> Result<Option<PersonSealed>> {
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(
+                "SELECT id, grid_code, name_sealed, id_sealed, phone_sealed FROM persons WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(p)
+            .await
+        })?)
+    }
+}

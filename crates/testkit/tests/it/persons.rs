@@ -1,0 +1,326 @@
+//! 实有人口: a spreadsheet of persons imports its good rows keyed by ID number and names every bad
+//! cell; persons are found within scope by two characters of a name, an address, an exact ID
+//! number or phone, shown masked, and revealed only for a reason to those allowed.
+
+use crate::events::Hub;
+use pingan_app::sheet::{Column, read_first_sheet, write_sheet};
+use pingan_app::{AppError, PersonQuery};
+
+/// A valid 公民身份号码 of 通川区 for a birth date and sequence.
+fn id(birth: &str, seq: u16) -> String {
+    let first17 = format!("511702{birth}{seq:03}");
+    let check = pingan_domain::identity::check_character(&first17).unwrap();
+    format!("{first17}{check}")
+}
+
+/// A sheet with just the four columns every file must have.
+fn sheet(rows: &[[&str; 4]]) -> Vec<u8> {
+    let columns: Vec<Column> = ["姓名", "公民身份号码", "联系方式", "现住址"]
+        .into_iter()
+        .map(|h| Column::new(h, 12.0).text())
+        .collect();
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| (*c).to_owned()).collect())
+        .collect();
+    write_sheet("人员", &columns, &rows, None).unwrap()
+}
+
+fn people() -> Vec<[String; 4]> {
+    vec![
+        [
+            "张三丰".into(),
+            id("19800101", 123),
+            "13812345678".into(),
+            "朝阳路 1 号".into(),
+        ],
+        [
+            "李四".into(),
+            id("19900512", 224),
+            String::new(),
+            "翠屏路 8 号 2 单元".into(),
+        ],
+        [
+            "欧阳修文".into(),
+            id("20100203", 331),
+            "0818-2123456".into(),
+            "朝阳路 3 号".into(),
+        ],
+    ]
+}
+
+fn as_rows(v: &[[String; 4]]) -> Vec<[&str; 4]> {
+    v.iter()
+        .map(|r| [r[0].as_str(), r[1].as_str(), r[2].as_str(), r[3].as_str()])
+        .collect()
+}
+
+#[tokio::test]
+async fn a_four_column_file_imports_and_names_every_bad_cell() {
+    let h = Hub::new().await;
+    let good = people();
+    let mut bad_check = id("19800101", 125);
+    bad_check.pop();
+    bad_check.push('0');
+    let mut rows = as_rows(&good);
+    rows.push(["王五", &bad_check, "", "朝阳路"]); // row 5: wrong check character
+    rows.push(["赵六", &good[1][1], "", "朝阳路"]); // row 6: same person as row 3
+    rows.push(["钱七", "511702199001011234", "12345", ""]); // row 7: phone and address
+    let file = sheet(&rows);
+    let report =
+        h.t.app
+            .import_persons(&h.commander, &file, Some(&h.grid))
+            .await
+            .unwrap();
+    assert_eq!((report.inserted, report.rejected_rows), (3, 3));
+    let cells: Vec<(usize, &str)> = report
+        .rejected
+        .iter()
+        .map(|c| (c.row, c.column.as_str()))
+        .collect();
+    assert!(cells.contains(&(5, "公民身份号码")), "{cells:?}");
+    assert!(cells.contains(&(6, "公民身份号码")), "{cells:?}");
+    assert!(
+        cells.contains(&(7, "联系方式")) && cells.contains(&(7, "现住址")),
+        "{cells:?}"
+    );
+    assert!(
+        report.rejected.iter().any(|c| c.reason.contains("校验位")),
+        "{:?}",
+        report.rejected
+    );
+
+    // The same file again changes nothing; a changed address updates that one person.
+    let again =
+        h.t.app
+            .import_persons(&h.commander, &file, Some(&h.grid))
+            .await
+            .unwrap();
+    assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, 3));
+    let mut moved = good.clone();
+    moved[1][3] = "翠屏路 9 号".into();
+    let changed =
+        h.t.app
+            .import_persons(&h.commander, &sheet(&as_rows(&moved)), Some(&h.grid))
+            .await
+            .unwrap();
+    assert_eq!(
+        (changed.inserted, changed.updated, changed.unchanged),
+        (0, 1, 2)
+    );
+
+    // Without a grid column the grid must be given, and must be in scope.
+    let refused =
+        h.t.app
+            .import_persons(&h.commander, &file, None)
+            .await
+            .unwrap_err();
+    assert!(refused.to_string().contains("网格"), "{refused}");
+    let other_grid =
+        h.t.app
+            .import_persons(&h.other_operator, &file, Some(&h.grid))
+            .await
+            .unwrap_err();
+    assert!(matches!(other_grid, AppError::Invalid(_)), "{other_grid}");
+    let missing = sheet(&[]);
+    let columns = [Column::new("姓名", 8.0)];
+    let only_name = write_sheet("人员", &columns, &[], None).unwrap();
+    assert!(
+        h.t.app
+            .import_persons(&h.commander, &only_name, Some(&h.grid))
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("公民身份号码")
+    );
+    let empty =
+        h.t.app
+            .import_persons(&h.commander, &missing, Some(&h.grid))
+            .await
+            .unwrap();
+    assert_eq!(empty.inserted + empty.rejected_rows, 0);
+}
+
+#[tokio::test]
+async fn persons_are_found_masked_within_scope_and_revealed_for_a_reason() {
+    let h = Hub::new().await;
+    let good = people();
+    h.t.app
+        .import_persons(&h.commander, &sheet(&as_rows(&good)), Some(&h.grid))
+        .await
+        .unwrap();
+    let operator = h.operator.user.clone().unwrap();
+    let find = |q: PersonQuery| {
+        let (app, user) = (h.t.app.clone(), operator.clone());
+        async move { app.persons(&user, &q).await }
+    };
+    let by_name = find(PersonQuery {
+        q: Some("三丰".into()),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    assert_eq!(by_name.1, 1);
+    let p = &by_name.0[0];
+    assert_eq!(
+        (p.name.as_str(), p.phone.as_deref()),
+        ("张**", Some("138****5678"))
+    );
+    assert!(p.id_number.starts_with("511702") && p.id_number.contains("****"));
+    assert_eq!(
+        (p.sex.as_str(), p.residence_label.as_str()),
+        ("男", "户籍人口")
+    );
+    let json = serde_json::to_string(&by_name.0).unwrap();
+    assert!(
+        !json.contains("张三丰") && !json.contains(&good[0][1]),
+        "masked: {json}"
+    );
+
+    // Any two characters of a name; an address; an exact ID number or phone.
+    for (q, want) in [
+        ("欧阳", 1),
+        ("阳修", 1),
+        ("修文", 1),
+        ("朝阳路", 2),
+        ("翠屏", 1),
+    ] {
+        let found = find(PersonQuery {
+            q: Some(q.into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        assert_eq!(found.1, want, "{q}");
+    }
+    let by_id = find(PersonQuery {
+        id_number: Some(good[1][1].clone()),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    assert_eq!(by_id.0[0].name, "李*");
+    let by_phone = find(PersonQuery {
+        phone: Some("0818-2123456".into()),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    assert_eq!(by_phone.1, 1);
+    let too_short = find(PersonQuery {
+        q: Some("张".into()),
+        ..Default::default()
+    })
+    .await
+    .unwrap_err();
+    assert!(too_short.to_string().contains("2 个字"), "{too_short}");
+
+    // Another township sees none of them; a department's handler none at all.
+    let other = h.other_operator.user.clone().unwrap();
+    assert_eq!(
+        h.t.app
+            .persons(&other, &PersonQuery::default())
+            .await
+            .unwrap()
+            .1,
+        0
+    );
+    let police = h.police.user.clone().unwrap();
+    assert!(matches!(
+        h.t.app.persons(&police, &PersonQuery::default()).await,
+        Err(AppError::Forbidden(_))
+    ));
+    assert!(matches!(
+        h.t.app.person(&other, p.id).await,
+        Err(AppError::NotFound(_))
+    ));
+
+    // The reveal: a reason is required; then the plain text, on the audit record.
+    assert!(matches!(
+        h.t.app.reveal_person(&h.operator, p.id, "看").await,
+        Err(AppError::Invalid(_))
+    ));
+    let plain =
+        h.t.app
+            .reveal_person(&h.operator, p.id, "核实走访对象身份")
+            .await
+            .unwrap();
+    assert_eq!(
+        (
+            plain.name.as_str(),
+            plain.id_number.as_str(),
+            plain.phone.as_deref()
+        ),
+        ("张三丰", good[0][1].as_str(), Some("13812345678"))
+    );
+    assert!(matches!(
+        h.t.app
+            .reveal_person(&h.other_operator, p.id, "核实走访对象身份")
+            .await,
+        Err(AppError::Forbidden(_))
+    ));
+}
+
+#[tokio::test]
+async fn the_api_imports_searches_and_reveals() {
+    let h = Hub::new().await;
+    let client = reqwest::Client::new();
+    let res = client
+        .get(h.t.url("/api/v1/persons/import/template"))
+        .bearer_auth(&h.tokens.operator)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let template = read_first_sheet(&res.bytes().await.unwrap(), 10).unwrap();
+    let headers: Vec<String> = template[0].iter().map(|c| c.text()).collect();
+    assert_eq!(
+        &headers[..4],
+        ["姓名", "公民身份号码", "联系方式", "现住址"]
+    );
+
+    let good = people();
+    let res = client
+        .post(h.t.url(&format!("/api/v1/persons/import?grid={}", h.grid)))
+        .bearer_auth(&h.tokens.operator)
+        .body(sheet(&as_rows(&good)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let report: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(report["inserted"], 3);
+
+    let list = h
+        .get_json(
+            &format!("/api/v1/persons?grid={}&q=李四", h.grid),
+            &h.tokens.operator,
+        )
+        .await;
+    assert_eq!(list["total"], 1);
+    let id = list["items"][0]["id"].as_i64().unwrap();
+    assert_eq!(list["items"][0]["name"], "李*");
+    let one = h
+        .get_json(&format!("/api/v1/persons/{id}"), &h.tokens.worker)
+        .await;
+    assert_eq!(one["residence"], "registered");
+    let res = client
+        .post(h.t.url(&format!("/api/v1/persons/{id}/reveal")))
+        .bearer_auth(&h.tokens.operator)
+        .json(&serde_json::json!({"reason": "核实走访对象身份"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let plain: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(plain["name"], "李四");
+    let res = client
+        .get(h.t.url("/api/v1/persons?id_number=123"))
+        .bearer_auth(&h.tokens.operator)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let spec = h.get_text("/api/v1/openapi.json", &h.tokens.operator).await;
+    assert!(spec.contains("/api/v1/persons/{id}/reveal"));
+}

@@ -1,0 +1,142 @@
+//! `/api/v1/persons` — 实有人口 of your scope: search (masked), one person, the reveal of their
+//! identifiers for a stated reason, and the .xlsx import with its template.
+
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::{ApiError, Problem};
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use pingan_app::{PersonImportReport, PersonPlain, PersonQuery, PersonView};
+use serde::{Deserialize, Serialize};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/persons", get(list))
+        .route(
+            "/api/v1/persons/import",
+            post(import).layer(crate::router::upload_limit()),
+        )
+        .route("/api/v1/persons/import/template", get(template))
+        .route("/api/v1/persons/{id}", get(show))
+        .route("/api/v1/persons/{id}/reveal", post(reveal))
+}
+
+/// A page of persons.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct PersonList {
+    items: Vec<PersonView>,
+    /// Rows of the whole search (50 a page).
+    total: i64,
+}
+
+/// Persons of your scope, masked: `q` (two or more characters of a name, or part of an
+/// address), `id_number` and `phone` (exact), `grid`, `residence`.
+#[utoipa::path(get, path = "/api/v1/persons", tag = "registry", params(PersonQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = PersonList), (status = 400, body = Problem),
+        (status = 403, body = Problem)))]
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Query(q): Query<PersonQuery>,
+) -> Result<Json<PersonList>, ApiError> {
+    let (items, total) = state.app.persons(&api.user, &q).await?;
+    Ok(Json(PersonList { items, total }))
+}
+
+/// One person of your scope, masked.
+#[utoipa::path(get, path = "/api/v1/persons/{id}", tag = "registry",
+    params(("id" = i64, Path, description = "person id")),
+    security(("bearer" = [])),
+    responses((status = 200, body = PersonView), (status = 404, body = Problem)))]
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<PersonView>, ApiError> {
+    Ok(Json(state.app.person(&api.user, id).await?))
+}
+
+/// Why the plain text is needed.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct RevealBody {
+    /// 4 to 200 characters, kept on the audit record.
+    reason: String,
+}
+
+/// The person's name, ID number and phone in plain text (查看个人信息明文 only; audited).
+#[utoipa::path(post, path = "/api/v1/persons/{id}/reveal", tag = "registry",
+    params(("id" = i64, Path, description = "person id")),
+    request_body = RevealBody,
+    security(("bearer" = [])),
+    responses((status = 200, body = PersonPlain), (status = 400, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub(crate) async fn reveal(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<RevealBody>,
+) -> Result<Json<PersonPlain>, ApiError> {
+    Ok(Json(
+        state
+            .app
+            .reveal_person(&api.actor(), id, &body.reason)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct ImportQuery {
+    /// The grid of rows without 网格编码.
+    grid: Option<String>,
+}
+
+/// Imports persons from an .xlsx (the body). Good rows are written keyed by ID number (the same
+/// file twice changes nothing); every bad cell is named. With `Accept:
+/// application/vnd.openxmlformats-officedocument.spreadsheetml.sheet` the answer is the rejected
+/// cells as a spreadsheet.
+#[utoipa::path(post, path = "/api/v1/persons/import", tag = "registry", params(ImportQuery),
+    request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    security(("bearer" = [])),
+    responses((status = 200, body = PersonImportReport), (status = 400, body = Problem),
+        (status = 403, body = Problem), (status = 413, body = Problem)))]
+pub(crate) async fn import(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Query(q): Query<ImportQuery>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let report = state
+        .app
+        .import_persons(&api.actor(), &body, q.grid.as_deref())
+        .await?;
+    let wants_sheet = headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|a| a.to_str().ok())
+        .is_some_and(|a| a.contains(crate::xlsx::XLSX));
+    if wants_sheet {
+        let bytes = pingan_app::sheet::rejected_sheet(&report.rejected)?;
+        return Ok(crate::xlsx::download(
+            bytes,
+            "rejected.xlsx",
+            "未导入的行.xlsx",
+        ));
+    }
+    Ok(Json(report).into_response())
+}
+
+/// The blank person template: Chinese headers, the ID column as text, drop-downs.
+#[utoipa::path(get, path = "/api/v1/persons/import/template", tag = "registry",
+    security(("bearer" = [])),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
+pub(crate) async fn template(_api: ApiUser) -> Result<Response, ApiError> {
+    let bytes = pingan_app::person_template()?;
+    Ok(crate::xlsx::download(
+        bytes,
+        "persons-template.xlsx",
+        "实有人口模板.xlsx",
+    ))
+}

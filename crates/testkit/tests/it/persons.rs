@@ -324,3 +324,95 @@ async fn the_api_imports_searches_and_reveals() {
     let spec = h.get_text("/api/v1/openapi.json", &h.tokens.operator).await;
     assert!(spec.contains("/api/v1/persons/{id}/reveal"));
 }
+
+#[tokio::test]
+async fn the_pages_import_search_and_reveal() {
+    use reqwest::multipart::{Form, Part};
+    let h = Hub::new().await;
+    crate::add_user(
+        &h.t,
+        "registry_chief",
+        "人口专干",
+        "511702001",
+        "operator",
+        "Registry#Pages2026",
+    )
+    .await
+    .unwrap();
+    let mut ready = h.t.ready("registry_chief", "Registry#Pages2026").await;
+    let c = crate::client();
+    crate::web_login(&h.t, &c, &mut ready).await;
+
+    let good = people();
+    let form = Form::new().text("grid", h.grid.clone()).part(
+        "file",
+        Part::bytes(sheet(&as_rows(&good))).file_name("人员.xlsx"),
+    );
+    let html = c
+        .post(h.t.url("/persons/import"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("人新增") && html.contains(">3<"), "{html}");
+
+    let list = crate::page(&c, &h.t, "/persons").await;
+    assert!(
+        list.contains("张**") && list.contains("138****5678"),
+        "{list}"
+    );
+    assert!(
+        !list.contains("张三丰") && !list.contains(&good[0][1]),
+        "masked"
+    );
+    // A search by ID number is posted (kept out of URLs) and finds the one person.
+    let found = c
+        .post(h.t.url("/persons"))
+        .form(&[("id_number", good[2][1].as_str())])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        found.contains("欧***") && !found.contains("李*<"),
+        "{found}"
+    );
+    let id =
+        h.t.app
+            .persons(
+                &h.operator.user.clone().unwrap(),
+                &PersonQuery {
+                    q: Some("李四".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .0[0]
+            .id;
+    let res = c
+        .post(h.t.url(&format!("/persons/{id}/reveal")))
+        .form(&[("reason", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let shown = c
+        .post(h.t.url(&format!("/persons/{id}/reveal")))
+        .form(&[("reason", "核实走访对象身份")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        shown.contains("李四") && shown.contains(&good[1][1]),
+        "{shown}"
+    );
+}

@@ -8,6 +8,7 @@ mod events;
 mod home;
 mod login;
 mod org;
+mod persons;
 mod rules;
 mod security;
 mod users;
@@ -28,7 +29,7 @@ pub struct NavItem {
 }
 
 /// The pages of the navigation, each with the capability it needs (none: everyone).
-const NAV: [(&str, &str, &str, Option<Capability>); 13] = [
+const NAV: [(&str, &str, &str, Option<Capability>); 14] = [
     ("/", "工作台", "", None),
     (
         "/events",
@@ -59,6 +60,12 @@ const NAV: [(&str, &str, &str, Option<Capability>); 13] = [
         "网格地图",
         "网格边界一览，点击地图查询所属网格",
         Some(Capability::ViewOrg),
+    ),
+    (
+        "/persons",
+        "实有人口",
+        "本辖区人员的查找、导入与信息核实",
+        Some(Capability::ViewRegistry),
     ),
     (
         "/video",
@@ -113,6 +120,7 @@ pub fn router() -> Router<AppState> {
         .merge(events::router())
         .merge(rules::router())
         .merge(video::router())
+        .merge(persons::router())
 }
 
 /// What the navigation frame shows around every page.
@@ -156,4 +164,38 @@ impl Shell {
             now: pingan_domain::time::format_minute(chrono::Utc::now()),
         })
     }
+}
+
+/// A list filter's options: (value, label).
+pub(crate) fn options<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(&'static str, &'static str)> {
+    all.iter().map(|&v| (code(v), label(v))).collect()
+}
+
+/// The query string of another page of a filtered list.
+pub(crate) fn page_href(base: &str, pairs: &[(&str, Option<&str>)], page: i64) -> String {
+    let enc = pingan_domain::text::percent_encode;
+    let mut href = format!("{base}?page={page}");
+    for (k, v) in pairs {
+        if let Some(v) = v.filter(|v| !v.is_empty()) {
+            href.push_str(&format!("&{k}={}", enc(v)));
+        }
+    }
+    href
+}
+
+/// Links to the page before and after this one (of `rows` each), if there are such pages.
+pub(crate) fn pager(
+    total: i64,
+    page: i64,
+    rows: i64,
+    href: impl Fn(i64) -> String,
+) -> (Option<String>, Option<String>) {
+    (
+        (page > 1).then(|| href(page - 1)),
+        (page * rows < total).then(|| href(page + 1)),
+    )
 }

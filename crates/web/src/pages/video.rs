@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
-use crate::pages::Shell;
+use crate::pages::{Shell, options, page_href, pager};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
@@ -220,35 +220,6 @@ async fn board(
     })
 }
 
-/// A list filter's options: (value, label).
-fn options<T: Copy>(
-    all: &[T],
-    code: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-) -> Vec<(&'static str, &'static str)> {
-    all.iter().map(|&v| (code(v), label(v))).collect()
-}
-
-/// The query string of another page of a filtered list.
-fn page_href(base: &str, pairs: &[(&str, Option<&str>)], page: i64) -> String {
-    let enc = pingan_domain::text::percent_encode;
-    let mut href = format!("{base}?page={page}");
-    for (k, v) in pairs {
-        if let Some(v) = v.filter(|v| !v.is_empty()) {
-            href.push_str(&format!("&{k}={}", enc(v)));
-        }
-    }
-    href
-}
-
-/// Links to the page before and after this one, if there are such pages.
-fn pager(total: i64, page: i64, href: impl Fn(i64) -> String) -> (Option<String>, Option<String>) {
-    (
-        (page > 1).then(|| href(page - 1)),
-        (page * PAGE_ROWS < total).then(|| href(page + 1)),
-    )
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "video_channels.html")]
 struct ChannelsPage {
@@ -269,7 +240,7 @@ async fn channels(
     Query(q): Query<ChannelQuery>,
 ) -> Result<ChannelsPage, PageError> {
     let (rows, total) = state.app.channel_list(&page.user, &q).await?;
-    let (prev, next) = pager(total, q.page.unwrap_or(1), |p| {
+    let (prev, next) = pager(total, q.page.unwrap_or(1), PAGE_ROWS, |p| {
         page_href(
             "/video/channels",
             &[
@@ -339,7 +310,7 @@ async fn devices(
     Query(q): Query<DeviceQuery>,
 ) -> Result<DevicesPage, PageError> {
     let (rows, total) = state.app.device_list(&page.user, &q).await?;
-    let (prev, next) = pager(total, q.page.unwrap_or(1), |p| {
+    let (prev, next) = pager(total, q.page.unwrap_or(1), PAGE_ROWS, |p| {
         page_href(
             "/video/devices",
             &[

@@ -1,0 +1,243 @@
+//! 实有人口 — the persons of one's scope: a search by name, address, ID number or phone, masked;
+//! the plain identifiers of one person for a stated reason; and the .xlsx import with its template.
+
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::PageError;
+use crate::pages::{Shell, options, page_href, pager};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use pingan_app::{
+    AppError, PERSON_PAGE_ROWS, PersonImportReport, PersonPlain, PersonQuery, PersonView,
+};
+use pingan_domain::Capability;
+use pingan_domain::person::Residence;
+use pingan_domain::time::format_count;
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/persons", get(list).post(search))
+        .route("/persons/{id}/reveal", post(reveal))
+        .route(
+            "/persons/import",
+            get(import_form)
+                .post(import)
+                .layer(crate::router::upload_limit()),
+        )
+        .route("/persons/import/template", get(template))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "persons.html")]
+struct PersonsPage {
+    shell: Shell,
+    rows: Vec<PersonView>,
+    total: String,
+    q: PersonQuery,
+    residences: Vec<(&'static str, &'static str)>,
+    prev: Option<String>,
+    next: Option<String>,
+    can_reveal: bool,
+    can_import: bool,
+    /// A person shown in plain text after a reveal.
+    revealed: Option<PersonPlain>,
+    error: Option<String>,
+}
+
+async fn render(
+    state: &AppState,
+    page: &PageUser,
+    q: PersonQuery,
+    revealed: Option<PersonPlain>,
+    error: Option<String>,
+) -> Result<PersonsPage, PageError> {
+    let (rows, total) = match state.app.persons(&page.user, &q).await {
+        Ok(found) => found,
+        Err(AppError::Invalid(msg)) if error.is_none() => {
+            return Box::pin(render(
+                state,
+                page,
+                PersonQuery::default(),
+                revealed,
+                Some(msg),
+            ))
+            .await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let (prev, next) = pager(total, q.page.unwrap_or(1), PERSON_PAGE_ROWS, |p| {
+        page_href(
+            "/persons",
+            &[
+                ("q", q.q.as_deref()),
+                ("grid", q.grid.as_deref()),
+                ("residence", q.residence.as_deref()),
+            ],
+            p,
+        )
+    });
+    Ok(PersonsPage {
+        shell: Shell::new(&state.app, &page.user, "/persons").await?,
+        rows,
+        total: format_count(total.max(0).unsigned_abs()),
+        residences: options(Residence::ALL, Residence::code, Residence::label),
+        can_reveal: page.user.can(Capability::RevealPersonalData),
+        can_import: page.user.can(Capability::ManageRegistry),
+        q,
+        prev,
+        next,
+        revealed,
+        error,
+    })
+}
+
+async fn list(
+    State(state): State<AppState>,
+    page: PageUser,
+    Query(q): Query<PersonQuery>,
+) -> Result<PersonsPage, PageError> {
+    render(&state, &page, q, None, None).await
+}
+
+/// The search form is posted, so that an ID number or phone searched for stays out of URLs, the
+/// browser's history and the access log.
+async fn search(
+    State(state): State<AppState>,
+    page: PageUser,
+    Form(q): Form<PersonQuery>,
+) -> Result<PersonsPage, PageError> {
+    render(&state, &page, q, None, None).await
+}
+
+#[derive(Deserialize)]
+struct RevealForm {
+    reason: String,
+}
+
+/// Shows one person's identifiers in plain text on the list (nothing is kept in the page's URL).
+async fn reveal(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<RevealForm>,
+) -> Result<Response, PageError> {
+    match state.app.reveal_person(&page.actor(), id, &f.reason).await {
+        Ok(plain) => Ok(
+            render(&state, &page, PersonQuery::default(), Some(plain), None)
+                .await?
+                .into_response(),
+        ),
+        Err(e @ (AppError::Invalid(_) | AppError::Forbidden(_))) => {
+            let status = if matches!(e, AppError::Forbidden(_)) {
+                axum::http::StatusCode::FORBIDDEN
+            } else {
+                axum::http::StatusCode::BAD_REQUEST
+            };
+            let view = render(
+                &state,
+                &page,
+                PersonQuery::default(),
+                None,
+                Some(e.to_string()),
+            )
+            .await?;
+            Ok((status, view).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "persons_import.html")]
+struct ImportPage {
+    shell: Shell,
+    report: Option<PersonImportReport>,
+    /// The grids of the user's scope: (code, name).
+    grids: Vec<(String, String)>,
+    error: Option<String>,
+}
+
+async fn import_page(
+    state: &AppState,
+    page: &PageUser,
+    report: Option<PersonImportReport>,
+    error: Option<String>,
+) -> Result<ImportPage, PageError> {
+    if !page.user.can(Capability::ManageRegistry) {
+        return Err(
+            AppError::Forbidden(format!("{}无权导入实有人口", page.user.role.label())).into(),
+        );
+    }
+    let grids = state.app.grid_features(&page.user).await?;
+    let grids = grids["features"]
+        .as_array()
+        .map(|fs| {
+            fs.iter()
+                .filter_map(|f| {
+                    let p = &f["properties"];
+                    Some((
+                        p["code"].as_str()?.to_owned(),
+                        p["name"].as_str()?.to_owned(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(ImportPage {
+        shell: Shell::new(&state.app, &page.user, "/persons").await?,
+        report,
+        grids,
+        error,
+    })
+}
+
+async fn import_form(
+    State(state): State<AppState>,
+    page: PageUser,
+) -> Result<ImportPage, PageError> {
+    import_page(&state, &page, None, None).await
+}
+
+async fn import(
+    State(state): State<AppState>,
+    page: PageUser,
+    form: Multipart,
+) -> Result<ImportPage, PageError> {
+    let (fields, files) = crate::multipart::read(form).await?;
+    let grid = crate::multipart::field(&fields, "grid");
+    let outcome = match files.first() {
+        None => Err(AppError::Invalid("请选择要导入的 .xlsx 文件".into())),
+        Some(file) => {
+            state
+                .app
+                .import_persons(&page.actor(), &file.bytes, grid)
+                .await
+        }
+    };
+    match outcome {
+        Ok(r) => import_page(&state, &page, Some(r), None).await,
+        Err(e @ (AppError::Invalid(_) | AppError::TooLarge(_))) => {
+            import_page(&state, &page, None, Some(e.to_string())).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn template(page: PageUser) -> Result<Response, PageError> {
+    if !page.user.can(Capability::ManageRegistry) {
+        return Err(
+            AppError::Forbidden(format!("{}无权导入实有人口", page.user.role.label())).into(),
+        );
+    }
+    let bytes = pingan_app::person_template()?;
+    Ok(crate::xlsx::download(
+        bytes,
+        "persons-template.xlsx",
+        "实有人口模板.xlsx",
+    ))
+}

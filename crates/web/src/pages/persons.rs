@@ -174,16 +174,16 @@ async fn import_page(
         );
     }
     let grids = state.app.grid_features(&page.user).await?;
-    let grids = grids["features"]
-        .as_array()
+    let grids = grids
+        .get("features")
+        .and_then(|f| f.as_array())
         .map(|fs| {
             fs.iter()
                 .filter_map(|f| {
-                    let p = &f["properties"];
-                    Some((
-                        p["code"].as_str()?.to_owned(),
-                        p["name"].as_str()?.to_owned(),
-                    ))
+                    let p = f.get("properties")?;
+                    let code = p.get("code")?.as_str()?;
+                    let name = p.get("name")?.as_str()?;
+                    Some((code.to_owned(), name.to_owned()))
                 })
                 .collect()
         })

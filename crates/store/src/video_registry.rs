@@ -177,8 +177,9 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            // Many rows a statement: a registry of thousands of cameras is written in a few.
-            for chunk in channels.chunks(200) {
+            // Many rows a statement, but not too many: sqlx looks up each SQLite parameter by
+            // name, which grows faster than the number of parameters.
+            for chunk in channels.chunks(60) {
                 let sql = format!(
                     concat!(
                         "INSERT INTO video_channels (channel_id, device_id, name, network, capability,

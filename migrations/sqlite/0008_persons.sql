@@ -36,3 +36,12 @@ CREATE TABLE person_name_grams (
     PRIMARY KEY (gram, person_id)
 );
 CREATE INDEX person_name_grams_person ON person_name_grams (person_id);
+
+-- The two-character pieces of each address (plain: an address is not an identifier), so that a
+-- search for part of an address does not read every person.
+CREATE TABLE person_address_grams (
+    gram      TEXT NOT NULL,
+    person_id INTEGER NOT NULL REFERENCES persons (id),
+    PRIMARY KEY (gram, person_id)
+);
+CREATE INDEX person_address_grams_person ON person_address_grams (person_id);

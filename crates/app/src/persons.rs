@@ -9,7 +9,7 @@ use crate::{Actor, App, AppError, CurrentUser, Result};
 use chrono::{Datelike, Utc};
 use pingan_domain::code_table::{ETHNICITY, SEX};
 use pingan_domain::identity::{IdNumber, PhoneNumber, mask_name};
-use pingan_domain::person::{PersonInput, Residence, field, name_grams};
+use pingan_domain::person::{PersonInput, Residence, field, two_char_pieces};
 use pingan_domain::{Capability, OrgCode};
 use pingan_store::{NewPerson, PersonFilter, PersonRecord};
 use serde_json::json;
@@ -324,10 +324,11 @@ impl App {
                 sex: valid.sex.to_owned(),
                 birth_date: valid.birth_date,
                 ethnicity: valid.ethnicity.map(str::to_owned),
+                address_grams: two_char_pieces(&valid.address),
                 address: valid.address,
                 residence: valid.residence.code().to_owned(),
                 row_digest: self.cipher.blind_index(ROW_FIELD, &digest_text),
-                grams: name_grams(&valid.name)
+                grams: two_char_pieces(&valid.name)
                     .iter()
                     .map(|g| self.cipher.blind_index(NAME_GRAM_FIELD, g))
                     .collect(),
@@ -335,6 +336,9 @@ impl App {
             });
         }
         let writes = self.store.upsert_persons(&rows).await?;
+        if writes.inserted + writes.updated >= 1_000 {
+            self.store.analyze_persons().await?;
+        }
         report.inserted = writes.inserted;
         report.updated = writes.updated;
         report.unchanged = writes.unchanged;
@@ -400,11 +404,11 @@ impl App {
         };
         let (name_grams, address) = match text(&q.q) {
             Some(t) if t.chars().count() >= 2 => (
-                name_grams(&t)
+                two_char_pieces(&t)
                     .iter()
                     .map(|g| self.cipher.blind_index(NAME_GRAM_FIELD, g))
                     .collect(),
-                Some(t),
+                Some((t.clone(), two_char_pieces(&t))),
             ),
             Some(_) => {
                 return Err(AppError::Invalid(

@@ -154,9 +154,9 @@ impl PersonInput {
     }
 }
 
-/// The two-character pieces of a name (张三丰 → 张三, 三丰): what a name search matches on, so
-/// that any two or more consecutive characters of a name find it.
-pub fn name_grams(name: &str) -> Vec<String> {
+/// The two-character pieces of a text (张三丰 → 张三, 三丰; spaces dropped): what a name or address
+/// search matches on, so that any two or more consecutive characters find it.
+pub fn two_char_pieces(name: &str) -> Vec<String> {
     let chars: Vec<char> = name.chars().filter(|c| !c.is_whitespace()).collect();
     let mut grams: Vec<String> = chars.windows(2).map(|w| w.iter().collect()).collect();
     grams.sort();
@@ -251,10 +251,10 @@ mod tests {
     }
 
     #[test]
-    fn name_grams_cover_every_two_characters() {
-        assert_eq!(name_grams("张三丰"), ["三丰", "张三"]);
-        assert_eq!(name_grams("欧阳 修"), ["欧阳", "阳修"]);
-        assert!(name_grams("张").is_empty());
+    fn pieces_cover_every_two_characters() {
+        assert_eq!(two_char_pieces("张三丰"), ["三丰", "张三"]);
+        assert_eq!(two_char_pieces("欧阳 修"), ["欧阳", "阳修"]);
+        assert!(two_char_pieces("张").is_empty());
     }
 
     proptest! {

@@ -4,7 +4,7 @@
 //! plain text only to those allowed, for a stated reason, on the audit record.
 
 use crate::contacts::MIN_REASON_CHARS;
-use crate::sheet::{Cell, Column, RejectedCell, read_first_sheet, write_sheet};
+use crate::sheet::{Cell, Column, RejectedCell, read_import, write_sheet};
 use crate::{Actor, App, AppError, CurrentUser, Result};
 use chrono::{Datelike, Utc};
 use pingan_domain::code_table::{ETHNICITY, SEX};
@@ -183,33 +183,8 @@ impl App {
             }
             None => None,
         };
-        let sheet = read_first_sheet(bytes, MAX_PERSON_ROWS)?;
-        let (header, body) = sheet
-            .split_first()
-            .ok_or_else(|| AppError::Invalid("表格是空的：第 1 行应为表头".into()))?;
-        let positions: HashMap<&str, usize> = header
-            .iter()
-            .enumerate()
-            .filter_map(|(i, h)| {
-                let text = h.text();
-                HEADERS
-                    .iter()
-                    .find(|(name, _)| text.trim() == *name)
-                    .map(|(name, _)| (*name, i))
-            })
-            .collect();
-        let missing: Vec<&str> = HEADERS
-            .iter()
-            .filter(|(name, required)| *required && !positions.contains_key(name))
-            .map(|(name, _)| *name)
-            .collect();
-        if !missing.is_empty() {
-            return Err(AppError::Invalid(format!(
-                "表头缺少 {}：请用页面上下载的模板",
-                missing.join("、")
-            )));
-        }
-        if default_grid.is_none() && !positions.contains_key(GRID) {
+        let (columns, body) = read_import(bytes, MAX_PERSON_ROWS, &HEADERS)?;
+        if default_grid.is_none() && !columns.has(GRID) {
             return Err(AppError::Invalid(
                 "表格没有“网格编码”列：请选择这些人员所在的网格".into(),
             ));
@@ -220,12 +195,7 @@ impl App {
         let mut rows: Vec<NewPerson> = Vec::new();
         let mut seen: HashMap<String, usize> = HashMap::new();
         for (i, row) in body.iter().enumerate() {
-            let cell = |name: &str| {
-                positions
-                    .get(name)
-                    .and_then(|&p| row.get(p))
-                    .unwrap_or(&Cell::Empty)
-            };
+            let cell = |name: &str| columns.cell(row, name);
             if row.iter().all(|c| c.text().is_empty()) {
                 continue;
             }

@@ -108,6 +108,59 @@ pub fn rejected_sheet(cells: &[RejectedCell]) -> Result<Vec<u8>> {
     )
 }
 
+/// The columns of an import sheet, found by their headers in any order (a bracketed note after a
+/// header, as in `经度（WGS-84）`, is ignored).
+#[derive(Debug)]
+pub struct Columns(std::collections::HashMap<&'static str, usize>);
+
+impl Columns {
+    pub fn has(&self, name: &str) -> bool {
+        self.0.contains_key(name)
+    }
+
+    /// The cell of `row` under the header `name` (empty when the column or the cell is absent).
+    pub fn cell<'r>(&self, row: &'r [Cell], name: &str) -> &'r Cell {
+        const EMPTY: &Cell = &Cell::Empty;
+        self.0.get(name).and_then(|&p| row.get(p)).unwrap_or(EMPTY)
+    }
+}
+
+/// Reads an import: the first sheet's header row matched against `known` (header, required) — a
+/// missing required header is refused by name — and the rows under it.
+pub fn read_import(
+    bytes: &[u8],
+    max_rows: usize,
+    known: &[(&'static str, bool)],
+) -> Result<(Columns, Vec<Vec<Cell>>)> {
+    let mut sheet = read_first_sheet(bytes, max_rows)?;
+    if sheet.is_empty() {
+        return Err(AppError::Invalid("表格是空的：第 1 行应为表头".into()));
+    }
+    let header = sheet.remove(0);
+    let positions = header
+        .iter()
+        .enumerate()
+        .filter_map(|(i, h)| {
+            let text = h.text();
+            let key = text.split(['（', '(']).next().unwrap_or_default().trim();
+            known.iter().find(|(k, _)| *k == key).map(|(k, _)| (*k, i))
+        })
+        .collect();
+    let columns = Columns(positions);
+    let missing: Vec<&str> = known
+        .iter()
+        .filter(|(k, required)| *required && !columns.has(k))
+        .map(|(k, _)| *k)
+        .collect();
+    if !missing.is_empty() {
+        return Err(AppError::Invalid(format!(
+            "表头缺少 {}：请用页面上下载的模板",
+            missing.join("、")
+        )));
+    }
+    Ok((columns, sheet))
+}
+
 /// A column of a sheet we write.
 #[derive(Debug, Clone)]
 pub struct Column {

@@ -21,3 +21,21 @@ pub(crate) fn download(bytes: Vec<u8>, fallback: &str, name: &str) -> Response {
     )
         .into_response()
 }
+
+/// The answer to an import over the API: the report as JSON, or — when the client accepts a
+/// spreadsheet — its rejected cells as one.
+pub(crate) fn import_answer<T: serde::Serialize>(
+    headers: &axum::http::HeaderMap,
+    report: &T,
+    rejected: &[pingan_app::RejectedCell],
+) -> Result<Response, crate::error::ApiError> {
+    let wants_sheet = headers
+        .get(header::ACCEPT)
+        .and_then(|a| a.to_str().ok())
+        .is_some_and(|a| a.contains(XLSX));
+    if wants_sheet {
+        let bytes = pingan_app::sheet::rejected_sheet(rejected)?;
+        return Ok(download(bytes, "rejected.xlsx", "未导入的行.xlsx"));
+    }
+    Ok(axum::Json(report).into_response())
+}

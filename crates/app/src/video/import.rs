@@ -5,8 +5,8 @@
 //! bad cell is reported with its reason.
 
 use super::DEVICE_PASSWORD_FIELD;
-use crate::sheet::{Cell, Column, RejectedCell, read_first_sheet, write_sheet};
-use crate::{Actor, App, AppError, Result};
+use crate::sheet::{Cell, Column, RejectedCell, read_import, write_sheet};
+use crate::{Actor, App, Result};
 use chrono::Utc;
 use pingan_domain::Capability;
 use pingan_domain::video::{CameraCapability, Network, PlaceKind};
@@ -45,11 +45,6 @@ const COLUMNS: [(&str, bool); 13] = [
     ("运维单位", false),
     ("设备密码", false),
 ];
-
-/// The header a column is known by: the part before a bracketed note (`经度（WGS-84）`).
-fn header_key(h: &str) -> &str {
-    h.split(['（', '(']).next().unwrap_or(h).trim()
-}
 
 /// The blank template: the headers, code columns as text, drop-downs for the code lists.
 pub fn registry_template() -> Result<Vec<u8>> {
@@ -174,32 +169,7 @@ impl App {
         bytes: &[u8],
     ) -> Result<RegistryImportReport> {
         self.authorize(actor, Capability::ManageVideo, None)?;
-        let sheet = read_first_sheet(bytes, MAX_IMPORT_ROWS)?;
-        let (header, body) = sheet
-            .split_first()
-            .ok_or_else(|| AppError::Invalid("表格是空的：第 1 行应为表头".into()))?;
-        let positions: HashMap<&str, usize> = header
-            .iter()
-            .enumerate()
-            .filter_map(|(i, h)| {
-                let key = header_key(&h.text()).to_owned();
-                COLUMNS
-                    .iter()
-                    .find(|(c, _)| *c == key)
-                    .map(|(c, _)| (*c, i))
-            })
-            .collect();
-        let missing: Vec<&str> = COLUMNS
-            .iter()
-            .filter(|(c, required)| *required && !positions.contains_key(c))
-            .map(|(c, _)| *c)
-            .collect();
-        if !missing.is_empty() {
-            return Err(AppError::Invalid(format!(
-                "表头缺少 {}：请用页面上下载的模板",
-                missing.join("、")
-            )));
-        }
+        let (columns, body) = read_import(bytes, MAX_IMPORT_ROWS, &COLUMNS)?;
         let scope = actor.user.as_ref().map(|u| u.scope());
         let index = self.grid_index();
         let now = pingan_domain::audit::to_micros(Utc::now());
@@ -209,12 +179,7 @@ impl App {
         let mut channels: Vec<RegistryChannel> = Vec::new();
         let mut seen_channels: HashMap<String, usize> = HashMap::new();
         for (i, row) in body.iter().enumerate() {
-            let cell = |column: &str| {
-                positions
-                    .get(column)
-                    .and_then(|&p| row.get(p))
-                    .unwrap_or(&Cell::Empty)
-            };
+            let cell = |column: &str| columns.cell(row, column);
             if row.iter().all(|c| c.text().is_empty()) {
                 continue;
             }

@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem};
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use pingan_app::{PersonImportReport, PersonPlain, PersonQuery, PersonView};
@@ -113,19 +113,7 @@ pub(crate) async fn import(
         .app
         .import_persons(&api.actor(), &body, q.grid.as_deref())
         .await?;
-    let wants_sheet = headers
-        .get(axum::http::header::ACCEPT)
-        .and_then(|a| a.to_str().ok())
-        .is_some_and(|a| a.contains(crate::xlsx::XLSX));
-    if wants_sheet {
-        let bytes = pingan_app::sheet::rejected_sheet(&report.rejected)?;
-        return Ok(crate::xlsx::download(
-            bytes,
-            "rejected.xlsx",
-            "未导入的行.xlsx",
-        ));
-    }
-    Ok(Json(report).into_response())
+    crate::xlsx::import_answer(&headers, &report, &report.rejected)
 }
 
 /// The blank person template: Chinese headers, the ID column as text, drop-downs.

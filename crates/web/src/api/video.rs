@@ -208,21 +208,8 @@ pub(crate) async fn import(
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<axum::response::Response, ApiError> {
-    use axum::response::IntoResponse;
     let report = state.app.import_video_registry(&api.actor(), &body).await?;
-    let wants_sheet = headers
-        .get(axum::http::header::ACCEPT)
-        .and_then(|a| a.to_str().ok())
-        .is_some_and(|a| a.contains(crate::xlsx::XLSX));
-    if wants_sheet {
-        let bytes = pingan_app::sheet::rejected_sheet(&report.rejected)?;
-        return Ok(crate::xlsx::download(
-            bytes,
-            "rejected.xlsx",
-            "未导入的行.xlsx",
-        ));
-    }
-    Ok(Json(report).into_response())
+    crate::xlsx::import_answer(&headers, &report, &report.rejected)
 }
 
 /// The blank registry template: Chinese headers, code columns as text, drop-downs.

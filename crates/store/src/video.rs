@@ -119,15 +119,13 @@ impl Store {
                 }
             };
             if known && !matches!(was, Some((true,))) {
-                sqlx::query(
-                    "INSERT INTO video_status_log (device_id, online, at, reason) VALUES ($1, $2, $3, $4)",
-                )
-                .bind(&s.device_id)
-                .bind(true)
-                .bind(s.at)
-                .bind(s.reason)
-                .execute(&mut *tx)
-                .await?;
+                sqlx::query(LOG_DEVICE_STATUS)
+                    .bind(&s.device_id)
+                    .bind(true)
+                    .bind(s.at)
+                    .bind(s.reason)
+                    .execute(&mut *tx)
+                    .await?;
             }
             tx.commit().await?;
             Ok::<_, sqlx::Error>(known)
@@ -155,16 +153,17 @@ impl Store {
             .bind(only)
             .fetch_all(&mut *tx)
             .await?;
-            for (id,) in &gone {
-                sqlx::query(
-                    "INSERT INTO video_status_log (device_id, online, at, reason) VALUES ($1, $2, $3, $4)",
-                )
-                .bind(id)
-                .bind(false)
-                .bind(now)
-                .bind(reason)
-                .execute(&mut *tx)
-                .await?;
+            // One statement per 100 devices: a district-wide outage marks thousands at once.
+            for part in gone.chunks(100) {
+                let sql = format!(
+                    "INSERT INTO video_status_log (device_id, online, at, reason) VALUES {}",
+                    crate::cases::values(part.len(), 4)
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for (id,) in part {
+                    q = q.bind(id).bind(false).bind(now).bind(reason);
+                }
+                q.execute(&mut *tx).await?;
             }
             tx.commit().await?;
             Ok::<_, sqlx::Error>(gone.into_iter().map(|g| g.0).collect())
@@ -222,6 +221,8 @@ pub struct VideoChannelRecord {
 }
 
 const SET_STATUS_SINCE: &str = "UPDATE video_channels SET status_since = $2 WHERE channel_id = $1";
+pub(crate) const LOG_DEVICE_STATUS: &str =
+    "INSERT INTO video_status_log (device_id, online, at, reason) VALUES ($1, $2, $3, $4)";
 pub(crate) const LOG_CHANNEL_STATUS: &str =
     "INSERT INTO video_channel_log (channel_id, status, at, reason) VALUES ($1, $2, $3, $4)";
 

@@ -397,6 +397,28 @@ impl Store {
         })?)
     }
 
+    /// The status changes of every channel of a device, with the channel's name, oldest first
+    /// (one query for a device's page, however many cameras it carries).
+    pub async fn channel_logs_of_device(
+        &self,
+        device_id: &str,
+    ) -> Result<Vec<(String, ChannelLogRecord)>> {
+        let rows: Vec<(String, String, DateTime<Utc>, String)> = dispatch!(self, |p| {
+            sqlx::query_as(
+                "SELECT ch.name, l.status, l.at, l.reason FROM video_channel_log l
+                 JOIN video_channels ch ON ch.channel_id = l.channel_id
+                 WHERE ch.device_id = $1 ORDER BY l.id",
+            )
+            .bind(device_id)
+            .fetch_all(p)
+            .await
+        })?;
+        Ok(rows
+            .into_iter()
+            .map(|(name, status, at, reason)| (name, ChannelLogRecord { status, at, reason }))
+            .collect())
+    }
+
     /// Channels with a point inside the box around (`lon`, `lat`) of half-size `half` degrees,
     /// under `prefix` (none: anywhere).
     pub async fn channels_in_box(

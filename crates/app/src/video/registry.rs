@@ -426,9 +426,8 @@ impl App {
             .map(ChannelView::from)
             .collect();
         let mut history = device_changes(self.store.video_status_log(device_id).await?, "设备");
-        for c in channels.iter().take(64) {
-            let log = self.store.channel_log(&c.channel_id).await?;
-            history.extend(channel_changes(log, &format!("通道 {}", c.name)));
+        for (name, log) in self.store.channel_logs_of_device(device_id).await? {
+            history.extend(channel_changes(vec![log], &format!("通道 {name}")));
         }
         Ok(DevicePage {
             device: device.into(),

@@ -12,14 +12,17 @@ pub mod demo;
 mod error;
 mod grid_import;
 mod org;
+mod person_export;
 mod persons;
 mod reference;
 mod reseal;
 mod restore;
 mod second_factor;
 pub mod sheet;
+mod special_groups;
 mod tokens;
 mod video;
+mod visits;
 
 pub use accounts::{CurrentUser, LoginOutcome, NewAccount, SetupStep, UserSummary};
 pub use audit::{Actor, AuditVerdict, AuditView};
@@ -33,6 +36,7 @@ pub use cases::{
 pub use error::AppError;
 pub use grid_import::{GridImportReport, MAX_IMPORT_BYTES};
 pub use org::{GridFeatureCollection, Located, OrgRef, OrgSummary, OrgTreeNode, OrgUnitView};
+pub use person_export::MAX_EXPORT_ROWS;
 pub use persons::{
     MAX_PERSON_ROWS, PERSON_PAGE_ROWS, PersonImportReport, PersonPlain, PersonQuery, PersonView,
     person_template,
@@ -44,11 +48,13 @@ pub use pingan_store::{Backend, DbUrl};
 pub use restore::restore_sqlite;
 pub use second_factor::TotpEnrolment;
 pub use sheet::RejectedCell;
+pub use special_groups::{GridCoverage, MemberInput, MemberQuery, MemberView, VisitPolicyView};
 pub use tokens::ApiTokenView;
 pub use video::{
     ChannelQuery, ChannelView, DailyRate, DevicePage, DeviceQuery, DeviceView, MAX_DAYS, MapPoint,
     OnlineRate, OnlineRateReport, PAGE_ROWS, RegistryImportReport, StatusChange, StatusReport,
 };
+pub use visits::{VisitEntry, VisitView};
 /// The video registry's spreadsheets.
 pub mod video_sheets {
     pub use crate::video::{MAX_IMPORT_ROWS, registry_template};

@@ -15,10 +15,10 @@ use pingan_store::{NewPerson, PersonFilter, PersonRecord};
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
 
-const NAME_FIELD: &str = "persons.name";
+pub(crate) const NAME_FIELD: &str = "persons.name";
 const NAME_GRAM_FIELD: &str = "persons.name_gram";
-const ID_FIELD: &str = "persons.id_number";
-const PHONE_FIELD: &str = "persons.phone";
+pub(crate) const ID_FIELD: &str = "persons.id_number";
+pub(crate) const PHONE_FIELD: &str = "persons.phone";
 const ROW_FIELD: &str = "persons.row";
 
 /// The most rows one import may hold.
@@ -335,26 +335,38 @@ impl App {
         user: &CurrentUser,
         q: &PersonQuery,
     ) -> Result<(Vec<PersonView>, i64)> {
-        self.authorize_user(user, Capability::ViewRegistry)?;
+        let page = q.page.unwrap_or(1);
+        if !(1..=100_000).contains(&page) {
+            return Err(AppError::Invalid("page 应为从 1 开始的页码".into()));
+        }
+        let filter = self.person_filter(user, q, "persons.search").await?;
+        let rows = self
+            .store
+            .persons(&PersonFilter {
+                limit: PERSON_PAGE_ROWS,
+                offset: (page - 1) * PERSON_PAGE_ROWS,
+                ..filter
+            })
+            .await?;
+        let total = rows.first().map_or(0, |r| r.total);
+        Ok((rows.into_iter().map(PersonView::from).collect(), total))
+    }
+
+    /// The store's filter for a search of the user's scope; a search by ID number or phone is
+    /// audited as `action`.
+    pub(crate) async fn person_filter(
+        &self,
+        user: &CurrentUser,
+        q: &PersonQuery,
+        action: &str,
+    ) -> Result<PersonFilter> {
         let text = |v: &Option<String>| {
             v.as_deref()
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
                 .map(str::to_owned)
         };
-        let prefix = match text(&q.grid) {
-            Some(code) => {
-                let code =
-                    OrgCode::parse(&code).map_err(|e| AppError::Invalid(format!("grid：{e}")))?;
-                self.authorize(
-                    &Actor::user(user.clone(), None),
-                    Capability::ViewRegistry,
-                    Some(&code),
-                )?;
-                code.as_str().to_owned()
-            }
-            None => user.scope().prefix().to_owned(),
-        };
+        let prefix = self.prefix_asked(user, q.grid.as_deref(), Capability::ViewRegistry)?;
         let today = pingan_domain::time::beijing_date(Utc::now());
         let id_index = match text(&q.id_number) {
             Some(raw) => {
@@ -398,36 +410,27 @@ impl App {
             ),
             None => None,
         };
-        let page = q.page.unwrap_or(1);
-        if !(1..=100_000).contains(&page) {
-            return Err(AppError::Invalid("page 应为从 1 开始的页码".into()));
-        }
         if id_index.is_some() || phone_index.is_some() {
             self.audit(
                 &Actor::user(user.clone(), None),
-                "persons.search",
+                action,
                 "persons",
                 "ok",
                 json!({"by_id_number": id_index.is_some(), "by_phone": phone_index.is_some()}),
             )
             .await?;
         }
-        let rows = self
-            .store
-            .persons(&PersonFilter {
-                prefix,
-                name_grams,
-                address,
-                id_index,
-                phone_index,
-                residence,
-                ended: false,
-                limit: PERSON_PAGE_ROWS,
-                offset: (page - 1) * PERSON_PAGE_ROWS,
-            })
-            .await?;
-        let total = rows.first().map_or(0, |r| r.total);
-        Ok((rows.into_iter().map(PersonView::from).collect(), total))
+        Ok(PersonFilter {
+            prefix,
+            name_grams,
+            address,
+            id_index,
+            phone_index,
+            residence,
+            ended: false,
+            limit: PERSON_PAGE_ROWS,
+            offset: 0,
+        })
     }
 
     /// One person of the user's scope, masked.

@@ -6,7 +6,7 @@ use crate::accounts::PHONE_FIELD;
 use crate::second_factor::TOTP_FIELD;
 use crate::video::DEVICE_PASSWORD_FIELD;
 use crate::{App, Result};
-use pingan_store::SealedUserColumns;
+use pingan_store::{SealedColumn, SealedUserColumns};
 
 const BATCH: i64 = 500;
 
@@ -36,6 +36,9 @@ impl App {
             after = last;
         }
         changed += self.reseal_device_passwords().await?;
+        for column in SealedColumn::ALL {
+            changed += self.reseal_column(column).await?;
+        }
         if changed > 0 {
             tracing::info!(rows = changed, "已用最新密钥重新加密");
         }
@@ -55,6 +58,34 @@ impl App {
                     && fresh != sealed
                 {
                     self.store.set_device_password(&id, &fresh).await?;
+                    changed += 1;
+                }
+            }
+            after = last;
+        }
+        Ok(changed)
+    }
+
+    /// Re-seals one sealed column of the registry; returns how many values changed.
+    async fn reseal_column(&self, column: SealedColumn) -> Result<u64> {
+        let field = match column {
+            SealedColumn::PersonName => crate::persons::NAME_FIELD,
+            SealedColumn::PersonIdNumber => crate::persons::ID_FIELD,
+            SealedColumn::PersonPhone => crate::persons::PHONE_FIELD,
+            SealedColumn::MemberFacts => crate::special_groups::FACTS_FIELD,
+            SealedColumn::VisitNotes => crate::visits::NOTES_FIELD,
+        };
+        let (mut after, mut changed) = (0i64, 0u64);
+        loop {
+            let page = self.store.sealed_values(column, after, BATCH).await?;
+            let Some(last) = page.last().map(|(id, _)| *id) else {
+                break;
+            };
+            for (id, sealed) in page {
+                if let Some(fresh) = self.refresh(field, Some(&sealed))?
+                    && fresh != sealed
+                {
+                    self.store.set_sealed_value(column, id, &fresh).await?;
                     changed += 1;
                 }
             }

@@ -12,6 +12,7 @@ mod labelled;
 pub mod org;
 pub mod person;
 pub mod role;
+pub mod special_group;
 pub mod time;
 pub mod video;
 

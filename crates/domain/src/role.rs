@@ -134,6 +134,10 @@ pub enum Capability {
     ViewRegistry,
     /// Enter and import persons and places into the grid registry of one's scope.
     ManageRegistry,
+    /// See, enrol and visit the 特殊人群 (刑满释放, 社区矫正, 严重精神障碍, 吸毒, 艾滋病危险) of one's scope.
+    ViewSpecialGroups,
+    /// See, enrol and visit the 重点青少年 of one's scope (minors: a permission of its own).
+    ViewKeyYouth,
 }
 
 impl Role {
@@ -155,8 +159,10 @@ impl Role {
                 ManageVideo,
                 ViewRegistry,
                 ManageRegistry,
+                ViewSpecialGroups,
+                ViewKeyYouth,
             ],
-            Role::Operator | Role::GridWorker => &[
+            Role::Operator => &[
                 ViewOrg,
                 RevealPersonalData,
                 ViewCases,
@@ -164,6 +170,18 @@ impl Role {
                 ViewVideo,
                 ViewRegistry,
                 ManageRegistry,
+                ViewSpecialGroups,
+            ],
+            Role::GridWorker => &[
+                ViewOrg,
+                RevealPersonalData,
+                ViewCases,
+                ReportEvents,
+                ViewVideo,
+                ViewRegistry,
+                ManageRegistry,
+                ViewSpecialGroups,
+                ViewKeyYouth,
             ],
             Role::Handler => &[ViewOrg, ViewCases, ReportEvents],
             Role::Mediator => &[ViewOrg, ViewCases],

@@ -21,6 +21,7 @@ mod reference;
 mod reseal;
 mod sessions;
 mod settings;
+mod special_groups;
 mod throttle;
 mod tokens;
 mod users;
@@ -43,8 +44,9 @@ pub use notify::Listener;
 pub use org::{DepartmentRecord, GridRecord, NewDepartment, NewOrgUnit, OrgUnitRecord};
 pub use persons::{NewPerson, PersonFilter, PersonRecord, PersonSealed, PersonWrites};
 pub use reference::CodeEntryRecord;
-pub use reseal::SealedUserColumns;
+pub use reseal::{SealedColumn, SealedUserColumns};
 pub use sessions::SessionRecord;
+pub use special_groups::{MemberFilter, MemberRecord, NewMember, NewVisit, VisitRecord};
 pub use tokens::{ApiTokenRecord, NewApiToken};
 pub use users::{NewUser, UserRecord};
 pub use video::{

@@ -333,6 +333,27 @@ impl Store {
         })?)
     }
 
+    /// The sealed identifiers of many persons (for an export in plain text), in id order.
+    pub async fn persons_sealed(&self, ids: &[i64]) -> Result<Vec<PersonSealed>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let sql = format!(
+                "SELECT id, grid_code, name_sealed, id_sealed, phone_sealed FROM persons
+                 WHERE id IN ({}) ORDER BY id",
+                placeholders(1, chunk.len())
+            );
+            let rows: Vec<PersonSealed> = dispatch!(self, |p| {
+                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+                for id in chunk {
+                    q = q.bind(id);
+                }
+                q.persistent(false).fetch_all(p).await
+            })?;
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+
     /// One person's sealed identifiers.
     pub async fn person_sealed(&self, id: i64) -> Result<Option<PersonSealed>> {
         Ok(dispatch!(self, |p| {

@@ -11,7 +11,78 @@ pub struct SealedUserColumns {
     pub totp_pending_sealed: Option<Vec<u8>>,
 }
 
+/// A sealed column of the registry, each row keyed by an integer id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SealedColumn {
+    PersonName,
+    PersonIdNumber,
+    PersonPhone,
+    MemberFacts,
+    VisitNotes,
+}
+
+impl SealedColumn {
+    pub const ALL: [SealedColumn; 5] = [
+        SealedColumn::PersonName,
+        SealedColumn::PersonIdNumber,
+        SealedColumn::PersonPhone,
+        SealedColumn::MemberFacts,
+        SealedColumn::VisitNotes,
+    ];
+
+    /// Its table and column (fixed names, never user input).
+    const fn place(self) -> (&'static str, &'static str) {
+        match self {
+            SealedColumn::PersonName => ("persons", "name_sealed"),
+            SealedColumn::PersonIdNumber => ("persons", "id_sealed"),
+            SealedColumn::PersonPhone => ("persons", "phone_sealed"),
+            SealedColumn::MemberFacts => ("special_group_members", "facts_sealed"),
+            SealedColumn::VisitNotes => ("visits", "notes_sealed"),
+        }
+    }
+}
+
 impl Store {
+    /// Non-empty values of a sealed column with an id above `after`, in id order, at most `limit`.
+    pub async fn sealed_values(
+        &self,
+        column: SealedColumn,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, Vec<u8>)>> {
+        let (table, col) = column.place();
+        let sql = format!(
+            "SELECT id, {col} FROM {table} WHERE id > $1 AND {col} IS NOT NULL ORDER BY id LIMIT $2"
+        );
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(after)
+                .bind(limit)
+                .fetch_all(p)
+                .await
+        })?)
+    }
+
+    /// Rewrites one value of a sealed column.
+    pub async fn set_sealed_value(
+        &self,
+        column: SealedColumn,
+        id: i64,
+        value: &[u8],
+    ) -> Result<()> {
+        let (table, col) = column.place();
+        let sql = format!("UPDATE {table} SET {col} = $2 WHERE id = $1");
+        dispatch!(self, |p| {
+            sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(id)
+                .bind(value)
+                .execute(p)
+                .await
+                .map(|_| ())
+        })?;
+        Ok(())
+    }
+
     /// Accounts with any sealed column and an id above `after`, in id order, at most `limit`.
     pub async fn sealed_user_columns(
         &self,

@@ -28,7 +28,7 @@ struct SecurityPage {
     policies: Vec<(&'static str, String)>,
 }
 
-const CAPABILITIES: [(Capability, &str); 14] = [
+const CAPABILITIES: [(Capability, &str); 16] = [
     (Capability::ViewOrg, "查看组织与网格"),
     (Capability::ManageUsers, "管理账号"),
     (Capability::ManageOrg, "导入网格"),
@@ -43,6 +43,8 @@ const CAPABILITIES: [(Capability, &str); 14] = [
     (Capability::ManageVideo, "管理视频资源"),
     (Capability::ViewRegistry, "查看实有人口"),
     (Capability::ManageRegistry, "采集实有人口"),
+    (Capability::ViewSpecialGroups, "特殊人群与走访"),
+    (Capability::ViewKeyYouth, "重点青少年"),
 ];
 
 async fn show(State(state): State<AppState>, page: PageUser) -> Result<SecurityPage, PageError> {

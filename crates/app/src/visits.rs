@@ -1,0 +1,165 @@
+//! 入户走访 — a grid worker's record of visiting a person of their scope: when, where the phone
+//! was, what was found (sealed at rest), and the health check of epidemic periods. A phone that
+//! kept the visit offline sends it again with the same key: it is recorded once.
+
+use crate::{Actor, App, AppError, CurrentUser, Result};
+use chrono::{DateTime, Utc};
+use pingan_domain::Capability;
+use pingan_domain::special_group::VisitInput;
+use pingan_domain::time::format_minute;
+use pingan_store::{NewVisit, VisitRecord};
+use serde_json::json;
+
+pub(crate) const NOTES_FIELD: &str = "visits.notes";
+/// Visits shown on a person's page.
+const VISITS_SHOWN: i64 = 50;
+
+/// A visit as the phone sends it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct VisitEntry {
+    pub person_id: i64,
+    /// When the visit took place (RFC 3339); now when absent. Up to 30 days back.
+    pub visited_at: Option<DateTime<Utc>>,
+    /// WGS-84, from the phone.
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    /// 走访情况, 2–1,000 characters.
+    pub notes: String,
+    /// 体温 °C.
+    pub temperature: Option<f64>,
+    /// 症状.
+    #[serde(default)]
+    pub symptoms: String,
+    /// Chosen by the phone once per visit (8–64 letters, digits, `-` or `_`): sending it again
+    /// records nothing new.
+    pub client_key: Option<String>,
+}
+
+/// 走访记录 as shown.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct VisitView {
+    pub id: i64,
+    pub person_id: i64,
+    pub visitor: String,
+    /// Beijing time.
+    pub visited_at: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub notes: String,
+    pub temperature: Option<f64>,
+    pub symptoms: Option<String>,
+}
+
+impl App {
+    /// Records a visit to a person of the user's scope; `false` when the same client key was
+    /// recorded before (nothing new is written).
+    pub async fn record_visit(
+        &self,
+        actor: &Actor,
+        user: &CurrentUser,
+        entry: &VisitEntry,
+    ) -> Result<(VisitView, bool)> {
+        self.authorize_user(user, Capability::ManageRegistry)?;
+        self.person(user, entry.person_id).await?;
+        let client_key = match entry.client_key.as_deref().map(str::trim) {
+            None | Some("") => pingan_crypto::random_token()?,
+            Some(k)
+                if (8..=64).contains(&k.len())
+                    && k.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
+            {
+                k.to_owned()
+            }
+            Some(_) => {
+                return Err(AppError::Invalid(
+                    "client_key 应为 8 到 64 位字母、数字、- 或 _".into(),
+                ));
+            }
+        };
+        let point = match (entry.lat, entry.lon) {
+            (Some(lat), Some(lon)) => Some((lat, lon)),
+            (None, None) => None,
+            _ => return Err(AppError::Invalid("定位须同时有纬度和经度".into())),
+        };
+        let now = Utc::now();
+        let input = VisitInput {
+            visited_at: entry.visited_at,
+            point,
+            notes: entry.notes.clone(),
+            temperature: entry.temperature,
+            symptoms: entry.symptoms.clone(),
+        };
+        let valid = input
+            .validate(now, pingan_geo::coord::in_china)
+            .map_err(|errors| {
+                AppError::Invalid(
+                    errors
+                        .into_iter()
+                        .map(|(field, reason)| format!("{field}：{reason}"))
+                        .collect::<Vec<_>>()
+                        .join("；"),
+                )
+            })?;
+        let (id, person_id, created) = self
+            .store
+            .insert_visit(&NewVisit {
+                person_id: entry.person_id,
+                visitor_id: user.id,
+                visited_at: pingan_domain::audit::to_micros(valid.visited_at),
+                point: valid.point,
+                notes_sealed: self.cipher.seal(NOTES_FIELD, &valid.notes)?,
+                temperature: valid.temperature,
+                symptoms: valid.symptoms,
+                client_key,
+                at: pingan_domain::audit::to_micros(now),
+            })
+            .await?;
+        if person_id != entry.person_id {
+            return Err(AppError::Conflict(
+                "这个 client_key 已用于另一条走访记录：每条走访须用新的 client_key".into(),
+            ));
+        }
+        if created {
+            self.audit(
+                actor,
+                "visits.record",
+                &format!("person:{person_id}"),
+                "ok",
+                json!({"visit": id}),
+            )
+            .await?;
+        }
+        let view = self
+            .visits(user, person_id)
+            .await?
+            .into_iter()
+            .find(|v| v.id == id)
+            .ok_or_else(|| AppError::Internal(format!("走访记录 {id} 未能读回")))?;
+        Ok((view, created))
+    }
+
+    /// A person's visits, newest first (at most 50).
+    pub async fn visits(&self, user: &CurrentUser, person_id: i64) -> Result<Vec<VisitView>> {
+        self.person(user, person_id).await?;
+        self.store
+            .visits_of(person_id, VISITS_SHOWN)
+            .await?
+            .into_iter()
+            .map(|r| self.visit_view(r))
+            .collect()
+    }
+
+    fn visit_view(&self, r: VisitRecord) -> Result<VisitView> {
+        Ok(VisitView {
+            id: r.id,
+            person_id: r.person_id,
+            visitor: r.visitor_name,
+            visited_at: format_minute(r.visited_at),
+            lat: r.lat,
+            lon: r.lon,
+            notes: self.cipher.open(NOTES_FIELD, &r.notes_sealed)?,
+            temperature: r.temperature,
+            symptoms: r.symptoms,
+        })
+    }
+}

@@ -1,0 +1,273 @@
+//! 特殊人群 as stored: memberships of persons in the groups (ended, never deleted), the visiting
+//! rules, and the visits (入户走访) with their sealed notes. Every read is under an org-code
+//! prefix, through the person's grid.
+
+use crate::{Result, Store, dispatch};
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// A membership to write.
+#[derive(Debug, Clone)]
+pub struct NewMember {
+    pub person_id: i64,
+    pub group_code: String,
+    pub risk_level: Option<i32>,
+    pub facts_sealed: Option<Vec<u8>>,
+    pub enrolled_on: NaiveDate,
+    pub created_by: i64,
+    pub at: DateTime<Utc>,
+}
+
+/// 特殊人群成员 — a membership with the person's masked identity and their last visit.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct MemberRecord {
+    pub id: i64,
+    pub person_id: i64,
+    pub group_code: String,
+    pub risk_level: Option<i32>,
+    pub facts_sealed: Option<Vec<u8>>,
+    pub enrolled_on: NaiveDate,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub end_reason: Option<String>,
+    pub grid_code: String,
+    pub name_masked: String,
+    pub id_masked: String,
+    pub address: String,
+    pub last_visit: Option<DateTime<Utc>>,
+}
+
+/// Which memberships to read.
+#[derive(Debug, Clone, Default)]
+pub struct MemberFilter {
+    /// Org-code prefix the person's grid must start with.
+    pub prefix: String,
+    /// The groups the reader may see (none: nothing is read).
+    pub groups: Vec<String>,
+    pub person_id: Option<i64>,
+    /// Also ended memberships.
+    pub ended: bool,
+}
+
+/// A visit to write.
+#[derive(Debug, Clone)]
+pub struct NewVisit {
+    pub person_id: i64,
+    pub visitor_id: i64,
+    pub visited_at: DateTime<Utc>,
+    pub point: Option<(f64, f64)>,
+    pub notes_sealed: Vec<u8>,
+    pub temperature: Option<f64>,
+    pub symptoms: Option<String>,
+    pub client_key: String,
+    pub at: DateTime<Utc>,
+}
+
+/// 走访记录 as stored, with the visitor's name.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct VisitRecord {
+    pub id: i64,
+    pub person_id: i64,
+    pub visitor_id: i64,
+    pub visitor_name: String,
+    pub visited_at: DateTime<Utc>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub notes_sealed: Vec<u8>,
+    pub temperature: Option<f64>,
+    pub symptoms: Option<String>,
+}
+
+const MEMBER_COLUMNS: &str = "SELECT m.id, m.person_id, m.group_code, m.risk_level,
+        m.facts_sealed, m.enrolled_on, m.ended_at, m.end_reason, p.grid_code, p.name_masked,
+        p.id_masked, p.address,
+        (SELECT MAX(v.visited_at) FROM visits v WHERE v.person_id = m.person_id) AS last_visit
+    FROM special_group_members m JOIN persons p ON p.id = m.person_id";
+
+impl Store {
+    /// Enrols a person in a group; `None` when they already are an active member of it.
+    pub async fn enrol_member(&self, m: &NewMember) -> Result<Option<i64>> {
+        Ok(dispatch!(self, |p| {
+            sqlx::query_scalar(
+                "INSERT INTO special_group_members (person_id, group_code, risk_level,
+                    facts_sealed, enrolled_on, created_by, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT DO NOTHING RETURNING id",
+            )
+            .bind(m.person_id)
+            .bind(&m.group_code)
+            .bind(m.risk_level)
+            .bind(&m.facts_sealed)
+            .bind(m.enrolled_on)
+            .bind(m.created_by)
+            .bind(m.at)
+            .fetch_optional(p)
+            .await
+        })?)
+    }
+
+    /// Changes an active membership's risk level and facts; whether it was active.
+    pub async fn update_member(
+        &self,
+        id: i64,
+        risk_level: Option<i32>,
+        facts_sealed: Option<&[u8]>,
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        let done = dispatch!(self, |p| {
+            sqlx::query(
+                "UPDATE special_group_members SET risk_level = $2, facts_sealed = $3,
+                    updated_at = $4 WHERE id = $1 AND ended_at IS NULL",
+            )
+            .bind(id)
+            .bind(risk_level)
+            .bind(facts_sealed)
+            .bind(at)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        Ok(done == 1)
+    }
+
+    /// Ends an active membership (the row stays); whether it was active.
+    pub async fn end_member(&self, id: i64, reason: &str, at: DateTime<Utc>) -> Result<bool> {
+        let done = dispatch!(self, |p| {
+            sqlx::query(
+                "UPDATE special_group_members SET ended_at = $2, end_reason = $3, updated_at = $2
+                 WHERE id = $1 AND ended_at IS NULL",
+            )
+            .bind(id)
+            .bind(at)
+            .bind(reason)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        Ok(done == 1)
+    }
+
+    /// One membership, whatever its scope (the caller checks the grid).
+    pub async fn member(&self, id: i64) -> Result<Option<MemberRecord>> {
+        let sql = format!("{MEMBER_COLUMNS} WHERE m.id = $1");
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(id)
+                .fetch_optional(p)
+                .await
+        })?)
+    }
+
+    /// The memberships of the groups asked for under a prefix, by grid then person.
+    pub async fn members(&self, f: &MemberFilter) -> Result<Vec<MemberRecord>> {
+        if f.groups.is_empty() {
+            return Ok(Vec::new());
+        }
+        let groups: Vec<String> = (0..f.groups.len()).map(|i| format!("${}", i + 2)).collect();
+        let mut sql = format!(
+            "{MEMBER_COLUMNS} WHERE p.grid_code LIKE $1 || '%' AND m.group_code IN ({})",
+            groups.join(", ")
+        );
+        if !f.ended {
+            sql.push_str(" AND m.ended_at IS NULL");
+        }
+        if f.person_id.is_some() {
+            sql.push_str(&format!(" AND m.person_id = ${}", f.groups.len() + 2));
+        }
+        sql.push_str(" ORDER BY p.grid_code, m.person_id, m.id");
+        let generic_safe = self.plans_are_generic_safe();
+        Ok(dispatch!(self, |p| {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(&f.prefix);
+            for g in &f.groups {
+                q = q.bind(g);
+            }
+            if let Some(id) = f.person_id {
+                q = q.bind(id);
+            }
+            q.persistent(generic_safe).fetch_all(p).await
+        })?)
+    }
+
+    /// The visiting rules as stored: `(group, min_risk, every_days)`; empty means the defaults.
+    pub async fn visit_policies(&self) -> Result<Vec<(String, i32, i32)>> {
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(
+                "SELECT group_code, min_risk, every_days FROM visit_policies
+                 ORDER BY group_code, min_risk",
+            )
+            .fetch_all(p)
+            .await
+        })?)
+    }
+
+    /// Replaces the visiting rules with `rules`, in one transaction.
+    pub async fn replace_visit_policies(&self, rules: &[(String, i32, i32)]) -> Result<()> {
+        dispatch!(self, |p| {
+            let mut tx = p.begin_with(self.begin_write()).await?;
+            sqlx::query("DELETE FROM visit_policies")
+                .execute(&mut *tx)
+                .await?;
+            for (group, min_risk, every_days) in rules {
+                sqlx::query(
+                    "INSERT INTO visit_policies (group_code, min_risk, every_days)
+                     VALUES ($1, $2, $3)",
+                )
+                .bind(group)
+                .bind(min_risk)
+                .bind(every_days)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await
+        })?;
+        Ok(())
+    }
+
+    /// Records a visit; a resend with the same client key returns the first one's id and
+    /// person, and `false`.
+    pub async fn insert_visit(&self, v: &NewVisit) -> Result<(i64, i64, bool)> {
+        let inserted: Option<i64> = dispatch!(self, |p| {
+            sqlx::query_scalar(
+                "INSERT INTO visits (person_id, visitor_id, visited_at, lat, lon, notes_sealed,
+                    temperature, symptoms, client_key, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                 ON CONFLICT (client_key) DO NOTHING RETURNING id",
+            )
+            .bind(v.person_id)
+            .bind(v.visitor_id)
+            .bind(v.visited_at)
+            .bind(v.point.map(|(lat, _)| lat))
+            .bind(v.point.map(|(_, lon)| lon))
+            .bind(&v.notes_sealed)
+            .bind(v.temperature)
+            .bind(&v.symptoms)
+            .bind(&v.client_key)
+            .bind(v.at)
+            .fetch_optional(p)
+            .await
+        })?;
+        if let Some(id) = inserted {
+            return Ok((id, v.person_id, true));
+        }
+        let (id, person): (i64, i64) = dispatch!(self, |p| {
+            sqlx::query_as("SELECT id, person_id FROM visits WHERE client_key = $1")
+                .bind(&v.client_key)
+                .fetch_one(p)
+                .await
+        })?;
+        Ok((id, person, false))
+    }
+
+    /// A person's visits, newest first.
+    pub async fn visits_of(&self, person_id: i64, limit: i64) -> Result<Vec<VisitRecord>> {
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(
+                "SELECT v.id, v.person_id, v.visitor_id, u.display_name AS visitor_name,
+                    v.visited_at, v.lat, v.lon, v.notes_sealed, v.temperature, v.symptoms
+                 FROM visits v JOIN users u ON u.id = v.visitor_id
+                 WHERE v.person_id = $1 ORDER BY v.visited_at DESC, v.id DESC LIMIT $2",
+            )
+            .bind(person_id)
+            .bind(limit)
+            .fetch_all(p)
+            .await
+        })?)
+    }
+}

@@ -40,7 +40,7 @@ CREATE TABLE visits (
     temperature  DOUBLE PRECISION,
     symptoms     TEXT,
     -- Chosen by the phone for each entry it keeps offline: a resend is the same visit.
-    client_key   TEXT NOT NULL UNIQUE,
+    client_id   TEXT NOT NULL UNIQUE,
     created_at   TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX visits_person ON visits (person_id, visited_at);

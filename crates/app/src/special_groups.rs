@@ -74,11 +74,12 @@ pub struct MemberInput {
     pub facts: Option<String>,
 }
 
-/// 走访覆盖 — one grid's visiting against the rules.
+/// 走访覆盖 — one township's or grid's visiting against the rules.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
-pub struct GridCoverage {
-    pub grid_code: String,
-    pub grid_name: String,
+pub struct UnitCoverage {
+    /// A township code (for a district) or a grid code.
+    pub code: String,
+    pub name: String,
     /// Members visited on a schedule.
     pub members: usize,
     pub on_time: usize,
@@ -392,13 +393,13 @@ impl App {
         Ok(due)
     }
 
-    /// 走访覆盖 — per grid under `org` (default: the user's scope), how many members are visited
-    /// in time; grids without members are listed too.
+    /// 走访覆盖 — how many members are visited in time under `org` (default: the user's scope):
+    /// per township for a district, per grid below; units without members are listed too.
     pub async fn visit_coverage(
         &self,
         user: &CurrentUser,
         org: Option<&str>,
-    ) -> Result<Vec<GridCoverage>> {
+    ) -> Result<Vec<UnitCoverage>> {
         let prefix = self.prefix_asked(user, org, Capability::ViewSpecialGroups)?;
         let members = self
             .members(
@@ -409,26 +410,33 @@ impl App {
                 },
             )
             .await?;
-        let mut grids: BTreeMap<String, GridCoverage> = self
-            .store
-            .grids_under(&prefix)
-            .await?
+        let units: Vec<(String, String)> = if prefix.len() <= 6 {
+            let children = self.store.org_children(Some(&prefix)).await?;
+            children.into_iter().map(|u| (u.code, u.name)).collect()
+        } else {
+            let grids = self.store.grids_under(&prefix).await?;
+            grids.into_iter().map(|g| (g.code, g.name)).collect()
+        };
+        let mut rows: BTreeMap<String, UnitCoverage> = units
             .into_iter()
-            .map(|g| {
-                let c = GridCoverage {
-                    grid_code: g.code.clone(),
-                    grid_name: g.name,
+            .map(|(code, name)| {
+                let c = UnitCoverage {
+                    code: code.clone(),
+                    name,
                     members: 0,
                     on_time: 0,
                     due_soon: 0,
                     overdue: 0,
                     rate: 100.0,
                 };
-                (g.code, c)
+                (code, c)
             })
             .collect();
+        let Some(width) = rows.keys().next().map(String::len) else {
+            return Ok(Vec::new());
+        };
         for m in members {
-            let Some(c) = grids.get_mut(&m.grid_code) else {
+            let Some(c) = m.grid_code.get(..width).and_then(|k| rows.get_mut(k)) else {
                 continue;
             };
             match m.state.as_deref() {
@@ -439,7 +447,7 @@ impl App {
             }
             c.members += 1;
         }
-        Ok(grids
+        Ok(rows
             .into_values()
             .map(|mut c| {
                 if c.members > 0 {

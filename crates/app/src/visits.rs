@@ -30,9 +30,9 @@ pub struct VisitEntry {
     /// 症状.
     #[serde(default)]
     pub symptoms: String,
-    /// Chosen by the phone once per visit (8–64 letters, digits, `-` or `_`): sending it again
-    /// records nothing new.
-    pub client_key: Option<String>,
+    /// Chosen by the phone once per visit (`client_id` of events: 8–64 letters, digits, `-` or
+    /// `_`): sending it again records nothing new.
+    pub client_id: Option<String>,
 }
 
 /// 走访记录 as shown.
@@ -51,7 +51,7 @@ pub struct VisitView {
 }
 
 impl App {
-    /// Records a visit to a person of the user's scope; `false` when the same client key was
+    /// Records a visit to a person of the user's scope; `false` when the same client id was
     /// recorded before (nothing new is written).
     pub async fn record_visit(
         &self,
@@ -61,19 +61,11 @@ impl App {
     ) -> Result<(VisitView, bool)> {
         self.authorize_user(user, Capability::ManageRegistry)?;
         self.person(user, entry.person_id).await?;
-        let client_key = match entry.client_key.as_deref().map(str::trim) {
-            None | Some("") => pingan_crypto::random_token()?,
-            Some(k)
-                if (8..=64).contains(&k.len())
-                    && k.chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
-            {
+        let client_id = match entry.client_id.as_deref().map(str::trim) {
+            None | Some("") => crate::new_client_id()?,
+            Some(k) => {
+                crate::cases::check_client_id(k)?;
                 k.to_owned()
-            }
-            Some(_) => {
-                return Err(AppError::Invalid(
-                    "client_key 应为 8 到 64 位字母、数字、- 或 _".into(),
-                ));
             }
         };
         let point = match (entry.lat, entry.lon) {
@@ -110,13 +102,13 @@ impl App {
                 notes_sealed: self.cipher.seal(NOTES_FIELD, &valid.notes)?,
                 temperature: valid.temperature,
                 symptoms: valid.symptoms,
-                client_key,
+                client_id,
                 at: pingan_domain::audit::to_micros(now),
             })
             .await?;
         if person_id != entry.person_id {
             return Err(AppError::Conflict(
-                "这个 client_key 已用于另一条走访记录：每条走访须用新的 client_key".into(),
+                "这个 client_id 已用于另一条走访记录：每条走访须用新的 client_id".into(),
             ));
         }
         if created {

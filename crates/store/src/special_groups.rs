@@ -57,7 +57,7 @@ pub struct NewVisit {
     pub notes_sealed: Vec<u8>,
     pub temperature: Option<f64>,
     pub symptoms: Option<String>,
-    pub client_key: String,
+    pub client_id: String,
     pub at: DateTime<Utc>,
 }
 
@@ -220,15 +220,15 @@ impl Store {
         Ok(())
     }
 
-    /// Records a visit; a resend with the same client key returns the first one's id and
+    /// Records a visit; a resend with the same client id returns the first one's id and
     /// person, and `false`.
     pub async fn insert_visit(&self, v: &NewVisit) -> Result<(i64, i64, bool)> {
         let inserted: Option<i64> = dispatch!(self, |p| {
             sqlx::query_scalar(
                 "INSERT INTO visits (person_id, visitor_id, visited_at, lat, lon, notes_sealed,
-                    temperature, symptoms, client_key, created_at)
+                    temperature, symptoms, client_id, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                 ON CONFLICT (client_key) DO NOTHING RETURNING id",
+                 ON CONFLICT (client_id) DO NOTHING RETURNING id",
             )
             .bind(v.person_id)
             .bind(v.visitor_id)
@@ -238,7 +238,7 @@ impl Store {
             .bind(&v.notes_sealed)
             .bind(v.temperature)
             .bind(&v.symptoms)
-            .bind(&v.client_key)
+            .bind(&v.client_id)
             .bind(v.at)
             .fetch_optional(p)
             .await
@@ -247,8 +247,8 @@ impl Store {
             return Ok((id, v.person_id, true));
         }
         let (id, person): (i64, i64) = dispatch!(self, |p| {
-            sqlx::query_as("SELECT id, person_id FROM visits WHERE client_key = $1")
-                .bind(&v.client_key)
+            sqlx::query_as("SELECT id, person_id FROM visits WHERE client_id = $1")
+                .bind(&v.client_id)
                 .fetch_one(p)
                 .await
         })?;

@@ -633,7 +633,7 @@ pub fn new_client_id() -> Result<String> {
     ))
 }
 
-fn check_client_id(id: &str) -> Result<()> {
+pub(crate) fn check_client_id(id: &str) -> Result<()> {
     let ok = (8..=64).contains(&id.len())
         && id
             .bytes()

@@ -13,6 +13,7 @@ pub use bus::CaseChange;
 pub use events::{
     DuplicateHint, EventIntake, EventListQuery, EventPage, IntakeOutcome, new_client_id,
 };
+pub(crate) use events::check_client_id;
 pub use photos::{MAX_PHOTO_BYTES, PhotoUpload, PhotoView};
 pub use routing::RoutingRuleView;
 pub use view::{

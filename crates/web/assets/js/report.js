@@ -1,4 +1,4 @@
-// 上报事件: fills the hidden WGS-84 point from the phone's own positioning (browsers report
+// 上报事件 and 登记走访: fill the hidden WGS-84 point from the phone's own positioning (browsers report
 // WGS-84), so the hub places the event on its grid; without it, address and grid are asked for.
 (function () {
   "use strict";
@@ -16,7 +16,7 @@
       say("已定位：" + p.coords.latitude.toFixed(5) + "，" + p.coords.longitude.toFixed(5) +
         "（精度约 " + Math.round(p.coords.accuracy) + " 米）");
     }, function (e) {
-      say("无法定位（" + e.message + "），请填写地址并选择网格");
+      say("无法定位（" + e.message + "），" + (button.dataset.fallback || "请填写地址并选择网格"));
     }, { enableHighAccuracy: true, timeout: 15000 });
   });
 })();

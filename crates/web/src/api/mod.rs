@@ -7,6 +7,7 @@ mod openapi;
 mod org;
 mod persons;
 mod session;
+mod special_groups;
 mod video;
 
 use crate::AppState;
@@ -22,4 +23,5 @@ pub fn router() -> Router<AppState> {
         .merge(events::router())
         .merge(video::router())
         .merge(persons::router())
+        .merge(special_groups::router())
 }

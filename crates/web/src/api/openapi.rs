@@ -1,6 +1,6 @@
 //! `GET /api/v1/openapi.json`: the API described in OpenAPI 3.1, generated from the handlers.
 
-use super::{calendar, events, health, org, persons, session, video};
+use super::{calendar, events, health, org, persons, session, special_groups, video};
 use crate::AppState;
 use crate::error::Problem;
 use axum::routing::get;
@@ -15,7 +15,10 @@ use utoipa::{Modify, OpenApi};
         events::create, events::list, events::show, events::act, events::add_photos, events::photo, events::categories, events::set_limit, events::rules,
         events::add_rule, events::delete_rule, events::stream, video::online_rate,
         video::devices, video::device, video::channels, video::channel, video::near, video::map, video::import, video::template, video::query,
-        persons::list, persons::show, persons::reveal, persons::import, persons::template),
+        persons::list, persons::show, persons::reveal, persons::import, persons::template, persons::export,
+        special_groups::list, special_groups::of_person, special_groups::enrol, special_groups::update,
+        special_groups::end, special_groups::visits, special_groups::record, special_groups::due,
+        special_groups::coverage, special_groups::policies, special_groups::set_policies),
     components(schemas(Problem, session::Credentials, session::Session, pingan_app::CurrentUser,
         pingan_app::OrgUnitView, pingan_app::OrgRef, pingan_app::Located, calendar::Deadline,
         pingan_app::EventIntake, pingan_app::IntakeOutcome, pingan_app::EventView, pingan_app::EventPage,
@@ -25,7 +28,10 @@ use utoipa::{Modify, OpenApi};
         pingan_app::ChannelView, pingan_app::DeviceView, pingan_app::DevicePage, pingan_app::StatusChange, pingan_app::MapPoint, pingan_app::RegistryImportReport, pingan_app::RejectedCell,
         video::ChannelList, video::DeviceList, video::ChannelDetail, video::QueryBody,
         persons::PersonList, persons::RevealBody, pingan_app::PersonView, pingan_app::PersonPlain, pingan_app::PersonImportReport, events::RuleBody,
-        events::LimitBody)),
+        events::LimitBody, special_groups::MemberList, special_groups::EndBody, special_groups::VisitList,
+        special_groups::CoverageList, special_groups::PolicyList, pingan_app::MemberView,
+        pingan_app::MemberInput, pingan_app::VisitEntry, pingan_app::VisitView, pingan_app::UnitCoverage,
+        pingan_app::VisitPolicyView)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;

@@ -8,9 +8,11 @@ mod events;
 mod home;
 mod login;
 mod org;
+mod person_page;
 mod persons;
 mod rules;
 mod security;
+mod special_groups;
 mod users;
 mod video;
 
@@ -29,7 +31,7 @@ pub struct NavItem {
 }
 
 /// The pages of the navigation, each with the capability it needs (none: everyone).
-const NAV: [(&str, &str, &str, Option<Capability>); 14] = [
+const NAV: [(&str, &str, &str, Option<Capability>); 16] = [
     ("/", "工作台", "", None),
     (
         "/events",
@@ -66,6 +68,18 @@ const NAV: [(&str, &str, &str, Option<Capability>); 14] = [
         "实有人口",
         "本辖区人员的查找、导入与信息核实",
         Some(Capability::ViewRegistry),
+    ),
+    (
+        "/special-groups",
+        "特殊人群",
+        "特殊人群与重点青少年的列管、走访覆盖和走访频次",
+        Some(Capability::ViewSpecialGroups),
+    ),
+    (
+        "/visits/due",
+        "走访任务",
+        "手机查看逾期和即将到期的走访，现场登记",
+        Some(Capability::ViewSpecialGroups),
     ),
     (
         "/video",
@@ -121,6 +135,8 @@ pub fn router() -> Router<AppState> {
         .merge(rules::router())
         .merge(video::router())
         .merge(persons::router())
+        .merge(person_page::router())
+        .merge(special_groups::router())
 }
 
 /// What the navigation frame shows around every page.

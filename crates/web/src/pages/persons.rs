@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
                 .layer(crate::router::upload_limit()),
         )
         .route("/persons/import/template", get(template))
+        .route("/persons/export", post(export))
 }
 
 #[derive(Template, WebTemplate)]
@@ -240,4 +241,31 @@ async fn template(page: PageUser) -> Result<Response, PageError> {
         "persons-template.xlsx",
         "实有人口模板.xlsx",
     ))
+}
+
+#[derive(Deserialize)]
+struct ExportForm {
+    #[serde(flatten)]
+    q: PersonQuery,
+    reason: Option<String>,
+}
+
+/// The list's search as an .xlsx (posted, like the search, so ID numbers stay out of URLs).
+async fn export(
+    State(state): State<AppState>,
+    page: PageUser,
+    Form(f): Form<ExportForm>,
+) -> Result<Response, PageError> {
+    match state
+        .app
+        .export_persons(&page.actor(), &page.user, &f.q, f.reason.as_deref())
+        .await
+    {
+        Ok(bytes) => Ok(crate::xlsx::download(bytes, "persons.xlsx", "实有人口.xlsx")),
+        Err(e @ (AppError::Invalid(_) | AppError::Forbidden(_) | AppError::TooLarge(_))) => {
+            let view = render(&state, &page, f.q, None, Some(e.to_string())).await?;
+            Ok((axum::http::StatusCode::BAD_REQUEST, view).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }

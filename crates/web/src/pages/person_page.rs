@@ -1,0 +1,332 @@
+//! One person of the registry: the masked facts (plain for a stated reason), the special groups
+//! the user may see with their visiting state, enrolment and ending, the visits, and the phone
+//! form that records a visit.
+
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::PageError;
+use crate::pages::Shell;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use chrono::{NaiveDateTime, TimeZone, Utc};
+use pingan_app::{
+    App, AppError, MemberInput, MemberView, PersonPlain, PersonView, VisitEntry, VisitView,
+};
+use pingan_domain::Capability;
+use pingan_domain::special_group::MAX_RISK_LEVEL;
+use pingan_domain::time::shanghai;
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/persons/{id}", get(show).post(reveal))
+        .route("/persons/{id}/groups", post(enrol))
+        .route("/persons/{id}/groups/{member}/end", post(end))
+        .route("/persons/{id}/visit", get(visit_form).post(record_visit))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "person.html")]
+struct PersonPage {
+    shell: Shell,
+    p: PersonView,
+    plain: Option<PersonPlain>,
+    can_reveal: bool,
+    can_visit: bool,
+    /// The groups the user may enrol in: (code, label).
+    groups: Vec<(&'static str, &'static str)>,
+    risk_levels: Vec<i16>,
+    memberships: Vec<MemberView>,
+    visits: Vec<VisitView>,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+async fn render(
+    state: &AppState,
+    page: &PageUser,
+    id: i64,
+    plain: Option<PersonPlain>,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<PersonPage, PageError> {
+    let user = &page.user;
+    let p = state.app.person(user, id).await?;
+    let groups: Vec<_> = App::visible_groups(user)
+        .into_iter()
+        .map(|g| (g.code(), g.label()))
+        .collect();
+    let memberships = if groups.is_empty() {
+        Vec::new()
+    } else {
+        state.app.memberships_of(user, id).await?
+    };
+    Ok(PersonPage {
+        shell: Shell::new(&state.app, user, "/persons").await?,
+        visits: state.app.visits(user, id).await?,
+        p,
+        plain,
+        can_reveal: user.can(Capability::RevealPersonalData),
+        can_visit: user.can(Capability::ManageRegistry),
+        groups,
+        risk_levels: (0..=MAX_RISK_LEVEL).collect(),
+        memberships,
+        notice,
+        error,
+    })
+}
+
+#[derive(Deserialize)]
+struct Notice {
+    done: Option<String>,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+    axum::extract::Query(n): axum::extract::Query<Notice>,
+) -> Result<PersonPage, PageError> {
+    let notice = match n.done.as_deref() {
+        Some("visit") => Some("走访记录已保存。".to_owned()),
+        Some("enrol") => Some("已列入特殊人群，走访任务随之生成。".to_owned()),
+        Some("end") => Some("已解除列管，记录仍保留。".to_owned()),
+        _ => None,
+    };
+    render(&state, &page, id, None, notice, None).await
+}
+
+/// A refusal of the user's input shown on the page; anything else is an error page.
+async fn refused(
+    state: &AppState,
+    page: &PageUser,
+    id: i64,
+    e: AppError,
+) -> Result<Response, PageError> {
+    let status = match e {
+        AppError::Invalid(_) => axum::http::StatusCode::BAD_REQUEST,
+        AppError::Forbidden(_) => axum::http::StatusCode::FORBIDDEN,
+        AppError::Conflict(_) => axum::http::StatusCode::CONFLICT,
+        e => return Err(e.into()),
+    };
+    let view = render(state, page, id, None, None, Some(e.to_string())).await?;
+    Ok((status, view).into_response())
+}
+
+#[derive(Deserialize)]
+struct RevealForm {
+    reason: String,
+}
+
+/// Shows this person's identifiers in plain text for a stated reason (audited).
+async fn reveal(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<RevealForm>,
+) -> Result<Response, PageError> {
+    match state.app.reveal_person(&page.actor(), id, &f.reason).await {
+        Ok(plain) => Ok(render(&state, &page, id, Some(plain), None, None)
+            .await?
+            .into_response()),
+        Err(e) => refused(&state, &page, id, e).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct EnrolForm {
+    group: String,
+    #[serde(default)]
+    risk_level: String,
+    #[serde(default)]
+    enrolled_on: String,
+    #[serde(default)]
+    facts: String,
+}
+
+async fn enrol(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<EnrolForm>,
+) -> Result<Response, PageError> {
+    let risk_level = match f.risk_level.trim() {
+        "" => None,
+        r => match r.parse() {
+            Ok(level) => Some(level),
+            Err(_) => {
+                let e = AppError::Invalid(format!("风险等级应为 0 到 {MAX_RISK_LEVEL}"));
+                return refused(&state, &page, id, e).await;
+            }
+        },
+    };
+    let input = MemberInput {
+        group: f.group,
+        risk_level,
+        enrolled_on: Some(f.enrolled_on),
+        facts: Some(f.facts),
+    };
+    match state
+        .app
+        .enrol_member(&page.actor(), &page.user, id, &input)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/persons/{id}?done=enrol")).into_response()),
+        Err(e) => refused(&state, &page, id, e).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct EndForm {
+    reason: String,
+}
+
+async fn end(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path((id, member)): Path<(i64, i64)>,
+    Form(f): Form<EndForm>,
+) -> Result<Response, PageError> {
+    match state
+        .app
+        .end_member(&page.actor(), &page.user, member, &f.reason)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/persons/{id}?done=end")).into_response()),
+        Err(e) => refused(&state, &page, id, e).await,
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "visit.html")]
+struct VisitPage {
+    shell: Shell,
+    p: PersonView,
+    /// One key per form shown: sending the form twice records one visit.
+    client_id: String,
+    /// The form's time field, Beijing time.
+    now: String,
+    form: VisitForm,
+    error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct VisitForm {
+    #[serde(default)]
+    client_id: String,
+    #[serde(default)]
+    visited_at: String,
+    #[serde(default)]
+    lat: String,
+    #[serde(default)]
+    lon: String,
+    #[serde(default)]
+    notes: String,
+    #[serde(default)]
+    temperature: String,
+    #[serde(default)]
+    symptoms: String,
+}
+
+async fn visit_page(
+    state: &AppState,
+    page: &PageUser,
+    id: i64,
+    form: VisitForm,
+    error: Option<String>,
+) -> Result<VisitPage, PageError> {
+    if !page.user.can(Capability::ManageRegistry) {
+        return Err(
+            AppError::Forbidden(format!("{}无权登记走访", page.user.role.label())).into(),
+        );
+    }
+    let client_id = if form.client_id.is_empty() {
+        pingan_app::new_client_id()?
+    } else {
+        form.client_id.clone()
+    };
+    Ok(VisitPage {
+        shell: Shell::new(&state.app, &page.user, "/persons").await?,
+        p: state.app.person(&page.user, id).await?,
+        client_id,
+        now: Utc::now()
+            .with_timezone(&shanghai())
+            .format("%Y-%m-%dT%H:%M")
+            .to_string(),
+        form,
+        error,
+    })
+}
+
+async fn visit_form(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+) -> Result<VisitPage, PageError> {
+    visit_page(&state, &page, id, VisitForm::default(), None).await
+}
+
+/// The form's fields as the app takes them, or what is wrong with them.
+fn visit_entry(id: i64, f: &VisitForm) -> Result<VisitEntry, AppError> {
+    let number = |v: &str, what: &str| -> Result<Option<f64>, AppError> {
+        match v.trim() {
+            "" => Ok(None),
+            t => t
+                .parse::<f64>()
+                .map(Some)
+                .map_err(|_| AppError::Invalid(format!("{what}应为数字"))),
+        }
+    };
+    let visited_at = match f.visited_at.trim() {
+        "" => None,
+        t => {
+            let local = NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M")
+                .map_err(|_| AppError::Invalid("走访时间格式不对，请重新选择".into()))?;
+            shanghai()
+                .from_local_datetime(&local)
+                .single()
+                .map(|t| t.with_timezone(&Utc))
+        }
+    };
+    Ok(VisitEntry {
+        person_id: id,
+        visited_at,
+        lat: number(&f.lat, "纬度")?,
+        lon: number(&f.lon, "经度")?,
+        notes: f.notes.clone(),
+        temperature: number(&f.temperature, "体温")?,
+        symptoms: f.symptoms.clone(),
+        client_id: Some(f.client_id.clone()),
+    })
+}
+
+async fn record_visit(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<VisitForm>,
+) -> Result<Response, PageError> {
+    let outcome = match visit_entry(id, &f) {
+        Ok(entry) => {
+            state
+                .app
+                .record_visit(&page.actor(), &page.user, &entry)
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(_) => Ok(Redirect::to(&format!("/persons/{id}?done=visit#visits")).into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            let msg = e.to_string();
+            let view = visit_page(&state, &page, id, f, Some(msg)).await?;
+            Ok((axum::http::StatusCode::BAD_REQUEST, view).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+

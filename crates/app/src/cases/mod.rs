@@ -10,10 +10,10 @@ mod routing;
 mod view;
 
 pub use bus::CaseChange;
+pub(crate) use events::check_client_id;
 pub use events::{
     DuplicateHint, EventIntake, EventListQuery, EventPage, IntakeOutcome, new_client_id,
 };
-pub(crate) use events::check_client_id;
 pub use photos::{MAX_PHOTO_BYTES, PhotoUpload, PhotoView};
 pub use routing::RoutingRuleView;
 pub use view::{

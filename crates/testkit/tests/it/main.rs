@@ -19,6 +19,7 @@ mod input;
 mod pages;
 mod persons;
 mod security;
+mod special_groups;
 mod store;
 mod video;
 mod video_registry;

@@ -7,14 +7,14 @@ use pingan_app::sheet::{Column, read_first_sheet, write_sheet};
 use pingan_app::{AppError, PersonQuery};
 
 /// A valid 公民身份号码 of 通川区 for a birth date and sequence.
-fn id(birth: &str, seq: u16) -> String {
+pub(crate) fn id(birth: &str, seq: u16) -> String {
     let first17 = format!("511702{birth}{seq:03}");
     let check = pingan_domain::identity::check_character(&first17).unwrap();
     format!("{first17}{check}")
 }
 
 /// A sheet with just the four columns every file must have.
-fn sheet(rows: &[[&str; 4]]) -> Vec<u8> {
+pub(crate) fn sheet(rows: &[[&str; 4]]) -> Vec<u8> {
     let columns: Vec<Column> = ["姓名", "公民身份号码", "联系方式", "现住址"]
         .into_iter()
         .map(|h| Column::new(h, 12.0).text())
@@ -26,7 +26,7 @@ fn sheet(rows: &[[&str; 4]]) -> Vec<u8> {
     write_sheet("人员", &columns, &rows, None).unwrap()
 }
 
-fn people() -> Vec<[String; 4]> {
+pub(crate) fn people() -> Vec<[String; 4]> {
     vec![
         [
             "张三丰".into(),
@@ -49,7 +49,7 @@ fn people() -> Vec<[String; 4]> {
     ]
 }
 
-fn as_rows(v: &[[String; 4]]) -> Vec<[&str; 4]> {
+pub(crate) fn as_rows(v: &[[String; 4]]) -> Vec<[&str; 4]> {
     v.iter()
         .map(|r| [r[0].as_str(), r[1].as_str(), r[2].as_str(), r[3].as_str()])
         .collect()

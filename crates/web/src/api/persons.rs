@@ -153,5 +153,9 @@ pub(crate) async fn export(
         .app
         .export_persons(&api.actor(), &api.user, &q, e.reason.as_deref())
         .await?;
-    Ok(crate::xlsx::download(bytes, "persons.xlsx", "实有人口.xlsx"))
+    Ok(crate::xlsx::download(
+        bytes,
+        "persons.xlsx",
+        "实有人口.xlsx",
+    ))
 }

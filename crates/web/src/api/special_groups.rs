@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use pingan_app::{
-    UnitCoverage, MemberInput, MemberQuery, MemberView, VisitEntry, VisitPolicyView, VisitView,
+    MemberInput, MemberQuery, MemberView, UnitCoverage, VisitEntry, VisitPolicyView, VisitView,
 };
 use serde::{Deserialize, Serialize};
 

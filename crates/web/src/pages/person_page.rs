@@ -240,9 +240,7 @@ async fn visit_page(
     error: Option<String>,
 ) -> Result<VisitPage, PageError> {
     if !page.user.can(Capability::ManageRegistry) {
-        return Err(
-            AppError::Forbidden(format!("{}无权登记走访", page.user.role.label())).into(),
-        );
+        return Err(AppError::Forbidden(format!("{}无权登记走访", page.user.role.label())).into());
     }
     let client_id = if form.client_id.is_empty() {
         pingan_app::new_client_id()?
@@ -329,4 +327,3 @@ async fn record_visit(
         Err(e) => Err(e.into()),
     }
 }
-

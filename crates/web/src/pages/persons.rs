@@ -261,7 +261,11 @@ async fn export(
         .export_persons(&page.actor(), &page.user, &f.q, f.reason.as_deref())
         .await
     {
-        Ok(bytes) => Ok(crate::xlsx::download(bytes, "persons.xlsx", "实有人口.xlsx")),
+        Ok(bytes) => Ok(crate::xlsx::download(
+            bytes,
+            "persons.xlsx",
+            "实有人口.xlsx",
+        )),
         Err(e @ (AppError::Invalid(_) | AppError::Forbidden(_) | AppError::TooLarge(_))) => {
             let view = render(&state, &page, f.q, None, Some(e.to_string())).await?;
             Ok((axum::http::StatusCode::BAD_REQUEST, view).into_response())

@@ -54,7 +54,11 @@ async fn render(
         Err(AppError::Invalid(msg)) => (Vec::new(), Some(msg)),
         Err(e) => return Err(e.into()),
     };
-    let count = |s: VisitState| rows.iter().filter(|r| r.state.as_deref() == Some(s.code())).count();
+    let count = |s: VisitState| {
+        rows.iter()
+            .filter(|r| r.state.as_deref() == Some(s.code()))
+            .count()
+    };
     let coverage = match state.app.visit_coverage(user, q.grid.as_deref()).await {
         Ok(c) => c,
         Err(AppError::Invalid(_)) => state.app.visit_coverage(user, None).await?,

@@ -391,7 +391,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             let app = open(&resolved, None).await?;
             let rows = app.reseal_stale().await.map_err(app_err)?;
             app.close().await;
-            println!("已用最新密钥重新加密 {rows} 个账号的加密字段");
+            println!("已用最新密钥重新加密 {rows} 个加密字段");
             Ok(())
         }
         Command::Token(TokenCommand::Create {

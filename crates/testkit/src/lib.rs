@@ -73,6 +73,16 @@ impl TestApp {
         }
     }
 
+    /// The services over the same database after a key rotation: a second seal key (id 2) is
+    /// the newest, the blind index key is unchanged, and key 1 still opens what it sealed unless
+    /// it has been `retired` (as once nothing uses it).
+    pub async fn after_key_rotation(&self, retired: bool) -> App {
+        let keys = std::sync::Arc::new(RotatedKeys(self.keys.clone(), retired));
+        App::open(self.db.url(), self.config.clone(), keys)
+            .await
+            .expect("open the app")
+    }
+
     /// A server over the small demo district; returns the generated passwords too.
     pub async fn spawn_demo() -> (Self, DemoOutcome) {
         let t = Self::spawn().await;
@@ -178,6 +188,28 @@ async fn start(
         .unwrap();
     });
     (base_url, app, tx)
+}
+
+/// The demo's keys with a rotated-in second seal key, and whether the first is gone.
+#[derive(Debug)]
+struct RotatedKeys(std::sync::Arc<pingan_app::MasterKey>, bool);
+
+impl pingan_app::KeyProvider for RotatedKeys {
+    fn current_seal_key_id(&self) -> u8 {
+        2
+    }
+
+    fn seal_key(&self, id: u8) -> Option<[u8; 16]> {
+        match id {
+            2 => Some([0x5a; 16]),
+            _ if self.1 => None,
+            _ => self.0.seal_key(id),
+        }
+    }
+
+    fn index_key(&self) -> [u8; 32] {
+        self.0.index_key()
+    }
 }
 
 /// What it takes to sign in as an account whose setup is complete.

@@ -500,10 +500,10 @@ fn keys_rotate_and_old_values_are_sealed_again() {
     let key_file = std::fs::read_to_string(dir.join("master.key")).unwrap();
     assert_eq!(key_file.lines().count(), 2);
     let out = stdout(&base().args(["keys", "reseal"]).output().unwrap());
-    assert!(out.contains("重新加密 1 个账号"), "{out}");
+    assert!(out.contains("重新加密 1 个加密字段"), "{out}");
     let again = stdout(&base().args(["keys", "reseal"]).output().unwrap());
     assert!(
-        again.contains("重新加密 0 个账号"),
+        again.contains("重新加密 0 个加密字段"),
         "nothing left to do: {again}"
     );
     let list = stdout(&base().args(["user", "list"]).output().unwrap());

@@ -620,3 +620,50 @@ async fn the_api_and_pages_enrol_visit_and_export() {
         "{tasks}"
     );
 }
+
+#[tokio::test]
+async fn a_key_rotation_seals_the_registry_again() {
+    let h = Hub::new().await;
+    let ids = three_people(&h).await;
+    let worker = h.worker.user.clone().unwrap();
+    let facts = MemberInput {
+        group: "released".into(),
+        facts: Some("原罪名：盗窃罪".into()),
+        ..Default::default()
+    };
+    h.t.app
+        .enrol_member(&h.worker, &worker, ids[0], &facts)
+        .await
+        .unwrap();
+    h.t.app
+        .record_visit(&h.worker, &worker, &visit(ids[0], "visit-rotate-1"))
+        .await
+        .unwrap();
+    let rotated = h.t.after_key_rotation(false).await;
+    // Three names, three ID numbers, two phones, the facts and the visit's notes at least.
+    let changed = rotated.reseal_stale().await.unwrap();
+    assert!(changed >= 10, "{changed}");
+    assert_eq!(rotated.reseal_stale().await.unwrap(), 0);
+    // Nothing needs the old key any more.
+    let rotated = h.t.after_key_rotation(true).await;
+    let plain = rotated
+        .reveal_person(&h.worker, ids[0], "核实走访对象身份")
+        .await
+        .unwrap();
+    assert_eq!(plain.name, "张三丰");
+    let mine = rotated.memberships_of(&worker, ids[0]).await.unwrap();
+    assert_eq!(mine[0].facts.as_deref(), Some("原罪名：盗窃罪"));
+    let found = rotated
+        .persons(
+            &worker,
+            &PersonQuery {
+                q: Some("三丰".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(found.1, 1, "blind indexes survive the rotation");
+    let notes = rotated.visits(&worker, ids[0]).await.unwrap();
+    assert_eq!(notes[0].notes, "本人在家，情绪稳定，按时服药");
+}

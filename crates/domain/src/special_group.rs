@@ -207,13 +207,13 @@ impl VisitInput {
                 format!("只能补录 {VISIT_LATE_DAYS} 天内的走访"),
             ));
         }
-        if let Some((lat, lon)) = self.point {
-            if !lat.is_finite() || !lon.is_finite() || !in_area(lon, lat) {
-                errors.push((
-                    visit_field::POINT,
-                    "定位不在中国境内，请重新定位".to_owned(),
-                ));
-            }
+        if let Some((lat, lon)) = self.point
+            && (!lat.is_finite() || !lon.is_finite() || !in_area(lon, lat))
+        {
+            errors.push((
+                visit_field::POINT,
+                "定位不在中国境内，请重新定位".to_owned(),
+            ));
         }
         let notes = self.notes.trim();
         let count = notes.chars().count();
@@ -223,13 +223,13 @@ impl VisitInput {
                 "请填写走访情况（2 到 1000 个字），如“本人在家，情绪稳定，按时服药”".to_owned(),
             ));
         }
-        if let Some(t) = self.temperature {
-            if !(34.0..=43.0).contains(&t) {
-                errors.push((
-                    visit_field::TEMPERATURE,
-                    "体温应在 34.0 到 43.0 ℃ 之间".to_owned(),
-                ));
-            }
+        if let Some(t) = self.temperature
+            && !(34.0..=43.0).contains(&t)
+        {
+            errors.push((
+                visit_field::TEMPERATURE,
+                "体温应在 34.0 到 43.0 ℃ 之间".to_owned(),
+            ));
         }
         let symptoms = self.symptoms.trim();
         if symptoms.chars().count() > 200 {

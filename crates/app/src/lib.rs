@@ -11,6 +11,7 @@ mod contacts;
 pub mod demo;
 mod error;
 mod grid_import;
+mod households;
 mod org;
 mod person_export;
 mod persons;
@@ -35,6 +36,7 @@ pub use cases::{
 };
 pub use error::AppError;
 pub use grid_import::{GridImportReport, MAX_IMPORT_BYTES};
+pub use households::{HOUSEHOLD_PAGE_ROWS, HouseholdPage, HouseholdQuery, HouseholdView};
 pub use org::{GridFeatureCollection, Located, OrgRef, OrgSummary, OrgTreeNode, OrgUnitView};
 pub use person_export::MAX_EXPORT_ROWS;
 pub use persons::{

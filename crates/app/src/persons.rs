@@ -7,11 +7,11 @@ use crate::contacts::MIN_REASON_CHARS;
 use crate::sheet::{Cell, Column, RejectedCell, read_import, write_sheet};
 use crate::{Actor, App, AppError, CurrentUser, Result};
 use chrono::{Datelike, Utc};
-use pingan_domain::code_table::{ETHNICITY, SEX};
+use pingan_domain::code_table::{ETHNICITY, RELATION, SEX};
 use pingan_domain::identity::{IdNumber, PhoneNumber, mask_name};
-use pingan_domain::person::{PersonInput, Residence, field, two_char_pieces};
+use pingan_domain::person::{HEAD_OF_HOUSEHOLD, PersonInput, Residence, field, two_char_pieces};
 use pingan_domain::{Capability, OrgCode};
-use pingan_store::{NewPerson, PersonFilter, PersonRecord};
+use pingan_store::{NewHousehold, NewPerson, PersonFilter, PersonRecord};
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
 
@@ -49,6 +49,9 @@ pub struct PersonView {
     pub grid_code: String,
     /// Moved out (the row is kept).
     pub ended: bool,
+    /// The household (户) the person belongs to, and their relation to its head (GB/T 4761 name).
+    pub household_id: Option<i64>,
+    pub relation: Option<String>,
 }
 
 impl From<PersonRecord> for PersonView {
@@ -76,6 +79,12 @@ impl From<PersonRecord> for PersonView {
             address: r.address,
             grid_code: r.grid_code,
             ended: r.ended_at.is_some(),
+            household_id: r.household_id,
+            relation: r
+                .relation
+                .as_deref()
+                .and_then(|c| RELATION.name_of(c))
+                .map(str::to_owned),
         }
     }
 }
@@ -131,17 +140,48 @@ pub fn person_template() -> Result<Vec<u8>> {
         Column::new(field::ETHNICITY, 10.0).choices(ethnicities),
         Column::new(field::RESIDENCE, 12.0).choices(residences),
         Column::new(GRID, 18.0).text(),
+        Column::new(field::HOUSEHOLD_NO, 14.0).text(),
+        Column::new(field::RELATION, 12.0).choices(COMMON_RELATIONS.to_vec()),
     ];
     write_sheet(
         "实有人口",
         &columns,
         &[],
-        Some("前四列必填；性别、出生日期以身份证号码为准；网格编码不填则用导入时选择的网格。"),
+        Some(
+            "前四列必填；性别、出生日期以身份证号码为准；网格编码不填则用导入时选择的网格；同一网格内户号相同的人为一户，户址取户主的现住址。",
+        ),
     )
 }
 
+/// The relations the template's drop-down offers (GB/T 4761 names; any other name or code of the
+/// standard is accepted too — a drop-down holds at most 255 characters).
+const COMMON_RELATIONS: [&str; 22] = [
+    "户主",
+    "配偶",
+    "夫",
+    "妻",
+    "子",
+    "长子",
+    "次子",
+    "女",
+    "长女",
+    "次女",
+    "儿媳",
+    "女婿",
+    "孙子",
+    "孙女",
+    "父亲",
+    "母亲",
+    "兄",
+    "弟",
+    "姐姐",
+    "妹妹",
+    "其他",
+    "非亲属",
+];
+
 /// The template's headers, and whether each is required.
-const HEADERS: [(&str, bool); 8] = [
+const HEADERS: [(&str, bool); 10] = [
     (field::NAME, true),
     (field::ID_NUMBER, true),
     (field::PHONE, false),
@@ -150,6 +190,8 @@ const HEADERS: [(&str, bool); 8] = [
     (field::ETHNICITY, false),
     (field::RESIDENCE, false),
     (GRID, false),
+    (field::HOUSEHOLD_NO, false),
+    (field::RELATION, false),
 ];
 
 impl App {
@@ -194,6 +236,10 @@ impl App {
         let mut report = PersonImportReport::default();
         let mut rows: Vec<NewPerson> = Vec::new();
         let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut households: Vec<NewHousehold> = Vec::new();
+        let mut household_index: HashMap<(String, String), usize> = HashMap::new();
+        // The row of each household's 户主.
+        let mut heads: HashMap<usize, usize> = HashMap::new();
         for (i, row) in body.iter().enumerate() {
             let cell = |name: &str| columns.cell(row, name);
             if row.iter().all(|c| c.text().is_empty()) {
@@ -216,6 +262,8 @@ impl App {
                 sex: cell(field::SEX).text(),
                 ethnicity: cell(field::ETHNICITY).text(),
                 residence: cell(field::RESIDENCE).text(),
+                household_no: cell(field::HOUSEHOLD_NO).text(),
+                relation: cell(field::RELATION).text(),
             };
             let mut bad = false;
             if matches!(cell(field::ID_NUMBER), Cell::Number(_)) {
@@ -264,15 +312,47 @@ impl App {
                 report.rejected_rows += 1;
                 continue;
             }
+            let household = match &valid.household_no {
+                None => None,
+                Some(no) => {
+                    let key = (grid_code.clone(), no.clone());
+                    let next = households.len();
+                    let at = *household_index.entry(key).or_insert(next);
+                    if at == next {
+                        households.push(NewHousehold {
+                            grid_code: grid_code.clone(),
+                            household_no: no.clone(),
+                            address: valid.address.clone(),
+                        });
+                    }
+                    if valid.relation == Some(HEAD_OF_HOUSEHOLD) {
+                        if let Some(first) = heads.insert(at, n) {
+                            reject(
+                                field::RELATION,
+                                "户主".into(),
+                                format!("户号 {no} 已有户主（第 {first} 行）"),
+                            );
+                            report.rejected_rows += 1;
+                            continue;
+                        }
+                        if let Some(h) = households.get_mut(at) {
+                            h.address.clone_from(&valid.address);
+                        }
+                    }
+                    Some(at)
+                }
+            };
             let digest_text = format!(
-                "{}|{}|{}|{}|{}|{}|{}",
+                "{}|{}|{}|{}|{}|{}|{}|{}|{}",
                 valid.name,
                 valid.phone.as_ref().map_or("", |p| p.as_str()),
                 valid.address,
                 valid.ethnicity.unwrap_or(""),
                 valid.residence.code(),
                 grid_code,
-                valid.id_number.as_str()
+                valid.id_number.as_str(),
+                valid.household_no.as_deref().unwrap_or(""),
+                valid.relation.unwrap_or("")
             );
             rows.push(NewPerson {
                 grid_code,
@@ -302,10 +382,12 @@ impl App {
                     .iter()
                     .map(|g| self.cipher.blind_index(NAME_GRAM_FIELD, g))
                     .collect(),
+                household,
+                relation: valid.relation.map(str::to_owned),
                 at: now,
             });
         }
-        let writes = self.store.upsert_persons(&rows).await?;
+        let writes = self.store.upsert_persons(&households, &rows, now).await?;
         if writes.inserted + writes.updated >= 1_000 {
             self.store.analyze_persons().await?;
         }

@@ -2,7 +2,7 @@
 //! on a form, a phone or an import row, checked field by field with a reason for each refusal; the
 //! birth date and sex come from the 公民身份号码 and what was typed must agree with them.
 
-use crate::code_table::{ETHNICITY, SEX};
+use crate::code_table::{ETHNICITY, RELATION, SEX};
 use crate::identity::{IdNumber, PhoneNumber};
 use crate::labelled::labelled;
 use chrono::NaiveDate;
@@ -34,6 +34,10 @@ pub struct PersonInput {
     pub ethnicity: String,
     /// A [`Residence`] code or label; 户籍人口 when empty.
     pub residence: String,
+    /// 户号 — the household's number (户口簿); persons with the same number in a grid are one 户.
+    pub household_no: String,
+    /// 与户主关系 — GB/T 4761 code or name (户主, 妻, 长子 …); needs a 户号.
+    pub relation: String,
 }
 
 /// A person whose fields passed every check.
@@ -48,7 +52,13 @@ pub struct ValidPerson {
     pub birth_date: NaiveDate,
     pub ethnicity: Option<&'static str>,
     pub residence: Residence,
+    pub household_no: Option<String>,
+    /// GB/T 4761 code.
+    pub relation: Option<&'static str>,
 }
+
+/// The GB/T 4761 code of 户主.
+pub const HEAD_OF_HOUSEHOLD: &str = "02";
 
 /// The column names of the fields, as templates and reports say them.
 pub mod field {
@@ -59,6 +69,8 @@ pub mod field {
     pub const SEX: &str = "性别";
     pub const ETHNICITY: &str = "民族";
     pub const RESIDENCE: &str = "人员类型";
+    pub const HOUSEHOLD_NO: &str = "户号";
+    pub const RELATION: &str = "与户主关系";
 }
 
 impl PersonInput {
@@ -138,8 +150,41 @@ impl PersonInput {
                 None
             }),
         };
+        let household_no = self.household_no.trim();
+        let household_ok = household_no.is_empty()
+            || ((1..=20).contains(&household_no.len())
+                && household_no
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-'));
+        if !household_ok {
+            errors.push((
+                field::HOUSEHOLD_NO,
+                "户号应为 1 到 20 位数字或字母".to_owned(),
+            ));
+        }
+        let relation = match self.relation.trim() {
+            "" => None,
+            _ if household_no.is_empty() => {
+                errors.push((field::RELATION, "填写与户主关系时须同时填写户号".to_owned()));
+                None
+            }
+            r => RELATION
+                .entries
+                .iter()
+                .find(|x| x.code == r || x.name == r)
+                .map(|x| x.code)
+                .or_else(|| {
+                    errors.push((
+                        field::RELATION,
+                        "与户主关系应为 GB/T 4761 的名称或代码，如 户主、妻、长子 或 02".to_owned(),
+                    ));
+                    None
+                }),
+        };
         match (id, residence) {
             (Some(id_number), Some(residence)) if errors.is_empty() => Ok(ValidPerson {
+                household_no: (!household_no.is_empty()).then(|| household_no.to_owned()),
+                relation,
                 name: name.to_owned(),
                 birth_date: id_number.birth_date().unwrap_or(today),
                 sex: id_number.sex_code(),
@@ -192,6 +237,34 @@ mod tests {
     }
 
     #[test]
+    fn a_relation_needs_a_household_and_a_known_code() {
+        let mut p = input(&id("19800101", 123));
+        p.relation = "妻".into();
+        let e = p.clone().validate(today()).unwrap_err();
+        assert_eq!(e[0].0, field::RELATION);
+        p.household_no = "511702001".into();
+        let v = p.clone().validate(today()).unwrap();
+        assert_eq!(
+            (v.household_no.as_deref(), v.relation),
+            (Some("511702001"), Some("12"))
+        );
+        p.relation = "02".into();
+        assert_eq!(
+            p.clone().validate(today()).unwrap().relation,
+            Some(HEAD_OF_HOUSEHOLD)
+        );
+        p.relation = "邻居".into();
+        p.household_no = "12 34".into();
+        let fields: Vec<_> = p
+            .validate(today())
+            .unwrap_err()
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect();
+        assert_eq!(fields, [field::HOUSEHOLD_NO, field::RELATION]);
+    }
+
+    #[test]
     fn the_four_columns_are_enough_and_sex_and_birth_come_from_the_number() {
         let p = input(&id("19800101", 123)).validate(today()).unwrap();
         assert_eq!(
@@ -212,6 +285,7 @@ mod tests {
             sex: "X".into(),
             ethnicity: "火星族".into(),
             residence: "常住".into(),
+            ..Default::default()
         };
         let fields: Vec<&str> = bad
             .validate(today())

@@ -37,6 +37,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(7, "0007_video_registry"),
     migration!(8, "0008_persons"),
     migration!(9, "0009_special_groups"),
+    migration!(10, "0010_households"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

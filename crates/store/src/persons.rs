@@ -28,7 +28,19 @@ pub struct NewPerson {
     pub grams: Vec<String>,
     /// The address's two-character pieces.
     pub address_grams: Vec<String>,
+    /// The index of the person's household in the batch's households.
+    pub household: Option<usize>,
+    /// 与户主关系, GB/T 4761 code.
+    pub relation: Option<String>,
     pub at: DateTime<Utc>,
+}
+
+/// 户 — a household to write with its members: found by grid and 户号, its address set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewHousehold {
+    pub grid_code: String,
+    pub household_no: String,
+    pub address: String,
 }
 
 /// What a batch write did.
@@ -54,6 +66,20 @@ pub struct PersonRecord {
     pub residence: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub household_id: Option<i64>,
+    pub relation: Option<String>,
+    pub total: i64,
+}
+
+/// 户 as stored, with how many active members it has.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct HouseholdRecord {
+    pub id: i64,
+    pub grid_code: String,
+    pub household_no: String,
+    pub address: String,
+    pub members: i64,
     pub ended_at: Option<DateTime<Utc>>,
     pub total: i64,
 }
@@ -86,14 +112,21 @@ pub struct PersonFilter {
     pub offset: i64,
 }
 
-/// Persons per insert statement (17 parameters each).
-const PERSON_CHUNK: usize = 50;
+/// Persons per insert statement (19 parameters each).
+const PERSON_CHUNK: usize = 200;
 /// Name pieces per insert statement (2 parameters each).
-const GRAM_CHUNK: usize = 250;
+const GRAM_CHUNK: usize = 2_000;
+/// Households per upsert statement (5 parameters each).
+const HOUSEHOLD_CHUNK: usize = 500;
 
 const PERSON_COLUMNS: &str = "SELECT p.id, p.grid_code, p.name_masked, p.id_masked, p.phone_masked,
         p.sex, p.birth_date, p.ethnicity, p.address, p.residence, p.created_at, p.updated_at,
-        p.ended_at, COUNT(*) OVER () AS total FROM persons p";
+        p.ended_at, p.household_id, p.relation, COUNT(*) OVER () AS total FROM persons p";
+
+const HOUSEHOLD_COLUMNS: &str = "SELECT h.id, h.grid_code, h.household_no, h.address,
+        (SELECT COUNT(*) FROM persons m WHERE m.household_id = h.id AND m.ended_at IS NULL)
+            AS members,
+        h.ended_at, COUNT(*) OVER () AS total FROM households h";
 
 /// `$from, $from+1, …` for `n` values.
 fn placeholders(from: usize, n: usize) -> String {
@@ -106,18 +139,63 @@ fn placeholders(from: usize, n: usize) -> String {
 impl Store {
     /// Writes persons keyed by their ID number's blind index: new ones inserted, active ones with
     /// other data updated (their name pieces rewritten), identical ones left alone.
-    pub async fn upsert_persons(&self, rows: &[NewPerson]) -> Result<PersonWrites> {
+    pub async fn upsert_persons(
+        &self,
+        households: &[NewHousehold],
+        rows: &[NewPerson],
+        at: DateTime<Utc>,
+    ) -> Result<PersonWrites> {
         let mut writes = PersonWrites::default();
         let generic_safe = self.plans_are_generic_safe();
         dispatch!(self, |p| {
             let mut tx = p.begin_with(self.begin_write()).await?;
+            // The households first (one active row per grid and 户号; the address follows the
+            // file), so that each person can point at theirs.
+            let mut household_ids: std::collections::HashMap<(&str, &str), i64> =
+                std::collections::HashMap::new();
+            for part in households.chunks(HOUSEHOLD_CHUNK) {
+                let sql = format!(
+                    "INSERT INTO households (grid_code, household_no, address, created_at,
+                        updated_at) VALUES {}
+                     ON CONFLICT (grid_code, household_no) WHERE ended_at IS NULL
+                     DO UPDATE SET address = excluded.address, updated_at = excluded.updated_at
+                     RETURNING id, grid_code, household_no",
+                    self.positional_rows(part.len(), 5)
+                );
+                let mut q = sqlx::query_as::<_, (i64, String, String)>(sqlx::AssertSqlSafe(sql));
+                for h in part {
+                    q = q
+                        .bind(&h.grid_code)
+                        .bind(&h.household_no)
+                        .bind(&h.address)
+                        .bind(at)
+                        .bind(at);
+                }
+                let asked: std::collections::HashMap<(&str, &str), &NewHousehold> = part
+                    .iter()
+                    .map(|h| ((h.grid_code.as_str(), h.household_no.as_str()), h))
+                    .collect();
+                for (id, grid, no) in q.fetch_all(&mut *tx).await? {
+                    if let Some(h) = asked.get(&(grid.as_str(), no.as_str())) {
+                        household_ids.insert((h.grid_code.as_str(), h.household_no.as_str()), id);
+                    }
+                }
+            }
+            let household_of = |r: &NewPerson| {
+                r.household
+                    .and_then(|i| households.get(i))
+                    .and_then(|h| {
+                        household_ids.get(&(h.grid_code.as_str(), h.household_no.as_str()))
+                    })
+                    .copied()
+            };
             // Chunks stay small: sqlx looks up each SQLite parameter by name, which costs more
             // than linear time in the number of parameters of a statement.
             for chunk in rows.chunks(PERSON_CHUNK) {
                 let sql = format!(
                     "SELECT id_index, id, row_digest FROM persons
                      WHERE ended_at IS NULL AND id_index IN ({})",
-                    placeholders(1, chunk.len())
+                    self.positional_list(chunk.len())
                 );
                 let mut q = sqlx::query_as::<_, (String, i64, String)>(sqlx::AssertSqlSafe(sql));
                 for r in chunk {
@@ -144,7 +222,8 @@ impl Store {
                                     name_masked = $4, id_sealed = $5, phone_sealed = $6,
                                     phone_index = $7, phone_masked = $8, sex = $9,
                                     birth_date = $10, ethnicity = $11, address = $12,
-                                    residence = $13, row_digest = $14, updated_at = $15
+                                    residence = $13, row_digest = $14, updated_at = $15,
+                                    household_id = $16, relation = $17
                                  WHERE id = $1",
                             )
                             .bind(id)
@@ -162,6 +241,8 @@ impl Store {
                             .bind(&r.residence)
                             .bind(&r.row_digest)
                             .bind(r.at)
+                            .bind(household_of(r))
+                            .bind(&r.relation)
                             .execute(&mut *tx)
                             .await?;
                             for table in ["person_name_grams", "person_address_grams"] {
@@ -183,9 +264,9 @@ impl Store {
                         "INSERT INTO persons (grid_code, name_sealed, name_masked, id_sealed,
                             id_index, id_masked, phone_sealed, phone_index, phone_masked, sex,
                             birth_date, ethnicity, address, residence, row_digest, created_at,
-                            updated_at)
+                            updated_at, household_id, relation)
                          VALUES {} RETURNING id, id_index",
-                        crate::cases::values(fresh.len(), 17)
+                        self.positional_rows(fresh.len(), 19)
                     );
                     let mut q = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql));
                     for r in &fresh {
@@ -206,7 +287,9 @@ impl Store {
                             .bind(&r.residence)
                             .bind(&r.row_digest)
                             .bind(r.at)
-                            .bind(r.at);
+                            .bind(r.at)
+                            .bind(household_of(r))
+                            .bind(&r.relation);
                     }
                     let ids: std::collections::HashMap<String, i64> = q
                         .fetch_all(&mut *tx)
@@ -229,7 +312,7 @@ impl Store {
                     for part in pieces.chunks(GRAM_CHUNK) {
                         let sql = format!(
                             "INSERT INTO {table} (person_id, gram) VALUES {} ON CONFLICT DO NOTHING",
-                            crate::cases::values(part.len(), 2)
+                            self.positional_rows(part.len(), 2)
                         );
                         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
                         for (id, gram) in part {
@@ -340,7 +423,7 @@ impl Store {
             let sql = format!(
                 "SELECT id, grid_code, name_sealed, id_sealed, phone_sealed FROM persons
                  WHERE id IN ({}) ORDER BY id",
-                placeholders(1, chunk.len())
+                self.positional_list(chunk.len())
             );
             let rows: Vec<PersonSealed> = dispatch!(self, |p| {
                 let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
@@ -352,6 +435,62 @@ impl Store {
             out.extend(rows);
         }
         Ok(out)
+    }
+
+    /// Households under a prefix, by grid and 户号; `text` matches part of the address or the
+    /// whole 户号.
+    pub async fn households(
+        &self,
+        prefix: &str,
+        text: Option<&str>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<HouseholdRecord>> {
+        let filter = if text.is_some() {
+            "AND (h.household_no = $4 OR h.address LIKE '%' || $4 || '%')"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "{HOUSEHOLD_COLUMNS} WHERE h.grid_code LIKE $1 || '%' AND h.ended_at IS NULL {filter}
+             ORDER BY h.grid_code, h.household_no LIMIT $2 OFFSET $3"
+        );
+        let generic_safe = self.plans_are_generic_safe();
+        Ok(dispatch!(self, |p| {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(prefix)
+                .bind(limit)
+                .bind(offset);
+            if let Some(t) = text {
+                q = q.bind(t);
+            }
+            q.persistent(generic_safe).fetch_all(p).await
+        })?)
+    }
+
+    /// One household, whatever its scope (the caller checks the grid).
+    pub async fn household(&self, id: i64) -> Result<Option<HouseholdRecord>> {
+        let sql = format!("{HOUSEHOLD_COLUMNS} WHERE h.id = $1");
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(id)
+                .fetch_optional(p)
+                .await
+        })?)
+    }
+
+    /// A household's active members, masked, the head first.
+    pub async fn household_members(&self, household_id: i64) -> Result<Vec<PersonRecord>> {
+        let sql = format!(
+            "{PERSON_COLUMNS} WHERE p.household_id = $1 AND p.ended_at IS NULL
+             ORDER BY COALESCE(p.relation, '99'), p.birth_date, p.id"
+        );
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(household_id)
+                .fetch_all(p)
+                .await
+        })?)
     }
 
     /// One person's sealed identifiers.

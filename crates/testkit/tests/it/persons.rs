@@ -416,3 +416,162 @@ async fn the_pages_import_search_and_reveal() {
         "{shown}"
     );
 }
+
+#[tokio::test]
+async fn persons_with_one_household_number_form_a_household() {
+    let h = Hub::new().await;
+    let headers = [
+        "姓名",
+        "公民身份号码",
+        "联系方式",
+        "现住址",
+        "户号",
+        "与户主关系",
+    ];
+    let columns: Vec<Column> = headers
+        .into_iter()
+        .map(|c| Column::new(c, 12.0).text())
+        .collect();
+    let rows: Vec<Vec<String>> = [
+        [
+            "张大山",
+            &id("19700101", 11),
+            "朝阳路 5 号",
+            "000123",
+            "户主",
+        ],
+        [
+            "李秀英",
+            &id("19720202", 22),
+            "朝阳路 5 号附 1 号",
+            "000123",
+            "妻",
+        ],
+        [
+            "张小明",
+            &id("20000303", 31),
+            "朝阳路 5 号",
+            "000123",
+            "长子",
+        ],
+        ["王五", &id("19800101", 51), "翠屏路 1 号", "000123", "户主"],
+        ["赵六", &id("19800101", 61), "翠屏路 2 号", "", "妻"],
+        ["钱七", &id("19800101", 71), "翠屏路 3 号", "000456", "邻居"],
+    ]
+    .iter()
+    .map(|[name, id, address, no, relation]| {
+        vec![
+            (*name).to_owned(),
+            (*id).to_owned(),
+            String::new(),
+            (*address).to_owned(),
+            (*no).to_owned(),
+            (*relation).to_owned(),
+        ]
+    })
+    .collect();
+    let file = write_sheet("人员", &columns, &rows, None).unwrap();
+    let report =
+        h.t.app
+            .import_persons(&h.commander, &file, Some(&h.grid))
+            .await
+            .unwrap();
+    assert_eq!(
+        (report.inserted, report.rejected_rows),
+        (3, 3),
+        "{report:?}"
+    );
+    let reasons: Vec<(usize, &str)> = report
+        .rejected
+        .iter()
+        .map(|c| (c.row, c.reason.as_str()))
+        .collect();
+    assert!(
+        reasons
+            .iter()
+            .any(|(r, why)| *r == 5 && why.contains("已有户主（第 2 行）")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons
+            .iter()
+            .any(|(r, why)| *r == 6 && why.contains("须同时填写户号")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons
+            .iter()
+            .any(|(r, why)| *r == 7 && why.contains("GB/T 4761")),
+        "{reasons:?}"
+    );
+
+    let operator = h.operator.user.clone().unwrap();
+    let (list, total) =
+        h.t.app
+            .households(&operator, &pingan_app::HouseholdQuery::default())
+            .await
+            .unwrap();
+    assert_eq!(total, 1);
+    assert_eq!(
+        (
+            list[0].household_no.as_str(),
+            list[0].address.as_str(),
+            list[0].members
+        ),
+        ("000123", "朝阳路 5 号", 3)
+    );
+    let one = h.t.app.household(&operator, list[0].id).await.unwrap();
+    let members: Vec<(Option<&str>, &str)> = one
+        .members
+        .iter()
+        .map(|m| (m.relation.as_deref(), m.name.as_str()))
+        .collect();
+    assert_eq!(
+        members,
+        [
+            (Some("户主"), "张**"),
+            (Some("妻"), "李**"),
+            (Some("长子"), "张**")
+        ]
+    );
+    let by_address =
+        h.t.app
+            .households(
+                &operator,
+                &pingan_app::HouseholdQuery {
+                    q: Some("朝阳路 5".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    assert_eq!(by_address.1, 1);
+    let other = h.other_operator.user.clone().unwrap();
+    assert!(matches!(
+        h.t.app.household(&other, list[0].id).await,
+        Err(AppError::NotFound(_))
+    ));
+    assert_eq!(
+        h.t.app
+            .households(&other, &pingan_app::HouseholdQuery::default())
+            .await
+            .unwrap()
+            .1,
+        0
+    );
+
+    let again =
+        h.t.app
+            .import_persons(&h.commander, &file, Some(&h.grid))
+            .await
+            .unwrap();
+    assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, 3));
+    let api = h
+        .get_json(
+            &format!("/api/v1/households/{}", list[0].id),
+            &h.tokens.operator,
+        )
+        .await;
+    assert_eq!(api["members"].as_array().unwrap().len(), 3);
+    assert_eq!(api["household"]["household_no"], "000123");
+}

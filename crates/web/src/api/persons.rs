@@ -8,7 +8,10 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use pingan_app::{PersonImportReport, PersonPlain, PersonQuery, PersonView};
+use pingan_app::{
+    HouseholdPage, HouseholdQuery, HouseholdView, PersonImportReport, PersonPlain, PersonQuery,
+    PersonView,
+};
 use serde::{Deserialize, Serialize};
 
 pub fn router() -> Router<AppState> {
@@ -20,6 +23,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/persons/import/template", get(template))
         .route("/api/v1/persons/export", get(export))
+        .route("/api/v1/households", get(households))
+        .route("/api/v1/households/{id}", get(household))
         .route("/api/v1/persons/{id}", get(show))
         .route("/api/v1/persons/{id}/reveal", post(reveal))
 }
@@ -158,4 +163,39 @@ pub(crate) async fn export(
         "persons.xlsx",
         "实有人口.xlsx",
     ))
+}
+
+/// A page of households.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct HouseholdList {
+    items: Vec<HouseholdView>,
+    /// Rows of the whole search (50 a page).
+    total: i64,
+}
+
+/// Households (户) of your scope: `q` (part of the address, or a whole 户号), `grid`.
+#[utoipa::path(get, path = "/api/v1/households", tag = "registry", params(HouseholdQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = HouseholdList), (status = 400, body = Problem),
+        (status = 403, body = Problem)))]
+pub(crate) async fn households(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Query(q): Query<HouseholdQuery>,
+) -> Result<Json<HouseholdList>, ApiError> {
+    let (items, total) = state.app.households(&api.user, &q).await?;
+    Ok(Json(HouseholdList { items, total }))
+}
+
+/// One household of your scope with its members (masked), the head first.
+#[utoipa::path(get, path = "/api/v1/households/{id}", tag = "registry",
+    params(("id" = i64, Path, description = "household id")),
+    security(("bearer" = [])),
+    responses((status = 200, body = HouseholdPage), (status = 404, body = Problem)))]
+pub(crate) async fn household(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<HouseholdPage>, ApiError> {
+    Ok(Json(state.app.household(&api.user, id).await?))
 }

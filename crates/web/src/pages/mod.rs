@@ -6,6 +6,7 @@ mod calendar;
 mod contacts;
 mod events;
 mod home;
+mod households;
 mod login;
 mod org;
 mod person_page;
@@ -136,6 +137,7 @@ pub fn router() -> Router<AppState> {
         .merge(video::router())
         .merge(persons::router())
         .merge(person_page::router())
+        .merge(households::router())
         .merge(special_groups::router())
 }
 

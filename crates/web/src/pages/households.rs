@@ -1,0 +1,78 @@
+//! 户 — the households of one's scope, found by address or 户号, and one household with its
+//! members (masked), the head first.
+
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::PageError;
+use crate::pages::{Shell, page_href, pager};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::routing::get;
+use pingan_app::{AppError, HOUSEHOLD_PAGE_ROWS, HouseholdPage, HouseholdQuery, HouseholdView};
+use pingan_domain::time::format_count;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/households", get(list))
+        .route("/households/{id}", get(show))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "households.html")]
+struct HouseholdsPage {
+    shell: Shell,
+    rows: Vec<HouseholdView>,
+    total: String,
+    q: HouseholdQuery,
+    prev: Option<String>,
+    next: Option<String>,
+    error: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    page: PageUser,
+    Query(q): Query<HouseholdQuery>,
+) -> Result<HouseholdsPage, PageError> {
+    let (rows, total, error) = match state.app.households(&page.user, &q).await {
+        Ok((rows, total)) => (rows, total, None),
+        Err(AppError::Invalid(msg)) => (Vec::new(), 0, Some(msg)),
+        Err(e) => return Err(e.into()),
+    };
+    let (prev, next) = pager(total, q.page.unwrap_or(1), HOUSEHOLD_PAGE_ROWS, |p| {
+        page_href(
+            "/households",
+            &[("q", q.q.as_deref()), ("grid", q.grid.as_deref())],
+            p,
+        )
+    });
+    Ok(HouseholdsPage {
+        shell: Shell::new(&state.app, &page.user, "/persons").await?,
+        rows,
+        total: format_count(total.max(0).unsigned_abs()),
+        q,
+        prev,
+        next,
+        error,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "household.html")]
+struct OneHousehold {
+    shell: Shell,
+    h: HouseholdPage,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+) -> Result<OneHousehold, PageError> {
+    Ok(OneHousehold {
+        shell: Shell::new(&state.app, &page.user, "/persons").await?,
+        h: state.app.household(&page.user, id).await?,
+    })
+}

@@ -6,10 +6,12 @@
 use crate::contacts::MIN_REASON_CHARS;
 use crate::sheet::{Cell, Column, RejectedCell, read_import, write_sheet};
 use crate::{Actor, App, AppError, CurrentUser, Result};
-use chrono::{Datelike, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use pingan_domain::code_table::{ETHNICITY, RELATION, SEX};
 use pingan_domain::identity::{IdNumber, PhoneNumber, mask_name};
-use pingan_domain::person::{HEAD_OF_HOUSEHOLD, PersonInput, Residence, field, two_char_pieces};
+use pingan_domain::person::{
+    HEAD_OF_HOUSEHOLD, PersonInput, Residence, ValidPerson, field, two_char_pieces,
+};
 use pingan_domain::{Capability, OrgCode};
 use pingan_store::{NewHousehold, NewPerson, PersonFilter, PersonRecord};
 use serde_json::json;
@@ -342,50 +344,7 @@ impl App {
                     Some(at)
                 }
             };
-            let digest_text = format!(
-                "{}|{}|{}|{}|{}|{}|{}|{}|{}",
-                valid.name,
-                valid.phone.as_ref().map_or("", |p| p.as_str()),
-                valid.address,
-                valid.ethnicity.unwrap_or(""),
-                valid.residence.code(),
-                grid_code,
-                valid.id_number.as_str(),
-                valid.household_no.as_deref().unwrap_or(""),
-                valid.relation.unwrap_or("")
-            );
-            rows.push(NewPerson {
-                grid_code,
-                name_sealed: self.cipher.seal(NAME_FIELD, &valid.name)?,
-                name_masked: mask_name(&valid.name),
-                id_sealed: self.cipher.seal(ID_FIELD, valid.id_number.as_str())?,
-                id_index: self.cipher.blind_index(ID_FIELD, valid.id_number.as_str()),
-                id_masked: valid.id_number.masked(),
-                phone_sealed: valid
-                    .phone
-                    .as_ref()
-                    .map(|p| self.cipher.seal(PHONE_FIELD, p.as_str()))
-                    .transpose()?,
-                phone_index: valid
-                    .phone
-                    .as_ref()
-                    .map(|p| self.cipher.blind_index(PHONE_FIELD, p.as_str())),
-                phone_masked: valid.phone.as_ref().map(PhoneNumber::masked),
-                sex: valid.sex.to_owned(),
-                birth_date: valid.birth_date,
-                ethnicity: valid.ethnicity.map(str::to_owned),
-                address_grams: two_char_pieces(&valid.address),
-                address: valid.address,
-                residence: valid.residence.code().to_owned(),
-                row_digest: self.cipher.blind_index(ROW_FIELD, &digest_text),
-                grams: two_char_pieces(&valid.name)
-                    .iter()
-                    .map(|g| self.cipher.blind_index(NAME_GRAM_FIELD, g))
-                    .collect(),
-                household,
-                relation: valid.relation.map(str::to_owned),
-                at: now,
-            });
+            rows.push(self.new_person(valid, grid_code, household, now)?);
         }
         let writes = self.store.upsert_persons(&households, &rows, now).await?;
         if writes.inserted + writes.updated >= 1_000 {
@@ -408,6 +367,66 @@ impl App {
         )
         .await?;
         Ok(report)
+    }
+
+    /// A checked person as stored: identifiers sealed, blind indexes and masks beside them, the
+    /// name's and address's pieces, the digest that tells an unchanged row.
+    pub(crate) fn new_person(
+        &self,
+        valid: ValidPerson,
+        grid_code: String,
+        household: Option<usize>,
+        at: DateTime<Utc>,
+    ) -> Result<NewPerson> {
+        let digest_text = format!(
+            "{}|{}|{}|{}|{}|{}|{}|{}|{}",
+            valid.name,
+            valid.phone.as_ref().map_or("", |p| p.as_str()),
+            valid.address,
+            valid.ethnicity.unwrap_or(""),
+            valid.residence.code(),
+            grid_code,
+            valid.id_number.as_str(),
+            valid.household_no.as_deref().unwrap_or(""),
+            valid.relation.unwrap_or("")
+        );
+        Ok(NewPerson {
+            grid_code,
+            name_sealed: self.cipher.seal(NAME_FIELD, &valid.name)?,
+            name_masked: mask_name(&valid.name),
+            id_sealed: self.cipher.seal(ID_FIELD, valid.id_number.as_str())?,
+            id_index: self.cipher.blind_index(ID_FIELD, valid.id_number.as_str()),
+            id_masked: valid.id_number.masked(),
+            phone_sealed: valid
+                .phone
+                .as_ref()
+                .map(|p| self.cipher.seal(PHONE_FIELD, p.as_str()))
+                .transpose()?,
+            phone_index: valid
+                .phone
+                .as_ref()
+                .map(|p| self.cipher.blind_index(PHONE_FIELD, p.as_str())),
+            phone_masked: valid.phone.as_ref().map(PhoneNumber::masked),
+            sex: valid.sex.to_owned(),
+            birth_date: valid.birth_date,
+            ethnicity: valid.ethnicity.map(str::to_owned),
+            address_grams: two_char_pieces(&valid.address),
+            address: valid.address,
+            residence: valid.residence.code().to_owned(),
+            row_digest: self.cipher.blind_index(ROW_FIELD, &digest_text),
+            grams: two_char_pieces(&valid.name)
+                .iter()
+                .map(|g| self.cipher.blind_index(NAME_GRAM_FIELD, g))
+                .collect(),
+            household,
+            relation: valid.relation.map(str::to_owned),
+            at,
+        })
+    }
+
+    /// The blind index of an ID number, as persons are found by.
+    pub(crate) fn id_number_index(&self, id_number: &IdNumber) -> String {
+        self.cipher.blind_index(ID_FIELD, id_number.as_str())
     }
 
     /// Persons of the user's scope, masked. Searches by ID number or phone are on the audit record

@@ -52,6 +52,9 @@ enum Command {
         /// 演示规模：district 为全区 453 个网格，small 为每个乡镇 2 个网格（用于测试）
         #[arg(long, default_value = "district", value_parser = parse_scale)]
         scale: DemoScale,
+        /// 不生成全区 905,678 名演示人口（默认在服务启动后于后台生成，中断后下次接着生成）
+        #[arg(long)]
+        no_population: bool,
     },
     /// 只升级数据库结构，然后退出
     Migrate,
@@ -233,11 +236,18 @@ pub async fn run(cli: Cli) -> Result<()> {
             }
             serve(app, listener).await
         }
-        Command::Demo { serve: args, scale } => {
+        Command::Demo {
+            serve: args,
+            scale,
+            no_population,
+        } => {
             resolved.ensure_data_dir()?;
             let (app, listener) = open_and_bind(&resolved, &args).await?;
             let outcome = app.load_demo(scale).await.map_err(app_err)?;
             print_demo(&outcome);
+            if scale == DemoScale::District && !no_population {
+                tokio::spawn(seed_population(app.clone()));
+            }
             serve(app, listener).await
         }
         Command::Migrate => {
@@ -562,6 +572,34 @@ fn write_rejected(file: &std::path::Path, rejected: &[pingan_app::RejectedCell])
     std::fs::write(&out, sheet).map_err(|e| anyhow!("无法写入 {}（{e}）", out.display()))?;
     println!("未导入的行及原因：{}", out.display());
     Ok(())
+}
+
+/// Generates the demo population in the background, saying how far it got every tenth of the
+/// grids and when it is done.
+async fn seed_population(app: App) {
+    let started = std::time::Instant::now();
+    let said = std::sync::atomic::AtomicUsize::new(0);
+    let outcome = app
+        .seed_demo_population(|done, grids, persons| {
+            let tenth = done * 10 / grids.max(1);
+            if tenth > said.swap(tenth, std::sync::atomic::Ordering::Relaxed) {
+                println!(
+                    "演示人口：已生成 {done}/{grids} 个网格，{} 人（{:.0} 秒）",
+                    pingan_domain::time::format_count(persons as u64),
+                    started.elapsed().as_secs_f64()
+                );
+            }
+        })
+        .await;
+    match outcome {
+        Ok(0) => {}
+        Ok(n) => println!(
+            "演示人口已生成：本次写入 {} 人，用时 {:.1} 秒",
+            pingan_domain::time::format_count(n as u64),
+            started.elapsed().as_secs_f64()
+        ),
+        Err(e) => eprintln!("演示人口生成中断（下次运行 pingan demo 会接着生成）：{e}"),
+    }
 }
 
 fn print_demo(o: &DemoOutcome) {

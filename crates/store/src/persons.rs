@@ -416,6 +416,29 @@ impl Store {
         })?)
     }
 
+    /// The ids of the active persons with these ID-number blind indexes.
+    pub async fn person_ids(
+        &self,
+        id_indexes: &[String],
+    ) -> Result<std::collections::HashMap<String, i64>> {
+        let mut out = std::collections::HashMap::with_capacity(id_indexes.len());
+        for chunk in id_indexes.chunks(500) {
+            let sql = format!(
+                "SELECT id_index, id FROM persons WHERE ended_at IS NULL AND id_index IN ({})",
+                self.positional_list(chunk.len())
+            );
+            let rows: Vec<(String, i64)> = dispatch!(self, |p| {
+                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+                for i in chunk {
+                    q = q.bind(i);
+                }
+                q.persistent(false).fetch_all(p).await
+            })?;
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+
     /// The sealed identifiers of many persons (for an export in plain text), in id order.
     pub async fn persons_sealed(&self, ids: &[i64]) -> Result<Vec<PersonSealed>> {
         let mut out = Vec::with_capacity(ids.len());

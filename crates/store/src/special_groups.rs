@@ -76,6 +76,14 @@ pub struct VisitRecord {
     pub symptoms: Option<String>,
 }
 
+const INSERT_MEMBER: &str = "INSERT INTO special_group_members (person_id, group_code,
+        risk_level, facts_sealed, enrolled_on, created_by, created_at, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT DO NOTHING";
+
+const INSERT_VISIT: &str = "INSERT INTO visits (person_id, visitor_id, visited_at, lat, lon,
+        notes_sealed, temperature, symptoms, client_id, created_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (client_id) DO NOTHING";
+
 const MEMBER_COLUMNS: &str = "SELECT m.id, m.person_id, m.group_code, m.risk_level,
         m.facts_sealed, m.enrolled_on, m.ended_at, m.end_reason, p.grid_code, p.name_masked,
         p.id_masked, p.address,
@@ -86,21 +94,58 @@ impl Store {
     /// Enrols a person in a group; `None` when they already are an active member of it.
     pub async fn enrol_member(&self, m: &NewMember) -> Result<Option<i64>> {
         Ok(dispatch!(self, |p| {
-            sqlx::query_scalar(
-                "INSERT INTO special_group_members (person_id, group_code, risk_level,
-                    facts_sealed, enrolled_on, created_by, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT DO NOTHING RETURNING id",
-            )
-            .bind(m.person_id)
-            .bind(&m.group_code)
-            .bind(m.risk_level)
-            .bind(&m.facts_sealed)
-            .bind(m.enrolled_on)
-            .bind(m.created_by)
-            .bind(m.at)
-            .fetch_optional(p)
-            .await
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("{INSERT_MEMBER} RETURNING id")))
+                .bind(m.person_id)
+                .bind(&m.group_code)
+                .bind(m.risk_level)
+                .bind(&m.facts_sealed)
+                .bind(m.enrolled_on)
+                .bind(m.created_by)
+                .bind(m.at)
+                .fetch_optional(p)
+                .await
         })?)
+    }
+
+    /// Writes many memberships and visits in one transaction (the demo's); an active membership
+    /// already there is left alone, a visit already sent is not sent twice.
+    pub async fn insert_members_and_visits(
+        &self,
+        members: &[NewMember],
+        visits: &[NewVisit],
+    ) -> Result<()> {
+        dispatch!(self, |p| {
+            let mut tx = p.begin_with(self.begin_write()).await?;
+            for m in members {
+                sqlx::query(INSERT_MEMBER)
+                    .bind(m.person_id)
+                    .bind(&m.group_code)
+                    .bind(m.risk_level)
+                    .bind(&m.facts_sealed)
+                    .bind(m.enrolled_on)
+                    .bind(m.created_by)
+                    .bind(m.at)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            for v in visits {
+                sqlx::query(INSERT_VISIT)
+                    .bind(v.person_id)
+                    .bind(v.visitor_id)
+                    .bind(v.visited_at)
+                    .bind(v.point.map(|(lat, _)| lat))
+                    .bind(v.point.map(|(_, lon)| lon))
+                    .bind(&v.notes_sealed)
+                    .bind(v.temperature)
+                    .bind(&v.symptoms)
+                    .bind(&v.client_id)
+                    .bind(v.at)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await
+        })?;
+        Ok(())
     }
 
     /// Changes an active membership's risk level and facts; whether it was active.
@@ -224,24 +269,19 @@ impl Store {
     /// person, and `false`.
     pub async fn insert_visit(&self, v: &NewVisit) -> Result<(i64, i64, bool)> {
         let inserted: Option<i64> = dispatch!(self, |p| {
-            sqlx::query_scalar(
-                "INSERT INTO visits (person_id, visitor_id, visited_at, lat, lon, notes_sealed,
-                    temperature, symptoms, client_id, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                 ON CONFLICT (client_id) DO NOTHING RETURNING id",
-            )
-            .bind(v.person_id)
-            .bind(v.visitor_id)
-            .bind(v.visited_at)
-            .bind(v.point.map(|(lat, _)| lat))
-            .bind(v.point.map(|(_, lon)| lon))
-            .bind(&v.notes_sealed)
-            .bind(v.temperature)
-            .bind(&v.symptoms)
-            .bind(&v.client_id)
-            .bind(v.at)
-            .fetch_optional(p)
-            .await
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("{INSERT_VISIT} RETURNING id")))
+                .bind(v.person_id)
+                .bind(v.visitor_id)
+                .bind(v.visited_at)
+                .bind(v.point.map(|(lat, _)| lat))
+                .bind(v.point.map(|(_, lon)| lon))
+                .bind(&v.notes_sealed)
+                .bind(v.temperature)
+                .bind(&v.symptoms)
+                .bind(&v.client_id)
+                .bind(v.at)
+                .fetch_optional(p)
+                .await
         })?;
         if let Some(id) = inserted {
             return Ok((id, v.person_id, true));

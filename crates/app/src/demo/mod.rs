@@ -9,6 +9,7 @@
 mod events;
 mod layout;
 mod names;
+mod population;
 mod rng;
 mod video;
 

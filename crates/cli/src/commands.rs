@@ -580,7 +580,7 @@ async fn seed_population(app: App) {
     let started = std::time::Instant::now();
     let said = std::sync::atomic::AtomicUsize::new(0);
     let outcome = app
-        .seed_demo_population(|done, grids, persons| {
+        .seed_demo_population(pingan_app::demo::POPULATION, |done, grids, persons| {
             let tenth = done * 10 / grids.max(1);
             if tenth > said.swap(tenth, std::sync::atomic::Ordering::Relaxed) {
                 println!(

@@ -10,6 +10,7 @@ mod events;
 mod layout;
 mod names;
 mod population;
+pub use population::POPULATION;
 mod rng;
 mod video;
 

@@ -60,15 +60,15 @@ struct GridPeople {
     residents: Vec<(Resident, Option<usize>)>,
 }
 
-/// Allocates the district's population over `grids` grids, varied but summing exactly.
-fn allocation(grids: usize, rng: &mut SplitMix64) -> Vec<usize> {
+/// Allocates `total` persons over `grids` grids, varied but summing exactly.
+fn allocation(grids: usize, total: usize, rng: &mut SplitMix64) -> Vec<usize> {
     let weights: Vec<f64> = (0..grids).map(|_| rng.vary(0.45)).collect();
     let sum: f64 = weights.iter().sum();
     let mut counts: Vec<usize> = weights
         .iter()
-        .map(|w| (w / sum * POPULATION as f64).floor() as usize)
+        .map(|w| (w / sum * total as f64).floor() as usize)
         .collect();
-    let mut left = POPULATION - counts.iter().sum::<usize>();
+    let mut left = total - counts.iter().sum::<usize>();
     for c in counts.iter_mut() {
         if left == 0 {
             break;
@@ -242,11 +242,12 @@ fn grid_people(
 }
 
 impl App {
-    /// Generates the demo district's population, grid by grid, from where an earlier run
-    /// stopped; `progress` hears (grids done, grids, persons written so far). Returns the
+    /// Generates `total` persons ([`POPULATION`] for the district) grid by grid, from where an
+    /// earlier run stopped; `progress` hears (grids done, grids, persons so far). Returns the
     /// persons written by this run.
     pub async fn seed_demo_population(
         &self,
+        total: usize,
         progress: impl Fn(usize, usize, usize),
     ) -> Result<usize> {
         let grids = self.store.grids_under("").await?;
@@ -267,7 +268,7 @@ impl App {
             .and_then(|s| s.parse().ok())
             .unwrap_or(0);
         let mut rng = SplitMix64::new(SEED);
-        let counts = allocation(grids.len(), &mut rng);
+        let counts = allocation(grids.len(), total, &mut rng);
         let today = pingan_domain::time::beijing_date(Utc::now());
         let now = pingan_domain::audit::to_micros(Utc::now());
         let mut taken = HashMap::new();
@@ -414,7 +415,7 @@ mod tests {
     #[test]
     fn the_allocation_sums_to_the_population() {
         let mut rng = SplitMix64::new(1);
-        let counts = allocation(453, &mut rng);
+        let counts = allocation(453, POPULATION, &mut rng);
         assert_eq!(counts.iter().sum::<usize>(), POPULATION);
         assert!(
             counts.iter().all(|c| (900..3_300).contains(c)),

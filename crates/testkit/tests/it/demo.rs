@@ -142,3 +142,60 @@ async fn accounts_follow_the_rules() {
         "disabled accounts cannot log in"
     );
 }
+
+#[tokio::test]
+async fn the_demo_population_lives_in_households_and_is_visited() {
+    let (t, demo) = TestApp::spawn_demo().await;
+    let seen = std::sync::Mutex::new(Vec::new());
+    let written = t
+        .app
+        .seed_demo_population(3_000, |done, grids, persons| {
+            seen.lock().unwrap().push((done, grids, persons));
+        })
+        .await
+        .unwrap();
+    assert_eq!(written, 3_000);
+    let seen = seen.into_inner().unwrap();
+    assert_eq!(seen.last(), Some(&(36, 36, 3_000)));
+    // Resuming finds every grid done.
+    assert_eq!(
+        t.app
+            .seed_demo_population(3_000, |_, _, _| {})
+            .await
+            .unwrap(),
+        0
+    );
+
+    let commander =
+        crate::signed_in(&t, "commander", demo.account_password.as_deref().unwrap()).await;
+    let (_, persons) = t
+        .app
+        .persons(&commander, &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(persons, 3_000);
+    let (households, total) = t
+        .app
+        .households(&commander, &Default::default())
+        .await
+        .unwrap();
+    assert!((900..1_300).contains(&total), "{total} households");
+    let one = t.app.household(&commander, households[0].id).await.unwrap();
+    assert_eq!(one.members[0].relation.as_deref(), Some("户主"));
+    let members = t
+        .app
+        .members(&commander, &Default::default())
+        .await
+        .unwrap();
+    assert!(
+        (10..80).contains(&members.len()),
+        "{} members",
+        members.len()
+    );
+    assert!(members.iter().all(|m| m.last_visit.is_some()));
+    let coverage = t.app.visit_coverage(&commander, None).await.unwrap();
+    assert_eq!(
+        coverage.iter().map(|c| c.members).sum::<usize>(),
+        members.len()
+    );
+}

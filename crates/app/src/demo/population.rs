@@ -209,7 +209,7 @@ fn grid_people(
                 "registered"
             };
             let phone = if age >= 16 && rng.below(100) < 92 {
-                let prefix = ["13", "15", "17", "18", "19"][rng.below(5)];
+                let prefix = rng.pick(&["13", "15", "17", "18", "19"]);
                 format!("{prefix}{:09}", rng.next_u64() % 1_000_000_000)
             } else {
                 String::new()
@@ -367,7 +367,14 @@ impl App {
                 continue;
             };
             let risk = match group {
-                SpecialGroup::MentalDisorder => [0, 0, 0, 1, 1, 2, 2, 3, 3, 4][rng.below(10)],
+                // 危险性评估: most at 0–2, about three in ten at 3 or above.
+                SpecialGroup::MentalDisorder => match rng.below(10) {
+                    0..=2 => 0,
+                    3 | 4 => 1,
+                    5 | 6 => 2,
+                    7 | 8 => 3,
+                    _ => 4,
+                },
                 _ => rng.below(3) as i32,
             };
             let enrolled_on = today - Duration::days(30 + rng.below(1500) as i64);

@@ -12,6 +12,7 @@ pub mod demo;
 mod error;
 mod grid_import;
 mod households;
+mod import_jobs;
 mod org;
 mod person_export;
 mod persons;
@@ -37,11 +38,12 @@ pub use cases::{
 pub use error::AppError;
 pub use grid_import::{GridImportReport, MAX_IMPORT_BYTES};
 pub use households::{HOUSEHOLD_PAGE_ROWS, HouseholdPage, HouseholdQuery, HouseholdView};
+pub use import_jobs::ImportJobView;
 pub use org::{GridFeatureCollection, Located, OrgRef, OrgSummary, OrgTreeNode, OrgUnitView};
 pub use person_export::MAX_EXPORT_ROWS;
 pub use persons::{
-    MAX_PERSON_ROWS, PERSON_PAGE_ROWS, PersonImportReport, PersonPlain, PersonQuery, PersonView,
-    person_template,
+    ImportProgress, MAX_PERSON_ROWS, PERSON_PAGE_ROWS, PersonImportReport, PersonPlain,
+    PersonQuery, PersonView, person_template,
 };
 pub use pingan_crypto::{KeyProvider, MasterKey};
 pub use pingan_store::AuditFilter;
@@ -149,6 +151,8 @@ pub struct App {
     intake: cases::intake_queue::IntakeQueue,
     /// This instance's GB/T 28181 server, for queries sent on demand (none when not started).
     sip: Arc<std::sync::OnceLock<pingan_gb28181::transport::Commander>>,
+    /// The person imports running in the background on this instance.
+    jobs: Arc<import_jobs::ImportJobs>,
 }
 
 /// Reference data read on every intake, kept for a minute.
@@ -193,6 +197,7 @@ impl App {
             bus,
             intake,
             sip: Arc::default(),
+            jobs: Arc::default(),
         };
         app.sync_reference_data().await?;
         app.sync_event_categories().await?;

@@ -117,6 +117,27 @@ pub struct PersonQuery {
     pub page: Option<i64>,
 }
 
+/// How far an import has got, in rows of the file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct ImportProgress {
+    pub total: usize,
+    /// Rows checked (validated, sealed).
+    pub checked: usize,
+    /// Rows written (scaled to the file's rows).
+    pub written: usize,
+}
+
+impl ImportProgress {
+    /// Percent done: checking counts for a third, writing for the rest.
+    pub fn percent(&self) -> u8 {
+        if self.total == 0 {
+            return 0;
+        }
+        let done = (self.checked + 2 * self.written) * 100 / (3 * self.total);
+        u8::try_from(done.min(100)).unwrap_or(100)
+    }
+}
+
 /// What a person import did.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct PersonImportReport {
@@ -206,6 +227,19 @@ impl App {
         bytes: &[u8],
         grid: Option<&str>,
     ) -> Result<PersonImportReport> {
+        self.import_persons_with_progress(actor, bytes, grid, &|_| {})
+            .await
+    }
+
+    /// [`App::import_persons`], telling `progress` how far it got: rows checked, then rows
+    /// written.
+    pub async fn import_persons_with_progress(
+        &self,
+        actor: &Actor,
+        bytes: &[u8],
+        grid: Option<&str>,
+        progress: &(dyn Fn(ImportProgress) + Send + Sync),
+    ) -> Result<PersonImportReport> {
         self.authorize(actor, Capability::ManageRegistry, None)?;
         let scope_prefix = actor
             .user
@@ -242,7 +276,19 @@ impl App {
         let mut household_index: HashMap<(String, String), usize> = HashMap::new();
         // The row of each household's 户主.
         let mut heads: HashMap<usize, usize> = HashMap::new();
+        let total = body.len();
+        progress(ImportProgress {
+            total,
+            ..ImportProgress::default()
+        });
         for (i, row) in body.iter().enumerate() {
+            if i % 1_000 == 999 {
+                progress(ImportProgress {
+                    total,
+                    checked: i + 1,
+                    written: 0,
+                });
+            }
             let cell = |name: &str| columns.cell(row, name);
             if row.iter().all(|c| c.text().is_empty()) {
                 continue;
@@ -346,7 +392,17 @@ impl App {
             };
             rows.push(self.new_person(valid, grid_code, household, now)?);
         }
-        let writes = self.store.upsert_persons(&households, &rows, now).await?;
+        let good = rows.len();
+        let writes = self
+            .store
+            .upsert_persons(&households, &rows, now, &|written| {
+                progress(ImportProgress {
+                    total,
+                    checked: total,
+                    written: written * total / good.max(1),
+                });
+            })
+            .await?;
         if writes.inserted + writes.updated >= 1_000 {
             self.store.analyze_persons().await?;
         }

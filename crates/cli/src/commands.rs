@@ -351,10 +351,35 @@ pub async fn run(cli: Cli) -> Result<()> {
                 std::fs::read(&file).map_err(|e| anyhow!("无法读取 {}（{e}）", file.display()))?;
             let app = open(&resolved, None).await?;
             let started = std::time::Instant::now();
+            let shown = std::sync::atomic::AtomicU8::new(0);
             let report = app
-                .import_persons(&Actor::cli(), &bytes, grid.as_deref())
+                .import_persons_with_progress(&Actor::cli(), &bytes, grid.as_deref(), &|p| {
+                    // A line that redraws itself on a terminal, every tenth in a log.
+                    let percent = p.percent();
+                    let step = if std::io::stderr().is_terminal() {
+                        1
+                    } else {
+                        10
+                    };
+                    let last = shown.load(std::sync::atomic::Ordering::Relaxed);
+                    if percent >= last.saturating_add(step) || (percent == 100 && last < 100) {
+                        shown.store(percent, std::sync::atomic::Ordering::Relaxed);
+                        let phase = if p.checked < p.total {
+                            "检查"
+                        } else {
+                            "写入"
+                        };
+                        let end = if std::io::stderr().is_terminal() {
+                            "\r"
+                        } else {
+                            "\n"
+                        };
+                        eprint!("{phase}中… {percent:>3}%（共 {} 行）{end}", p.total);
+                    }
+                })
                 .await
                 .map_err(app_err)?;
+            eprintln!();
             app.close().await;
             println!(
                 "新增 {} 人，更新 {} 人，{} 人无变化，{} 行未导入（用时 {:.1} 秒）",

@@ -138,12 +138,14 @@ fn placeholders(from: usize, n: usize) -> String {
 
 impl Store {
     /// Writes persons keyed by their ID number's blind index: new ones inserted, active ones with
-    /// other data updated (their name pieces rewritten), identical ones left alone.
+    /// other data updated (their name pieces rewritten), identical ones left alone; all in one
+    /// transaction. `progress` hears how many rows are written before each batch.
     pub async fn upsert_persons(
         &self,
         households: &[NewHousehold],
         rows: &[NewPerson],
         at: DateTime<Utc>,
+        progress: &(dyn Fn(usize) + Send + Sync),
     ) -> Result<PersonWrites> {
         let mut writes = PersonWrites::default();
         let generic_safe = self.plans_are_generic_safe();
@@ -191,7 +193,8 @@ impl Store {
             };
             // Chunks stay small: sqlx looks up each SQLite parameter by name, which costs more
             // than linear time in the number of parameters of a statement.
-            for chunk in rows.chunks(PERSON_CHUNK) {
+            for (n, chunk) in rows.chunks(PERSON_CHUNK).enumerate() {
+                progress(n * PERSON_CHUNK);
                 let sql = format!(
                     "SELECT id_index, id, row_digest FROM persons
                      WHERE ended_at IS NULL AND id_index IN ({})",

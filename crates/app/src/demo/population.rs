@@ -334,7 +334,7 @@ impl App {
         }
         let writes = self
             .store
-            .upsert_persons(&people.households, &rows, now)
+            .upsert_persons(&people.households, &rows, now, &|_| {})
             .await?;
         let worker = self
             .store

@@ -323,6 +323,62 @@ async fn the_api_imports_searches_and_reveals() {
     assert_eq!(res.status(), 400);
     let spec = h.get_text("/api/v1/openapi.json", &h.tokens.operator).await;
     assert!(spec.contains("/api/v1/persons/{id}/reveal"));
+
+    // A large file can go as a job: 202, then its progress until the report.
+    let res = client
+        .post(h.t.url(&format!("/api/v1/persons/import/jobs?grid={}", h.grid)))
+        .bearer_auth(&h.tokens.operator)
+        .body(sheet(&as_rows(&good)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 202);
+    let job: serde_json::Value = res.json().await.unwrap();
+    let path = format!(
+        "/api/v1/persons/import/jobs/{}",
+        job["id"].as_str().unwrap()
+    );
+    let mut state = job;
+    for _ in 0..100 {
+        if state["state"] != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        state = h.get_json(&path, &h.tokens.operator).await;
+    }
+    assert_eq!(state["state"], "done", "{state}");
+    assert_eq!(
+        (
+            state["percent"].as_u64(),
+            state["report"]["unchanged"].as_u64()
+        ),
+        (Some(100), Some(3))
+    );
+    let res = client
+        .post(h.t.url("/api/v1/persons/import/jobs?grid=511702999999999"))
+        .bearer_auth(&h.tokens.operator)
+        .body(sheet(&as_rows(&good)))
+        .send()
+        .await
+        .unwrap();
+    let failed: serde_json::Value = res.json().await.unwrap();
+    let path = format!(
+        "/api/v1/persons/import/jobs/{}",
+        failed["id"].as_str().unwrap()
+    );
+    let mut state = failed;
+    for _ in 0..100 {
+        if state["state"] != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        state = h.get_json(&path, &h.tokens.operator).await;
+    }
+    assert_eq!(state["state"], "failed");
+    assert!(
+        state["message"].as_str().unwrap().contains("网格"),
+        "{state}"
+    );
 }
 
 #[tokio::test]
@@ -348,16 +404,33 @@ async fn the_pages_import_search_and_reveal() {
         "file",
         Part::bytes(sheet(&as_rows(&good))).file_name("人员.xlsx"),
     );
-    let html = c
+    let res = c
         .post(h.t.url("/persons/import"))
         .multipart(form)
         .send()
         .await
-        .unwrap()
-        .text()
-        .await
         .unwrap();
+    assert_eq!(res.status(), 303);
+    // The import runs as a job: its page shows the progress, reloading itself, then the report.
+    let job = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(job.starts_with("/persons/import/jobs/"), "{job}");
+    let mut html = String::new();
+    for _ in 0..100 {
+        html = crate::page(&c, &h.t, &job).await;
+        if !html.contains("http-equiv=\"refresh\"") {
+            break;
+        }
+        assert!(html.contains("<progress"), "{html}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     assert!(html.contains("人新增") && html.contains(">3<"), "{html}");
+    // Only its owner sees a job.
+    let id = job.rsplit('/').next().unwrap();
+    let operator = h.operator.user.clone().unwrap();
+    assert!(matches!(
+        h.t.app.import_job(&operator, id),
+        Err(AppError::NotFound(_))
+    ));
 
     let list = crate::page(&c, &h.t, "/persons").await;
     assert!(

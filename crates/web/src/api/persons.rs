@@ -9,8 +9,8 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use pingan_app::{
-    HouseholdPage, HouseholdQuery, HouseholdView, PersonImportReport, PersonPlain, PersonQuery,
-    PersonView,
+    HouseholdPage, HouseholdQuery, HouseholdView, ImportJobView, PersonImportReport, PersonPlain,
+    PersonQuery, PersonView,
 };
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +23,11 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/persons/import/template", get(template))
         .route("/api/v1/persons/export", get(export))
+        .route(
+            "/api/v1/persons/import/jobs",
+            post(start_import).layer(crate::router::upload_limit()),
+        )
+        .route("/api/v1/persons/import/jobs/{id}", get(import_job))
         .route("/api/v1/households", get(households))
         .route("/api/v1/households/{id}", get(household))
         .route("/api/v1/persons/{id}", get(show))
@@ -198,4 +203,38 @@ pub(crate) async fn household(
     Path(id): Path<i64>,
 ) -> Result<Json<HouseholdPage>, ApiError> {
     Ok(Json(state.app.household(&api.user, id).await?))
+}
+
+/// Starts importing persons from an .xlsx (the body) in the background, for large files: 202 with
+/// the job, whose progress `GET /api/v1/persons/import/jobs/{id}` tells.
+#[utoipa::path(post, path = "/api/v1/persons/import/jobs", tag = "registry", params(ImportQuery),
+    request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    security(("bearer" = [])),
+    responses((status = 202, body = ImportJobView), (status = 403, body = Problem),
+        (status = 413, body = Problem)))]
+pub(crate) async fn start_import(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Query(q): Query<ImportQuery>,
+    body: axum::body::Bytes,
+) -> Result<(axum::http::StatusCode, Json<ImportJobView>), ApiError> {
+    let id = state
+        .app
+        .start_person_import(api.actor(), body.to_vec(), q.grid)?;
+    let job = state.app.import_job(&api.user, &id)?;
+    Ok((axum::http::StatusCode::ACCEPTED, Json(job)))
+}
+
+/// One of your import jobs: `running` with its progress, `done` with the report, or `failed`
+/// with the reason. Kept an hour after it ends, on the instance that took the file.
+#[utoipa::path(get, path = "/api/v1/persons/import/jobs/{id}", tag = "registry",
+    params(("id" = String, Path, description = "job id")),
+    security(("bearer" = [])),
+    responses((status = 200, body = ImportJobView), (status = 404, body = Problem)))]
+pub(crate) async fn import_job(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<ImportJobView>, ApiError> {
+    Ok(Json(state.app.import_job(&api.user, &id)?))
 }

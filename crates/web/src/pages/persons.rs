@@ -8,11 +8,12 @@ use crate::pages::{Shell, options, page_href, pager};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use pingan_app::{
-    AppError, PERSON_PAGE_ROWS, PersonImportReport, PersonPlain, PersonQuery, PersonView,
+    AppError, ImportJobView, PERSON_PAGE_ROWS, PersonImportReport, PersonPlain, PersonQuery,
+    PersonView,
 };
 use pingan_domain::Capability;
 use pingan_domain::person::Residence;
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
                 .layer(crate::router::upload_limit()),
         )
         .route("/persons/import/template", get(template))
+        .route("/persons/import/jobs/{id}", get(import_job))
         .route("/persons/export", post(export))
 }
 
@@ -158,6 +160,8 @@ async fn reveal(
 struct ImportPage {
     shell: Shell,
     report: Option<PersonImportReport>,
+    /// An import still running: the page reloads itself every second.
+    running: Option<ImportJobView>,
     /// The grids of the user's scope: (code, name).
     grids: Vec<(String, String)>,
     error: Option<String>,
@@ -166,9 +170,15 @@ struct ImportPage {
 async fn import_page(
     state: &AppState,
     page: &PageUser,
-    report: Option<PersonImportReport>,
+    job: Option<ImportJobView>,
     error: Option<String>,
 ) -> Result<ImportPage, PageError> {
+    let (report, running, error) = match job {
+        Some(j) if j.state == "running" => (None, Some(j), error),
+        Some(j) if j.state == "failed" => (None, None, j.message),
+        Some(j) => (j.report, None, error),
+        None => (None, None, error),
+    };
     if !page.user.can(Capability::ManageRegistry) {
         return Err(
             AppError::Forbidden(format!("{}无权导入实有人口", page.user.role.label())).into(),
@@ -192,6 +202,7 @@ async fn import_page(
     Ok(ImportPage {
         shell: Shell::new(&state.app, &page.user, "/persons").await?,
         report,
+        running,
         grids,
         error,
     })
@@ -204,29 +215,34 @@ async fn import_form(
     import_page(&state, &page, None, None).await
 }
 
+/// Takes the file and starts the import in the background; the job's page shows its progress.
 async fn import(
     State(state): State<AppState>,
     page: PageUser,
     form: Multipart,
-) -> Result<ImportPage, PageError> {
-    let (fields, files) = crate::multipart::read(form).await?;
-    let grid = crate::multipart::field(&fields, "grid");
-    let outcome = match files.first() {
-        None => Err(AppError::Invalid("请选择要导入的 .xlsx 文件".into())),
-        Some(file) => {
-            state
-                .app
-                .import_persons(&page.actor(), &file.bytes, grid)
-                .await
-        }
+) -> Result<Response, PageError> {
+    let (fields, mut files) = crate::multipart::read(form).await?;
+    let grid = crate::multipart::field(&fields, "grid").map(str::to_owned);
+    let Some(file) = files.pop() else {
+        let msg = "请选择要导入的 .xlsx 文件".to_owned();
+        return Ok(import_page(&state, &page, None, Some(msg))
+            .await?
+            .into_response());
     };
-    match outcome {
-        Ok(r) => import_page(&state, &page, Some(r), None).await,
-        Err(e @ (AppError::Invalid(_) | AppError::TooLarge(_))) => {
-            import_page(&state, &page, None, Some(e.to_string())).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let id = state
+        .app
+        .start_person_import(page.actor(), file.bytes.to_vec(), grid)?;
+    Ok(Redirect::to(&format!("/persons/import/jobs/{id}")).into_response())
+}
+
+/// An import's progress (the page reloads itself while it runs), then its report.
+async fn import_job(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<String>,
+) -> Result<ImportPage, PageError> {
+    let job = state.app.import_job(&page.user, &id)?;
+    import_page(&state, &page, Some(job), None).await
 }
 
 async fn template(page: PageUser) -> Result<Response, PageError> {

@@ -52,7 +52,10 @@ pub use pingan_store::{Backend, DbUrl};
 pub use restore::restore_sqlite;
 pub use second_factor::TotpEnrolment;
 pub use sheet::RejectedCell;
-pub use special_groups::{MemberInput, MemberQuery, MemberView, UnitCoverage, VisitPolicyView};
+pub use special_groups::{
+    MEMBER_PAGE_ROWS, MemberInput, MemberPage, MemberQuery, MemberView, UnitCoverage,
+    VisitPolicyView,
+};
 pub use tokens::ApiTokenView;
 pub use video::{
     ChannelQuery, ChannelView, DailyRate, DevicePage, DeviceQuery, DeviceView, MAX_DAYS, MapPoint,

@@ -602,6 +602,41 @@ impl App {
             .ok_or_else(|| AppError::NotFound(format!("没有人员 {id}，或不在您的管辖范围内")))
     }
 
+    /// Ends a person of the user's scope — moved out, died — for a reason; the record stays (and
+    /// can be found with its history), and the same ID number may be registered again.
+    pub async fn end_person(
+        &self,
+        actor: &Actor,
+        user: &CurrentUser,
+        id: i64,
+        reason: &str,
+    ) -> Result<PersonView> {
+        self.authorize_user(user, Capability::ManageRegistry)?;
+        self.person(user, id).await?;
+        let reason = reason.trim();
+        if !(2..=200).contains(&reason.chars().count()) {
+            return Err(AppError::Invalid(
+                "请写明注销原因（2 到 200 个字），如“迁往达川区”".into(),
+            ));
+        }
+        if !self
+            .store
+            .end_person(id, reason, pingan_domain::audit::to_micros(Utc::now()))
+            .await?
+        {
+            return Err(AppError::Conflict("此人已注销".into()));
+        }
+        self.audit(
+            actor,
+            "persons.end",
+            &format!("person:{id}"),
+            "ok",
+            json!({"reason": reason}),
+        )
+        .await?;
+        self.person(user, id).await
+    }
+
     /// A person's name, ID number and phone in plain text, for a stated reason; refusals and
     /// reveals are both on the audit record.
     pub async fn reveal_person(&self, actor: &Actor, id: i64, reason: &str) -> Result<PersonPlain> {

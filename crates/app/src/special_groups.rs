@@ -58,6 +58,21 @@ pub struct MemberQuery {
     pub state: Option<String>,
     /// A grid, village or township code in your scope.
     pub grid: Option<String>,
+    /// Page from 1 (100 rows each).
+    pub page: Option<usize>,
+}
+
+/// Members a page of the list.
+pub const MEMBER_PAGE_ROWS: usize = 100;
+
+/// A page of the member list, with the counts of the whole list.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct MemberPage {
+    pub items: Vec<MemberView>,
+    /// Members of the whole list (100 a page).
+    pub total: usize,
+    pub overdue: usize,
+    pub due_soon: usize,
 }
 
 /// Enrolling a person in a group, or changing a membership.
@@ -380,6 +395,30 @@ impl App {
         }
         views.sort_by(|a, b| (a.due.is_none(), &a.due).cmp(&(b.due.is_none(), &b.due)));
         Ok(views)
+    }
+
+    /// One page of [`App::members`], with the counts of the whole list.
+    pub async fn member_page(&self, user: &CurrentUser, q: &MemberQuery) -> Result<MemberPage> {
+        let page = q.page.unwrap_or(1);
+        if page == 0 {
+            return Err(AppError::Invalid("page 应为从 1 开始的页码".into()));
+        }
+        let all = self.members(user, q).await?;
+        let count = |s: VisitState| {
+            all.iter()
+                .filter(|m| m.state.as_deref() == Some(s.code()))
+                .count()
+        };
+        Ok(MemberPage {
+            total: all.len(),
+            overdue: count(VisitState::Overdue),
+            due_soon: count(VisitState::DueSoon),
+            items: all
+                .into_iter()
+                .skip((page - 1) * MEMBER_PAGE_ROWS)
+                .take(MEMBER_PAGE_ROWS)
+                .collect(),
+        })
     }
 
     /// 走访任务 — who in the user's scope is overdue or due within a week, soonest first.

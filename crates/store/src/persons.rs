@@ -419,6 +419,35 @@ impl Store {
         })?)
     }
 
+    /// Ends an active person (迁出, 死亡 …) with a reason, and their special-group memberships
+    /// with them; the rows stay. Whether the person was active.
+    pub async fn end_person(&self, id: i64, reason: &str, at: DateTime<Utc>) -> Result<bool> {
+        let done = dispatch!(self, |p| {
+            let mut tx = p.begin_with(self.begin_write()).await?;
+            let done = sqlx::query(
+                "UPDATE persons SET ended_at = $2, end_reason = $3, updated_at = $2
+                 WHERE id = $1 AND ended_at IS NULL",
+            )
+            .bind(id)
+            .bind(at)
+            .bind(reason)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            sqlx::query(
+                "UPDATE special_group_members SET ended_at = $2, end_reason = $3, updated_at = $2
+                 WHERE person_id = $1 AND ended_at IS NULL",
+            )
+            .bind(id)
+            .bind(at)
+            .bind(format!("人员已注销：{reason}"))
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await.map(|()| done)
+        })?;
+        Ok(done == 1)
+    }
+
     /// The ids of the active persons with these ID-number blind indexes.
     pub async fn person_ids(
         &self,

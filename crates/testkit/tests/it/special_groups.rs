@@ -614,6 +614,26 @@ async fn the_api_and_pages_enrol_visit_and_export() {
     .await
     .unwrap();
     assert_eq!(res.status(), 201);
+    // Moving out ends the person; the record stays and the page says so.
+    let res = c
+        .post(h.t.url(&format!("/persons/{}/end", ids[1])))
+        .form(&[("reason", "迁往达川区")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let ended = crate::page(&c, &h.t, &format!("/persons/{}?done=ended", ids[1])).await;
+    assert!(
+        ended.contains("已迁出") && !ended.contains("登记走访 ›"),
+        "{ended}"
+    );
+    let res = c
+        .post(h.t.url(&format!("/persons/{}/end", ids[1])))
+        .form(&[("reason", "迁往达川区")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 409);
     let tasks = crate::page(&c, &h.t, "/visits/due").await;
     assert!(
         tasks.contains("走访任务") && tasks.contains("社区矫正人员") && tasks.contains("已逾期"),

@@ -29,7 +29,7 @@ use utoipa::{Modify, OpenApi};
         video::ChannelList, video::DeviceList, video::ChannelDetail, video::QueryBody,
         persons::PersonList, persons::RevealBody, pingan_app::PersonView, pingan_app::PersonPlain, pingan_app::PersonImportReport, events::RuleBody,
         events::LimitBody, special_groups::MemberList, special_groups::EndBody, special_groups::VisitList,
-        special_groups::CoverageList, special_groups::PolicyList, pingan_app::MemberView,
+        special_groups::CoverageList, special_groups::PolicyList, pingan_app::MemberView, pingan_app::MemberPage,
         pingan_app::MemberInput, pingan_app::VisitEntry, pingan_app::VisitView, pingan_app::UnitCoverage,
         pingan_app::VisitPolicyView, persons::HouseholdList, pingan_app::HouseholdView, pingan_app::HouseholdPage, pingan_app::ImportJobView, pingan_app::ImportProgress)),
     modifiers(&BearerAuth)

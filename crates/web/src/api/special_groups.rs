@@ -10,7 +10,8 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use pingan_app::{
-    MemberInput, MemberQuery, MemberView, UnitCoverage, VisitEntry, VisitPolicyView, VisitView,
+    MemberInput, MemberPage, MemberQuery, MemberView, UnitCoverage, VisitEntry, VisitPolicyView,
+    VisitView,
 };
 use serde::{Deserialize, Serialize};
 
@@ -32,19 +33,18 @@ pub(crate) struct MemberList {
     items: Vec<MemberView>,
 }
 
-/// Active members of your scope in the groups you may see, by due date: `group`, `state`
-/// (`overdue` / `due_soon` / `on_time`), `grid`.
+/// Active members of your scope in the groups you may see, by due date, 100 a page: `group`,
+/// `state` (`overdue` / `due_soon` / `on_time`), `grid`, `page`; with the counts of the whole list.
 #[utoipa::path(get, path = "/api/v1/special-groups", tag = "registry", params(MemberQuery),
     security(("bearer" = [])),
-    responses((status = 200, body = MemberList), (status = 400, body = Problem),
+    responses((status = 200, body = MemberPage), (status = 400, body = Problem),
         (status = 403, body = Problem)))]
 pub(crate) async fn list(
     State(state): State<AppState>,
     api: ApiUser,
     Query(q): Query<MemberQuery>,
-) -> Result<Json<MemberList>, ApiError> {
-    let items = state.app.members(&api.user, &q).await?;
-    Ok(Json(MemberList { items }))
+) -> Result<Json<MemberPage>, ApiError> {
+    Ok(Json(state.app.member_page(&api.user, &q).await?))
 }
 
 /// One person's memberships you may see, ended ones too, with their facts (audited).

@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/persons/{id}/groups", post(enrol))
         .route("/persons/{id}/groups/{member}/end", post(end))
         .route("/persons/{id}/visit", get(visit_form).post(record_visit))
+        .route("/persons/{id}/end", post(end_person))
 }
 
 #[derive(Template, WebTemplate)]
@@ -95,6 +96,7 @@ async fn show(
         Some("visit") => Some("走访记录已保存。".to_owned()),
         Some("enrol") => Some("已列入特殊人群，走访任务随之生成。".to_owned()),
         Some("end") => Some("已解除列管，记录仍保留。".to_owned()),
+        Some("ended") => Some("已注销（迁出），记录仍保留。".to_owned()),
         _ => None,
     };
     render(&state, &page, id, None, notice, None).await
@@ -197,6 +199,23 @@ async fn end(
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/persons/{id}?done=end")).into_response()),
+        Err(e) => refused(&state, &page, id, e).await,
+    }
+}
+
+/// 注销 — the person moved out or died; the record stays.
+async fn end_person(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<EndForm>,
+) -> Result<Response, PageError> {
+    match state
+        .app
+        .end_person(&page.actor(), &page.user, id, &f.reason)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/persons/{id}?done=ended")).into_response()),
         Err(e) => refused(&state, &page, id, e).await,
     }
 }

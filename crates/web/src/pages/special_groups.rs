@@ -5,14 +5,17 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
-use crate::pages::Shell;
+use crate::pages::{Shell, page_href, pager};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use pingan_app::{App, AppError, MemberQuery, MemberView, UnitCoverage, VisitPolicyView};
+use pingan_app::{
+    App, AppError, MEMBER_PAGE_ROWS, MemberPage, MemberQuery, MemberView, UnitCoverage,
+    VisitPolicyView,
+};
 use pingan_domain::special_group::VisitState;
 use pingan_domain::time::format_count;
 use pingan_domain::{Capability, OrgLevel};
@@ -30,6 +33,8 @@ pub fn router() -> Router<AppState> {
 struct GroupsPage {
     shell: Shell,
     rows: Vec<MemberView>,
+    prev: Option<String>,
+    next: Option<String>,
     total: String,
     overdue: String,
     due_soon: String,
@@ -49,16 +54,35 @@ async fn render(
     error: Option<String>,
 ) -> Result<GroupsPage, PageError> {
     let user = &page.user;
-    let (rows, error) = match state.app.members(user, &q).await {
-        Ok(rows) => (rows, error),
-        Err(AppError::Invalid(msg)) => (Vec::new(), Some(msg)),
+    let (list, error) = match state.app.member_page(user, &q).await {
+        Ok(list) => (list, error),
+        Err(AppError::Invalid(msg)) => (
+            MemberPage {
+                items: Vec::new(),
+                total: 0,
+                overdue: 0,
+                due_soon: 0,
+            },
+            Some(msg),
+        ),
         Err(e) => return Err(e.into()),
     };
-    let count = |s: VisitState| {
-        rows.iter()
-            .filter(|r| r.state.as_deref() == Some(s.code()))
-            .count()
-    };
+    let (prev, next) = pager(
+        list.total as i64,
+        q.page.unwrap_or(1) as i64,
+        MEMBER_PAGE_ROWS as i64,
+        |p| {
+            page_href(
+                "/special-groups",
+                &[
+                    ("group", q.group.as_deref()),
+                    ("state", q.state.as_deref()),
+                    ("grid", q.grid.as_deref()),
+                ],
+                p,
+            )
+        },
+    );
     let coverage = match state.app.visit_coverage(user, q.grid.as_deref()).await {
         Ok(c) => c,
         Err(AppError::Invalid(_)) => state.app.visit_coverage(user, None).await?,
@@ -66,10 +90,12 @@ async fn render(
     };
     Ok(GroupsPage {
         shell: Shell::new(&state.app, user, "/special-groups").await?,
-        total: format_count(rows.len() as u64),
-        overdue: format_count(count(VisitState::Overdue) as u64),
-        due_soon: format_count(count(VisitState::DueSoon) as u64),
-        rows,
+        total: format_count(list.total as u64),
+        overdue: format_count(list.overdue as u64),
+        due_soon: format_count(list.due_soon as u64),
+        rows: list.items,
+        prev,
+        next,
         groups: App::visible_groups(user)
             .into_iter()
             .map(|g| (g.code(), g.label()))

@@ -73,6 +73,18 @@ impl TestApp {
         }
     }
 
+    /// Another server over the same database and keys on `addr` (`127.0.0.1:PORT`), as after a
+    /// restart: a phone that kept pages and entries of that address finds it again.
+    pub async fn instance_at(&self, addr: &str) -> Instance {
+        let (base_url, app, shutdown) =
+            start_at(&self.db, self.config.clone(), self.keys.clone(), addr).await;
+        Instance {
+            base_url,
+            app,
+            _shutdown: shutdown,
+        }
+    }
+
     /// The services over the same database after a key rotation: a second seal key (id 2) is
     /// the newest, the blind index key is unchanged, and key 1 still opens what it sealed unless
     /// it has been `retired` (as once nothing uses it).
@@ -172,11 +184,29 @@ async fn start(
     config: AppConfig,
     keys: std::sync::Arc<pingan_app::MasterKey>,
 ) -> (String, App, oneshot::Sender<()>) {
+    start_at(db, config, keys, "127.0.0.1:0").await
+}
+
+/// [`start`] on a given address (retried for five seconds while a stopped server lets it go).
+async fn start_at(
+    db: &TestDb,
+    config: AppConfig,
+    keys: std::sync::Arc<pingan_app::MasterKey>,
+    addr: &str,
+) -> (String, App, oneshot::Sender<()>) {
     let app = App::open(db.url(), config, keys)
         .await
         .expect("open the app");
     app.spawn_case_workers(std::time::Duration::from_secs(1));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let mut bound = tokio::net::TcpListener::bind(addr).await;
+    for _ in 0..50 {
+        if bound.is_ok() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        bound = tokio::net::TcpListener::bind(addr).await;
+    }
+    let listener = bound.unwrap();
     let base_url = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = oneshot::channel::<()>();
     let served = app.clone();

@@ -13,7 +13,25 @@ use rust_embed::RustEmbed;
 struct Assets;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/assets/{*path}", get(asset))
+    Router::new()
+        .route("/assets/{*path}", get(asset))
+        .route("/sw.js", get(service_worker))
+}
+
+/// The service worker, served from the root so that it may look after every page; never cached,
+/// so that a new version reaches the phones.
+async fn service_worker() -> Response {
+    match Assets::get("js/sw.js") {
+        Some(file) => (
+            [
+                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-cache"),
+            ],
+            file.data,
+        )
+            .into_response(),
+        None => (StatusCode::NOT_FOUND, "未找到该文件").into_response(),
+    }
 }
 
 async fn asset(Path(path): Path<String>) -> Response {

@@ -470,3 +470,103 @@ async fn the_video_board_draws_its_cameras_and_rates() {
     screenshot(&b, "video-board").await;
     b.close().await;
 }
+
+#[tokio::test]
+async fn a_visit_made_without_signal_is_sent_once_when_it_returns() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let (t, demo) = TestApp::spawn_demo().await;
+    let pw = demo.account_password.clone().unwrap();
+    let grid = "511702001001001";
+    let people = crate::persons::people();
+    t.app
+        .import_persons(
+            &pingan_app::Actor::cli(),
+            &crate::persons::sheet(&crate::persons::as_rows(&people)),
+            Some(grid),
+        )
+        .await
+        .unwrap();
+    let commander = crate::signed_in(&t, "commander", &pw).await;
+    let (found, _) = t
+        .app
+        .persons(&commander, &Default::default())
+        .await
+        .unwrap();
+    let person = found[0].id;
+    let worker = t.ready(&format!("wg{grid}"), &pw).await;
+
+    // Online: sign in and open the task list and the visit form; the service worker keeps them.
+    let first = t.another_instance().await;
+    let base = first.base_url.clone();
+    b.client.set_window_size(390, 844).await.unwrap();
+    b.client.goto(&format!("{base}/login")).await.unwrap();
+    let fields = [
+        ("username", worker.username.as_str()),
+        ("password", worker.password.as_str()),
+        ("totp", ""),
+    ];
+    fill_and_submit(&b, "form[action='/login']", &fields).await;
+    wait_for(&b, "form[action='/logout']").await;
+    b.client.goto(&format!("{base}/visits/due")).await.unwrap();
+    let ready = b
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             navigator.serviceWorker.ready.then(() => done(true));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(ready, serde_json::json!(true));
+    b.client
+        .goto(&format!("{base}/persons/{person}/visit"))
+        .await
+        .unwrap();
+    wait_for(&b, "#visit-form").await;
+
+    // The signal goes: the hub cannot be reached. The visit is kept on the phone.
+    drop(first);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    fill_and_submit(
+        &b,
+        "#visit-form",
+        &[("notes", "无信号时登记：本人在家，情况稳定")],
+    )
+    .await;
+    let kept = visible_text(&b, "#kept").await;
+    assert!(
+        kept.contains("已保存在本机") && kept.contains("待提交 1 条"),
+        "{kept}"
+    );
+    screenshot(&b, "visit-kept-offline").await;
+    assert!(t.app.visits(&commander, person).await.unwrap().is_empty());
+    // The task list opened online still opens, from the phone's copy.
+    b.client.goto(&format!("{base}/visits/due")).await.unwrap();
+    assert!(visible_text(&b, "h1").await.contains("走访任务"));
+
+    // The signal returns (the same address): the next page sends what was kept, once.
+    let second = t.instance_at(base.trim_start_matches("http://")).await;
+    b.client
+        .goto(&format!("{}/visits/due", second.base_url))
+        .await
+        .unwrap();
+    let mut visits = Vec::new();
+    for _ in 0..100 {
+        visits = t.app.visits(&commander, person).await.unwrap();
+        if !visits.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(visits.len(), 1, "the kept visit arrives");
+    assert_eq!(visits[0].notes, "无信号时登记：本人在家，情况稳定");
+    b.client
+        .execute("window.pinganFlush();", vec![])
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(t.app.visits(&commander, person).await.unwrap().len(), 1);
+    b.close().await;
+}

@@ -1,0 +1,127 @@
+// 平安 service worker: lets a grid worker keep working without signal. Pages opened online (走访任务,
+// a person, the visit form) are kept and shown offline; a visit sent without signal is kept in
+// IndexedDB and sent again when the signal returns. Each visit carries its own client_id, so the
+// hub records it once however often it is sent.
+"use strict";
+const CACHE = "pingan-pages-v1";
+const DB = "pingan-offline";
+const OUTBOX = "outbox";
+const OFFLINE_PAGES = [/^\/visits\/due$/, /^\/persons\/\d+$/, /^\/persons\/\d+\/visit$/, /^\/assets\//];
+const VISIT_POST = /^\/persons\/\d+\/visit$/;
+
+function openDb() {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(OUTBOX, { keyPath: "client_id" });
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+function withStore(mode, work) {
+  return openDb().then((db) => new Promise((resolve, reject) => {
+    const tx = db.transaction(OUTBOX, mode);
+    const result = work(tx.objectStore(OUTBOX));
+    tx.oncomplete = () => resolve(result.result !== undefined ? result.result : result);
+    tx.onerror = () => reject(tx.error);
+  }));
+}
+
+const keep = (entry) => withStore("readwrite", (s) => s.put(entry));
+const drop = (id) => withStore("readwrite", (s) => s.delete(id));
+const waiting = () => withStore("readonly", (s) => s.getAll());
+
+// Sends every kept visit; those the hub answered (recorded, already recorded, or refused with a
+// reason) leave the outbox, the rest wait for the next try. Returns what is still waiting.
+async function flush() {
+  for (const entry of await waiting()) {
+    try {
+      const res = await fetch(entry.url, {
+        method: "POST",
+        body: new URLSearchParams(entry.fields),
+        credentials: "same-origin",
+        redirect: "manual",
+      });
+      if (res.type === "opaqueredirect" || res.status < 500) {
+        await drop(entry.client_id);
+      }
+    } catch (e) {
+      break; // still no signal
+    }
+  }
+  const left = await waiting();
+  const clients = await self.clients.matchAll();
+  clients.forEach((c) => c.postMessage({ outbox: left.length }));
+  return left.length;
+}
+
+function keptPage(count) {
+  const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>已暂存 · 平安</title>
+<link rel="stylesheet" href="/assets/css/pingan.css"></head><body><main>
+<h1>走访已暂存在手机上</h1><p class="notice" role="status" id="kept">当前没有网络。这条走访已保存在本机，恢复网络后会自动提交，不会重复登记（待提交 ${count} 条）。</p>
+<p><a href="/visits/due">‹ 返回走访任务</a></p></main></body></html>`;
+  return new Response(html, { headers: { "Content-Type": "text/html; charset=utf-8" } });
+}
+
+// What a grid worker needs first without signal, kept as soon as the worker is installed (only
+// real pages: a redirect to the login page is not kept).
+const SHELL = ["/visits/due", "/assets/css/pingan.css", "/assets/js/offline.js", "/assets/js/report.js"];
+
+async function keepShell() {
+  const cache = await caches.open(CACHE);
+  await Promise.all(SHELL.map(async (path) => {
+    try {
+      const res = await fetch(path, { credentials: "same-origin" });
+      if (res.ok && !res.redirected) {
+        await cache.put(path, res);
+      }
+    } catch (e) {
+      // no signal while installing: kept on the next visit instead
+    }
+  }));
+}
+
+self.addEventListener("install", (event) => event.waitUntil(keepShell().then(() => self.skipWaiting())));
+self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
+
+self.addEventListener("fetch", (event) => {
+  const req = event.request;
+  const url = new URL(req.url);
+  if (url.origin !== self.location.origin) {
+    return;
+  }
+  if (req.method === "POST" && VISIT_POST.test(url.pathname)) {
+    const copy = req.clone();
+    event.respondWith(fetch(req).catch(async () => {
+      const fields = Object.fromEntries(new URLSearchParams(await copy.text()));
+      if (!fields.client_id) {
+        return Response.error();
+      }
+      await keep({ client_id: fields.client_id, url: url.pathname, fields, kept_at: Date.now() });
+      return keptPage((await waiting()).length);
+    }));
+    return;
+  }
+  if (req.method === "GET" && OFFLINE_PAGES.some((p) => p.test(url.pathname))) {
+    // Network first, so pages are fresh whenever there is signal; the kept copy otherwise.
+    event.respondWith(fetch(req).then((res) => {
+      if (res.ok) {
+        const copy = res.clone();
+        caches.open(CACHE).then((c) => c.put(req, copy));
+      }
+      return res;
+    }).catch(() => caches.match(req).then((hit) => hit || Response.error())));
+  }
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data === "flush") {
+    event.waitUntil(flush());
+  }
+});
+self.addEventListener("sync", (event) => {
+  if (event.tag === "outbox") {
+    event.waitUntil(flush());
+  }
+});

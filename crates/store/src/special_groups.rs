@@ -84,6 +84,23 @@ const INSERT_VISIT: &str = "INSERT INTO visits (person_id, visitor_id, visited_a
         notes_sealed, temperature, symptoms, client_id, created_at)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (client_id) DO NOTHING";
 
+/// Binds a [`NewVisit`] to [`INSERT_VISIT`] (one list for both backends' query types).
+macro_rules! bind_visit {
+    ($q:expr, $v:expr) => {{
+        let v: &NewVisit = $v;
+        $q.bind(v.person_id)
+            .bind(v.visitor_id)
+            .bind(v.visited_at)
+            .bind(v.point.map(|(lat, _)| lat))
+            .bind(v.point.map(|(_, lon)| lon))
+            .bind(&v.notes_sealed)
+            .bind(v.temperature)
+            .bind(&v.symptoms)
+            .bind(&v.client_id)
+            .bind(v.at)
+    }};
+}
+
 const MEMBER_COLUMNS: &str = "SELECT m.id, m.person_id, m.group_code, m.risk_level,
         m.facts_sealed, m.enrolled_on, m.ended_at, m.end_reason, p.grid_code, p.name_masked,
         p.id_masked, p.address,
@@ -129,17 +146,7 @@ impl Store {
                     .await?;
             }
             for v in visits {
-                sqlx::query(INSERT_VISIT)
-                    .bind(v.person_id)
-                    .bind(v.visitor_id)
-                    .bind(v.visited_at)
-                    .bind(v.point.map(|(lat, _)| lat))
-                    .bind(v.point.map(|(_, lon)| lon))
-                    .bind(&v.notes_sealed)
-                    .bind(v.temperature)
-                    .bind(&v.symptoms)
-                    .bind(&v.client_id)
-                    .bind(v.at)
+                bind_visit!(sqlx::query(INSERT_VISIT), v)
                     .execute(&mut *tx)
                     .await?;
             }
@@ -269,17 +276,8 @@ impl Store {
     /// person, and `false`.
     pub async fn insert_visit(&self, v: &NewVisit) -> Result<(i64, i64, bool)> {
         let inserted: Option<i64> = dispatch!(self, |p| {
-            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("{INSERT_VISIT} RETURNING id")))
-                .bind(v.person_id)
-                .bind(v.visitor_id)
-                .bind(v.visited_at)
-                .bind(v.point.map(|(lat, _)| lat))
-                .bind(v.point.map(|(_, lon)| lon))
-                .bind(&v.notes_sealed)
-                .bind(v.temperature)
-                .bind(&v.symptoms)
-                .bind(&v.client_id)
-                .bind(v.at)
+            let sql = format!("{INSERT_VISIT} RETURNING id");
+            bind_visit!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), v)
                 .fetch_optional(p)
                 .await
         })?;

@@ -184,6 +184,12 @@ impl Shell {
     }
 }
 
+/// A form that carries only a reason (查看明文, 解除列管, 注销 …).
+#[derive(serde::Deserialize)]
+pub(crate) struct ReasonForm {
+    pub reason: String,
+}
+
 /// A list filter's options: (value, label).
 pub(crate) fn options<T: Copy>(
     all: &[T],

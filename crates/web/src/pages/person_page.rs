@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
-use crate::pages::Shell;
+use crate::pages::{ReasonForm, Shell};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
@@ -119,17 +119,12 @@ async fn refused(
     Ok((status, view).into_response())
 }
 
-#[derive(Deserialize)]
-struct RevealForm {
-    reason: String,
-}
-
 /// Shows this person's identifiers in plain text for a stated reason (audited).
 async fn reveal(
     State(state): State<AppState>,
     page: PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<RevealForm>,
+    Form(f): Form<ReasonForm>,
 ) -> Result<Response, PageError> {
     match state.app.reveal_person(&page.actor(), id, &f.reason).await {
         Ok(plain) => Ok(render(&state, &page, id, Some(plain), None, None)
@@ -182,16 +177,11 @@ async fn enrol(
     }
 }
 
-#[derive(Deserialize)]
-struct EndForm {
-    reason: String,
-}
-
 async fn end(
     State(state): State<AppState>,
     page: PageUser,
     Path((id, member)): Path<(i64, i64)>,
-    Form(f): Form<EndForm>,
+    Form(f): Form<ReasonForm>,
 ) -> Result<Response, PageError> {
     match state
         .app
@@ -208,7 +198,7 @@ async fn end_person(
     State(state): State<AppState>,
     page: PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<EndForm>,
+    Form(f): Form<ReasonForm>,
 ) -> Result<Response, PageError> {
     match state
         .app

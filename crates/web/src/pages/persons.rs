@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
-use crate::pages::{Shell, options, page_href, pager};
+use crate::pages::{ReasonForm, Shell, options, page_href, pager};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Multipart, Path, Query, State};
@@ -117,17 +117,12 @@ async fn search(
     render(&state, &page, q, None, None).await
 }
 
-#[derive(Deserialize)]
-struct RevealForm {
-    reason: String,
-}
-
 /// Shows one person's identifiers in plain text on the list (nothing is kept in the page's URL).
 async fn reveal(
     State(state): State<AppState>,
     page: PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<RevealForm>,
+    Form(f): Form<ReasonForm>,
 ) -> Result<Response, PageError> {
     match state.app.reveal_person(&page.actor(), id, &f.reason).await {
         Ok(plain) => Ok(

@@ -16,6 +16,7 @@ mod import_jobs;
 mod org;
 mod person_export;
 mod persons;
+mod places;
 mod reference;
 mod reseal;
 mod restore;
@@ -49,6 +50,10 @@ pub use pingan_crypto::{KeyProvider, MasterKey};
 pub use pingan_store::AuditFilter;
 pub use pingan_store::NewRoutingRule;
 pub use pingan_store::{Backend, DbUrl};
+pub use places::{
+    PLACE_PAGE_ROWS, PlaceEntry, PlaceImportReport, PlacePage, PlaceQuery, PlaceView,
+    place_template,
+};
 pub use restore::restore_sqlite;
 pub use second_factor::TotpEnrolment;
 pub use sheet::RejectedCell;

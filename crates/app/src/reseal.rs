@@ -74,6 +74,8 @@ impl App {
             SealedColumn::PersonPhone => crate::persons::PHONE_FIELD,
             SealedColumn::MemberFacts => crate::special_groups::FACTS_FIELD,
             SealedColumn::VisitNotes => crate::visits::NOTES_FIELD,
+            SealedColumn::PlacePrincipal => crate::places::PRINCIPAL_FIELD,
+            SealedColumn::PlacePhone => crate::places::PHONE_FIELD,
         };
         let (mut after, mut changed) = (0i64, 0u64);
         loop {

@@ -11,6 +11,7 @@ pub mod identity;
 mod labelled;
 pub mod org;
 pub mod person;
+pub mod place;
 pub mod role;
 pub mod special_group;
 pub mod time;

@@ -17,6 +17,7 @@ mod migrate;
 mod notify;
 mod org;
 mod persons;
+mod places;
 mod reference;
 mod reseal;
 mod sessions;
@@ -46,6 +47,7 @@ pub use persons::{
     HouseholdRecord, NewHousehold, NewPerson, PersonFilter, PersonRecord, PersonSealed,
     PersonWrites,
 };
+pub use places::{NewPlace, PlaceFilter, PlaceRecord};
 pub use reference::CodeEntryRecord;
 pub use reseal::{SealedColumn, SealedUserColumns};
 pub use sessions::SessionRecord;

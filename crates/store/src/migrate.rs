@@ -38,6 +38,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(8, "0008_persons"),
     migration!(9, "0009_special_groups"),
     migration!(10, "0010_households"),
+    migration!(11, "0011_places"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

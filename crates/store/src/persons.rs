@@ -527,6 +527,20 @@ impl Store {
         })?)
     }
 
+    /// The active tenants of a rental house, masked.
+    pub async fn tenants(&self, place_id: i64) -> Result<Vec<PersonRecord>> {
+        let sql = format!(
+            "{PERSON_COLUMNS} WHERE p.id IN (SELECT person_id FROM place_tenants
+                WHERE place_id = $1 AND ended_at IS NULL) ORDER BY p.id"
+        );
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(place_id)
+                .fetch_all(p)
+                .await
+        })?)
+    }
+
     /// One household, whatever its scope (the caller checks the grid).
     pub async fn household(&self, id: i64) -> Result<Option<HouseholdRecord>> {
         let sql = format!("{HOUSEHOLD_COLUMNS} WHERE h.id = $1");

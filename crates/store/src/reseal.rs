@@ -19,15 +19,19 @@ pub enum SealedColumn {
     PersonPhone,
     MemberFacts,
     VisitNotes,
+    PlacePrincipal,
+    PlacePhone,
 }
 
 impl SealedColumn {
-    pub const ALL: [SealedColumn; 5] = [
+    pub const ALL: [SealedColumn; 7] = [
         SealedColumn::PersonName,
         SealedColumn::PersonIdNumber,
         SealedColumn::PersonPhone,
         SealedColumn::MemberFacts,
         SealedColumn::VisitNotes,
+        SealedColumn::PlacePrincipal,
+        SealedColumn::PlacePhone,
     ];
 
     /// Its table and column (fixed names, never user input).
@@ -38,6 +42,8 @@ impl SealedColumn {
             SealedColumn::PersonPhone => ("persons", "phone_sealed"),
             SealedColumn::MemberFacts => ("special_group_members", "facts_sealed"),
             SealedColumn::VisitNotes => ("visits", "notes_sealed"),
+            SealedColumn::PlacePrincipal => ("places", "principal_sealed"),
+            SealedColumn::PlacePhone => ("places", "phone_sealed"),
         }
     }
 }

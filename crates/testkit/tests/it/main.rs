@@ -18,6 +18,7 @@ mod grids;
 mod input;
 mod pages;
 mod persons;
+mod places;
 mod security;
 mod special_groups;
 mod store;

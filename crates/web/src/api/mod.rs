@@ -6,6 +6,7 @@ mod health;
 mod openapi;
 mod org;
 mod persons;
+mod places;
 mod session;
 mod special_groups;
 mod video;
@@ -23,5 +24,6 @@ pub fn router() -> Router<AppState> {
         .merge(events::router())
         .merge(video::router())
         .merge(persons::router())
+        .merge(places::router())
         .merge(special_groups::router())
 }

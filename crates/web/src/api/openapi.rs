@@ -1,6 +1,6 @@
 //! `GET /api/v1/openapi.json`: the API described in OpenAPI 3.1, generated from the handlers.
 
-use super::{calendar, events, health, org, persons, session, special_groups, video};
+use super::{calendar, events, health, org, persons, places, session, special_groups, video};
 use crate::AppState;
 use crate::error::Problem;
 use axum::routing::get;
@@ -18,7 +18,8 @@ use utoipa::{Modify, OpenApi};
         persons::list, persons::show, persons::reveal, persons::import, persons::template, persons::export, persons::households, persons::household, persons::start_import, persons::import_job,
         special_groups::list, special_groups::of_person, special_groups::enrol, special_groups::update,
         special_groups::end, special_groups::visits, special_groups::record, special_groups::due,
-        special_groups::coverage, special_groups::policies, special_groups::set_policies),
+        special_groups::coverage, special_groups::policies, special_groups::set_policies,
+        places::list, places::save, places::show, places::add_tenant, places::import, places::template),
     components(schemas(Problem, session::Credentials, session::Session, pingan_app::CurrentUser,
         pingan_app::OrgUnitView, pingan_app::OrgRef, pingan_app::Located, calendar::Deadline,
         pingan_app::EventIntake, pingan_app::IntakeOutcome, pingan_app::EventView, pingan_app::EventPage,
@@ -31,7 +32,9 @@ use utoipa::{Modify, OpenApi};
         events::LimitBody, special_groups::MemberList, special_groups::EndBody, special_groups::VisitList,
         special_groups::CoverageList, special_groups::PolicyList, pingan_app::MemberView, pingan_app::MemberPage,
         pingan_app::MemberInput, pingan_app::VisitEntry, pingan_app::VisitView, pingan_app::UnitCoverage,
-        pingan_app::VisitPolicyView, persons::HouseholdList, pingan_app::HouseholdView, pingan_app::HouseholdPage, pingan_app::ImportJobView, pingan_app::ImportProgress)),
+        pingan_app::VisitPolicyView, persons::HouseholdList, pingan_app::HouseholdView, pingan_app::HouseholdPage, pingan_app::ImportJobView, pingan_app::ImportProgress,
+        places::PlaceList, places::TenantBody, pingan_app::PlaceView, pingan_app::PlacePage, pingan_app::PlaceEntry,
+        pingan_app::PlaceImportReport)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;

@@ -11,6 +11,7 @@ mod login;
 mod org;
 mod person_page;
 mod persons;
+mod places;
 mod rules;
 mod security;
 mod special_groups;
@@ -32,7 +33,7 @@ pub struct NavItem {
 }
 
 /// The pages of the navigation, each with the capability it needs (none: everyone).
-const NAV: [(&str, &str, &str, Option<Capability>); 16] = [
+const NAV: [(&str, &str, &str, Option<Capability>); 17] = [
     ("/", "工作台", "", None),
     (
         "/events",
@@ -68,6 +69,12 @@ const NAV: [(&str, &str, &str, Option<Capability>); 16] = [
         "/persons",
         "实有人口",
         "本辖区人员的查找、导入与信息核实",
+        Some(Capability::ViewRegistry),
+    ),
+    (
+        "/places",
+        "场所组织",
+        "学校、医院、市场、寄递物流、企业、社会组织和出租房屋",
         Some(Capability::ViewRegistry),
     ),
     (
@@ -138,6 +145,7 @@ pub fn router() -> Router<AppState> {
         .merge(persons::router())
         .merge(person_page::router())
         .merge(households::router())
+        .merge(places::router())
         .merge(special_groups::router())
 }
 
@@ -188,6 +196,28 @@ impl Shell {
 #[derive(serde::Deserialize)]
 pub(crate) struct ReasonForm {
     pub reason: String,
+}
+
+/// The grids of the user's scope as (code, name), for a form's grid list.
+pub(crate) async fn grid_options(
+    app: &App,
+    user: &CurrentUser,
+) -> Result<Vec<(String, String)>, AppError> {
+    let grids = app.grid_features(user).await?;
+    Ok(grids
+        .get("features")
+        .and_then(|f| f.as_array())
+        .map(|fs| {
+            fs.iter()
+                .filter_map(|f| {
+                    let p = f.get("properties")?;
+                    let code = p.get("code")?.as_str()?;
+                    let name = p.get("name")?.as_str()?;
+                    Some((code.to_owned(), name.to_owned()))
+                })
+                .collect()
+        })
+        .unwrap_or_default())
 }
 
 /// A list filter's options: (value, label).

@@ -179,21 +179,7 @@ async fn import_page(
             AppError::Forbidden(format!("{}无权导入实有人口", page.user.role.label())).into(),
         );
     }
-    let grids = state.app.grid_features(&page.user).await?;
-    let grids = grids
-        .get("features")
-        .and_then(|f| f.as_array())
-        .map(|fs| {
-            fs.iter()
-                .filter_map(|f| {
-                    let p = f.get("properties")?;
-                    let code = p.get("code")?.as_str()?;
-                    let name = p.get("name")?.as_str()?;
-                    Some((code.to_owned(), name.to_owned()))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let grids = crate::pages::grid_options(&state.app, &page.user).await?;
     Ok(ImportPage {
         shell: Shell::new(&state.app, &page.user, "/persons").await?,
         report,

@@ -1,0 +1,518 @@
+//! 场所与组织 — the schools, hospitals, markets, venues, 寄递物流 outlets, organisations and rental
+//! houses of one's grids: entered on a form or imported from .xlsx (an organisation keyed by its
+//! 统一社会信用代码, any other place by grid, category and name, so the same file twice changes
+//! nothing new), listed within scope with the principal masked, and the tenants of rental houses
+//! taken from the persons of the registry.
+
+use crate::sheet::{Column, RejectedCell, read_import, write_sheet};
+use crate::{Actor, App, AppError, CurrentUser, PersonView, Result};
+use chrono::Utc;
+use pingan_domain::Capability;
+use pingan_domain::identity::{IdNumber, PhoneNumber, mask_name};
+use pingan_domain::place::{Attention, PlaceCategory, PlaceInput, ValidPlace, field};
+use pingan_store::{NewPlace, PlaceFilter, PlaceRecord};
+use serde_json::json;
+use std::collections::HashSet;
+
+pub(crate) const PRINCIPAL_FIELD: &str = "places.principal";
+pub(crate) const PHONE_FIELD: &str = "places.phone";
+/// Places a page of the list.
+pub const PLACE_PAGE_ROWS: i64 = 50;
+/// The most rows one place import may hold.
+const MAX_PLACE_ROWS: usize = 50_000;
+/// The grid column of the template.
+const GRID: &str = "网格编码";
+
+/// 场所 as lists and the API show it: the principal masked.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct PlaceView {
+    pub id: i64,
+    pub grid_code: String,
+    /// `school`, `enterprise`, `rental_house` …, and its Chinese name.
+    pub category: String,
+    pub category_label: String,
+    pub name: String,
+    pub address: String,
+    /// 统一社会信用代码 (organisations).
+    pub credit_code: Option<String>,
+    /// `张*`.
+    pub principal: Option<String>,
+    /// `138****5678`.
+    pub phone: Option<String>,
+    /// 在校学生数, 从业人员数, 床位数 …
+    pub headcount: Option<i32>,
+    /// `normal` / `watch` / `key`, and its Chinese name.
+    pub attention: String,
+    pub attention_label: String,
+    pub hazard: Option<String>,
+    /// Active tenants (rental houses).
+    pub tenants: i64,
+}
+
+impl From<PlaceRecord> for PlaceView {
+    fn from(r: PlaceRecord) -> Self {
+        Self {
+            id: r.id,
+            grid_code: r.grid_code,
+            category_label: PlaceCategory::parse(&r.category)
+                .map_or_else(|| r.category.clone(), |c| c.label().to_owned()),
+            category: r.category,
+            name: r.name,
+            address: r.address,
+            credit_code: r.credit_code,
+            principal: r.principal_masked,
+            phone: r.phone_masked,
+            headcount: r.headcount,
+            attention_label: Attention::parse(&r.attention)
+                .map_or_else(|| r.attention.clone(), |a| a.label().to_owned()),
+            attention: r.attention,
+            hazard: r.hazard,
+            tenants: r.tenants,
+        }
+    }
+}
+
+/// One place with its tenants (rental houses), masked.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct PlacePage {
+    pub place: PlaceView,
+    pub tenants: Vec<PersonView>,
+}
+
+/// Filters of the place list.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::IntoParams)]
+pub struct PlaceQuery {
+    /// Part of the name or address, or a whole 统一社会信用代码.
+    pub q: Option<String>,
+    /// A category code or Chinese name.
+    pub category: Option<String>,
+    /// `normal`, `watch` or `key` (or 一般, 关注, 重点关注).
+    pub attention: Option<String>,
+    /// A grid, village or township code in your scope.
+    pub grid: Option<String>,
+    /// Page from 1 (50 rows each).
+    pub page: Option<i64>,
+}
+
+/// A place as entered on a form or sent to the API: the fields as text, as in the template.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct PlaceEntry {
+    /// The grid it belongs to (15 digits, in your scope).
+    pub grid: String,
+    pub name: String,
+    /// A category code or Chinese name.
+    pub category: String,
+    pub address: String,
+    #[serde(default)]
+    pub credit_code: String,
+    #[serde(default)]
+    pub principal: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub headcount: String,
+    #[serde(default)]
+    pub attention: String,
+    #[serde(default)]
+    pub hazard: String,
+}
+
+/// What a place import did.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct PlaceImportReport {
+    pub inserted: usize,
+    pub updated: usize,
+    pub rejected_rows: usize,
+    pub rejected: Vec<RejectedCell>,
+}
+
+/// The template's headers, and whether each is required.
+const HEADERS: [(&str, bool); 10] = [
+    (field::NAME, true),
+    (field::CATEGORY, true),
+    (field::ADDRESS, true),
+    (field::CREDIT_CODE, false),
+    (field::PRINCIPAL, false),
+    (field::PHONE, false),
+    (field::HEADCOUNT, false),
+    (field::ATTENTION, false),
+    (field::HAZARD, false),
+    (GRID, false),
+];
+
+/// The place template: Chinese headers, drop-downs for category and attention, codes as text.
+pub fn place_template() -> Result<Vec<u8>> {
+    let categories: Vec<&str> = PlaceCategory::ALL.iter().map(|c| c.label()).collect();
+    let attention: Vec<&str> = Attention::ALL.iter().map(|a| a.label()).collect();
+    let columns = [
+        Column::new(field::NAME, 28.0),
+        Column::new(field::CATEGORY, 16.0).choices(categories),
+        Column::new(field::ADDRESS, 36.0),
+        Column::new(field::CREDIT_CODE, 22.0).text(),
+        Column::new(field::PRINCIPAL, 10.0),
+        Column::new(field::PHONE, 16.0).text(),
+        Column::new(field::HEADCOUNT, 8.0),
+        Column::new(field::ATTENTION, 10.0).choices(attention),
+        Column::new(field::HAZARD, 30.0),
+        Column::new(GRID, 18.0).text(),
+    ];
+    write_sheet(
+        "场所与组织",
+        &columns,
+        &[],
+        Some(
+            "名称、类别、地址必填；非公有制经济组织和社会组织须填统一社会信用代码；人数指在校学生数、从业人员数或床位数。",
+        ),
+    )
+}
+
+impl App {
+    /// Imports places from an .xlsx; rows without 网格编码 go to `grid`. Every bad cell is
+    /// reported; good rows are written in one transaction.
+    pub async fn import_places(
+        &self,
+        actor: &Actor,
+        bytes: &[u8],
+        grid: Option<&str>,
+    ) -> Result<PlaceImportReport> {
+        self.authorize(actor, Capability::ManageRegistry, None)?;
+        let grids = self.grids_of(actor).await?;
+        let default_grid = match grid.map(str::trim).filter(|g| !g.is_empty()) {
+            Some(g) if grids.contains(g) => Some(g.to_owned()),
+            Some(g) => {
+                return Err(AppError::Invalid(format!(
+                    "网格 {g} 不存在或不在您的管辖范围内：请填写 15 位网格编码"
+                )));
+            }
+            None => None,
+        };
+        let (columns, body) = read_import(bytes, MAX_PLACE_ROWS, &HEADERS)?;
+        if default_grid.is_none() && !columns.has(GRID) {
+            return Err(AppError::Invalid(
+                "表格没有“网格编码”列：请选择这些场所所在的网格".into(),
+            ));
+        }
+        let mut report = PlaceImportReport::default();
+        let mut rows = Vec::new();
+        let mut seen = HashSet::new();
+        for (i, row) in body.iter().enumerate() {
+            if row.iter().all(|c| c.text().is_empty()) {
+                continue;
+            }
+            let n = i + 2;
+            let cell = |name: &str| columns.cell(row, name).text();
+            let mut reject = |column: &str, value: String, reason: String| {
+                report.rejected.push(RejectedCell {
+                    row: n,
+                    column: column.to_owned(),
+                    value,
+                    reason,
+                });
+            };
+            let input = PlaceInput {
+                name: cell(field::NAME),
+                category: cell(field::CATEGORY),
+                address: cell(field::ADDRESS),
+                credit_code: cell(field::CREDIT_CODE),
+                principal: cell(field::PRINCIPAL),
+                phone: cell(field::PHONE),
+                headcount: cell(field::HEADCOUNT),
+                attention: cell(field::ATTENTION),
+                hazard: cell(field::HAZARD),
+            };
+            let grid_code = match cell(GRID) {
+                g if g.is_empty() => default_grid.clone(),
+                g if grids.contains(&g) => Some(g),
+                g => {
+                    reject(GRID, g, "网格不存在或不在您的管辖范围内".into());
+                    None
+                }
+            };
+            match (input.validate(), grid_code) {
+                (Ok(valid), Some(grid_code)) => {
+                    let key = valid.credit_code.clone().unwrap_or_else(|| {
+                        format!("{grid_code}|{}|{}", valid.category.code(), valid.name)
+                    });
+                    if !seen.insert(key) {
+                        reject(field::NAME, valid.name.clone(), "与前面的行重复".into());
+                        report.rejected_rows += 1;
+                        continue;
+                    }
+                    rows.push(self.new_place(valid, grid_code)?);
+                }
+                (Err(errors), _) => {
+                    for (column, reason) in errors {
+                        reject(column, cell(column), reason);
+                    }
+                    report.rejected_rows += 1;
+                }
+                (Ok(_), None) => report.rejected_rows += 1,
+            }
+        }
+        let (inserted, updated) = self.store.upsert_places(&rows).await?;
+        report.inserted = inserted;
+        report.updated = updated;
+        self.audit(
+            actor,
+            "places.import",
+            "places",
+            "ok",
+            json!({"inserted": inserted, "updated": updated, "rejected_rows": report.rejected_rows}),
+        )
+        .await?;
+        Ok(report)
+    }
+
+    /// Enters one place (a form or the API); an organisation already registered by its code, or
+    /// a place of the same grid, category and name, is updated.
+    pub async fn save_place(
+        &self,
+        actor: &Actor,
+        user: &CurrentUser,
+        entry: &PlaceEntry,
+    ) -> Result<PlaceView> {
+        self.authorize_user(user, Capability::ManageRegistry)?;
+        let grid = entry.grid.trim();
+        if !self.grids_of(actor).await?.contains(grid) {
+            return Err(AppError::Invalid(format!(
+                "网格：{grid} 不存在或不在您的管辖范围内，请选择所在网格"
+            )));
+        }
+        let input = PlaceInput {
+            name: entry.name.clone(),
+            category: entry.category.clone(),
+            address: entry.address.clone(),
+            credit_code: entry.credit_code.clone(),
+            principal: entry.principal.clone(),
+            phone: entry.phone.clone(),
+            headcount: entry.headcount.clone(),
+            attention: entry.attention.clone(),
+            hazard: entry.hazard.clone(),
+        };
+        let valid = input.validate().map_err(|errors| {
+            AppError::Invalid(
+                errors
+                    .into_iter()
+                    .map(|(f, reason)| format!("{f}：{reason}"))
+                    .collect::<Vec<_>>()
+                    .join("；"),
+            )
+        })?;
+        let row = self.new_place(valid, grid.to_owned())?;
+        let (name, category) = (row.name.clone(), row.category.clone());
+        self.store.upsert_places(&[row]).await?;
+        self.audit(
+            actor,
+            "places.save",
+            "places",
+            "ok",
+            json!({"grid": grid, "category": category}),
+        )
+        .await?;
+        let (found, _) = self
+            .places(
+                user,
+                &PlaceQuery {
+                    q: Some(name.clone()),
+                    category: Some(category),
+                    grid: Some(grid.to_owned()),
+                    ..PlaceQuery::default()
+                },
+            )
+            .await?;
+        found
+            .into_iter()
+            .find(|p| p.name == name)
+            .ok_or_else(|| AppError::Internal("刚保存的场所未能读回".into()))
+    }
+
+    /// Places of the user's scope, masked; the total of the search.
+    pub async fn places(
+        &self,
+        user: &CurrentUser,
+        q: &PlaceQuery,
+    ) -> Result<(Vec<PlaceView>, i64)> {
+        let prefix = self.prefix_asked(user, q.grid.as_deref(), Capability::ViewRegistry)?;
+        let text = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
+        let category = match text(&q.category) {
+            Some(c) => Some(
+                PlaceCategory::parse(&c)
+                    .ok_or_else(|| {
+                        AppError::Invalid(format!("category 应为 {} 之一", PlaceCategory::labels()))
+                    })?
+                    .code()
+                    .to_owned(),
+            ),
+            None => None,
+        };
+        let attention = match text(&q.attention) {
+            Some(a) => Some(
+                Attention::parse(&a)
+                    .ok_or_else(|| {
+                        AppError::Invalid(format!("attention 应为 {} 之一", Attention::labels()))
+                    })?
+                    .code()
+                    .to_owned(),
+            ),
+            None => None,
+        };
+        let page = q.page.unwrap_or(1);
+        if !(1..=100_000).contains(&page) {
+            return Err(AppError::Invalid("page 应为从 1 开始的页码".into()));
+        }
+        let rows = self
+            .store
+            .places(&PlaceFilter {
+                prefix,
+                category,
+                attention,
+                text: text(&q.q).map(search_text),
+                limit: PLACE_PAGE_ROWS,
+                offset: (page - 1) * PLACE_PAGE_ROWS,
+            })
+            .await?;
+        let total = rows.first().map_or(0, |r| r.total);
+        Ok((rows.into_iter().map(PlaceView::from).collect(), total))
+    }
+
+    /// One place of the user's scope with its tenants.
+    pub async fn place(&self, user: &CurrentUser, id: i64) -> Result<PlacePage> {
+        self.authorize_user(user, Capability::ViewRegistry)?;
+        let record = self
+            .store
+            .place(id)
+            .await?
+            .filter(|p| p.grid_code.starts_with(user.scope().prefix()))
+            .ok_or_else(|| AppError::NotFound(format!("没有场所 {id}，或不在您的管辖范围内")))?;
+        let tenants = self.store.tenants(id).await?;
+        Ok(PlacePage {
+            place: PlaceView::from(record),
+            tenants: tenants.into_iter().map(PersonView::from).collect(),
+        })
+    }
+
+    /// Registers a person of the registry, found by their ID number, as a tenant of a rental
+    /// house of the user's scope.
+    pub async fn add_tenant(
+        &self,
+        actor: &Actor,
+        user: &CurrentUser,
+        place_id: i64,
+        id_number: &str,
+    ) -> Result<PlacePage> {
+        self.authorize_user(user, Capability::ManageRegistry)?;
+        let page = self.place(user, place_id).await?;
+        if page.place.category != PlaceCategory::RentalHouse.code() {
+            return Err(AppError::Invalid("只有出租房屋可以登记承租人".into()));
+        }
+        let today = pingan_domain::time::beijing_date(Utc::now());
+        let id = IdNumber::parse(id_number, today)
+            .map_err(|e| AppError::Invalid(format!("承租人公民身份号码：{e}")))?;
+        let index = self.id_number_index(&id);
+        let person = *self
+            .store
+            .person_ids(std::slice::from_ref(&index))
+            .await?
+            .get(&index)
+            .ok_or_else(|| {
+                AppError::NotFound(
+                    "实有人口中没有这个身份证号码的人：请先登记此人，再登记为承租人".into(),
+                )
+            })?;
+        self.person(user, person).await?;
+        self.store.add_tenants(&[(place_id, person, today)]).await?;
+        self.audit(
+            actor,
+            "places.tenant",
+            &format!("place:{place_id}"),
+            "ok",
+            json!({"person": person}),
+        )
+        .await?;
+        self.place(user, place_id).await
+    }
+
+    /// The tenant has left the rental house (the record stays).
+    pub async fn end_tenant(
+        &self,
+        actor: &Actor,
+        user: &CurrentUser,
+        place_id: i64,
+        person_id: i64,
+    ) -> Result<PlacePage> {
+        self.authorize_user(user, Capability::ManageRegistry)?;
+        self.place(user, place_id).await?;
+        if !self
+            .store
+            .end_tenant(place_id, person_id, Utc::now())
+            .await?
+        {
+            return Err(AppError::NotFound("此人不是该房屋的承租人".into()));
+        }
+        self.audit(
+            actor,
+            "places.tenant_end",
+            &format!("place:{place_id}"),
+            "ok",
+            json!({"person": person_id}),
+        )
+        .await?;
+        self.place(user, place_id).await
+    }
+
+    /// The grid codes of the actor's scope (everything for the command line).
+    async fn grids_of(&self, actor: &Actor) -> Result<HashSet<String>> {
+        let prefix = actor
+            .user
+            .as_ref()
+            .map_or_else(String::new, |u| u.scope().prefix().to_owned());
+        Ok(self
+            .store
+            .grids_under(&prefix)
+            .await?
+            .into_iter()
+            .map(|g| g.code)
+            .collect())
+    }
+
+    /// A checked place as stored: the principal sealed and masked.
+    pub(crate) fn new_place(&self, valid: ValidPlace, grid_code: String) -> Result<NewPlace> {
+        Ok(NewPlace {
+            grid_code,
+            category: valid.category.code().to_owned(),
+            name: valid.name,
+            address: valid.address,
+            credit_code: valid.credit_code,
+            principal_sealed: valid
+                .principal
+                .as_deref()
+                .map(|p| self.cipher.seal(PRINCIPAL_FIELD, p))
+                .transpose()?,
+            principal_masked: valid.principal.as_deref().map(mask_name),
+            phone_sealed: valid
+                .phone
+                .as_ref()
+                .map(|p| self.cipher.seal(PHONE_FIELD, p.as_str()))
+                .transpose()?,
+            phone_masked: valid.phone.as_ref().map(PhoneNumber::masked),
+            headcount: valid.headcount.and_then(|h| i32::try_from(h).ok()),
+            attention: valid.attention.code().to_owned(),
+            hazard: valid.hazard,
+            at: pingan_domain::audit::to_micros(Utc::now()),
+        })
+    }
+}
+
+/// Credit codes are upper case; any other search text is left as typed.
+fn search_text(t: String) -> String {
+    if t.len() == 18 && t.chars().all(|c| c.is_ascii_alphanumeric()) {
+        t.to_uppercase()
+    } else {
+        t
+    }
+}

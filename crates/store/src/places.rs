@@ -1,0 +1,229 @@
+//! 场所与组织 as stored: one active row per organisation's 统一社会信用代码, or per grid, category and
+//! name; the principal sealed; the tenants of rental houses. Reads are under an org-code prefix.
+
+use crate::{Result, Store, dispatch};
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// A place to write, sealed by the caller.
+#[derive(Debug, Clone)]
+pub struct NewPlace {
+    pub grid_code: String,
+    pub category: String,
+    pub name: String,
+    pub address: String,
+    pub credit_code: Option<String>,
+    pub principal_sealed: Option<Vec<u8>>,
+    pub principal_masked: Option<String>,
+    pub phone_sealed: Option<Vec<u8>>,
+    pub phone_masked: Option<String>,
+    pub headcount: Option<i32>,
+    pub attention: String,
+    pub hazard: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// 场所 as lists show it: the principal masked, with its active tenants counted.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PlaceRecord {
+    pub id: i64,
+    pub grid_code: String,
+    pub category: String,
+    pub name: String,
+    pub address: String,
+    pub credit_code: Option<String>,
+    pub principal_masked: Option<String>,
+    pub phone_masked: Option<String>,
+    pub headcount: Option<i32>,
+    pub attention: String,
+    pub hazard: Option<String>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub tenants: i64,
+    pub total: i64,
+}
+
+/// Which places to read.
+#[derive(Debug, Clone, Default)]
+pub struct PlaceFilter {
+    pub prefix: String,
+    pub category: Option<String>,
+    pub attention: Option<String>,
+    /// Part of the name or address, or a whole credit code.
+    pub text: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+const PLACE_COLUMNS: &str = "SELECT s.id, s.grid_code, s.category, s.name, s.address,
+        s.credit_code, s.principal_masked, s.phone_masked, s.headcount, s.attention, s.hazard,
+        s.ended_at,
+        (SELECT COUNT(*) FROM place_tenants t WHERE t.place_id = s.id AND t.ended_at IS NULL)
+            AS tenants,
+        COUNT(*) OVER () AS total
+    FROM places s";
+
+impl Store {
+    /// Writes places in one transaction: an organisation found by its credit code, any other
+    /// place by grid, category and name, is updated; the rest inserted. Returns (inserted,
+    /// updated).
+    pub async fn upsert_places(&self, rows: &[NewPlace]) -> Result<(usize, usize)> {
+        let (mut inserted, mut updated) = (0, 0);
+        dispatch!(self, |p| {
+            let mut tx = p.begin_with(self.begin_write()).await?;
+            for r in rows {
+                let known: Option<i64> = match &r.credit_code {
+                    Some(code) => {
+                        sqlx::query_scalar(
+                            "SELECT id FROM places WHERE credit_code = $1 AND ended_at IS NULL",
+                        )
+                        .bind(code)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                    }
+                    None => {
+                        sqlx::query_scalar(
+                            "SELECT id FROM places WHERE grid_code = $1 AND category = $2
+                                AND name = $3 AND ended_at IS NULL",
+                        )
+                        .bind(&r.grid_code)
+                        .bind(&r.category)
+                        .bind(&r.name)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                    }
+                };
+                let sql = match known {
+                    Some(_) => {
+                        "UPDATE places SET grid_code = $1, category = $2, name = $3, address = $4,
+                            credit_code = $5, principal_sealed = $6, principal_masked = $7,
+                            phone_sealed = $8, phone_masked = $9, headcount = $10,
+                            attention = $11, hazard = $12, updated_at = $13
+                         WHERE id = $14"
+                    }
+                    None => {
+                        "INSERT INTO places (grid_code, category, name, address, credit_code,
+                            principal_sealed, principal_masked, phone_sealed, phone_masked,
+                            headcount, attention, hazard, created_at, updated_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)"
+                    }
+                };
+                let q = sqlx::query(sql)
+                    .bind(&r.grid_code)
+                    .bind(&r.category)
+                    .bind(&r.name)
+                    .bind(&r.address)
+                    .bind(&r.credit_code)
+                    .bind(&r.principal_sealed)
+                    .bind(&r.principal_masked)
+                    .bind(&r.phone_sealed)
+                    .bind(&r.phone_masked)
+                    .bind(r.headcount)
+                    .bind(&r.attention)
+                    .bind(&r.hazard)
+                    .bind(r.at);
+                match known {
+                    Some(id) => q.bind(id).execute(&mut *tx).await?,
+                    None => q.execute(&mut *tx).await?,
+                };
+                if known.is_some() {
+                    updated += 1;
+                } else {
+                    inserted += 1;
+                }
+            }
+            tx.commit().await
+        })?;
+        Ok((inserted, updated))
+    }
+
+    /// Active places under a prefix, by grid, category and name.
+    pub async fn places(&self, f: &PlaceFilter) -> Result<Vec<PlaceRecord>> {
+        let mut clauses = vec![
+            "s.grid_code LIKE $1 || '%'".to_owned(),
+            "s.ended_at IS NULL".to_owned(),
+        ];
+        let mut values: Vec<String> = Vec::new();
+        for (column, value) in [("s.category", &f.category), ("s.attention", &f.attention)] {
+            if let Some(v) = value {
+                values.push(v.clone());
+                clauses.push(format!("{column} = ${}", values.len() + 1));
+            }
+        }
+        if let Some(t) = &f.text {
+            values.push(t.clone());
+            let n = values.len() + 1;
+            clauses.push(format!(
+                "(s.credit_code = ${n} OR s.name LIKE '%' || ${n} || '%'
+                  OR s.address LIKE '%' || ${n} || '%')"
+            ));
+        }
+        let sql = format!(
+            "{PLACE_COLUMNS} WHERE {} ORDER BY s.grid_code, s.category, s.name, s.id
+             LIMIT ${} OFFSET ${}",
+            clauses.join(" AND "),
+            values.len() + 2,
+            values.len() + 3
+        );
+        let generic_safe = self.plans_are_generic_safe();
+        Ok(dispatch!(self, |p| {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(&f.prefix);
+            for v in &values {
+                q = q.bind(v);
+            }
+            q.bind(f.limit)
+                .bind(f.offset)
+                .persistent(generic_safe)
+                .fetch_all(p)
+                .await
+        })?)
+    }
+
+    /// One place, whatever its scope (the caller checks the grid).
+    pub async fn place(&self, id: i64) -> Result<Option<PlaceRecord>> {
+        let sql = format!("{PLACE_COLUMNS} WHERE s.id = $1");
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(id)
+                .fetch_optional(p)
+                .await
+        })?)
+    }
+
+    /// Adds tenants to rental houses: `(place, person, since)`; an active tenancy already there
+    /// is left alone. Returns how many were added.
+    pub async fn add_tenants(&self, rows: &[(i64, i64, NaiveDate)]) -> Result<u64> {
+        Ok(dispatch!(self, |p| {
+            let mut tx = p.begin_with(self.begin_write()).await?;
+            let mut added = 0;
+            for (place, person, since) in rows {
+                added += sqlx::query(
+                    "INSERT INTO place_tenants (place_id, person_id, since) VALUES ($1, $2, $3)
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind(place)
+                .bind(person)
+                .bind(since)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            }
+            tx.commit().await.map(|()| added)
+        })?)
+    }
+
+    /// Ends a tenancy (the tenant moved out); whether it was active.
+    pub async fn end_tenant(&self, place: i64, person: i64, at: DateTime<Utc>) -> Result<bool> {
+        let done = dispatch!(self, |p| {
+            sqlx::query(
+                "UPDATE place_tenants SET ended_at = $3
+                 WHERE place_id = $1 AND person_id = $2 AND ended_at IS NULL",
+            )
+            .bind(place)
+            .bind(person)
+            .bind(at)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        Ok(done == 1)
+    }
+}

@@ -1,0 +1,248 @@
+//! 场所与组织 — the places of one's scope: a search by name, address or credit code with
+//! category and attention filters, a form to enter one (also on a phone), one place with the
+//! tenants of a rental house, and the .xlsx import with its template.
+
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::PageError;
+use crate::pages::{Shell, options, page_href, pager};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use pingan_app::{
+    AppError, PLACE_PAGE_ROWS, PlaceEntry, PlaceImportReport, PlacePage, PlaceQuery, PlaceView,
+};
+use pingan_domain::Capability;
+use pingan_domain::place::{Attention, PlaceCategory};
+use pingan_domain::time::format_count;
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/places", get(list).post(save))
+        .route(
+            "/places/import",
+            post(import).layer(crate::router::upload_limit()),
+        )
+        .route("/places/import/template", get(template))
+        .route("/places/{id}", get(show))
+        .route("/places/{id}/tenants", post(add_tenant))
+        .route("/places/{id}/tenants/{person}/end", post(end_tenant))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "places.html")]
+struct PlacesPage {
+    shell: Shell,
+    rows: Vec<PlaceView>,
+    total: String,
+    q: PlaceQuery,
+    categories: Vec<(&'static str, &'static str)>,
+    attentions: Vec<(&'static str, &'static str)>,
+    /// The grids of the user's scope: (code, name).
+    grids: Vec<(String, String)>,
+    prev: Option<String>,
+    next: Option<String>,
+    can_edit: bool,
+    report: Option<PlaceImportReport>,
+    error: Option<String>,
+}
+
+async fn render(
+    state: &AppState,
+    page: &PageUser,
+    q: PlaceQuery,
+    report: Option<PlaceImportReport>,
+    error: Option<String>,
+) -> Result<PlacesPage, PageError> {
+    let (rows, total, error) = match state.app.places(&page.user, &q).await {
+        Ok((rows, total)) => (rows, total, error),
+        Err(AppError::Invalid(msg)) => (Vec::new(), 0, Some(msg)),
+        Err(e) => return Err(e.into()),
+    };
+    let (prev, next) = pager(total, q.page.unwrap_or(1), PLACE_PAGE_ROWS, |p| {
+        page_href(
+            "/places",
+            &[
+                ("q", q.q.as_deref()),
+                ("category", q.category.as_deref()),
+                ("attention", q.attention.as_deref()),
+                ("grid", q.grid.as_deref()),
+            ],
+            p,
+        )
+    });
+    let can_edit = page.user.can(Capability::ManageRegistry);
+    let grids = if can_edit {
+        crate::pages::grid_options(&state.app, &page.user).await?
+    } else {
+        Vec::new()
+    };
+    Ok(PlacesPage {
+        shell: Shell::new(&state.app, &page.user, "/places").await?,
+        rows,
+        total: format_count(total.max(0).unsigned_abs()),
+        q,
+        categories: options(
+            PlaceCategory::ALL,
+            PlaceCategory::code,
+            PlaceCategory::label,
+        ),
+        attentions: options(Attention::ALL, Attention::code, Attention::label),
+        grids,
+        prev,
+        next,
+        can_edit,
+        report,
+        error,
+    })
+}
+
+async fn list(
+    State(state): State<AppState>,
+    page: PageUser,
+    Query(q): Query<PlaceQuery>,
+) -> Result<PlacesPage, PageError> {
+    render(&state, &page, q, None, None).await
+}
+
+async fn save(
+    State(state): State<AppState>,
+    page: PageUser,
+    Form(entry): Form<PlaceEntry>,
+) -> Result<Response, PageError> {
+    match state
+        .app
+        .save_place(&page.actor(), &page.user, &entry)
+        .await
+    {
+        Ok(place) => Ok(Redirect::to(&format!("/places/{}", place.id)).into_response()),
+        Err(e @ AppError::Invalid(_)) => {
+            let view = render(
+                &state,
+                &page,
+                PlaceQuery::default(),
+                None,
+                Some(e.to_string()),
+            )
+            .await?;
+            Ok((axum::http::StatusCode::BAD_REQUEST, view).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn import(
+    State(state): State<AppState>,
+    page: PageUser,
+    form: Multipart,
+) -> Result<PlacesPage, PageError> {
+    let (fields, files) = crate::multipart::read(form).await?;
+    let grid = crate::multipart::field(&fields, "grid");
+    let outcome = match files.first() {
+        None => Err(AppError::Invalid("请选择要导入的 .xlsx 文件".into())),
+        Some(file) => {
+            state
+                .app
+                .import_places(&page.actor(), &file.bytes, grid)
+                .await
+        }
+    };
+    match outcome {
+        Ok(r) => render(&state, &page, PlaceQuery::default(), Some(r), None).await,
+        Err(e @ (AppError::Invalid(_) | AppError::TooLarge(_))) => {
+            render(
+                &state,
+                &page,
+                PlaceQuery::default(),
+                None,
+                Some(e.to_string()),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn template(page: PageUser) -> Result<Response, PageError> {
+    if !page.user.can(Capability::ManageRegistry) {
+        return Err(AppError::Forbidden(format!("{}无权导入场所", page.user.role.label())).into());
+    }
+    Ok(crate::xlsx::download(
+        pingan_app::place_template()?,
+        "places-template.xlsx",
+        "场所与组织模板.xlsx",
+    ))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "place.html")]
+struct OnePlace {
+    shell: Shell,
+    p: PlacePage,
+    can_edit: bool,
+    error: Option<String>,
+}
+
+async fn one(
+    state: &AppState,
+    page: &PageUser,
+    id: i64,
+    error: Option<String>,
+) -> Result<OnePlace, PageError> {
+    Ok(OnePlace {
+        shell: Shell::new(&state.app, &page.user, "/places").await?,
+        p: state.app.place(&page.user, id).await?,
+        can_edit: page.user.can(Capability::ManageRegistry),
+        error,
+    })
+}
+
+async fn show(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+) -> Result<OnePlace, PageError> {
+    one(&state, &page, id, None).await
+}
+
+#[derive(Deserialize)]
+struct TenantForm {
+    id_number: String,
+}
+
+/// Adds a tenant by ID number (posted, so the number stays out of URLs).
+async fn add_tenant(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<TenantForm>,
+) -> Result<Response, PageError> {
+    match state
+        .app
+        .add_tenant(&page.actor(), &page.user, id, &f.id_number)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/places/{id}")).into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::NotFound(_))) => {
+            let view = one(&state, &page, id, Some(e.to_string())).await?;
+            Ok((axum::http::StatusCode::BAD_REQUEST, view).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn end_tenant(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path((id, person)): Path<(i64, i64)>,
+) -> Result<Response, PageError> {
+    state
+        .app
+        .end_tenant(&page.actor(), &page.user, id, person)
+        .await?;
+    Ok(Redirect::to(&format!("/places/{id}")).into_response())
+}

@@ -1,7 +1,7 @@
 -- 场所与组织 (GB/T 31000-2015 §1.3 出租房屋, §1.6, §1.8, §1.10): schools, hospitals, markets,
 -- venues, 寄递物流 outlets, organisations and rental houses of a grid. The principal's name and
 -- phone are sealed (SM4-GCM) with masked forms beside them. A place that closes is ended, never
--- deleted; an organisation is one active row per 统一社会信用代码, any other place one per grid,
+-- deleted; an organisation is one active row per 统一社会信用代码, any place without one per grid,
 -- category and name.
 
 CREATE TABLE places (
@@ -24,7 +24,8 @@ CREATE TABLE places (
 );
 CREATE UNIQUE INDEX places_active_credit ON places (credit_code)
     WHERE credit_code IS NOT NULL AND ended_at IS NULL;
-CREATE UNIQUE INDEX places_active_name ON places (grid_code, category, name) WHERE ended_at IS NULL;
+CREATE UNIQUE INDEX places_active_name ON places (grid_code, category, name)
+    WHERE credit_code IS NULL AND ended_at IS NULL;
 
 -- 承租人 of a rental house: persons of the registry, from a date, until they leave.
 CREATE TABLE place_tenants (

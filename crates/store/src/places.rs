@@ -82,7 +82,7 @@ impl Store {
                     None => {
                         sqlx::query_scalar(
                             "SELECT id FROM places WHERE grid_code = $1 AND category = $2
-                                AND name = $3 AND ended_at IS NULL",
+                                AND name = $3 AND credit_code IS NULL AND ended_at IS NULL",
                         )
                         .bind(&r.grid_code)
                         .bind(&r.category)

@@ -9,6 +9,7 @@
 mod events;
 mod layout;
 mod names;
+mod places;
 mod population;
 pub use population::POPULATION;
 mod rng;

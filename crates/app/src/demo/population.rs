@@ -9,11 +9,12 @@
 //! kept in the settings, so an interrupted run goes on where it stopped.
 
 use super::names::{GIVEN, SURNAMES};
+use super::places::Rental;
 use super::rng::SplitMix64;
 use crate::{App, AppError, Result};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use pingan_domain::identity::check_character;
-use pingan_domain::person::{HEAD_OF_HOUSEHOLD, PersonInput};
+use pingan_domain::person::{HEAD_OF_HOUSEHOLD, PersonInput, Residence};
 use pingan_domain::special_group::{SpecialGroup, visit_interval};
 use pingan_store::{NewHousehold, NewMember, NewPerson, NewVisit};
 use std::collections::HashMap;
@@ -55,7 +56,9 @@ struct Resident {
 }
 
 /// One grid's households and residents, generated.
-struct GridPeople {
+struct GridPeople<'a> {
+    village: &'a str,
+    urban: bool,
     households: Vec<NewHousehold>,
     residents: Vec<(Resident, Option<usize>)>,
 }
@@ -109,16 +112,18 @@ fn given_name(rng: &mut SplitMix64) -> String {
 }
 
 /// The households and residents of one grid.
-fn grid_people(
+fn grid_people<'a>(
     grid_code: &str,
-    village: &str,
+    village: &'a str,
     urban: bool,
     count: usize,
     today: NaiveDate,
     rng: &mut SplitMix64,
     taken: &mut HashMap<(String, NaiveDate, bool), u16>,
-) -> GridPeople {
+) -> GridPeople<'a> {
     let mut people = GridPeople {
+        village,
+        urban,
         households: Vec::new(),
         residents: Vec::with_capacity(count),
     };
@@ -317,25 +322,50 @@ impl App {
     async fn write_grid_people(
         &self,
         grid_code: &str,
-        people: GridPeople,
+        people: GridPeople<'_>,
         today: NaiveDate,
         now: DateTime<Utc>,
         rng: &mut SplitMix64,
     ) -> Result<usize> {
         let mut rows: Vec<NewPerson> = Vec::with_capacity(people.residents.len());
         let mut ages = Vec::with_capacity(people.residents.len());
+        // About half of the 流动人口 households rent their home: a rental house, its tenants.
+        let mut rentals: std::collections::BTreeMap<usize, Rental> = Default::default();
         for (resident, household) in people.residents {
             let valid = resident
                 .input
                 .validate(today)
                 .map_err(|e| AppError::Internal(format!("演示人口生成了无效的数据：{e:?}")))?;
-            ages.push((self.id_number_index(&valid.id_number), resident.age));
+            let index = self.id_number_index(&valid.id_number);
+            if let Some(h) = household
+                && valid.residence == Residence::Floating
+                && h % 2 == 0
+            {
+                rentals
+                    .entry(h)
+                    .or_insert_with(|| Rental {
+                        address: valid.address.clone(),
+                        tenants: Vec::new(),
+                    })
+                    .tenants
+                    .push(index.clone());
+            }
+            ages.push((index, resident.age));
             rows.push(self.new_person(valid, grid_code.to_owned(), household, now)?);
         }
         let writes = self
             .store
             .upsert_persons(&people.households, &rows, now, &|_| {})
             .await?;
+        self.seed_grid_places(
+            grid_code,
+            people.village,
+            people.urban,
+            rentals.into_values().collect(),
+            rng,
+            today,
+        )
+        .await?;
         let worker = self
             .store
             .user_by_username(&format!("wg{grid_code}"))

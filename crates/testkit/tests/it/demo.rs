@@ -193,6 +193,36 @@ async fn the_demo_population_lives_in_households_and_is_visited() {
         members.len()
     );
     assert!(members.iter().all(|m| m.last_visit.is_some()));
+    let (places, total) = t.app.places(&commander, &Default::default()).await.unwrap();
+    assert!(total > 36 * 3, "{total} places");
+    assert!(places.iter().any(|p| p.category == "school"));
+    let firms = t
+        .app
+        .places(
+            &commander,
+            &pingan_app::PlaceQuery {
+                category: Some("enterprise".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(firms.0.iter().all(|f| f.credit_code.is_some()));
+    let rentals = t
+        .app
+        .places(
+            &commander,
+            &pingan_app::PlaceQuery {
+                category: Some("rental_house".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(rentals.1 > 10, "{} rental houses", rentals.1);
+    let house = t.app.place(&commander, rentals.0[0].id).await.unwrap();
+    assert!(!house.tenants.is_empty());
+    assert!(house.tenants.iter().all(|p| p.residence == "floating"));
     let coverage = t.app.visit_coverage(&commander, None).await.unwrap();
     assert_eq!(
         coverage.iter().map(|c| c.members).sum::<usize>(),

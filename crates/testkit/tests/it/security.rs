@@ -594,6 +594,11 @@ async fn revealing_a_phone_needs_the_permission_a_reason_and_is_audited() {
 #[tokio::test]
 async fn no_listing_crosses_a_township_boundary() {
     let (t, _) = TestApp::spawn_demo().await;
+    // The registry too: persons, households, places, special groups and visits in every grid.
+    t.app
+        .seed_demo_population(3_000, |_, _, _| {})
+        .await
+        .unwrap();
     for township in ["511702001", "511702104", "511702208"] {
         let op = format!("op_{township}");
         let admin = format!("sa_{township}");
@@ -649,6 +654,59 @@ async fn no_listing_crosses_a_township_boundary() {
             .await
             .unwrap();
         assert!(by_phone.iter().all(|u| inside(&u.org_code)));
+        // The grid registry: every list, the coverage, the export, and imports into others' grids.
+        let (persons, total) = t.app.persons(&op_user, &Default::default()).await.unwrap();
+        assert!(
+            total > 0 && persons.iter().all(|p| inside(&p.grid_code)),
+            "persons of {township}"
+        );
+        let (households, _) = t
+            .app
+            .households(&op_user, &Default::default())
+            .await
+            .unwrap();
+        assert!(!households.is_empty() && households.iter().all(|h| inside(&h.grid_code)));
+        let (places, _) = t.app.places(&op_user, &Default::default()).await.unwrap();
+        assert!(!places.is_empty() && places.iter().all(|p| inside(&p.grid_code)));
+        let members = t.app.members(&op_user, &Default::default()).await.unwrap();
+        assert!(
+            members.iter().all(|m| inside(&m.grid_code)),
+            "members of {township}"
+        );
+        let coverage = t.app.visit_coverage(&op_user, None).await.unwrap();
+        assert!(coverage.iter().all(|c| inside(&c.code)));
+        let sheet = t
+            .app
+            .export_persons(
+                &Actor::user(op_user.clone(), None),
+                &op_user,
+                &Default::default(),
+                None,
+            )
+            .await
+            .unwrap();
+        let rows = pingan_app::sheet::read_first_sheet(&sheet, 10_000).unwrap();
+        let grid_cells: Vec<String> = rows
+            .iter()
+            .skip(1)
+            .filter_map(|r| r.get(9).map(|c| c.text()))
+            .filter(|c| !c.is_empty())
+            .collect();
+        assert_eq!(grid_cells.len(), usize::try_from(total).unwrap());
+        assert!(grid_cells.iter().all(|c| inside(c)), "export of {township}");
+        let elsewhere = if township == "511702001" {
+            "511702104001001"
+        } else {
+            "511702001001001"
+        };
+        let refused = t
+            .app
+            .import_places(&Actor::user(op_user.clone(), None), &sheet, Some(elsewhere))
+            .await;
+        assert!(
+            matches!(refused, Err(pingan_app::AppError::Invalid(_))),
+            "{refused:?}"
+        );
         // A point in another township is located (the tree is reference data), but its grid's
         // boundary is not in this user's map.
         let far = t.app.locate(&op_user, 31.07, 107.37).await.unwrap();

@@ -51,7 +51,7 @@ pub use pingan_store::AuditFilter;
 pub use pingan_store::NewRoutingRule;
 pub use pingan_store::{Backend, DbUrl};
 pub use places::{
-    PLACE_PAGE_ROWS, PlaceEntry, PlaceImportReport, PlacePage, PlaceQuery, PlaceView,
+    PLACE_PAGE_ROWS, PlaceEntry, PlaceImportReport, PlacePage, PlacePlain, PlaceQuery, PlaceView,
     place_template,
 };
 pub use restore::restore_sqlite;

@@ -640,29 +640,16 @@ impl App {
     /// A person's name, ID number and phone in plain text, for a stated reason; refusals and
     /// reveals are both on the audit record.
     pub async fn reveal_person(&self, actor: &Actor, id: i64, reason: &str) -> Result<PersonPlain> {
-        let reason = reason.trim();
-        if reason.chars().count() < MIN_REASON_CHARS || reason.chars().count() > 200 {
-            return Err(AppError::Invalid(
-                "请写明查看原因（4 到 200 个字），如“核实走访对象身份”".into(),
-            ));
-        }
+        let reason = reveal_reason(reason)?;
         let sealed = self
             .store
             .person_sealed(id)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("没有人员 {id}")))?;
-        let grid =
-            OrgCode::parse(&sealed.grid_code).map_err(|e| AppError::Internal(e.to_string()))?;
         let object = format!("person:{id}");
         let detail = json!({"fields": ["name", "id_number", "phone"], "reason": reason});
-        if let Err(e) = self
-            .authorize(actor, Capability::RevealPersonalData, Some(&grid))
-            .and_then(|()| self.authorize(actor, Capability::ViewRegistry, Some(&grid)))
-        {
-            self.audit(actor, "personal.reveal", &object, "denied", detail)
-                .await?;
-            return Err(e);
-        }
+        self.may_reveal(actor, &sealed.grid_code, &object, &detail)
+            .await?;
         let plain = PersonPlain {
             id,
             name: self.cipher.open(NAME_FIELD, &sealed.name_sealed)?,
@@ -677,4 +664,37 @@ impl App {
             .await?;
         Ok(plain)
     }
+
+    /// Whether `actor` may see the registry's plain personal data of something in `grid_code`
+    /// (查看个人信息明文 and the registry, in scope); a refusal is audited as a `personal.reveal`
+    /// of `object` with `detail`.
+    pub(crate) async fn may_reveal(
+        &self,
+        actor: &Actor,
+        grid_code: &str,
+        object: &str,
+        detail: &serde_json::Value,
+    ) -> Result<()> {
+        let grid = OrgCode::parse(grid_code).map_err(|e| AppError::Internal(e.to_string()))?;
+        if let Err(e) = self
+            .authorize(actor, Capability::RevealPersonalData, Some(&grid))
+            .and_then(|()| self.authorize(actor, Capability::ViewRegistry, Some(&grid)))
+        {
+            self.audit(actor, "personal.reveal", object, "denied", detail.clone())
+                .await?;
+            return Err(e);
+        }
+        Ok(())
+    }
+}
+
+/// A reason to see plain personal data, checked: 4 to 200 characters.
+pub(crate) fn reveal_reason(reason: &str) -> Result<&str> {
+    let reason = reason.trim();
+    if reason.chars().count() < MIN_REASON_CHARS || reason.chars().count() > 200 {
+        return Err(AppError::Invalid(
+            "请写明查看原因（4 到 200 个字），如“核实走访对象身份”".into(),
+        ));
+    }
+    Ok(reason)
 }

@@ -79,6 +79,14 @@ pub struct PlacePage {
     pub tenants: Vec<PersonView>,
 }
 
+/// A place's principal in plain text (after a reveal).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct PlacePlain {
+    pub id: i64,
+    pub principal: Option<String>,
+    pub phone: Option<String>,
+}
+
 /// Filters of the place list.
 #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::IntoParams)]
 pub struct PlaceQuery {
@@ -463,6 +471,35 @@ impl App {
         )
         .await?;
         self.place(user, place_id).await
+    }
+
+    /// The principal's name and phone in plain text, for a stated reason; audited like a
+    /// person's reveal.
+    pub async fn reveal_place(&self, actor: &Actor, id: i64, reason: &str) -> Result<PlacePlain> {
+        let reason = crate::persons::reveal_reason(reason)?;
+        let sealed = self
+            .store
+            .place_sealed(id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("没有场所 {id}")))?;
+        let object = format!("place:{id}");
+        let detail = json!({"fields": ["principal", "phone"], "reason": reason});
+        self.may_reveal(actor, &sealed.grid_code, &object, &detail)
+            .await?;
+        let open = |field: &str, sealed: Option<Vec<u8>>| {
+            sealed
+                .as_deref()
+                .map(|s| self.cipher.open(field, s))
+                .transpose()
+        };
+        let plain = PlacePlain {
+            id,
+            principal: open(PRINCIPAL_FIELD, sealed.principal_sealed)?,
+            phone: open(PHONE_FIELD, sealed.phone_sealed)?,
+        };
+        self.audit(actor, "personal.reveal", &object, "ok", detail)
+            .await?;
+        Ok(plain)
     }
 
     /// The grid codes of the actor's scope (everything for the command line).

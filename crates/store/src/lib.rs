@@ -47,7 +47,7 @@ pub use persons::{
     HouseholdRecord, NewHousehold, NewPerson, PersonFilter, PersonRecord, PersonSealed,
     PersonWrites,
 };
-pub use places::{NewPlace, PlaceFilter, PlaceRecord};
+pub use places::{NewPlace, PlaceFilter, PlaceRecord, PlaceSealed};
 pub use reference::CodeEntryRecord;
 pub use reseal::{SealedColumn, SealedUserColumns};
 pub use sessions::SessionRecord;

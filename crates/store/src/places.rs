@@ -41,6 +41,14 @@ pub struct PlaceRecord {
     pub total: i64,
 }
 
+/// A place's sealed principal, for the reveal.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PlaceSealed {
+    pub grid_code: String,
+    pub principal_sealed: Option<Vec<u8>>,
+    pub phone_sealed: Option<Vec<u8>>,
+}
+
 /// Which places to read.
 #[derive(Debug, Clone, Default)]
 pub struct PlaceFilter {
@@ -185,6 +193,18 @@ impl Store {
                 .bind(id)
                 .fetch_optional(p)
                 .await
+        })?)
+    }
+
+    /// A place's grid and sealed principal and phone, for the reveal.
+    pub async fn place_sealed(&self, id: i64) -> Result<Option<PlaceSealed>> {
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(
+                "SELECT grid_code, principal_sealed, phone_sealed FROM places WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(p)
+            .await
         })?)
     }
 

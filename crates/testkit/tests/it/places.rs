@@ -158,6 +158,27 @@ async fn places_import_keyed_by_credit_code_and_are_seen_within_scope() {
         Err(AppError::Forbidden(_))
     ));
 
+    // The principal in plain text: for a reason, to those allowed, audited either way.
+    let plain =
+        h.t.app
+            .reveal_place(&h.operator, school.id, "联系负责人整改隐患")
+            .await
+            .unwrap();
+    assert_eq!(
+        (plain.principal.as_deref(), plain.phone.as_deref()),
+        (Some("王校长"), Some("13800001111"))
+    );
+    assert!(matches!(
+        h.t.app
+            .reveal_place(&h.other_operator, school.id, "联系负责人整改隐患")
+            .await,
+        Err(AppError::Forbidden(_))
+    ));
+    assert!(matches!(
+        h.t.app.reveal_place(&h.operator, school.id, "看").await,
+        Err(AppError::Invalid(_))
+    ));
+
     // A rental house's tenants come from the registry, by ID number, within scope.
     let people = crate::persons::people();
     h.t.app
@@ -297,6 +318,19 @@ async fn the_api_and_pages_enter_and_show_places() {
         .unwrap();
     assert_eq!(bad.status(), 400);
     assert!(bad.text().await.unwrap().contains("统一社会信用代码"));
+    let shown = c
+        .post(h.t.url(&format!("/places/{id}")))
+        .form(&[("reason", "联系站长核实寄递实名制")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        shown.contains("赵站长") && shown.contains("13912345678"),
+        "{shown}"
+    );
     let template = c
         .get(h.t.url("/places/import/template"))
         .send()

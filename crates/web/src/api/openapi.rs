@@ -19,7 +19,7 @@ use utoipa::{Modify, OpenApi};
         special_groups::list, special_groups::of_person, special_groups::enrol, special_groups::update,
         special_groups::end, special_groups::visits, special_groups::record, special_groups::due,
         special_groups::coverage, special_groups::policies, special_groups::set_policies,
-        places::list, places::save, places::show, places::add_tenant, places::import, places::template),
+        places::list, places::save, places::show, places::add_tenant, places::import, places::template, places::reveal),
     components(schemas(Problem, session::Credentials, session::Session, pingan_app::CurrentUser,
         pingan_app::OrgUnitView, pingan_app::OrgRef, pingan_app::Located, calendar::Deadline,
         pingan_app::EventIntake, pingan_app::IntakeOutcome, pingan_app::EventView, pingan_app::EventPage,
@@ -34,7 +34,7 @@ use utoipa::{Modify, OpenApi};
         pingan_app::MemberInput, pingan_app::VisitEntry, pingan_app::VisitView, pingan_app::UnitCoverage,
         pingan_app::VisitPolicyView, persons::HouseholdList, pingan_app::HouseholdView, pingan_app::HouseholdPage, pingan_app::ImportJobView, pingan_app::ImportProgress,
         places::PlaceList, places::TenantBody, pingan_app::PlaceView, pingan_app::PlacePage, pingan_app::PlaceEntry,
-        pingan_app::PlaceImportReport)),
+        pingan_app::PlaceImportReport, pingan_app::PlacePlain, places::RevealBody)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;

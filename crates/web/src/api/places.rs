@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use pingan_app::{PlaceEntry, PlaceImportReport, PlacePage, PlaceQuery, PlaceView};
+use pingan_app::{PlaceEntry, PlaceImportReport, PlacePage, PlacePlain, PlaceQuery, PlaceView};
 use serde::{Deserialize, Serialize};
 
 pub fn router() -> Router<AppState> {
@@ -21,6 +21,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/places/import/template", get(template))
         .route("/api/v1/places/{id}", get(show))
         .route("/api/v1/places/{id}/tenants", post(add_tenant))
+        .route("/api/v1/places/{id}/reveal", post(reveal))
 }
 
 /// A page of places.
@@ -140,5 +141,33 @@ pub(crate) async fn template(_api: ApiUser) -> Result<Response, ApiError> {
         pingan_app::place_template()?,
         "places-template.xlsx",
         "场所与组织模板.xlsx",
+    ))
+}
+
+/// Why the plain text is needed.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct RevealBody {
+    /// 4 to 200 characters, kept on the audit record.
+    reason: String,
+}
+
+/// The principal's name and phone in plain text (查看个人信息明文 only; audited, refusals too).
+#[utoipa::path(post, path = "/api/v1/places/{id}/reveal", tag = "registry",
+    params(("id" = i64, Path, description = "place id")),
+    request_body = RevealBody,
+    security(("bearer" = [])),
+    responses((status = 200, body = PlacePlain), (status = 400, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub(crate) async fn reveal(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<RevealBody>,
+) -> Result<Json<PlacePlain>, ApiError> {
+    Ok(Json(
+        state
+            .app
+            .reveal_place(&api.actor(), id, &body.reason)
+            .await?,
     ))
 }

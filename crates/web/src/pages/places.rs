@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
-use crate::pages::{Shell, options, page_href, pager};
+use crate::pages::{ReasonForm, Shell, options, page_href, pager};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Multipart, Path, Query, State};
@@ -13,7 +13,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use pingan_app::{
-    AppError, PLACE_PAGE_ROWS, PlaceEntry, PlaceImportReport, PlacePage, PlaceQuery, PlaceView,
+    AppError, PLACE_PAGE_ROWS, PlaceEntry, PlaceImportReport, PlacePage, PlacePlain, PlaceQuery,
+    PlaceView,
 };
 use pingan_domain::Capability;
 use pingan_domain::place::{Attention, PlaceCategory};
@@ -28,7 +29,7 @@ pub fn router() -> Router<AppState> {
             post(import).layer(crate::router::upload_limit()),
         )
         .route("/places/import/template", get(template))
-        .route("/places/{id}", get(show))
+        .route("/places/{id}", get(show).post(reveal))
         .route("/places/{id}/tenants", post(add_tenant))
         .route("/places/{id}/tenants/{person}/end", post(end_tenant))
 }
@@ -184,6 +185,9 @@ struct OnePlace {
     shell: Shell,
     p: PlacePage,
     can_edit: bool,
+    can_reveal: bool,
+    /// The principal in plain text, after a reveal.
+    plain: Option<PlacePlain>,
     error: Option<String>,
 }
 
@@ -191,14 +195,36 @@ async fn one(
     state: &AppState,
     page: &PageUser,
     id: i64,
+    plain: Option<PlacePlain>,
     error: Option<String>,
 ) -> Result<OnePlace, PageError> {
     Ok(OnePlace {
         shell: Shell::new(&state.app, &page.user, "/places").await?,
         p: state.app.place(&page.user, id).await?,
         can_edit: page.user.can(Capability::ManageRegistry),
+        can_reveal: page.user.can(Capability::RevealPersonalData),
+        plain,
         error,
     })
+}
+
+/// Shows the principal's name and phone for a stated reason (audited).
+async fn reveal(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<ReasonForm>,
+) -> Result<Response, PageError> {
+    match state.app.reveal_place(&page.actor(), id, &f.reason).await {
+        Ok(plain) => Ok(one(&state, &page, id, Some(plain), None)
+            .await?
+            .into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::Forbidden(_))) => {
+            let view = one(&state, &page, id, None, Some(e.to_string())).await?;
+            Ok((axum::http::StatusCode::BAD_REQUEST, view).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 async fn show(
@@ -206,7 +232,7 @@ async fn show(
     page: PageUser,
     Path(id): Path<i64>,
 ) -> Result<OnePlace, PageError> {
-    one(&state, &page, id, None).await
+    one(&state, &page, id, None, None).await
 }
 
 #[derive(Deserialize)]
@@ -228,7 +254,7 @@ async fn add_tenant(
     {
         Ok(_) => Ok(Redirect::to(&format!("/places/{id}")).into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::NotFound(_))) => {
-            let view = one(&state, &page, id, Some(e.to_string())).await?;
+            let view = one(&state, &page, id, None, Some(e.to_string())).await?;
             Ok((axum::http::StatusCode::BAD_REQUEST, view).into_response())
         }
         Err(e) => Err(e.into()),

@@ -45,3 +45,14 @@ CREATE TABLE visits (
 );
 CREATE INDEX visits_person ON visits (person_id, visited_at);
 CREATE INDEX visits_visitor ON visits (visitor_id, visited_at);
+
+-- Photos of a visit: the bytes in the files folder under their SM3 digest, as case photos.
+CREATE TABLE visit_photos (
+    id           INTEGER PRIMARY KEY,
+    visit_id     INTEGER NOT NULL REFERENCES visits (id),
+    content_type TEXT NOT NULL,
+    size         INTEGER NOT NULL,
+    digest       TEXT NOT NULL,
+    uploaded_at  TEXT NOT NULL
+);
+CREATE INDEX visit_photos_visit ON visit_photos (visit_id, id);

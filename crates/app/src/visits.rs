@@ -2,8 +2,9 @@
 //! was, what was found (sealed at rest), and the health check of epidemic periods. A phone that
 //! kept the visit offline sends it again with the same key: it is recorded once.
 
-use crate::{Actor, App, AppError, CurrentUser, Result};
+use crate::{Actor, App, AppError, CurrentUser, MAX_PHOTO_BYTES, PhotoUpload, Result};
 use chrono::{DateTime, Utc};
+use pingan_crypto::sm3_hex;
 use pingan_domain::Capability;
 use pingan_domain::special_group::VisitInput;
 use pingan_domain::time::format_minute;
@@ -48,7 +49,12 @@ pub struct VisitView {
     pub notes: String,
     pub temperature: Option<f64>,
     pub symptoms: Option<String>,
+    /// Where to fetch each photo (same sign-in): `/api/v1/persons/{person}/visit-photos/{id}`.
+    pub photos: Vec<String>,
 }
+
+/// The most photos one visit keeps.
+pub const MAX_VISIT_PHOTOS: usize = 6;
 
 impl App {
     /// Records a visit to a person of the user's scope; `false` when the same client id was
@@ -58,9 +64,41 @@ impl App {
         actor: &Actor,
         user: &CurrentUser,
         entry: &VisitEntry,
+        photos: &[PhotoUpload],
     ) -> Result<(VisitView, bool)> {
         self.authorize_user(user, Capability::ManageRegistry)?;
         self.person(user, entry.person_id).await?;
+        if photos.len() > MAX_VISIT_PHOTOS {
+            return Err(AppError::Invalid(format!(
+                "每次走访最多 {MAX_VISIT_PHOTOS} 张照片"
+            )));
+        }
+        let mut files = Vec::with_capacity(photos.len());
+        for p in photos {
+            if p.bytes.is_empty() || p.bytes.len() > MAX_PHOTO_BYTES {
+                return Err(AppError::Invalid(format!(
+                    "照片 {} 应小于 {} MB",
+                    p.file_name,
+                    MAX_PHOTO_BYTES / 1024 / 1024
+                )));
+            }
+            let (content_type, ext) = crate::cases::sniff(&p.bytes).ok_or_else(|| {
+                AppError::Invalid(format!("{} 不是 JPEG、PNG 或 WebP 图片", p.file_name))
+            })?;
+            files.push((content_type, ext, &p.bytes));
+        }
+        // The photos are written first, named by their digest, so that the visit and its photos
+        // enter the database together (a resend writes the same files again, harmlessly).
+        let mut kept = Vec::with_capacity(files.len());
+        if !files.is_empty() {
+            let dir = self.files_dir()?.join("visits");
+            for (content_type, ext, bytes) in &files {
+                let digest = sm3_hex(bytes);
+                crate::cases::write_once(&dir, &format!("{digest}.{ext}"), bytes).await?;
+                let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+                kept.push(((*content_type).to_owned(), size, digest));
+            }
+        }
         let client_id = match entry.client_id.as_deref().map(str::trim) {
             None | Some("") => crate::new_client_id()?,
             Some(k) => {
@@ -94,17 +132,20 @@ impl App {
             })?;
         let (id, person_id, created) = self
             .store
-            .insert_visit(&NewVisit {
-                person_id: entry.person_id,
-                visitor_id: user.id,
-                visited_at: pingan_domain::audit::to_micros(valid.visited_at),
-                point: valid.point,
-                notes_sealed: self.cipher.seal(NOTES_FIELD, &valid.notes)?,
-                temperature: valid.temperature,
-                symptoms: valid.symptoms,
-                client_id,
-                at: pingan_domain::audit::to_micros(now),
-            })
+            .insert_visit(
+                &NewVisit {
+                    person_id: entry.person_id,
+                    visitor_id: user.id,
+                    visited_at: pingan_domain::audit::to_micros(valid.visited_at),
+                    point: valid.point,
+                    notes_sealed: self.cipher.seal(NOTES_FIELD, &valid.notes)?,
+                    temperature: valid.temperature,
+                    symptoms: valid.symptoms,
+                    client_id,
+                    at: pingan_domain::audit::to_micros(now),
+                },
+                &kept,
+            )
             .await?;
         if person_id != entry.person_id {
             return Err(AppError::Conflict(
@@ -117,7 +158,7 @@ impl App {
                 "visits.record",
                 &format!("person:{person_id}"),
                 "ok",
-                json!({"visit": id}),
+                json!({"visit": id, "photos": kept.len()}),
             )
             .await?;
         }
@@ -133,15 +174,52 @@ impl App {
     /// A person's visits, newest first (at most 50).
     pub async fn visits(&self, user: &CurrentUser, person_id: i64) -> Result<Vec<VisitView>> {
         self.person(user, person_id).await?;
+        let photos = self.store.visit_photos_of(person_id).await?;
         self.store
             .visits_of(person_id, VISITS_SHOWN)
             .await?
             .into_iter()
-            .map(|r| self.visit_view(r))
+            .map(|r| {
+                let urls = photos
+                    .iter()
+                    .filter(|p| p.visit_id == r.id)
+                    .map(|p| format!("/api/v1/persons/{person_id}/visit-photos/{}", p.id))
+                    .collect();
+                self.visit_view(r, urls)
+            })
             .collect()
     }
 
-    fn visit_view(&self, r: VisitRecord) -> Result<VisitView> {
+    /// One photo of a visit to a person of the user's scope: its content type and bytes.
+    pub async fn visit_photo(
+        &self,
+        user: &CurrentUser,
+        person_id: i64,
+        photo_id: i64,
+    ) -> Result<(String, Vec<u8>)> {
+        self.person(user, person_id).await?;
+        let photo = self
+            .store
+            .visit_photos_of(person_id)
+            .await?
+            .into_iter()
+            .find(|p| p.id == photo_id)
+            .ok_or_else(|| AppError::NotFound(format!("照片 {photo_id} 不存在")))?;
+        let ext = photo
+            .content_type
+            .trim_start_matches("image/")
+            .replace("jpeg", "jpg");
+        let path = self
+            .files_dir()?
+            .join("visits")
+            .join(format!("{}.{ext}", photo.digest));
+        let bytes = tokio::fs::read(&path).await.map_err(|e| {
+            AppError::Internal(format!("照片文件 {} 无法读取: {e}", path.display()))
+        })?;
+        Ok((photo.content_type, bytes))
+    }
+
+    fn visit_view(&self, r: VisitRecord, photos: Vec<String>) -> Result<VisitView> {
         Ok(VisitView {
             id: r.id,
             person_id: r.person_id,
@@ -152,6 +230,7 @@ impl App {
             notes: self.cipher.open(NOTES_FIELD, &r.notes_sealed)?,
             temperature: r.temperature,
             symptoms: r.symptoms,
+            photos,
         })
     }
 }

@@ -51,7 +51,9 @@ pub use places::{NewPlace, PlaceFilter, PlaceRecord, PlaceSealed};
 pub use reference::CodeEntryRecord;
 pub use reseal::{SealedColumn, SealedUserColumns};
 pub use sessions::SessionRecord;
-pub use special_groups::{MemberFilter, MemberRecord, NewMember, NewVisit, VisitRecord};
+pub use special_groups::{
+    MemberFilter, MemberRecord, NewMember, NewVisit, VisitPhotoRecord, VisitRecord,
+};
 pub use tokens::{ApiTokenRecord, NewApiToken};
 pub use users::{NewUser, UserRecord};
 pub use video::{

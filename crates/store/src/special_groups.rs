@@ -35,6 +35,16 @@ pub struct MemberRecord {
     pub last_visit: Option<DateTime<Utc>>,
 }
 
+/// A photo of a visit as stored (the bytes are in the files folder under the digest).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct VisitPhotoRecord {
+    pub id: i64,
+    pub visit_id: i64,
+    pub content_type: String,
+    pub size: i64,
+    pub digest: String,
+}
+
 /// Which memberships to read.
 #[derive(Debug, Clone, Default)]
 pub struct MemberFilter {
@@ -272,14 +282,36 @@ impl Store {
         Ok(())
     }
 
-    /// Records a visit; a resend with the same client id returns the first one's id and
-    /// person, and `false`.
-    pub async fn insert_visit(&self, v: &NewVisit) -> Result<(i64, i64, bool)> {
+    /// Records a visit with its photos (`(content type, size, digest)` each) in one transaction;
+    /// a resend with the same client id returns the first one's id and person, and `false`, and
+    /// adds nothing.
+    pub async fn insert_visit(
+        &self,
+        v: &NewVisit,
+        photos: &[(String, i64, String)],
+    ) -> Result<(i64, i64, bool)> {
         let inserted: Option<i64> = dispatch!(self, |p| {
+            let mut tx = p.begin_with(self.begin_write()).await?;
             let sql = format!("{INSERT_VISIT} RETURNING id");
-            bind_visit!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), v)
-                .fetch_optional(p)
-                .await
+            let id: Option<i64> = bind_visit!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), v)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if let Some(id) = id {
+                for (content_type, size, digest) in photos {
+                    sqlx::query(
+                        "INSERT INTO visit_photos (visit_id, content_type, size, digest,
+                            uploaded_at) VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(id)
+                    .bind(content_type)
+                    .bind(size)
+                    .bind(digest)
+                    .bind(v.at)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            tx.commit().await.map(|()| id)
         })?;
         if let Some(id) = inserted {
             return Ok((id, v.person_id, true));
@@ -291,6 +323,19 @@ impl Store {
                 .await
         })?;
         Ok((id, person, false))
+    }
+
+    /// The photos of a person's visits, in visit and upload order.
+    pub async fn visit_photos_of(&self, person_id: i64) -> Result<Vec<VisitPhotoRecord>> {
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(
+                "SELECT f.id, f.visit_id, f.content_type, f.size, f.digest FROM visit_photos f
+                 JOIN visits v ON v.id = f.visit_id WHERE v.person_id = $1 ORDER BY f.visit_id, f.id",
+            )
+            .bind(person_id)
+            .fetch_all(p)
+            .await
+        })?)
     }
 
     /// A person's visits, newest first.

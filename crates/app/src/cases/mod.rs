@@ -15,6 +15,7 @@ pub use events::{
     DuplicateHint, EventIntake, EventListQuery, EventPage, IntakeOutcome, new_client_id,
 };
 pub use photos::{MAX_PHOTO_BYTES, PhotoUpload, PhotoView};
+pub(crate) use photos::{sniff, write_once};
 pub use routing::RoutingRuleView;
 pub use view::{
     ActionView, CaseDepartmentView, CategoryView, EventDetailView, EventView, TimelineView,

@@ -65,7 +65,7 @@ impl From<CaseFileRecord> for PhotoView {
 
 /// The image type of `bytes` by its first bytes (what the file is, not what it claims):
 /// (content type, extension).
-fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+pub(crate) fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
     match bytes {
         [0xFF, 0xD8, 0xFF, ..] => Some(("image/jpeg", "jpg")),
         [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, ..] => Some(("image/png", "png")),
@@ -89,7 +89,7 @@ fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
 }
 
 impl App {
-    fn files_dir(&self) -> Result<&PathBuf> {
+    pub(crate) fn files_dir(&self) -> Result<&PathBuf> {
         self.config.files_dir.as_ref().ok_or_else(|| {
             AppError::Invalid("本服务器未配置附件目录（files_dir），暂不能上传或查看照片".into())
         })
@@ -223,7 +223,7 @@ impl App {
 
 /// Writes `bytes` to `dir/name` unless it is there already (same digest, same bytes): through a
 /// temporary file and a rename, so that a crash never leaves half a photo under the real name.
-async fn write_once(dir: &std::path::Path, name: &str, bytes: &[u8]) -> Result<()> {
+pub(crate) async fn write_once(dir: &std::path::Path, name: &str, bytes: &[u8]) -> Result<()> {
     let path = dir.join(name);
     if tokio::fs::try_exists(&path).await.unwrap_or(false) {
         return Ok(());

@@ -529,6 +529,18 @@ async fn a_visit_made_without_signal_is_sent_once_when_it_returns() {
     // The signal goes: the hub cannot be reached. The visit is kept on the phone.
     drop(first);
     tokio::time::sleep(Duration::from_millis(300)).await;
+    // With a photo: the phone keeps it too.
+    let png = std::env::temp_dir().join(pingan_testkit::unique_name("visit-photo") + ".png");
+    let mut bytes = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    bytes.extend_from_slice(b"kept on the phone");
+    std::fs::write(&png, &bytes).unwrap();
+    b.client
+        .find(Locator::Css("#visit-form input[name=photo]"))
+        .await
+        .unwrap()
+        .send_keys(png.to_str().unwrap())
+        .await
+        .unwrap();
     fill_and_submit(
         &b,
         "#visit-form",
@@ -562,6 +574,7 @@ async fn a_visit_made_without_signal_is_sent_once_when_it_returns() {
     }
     assert_eq!(visits.len(), 1, "the kept visit arrives");
     assert_eq!(visits[0].notes, "无信号时登记：本人在家，情况稳定");
+    assert_eq!(visits[0].photos.len(), 1, "with its photo");
     b.client
         .execute("window.pinganFlush();", vec![])
         .await

@@ -39,6 +39,16 @@ fn visit(person_id: i64, key: &str) -> VisitEntry {
     }
 }
 
+/// A photo as a phone sends it: the PNG signature is what tells an image.
+fn photo() -> Vec<pingan_app::PhotoUpload> {
+    let mut bytes = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    bytes.extend_from_slice(b"visit photo body");
+    vec![pingan_app::PhotoUpload {
+        file_name: "门牌.png".into(),
+        bytes,
+    }]
+}
+
 async fn leader(h: &Hub) -> pingan_app::CurrentUser {
     crate::add_user(
         &h.t,
@@ -170,19 +180,57 @@ async fn groups_are_seen_with_their_permission_and_visits_fall_due() {
     );
     let (first, created) =
         h.t.app
-            .record_visit(&h.worker, &worker, &visit(ids[0], "visit-0001"))
+            .record_visit(&h.worker, &worker, &visit(ids[0], "visit-0001"), &photo())
             .await
             .unwrap();
     assert!(created);
     assert_eq!(first.notes, "本人在家，情绪稳定，按时服药");
     let (resent, created) =
         h.t.app
-            .record_visit(&h.worker, &worker, &visit(ids[0], "visit-0001"))
+            .record_visit(&h.worker, &worker, &visit(ids[0], "visit-0001"), &photo())
             .await
             .unwrap();
     assert!(!created);
     assert_eq!(resent.id, first.id);
-    assert_eq!(h.t.app.visits(&worker, ids[0]).await.unwrap().len(), 1);
+    let recorded = h.t.app.visits(&worker, ids[0]).await.unwrap();
+    assert_eq!(recorded.len(), 1);
+    assert_eq!(recorded[0].photos.len(), 1, "a resend adds no second photo");
+    let photo_id: i64 = recorded[0].photos[0]
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let (content_type, bytes) =
+        h.t.app
+            .visit_photo(&worker, ids[0], photo_id)
+            .await
+            .unwrap();
+    assert_eq!((content_type.as_str(), bytes.len()), ("image/png", 24));
+    assert!(matches!(
+        h.t.app.visit_photo(&other, ids[0], photo_id).await,
+        Err(AppError::NotFound(_))
+    ));
+    let not_an_image = vec![pingan_app::PhotoUpload {
+        file_name: "a.txt".into(),
+        bytes: b"hello".to_vec(),
+    }];
+    let refused =
+        h.t.app
+            .record_visit(
+                &h.worker,
+                &worker,
+                &visit(ids[0], "visit-0009"),
+                &not_an_image,
+            )
+            .await
+            .unwrap_err();
+    assert!(refused.to_string().contains("不是 JPEG"), "{refused}");
+    assert_eq!(
+        h.t.app.visits(&worker, ids[0]).await.unwrap().len(),
+        1,
+        "nothing recorded"
+    );
     assert!(h.t.app.visit_tasks(&worker).await.unwrap().is_empty());
     let row =
         h.t.app
@@ -204,14 +252,14 @@ async fn groups_are_seen_with_their_permission_and_visits_fall_due() {
     bad.notes = "好".into();
     let e =
         h.t.app
-            .record_visit(&h.worker, &worker, &bad)
+            .record_visit(&h.worker, &worker, &bad, &[])
             .await
             .unwrap_err()
             .to_string();
     assert!(e.contains("体温") && e.contains("走访情况"), "{e}");
     assert!(matches!(
         h.t.app
-            .record_visit(&h.other_operator, &other, &visit(ids[0], "visit-0003"))
+            .record_visit(&h.other_operator, &other, &visit(ids[0], "visit-0003"), &[])
             .await,
         Err(AppError::NotFound(_))
     ));
@@ -569,32 +617,46 @@ async fn the_api_and_pages_enrol_visit_and_export() {
     );
     let res = c
         .post(h.t.url(&format!("/persons/{}/visit", ids[1])))
-        .form(&[
-            ("client_id", "web-visit-0001"),
-            ("visited_at", ""),
-            ("lat", ""),
-            ("lon", ""),
-            ("notes", "与监护人面谈，在校表现良好"),
-            ("temperature", "36.5"),
-            ("symptoms", ""),
-        ])
+        .multipart(
+            reqwest::multipart::Form::new()
+                .text("client_id", "web-visit-0001")
+                .text("visited_at", "")
+                .text("lat", "")
+                .text("lon", "")
+                .text("notes", "与监护人面谈，在校表现良好")
+                .text("temperature", "36.5")
+                .text("symptoms", "")
+                .part(
+                    "photo",
+                    reqwest::multipart::Part::bytes(photo().remove(0).bytes).file_name("门牌.png"),
+                ),
+        )
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), 303);
     let bad = c
         .post(h.t.url(&format!("/persons/{}/visit", ids[1])))
-        .form(&[
-            ("client_id", "web-visit-0002"),
-            ("notes", "好"),
-            ("temperature", "高"),
-        ])
+        .multipart(
+            reqwest::multipart::Form::new()
+                .text("client_id", "web-visit-0002")
+                .text("notes", "好")
+                .text("temperature", "高"),
+        )
         .send()
         .await
         .unwrap();
     assert_eq!(bad.status(), 400);
     assert!(bad.text().await.unwrap().contains("体温应为数字"));
     let shown = crate::page(&c, &h.t, &format!("/persons/{}?done=visit", ids[1])).await;
+    let img = shown
+        .split("<img src=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("a photo on the page: {shown}"))
+        .to_owned();
+    let res = c.get(h.t.url(&img)).send().await.unwrap();
+    assert_eq!(res.headers()["content-type"], "image/png");
     assert!(
         shown.contains("走访记录已保存")
             && shown.contains("与监护人面谈")
@@ -656,7 +718,7 @@ async fn a_key_rotation_seals_the_registry_again() {
         .await
         .unwrap();
     h.t.app
-        .record_visit(&h.worker, &worker, &visit(ids[0], "visit-rotate-1"))
+        .record_visit(&h.worker, &worker, &visit(ids[0], "visit-rotate-1"), &[])
         .await
         .unwrap();
     let rotated = h.t.after_key_rotation(false).await;

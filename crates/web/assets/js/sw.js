@@ -3,7 +3,7 @@
 // IndexedDB and sent again when the signal returns. Each visit carries its own client_id, so the
 // hub records it once however often it is sent.
 "use strict";
-const CACHE = "pingan-pages-v1";
+const CACHE = "pingan-pages-v2";
 const DB = "pingan-offline";
 const OUTBOX = "outbox";
 const OFFLINE_PAGES = [/^\/visits\/due$/, /^\/persons\/\d+$/, /^\/persons\/\d+\/visit$/, /^\/assets\//];
@@ -36,9 +36,17 @@ const waiting = () => withStore("readonly", (s) => s.getAll());
 async function flush() {
   for (const entry of await waiting()) {
     try {
+      const body = new FormData();
+      for (const [name, value, fileName] of entry.fields) {
+        if (fileName === undefined) {
+          body.append(name, value);
+        } else {
+          body.append(name, value, fileName);
+        }
+      }
       const res = await fetch(entry.url, {
         method: "POST",
-        body: new URLSearchParams(entry.fields),
+        body,
         credentials: "same-origin",
         redirect: "manual",
       });
@@ -83,7 +91,11 @@ async function keepShell() {
 }
 
 self.addEventListener("install", (event) => event.waitUntil(keepShell().then(() => self.skipWaiting())));
-self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
+// A new version drops the pages kept by the old one.
+self.addEventListener("activate", (event) => event.waitUntil(
+  caches.keys()
+    .then((names) => Promise.all(names.filter((n) => n !== CACHE).map((n) => caches.delete(n))))
+    .then(() => self.clients.claim())));
 
 self.addEventListener("fetch", (event) => {
   const req = event.request;
@@ -94,11 +106,17 @@ self.addEventListener("fetch", (event) => {
   if (req.method === "POST" && VISIT_POST.test(url.pathname)) {
     const copy = req.clone();
     event.respondWith(fetch(req).catch(async () => {
-      const fields = Object.fromEntries(new URLSearchParams(await copy.text()));
-      if (!fields.client_id) {
+      // The form's fields and photos (as Blobs: IndexedDB keeps them as they are).
+      const form = await copy.formData();
+      const fields = [];
+      for (const [name, value] of form.entries()) {
+        fields.push(typeof value === "string" ? [name, value] : [name, value, value.name]);
+      }
+      const clientId = form.get("client_id");
+      if (!clientId) {
         return Response.error();
       }
-      await keep({ client_id: fields.client_id, url: url.pathname, fields, kept_at: Date.now() });
+      await keep({ client_id: clientId, url: url.pathname, fields, kept_at: Date.now() });
       return keptPage((await waiting()).length);
     }));
     return;

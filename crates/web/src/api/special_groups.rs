@@ -23,6 +23,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/persons/{id}/groups", get(of_person).post(enrol))
         .route("/api/v1/visits", get(visits).post(record))
         .route("/api/v1/visits/due", get(due))
+        .route(
+            "/api/v1/persons/{id}/visit-photos/{photo}",
+            get(visit_photo),
+        )
         .route("/api/v1/visits/coverage", get(coverage))
         .route("/api/v1/visit-policies", get(policies).put(set_policies))
 }
@@ -169,7 +173,7 @@ pub(crate) async fn record(
 ) -> Result<(StatusCode, Json<VisitView>), ApiError> {
     let (view, created) = state
         .app
-        .record_visit(&api.actor(), &api.user, &body)
+        .record_visit(&api.actor(), &api.user, &body, &[])
         .await?;
     let status = if created {
         StatusCode::CREATED
@@ -252,4 +256,30 @@ pub(crate) async fn set_policies(
         .set_visit_policies(&api.actor(), &body.items)
         .await?;
     Ok(Json(PolicyList { items }))
+}
+
+/// One photo of a visit to a person of your scope.
+#[utoipa::path(get, path = "/api/v1/persons/{id}/visit-photos/{photo}", tag = "registry",
+    params(("id" = i64, Path, description = "person id"), ("photo" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, description = "the image", content_type = "image/jpeg"),
+        (status = 404, body = Problem)))]
+pub(crate) async fn visit_photo(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path((id, photo)): Path<(i64, i64)>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let (content_type, bytes) = state.app.visit_photo(&api.user, id, photo).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, content_type),
+            (
+                axum::http::header::CACHE_CONTROL,
+                "private, max-age=86400".to_owned(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -8,13 +8,14 @@ use crate::error::PageError;
 use crate::pages::{ReasonForm, Shell};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::{NaiveDateTime, TimeZone, Utc};
 use pingan_app::{
-    App, AppError, MemberInput, MemberView, PersonPlain, PersonView, VisitEntry, VisitView,
+    App, AppError, MemberInput, MemberView, PersonPlain, PersonView, PhotoUpload, VisitEntry,
+    VisitView,
 };
 use pingan_domain::Capability;
 use pingan_domain::special_group::MAX_RISK_LEVEL;
@@ -26,7 +27,12 @@ pub fn router() -> Router<AppState> {
         .route("/persons/{id}", get(show).post(reveal))
         .route("/persons/{id}/groups", post(enrol))
         .route("/persons/{id}/groups/{member}/end", post(end))
-        .route("/persons/{id}/visit", get(visit_form).post(record_visit))
+        .route(
+            "/persons/{id}/visit",
+            get(visit_form)
+                .post(record_visit)
+                .layer(crate::router::upload_limit()),
+        )
         .route("/persons/{id}/end", post(end_person))
 }
 
@@ -311,17 +317,37 @@ fn visit_entry(id: i64, f: &VisitForm) -> Result<VisitEntry, AppError> {
     })
 }
 
+/// The visit form, posted as multipart (its photos with it).
 async fn record_visit(
     State(state): State<AppState>,
     page: PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<VisitForm>,
+    form: Multipart,
 ) -> Result<Response, PageError> {
+    let (fields, uploads) = crate::multipart::read(form).await?;
+    let text = |name: &str| {
+        crate::multipart::field(&fields, name)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let f = VisitForm {
+        client_id: text("client_id"),
+        visited_at: text("visited_at"),
+        lat: text("lat"),
+        lon: text("lon"),
+        notes: text("notes"),
+        temperature: text("temperature"),
+        symptoms: text("symptoms"),
+    };
+    let photos: Vec<PhotoUpload> = uploads
+        .into_iter()
+        .filter(|u| !u.bytes.is_empty())
+        .collect();
     let outcome = match visit_entry(id, &f) {
         Ok(entry) => {
             state
                 .app
-                .record_visit(&page.actor(), &page.user, &entry)
+                .record_visit(&page.actor(), &page.user, &entry, &photos)
                 .await
         }
         Err(e) => Err(e),

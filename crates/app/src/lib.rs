@@ -43,8 +43,8 @@ pub use import_jobs::ImportJobView;
 pub use org::{GridFeatureCollection, Located, OrgRef, OrgSummary, OrgTreeNode, OrgUnitView};
 pub use person_export::MAX_EXPORT_ROWS;
 pub use persons::{
-    ImportProgress, MAX_PERSON_ROWS, PERSON_PAGE_ROWS, PersonImportReport, PersonPlain,
-    PersonQuery, PersonView, person_template,
+    ImportProgress, MAX_PERSON_ROWS, PERSON_PAGE_ROWS, PersonEntry, PersonImportReport,
+    PersonPlain, PersonQuery, PersonView, person_template,
 };
 pub use pingan_crypto::{KeyProvider, MasterKey};
 pub use pingan_store::AuditFilter;

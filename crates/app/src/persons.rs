@@ -117,6 +117,29 @@ pub struct PersonQuery {
     pub page: Option<i64>,
 }
 
+/// A person as entered on the phone's quick-add form or sent to the API: the template's fields.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct PersonEntry {
+    /// The grid (15 digits, in your scope).
+    pub grid: String,
+    pub name: String,
+    pub id_number: String,
+    #[serde(default)]
+    pub phone: String,
+    pub address: String,
+    #[serde(default)]
+    pub sex: String,
+    #[serde(default)]
+    pub ethnicity: String,
+    /// 户籍人口 (default), 流动人口, 境外人员 or 留守人员 (or their codes).
+    #[serde(default)]
+    pub residence: String,
+    #[serde(default)]
+    pub household_no: String,
+    #[serde(default)]
+    pub relation: String,
+}
+
 /// How far an import has got, in rows of the file.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct ImportProgress {
@@ -423,6 +446,117 @@ impl App {
         )
         .await?;
         Ok(report)
+    }
+
+    /// Registers one person of the user's grids (the phone's quick add, the API). A person already
+    /// registered under that ID number is refused, wherever they are (without saying where).
+    pub async fn add_person(
+        &self,
+        actor: &Actor,
+        user: &CurrentUser,
+        entry: &PersonEntry,
+    ) -> Result<PersonView> {
+        self.authorize_user(user, Capability::ManageRegistry)?;
+        let grid = entry.grid.trim().to_owned();
+        let in_scope = self
+            .store
+            .grids_under(user.scope().prefix())
+            .await?
+            .iter()
+            .any(|g| g.code == grid);
+        if !in_scope {
+            return Err(AppError::Invalid(format!(
+                "网格：{grid} 不存在或不在您的管辖范围内，请选择所在网格"
+            )));
+        }
+        let input = PersonInput {
+            name: entry.name.clone(),
+            id_number: entry.id_number.clone(),
+            phone: entry.phone.clone(),
+            address: entry.address.clone(),
+            sex: entry.sex.clone(),
+            ethnicity: entry.ethnicity.clone(),
+            residence: entry.residence.clone(),
+            household_no: entry.household_no.clone(),
+            relation: entry.relation.clone(),
+        };
+        let today = pingan_domain::time::beijing_date(Utc::now());
+        let valid = input.validate(today).map_err(|errors| {
+            AppError::Invalid(
+                errors
+                    .into_iter()
+                    .map(|(f, reason)| format!("{f}：{reason}"))
+                    .collect::<Vec<_>>()
+                    .join("；"),
+            )
+        })?;
+        let index = self.id_number_index(&valid.id_number);
+        if !self
+            .store
+            .person_ids(std::slice::from_ref(&index))
+            .await?
+            .is_empty()
+        {
+            return Err(AppError::Conflict(
+                "此公民身份号码已登记：如此人已迁入本网格，请先由原网格注销，或按身份证号码查找"
+                    .into(),
+            ));
+        }
+        let households: Vec<NewHousehold> = valid
+            .household_no
+            .iter()
+            .map(|no| NewHousehold {
+                grid_code: grid.clone(),
+                household_no: no.clone(),
+                address: valid.address.clone(),
+            })
+            .collect();
+        let household = (!households.is_empty()).then_some(0);
+        let now = pingan_domain::audit::to_micros(Utc::now());
+        let row = self.new_person(valid, grid.clone(), household, now)?;
+        // An existing household keeps its address unless this is its 户主.
+        let households = if row.relation.as_deref() == Some(HEAD_OF_HOUSEHOLD) {
+            households
+        } else {
+            self.keep_household_address(households).await?
+        };
+        self.store
+            .upsert_persons(&households, std::slice::from_ref(&row), now, &|_| {})
+            .await?;
+        let id = *self
+            .store
+            .person_ids(std::slice::from_ref(&index))
+            .await?
+            .get(&index)
+            .ok_or_else(|| AppError::Internal("刚登记的人员未能读回".into()))?;
+        self.audit(
+            actor,
+            "persons.add",
+            &format!("person:{id}"),
+            "ok",
+            json!({"grid": grid}),
+        )
+        .await?;
+        self.person(user, id).await
+    }
+
+    /// The households as given, but with the stored address of any that exist already.
+    async fn keep_household_address(
+        &self,
+        households: Vec<NewHousehold>,
+    ) -> Result<Vec<NewHousehold>> {
+        let mut out = Vec::with_capacity(households.len());
+        for mut h in households {
+            let found = self
+                .store
+                .households(&h.grid_code, Some(&h.household_no), 50, 0)
+                .await?;
+            if let Some(existing) = found.into_iter().find(|e| e.household_no == h.household_no) {
+                h.address = existing.address;
+            }
+            out.push(h);
+        }
+        Ok(out)
     }
 
     /// A checked person as stored: identifiers sealed, blind indexes and masks beside them, the

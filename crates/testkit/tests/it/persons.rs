@@ -648,3 +648,120 @@ async fn persons_with_one_household_number_form_a_household() {
     assert_eq!(api["members"].as_array().unwrap().len(), 3);
     assert_eq!(api["household"]["household_no"], "000123");
 }
+
+#[tokio::test]
+async fn a_person_is_added_from_the_phone_once() {
+    let h = Hub::new().await;
+    let worker = h.worker.user.clone().unwrap();
+    let entry = pingan_app::PersonEntry {
+        grid: h.grid.clone(),
+        name: "周小燕".into(),
+        id_number: id("19950505", 42),
+        phone: "13700001234".into(),
+        address: "朝阳路 12 号 3 单元 501".into(),
+        residence: "流动人口".into(),
+        household_no: "777001".into(),
+        relation: "户主".into(),
+        ..Default::default()
+    };
+    let added =
+        h.t.app
+            .add_person(&h.worker, &worker, &entry)
+            .await
+            .unwrap();
+    assert_eq!(
+        (added.name.as_str(), added.residence.as_str()),
+        ("周**", "floating")
+    );
+    assert_eq!(added.relation.as_deref(), Some("户主"));
+    assert!(matches!(
+        h.t.app.add_person(&h.worker, &worker, &entry).await,
+        Err(AppError::Conflict(_))
+    ));
+    // A second member joins the household; its address stays the head's.
+    let spouse = pingan_app::PersonEntry {
+        name: "李大明".into(),
+        id_number: id("19930303", 51),
+        address: "朝阳路 12 号".into(),
+        relation: "夫".into(),
+        ..entry.clone()
+    };
+    let joined =
+        h.t.app
+            .add_person(&h.worker, &worker, &spouse)
+            .await
+            .unwrap();
+    let household =
+        h.t.app
+            .household(&worker, joined.household_id.unwrap())
+            .await
+            .unwrap();
+    assert_eq!(household.household.address, "朝阳路 12 号 3 单元 501");
+    assert_eq!(household.members.len(), 2);
+    let bad = pingan_app::PersonEntry {
+        id_number: "511702199505050420".into(),
+        ..entry.clone()
+    };
+    let e =
+        h.t.app
+            .add_person(&h.worker, &worker, &bad)
+            .await
+            .unwrap_err();
+    assert!(e.to_string().contains("公民身份号码"), "{e}");
+    let elsewhere = pingan_app::PersonEntry {
+        grid: "511702104001001".into(),
+        id_number: id("19800808", 61),
+        ..entry.clone()
+    };
+    assert!(matches!(
+        h.t.app.add_person(&h.worker, &worker, &elsewhere).await,
+        Err(AppError::Invalid(_))
+    ));
+    let res = reqwest::Client::new()
+        .post(h.t.url("/api/v1/persons"))
+        .bearer_auth(&h.tokens.worker)
+        .json(
+            &serde_json::json!({"grid": h.grid, "name": "吴三", "id_number": id("20010101", 71),
+            "address": "翠屏路 1 号"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+
+    // The phone's form: the person's page on success, the reason on the form otherwise.
+    let pw = "Phone#QuickAdd2026";
+    crate::add_user(&h.t, "wg_quick", "快录网格员", &h.grid, "grid_worker", pw)
+        .await
+        .unwrap();
+    let mut ready = h.t.ready("wg_quick", pw).await;
+    let c = crate::client();
+    crate::web_login(&h.t, &c, &mut ready).await;
+    let form = crate::page(&c, &h.t, "/persons/new").await;
+    assert!(
+        form.contains("登记人员") && form.contains(&h.grid),
+        "{form}"
+    );
+    let fields = [
+        ("grid", h.grid.as_str()),
+        ("name", "郑小花"),
+        ("id_number", &id("19880808", 81)),
+        ("address", "翠屏路 2 号"),
+        ("residence", "registered"),
+    ];
+    let res = c
+        .post(h.t.url("/persons/new"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let again = c
+        .post(h.t.url("/persons/new"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 400);
+    assert!(again.text().await.unwrap().contains("已登记"));
+}

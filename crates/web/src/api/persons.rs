@@ -9,14 +9,14 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use pingan_app::{
-    HouseholdPage, HouseholdQuery, HouseholdView, ImportJobView, PersonImportReport, PersonPlain,
-    PersonQuery, PersonView,
+    HouseholdPage, HouseholdQuery, HouseholdView, ImportJobView, PersonEntry, PersonImportReport,
+    PersonPlain, PersonQuery, PersonView,
 };
 use serde::{Deserialize, Serialize};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/persons", get(list))
+        .route("/api/v1/persons", get(list).post(add))
         .route(
             "/api/v1/persons/import",
             post(import).layer(crate::router::upload_limit()),
@@ -237,4 +237,19 @@ pub(crate) async fn import_job(
     Path(id): Path<String>,
 ) -> Result<Json<ImportJobView>, ApiError> {
     Ok(Json(state.app.import_job(&api.user, &id)?))
+}
+
+/// Registers one person (the phone's quick add): every field checked as in the import; 409 when
+/// the ID number is registered already.
+#[utoipa::path(post, path = "/api/v1/persons", tag = "registry", request_body = PersonEntry,
+    security(("bearer" = [])),
+    responses((status = 201, body = PersonView), (status = 400, body = Problem),
+        (status = 403, body = Problem), (status = 409, body = Problem)))]
+pub(crate) async fn add(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Json(body): Json<PersonEntry>,
+) -> Result<(axum::http::StatusCode, Json<PersonView>), ApiError> {
+    let person = state.app.add_person(&api.actor(), &api.user, &body).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(person)))
 }

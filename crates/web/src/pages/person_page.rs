@@ -14,8 +14,8 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::{NaiveDateTime, TimeZone, Utc};
 use pingan_app::{
-    App, AppError, MemberInput, MemberView, PersonPlain, PersonView, PhotoUpload, VisitEntry,
-    VisitView,
+    App, AppError, MemberInput, MemberView, PersonEntry, PersonPlain, PersonView, PhotoUpload,
+    VisitEntry, VisitView,
 };
 use pingan_domain::Capability;
 use pingan_domain::special_group::MAX_RISK_LEVEL;
@@ -24,6 +24,7 @@ use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/persons/new", get(new_form).post(add))
         .route("/persons/{id}", get(show).post(reveal))
         .route("/persons/{id}/groups", post(enrol))
         .route("/persons/{id}/groups/{member}/end", post(end))
@@ -357,6 +358,62 @@ async fn record_visit(
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
             let msg = e.to_string();
             let view = visit_page(&state, &page, id, f, Some(msg)).await?;
+            Ok((axum::http::StatusCode::BAD_REQUEST, view).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "person_new.html")]
+struct NewPersonPage {
+    shell: Shell,
+    grids: Vec<(String, String)>,
+    residences: Vec<(&'static str, &'static str)>,
+    error: Option<String>,
+}
+
+async fn new_page(
+    state: &AppState,
+    page: &PageUser,
+    error: Option<String>,
+) -> Result<NewPersonPage, PageError> {
+    if !page.user.can(Capability::ManageRegistry) {
+        return Err(AppError::Forbidden(format!("{}无权登记人员", page.user.role.label())).into());
+    }
+    Ok(NewPersonPage {
+        shell: Shell::new(&state.app, &page.user, "/persons").await?,
+        grids: crate::pages::grid_options(&state.app, &page.user).await?,
+        residences: crate::pages::options(
+            pingan_domain::person::Residence::ALL,
+            pingan_domain::person::Residence::code,
+            pingan_domain::person::Residence::label,
+        ),
+        error,
+    })
+}
+
+async fn new_form(
+    State(state): State<AppState>,
+    page: PageUser,
+) -> Result<NewPersonPage, PageError> {
+    new_page(&state, &page, None).await
+}
+
+/// 登记人员 — one person from the phone; on success their page.
+async fn add(
+    State(state): State<AppState>,
+    page: PageUser,
+    Form(entry): Form<PersonEntry>,
+) -> Result<Response, PageError> {
+    match state
+        .app
+        .add_person(&page.actor(), &page.user, &entry)
+        .await
+    {
+        Ok(p) => Ok(Redirect::to(&format!("/persons/{}", p.id)).into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            let view = new_page(&state, &page, Some(e.to_string())).await?;
             Ok((axum::http::StatusCode::BAD_REQUEST, view).into_response())
         }
         Err(e) => Err(e.into()),

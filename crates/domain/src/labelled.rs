@@ -26,6 +26,15 @@ macro_rules! labelled {
                 Self::ALL.iter().copied().find(|v| v.code() == s || v.label() == s)
             }
 
+            /// A typed field: `default` when empty, else one of the list by code or label, or the
+            /// refusal `{what}应为 … 之一`.
+            pub fn parse_or(s: &str, default: Self, what: &str) -> Result<Self, String> {
+                if s.trim().is_empty() {
+                    return Ok(default);
+                }
+                Self::parse(s).ok_or_else(|| format!("{what}应为 {} 之一", Self::labels()))
+            }
+
             /// The codes, for messages that say what is accepted.
             pub fn labels() -> String {
                 Self::ALL.iter().map(|v| v.label()).collect::<Vec<_>>().join("、")

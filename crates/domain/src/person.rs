@@ -140,16 +140,9 @@ impl PersonInput {
                     None
                 }),
         };
-        let residence = match self.residence.trim() {
-            "" => Some(Residence::Registered),
-            r => Residence::parse(r).or_else(|| {
-                errors.push((
-                    field::RESIDENCE,
-                    format!("人员类型应为 {} 之一", Residence::labels()),
-                ));
-                None
-            }),
-        };
+        let residence = Residence::parse_or(&self.residence, Residence::Registered, "人员类型")
+            .map_err(|e| errors.push((field::RESIDENCE, e)))
+            .ok();
         let household_no = self.household_no.trim();
         let household_ok = household_no.is_empty()
             || ((1..=20).contains(&household_no.len())

@@ -176,16 +176,9 @@ impl PlaceInput {
                 }
             },
         };
-        let attention = match self.attention.trim() {
-            "" => Some(Attention::Normal),
-            a => Attention::parse(a).or_else(|| {
-                errors.push((
-                    field::ATTENTION,
-                    format!("关注程度应为 {} 之一", Attention::labels()),
-                ));
-                None
-            }),
-        };
+        let attention = Attention::parse_or(&self.attention, Attention::Normal, "关注程度")
+            .map_err(|e| errors.push((field::ATTENTION, e)))
+            .ok();
         let hazard = self.hazard.trim();
         if hazard.chars().count() > 500 {
             errors.push((field::HAZARD, "隐患情况最多 500 个字".to_owned()));

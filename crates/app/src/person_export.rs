@@ -28,25 +28,7 @@ impl App {
         q: &PersonQuery,
         reason: Option<&str>,
     ) -> Result<Vec<u8>> {
-        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-        if let Some(r) = reason {
-            if !(MIN_REASON_CHARS..=200).contains(&r.chars().count()) {
-                return Err(AppError::Invalid(
-                    "请写明明文导出的原因（4 到 200 个字），如“报送民政部门核对低保名单”".into(),
-                ));
-            }
-            if let Err(e) = self.authorize(actor, Capability::RevealPersonalData, None) {
-                self.audit(
-                    actor,
-                    "persons.export",
-                    "persons",
-                    "denied",
-                    json!({"plain": true, "reason": r}),
-                )
-                .await?;
-                return Err(e);
-            }
-        }
+        let reason = self.plain_export_reason(actor, "persons", reason).await?;
         let filter = self.person_filter(user, q, "persons.export").await?;
         let rows = self
             .store
@@ -124,16 +106,7 @@ impl App {
                 ]
             })
             .collect();
-        let exporter = format!("{}（{}）", user.display_name, user.username);
-        let kind = match reason {
-            Some(r) => format!("含明文身份信息，导出原因：{r}"),
-            None => "身份信息已脱敏".to_owned(),
-        };
-        let note = format!(
-            "导出人：{exporter}；导出时间：{}（北京时间）；共 {} 人；{kind}。本表含个人信息，请妥善保管，不得外传。",
-            format_minute(Utc::now()),
-            rows.len()
-        );
+        let note = export_note(user, &format!("共 {} 人", rows.len()), reason);
         let bytes = write_sheet("实有人口", &columns, &cells, Some(&note))?;
         self.audit(
             actor,
@@ -152,4 +125,45 @@ impl App {
         .await?;
         Ok(bytes)
     }
+}
+
+impl App {
+    /// The reason for a plain-text export of `what` (`persons`, `places`), checked: none for a
+    /// masked export; else 4–200 characters and 查看个人信息明文, a refusal audited.
+    pub(crate) async fn plain_export_reason<'r>(
+        &self,
+        actor: &Actor,
+        what: &str,
+        reason: Option<&'r str>,
+    ) -> Result<Option<&'r str>> {
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        if let Some(r) = reason {
+            if !(MIN_REASON_CHARS..=200).contains(&r.chars().count()) {
+                return Err(AppError::Invalid(
+                    "请写明明文导出的原因（4 到 200 个字），如“报送民政部门核对低保名单”".into(),
+                ));
+            }
+            if let Err(e) = self.authorize(actor, Capability::RevealPersonalData, None) {
+                let action = format!("{what}.export");
+                let detail = json!({"plain": true, "reason": r});
+                self.audit(actor, &action, what, "denied", detail).await?;
+                return Err(e);
+            }
+        }
+        Ok(reason)
+    }
+}
+
+/// The last line of an exported sheet: who, when (Beijing), how much, masked or plain and why.
+pub(crate) fn export_note(user: &CurrentUser, count: &str, reason: Option<&str>) -> String {
+    let kind = match reason {
+        Some(r) => format!("含明文个人信息，导出原因：{r}"),
+        None => "个人信息已脱敏".to_owned(),
+    };
+    format!(
+        "导出人：{}（{}）；导出时间：{}（北京时间）；{count}；{kind}。本表含个人信息，请妥善保管，不得外传。",
+        user.display_name,
+        user.username,
+        format_minute(Utc::now())
+    )
 }

@@ -12,6 +12,7 @@ use pingan_domain::identity::{IdNumber, PhoneNumber, mask_name};
 use pingan_domain::person::{
     HEAD_OF_HOUSEHOLD, PersonInput, Residence, ValidPerson, field, two_char_pieces,
 };
+use pingan_domain::special_group::SpecialGroup;
 use pingan_domain::{Capability, OrgCode};
 use pingan_store::{NewHousehold, NewPerson, PersonFilter, PersonRecord};
 use serde_json::json;
@@ -113,6 +114,8 @@ pub struct PersonQuery {
     pub grid: Option<String>,
     /// A 人员类型 code or name.
     pub residence: Option<String>,
+    /// A special group (code or name) the persons are in — only with that group's permission.
+    pub group: Option<String>,
     /// Page from 1 (50 rows each).
     pub page: Option<i64>,
 }
@@ -701,6 +704,16 @@ impl App {
             ),
             None => None,
         };
+        let group = match text(&q.group) {
+            Some(g) => {
+                let group = SpecialGroup::parse(&g).ok_or_else(|| {
+                    AppError::Invalid(format!("group 应为 {} 之一", SpecialGroup::labels()))
+                })?;
+                self.authorize_user(user, group.capability())?;
+                Some(group.code().to_owned())
+            }
+            None => None,
+        };
         if id_index.is_some() || phone_index.is_some() {
             self.audit(
                 &Actor::user(user.clone(), None),
@@ -718,6 +731,7 @@ impl App {
             id_index,
             phone_index,
             residence,
+            group,
             ended: false,
             limit: PERSON_PAGE_ROWS,
             offset: 0,

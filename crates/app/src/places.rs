@@ -12,7 +12,7 @@ use pingan_domain::identity::{IdNumber, PhoneNumber, mask_name};
 use pingan_domain::place::{Attention, PlaceCategory, PlaceInput, ValidPlace, field};
 use pingan_store::{NewPlace, PlaceFilter, PlaceRecord};
 use serde_json::json;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 pub(crate) const PRINCIPAL_FIELD: &str = "places.principal";
 pub(crate) const PHONE_FIELD: &str = "places.phone";
@@ -340,6 +340,24 @@ impl App {
         user: &CurrentUser,
         q: &PlaceQuery,
     ) -> Result<(Vec<PlaceView>, i64)> {
+        let page = q.page.unwrap_or(1);
+        if !(1..=100_000).contains(&page) {
+            return Err(AppError::Invalid("page 应为从 1 开始的页码".into()));
+        }
+        let rows = self
+            .store
+            .places(&PlaceFilter {
+                limit: PLACE_PAGE_ROWS,
+                offset: (page - 1) * PLACE_PAGE_ROWS,
+                ..self.place_filter(user, q)?
+            })
+            .await?;
+        let total = rows.first().map_or(0, |r| r.total);
+        Ok((rows.into_iter().map(PlaceView::from).collect(), total))
+    }
+
+    /// The store's filter for a search of the user's scope (the first page).
+    fn place_filter(&self, user: &CurrentUser, q: &PlaceQuery) -> Result<PlaceFilter> {
         let prefix = self.prefix_asked(user, q.grid.as_deref(), Capability::ViewRegistry)?;
         let text = |v: &Option<String>| {
             v.as_deref()
@@ -369,23 +387,14 @@ impl App {
             ),
             None => None,
         };
-        let page = q.page.unwrap_or(1);
-        if !(1..=100_000).contains(&page) {
-            return Err(AppError::Invalid("page 应为从 1 开始的页码".into()));
-        }
-        let rows = self
-            .store
-            .places(&PlaceFilter {
-                prefix,
-                category,
-                attention,
-                text: text(&q.q).map(search_text),
-                limit: PLACE_PAGE_ROWS,
-                offset: (page - 1) * PLACE_PAGE_ROWS,
-            })
-            .await?;
-        let total = rows.first().map_or(0, |r| r.total);
-        Ok((rows.into_iter().map(PlaceView::from).collect(), total))
+        Ok(PlaceFilter {
+            prefix,
+            category,
+            attention,
+            text: text(&q.q).map(search_text),
+            limit: PLACE_PAGE_ROWS,
+            offset: 0,
+        })
     }
 
     /// One place of the user's scope with its tenants.
@@ -471,6 +480,101 @@ impl App {
         )
         .await?;
         self.place(user, place_id).await
+    }
+
+    /// The places a search finds, as an .xlsx (at most 100,000), the principal masked — or, with
+    /// a reason and 查看个人信息明文, in plain text; the file names the exporter. Audited.
+    pub async fn export_places(
+        &self,
+        actor: &Actor,
+        user: &CurrentUser,
+        q: &PlaceQuery,
+        reason: Option<&str>,
+    ) -> Result<Vec<u8>> {
+        let reason = self.plain_export_reason(actor, "places", reason).await?;
+        let filter = self.place_filter(user, q)?;
+        let rows = self
+            .store
+            .places(&PlaceFilter {
+                limit: crate::MAX_EXPORT_ROWS as i64 + 1,
+                offset: 0,
+                ..filter
+            })
+            .await?;
+        if rows.len() > crate::MAX_EXPORT_ROWS {
+            return Err(AppError::TooLarge(
+                "符合条件的场所超过 10 万处：请按网格或类别缩小范围，分批导出".into(),
+            ));
+        }
+        let mut plain: HashMap<i64, (String, String)> = HashMap::new();
+        if reason.is_some() {
+            let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+            for s in self.store.places_sealed(&ids).await? {
+                let open = |field: &str, sealed: &Option<Vec<u8>>| -> Result<String> {
+                    sealed
+                        .as_deref()
+                        .map_or(Ok(String::new()), |v| Ok(self.cipher.open(field, v)?))
+                };
+                let principal = open(PRINCIPAL_FIELD, &s.principal_sealed)?;
+                let phone = open(PHONE_FIELD, &s.phone_sealed)?;
+                plain.insert(s.id, (principal, phone));
+            }
+        }
+        let columns: Vec<Column> = [
+            ("序号", 8.0),
+            (field::NAME, 28.0),
+            (field::CATEGORY, 14.0),
+            (field::ADDRESS, 32.0),
+            (field::CREDIT_CODE, 22.0),
+            (field::PRINCIPAL, 10.0),
+            (field::PHONE, 16.0),
+            (field::HEADCOUNT, 8.0),
+            (field::ATTENTION, 10.0),
+            (field::HAZARD, 30.0),
+            (GRID, 18.0),
+        ]
+        .into_iter()
+        .map(|(h, w)| Column::new(h, w).text())
+        .collect();
+        let count = rows.len();
+        let cells: Vec<Vec<String>> = rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let (principal, phone) = plain.remove(&r.id).unwrap_or_else(|| {
+                    (
+                        r.principal_masked.clone().unwrap_or_default(),
+                        r.phone_masked.clone().unwrap_or_default(),
+                    )
+                });
+                let v = PlaceView::from(r);
+                vec![
+                    (i + 1).to_string(),
+                    v.name,
+                    v.category_label,
+                    v.address,
+                    v.credit_code.unwrap_or_default(),
+                    principal,
+                    phone,
+                    v.headcount.map(|h| h.to_string()).unwrap_or_default(),
+                    v.attention_label,
+                    v.hazard.unwrap_or_default(),
+                    v.grid_code,
+                ]
+            })
+            .collect();
+        let note = crate::person_export::export_note(user, &format!("共 {count} 处"), reason);
+        let bytes = write_sheet("场所与组织", &columns, &cells, Some(&note))?;
+        self.audit(
+            actor,
+            "places.export",
+            "places",
+            "ok",
+            json!({"rows": count, "plain": reason.is_some(), "reason": reason, "grid": q.grid,
+                "category": q.category}),
+        )
+        .await?;
+        Ok(bytes)
     }
 
     /// The principal's name and phone in plain text, for a stated reason; audited like a

@@ -106,6 +106,8 @@ pub struct PersonFilter {
     pub id_index: Option<String>,
     pub phone_index: Option<String>,
     pub residence: Option<String>,
+    /// Only active members of this special group.
+    pub group: Option<String>,
     /// Also persons who moved out.
     pub ended: bool,
     pub limit: i64,
@@ -371,6 +373,14 @@ impl Store {
         }
         if !by_text.is_empty() {
             clauses.push(format!("p.id IN ({})", by_text.join(" UNION ")));
+        }
+        if let Some(group) = &f.group {
+            clauses.push(format!(
+                "p.id IN (SELECT person_id FROM special_group_members
+                          WHERE group_code = ${next} AND ended_at IS NULL)"
+            ));
+            next += 1;
+            text.push(group.clone());
         }
         for (column, value) in [
             ("p.id_index", &f.id_index),

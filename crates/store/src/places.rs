@@ -44,6 +44,7 @@ pub struct PlaceRecord {
 /// A place's sealed principal, for the reveal.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct PlaceSealed {
+    pub id: i64,
     pub grid_code: String,
     pub principal_sealed: Option<Vec<u8>>,
     pub phone_sealed: Option<Vec<u8>>,
@@ -200,12 +201,32 @@ impl Store {
     pub async fn place_sealed(&self, id: i64) -> Result<Option<PlaceSealed>> {
         Ok(dispatch!(self, |p| {
             sqlx::query_as(
-                "SELECT grid_code, principal_sealed, phone_sealed FROM places WHERE id = $1",
+                "SELECT id, grid_code, principal_sealed, phone_sealed FROM places WHERE id = $1",
             )
             .bind(id)
             .fetch_optional(p)
             .await
         })?)
+    }
+
+    /// The sealed principals of many places (for an export in plain text).
+    pub async fn places_sealed(&self, ids: &[i64]) -> Result<Vec<PlaceSealed>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let sql = format!(
+                "SELECT id, grid_code, principal_sealed, phone_sealed FROM places WHERE id IN ({})",
+                self.positional_list(chunk.len())
+            );
+            let rows: Vec<PlaceSealed> = dispatch!(self, |p| {
+                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+                for id in chunk {
+                    q = q.bind(id);
+                }
+                q.persistent(false).fetch_all(p).await
+            })?;
+            out.extend(rows);
+        }
+        Ok(out)
     }
 
     /// Adds tenants to rental houses: `(place, person, since)`; an active tenancy already there

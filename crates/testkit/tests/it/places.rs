@@ -179,6 +179,54 @@ async fn places_import_keyed_by_credit_code_and_are_seen_within_scope() {
         Err(AppError::Invalid(_))
     ));
 
+    // The list exports, masked or — for a reason — plain, with the exporter in the file.
+    let masked =
+        h.t.app
+            .export_places(&h.operator, &operator, &PlaceQuery::default(), None)
+            .await
+            .unwrap();
+    let text = format!(
+        "{:?}",
+        pingan_app::sheet::read_first_sheet(&masked, 100).unwrap()
+    );
+    assert!(
+        text.contains("王**") && !text.contains("王校长") && text.contains("共 4 处"),
+        "{text}"
+    );
+    let plain =
+        h.t.app
+            .export_places(
+                &h.operator,
+                &operator,
+                &PlaceQuery {
+                    category: Some("school".into()),
+                    ..Default::default()
+                },
+                Some("报送教育局核对"),
+            )
+            .await
+            .unwrap();
+    let text = format!(
+        "{:?}",
+        pingan_app::sheet::read_first_sheet(&plain, 100).unwrap()
+    );
+    assert!(
+        text.contains("王校长") && text.contains("13800001111") && !text.contains("川东物流"),
+        "{text}"
+    );
+    let theirs =
+        h.t.app
+            .export_places(&h.other_operator, &other, &PlaceQuery::default(), None)
+            .await
+            .unwrap();
+    assert!(
+        !format!(
+            "{:?}",
+            pingan_app::sheet::read_first_sheet(&theirs, 100).unwrap()
+        )
+        .contains("二马路小学")
+    );
+
     // A rental house's tenants come from the registry, by ID number, within scope.
     let people = crate::persons::people();
     h.t.app
@@ -261,7 +309,16 @@ async fn the_api_and_pages_enter_and_show_places() {
         .await;
     assert_eq!(one["place"]["phone"], "139****5678");
     let spec = h.get_text("/api/v1/openapi.json", &h.tokens.operator).await;
-    assert!(spec.contains("/api/v1/places/{id}/tenants"));
+    assert!(spec.contains("/api/v1/places/{id}/tenants") && spec.contains("/api/v1/places/export"));
+    let res = client
+        .get(h.t.url("/api/v1/places/export?category=logistics"))
+        .bearer_auth(&h.tokens.operator)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let sheet = pingan_app::sheet::read_first_sheet(&res.bytes().await.unwrap(), 10).unwrap();
+    assert!(format!("{sheet:?}").contains("通川快递驿站"));
 
     let pw = "Places#Pages2026";
     crate::add_user(

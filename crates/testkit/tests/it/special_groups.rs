@@ -117,6 +117,34 @@ async fn groups_are_seen_with_their_permission_and_visits_fall_due() {
         .enrol_member(&h.worker, &worker, ids[2], &youth)
         .await
         .unwrap();
+    // The person list filters by a group its reader may see.
+    let in_group =
+        h.t.app
+            .persons(
+                &worker,
+                &PersonQuery {
+                    group: Some("重点青少年".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    assert_eq!(
+        in_group.0.iter().map(|p| p.id).collect::<Vec<_>>(),
+        [ids[2]]
+    );
+    assert!(matches!(
+        h.t.app
+            .persons(
+                &operator,
+                &PersonQuery {
+                    group: Some("key_youth".into()),
+                    ..Default::default()
+                }
+            )
+            .await,
+        Err(AppError::Forbidden(_))
+    ));
     let seen_by_operator =
         h.t.app
             .members(&operator, &MemberQuery::default())

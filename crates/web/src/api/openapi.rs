@@ -19,7 +19,7 @@ use utoipa::{Modify, OpenApi};
         special_groups::list, special_groups::of_person, special_groups::enrol, special_groups::update,
         special_groups::end, special_groups::visits, special_groups::record, special_groups::due,
         special_groups::coverage, special_groups::policies, special_groups::set_policies, special_groups::visit_photo,
-        places::list, places::save, places::show, places::add_tenant, places::import, places::template, places::reveal),
+        places::list, places::save, places::show, places::add_tenant, places::import, places::template, places::reveal, places::export),
     components(schemas(Problem, session::Credentials, session::Session, pingan_app::CurrentUser,
         pingan_app::OrgUnitView, pingan_app::OrgRef, pingan_app::Located, calendar::Deadline,
         pingan_app::EventIntake, pingan_app::IntakeOutcome, pingan_app::EventView, pingan_app::EventPage,

@@ -144,7 +144,7 @@ pub(crate) async fn template(_api: ApiUser) -> Result<Response, ApiError> {
 pub(crate) struct ExportQuery {
     /// With a reason (4–200 characters), names, ID numbers and phones are in plain text
     /// (查看个人信息明文 only). Without, they are masked.
-    reason: Option<String>,
+    pub(crate) reason: Option<String>,
 }
 
 /// The persons a search finds (the list's filters) as an .xlsx, at most 100,000; the file names

@@ -19,6 +19,7 @@ pub fn router() -> Router<AppState> {
             post(import).layer(crate::router::upload_limit()),
         )
         .route("/api/v1/places/import/template", get(template))
+        .route("/api/v1/places/export", get(export))
         .route("/api/v1/places/{id}", get(show))
         .route("/api/v1/places/{id}/tenants", post(add_tenant))
         .route("/api/v1/places/{id}/reveal", post(reveal))
@@ -169,5 +170,29 @@ pub(crate) async fn reveal(
             .app
             .reveal_place(&api.actor(), id, &body.reason)
             .await?,
+    ))
+}
+
+/// The places a search finds (the list's filters) as an .xlsx, at most 100,000; with a `reason`
+/// the principals in plain text (查看个人信息明文 only). The file names the exporter. Audited.
+#[utoipa::path(get, path = "/api/v1/places/export", tag = "registry",
+    params(PlaceQuery, super::persons::ExportQuery),
+    security(("bearer" = [])),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 400, body = Problem), (status = 403, body = Problem), (status = 413, body = Problem)))]
+pub(crate) async fn export(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Query(q): Query<PlaceQuery>,
+    Query(e): Query<super::persons::ExportQuery>,
+) -> Result<Response, ApiError> {
+    let bytes = state
+        .app
+        .export_places(&api.actor(), &api.user, &q, e.reason.as_deref())
+        .await?;
+    Ok(crate::xlsx::download(
+        bytes,
+        "places.xlsx",
+        "场所与组织.xlsx",
     ))
 }

@@ -43,6 +43,8 @@ struct PersonsPage {
     total: String,
     q: PersonQuery,
     residences: Vec<(&'static str, &'static str)>,
+    /// The special groups the user may filter by.
+    groups: Vec<(&'static str, &'static str)>,
     prev: Option<String>,
     next: Option<String>,
     can_reveal: bool,
@@ -80,6 +82,7 @@ async fn render(
                 ("q", q.q.as_deref()),
                 ("grid", q.grid.as_deref()),
                 ("residence", q.residence.as_deref()),
+                ("group", q.group.as_deref()),
             ],
             p,
         )
@@ -89,6 +92,10 @@ async fn render(
         rows,
         total: format_count(total.max(0).unsigned_abs()),
         residences: options(Residence::ALL, Residence::code, Residence::label),
+        groups: pingan_app::App::visible_groups(&page.user)
+            .into_iter()
+            .map(|g| (g.code(), g.label()))
+            .collect(),
         can_reveal: page.user.can(Capability::RevealPersonalData),
         can_import: page.user.can(Capability::ManageRegistry),
         q,

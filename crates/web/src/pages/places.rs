@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
             post(import).layer(crate::router::upload_limit()),
         )
         .route("/places/import/template", get(template))
+        .route("/places/export", post(export))
         .route("/places/{id}", get(show).post(reveal))
         .route("/places/{id}/tenants", post(add_tenant))
         .route("/places/{id}/tenants/{person}/end", post(end_tenant))
@@ -48,6 +49,7 @@ struct PlacesPage {
     prev: Option<String>,
     next: Option<String>,
     can_edit: bool,
+    can_reveal: bool,
     report: Option<PlaceImportReport>,
     error: Option<String>,
 }
@@ -97,6 +99,7 @@ async fn render(
         prev,
         next,
         can_edit,
+        can_reveal: page.user.can(Capability::RevealPersonalData),
         report,
         error,
     })
@@ -271,4 +274,35 @@ async fn end_tenant(
         .end_tenant(&page.actor(), &page.user, id, person)
         .await?;
     Ok(Redirect::to(&format!("/places/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+struct ExportForm {
+    #[serde(flatten)]
+    q: PlaceQuery,
+    reason: Option<String>,
+}
+
+/// The list's search as an .xlsx.
+async fn export(
+    State(state): State<AppState>,
+    page: PageUser,
+    Form(f): Form<ExportForm>,
+) -> Result<Response, PageError> {
+    match state
+        .app
+        .export_places(&page.actor(), &page.user, &f.q, f.reason.as_deref())
+        .await
+    {
+        Ok(bytes) => Ok(crate::xlsx::download(
+            bytes,
+            "places.xlsx",
+            "场所与组织.xlsx",
+        )),
+        Err(e @ (AppError::Invalid(_) | AppError::Forbidden(_) | AppError::TooLarge(_))) => {
+            let view = render(&state, &page, f.q, None, Some(e.to_string())).await?;
+            Ok((axum::http::StatusCode::BAD_REQUEST, view).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -23,3 +23,12 @@ CREATE INDEX persons_household ON persons (household_id);
 -- import. SQLite keeps them (its checks are cheap).
 ALTER TABLE person_name_grams DROP CONSTRAINT person_name_grams_person_id_fkey;
 ALTER TABLE person_address_grams DROP CONSTRAINT person_address_grams_person_id_fkey;
+
+-- 人员标签 (独居老人, 残疾人, 低保对象 …): what a grid keeps an eye on beyond the special groups.
+CREATE TABLE person_tags (
+    person_id  BIGINT NOT NULL REFERENCES persons (id),
+    tag        TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (person_id, tag)
+);
+CREATE INDEX person_tags_tag ON person_tags (tag, person_id);

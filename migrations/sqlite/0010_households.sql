@@ -17,3 +17,12 @@ CREATE UNIQUE INDEX households_active_no ON households (grid_code, household_no)
 ALTER TABLE persons ADD COLUMN household_id INTEGER REFERENCES households (id);
 ALTER TABLE persons ADD COLUMN relation TEXT;
 CREATE INDEX persons_household ON persons (household_id);
+
+-- 人员标签 (独居老人, 残疾人, 低保对象 …): what a grid keeps an eye on beyond the special groups.
+CREATE TABLE person_tags (
+    person_id  INTEGER NOT NULL REFERENCES persons (id),
+    tag        TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (person_id, tag)
+);
+CREATE INDEX person_tags_tag ON person_tags (tag, person_id);

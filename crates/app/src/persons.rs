@@ -10,7 +10,7 @@ use chrono::{DateTime, Datelike, Utc};
 use pingan_domain::code_table::{ETHNICITY, RELATION, SEX};
 use pingan_domain::identity::{IdNumber, PhoneNumber, mask_name};
 use pingan_domain::person::{
-    HEAD_OF_HOUSEHOLD, PersonInput, Residence, ValidPerson, field, two_char_pieces,
+    HEAD_OF_HOUSEHOLD, PersonInput, PersonTag, Residence, ValidPerson, field, two_char_pieces,
 };
 use pingan_domain::special_group::SpecialGroup;
 use pingan_domain::{Capability, OrgCode};
@@ -116,6 +116,8 @@ pub struct PersonQuery {
     pub residence: Option<String>,
     /// A special group (code or name) the persons are in — only with that group's permission.
     pub group: Option<String>,
+    /// A 人员标签 code or name (独居老人 …).
+    pub tag: Option<String>,
     /// Page from 1 (50 rows each).
     pub page: Option<i64>,
 }
@@ -714,6 +716,17 @@ impl App {
             }
             None => None,
         };
+        let tag = match text(&q.tag) {
+            Some(t) => Some(
+                PersonTag::parse(&t)
+                    .ok_or_else(|| {
+                        AppError::Invalid(format!("tag 应为 {} 之一", PersonTag::labels()))
+                    })?
+                    .code()
+                    .to_owned(),
+            ),
+            None => None,
+        };
         if id_index.is_some() || phone_index.is_some() {
             self.audit(
                 &Actor::user(user.clone(), None),
@@ -732,6 +745,7 @@ impl App {
             phone_index,
             residence,
             group,
+            tag,
             ended: false,
             limit: PERSON_PAGE_ROWS,
             offset: 0,
@@ -748,6 +762,56 @@ impl App {
             .filter(|p| p.grid_code.starts_with(&prefix))
             .map(PersonView::from)
             .ok_or_else(|| AppError::NotFound(format!("没有人员 {id}，或不在您的管辖范围内")))
+    }
+
+    /// A person's tags (人员标签), as (code, Chinese name).
+    pub async fn person_tags(
+        &self,
+        user: &CurrentUser,
+        id: i64,
+    ) -> Result<Vec<(&'static str, &'static str)>> {
+        self.person(user, id).await?;
+        Ok(self
+            .store
+            .person_tags(id)
+            .await?
+            .iter()
+            .filter_map(|t| PersonTag::parse(t))
+            .map(|t| (t.code(), t.label()))
+            .collect())
+    }
+
+    /// Replaces a person's tags (codes or names); audited.
+    pub async fn set_person_tags(
+        &self,
+        actor: &Actor,
+        user: &CurrentUser,
+        id: i64,
+        tags: &[String],
+    ) -> Result<Vec<(&'static str, &'static str)>> {
+        self.authorize_user(user, Capability::ManageRegistry)?;
+        self.person(user, id).await?;
+        let mut codes = Vec::with_capacity(tags.len());
+        for t in tags.iter().filter(|t| !t.trim().is_empty()) {
+            let tag = PersonTag::parse(t).ok_or_else(|| {
+                AppError::Invalid(format!("标签应为 {} 之一，收到 {t}", PersonTag::labels()))
+            })?;
+            codes.push(tag.code().to_owned());
+        }
+        codes.sort();
+        codes.dedup();
+        self.store
+            .set_person_tags(id, &codes, pingan_domain::audit::to_micros(Utc::now()))
+            .await?;
+        self.audit(
+            actor,
+            "persons.tags",
+            &format!("person:{id}"),
+            "ok",
+            json!({"tags": codes}),
+        )
+        .await?;
+        self.person_tags(user, id).await
     }
 
     /// Ends a person of the user's scope — moved out, died — for a reason; the record stays (and

@@ -21,6 +21,20 @@ labelled! {
     }
 }
 
+labelled! {
+    /// 人员标签 — what a grid keeps an eye on beyond the special groups (关爱、服务对象).
+    PersonTag {
+        LivingAlone = "living_alone", "独居老人";
+        EmptyNest = "empty_nest", "空巢老人";
+        Disabled = "disabled", "残疾人";
+        LowIncome = "low_income", "低保对象";
+        ExtremePoverty = "extreme_poverty", "特困人员";
+        Veteran = "veteran", "退役军人";
+        Orphan = "orphan", "孤儿";
+        KeyAttention = "key_attention", "重点关注人员";
+    }
+}
+
 /// A person as typed: every field text, empty when not given.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PersonInput {

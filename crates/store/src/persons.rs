@@ -108,6 +108,8 @@ pub struct PersonFilter {
     pub residence: Option<String>,
     /// Only active members of this special group.
     pub group: Option<String>,
+    /// Only persons with this tag.
+    pub tag: Option<String>,
     /// Also persons who moved out.
     pub ended: bool,
     pub limit: i64,
@@ -382,6 +384,13 @@ impl Store {
             next += 1;
             text.push(group.clone());
         }
+        if let Some(tag) = &f.tag {
+            clauses.push(format!(
+                "p.id IN (SELECT person_id FROM person_tags WHERE tag = ${next})"
+            ));
+            next += 1;
+            text.push(tag.clone());
+        }
         for (column, value) in [
             ("p.id_index", &f.id_index),
             ("p.phone_index", &f.phone_index),
@@ -525,6 +534,44 @@ impl Store {
             }
             q.persistent(generic_safe).fetch_all(p).await
         })?)
+    }
+
+    /// A person's tags, in code order.
+    pub async fn person_tags(&self, person_id: i64) -> Result<Vec<String>> {
+        Ok(dispatch!(self, |p| {
+            sqlx::query_scalar("SELECT tag FROM person_tags WHERE person_id = $1 ORDER BY tag")
+                .bind(person_id)
+                .fetch_all(p)
+                .await
+        })?)
+    }
+
+    /// Replaces a person's tags.
+    pub async fn set_person_tags(
+        &self,
+        person_id: i64,
+        tags: &[String],
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        dispatch!(self, |p| {
+            let mut tx = p.begin_with(self.begin_write()).await?;
+            sqlx::query("DELETE FROM person_tags WHERE person_id = $1")
+                .bind(person_id)
+                .execute(&mut *tx)
+                .await?;
+            for tag in tags {
+                sqlx::query(
+                    "INSERT INTO person_tags (person_id, tag, created_at) VALUES ($1, $2, $3)",
+                )
+                .bind(person_id)
+                .bind(tag)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await
+        })?;
+        Ok(())
     }
 
     /// The active tenants of a rental house, masked.

@@ -765,3 +765,67 @@ async fn a_person_is_added_from_the_phone_once() {
     assert_eq!(again.status(), 400);
     assert!(again.text().await.unwrap().contains("已登记"));
 }
+
+#[tokio::test]
+async fn tags_mark_persons_and_find_them() {
+    let h = Hub::new().await;
+    h.t.app
+        .import_persons(&h.commander, &sheet(&as_rows(&people())), Some(&h.grid))
+        .await
+        .unwrap();
+    let worker = h.worker.user.clone().unwrap();
+    let (found, _) =
+        h.t.app
+            .persons(&worker, &PersonQuery::default())
+            .await
+            .unwrap();
+    let id = found[0].id;
+    let tags =
+        h.t.app
+            .set_person_tags(
+                &h.worker,
+                &worker,
+                id,
+                &["独居老人".into(), "disabled".into(), "独居老人".into()],
+            )
+            .await
+            .unwrap();
+    assert_eq!(tags, [("disabled", "残疾人"), ("living_alone", "独居老人")]);
+    let alone =
+        h.t.app
+            .persons(
+                &worker,
+                &PersonQuery {
+                    tag: Some("独居老人".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    assert_eq!(alone.0.iter().map(|p| p.id).collect::<Vec<_>>(), [id]);
+    assert!(matches!(
+        h.t.app
+            .set_person_tags(&h.worker, &worker, id, &["富豪".into()])
+            .await,
+        Err(AppError::Invalid(_))
+    ));
+    let other = h.other_operator.user.clone().unwrap();
+    assert!(matches!(
+        h.t.app
+            .set_person_tags(&h.other_operator, &other, id, &[])
+            .await,
+        Err(AppError::NotFound(_))
+    ));
+    let res = reqwest::Client::new()
+        .put(h.t.url(&format!("/api/v1/persons/{id}/tags")))
+        .bearer_auth(&h.tokens.worker)
+        .json(&serde_json::json!({"tags": ["veteran"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let now = h
+        .get_json(&format!("/api/v1/persons/{id}/tags"), &h.tokens.operator)
+        .await;
+    assert_eq!(now["tags"], serde_json::json!(["veteran"]));
+}

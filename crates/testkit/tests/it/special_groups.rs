@@ -704,6 +704,20 @@ async fn the_api_and_pages_enrol_visit_and_export() {
     .await
     .unwrap();
     assert_eq!(res.status(), 201);
+    // Tags from the person's page: each checked box.
+    let res = c
+        .post(h.t.url(&format!("/persons/{}/tags", ids[0])))
+        .form(&[("tag", "disabled"), ("tag", "veteran")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let tagged = crate::page(&c, &h.t, &format!("/persons/{}?done=tags", ids[0])).await;
+    assert!(
+        tagged.contains("标签已保存") && tagged.contains("value=\"veteran\" checked"),
+        "{tagged}"
+    );
+
     // Moving out ends the person; the record stays and the page says so.
     let res = c
         .post(h.t.url(&format!("/persons/{}/end", ids[1])))

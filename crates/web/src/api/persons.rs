@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/households/{id}", get(household))
         .route("/api/v1/persons/{id}", get(show))
         .route("/api/v1/persons/{id}/reveal", post(reveal))
+        .route("/api/v1/persons/{id}/tags", get(tags).put(set_tags))
 }
 
 /// A page of persons.
@@ -252,4 +253,49 @@ pub(crate) async fn add(
 ) -> Result<(axum::http::StatusCode, Json<PersonView>), ApiError> {
     let person = state.app.add_person(&api.actor(), &api.user, &body).await?;
     Ok((axum::http::StatusCode::CREATED, Json(person)))
+}
+
+/// A person's tags (人员标签).
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+pub(crate) struct TagList {
+    /// Codes (`living_alone` …) or, when setting, codes or Chinese names (独居老人 …).
+    tags: Vec<String>,
+}
+
+/// The person's tags, as codes.
+#[utoipa::path(get, path = "/api/v1/persons/{id}/tags", tag = "registry",
+    params(("id" = i64, Path, description = "person id")),
+    security(("bearer" = [])),
+    responses((status = 200, body = TagList), (status = 404, body = Problem)))]
+pub(crate) async fn tags(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<TagList>, ApiError> {
+    let tags = state.app.person_tags(&api.user, id).await?;
+    Ok(Json(TagList {
+        tags: tags.into_iter().map(|(code, _)| code.to_owned()).collect(),
+    }))
+}
+
+/// Replaces the person's tags.
+#[utoipa::path(put, path = "/api/v1/persons/{id}/tags", tag = "registry",
+    params(("id" = i64, Path, description = "person id")),
+    request_body = TagList,
+    security(("bearer" = [])),
+    responses((status = 200, body = TagList), (status = 400, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub(crate) async fn set_tags(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<TagList>,
+) -> Result<Json<TagList>, ApiError> {
+    let tags = state
+        .app
+        .set_person_tags(&api.actor(), &api.user, id, &body.tags)
+        .await?;
+    Ok(Json(TagList {
+        tags: tags.into_iter().map(|(code, _)| code.to_owned()).collect(),
+    }))
 }

@@ -18,6 +18,7 @@ use pingan_app::{
     VisitEntry, VisitView,
 };
 use pingan_domain::Capability;
+use pingan_domain::person::PersonTag;
 use pingan_domain::special_group::MAX_RISK_LEVEL;
 use pingan_domain::time::shanghai;
 use serde::Deserialize;
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
                 .layer(crate::router::upload_limit()),
         )
         .route("/persons/{id}/end", post(end_person))
+        .route("/persons/{id}/tags", post(set_tags))
 }
 
 #[derive(Template, WebTemplate)]
@@ -49,6 +51,8 @@ struct PersonPage {
     groups: Vec<(&'static str, &'static str)>,
     risk_levels: Vec<i16>,
     memberships: Vec<MemberView>,
+    /// Every tag, and whether the person has it.
+    tags: Vec<(&'static str, &'static str, bool)>,
     visits: Vec<VisitView>,
     notice: Option<String>,
     error: Option<String>,
@@ -73,8 +77,14 @@ async fn render(
     } else {
         state.app.memberships_of(user, id).await?
     };
+    let has = state.app.person_tags(user, id).await?;
+    let tags = PersonTag::ALL
+        .iter()
+        .map(|t| (t.code(), t.label(), has.iter().any(|(c, _)| *c == t.code())))
+        .collect();
     Ok(PersonPage {
         shell: Shell::new(&state.app, user, "/persons").await?,
+        tags,
         visits: state.app.visits(user, id).await?,
         p,
         plain,
@@ -104,6 +114,7 @@ async fn show(
         Some("enrol") => Some("已列入特殊人群，走访任务随之生成。".to_owned()),
         Some("end") => Some("已解除列管，记录仍保留。".to_owned()),
         Some("ended") => Some("已注销（迁出），记录仍保留。".to_owned()),
+        Some("tags") => Some("标签已保存。".to_owned()),
         _ => None,
     };
     render(&state, &page, id, None, notice, None).await
@@ -417,5 +428,27 @@ async fn add(
             Ok((axum::http::StatusCode::BAD_REQUEST, view).into_response())
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// The tag checkboxes: every `tag` field checked.
+async fn set_tags(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let tags: Vec<String> = fields
+        .into_iter()
+        .filter(|(k, _)| k == "tag")
+        .map(|(_, v)| v)
+        .collect();
+    match state
+        .app
+        .set_person_tags(&page.actor(), &page.user, id, &tags)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/persons/{id}?done=tags")).into_response()),
+        Err(e) => refused(&state, &page, id, e).await,
     }
 }

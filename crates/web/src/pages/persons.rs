@@ -16,7 +16,7 @@ use pingan_app::{
     PersonView,
 };
 use pingan_domain::Capability;
-use pingan_domain::person::Residence;
+use pingan_domain::person::{PersonTag, Residence};
 use pingan_domain::time::format_count;
 use serde::Deserialize;
 
@@ -45,6 +45,7 @@ struct PersonsPage {
     residences: Vec<(&'static str, &'static str)>,
     /// The special groups the user may filter by.
     groups: Vec<(&'static str, &'static str)>,
+    tags: Vec<(&'static str, &'static str)>,
     prev: Option<String>,
     next: Option<String>,
     can_reveal: bool,
@@ -83,6 +84,7 @@ async fn render(
                 ("grid", q.grid.as_deref()),
                 ("residence", q.residence.as_deref()),
                 ("group", q.group.as_deref()),
+                ("tag", q.tag.as_deref()),
             ],
             p,
         )
@@ -92,6 +94,7 @@ async fn render(
         rows,
         total: format_count(total.max(0).unsigned_abs()),
         residences: options(Residence::ALL, Residence::code, Residence::label),
+        tags: options(PersonTag::ALL, PersonTag::code, PersonTag::label),
         groups: pingan_app::App::visible_groups(&page.user)
             .into_iter()
             .map(|g| (g.code(), g.label()))

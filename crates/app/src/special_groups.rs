@@ -421,6 +421,84 @@ impl App {
         })
     }
 
+    /// The members a search finds, as an .xlsx: names and ID numbers masked, or — with a reason
+    /// and 查看个人信息明文 — plain; the file names the exporter. Audited.
+    pub async fn export_members(
+        &self,
+        actor: &Actor,
+        user: &CurrentUser,
+        q: &MemberQuery,
+        reason: Option<&str>,
+    ) -> Result<Vec<u8>> {
+        let reason = self
+            .plain_export_reason(actor, "special_groups", reason)
+            .await?;
+        let members = self.members(user, q).await?;
+        let mut plain: std::collections::HashMap<i64, (String, String)> = Default::default();
+        if reason.is_some() {
+            let ids: Vec<i64> = members.iter().map(|m| m.person_id).collect();
+            for s in self.store.persons_sealed(&ids).await? {
+                let name = self
+                    .cipher
+                    .open(crate::persons::NAME_FIELD, &s.name_sealed)?;
+                let id = self.cipher.open(crate::persons::ID_FIELD, &s.id_sealed)?;
+                plain.insert(s.id, (name, id));
+            }
+        }
+        let columns: Vec<crate::sheet::Column> = [
+            ("序号", 8.0),
+            ("姓名", 10.0),
+            ("公民身份号码", 22.0),
+            ("类别", 16.0),
+            ("风险等级", 8.0),
+            ("现住址", 32.0),
+            ("网格编码", 18.0),
+            ("列管日期", 12.0),
+            ("上次走访", 18.0),
+            ("下次应访", 12.0),
+            ("走访状态", 10.0),
+        ]
+        .into_iter()
+        .map(|(h, w)| crate::sheet::Column::new(h, w).text())
+        .collect();
+        let count = members.len();
+        let cells: Vec<Vec<String>> = members
+            .into_iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let (name, id_number) = plain
+                    .get(&m.person_id)
+                    .cloned()
+                    .unwrap_or((m.name, m.id_number));
+                vec![
+                    (i + 1).to_string(),
+                    name,
+                    id_number,
+                    m.group_label,
+                    m.risk_level.map(|r| r.to_string()).unwrap_or_default(),
+                    m.address,
+                    m.grid_code,
+                    m.enrolled_on,
+                    m.last_visit.unwrap_or_default(),
+                    m.due.unwrap_or_default(),
+                    m.state_label.unwrap_or_default(),
+                ]
+            })
+            .collect();
+        let note = crate::person_export::export_note(user, &format!("共 {count} 人"), reason);
+        let bytes = crate::sheet::write_sheet("特殊人群", &columns, &cells, Some(&note))?;
+        self.audit(
+            actor,
+            "special_groups.export",
+            "special_groups",
+            "ok",
+            json!({"rows": count, "plain": reason.is_some(), "reason": reason, "group": q.group,
+                "grid": q.grid}),
+        )
+        .await?;
+        Ok(bytes)
+    }
+
     /// 走访任务 — who in the user's scope is overdue or due within a week, soonest first.
     pub async fn visit_tasks(&self, user: &CurrentUser) -> Result<Vec<MemberView>> {
         let mut due = self.members(user, &MemberQuery::default()).await?;

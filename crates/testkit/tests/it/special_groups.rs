@@ -117,6 +117,33 @@ async fn groups_are_seen_with_their_permission_and_visits_fall_due() {
         .enrol_member(&h.worker, &worker, ids[2], &youth)
         .await
         .unwrap();
+    // The list exports as the reader sees it: masked, or plain for a reason.
+    let masked =
+        h.t.app
+            .export_members(&h.worker, &worker, &MemberQuery::default(), None)
+            .await
+            .unwrap();
+    let text = format!("{:?}", read_first_sheet(&masked, 100).unwrap());
+    assert!(
+        text.contains("张**") && text.contains("重点青少年") && !text.contains("张三丰"),
+        "{text}"
+    );
+    let plain =
+        h.t.app
+            .export_members(
+                &h.operator,
+                &operator,
+                &MemberQuery::default(),
+                Some("报送司法所核对"),
+            )
+            .await
+            .unwrap();
+    let text = format!("{:?}", read_first_sheet(&plain, 100).unwrap());
+    assert!(
+        text.contains("张三丰") && !text.contains("重点青少年"),
+        "{text}"
+    );
+
     // The person list filters by a group its reader may see.
     let in_group =
         h.t.app

@@ -18,7 +18,7 @@ use utoipa::{Modify, OpenApi};
         persons::list, persons::show, persons::reveal, persons::import, persons::template, persons::export, persons::households, persons::household, persons::add, persons::tags, persons::set_tags, persons::start_import, persons::import_job,
         special_groups::list, special_groups::of_person, special_groups::enrol, special_groups::update,
         special_groups::end, special_groups::visits, special_groups::record, special_groups::due,
-        special_groups::coverage, special_groups::policies, special_groups::set_policies, special_groups::visit_photo,
+        special_groups::coverage, special_groups::policies, special_groups::set_policies, special_groups::visit_photo, special_groups::export,
         places::list, places::save, places::show, places::add_tenant, places::import, places::template, places::reveal, places::export),
     components(schemas(Problem, session::Credentials, session::Session, pingan_app::CurrentUser,
         pingan_app::OrgUnitView, pingan_app::OrgRef, pingan_app::Located, calendar::Deadline,

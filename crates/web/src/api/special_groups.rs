@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/special-groups", get(list))
+        .route("/api/v1/special-groups/export", get(export))
         .route("/api/v1/special-groups/{id}", axum::routing::patch(update))
         .route("/api/v1/special-groups/{id}/end", post(end))
         .route("/api/v1/persons/{id}/groups", get(of_person).post(enrol))
@@ -282,4 +283,28 @@ pub(crate) async fn visit_photo(
         bytes,
     )
         .into_response())
+}
+
+/// The members a search finds (the list's filters) as an .xlsx; with a `reason` names and ID
+/// numbers in plain text (查看个人信息明文 only). The file names the exporter. Audited.
+#[utoipa::path(get, path = "/api/v1/special-groups/export", tag = "registry",
+    params(MemberQuery, super::persons::ExportQuery),
+    security(("bearer" = [])),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 400, body = Problem), (status = 403, body = Problem)))]
+pub(crate) async fn export(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Query(q): Query<MemberQuery>,
+    Query(e): Query<super::persons::ExportQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    let bytes = state
+        .app
+        .export_members(&api.actor(), &api.user, &q, e.reason.as_deref())
+        .await?;
+    Ok(crate::xlsx::download(
+        bytes,
+        "special-groups.xlsx",
+        "特殊人群.xlsx",
+    ))
 }

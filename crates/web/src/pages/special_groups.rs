@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/special-groups", get(list))
         .route("/special-groups/policies", post(set_policies))
+        .route("/special-groups/export", post(export))
         .route("/visits/due", get(due))
 }
 
@@ -44,6 +45,7 @@ struct GroupsPage {
     coverage: Vec<UnitCoverage>,
     policies: Vec<VisitPolicyView>,
     can_set_policies: bool,
+    can_reveal: bool,
     error: Option<String>,
 }
 
@@ -107,6 +109,7 @@ async fn render(
         policies: state.app.visit_policy_views(user).await?,
         can_set_policies: user.can(Capability::ManageCaseRules)
             && user.org_code.level() == OrgLevel::District,
+        can_reveal: user.can(Capability::RevealPersonalData),
         q,
         error,
     })
@@ -173,4 +176,35 @@ async fn due(State(state): State<AppState>, page: PageUser) -> Result<DuePage, P
         rows: state.app.visit_tasks(&page.user).await?,
         can_visit: page.user.can(Capability::ManageRegistry),
     })
+}
+
+#[derive(serde::Deserialize)]
+struct ExportForm {
+    #[serde(flatten)]
+    q: MemberQuery,
+    reason: Option<String>,
+}
+
+/// The list's filter as an .xlsx (posted: a reason may go with it).
+async fn export(
+    State(state): State<AppState>,
+    page: PageUser,
+    Form(f): Form<ExportForm>,
+) -> Result<Response, PageError> {
+    match state
+        .app
+        .export_members(&page.actor(), &page.user, &f.q, f.reason.as_deref())
+        .await
+    {
+        Ok(bytes) => Ok(crate::xlsx::download(
+            bytes,
+            "special-groups.xlsx",
+            "特殊人群.xlsx",
+        )),
+        Err(e @ (AppError::Invalid(_) | AppError::Forbidden(_))) => {
+            let view = render(&state, &page, f.q, Some(e.to_string())).await?;
+            Ok((axum::http::StatusCode::BAD_REQUEST, view).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -1,9 +1,11 @@
 //! 户 — the households of the registry: persons with the same 户号 in a grid, each with their
 //! relation to the head (GB/T 4761). Listed and opened within scope, members masked.
 
-use crate::{App, AppError, CurrentUser, PersonView, Result};
+use crate::sheet::{Column, write_sheet};
+use crate::{Actor, App, AppError, CurrentUser, PersonView, Result};
 use pingan_domain::Capability;
 use pingan_store::HouseholdRecord;
+use serde_json::json;
 
 /// Households a page of the list.
 pub const HOUSEHOLD_PAGE_ROWS: i64 = 50;
@@ -80,6 +82,61 @@ impl App {
             .await?;
         let total = rows.first().map_or(0, |r| r.total);
         Ok((rows.iter().map(HouseholdView::from).collect(), total))
+    }
+
+    /// The households a search finds, as an .xlsx (at most 100,000): 户号, address, members,
+    /// grid — no personal identifiers; the file names the exporter. Audited.
+    pub async fn export_households(
+        &self,
+        actor: &Actor,
+        user: &CurrentUser,
+        q: &HouseholdQuery,
+    ) -> Result<Vec<u8>> {
+        let prefix = self.prefix_asked(user, q.grid.as_deref(), Capability::ViewRegistry)?;
+        let text = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        let rows = self
+            .store
+            .households(&prefix, text, crate::MAX_EXPORT_ROWS as i64 + 1, 0)
+            .await?;
+        if rows.len() > crate::MAX_EXPORT_ROWS {
+            return Err(AppError::TooLarge(
+                "符合条件的户超过 10 万户：请按网格缩小范围，分批导出".into(),
+            ));
+        }
+        let columns: Vec<Column> = [
+            ("序号", 8.0),
+            ("户号", 14.0),
+            ("户址", 40.0),
+            ("人数", 8.0),
+            ("网格编码", 18.0),
+        ]
+        .into_iter()
+        .map(|(h, w)| Column::new(h, w).text())
+        .collect();
+        let cells: Vec<Vec<String>> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                vec![
+                    (i + 1).to_string(),
+                    h.household_no.clone(),
+                    h.address.clone(),
+                    h.members.to_string(),
+                    h.grid_code.clone(),
+                ]
+            })
+            .collect();
+        let note = crate::person_export::export_note(user, &format!("共 {} 户", rows.len()), None);
+        let bytes = write_sheet("户", &columns, &cells, Some(&note))?;
+        self.audit(
+            actor,
+            "households.export",
+            "households",
+            "ok",
+            json!({"rows": rows.len(), "grid": q.grid}),
+        )
+        .await?;
+        Ok(bytes)
     }
 
     /// One household of the user's scope with its members.

@@ -647,6 +647,30 @@ async fn persons_with_one_household_number_form_a_household() {
         .await;
     assert_eq!(api["members"].as_array().unwrap().len(), 3);
     assert_eq!(api["household"]["household_no"], "000123");
+    let sheet =
+        h.t.app
+            .export_households(
+                &h.operator,
+                &operator,
+                &pingan_app::HouseholdQuery::default(),
+            )
+            .await
+            .unwrap();
+    let text = format!("{:?}", read_first_sheet(&sheet, 10).unwrap());
+    assert!(
+        text.contains("000123") && text.contains("共 1 户"),
+        "{text}"
+    );
+    let theirs =
+        h.t.app
+            .export_households(
+                &h.other_operator,
+                &other,
+                &pingan_app::HouseholdQuery::default(),
+            )
+            .await
+            .unwrap();
+    assert!(!format!("{:?}", read_first_sheet(&theirs, 10).unwrap()).contains("000123"));
 }
 
 #[tokio::test]

@@ -15,7 +15,7 @@ use utoipa::{Modify, OpenApi};
         events::create, events::list, events::show, events::act, events::add_photos, events::photo, events::categories, events::set_limit, events::rules,
         events::add_rule, events::delete_rule, events::stream, video::online_rate,
         video::devices, video::device, video::channels, video::channel, video::near, video::map, video::import, video::template, video::query,
-        persons::list, persons::show, persons::reveal, persons::import, persons::template, persons::export, persons::households, persons::household, persons::add, persons::tags, persons::set_tags, persons::start_import, persons::import_job,
+        persons::list, persons::show, persons::reveal, persons::import, persons::template, persons::export, persons::households, persons::household, persons::export_households, persons::add, persons::tags, persons::set_tags, persons::start_import, persons::import_job,
         special_groups::list, special_groups::of_person, special_groups::enrol, special_groups::update,
         special_groups::end, special_groups::visits, special_groups::record, special_groups::due,
         special_groups::coverage, special_groups::policies, special_groups::set_policies, special_groups::visit_photo, special_groups::export,

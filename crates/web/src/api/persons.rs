@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/persons/import/jobs/{id}", get(import_job))
         .route("/api/v1/households", get(households))
+        .route("/api/v1/households/export", get(export_households))
         .route("/api/v1/households/{id}", get(household))
         .route("/api/v1/persons/{id}", get(show))
         .route("/api/v1/persons/{id}/reveal", post(reveal))
@@ -298,4 +299,21 @@ pub(crate) async fn set_tags(
     Ok(Json(TagList {
         tags: tags.into_iter().map(|(code, _)| code.to_owned()).collect(),
     }))
+}
+
+/// The households a search finds as an .xlsx (户号, address, members, grid). Audited.
+#[utoipa::path(get, path = "/api/v1/households/export", tag = "registry", params(HouseholdQuery),
+    security(("bearer" = [])),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 403, body = Problem), (status = 413, body = Problem)))]
+pub(crate) async fn export_households(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Query(q): Query<HouseholdQuery>,
+) -> Result<Response, ApiError> {
+    let bytes = state
+        .app
+        .export_households(&api.actor(), &api.user, &q)
+        .await?;
+    Ok(crate::xlsx::download(bytes, "households.xlsx", "户.xlsx"))
 }

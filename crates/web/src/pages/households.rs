@@ -16,6 +16,7 @@ use pingan_domain::time::format_count;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/households", get(list))
+        .route("/households/export", get(export))
         .route("/households/{id}", get(show))
 }
 
@@ -28,6 +29,8 @@ struct HouseholdsPage {
     q: HouseholdQuery,
     prev: Option<String>,
     next: Option<String>,
+    /// The export of this search.
+    export_href: String,
     error: Option<String>,
 }
 
@@ -48,8 +51,14 @@ async fn list(
             p,
         )
     });
+    let export_href = page_href(
+        "/households/export",
+        &[("q", q.q.as_deref()), ("grid", q.grid.as_deref())],
+        1,
+    );
     Ok(HouseholdsPage {
         shell: Shell::new(&state.app, &page.user, "/persons").await?,
+        export_href,
         rows,
         total: format_count(total.max(0).unsigned_abs()),
         q,
@@ -75,4 +84,17 @@ async fn show(
         shell: Shell::new(&state.app, &page.user, "/persons").await?,
         h: state.app.household(&page.user, id).await?,
     })
+}
+
+/// The list's search as an .xlsx (no identifiers in it, so a link will do).
+async fn export(
+    State(state): State<AppState>,
+    page: PageUser,
+    Query(q): Query<HouseholdQuery>,
+) -> Result<axum::response::Response, PageError> {
+    let bytes = state
+        .app
+        .export_households(&page.actor(), &page.user, &q)
+        .await?;
+    Ok(crate::xlsx::download(bytes, "households.xlsx", "户.xlsx"))
 }

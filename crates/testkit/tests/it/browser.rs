@@ -554,6 +554,23 @@ async fn a_visit_made_without_signal_is_sent_once_when_it_returns() {
     );
     screenshot(&b, "visit-kept-offline").await;
     assert!(t.app.visits(&commander, person).await.unwrap().is_empty());
+    // A new person registered without signal is kept too (the form was kept when the worker
+    // was installed).
+    let newcomer = crate::persons::id("19900909", 91);
+    b.client.goto(&format!("{base}/persons/new")).await.unwrap();
+    fill_and_submit(
+        &b,
+        "#person-form",
+        &[
+            ("grid", grid),
+            ("name", "无信号登记"),
+            ("id_number", &newcomer),
+            ("address", "二马路 66 号"),
+        ],
+    )
+    .await;
+    let kept = visible_text(&b, "#kept").await;
+    assert!(kept.contains("待提交 2 条"), "{kept}");
     // The task list opened online still opens, from the phone's copy.
     b.client.goto(&format!("{base}/visits/due")).await.unwrap();
     assert!(visible_text(&b, "h1").await.contains("走访任务"));
@@ -575,6 +592,19 @@ async fn a_visit_made_without_signal_is_sent_once_when_it_returns() {
     assert_eq!(visits.len(), 1, "the kept visit arrives");
     assert_eq!(visits[0].notes, "无信号时登记：本人在家，情况稳定");
     assert_eq!(visits[0].photos.len(), 1, "with its photo");
+    let by_id = pingan_app::PersonQuery {
+        id_number: Some(newcomer.clone()),
+        ..Default::default()
+    };
+    let mut found = 0;
+    for _ in 0..100 {
+        found = t.app.persons(&commander, &by_id).await.unwrap().1;
+        if found == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(found, 1, "the person kept on the phone is registered");
     b.client
         .execute("window.pinganFlush();", vec![])
         .await

@@ -8,7 +8,7 @@
   function say(n) {
     if (!status) { return; }
     status.hidden = n === 0;
-    status.textContent = "手机上还有 " + n + " 条走访待提交，恢复网络后自动提交。";
+    status.textContent = "手机上还有 " + n + " 条登记待提交，恢复网络后自动提交。";
   }
   function freshId() {
     if (window.crypto && crypto.randomUUID) { return "web-" + crypto.randomUUID(); }
@@ -16,7 +16,7 @@
     crypto.getRandomValues(bytes);
     return "web-" + Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
   }
-  var key = document.querySelector("form#visit-form input[name=client_id]");
+  var key = document.querySelector("form#visit-form input[name=client_id], form#person-form input[name=client_id]");
   if (key) { key.value = freshId(); }
   navigator.serviceWorker.addEventListener("message", function (e) {
     if (e.data && typeof e.data.outbox === "number") { say(e.data.outbox); }

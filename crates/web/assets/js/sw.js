@@ -1,13 +1,17 @@
 // 平安 service worker: lets a grid worker keep working without signal. Pages opened online (走访任务,
-// a person, the visit form) are kept and shown offline; a visit sent without signal is kept in
-// IndexedDB and sent again when the signal returns. Each visit carries its own client_id, so the
-// hub records it once however often it is sent.
+// a person, the visit and person forms) are kept and shown offline; a visit or a new person sent
+// without signal is kept in IndexedDB and sent again when the signal returns. Each visit carries its
+// own client_id and a person their ID number, so the hub records each once however often it is sent.
 "use strict";
-const CACHE = "pingan-pages-v2";
+const CACHE = "pingan-pages-v3";
 const DB = "pingan-offline";
 const OUTBOX = "outbox";
-const OFFLINE_PAGES = [/^\/visits\/due$/, /^\/persons\/\d+$/, /^\/persons\/\d+\/visit$/, /^\/assets\//];
-const VISIT_POST = /^\/persons\/\d+\/visit$/;
+const OFFLINE_PAGES = [
+  /^\/visits\/due$/, /^\/persons\/new$/, /^\/persons\/\d+$/, /^\/persons\/\d+\/visit$/, /^\/assets\//,
+];
+// What may be sent without signal: a visit, and a new person (the hub refuses a second
+// registration of an ID number, so a resend never makes two).
+const KEPT_POSTS = [/^\/persons\/\d+\/visit$/, /^\/persons\/new$/];
 
 function openDb() {
   return new Promise((resolve, reject) => {
@@ -36,7 +40,7 @@ const waiting = () => withStore("readonly", (s) => s.getAll());
 async function flush() {
   for (const entry of await waiting()) {
     try {
-      const body = new FormData();
+      const body = entry.multipart ? new FormData() : new URLSearchParams();
       for (const [name, value, fileName] of entry.fields) {
         if (fileName === undefined) {
           body.append(name, value);
@@ -67,14 +71,16 @@ function keptPage(count) {
   const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>已暂存 · 平安</title>
 <link rel="stylesheet" href="/assets/css/pingan.css"></head><body><main>
-<h1>走访已暂存在手机上</h1><p class="notice" role="status" id="kept">当前没有网络。这条走访已保存在本机，恢复网络后会自动提交，不会重复登记（待提交 ${count} 条）。</p>
+<h1>已暂存在手机上</h1><p class="notice" role="status" id="kept">当前没有网络。这条登记已保存在本机，恢复网络后会自动提交，不会重复登记（待提交 ${count} 条）。</p>
 <p><a href="/visits/due">‹ 返回走访任务</a></p></main></body></html>`;
   return new Response(html, { headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
 // What a grid worker needs first without signal, kept as soon as the worker is installed (only
 // real pages: a redirect to the login page is not kept).
-const SHELL = ["/visits/due", "/assets/css/pingan.css", "/assets/js/offline.js", "/assets/js/report.js"];
+const SHELL = [
+  "/visits/due", "/persons/new", "/assets/css/pingan.css", "/assets/js/offline.js", "/assets/js/report.js",
+];
 
 async function keepShell() {
   const cache = await caches.open(CACHE);
@@ -103,7 +109,7 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) {
     return;
   }
-  if (req.method === "POST" && VISIT_POST.test(url.pathname)) {
+  if (req.method === "POST" && KEPT_POSTS.some((p) => p.test(url.pathname))) {
     const copy = req.clone();
     event.respondWith(fetch(req).catch(async () => {
       // The form's fields and photos (as Blobs: IndexedDB keeps them as they are).
@@ -116,7 +122,9 @@ self.addEventListener("fetch", (event) => {
       if (!clientId) {
         return Response.error();
       }
-      await keep({ client_id: clientId, url: url.pathname, fields, kept_at: Date.now() });
+      // Sent again as it was sent: multipart (a form with files) or urlencoded.
+      const multipart = (copy.headers.get("Content-Type") || "").startsWith("multipart/");
+      await keep({ client_id: clientId, url: url.pathname, fields, multipart, kept_at: Date.now() });
       return keptPage((await waiting()).length);
     }));
     return;

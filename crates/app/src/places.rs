@@ -45,17 +45,19 @@ pub struct PlaceView {
     pub attention: String,
     pub attention_label: String,
     pub hazard: Option<String>,
-    /// Active tenants (rental houses).
+    /// Active residents (houses and rental houses).
     pub tenants: i64,
+    /// What its residents are called (承租人, 居住人); none for places nobody lives in.
+    pub residents_label: Option<String>,
 }
 
 impl From<PlaceRecord> for PlaceView {
     fn from(r: PlaceRecord) -> Self {
+        let category = PlaceCategory::parse(&r.category);
         Self {
             id: r.id,
             grid_code: r.grid_code,
-            category_label: PlaceCategory::parse(&r.category)
-                .map_or_else(|| r.category.clone(), |c| c.label().to_owned()),
+            category_label: category.map_or_else(|| r.category.clone(), |c| c.label().to_owned()),
             category: r.category,
             name: r.name,
             address: r.address,
@@ -68,6 +70,9 @@ impl From<PlaceRecord> for PlaceView {
             attention: r.attention,
             hazard: r.hazard,
             tenants: r.tenants,
+            residents_label: category
+                .and_then(PlaceCategory::residents_label)
+                .map(str::to_owned),
         }
     }
 }
@@ -413,8 +418,8 @@ impl App {
         })
     }
 
-    /// Registers a person of the registry, found by their ID number, as a tenant of a rental
-    /// house of the user's scope.
+    /// Registers a person of the registry, found by their ID number, as living in a house (a
+    /// tenant of a rental house, a resident of any other) of the user's scope.
     pub async fn add_tenant(
         &self,
         actor: &Actor,
@@ -424,8 +429,10 @@ impl App {
     ) -> Result<PlacePage> {
         self.authorize_user(user, Capability::ManageRegistry)?;
         let page = self.place(user, place_id).await?;
-        if page.place.category != PlaceCategory::RentalHouse.code() {
-            return Err(AppError::Invalid("只有出租房屋可以登记承租人".into()));
+        if page.place.residents_label.is_none() {
+            return Err(AppError::Invalid(
+                "只有房屋和出租房屋可以登记居住人或承租人".into(),
+            ));
         }
         let today = pingan_domain::time::beijing_date(Utc::now());
         let id = IdNumber::parse(id_number, today)

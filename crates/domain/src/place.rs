@@ -25,6 +25,20 @@ labelled! {
         SocialOrg = "social_org", "社会组织";
         /// 出租房屋 (§1.3).
         RentalHouse = "rental_house", "出租房屋";
+        /// 房屋 — any other house of the grid (自住、空置 …) with who lives there.
+        House = "house", "房屋";
+    }
+}
+
+impl PlaceCategory {
+    /// What the persons registered as living in it are called: 承租人 in a rental house, 居住人
+    /// in any other house; other places have none.
+    pub const fn residents_label(self) -> Option<&'static str> {
+        match self {
+            PlaceCategory::RentalHouse => Some("承租人"),
+            PlaceCategory::House => Some("居住人"),
+            _ => None,
+        }
     }
 }
 

@@ -265,6 +265,31 @@ async fn places_import_keyed_by_credit_code_and_are_seen_within_scope() {
             .await
             .unwrap();
     assert!(left.tenants.is_empty());
+
+    // Any other house keeps who lives in it the same way.
+    let home =
+        h.t.app
+            .save_place(
+                &h.operator,
+                &operator,
+                &pingan_app::PlaceEntry {
+                    grid: h.grid.clone(),
+                    name: "朝阳路 7 号".into(),
+                    category: "房屋".into(),
+                    address: "朝阳路 7 号".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    assert_eq!(home.residents_label.as_deref(), Some("居住人"));
+    let lived =
+        h.t.app
+            .add_tenant(&h.operator, &operator, home.id, &people[0][1])
+            .await
+            .unwrap();
+    assert_eq!(lived.tenants.len(), 1);
+    assert_eq!(school.residents_label, None);
 }
 
 #[tokio::test]

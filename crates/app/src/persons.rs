@@ -695,38 +695,17 @@ impl App {
             }
             None => (Vec::new(), None),
         };
-        let residence = match text(&q.residence) {
-            Some(r) => Some(
-                Residence::parse(&r)
-                    .ok_or_else(|| {
-                        AppError::Invalid(format!("residence 应为 {} 之一", Residence::labels()))
-                    })?
-                    .code()
-                    .to_owned(),
-            ),
-            None => None,
-        };
-        let group = match text(&q.group) {
-            Some(g) => {
-                let group = SpecialGroup::parse(&g).ok_or_else(|| {
-                    AppError::Invalid(format!("group 应为 {} 之一", SpecialGroup::labels()))
-                })?;
-                self.authorize_user(user, group.capability())?;
-                Some(group.code().to_owned())
-            }
-            None => None,
-        };
-        let tag = match text(&q.tag) {
-            Some(t) => Some(
-                PersonTag::parse(&t)
-                    .ok_or_else(|| {
-                        AppError::Invalid(format!("tag 应为 {} 之一", PersonTag::labels()))
-                    })?
-                    .code()
-                    .to_owned(),
-            ),
-            None => None,
-        };
+        let residence = Residence::parse_param(q.residence.as_deref(), "residence")
+            .map_err(AppError::Invalid)?
+            .map(|r| r.code().to_owned());
+        let group =
+            SpecialGroup::parse_param(q.group.as_deref(), "group").map_err(AppError::Invalid)?;
+        if let Some(g) = group {
+            self.authorize_user(user, g.capability())?;
+        }
+        let tag = PersonTag::parse_param(q.tag.as_deref(), "tag")
+            .map_err(AppError::Invalid)?
+            .map(|t| t.code().to_owned());
         if id_index.is_some() || phone_index.is_some() {
             self.audit(
                 &Actor::user(user.clone(), None),
@@ -744,7 +723,7 @@ impl App {
             id_index,
             phone_index,
             residence,
-            group,
+            group: group.map(|g| g.code().to_owned()),
             tag,
             ended: false,
             limit: PERSON_PAGE_ROWS,

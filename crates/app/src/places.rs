@@ -370,28 +370,12 @@ impl App {
                 .filter(|s| !s.is_empty())
                 .map(str::to_owned)
         };
-        let category = match text(&q.category) {
-            Some(c) => Some(
-                PlaceCategory::parse(&c)
-                    .ok_or_else(|| {
-                        AppError::Invalid(format!("category 应为 {} 之一", PlaceCategory::labels()))
-                    })?
-                    .code()
-                    .to_owned(),
-            ),
-            None => None,
-        };
-        let attention = match text(&q.attention) {
-            Some(a) => Some(
-                Attention::parse(&a)
-                    .ok_or_else(|| {
-                        AppError::Invalid(format!("attention 应为 {} 之一", Attention::labels()))
-                    })?
-                    .code()
-                    .to_owned(),
-            ),
-            None => None,
-        };
+        let category = PlaceCategory::parse_param(q.category.as_deref(), "category")
+            .map_err(AppError::Invalid)?
+            .map(|c| c.code().to_owned());
+        let attention = Attention::parse_param(q.attention.as_deref(), "attention")
+            .map_err(AppError::Invalid)?
+            .map(|a| a.code().to_owned());
         Ok(PlaceFilter {
             prefix,
             category,

@@ -176,9 +176,7 @@ impl App {
         }
         let mut rows = Vec::new();
         for r in rules {
-            let group = SpecialGroup::parse(&r.group).ok_or_else(|| {
-                AppError::Invalid(format!("人群类别应为 {} 之一", SpecialGroup::labels()))
-            })?;
+            let group = group_named(&r.group)?;
             if !(0..=i32::from(MAX_RISK_LEVEL)).contains(&r.min_risk) {
                 return Err(AppError::Invalid(format!(
                     "{}：风险等级应为 0 到 {MAX_RISK_LEVEL}",
@@ -229,9 +227,7 @@ impl App {
         person_id: i64,
         input: &MemberInput,
     ) -> Result<MemberView> {
-        let group = SpecialGroup::parse(&input.group).ok_or_else(|| {
-            AppError::Invalid(format!("人群类别应为 {} 之一", SpecialGroup::labels()))
-        })?;
+        let group = group_named(&input.group)?;
         self.authorize_user(user, group.capability())?;
         self.person(user, person_id).await?;
         let today = beijing_date(Utc::now());
@@ -365,17 +361,8 @@ impl App {
     pub async fn members(&self, user: &CurrentUser, q: &MemberQuery) -> Result<Vec<MemberView>> {
         let groups = self.groups_asked(user, q.group.as_deref())?;
         let prefix = self.prefix_asked(user, q.grid.as_deref(), Capability::ViewSpecialGroups)?;
-        let state = match q.state.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            None => None,
-            Some(s) => Some(
-                [VisitState::Overdue, VisitState::DueSoon, VisitState::OnTime]
-                    .into_iter()
-                    .find(|v| v.code() == s || v.label() == s)
-                    .ok_or_else(|| {
-                        AppError::Invalid("state 应为 overdue、due_soon 或 on_time".into())
-                    })?,
-            ),
-        };
+        let state =
+            VisitState::parse_param(q.state.as_deref(), "state").map_err(AppError::Invalid)?;
         let policies = self.visit_policies().await?;
         let rows = self
             .store
@@ -588,9 +575,7 @@ impl App {
         match group.map(str::trim).filter(|g| !g.is_empty()) {
             None => Ok(visible),
             Some(g) => {
-                let group = SpecialGroup::parse(g).ok_or_else(|| {
-                    AppError::Invalid(format!("人群类别应为 {} 之一", SpecialGroup::labels()))
-                })?;
+                let group = group_named(g)?;
                 self.authorize_user(user, group.capability())?;
                 Ok(vec![group])
             }
@@ -696,4 +681,10 @@ impl App {
             end_reason: r.end_reason,
         })
     }
+}
+
+/// The group a code or Chinese name names, or the refusal that lists them.
+fn group_named(s: &str) -> Result<SpecialGroup> {
+    SpecialGroup::parse(s)
+        .ok_or_else(|| AppError::Invalid(format!("人群类别应为 {} 之一", SpecialGroup::labels())))
 }

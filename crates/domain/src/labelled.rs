@@ -35,6 +35,17 @@ macro_rules! labelled {
                 Self::parse(s).ok_or_else(|| format!("{what}应为 {} 之一", Self::labels()))
             }
 
+            /// A query parameter: none when absent or blank, else one of the list by code or
+            /// label, or the refusal `{name} 应为 … 之一`.
+            pub fn parse_param(s: Option<&str>, name: &str) -> Result<Option<Self>, String> {
+                match s.map(str::trim).filter(|s| !s.is_empty()) {
+                    None => Ok(None),
+                    Some(s) => Self::parse(s)
+                        .map(Some)
+                        .ok_or_else(|| format!("{name} 应为 {} 之一", Self::labels())),
+                }
+            }
+
             /// The codes, for messages that say what is accepted.
             pub fn labels() -> String {
                 Self::ALL.iter().map(|v| v.label()).collect::<Vec<_>>().join("、")

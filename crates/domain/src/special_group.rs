@@ -103,32 +103,15 @@ pub fn visit_interval(
 /// How soon a visit is due counts as 即将到期.
 pub const DUE_SOON_DAYS: i64 = 7;
 
-/// 走访状态 — where a member stands against their visiting rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum VisitState {
-    /// 已逾期 — the due date has passed.
-    Overdue,
-    /// 即将到期 — due within [`DUE_SOON_DAYS`].
-    DueSoon,
-    /// 正常.
-    OnTime,
-}
-
-impl VisitState {
-    pub const fn code(self) -> &'static str {
-        match self {
-            VisitState::Overdue => "overdue",
-            VisitState::DueSoon => "due_soon",
-            VisitState::OnTime => "on_time",
-        }
-    }
-
-    pub const fn label(self) -> &'static str {
-        match self {
-            VisitState::Overdue => "已逾期",
-            VisitState::DueSoon => "即将到期",
-            VisitState::OnTime => "正常",
-        }
+labelled! {
+    /// 走访状态 — where a member stands against their visiting rule (in this order).
+    VisitState {
+        /// 已逾期 — the due date has passed.
+        Overdue = "overdue", "已逾期";
+        /// 即将到期 — due within [`DUE_SOON_DAYS`].
+        DueSoon = "due_soon", "即将到期";
+        /// 正常.
+        OnTime = "on_time", "正常";
     }
 }
 
@@ -310,6 +293,20 @@ mod tests {
         assert_eq!(visit_state(today, today), VisitState::DueSoon);
         assert_eq!(visit_state(day(2026, 12, 5), today), VisitState::DueSoon);
         assert_eq!(visit_state(day(2026, 12, 6), today), VisitState::OnTime);
+    }
+
+    #[test]
+    fn a_query_parameter_is_blank_known_or_refused_with_the_list() {
+        assert_eq!(VisitState::parse_param(None, "state"), Ok(None));
+        assert_eq!(VisitState::parse_param(Some("  "), "state"), Ok(None));
+        assert_eq!(
+            VisitState::parse_param(Some(" 已逾期 "), "state"),
+            Ok(Some(VisitState::Overdue))
+        );
+        assert_eq!(
+            VisitState::parse_param(Some("late"), "state"),
+            Err("state 应为 已逾期、即将到期、正常 之一".to_owned())
+        );
     }
 
     #[test]

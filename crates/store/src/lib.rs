@@ -184,6 +184,37 @@ impl Store {
         }
     }
 
+    /// The rows of `sql` — a query whose `IN ({})` takes `keys` — fetched 500 keys at a time (a
+    /// statement stays well under the parameters SQLite handles quickly), planned with its values.
+    pub(crate) async fn fetch_in<K, T>(&self, sql: &str, keys: &[K]) -> Result<Vec<T>>
+    where
+        K: for<'q> sqlx::Encode<'q, sqlx::Sqlite>
+            + for<'q> sqlx::Encode<'q, sqlx::Postgres>
+            + sqlx::Type<sqlx::Sqlite>
+            + sqlx::Type<sqlx::Postgres>
+            + Clone
+            + Send
+            + Sync,
+        T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+            + Send
+            + Unpin,
+    {
+        let mut out = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(500) {
+            let text = sql.replacen("{}", &self.positional_list(chunk.len()), 1);
+            let rows: Vec<T> = dispatch!(self, |p| {
+                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(text.clone()));
+                for k in chunk {
+                    q = q.bind(k.clone());
+                }
+                q.persistent(false).fetch_all(p).await
+            })?;
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+
     /// `rows` groups of `cols` in-order placeholders, as [`Store::positional_list`].
     pub(crate) fn positional_rows(&self, rows: usize, cols: usize) -> String {
         match self.backend() {

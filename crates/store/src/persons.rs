@@ -466,43 +466,23 @@ impl Store {
         &self,
         id_indexes: &[String],
     ) -> Result<std::collections::HashMap<String, i64>> {
-        let mut out = std::collections::HashMap::with_capacity(id_indexes.len());
-        for chunk in id_indexes.chunks(500) {
-            let sql = format!(
+        let rows: Vec<(String, i64)> = self
+            .fetch_in(
                 "SELECT id_index, id FROM persons WHERE ended_at IS NULL AND id_index IN ({})",
-                self.positional_list(chunk.len())
-            );
-            let rows: Vec<(String, i64)> = dispatch!(self, |p| {
-                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
-                for i in chunk {
-                    q = q.bind(i);
-                }
-                q.persistent(false).fetch_all(p).await
-            })?;
-            out.extend(rows);
-        }
-        Ok(out)
+                id_indexes,
+            )
+            .await?;
+        Ok(rows.into_iter().collect())
     }
 
-    /// The sealed identifiers of many persons (for an export in plain text), in id order.
+    /// The sealed identifiers of many persons (for an export in plain text).
     pub async fn persons_sealed(&self, ids: &[i64]) -> Result<Vec<PersonSealed>> {
-        let mut out = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(500) {
-            let sql = format!(
-                "SELECT id, grid_code, name_sealed, id_sealed, phone_sealed FROM persons
-                 WHERE id IN ({}) ORDER BY id",
-                self.positional_list(chunk.len())
-            );
-            let rows: Vec<PersonSealed> = dispatch!(self, |p| {
-                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
-                for id in chunk {
-                    q = q.bind(id);
-                }
-                q.persistent(false).fetch_all(p).await
-            })?;
-            out.extend(rows);
-        }
-        Ok(out)
+        self.fetch_in(
+            "SELECT id, grid_code, name_sealed, id_sealed, phone_sealed FROM persons
+             WHERE id IN ({})",
+            ids,
+        )
+        .await
     }
 
     /// Households under a prefix, by grid and 户号; `text` matches part of the address or the

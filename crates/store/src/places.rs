@@ -211,22 +211,11 @@ impl Store {
 
     /// The sealed principals of many places (for an export in plain text).
     pub async fn places_sealed(&self, ids: &[i64]) -> Result<Vec<PlaceSealed>> {
-        let mut out = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(500) {
-            let sql = format!(
-                "SELECT id, grid_code, principal_sealed, phone_sealed FROM places WHERE id IN ({})",
-                self.positional_list(chunk.len())
-            );
-            let rows: Vec<PlaceSealed> = dispatch!(self, |p| {
-                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
-                for id in chunk {
-                    q = q.bind(id);
-                }
-                q.persistent(false).fetch_all(p).await
-            })?;
-            out.extend(rows);
-        }
-        Ok(out)
+        self.fetch_in(
+            "SELECT id, grid_code, principal_sealed, phone_sealed FROM places WHERE id IN ({})",
+            ids,
+        )
+        .await
     }
 
     /// Adds tenants to rental houses: `(place, person, since)`; an active tenancy already there

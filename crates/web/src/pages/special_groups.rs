@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
-use crate::pages::{Shell, page_href, pager};
+use crate::pages::{Shell, options, page_href, pager};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
@@ -102,9 +102,7 @@ async fn render(
             .into_iter()
             .map(|g| (g.code(), g.label()))
             .collect(),
-        states: [VisitState::Overdue, VisitState::DueSoon, VisitState::OnTime]
-            .map(|s| (s.code(), s.label()))
-            .to_vec(),
+        states: options(VisitState::ALL, VisitState::code, VisitState::label),
         coverage,
         policies: state.app.visit_policy_views(user).await?,
         can_set_policies: user.can(Capability::ManageCaseRules)

@@ -4,6 +4,7 @@
 use crate::sheet::{Column, write_sheet};
 use crate::{Actor, App, AppError, CurrentUser, PersonView, Result};
 use pingan_domain::Capability;
+use pingan_domain::text::filter_text;
 use pingan_store::HouseholdRecord;
 use serde_json::json;
 
@@ -65,7 +66,8 @@ impl App {
         if !(1..=100_000).contains(&page) {
             return Err(AppError::Invalid("page 应为从 1 开始的页码".into()));
         }
-        let text = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        let text = filter_text(q.q.as_deref(), "q").map_err(AppError::Invalid)?;
+        let text = text.as_deref();
         if text.is_some_and(|t| t.chars().count() < 2) {
             return Err(AppError::Invalid(
                 "按地址或户号查找请至少输入 2 个字".into(),
@@ -93,7 +95,8 @@ impl App {
         q: &HouseholdQuery,
     ) -> Result<Vec<u8>> {
         let prefix = self.prefix_asked(user, q.grid.as_deref(), Capability::ViewRegistry)?;
-        let text = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        let text = filter_text(q.q.as_deref(), "q").map_err(AppError::Invalid)?;
+        let text = text.as_deref();
         let rows = self
             .store
             .households(&prefix, text, crate::MAX_EXPORT_ROWS as i64 + 1, 0)

@@ -13,6 +13,7 @@ use pingan_domain::person::{
     HEAD_OF_HOUSEHOLD, PersonInput, PersonTag, Residence, ValidPerson, field, two_char_pieces,
 };
 use pingan_domain::special_group::SpecialGroup;
+use pingan_domain::text::filter_text;
 use pingan_domain::{Capability, OrgCode};
 use pingan_store::{NewHousehold, NewPerson, PersonFilter, PersonRecord};
 use serde_json::json;
@@ -289,7 +290,7 @@ impl App {
             }
             None => None,
         };
-        let (columns, body) = read_import(bytes, MAX_PERSON_ROWS, &HEADERS)?;
+        let (columns, body) = read_import(bytes, MAX_PERSON_ROWS, &HEADERS).await?;
         if default_grid.is_none() && !columns.has(GRID) {
             return Err(AppError::Invalid(
                 "表格没有“网格编码”列：请选择这些人员所在的网格".into(),
@@ -656,15 +657,10 @@ impl App {
         q: &PersonQuery,
         action: &str,
     ) -> Result<PersonFilter> {
-        let text = |v: &Option<String>| {
-            v.as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-        };
+        let text = |v: &Option<String>| filter_text(v.as_deref(), "q").map_err(AppError::Invalid);
         let prefix = self.prefix_asked(user, q.grid.as_deref(), Capability::ViewRegistry)?;
         let today = pingan_domain::time::beijing_date(Utc::now());
-        let id_index = match text(&q.id_number) {
+        let id_index = match text(&q.id_number)? {
             Some(raw) => {
                 let id = IdNumber::parse(&raw, today)
                     .map_err(|e| AppError::Invalid(format!("id_number：{e}")))?;
@@ -672,7 +668,7 @@ impl App {
             }
             None => None,
         };
-        let phone_index = match text(&q.phone) {
+        let phone_index = match text(&q.phone)? {
             Some(raw) => {
                 let phone = PhoneNumber::parse(&raw)
                     .map_err(|e| AppError::Invalid(format!("phone：{e}")))?;
@@ -680,7 +676,7 @@ impl App {
             }
             None => None,
         };
-        let (name_grams, address) = match text(&q.q) {
+        let (name_grams, address) = match text(&q.q)? {
             Some(t) if t.chars().count() >= 2 => (
                 two_char_pieces(&t)
                     .iter()

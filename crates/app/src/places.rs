@@ -10,6 +10,7 @@ use chrono::Utc;
 use pingan_domain::Capability;
 use pingan_domain::identity::{IdNumber, PhoneNumber, mask_name};
 use pingan_domain::place::{Attention, PlaceCategory, PlaceInput, ValidPlace, field};
+use pingan_domain::text::filter_text;
 use pingan_store::{NewPlace, PlaceFilter, PlaceRecord};
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
@@ -199,7 +200,7 @@ impl App {
             }
             None => None,
         };
-        let (columns, body) = read_import(bytes, MAX_PLACE_ROWS, &HEADERS)?;
+        let (columns, body) = read_import(bytes, MAX_PLACE_ROWS, &HEADERS).await?;
         if default_grid.is_none() && !columns.has(GRID) {
             return Err(AppError::Invalid(
                 "表格没有“网格编码”列：请选择这些场所所在的网格".into(),
@@ -364,12 +365,7 @@ impl App {
     /// The store's filter for a search of the user's scope (the first page).
     fn place_filter(&self, user: &CurrentUser, q: &PlaceQuery) -> Result<PlaceFilter> {
         let prefix = self.prefix_asked(user, q.grid.as_deref(), Capability::ViewRegistry)?;
-        let text = |v: &Option<String>| {
-            v.as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-        };
+        let text = |v: &Option<String>| filter_text(v.as_deref(), "q").map_err(AppError::Invalid);
         let category = PlaceCategory::parse_param(q.category.as_deref(), "category")
             .map_err(AppError::Invalid)?
             .map(|c| c.code().to_owned());
@@ -380,7 +376,7 @@ impl App {
             prefix,
             category,
             attention,
-            text: text(&q.q).map(search_text),
+            text: text(&q.q)?.map(search_text),
             limit: PLACE_PAGE_ROWS,
             offset: 0,
         })

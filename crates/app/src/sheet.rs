@@ -3,12 +3,21 @@
 //! rejected-row reports, exports). Every import and export of Pingan goes through here.
 
 use crate::{AppError, Result};
-use calamine::{Data, Reader, Xlsx};
+use calamine::{Data, DataRef, Reader, Xlsx};
 use rust_xlsxwriter::{DataValidation, Format, Workbook};
 use std::io::Cursor;
 
 /// The largest spreadsheet accepted.
 pub const MAX_SHEET_BYTES: usize = 32 * 1024 * 1024;
+
+/// The most columns an import sheet may use (our widest template has 24).
+pub const MAX_SHEET_COLUMNS: u32 = 64;
+
+/// How long reading one sheet may take before it is refused.
+pub const SHEET_TIME_BUDGET: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Cells (empty ones included) read between two looks at the clock.
+const CLOCK_EVERY: u64 = 1 << 14;
 
 /// A cell as read: its text, or a number typed where the template wants text.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,48 +37,107 @@ impl Cell {
             Cell::Number(n) => n.to_string(),
         }
     }
+
+    fn of(value: DataRef<'_>) -> Self {
+        match value {
+            DataRef::Empty => Cell::Empty,
+            DataRef::String(s) => Cell::Text(s),
+            DataRef::SharedString(s) => Cell::Text(s.to_owned()),
+            DataRef::Float(f) => Cell::Number(f),
+            DataRef::Int(i) => Cell::Number(i as f64),
+            DataRef::Bool(b) => Cell::Text(if b { "是" } else { "否" }.into()),
+            other => Cell::Text(Data::from(other).to_string()),
+        }
+    }
 }
 
-/// The rows of the first sheet (the header row first), at most `max_rows` of them after the
-/// header; a file that is not an .xlsx, or is larger, is refused with a message saying so.
+/// The rows of the first sheet (the header row first, as Excel numbers them from row 1), at most
+/// `max_rows` of them after the header.
+///
+/// The sheet is read cell by cell as it is stored, never as the rectangle its cells span: a data
+/// cell beyond row `max_rows + 1` or column [`MAX_SHEET_COLUMNS`] is refused before anything is
+/// allocated for it, and a sheet that takes longer than [`SHEET_TIME_BUDGET`] to read (millions of
+/// empty cells) is refused too. A file that is not an .xlsx, or is larger than
+/// [`MAX_SHEET_BYTES`], is refused with a message saying so. This is CPU work: call it from the
+/// blocking pool ([`read_import`] does).
 pub fn read_first_sheet(bytes: &[u8], max_rows: usize) -> Result<Vec<Vec<Cell>>> {
-    if bytes.len() > MAX_SHEET_BYTES {
-        return Err(AppError::TooLarge(format!(
-            "表格文件超过 {} MB，请分成几个文件导入",
-            MAX_SHEET_BYTES / 1024 / 1024
-        )));
-    }
+    refuse_oversize(bytes)?;
     let not_xlsx = |e: &dyn std::fmt::Display| {
         AppError::Invalid(format!(
             "无法读取表格：{e}。请上传 Excel 2007 及以上的 .xlsx 文件（.xls 请先另存为 .xlsx）"
         ))
     };
     let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| not_xlsx(&e))?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| AppError::Invalid("表格里没有工作表".into()))?
+    let first = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| AppError::Invalid("表格里没有工作表".into()))?;
+    let mut cells = book
+        .worksheet_cells_reader(&first)
         .map_err(|e| not_xlsx(&e))?;
-    if range.height() > max_rows + 1 {
+    let too_many_rows = || {
+        AppError::TooLarge(format!(
+            "表格超过 {max_rows} 行，一次最多导入 {max_rows} 行，请分成几个文件"
+        ))
+    };
+    let started = std::time::Instant::now();
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    let most_cells = (max_rows as u64 + 1) * u64::from(MAX_SHEET_COLUMNS);
+    let mut read: u64 = 0;
+    while let Some(cell) = cells.next_cell().map_err(|e| not_xlsx(&e))? {
+        read += 1;
+        if read > most_cells {
+            return Err(AppError::TooLarge(format!(
+                "表格的单元格超过 {most_cells} 个（含空白单元格）：请只保留有内容的行和列，另存后再导入"
+            )));
+        }
+        if read % CLOCK_EVERY == 0 && started.elapsed() > SHEET_TIME_BUDGET {
+            return Err(AppError::TooLarge(format!(
+                "表格读取超过 {} 秒仍未读完（空白单元格过多）：请只保留有内容的行和列，另存后再导入",
+                SHEET_TIME_BUDGET.as_secs()
+            )));
+        }
+        let (row, col) = cell.get_position();
+        let value = Cell::of(cell.get_value().clone());
+        if value == Cell::Empty || value.text().is_empty() {
+            continue;
+        }
+        let row = usize::try_from(row).map_err(|_| too_many_rows())?;
+        if row > max_rows {
+            return Err(too_many_rows());
+        }
+        if col >= MAX_SHEET_COLUMNS {
+            return Err(AppError::TooLarge(format!(
+                "表格第 {} 行有内容超出了第 {MAX_SHEET_COLUMNS} 列：导入模板的列都在前面，请删去多余的列",
+                row + 1
+            )));
+        }
+        if rows.len() <= row {
+            rows.resize_with(row + 1, Vec::new);
+        }
+        let col = col as usize;
+        if let Some(cells) = rows.get_mut(row) {
+            if cells.len() <= col {
+                cells.resize(col + 1, Cell::Empty);
+            }
+            if let Some(slot) = cells.get_mut(col) {
+                *slot = value;
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// Refuses a file larger than [`MAX_SHEET_BYTES`] before any work.
+fn refuse_oversize(bytes: &[u8]) -> Result<()> {
+    if bytes.len() > MAX_SHEET_BYTES {
         return Err(AppError::TooLarge(format!(
-            "表格有 {} 行，一次最多导入 {max_rows} 行，请分成几个文件",
-            range.height() - 1
+            "表格文件超过 {} MB，请分成几个文件导入",
+            MAX_SHEET_BYTES / 1024 / 1024
         )));
     }
-    Ok(range
-        .rows()
-        .map(|row| {
-            row.iter()
-                .map(|c| match c {
-                    Data::Empty => Cell::Empty,
-                    Data::String(s) => Cell::Text(s.clone()),
-                    Data::Float(f) => Cell::Number(*f),
-                    Data::Int(i) => Cell::Number(*i as f64),
-                    Data::Bool(b) => Cell::Text(if *b { "是" } else { "否" }.into()),
-                    other => Cell::Text(other.to_string()),
-                })
-                .collect()
-        })
-        .collect())
+    Ok(())
 }
 
 /// A cell that was refused.
@@ -126,13 +194,17 @@ impl Columns {
 }
 
 /// Reads an import: the first sheet's header row matched against `known` (header, required) — a
-/// missing required header is refused by name — and the rows under it.
-pub fn read_import(
+/// missing required header is refused by name — and the rows under it. The sheet is parsed on the
+/// blocking pool, so that a large or hostile file never holds up the rest of the hub.
+pub async fn read_import(
     bytes: &[u8],
     max_rows: usize,
     known: &[(&'static str, bool)],
 ) -> Result<(Columns, Vec<Vec<Cell>>)> {
-    let mut sheet = read_first_sheet(bytes, max_rows)?;
+    refuse_oversize(bytes)?;
+    let owned = bytes.to_vec();
+    let mut sheet =
+        tokio::task::spawn_blocking(move || read_first_sheet(&owned, max_rows)).await??;
     if sheet.is_empty() {
         return Err(AppError::Invalid("表格是空的：第 1 行应为表头".into()));
     }
@@ -289,6 +361,127 @@ mod tests {
             Err(AppError::TooLarge(_))
         ));
         assert_eq!(read_first_sheet(&bytes, 20).unwrap().len(), 21);
+    }
+
+    /// A workbook written by us whose first sheet's XML is replaced by `sheet_data` (the
+    /// `<sheetData>` element's content), as a hostile or careless tool could write it.
+    fn with_sheet_data(sheet_data: &str) -> Vec<u8> {
+        use std::io::{Read, Write};
+        let plain = write_sheet("s", &[Column::new("n", 8.0)], &[], None).unwrap();
+        let mut from = zip::ZipArchive::new(Cursor::new(plain)).unwrap();
+        let mut to = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..from.len() {
+            let mut entry = from.by_index(i).unwrap();
+            let name = entry.name().unwrap().to_string();
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).unwrap();
+            if name == "xl/worksheets/sheet1.xml" {
+                bytes = format!(
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+                     <worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">\
+                     <sheetData>{sheet_data}</sheetData></worksheet>"
+                )
+                .into_bytes();
+            }
+            to.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            to.write_all(&bytes).unwrap();
+        }
+        to.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn one_cell_at_the_far_corner_is_refused_without_allocating_the_rectangle() {
+        // Issue 12 fault 1: such a file used to abort the process allocating 512 GiB.
+        let bytes = with_sheet_data(
+            r#"<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>"#,
+        );
+        let e = read_first_sheet(&bytes, 200_000).unwrap_err();
+        assert!(matches!(e, AppError::TooLarge(_)), "{e}");
+        assert!(e.to_string().contains("200000 行"), "{e}");
+    }
+
+    #[test]
+    fn a_data_cell_beyond_the_columns_is_refused_by_its_row() {
+        let bytes = with_sheet_data(
+            r#"<row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c></row>
+               <row r="3"><c r="BZ3" t="inlineStr"><is><t>x</t></is></c></row>"#,
+        );
+        let e = read_first_sheet(&bytes, 10).unwrap_err();
+        assert!(
+            e.to_string().contains("第 3 行") && e.to_string().contains("64 列"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn empty_cells_count_against_the_budget_and_are_not_kept() {
+        let empties: String = (1..=400)
+            .map(|r| format!(r#"<row r="{r}"><c r="A{r}"/></row>"#))
+            .collect();
+        let e = read_first_sheet(&with_sheet_data(&empties), 5).unwrap_err();
+        assert!(e.to_string().contains("单元格超过 384 个"), "{e}");
+        // Within the budget, formatted empty cells far out leave no trace.
+        let sparse = with_sheet_data(
+            r#"<row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c><c r="XFD1" s="0"/></row>
+               <row r="3"><c r="B3"><v>7</v></c></row>"#,
+        );
+        let rows = read_first_sheet(&sparse, 5).unwrap();
+        assert_eq!(
+            rows,
+            vec![
+                vec![Cell::Text("姓名".into())],
+                vec![],
+                vec![Cell::Empty, Cell::Number(7.0)]
+            ]
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// The sheet reader over damaged files: any answer but a panic or a runaway allocation.
+        #[test]
+        fn damaged_files_are_refused_or_read_never_crash(
+            flips in proptest::collection::vec((0usize..4096, proptest::prelude::any::<u8>()), 1..16)
+        ) {
+            let rows: Vec<Vec<String>> = (0..30).map(|i| vec![i.to_string(), "名".into()]).collect();
+            let mut bytes = write_sheet("s", &[Column::new("a", 8.0), Column::new("b", 8.0)], &rows, None).unwrap();
+            for (at, b) in flips {
+                let n = bytes.len();
+                if let Some(x) = bytes.get_mut(at % n) { *x = b; }
+            }
+            let _ = read_first_sheet(&bytes, 100);
+        }
+
+        /// Cell references anywhere on the sheet: refused or kept within the limits.
+        #[test]
+        fn cells_anywhere_stay_within_the_limits(
+            cells in proptest::collection::vec((0u32..1_048_576, 0u32..16_384), 1..20)
+        ) {
+            let data: String = cells
+                .iter()
+                .map(|(r, c)| format!(r#"<row r="{}"><c r="{}{}"><v>1</v></c></row>"#, r + 1, column_name(*c), r + 1))
+                .collect();
+            if let Ok(rows) = read_first_sheet(&with_sheet_data(&data), 1000) {
+                proptest::prop_assert!(rows.len() <= 1001);
+                proptest::prop_assert!(rows.iter().all(|r| r.len() <= MAX_SHEET_COLUMNS as usize));
+            }
+        }
+    }
+
+    /// `0` → `A`, `16383` → `XFD`.
+    fn column_name(mut c: u32) -> String {
+        let mut name = Vec::new();
+        loop {
+            name.push(b'A' + (c % 26) as u8);
+            if c < 26 {
+                break;
+            }
+            c = c / 26 - 1;
+        }
+        name.reverse();
+        String::from_utf8(name).unwrap()
     }
 
     #[test]

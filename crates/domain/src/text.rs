@@ -72,3 +72,67 @@ mod similarity_tests {
         assert_eq!(similarity(a, a), 1.0);
     }
 }
+
+/// The longest text a search box or list filter takes, in characters. Longer text is refused
+/// before it reaches a query (a 60,000-character `q` once made SQLite give up on the pattern).
+pub const MAX_FILTER_CHARS: usize = 64;
+
+/// A filter's text as typed: trimmed, empty as none, longer than [`MAX_FILTER_CHARS`] refused
+/// with a message naming the field and the limit.
+pub fn filter_text(raw: Option<&str>, field: &str) -> Result<Option<String>, String> {
+    let Some(t) = raw.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if t.chars().count() > MAX_FILTER_CHARS {
+        return Err(format!(
+            "{field} 最多 {MAX_FILTER_CHARS} 个字，请缩短查询条件"
+        ));
+    }
+    Ok(Some(t.to_owned()))
+}
+
+/// `text` with the `LIKE` wildcards `%` and `_` and the escape `\` escaped, for a pattern used
+/// with `ESCAPE '\'`: what a user types matches itself.
+fn like_escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The pattern for `LIKE … ESCAPE '\'` that finds `text` anywhere.
+pub fn like_contains(text: &str) -> String {
+    format!("%{}%", like_escaped(text))
+}
+
+/// The pattern for `LIKE … ESCAPE '\'` that finds values starting with `text`.
+pub fn like_prefix(text: &str) -> String {
+    format!("{}%", like_escaped(text))
+}
+
+#[cfg(test)]
+mod filter_tests {
+    use super::*;
+
+    #[test]
+    fn filters_are_trimmed_capped_and_named() {
+        assert_eq!(filter_text(Some("  朝阳 "), "q"), Ok(Some("朝阳".into())));
+        assert_eq!(filter_text(Some("   "), "q"), Ok(None));
+        assert_eq!(filter_text(None, "q"), Ok(None));
+        let long = "字".repeat(MAX_FILTER_CHARS + 1);
+        let e = filter_text(Some(&long), "q").unwrap_err();
+        assert!(e.starts_with("q 最多 64 个字"), "{e}");
+        assert!(filter_text(Some(&long[..MAX_FILTER_CHARS * 3]), "q").is_ok());
+    }
+
+    #[test]
+    fn wildcards_typed_by_a_user_match_themselves() {
+        assert_eq!(like_contains("50%_a\\b"), "%50\\%\\_a\\\\b%");
+        assert_eq!(like_prefix("5117_"), "5117\\_%");
+        assert_eq!(like_contains("平安"), "%平安%");
+    }
+}

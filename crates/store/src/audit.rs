@@ -154,14 +154,18 @@ impl Store {
     /// Records matching the filter, newest first, at most `limit`.
     pub async fn search_audit(&self, f: &AuditFilter, limit: i64) -> Result<Vec<AuditRecord>> {
         const SQL: &str = select_audit!(
-            "WHERE ($1 IS NULL OR username = $1) AND ($2 IS NULL OR action LIKE $2 || '%')
+            "WHERE ($1 IS NULL OR username = $1) AND ($2 IS NULL OR action LIKE $2 ESCAPE '\\')
                AND ($3 IS NULL OR at >= $3) AND ($4 IS NULL OR at < $4)
              ORDER BY id DESC LIMIT $5"
         );
         let rows: Vec<AuditRow> = dispatch!(self, |p| {
             sqlx::query_as(SQL)
                 .bind(&f.username)
-                .bind(&f.action_prefix)
+                .bind(
+                    f.action_prefix
+                        .as_deref()
+                        .map(pingan_domain::text::like_prefix),
+                )
                 .bind(f.from)
                 .bind(f.to)
                 .bind(limit)

@@ -7,6 +7,7 @@
 use crate::{Backend, Result, Store, StoreError, dispatch};
 use chrono::{DateTime, Utc};
 use pingan_domain::Scope;
+use pingan_domain::text::{like_contains, like_prefix};
 
 /// 案件 — the columns every kind shares, as stored.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -272,9 +273,9 @@ impl Store {
             "AND ($3 IS NULL OR c.state = $3)
                    AND ($4 IS NULL OR c.open = $4)
                    AND ($5 IS NULL OR c.alert = $5)
-                   AND ($6 IS NULL OR e.category_code LIKE $6 || '%')
-                   AND ($7 IS NULL OR c.org_code LIKE $7 || '%')
-                   AND ($8 IS NULL OR c.title LIKE '%' || $8 || '%')
+                   AND ($6 IS NULL OR e.category_code LIKE $6 ESCAPE '\\')
+                   AND ($7 IS NULL OR c.org_code LIKE $7 ESCAPE '\\')
+                   AND ($8 IS NULL OR c.title LIKE $8 ESCAPE '\\')
                    AND ($9 IS NULL OR e.channel = $9)
                    AND ($10 IS NULL OR c.id < $10)
                    AND ($12 IS NULL OR c.reporter_id = $12)
@@ -290,9 +291,9 @@ impl Store {
                 .bind(&f.state)
                 .bind(f.open)
                 .bind(&f.alert)
-                .bind(&f.category)
-                .bind(&f.area)
-                .bind(&f.text)
+                .bind(f.category.as_deref().map(like_prefix))
+                .bind(f.area.as_deref().map(like_prefix))
+                .bind(f.text.as_deref().map(like_contains))
                 .bind(&f.channel)
                 .bind(f.before_id)
                 .bind(limit)

@@ -5,6 +5,7 @@
 
 use crate::{Result, Store, dispatch};
 use chrono::{DateTime, NaiveDate, Utc};
+use pingan_domain::text::like_contains;
 
 /// A person to write, sealed and indexed by the caller.
 #[derive(Debug, Clone)]
@@ -363,7 +364,7 @@ impl Store {
         if let Some((address, pieces)) = &f.address {
             by_text.push(format!(
                 "SELECT g.person_id FROM person_address_grams g JOIN persons a ON a.id = g.person_id
-                 WHERE g.gram IN ({}) AND a.address LIKE '%' || ${} || '%'
+                 WHERE g.gram IN ({}) AND a.address LIKE ${} ESCAPE '\\'
                  GROUP BY g.person_id HAVING COUNT(*) = {}",
                 placeholders(next, pieces.len()),
                 next + pieces.len(),
@@ -371,7 +372,7 @@ impl Store {
             ));
             next += pieces.len() + 1;
             text.extend(pieces.iter().cloned());
-            text.push(address.clone());
+            text.push(like_contains(address));
         }
         if !by_text.is_empty() {
             clauses.push(format!("p.id IN ({})", by_text.join(" UNION ")));
@@ -495,7 +496,7 @@ impl Store {
         offset: i64,
     ) -> Result<Vec<HouseholdRecord>> {
         let filter = if text.is_some() {
-            "AND (h.household_no = $4 OR h.address LIKE '%' || $4 || '%')"
+            "AND (h.household_no = $4 OR h.address LIKE $5 ESCAPE '\\')"
         } else {
             ""
         };
@@ -510,7 +511,7 @@ impl Store {
                 .bind(limit)
                 .bind(offset);
             if let Some(t) = text {
-                q = q.bind(t);
+                q = q.bind(t).bind(like_contains(t));
             }
             q.persistent(generic_safe).fetch_all(p).await
         })?)

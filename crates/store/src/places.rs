@@ -3,6 +3,7 @@
 
 use crate::{Result, Store, dispatch};
 use chrono::{DateTime, NaiveDate, Utc};
+use pingan_domain::text::like_contains;
 
 /// A place to write, sealed by the caller.
 #[derive(Debug, Clone)]
@@ -159,10 +160,13 @@ impl Store {
         }
         if let Some(t) = &f.text {
             values.push(t.clone());
-            let n = values.len() + 1;
+            values.push(like_contains(t));
+            let n = values.len();
             clauses.push(format!(
-                "(s.credit_code = ${n} OR s.name LIKE '%' || ${n} || '%'
-                  OR s.address LIKE '%' || ${n} || '%')"
+                "(s.credit_code = ${n} OR s.name LIKE ${} ESCAPE '\\'
+                  OR s.address LIKE ${} ESCAPE '\\')",
+                n + 1,
+                n + 1
             ));
         }
         let sql = format!(

@@ -6,6 +6,7 @@
 use crate::video::{keep_place, lit};
 use crate::{Result, Store, VideoStatusRecord, dispatch};
 use chrono::{DateTime, Utc};
+use pingan_domain::text::like_contains;
 
 /// A device as the registry describes it (imported or typed in).
 #[derive(Debug, Clone)]
@@ -348,8 +349,8 @@ impl Store {
                AND ($4 IS NULL OR ch.place_kind = $4)
                AND ($5 IS NULL OR {lit} = $5)
                AND ($6 IS NULL OR ch.device_id = $6)
-               AND ($7 IS NULL OR ch.name LIKE '%' || $7 || '%' OR ch.address LIKE '%' || $7 || '%'
-                    OR ch.channel_id LIKE $7 || '%')
+               AND ($7 IS NULL OR ch.name LIKE $7 ESCAPE '\\' OR ch.address LIKE $7 ESCAPE '\\'
+                    OR ch.channel_id LIKE $7 ESCAPE '\\')
              ORDER BY CASE WHEN $5 = $10 THEN {since} END, ch.channel_id
              LIMIT $8 OFFSET $9",
             lit = lit!(),
@@ -364,7 +365,7 @@ impl Store {
                 .bind(&f.place_kind)
                 .bind(f.online)
                 .bind(&f.device_id)
-                .bind(&f.q)
+                .bind(f.q.as_deref().map(like_contains))
                 .bind(f.limit)
                 .bind(f.offset)
                 .bind(false)
@@ -464,7 +465,7 @@ impl Store {
                                             AND ch.grid_code LIKE $1 || '%'))
                AND ($2 IS NULL OR d.network = $2)
                AND ($3 IS NULL OR d.online = $3)
-               AND ($4 IS NULL OR d.name LIKE '%' || $4 || '%' OR d.device_id LIKE $4 || '%')
+               AND ($4 IS NULL OR d.name LIKE $4 ESCAPE '\\' OR d.device_id LIKE $4 ESCAPE '\\')
              ORDER BY d.device_id LIMIT $5 OFFSET $6",
             lit = lit!()
         );
@@ -474,7 +475,7 @@ impl Store {
                 .bind(&f.prefix)
                 .bind(&f.network)
                 .bind(f.online)
-                .bind(&f.q)
+                .bind(f.q.as_deref().map(like_contains))
                 .bind(f.limit)
                 .bind(f.offset)
                 .persistent(generic_safe)

@@ -11,6 +11,7 @@ use chrono::{Duration, Utc};
 use pingan_domain::case::event::{Channel, EVENT, initial_state};
 use pingan_domain::case::{Alert, Target};
 use pingan_domain::text::Bigrams;
+use pingan_domain::text::filter_text;
 use pingan_domain::{Capability, OrgCode, OrgLevel, Role};
 use pingan_geo::coord::{degrees_around, distance_m, gcj02_to_wgs84};
 use pingan_store::{
@@ -356,7 +357,8 @@ impl App {
         let (user, own_only) = self.case_reader(actor)?;
         let limit = q.limit.unwrap_or(50).clamp(1, 200);
         // Text that is a case number (SJ…) finds that case; anything else searches titles.
-        let text = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let text = filter_text(q.q.as_deref(), "q").map_err(AppError::Invalid)?;
+        let text = text.as_deref();
         let number = text
             .filter(|t| t.starts_with(EVENT.number_prefix))
             .and_then(super::parse_case_ref);
@@ -364,8 +366,8 @@ impl App {
             state: q.state.clone().filter(|s| !s.is_empty()),
             open: q.open,
             alert: q.alert.clone().filter(|s| !s.is_empty()),
-            category: q.category.clone().filter(|s| !s.is_empty()),
-            area: q.area.clone().filter(|s| !s.is_empty()),
+            category: filter_text(q.category.as_deref(), "category").map_err(AppError::Invalid)?,
+            area: filter_text(q.area.as_deref(), "area").map_err(AppError::Invalid)?,
             text: text.filter(|_| number.is_none()).map(str::to_owned),
             id: number,
             channel: q.channel.clone().filter(|s| !s.is_empty()),

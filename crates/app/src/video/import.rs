@@ -169,7 +169,7 @@ impl App {
         bytes: &[u8],
     ) -> Result<RegistryImportReport> {
         self.authorize(actor, Capability::ManageVideo, None)?;
-        let (columns, body) = read_import(bytes, MAX_IMPORT_ROWS, &COLUMNS)?;
+        let (columns, body) = read_import(bytes, MAX_IMPORT_ROWS, &COLUMNS).await?;
         let scope = actor.user.as_ref().map(|u| u.scope());
         let index = self.grid_index();
         let now = pingan_domain::audit::to_micros(Utc::now());

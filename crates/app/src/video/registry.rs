@@ -260,10 +260,8 @@ fn parsed<T>(
     }
 }
 
-fn text(q: Option<&str>) -> Option<String> {
-    q.map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
+fn text(q: Option<&str>, field: &str) -> Result<Option<String>> {
+    pingan_domain::text::filter_text(q, field).map_err(AppError::Invalid)
 }
 
 fn page_of(page: Option<i64>) -> Result<i64> {
@@ -324,8 +322,8 @@ impl App {
                 PlaceKind::labels,
             )?,
             online: online_filter(q.status.as_deref())?,
-            device_id: text(q.device.as_deref()),
-            q: text(q.q.as_deref()),
+            device_id: text(q.device.as_deref(), "device")?,
+            q: text(q.q.as_deref(), "q")?,
             limit: PAGE_ROWS,
             offset: page_of(q.page)?,
         };
@@ -387,7 +385,7 @@ impl App {
                 Network::labels,
             )?,
             online: online_filter(q.status.as_deref())?,
-            q: text(q.q.as_deref()),
+            q: text(q.q.as_deref(), "q")?,
             limit: PAGE_ROWS,
             offset: page_of(q.page)?,
         };

@@ -14,6 +14,7 @@ mod browser;
 mod calendar;
 mod demo;
 mod events;
+mod faults;
 mod grids;
 mod input;
 mod pages;

@@ -106,6 +106,11 @@ pub struct NewAccount {
     pub department: Option<String>,
 }
 
+/// The longest username a login takes (accounts have at most 32 characters).
+const MAX_LOGIN_NAME_CHARS: usize = 64;
+/// The longest password a login or password change takes, in bytes.
+pub(crate) const MAX_PASSWORD_BYTES: usize = 512;
+
 /// A session is touched in the database at most this often, to spare writes.
 const TOUCH_EVERY_SECS: i64 = 60;
 /// The sealed column of an account's phone (also the associated data of its ciphertext).
@@ -135,6 +140,13 @@ impl App {
         source: Option<String>,
     ) -> Result<LoginOutcome> {
         let username = username.trim();
+        // No account has a longer name or password (check_username, check_password): refused
+        // before any lookup, hashing or audit work, whatever size was sent.
+        if username.chars().count() > MAX_LOGIN_NAME_CHARS || password.len() > MAX_PASSWORD_BYTES {
+            return Err(AppError::Invalid(format!(
+                "用户名最多 {MAX_LOGIN_NAME_CHARS} 个字符，密码最多 {MAX_PASSWORD_BYTES} 个字节"
+            )));
+        }
         let now = Utc::now();
         let keys: Vec<String> = std::iter::once(format!("user:{username}"))
             .chain(source.iter().map(|s| format!("addr:{s}")))
@@ -160,17 +172,9 @@ impl App {
         let user = match record {
             Some(u) if ok && !u.disabled && second_factor => u,
             _ => {
-                let policy = &self.config.lockout;
                 let mut until = None;
                 for key in &keys {
-                    let window =
-                        chrono::Duration::from_std(policy.window).unwrap_or(chrono::Duration::MAX);
-                    let lock_for = chrono::Duration::from_std(policy.lock_for)
-                        .unwrap_or(chrono::Duration::MAX);
-                    until = until.or(self
-                        .store
-                        .record_login_failure(key, now, window, policy.threshold, lock_for)
-                        .await?);
+                    until = until.or(self.record_failure(key, now).await?);
                 }
                 self.audit_attempt(username, source, "login.failed", "failed")
                     .await?;
@@ -402,11 +406,44 @@ impl App {
             .user
             .as_ref()
             .ok_or(AppError::Unauthenticated("请先登录"))?;
+        if current.len() > MAX_PASSWORD_BYTES || new.len() > MAX_PASSWORD_BYTES {
+            return Err(AppError::Invalid(format!(
+                "密码最多 {MAX_PASSWORD_BYTES} 个字节"
+            )));
+        }
+        // Wrong current passwords count like failed logins, under a key of their own: a stolen
+        // session cannot guess the password it would need to take the account over.
+        let key = format!("passwd:{}", me.id);
+        let now = Utc::now();
+        if let Some(until) = self.store.login_locked_until(&key, now).await? {
+            self.audit(
+                actor,
+                "user.passwd.self",
+                &format!("user:{}", me.username),
+                "denied",
+                json!({"locked": true}),
+            )
+            .await?;
+            return Err(locked(until, now));
+        }
         let record = self.user_or_not_found(&me.username).await?;
         let (hash, given) = (record.password_hash.clone(), current.to_owned());
         if !tokio::task::spawn_blocking(move || verify_password(&given, &hash)).await? {
-            return Err(AppError::Invalid("当前密码不正确".into()));
+            let until = self.record_failure(&key, now).await?;
+            self.audit(
+                actor,
+                "user.passwd.self",
+                &format!("user:{}", me.username),
+                "failed",
+                json!({"reason": "wrong_current_password", "locked": until.is_some()}),
+            )
+            .await?;
+            return Err(match until {
+                Some(until) => locked(until, now),
+                None => AppError::Invalid("当前密码不正确".into()),
+            });
         }
+        self.store.clear_login_failures(&key).await?;
         if current == new {
             return Err(AppError::Invalid("新密码不能与当前密码相同".into()));
         }
@@ -423,6 +460,18 @@ impl App {
             json!({"sessions_ended": ended}),
         )
         .await
+    }
+
+    /// Counts one failed attempt under `key` by the lockout policy; the time the key is locked
+    /// until when this failure reached the threshold.
+    async fn record_failure(&self, key: &str, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
+        let policy = &self.config.lockout;
+        let window = chrono::Duration::from_std(policy.window).unwrap_or(chrono::Duration::MAX);
+        let lock_for = chrono::Duration::from_std(policy.lock_for).unwrap_or(chrono::Duration::MAX);
+        Ok(self
+            .store
+            .record_login_failure(key, now, window, policy.threshold, lock_for)
+            .await?)
     }
 
     /// Disables an account and ends its sessions; the account and its history stay.

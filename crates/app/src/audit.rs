@@ -107,6 +107,7 @@ impl App {
     }
 
     async fn append(&self, e: AuditEvent) -> Result<()> {
+        let e = e.capped();
         self.store
             .append_audit(|id, prev| {
                 let hash = sm3_hex(&chain_input(id, prev, &e));

@@ -92,7 +92,7 @@ pub fn read_first_sheet(bytes: &[u8], max_rows: usize) -> Result<Vec<Vec<Cell>>>
                 "表格的单元格超过 {most_cells} 个（含空白单元格）：请只保留有内容的行和列，另存后再导入"
             )));
         }
-        if read % CLOCK_EVERY == 0 && started.elapsed() > SHEET_TIME_BUDGET {
+        if read.is_multiple_of(CLOCK_EVERY) && started.elapsed() > SHEET_TIME_BUDGET {
             return Err(AppError::TooLarge(format!(
                 "表格读取超过 {} 秒仍未读完（空白单元格过多）：请只保留有内容的行和列，另存后再导入",
                 SHEET_TIME_BUDGET.as_secs()

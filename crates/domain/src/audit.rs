@@ -20,6 +20,42 @@ pub struct AuditEvent {
     pub detail: String,
 }
 
+/// The longest name, object or address an audit record keeps, in characters.
+pub const MAX_AUDIT_FIELD_CHARS: usize = 128;
+/// The longest detail an audit record keeps, in bytes.
+pub const MAX_AUDIT_DETAIL_BYTES: usize = 16 * 1024;
+
+impl AuditEvent {
+    /// The event as it may enter the chain: names, objects and addresses cut to
+    /// [`MAX_AUDIT_FIELD_CHARS`] (marked with `…`), and a detail over [`MAX_AUDIT_DETAIL_BYTES`]
+    /// replaced by a note of its size and its beginning — whatever a caller typed, one record
+    /// stays small.
+    pub fn capped(mut self) -> Self {
+        fn cut(s: &mut String) {
+            if s.chars().count() > MAX_AUDIT_FIELD_CHARS {
+                *s = s
+                    .chars()
+                    .take(MAX_AUDIT_FIELD_CHARS - 1)
+                    .collect::<String>()
+                    + "…";
+            }
+        }
+        cut(&mut self.username);
+        cut(&mut self.object);
+        cut(&mut self.action);
+        cut(&mut self.result);
+        if let Some(s) = self.source_addr.as_mut() {
+            cut(s);
+        }
+        if self.detail.len() > MAX_AUDIT_DETAIL_BYTES {
+            let head: String = self.detail.chars().take(1000).collect();
+            self.detail =
+                serde_json::json!({"clipped_bytes": self.detail.len(), "head": head}).to_string();
+        }
+        self
+    }
+}
+
 /// The bytes hashed for record `id` after `prev_hash`: every field, unit-separated, the time in
 /// RFC 3339 with microseconds (what both databases keep exactly).
 pub fn chain_input(id: i64, prev_hash: &str, e: &AuditEvent) -> Vec<u8> {
@@ -49,6 +85,28 @@ pub fn to_micros(t: DateTime<Utc>) -> DateTime<Utc> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn what_a_caller_typed_is_capped_before_it_is_chained() {
+        let e = AuditEvent {
+            at: Utc::now(),
+            user_id: None,
+            username: "u".repeat(900 * 1024),
+            source_addr: Some("1.2.3.4".into()),
+            action: "login.failed".into(),
+            object: format!("user:{}", "u".repeat(300)),
+            result: "failed".into(),
+            detail: format!("{{\"x\": \"{}\"}}", "y".repeat(100_000)),
+        }
+        .capped();
+        assert_eq!(e.username.chars().count(), MAX_AUDIT_FIELD_CHARS);
+        assert!(e.username.ends_with('…'));
+        assert_eq!(e.object.chars().count(), MAX_AUDIT_FIELD_CHARS);
+        assert_eq!(e.source_addr.as_deref(), Some("1.2.3.4"));
+        let detail: serde_json::Value = serde_json::from_str(&e.detail).unwrap();
+        assert_eq!(detail["clipped_bytes"], 100_009);
+        assert!(e.detail.len() < 2048);
+    }
+
     use super::*;
 
     fn event() -> AuditEvent {

@@ -7,21 +7,51 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use axum::routing::MethodRouter;
 use std::time::Duration;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-/// Largest request body the extractors accept; the photo uploads raise it on their own routes
-/// (see [`upload_limit`]).
+/// Largest request body of a route that takes no uploads (JSON bodies and forms).
 const BODY_LIMIT: usize = 1024 * 1024;
 
-/// Largest body of a photo upload: nine photos at the largest size, and the form around them.
-pub(crate) const UPLOAD_LIMIT: usize = 9 * pingan_app::MAX_PHOTO_BYTES + 64 * 1024;
+/// What a route takes in its body besides JSON and forms, and so its own body limit. Each route
+/// that takes uploads declares it where it is routed ([`with_uploads`]); nothing is decided by
+/// matching paths.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Upload {
+    /// Photos with a form: nine at the largest size, and the form around them.
+    Photos,
+    /// One spreadsheet (.xlsx) with its form fields.
+    Sheet,
+}
 
-/// The layer that lets one route take uploads (photos, spreadsheets).
-pub(crate) fn upload_limit() -> DefaultBodyLimit {
-    DefaultBodyLimit::max(UPLOAD_LIMIT)
+impl Upload {
+    pub(crate) const fn limit(self) -> usize {
+        match self {
+            Upload::Photos => 9 * pingan_app::MAX_PHOTO_BYTES + 64 * 1024,
+            Upload::Sheet => pingan_app::sheet::MAX_SHEET_BYTES + 64 * 1024,
+        }
+    }
+}
+
+/// The largest body any route takes.
+const LARGEST_BODY: usize = if Upload::Photos.limit() > Upload::Sheet.limit() {
+    Upload::Photos.limit()
+} else {
+    Upload::Sheet.limit()
+};
+
+/// `route` taking uploads of `kind`: its extractors read up to the kind's limit, and a body
+/// declared larger is refused at once with 413 and the limit.
+pub(crate) fn with_uploads(route: MethodRouter<AppState>, kind: Upload) -> MethodRouter<AppState> {
+    let limit = kind.limit();
+    route
+        .layer::<_, std::convert::Infallible>(middleware::from_fn(
+            move |req: Request, next: Next| refuse_declared_over(limit, req, next),
+        ))
+        .layer(DefaultBodyLimit::max(limit))
 }
 
 /// The whole application: API, pages and assets behind the shared layers.
@@ -34,9 +64,11 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security_headers,
         ))
-        .layer(middleware::from_fn(refuse_large_bodies))
+        .layer(middleware::from_fn(|req: Request, next: Next| {
+            refuse_declared_over(LARGEST_BODY, req, next)
+        }))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(RequestBodyLimitLayer::new(UPLOAD_LIMIT))
+        .layer(RequestBodyLimitLayer::new(LARGEST_BODY))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
@@ -45,26 +77,20 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Whether a route takes photo or spreadsheet uploads (and so the larger body limit).
-fn takes_uploads(path: &str) -> bool {
-    path == "/report" || path.ends_with("/photos") || path.ends_with("/import")
-}
-
-/// Answers 413 at once when the declared body is larger than the route takes (bodies without a
-/// declared length are cut by the extractors' own limit).
-async fn refuse_large_bodies(req: Request, next: Next) -> Response {
-    let limit = if takes_uploads(req.uri().path()) {
-        UPLOAD_LIMIT
-    } else {
-        BODY_LIMIT
-    };
+/// Answers 413 at once when the declared body is larger than `limit` (bodies without a declared
+/// length are cut by the extractors' own limit).
+async fn refuse_declared_over(limit: usize, req: Request, next: Next) -> Response {
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {
-        let msg = format!("请求体过大：此处最多接受 {} KB", limit / 1024);
+        let msg = if limit >= 1024 * 1024 {
+            format!("请求体过大：此处最多接受 {} MB", limit / 1024 / 1024)
+        } else {
+            format!("请求体过大：此处最多接受 {} KB", limit / 1024)
+        };
         return crate::error::ApiError(pingan_app::AppError::TooLarge(msg)).into_response();
     }
     next.run(req).await

@@ -29,19 +29,26 @@ async fn admin_client(t: &TestApp) -> reqwest::Client {
 async fn malformed_api_bodies_are_refused_with_a_problem() {
     let t = TestApp::spawn().await;
     let c = client();
-    let cases: [(&str, Vec<u8>); 4] = [
+    // Each refusal names what is wrong: the JSON itself, or the field.
+    let cases: [(&str, Vec<u8>, &str); 4] = [
         (
             "invalid UTF-8",
             b"{\"username\": \"\xff\xfe\", \"password\": \"x\"}".to_vec(),
+            "JSON",
         ),
         (
             "wrong types",
             br#"{"username": 5, "password": ["x"]}"#.to_vec(),
+            "字段 username 有误：类型不对，应为文字",
         ),
-        ("not JSON", b"username=admin".to_vec()),
-        ("missing field", br#"{"username": "admin"}"#.to_vec()),
+        ("not JSON", b"username=admin".to_vec(), "JSON"),
+        (
+            "missing field",
+            br#"{"username": "admin"}"#.to_vec(),
+            "缺少字段 password",
+        ),
     ];
-    for (what, body) in cases {
+    for (what, body, named) in cases {
         let res = c
             .post(t.url("/api/v1/session"))
             .header("content-type", "application/json")
@@ -52,10 +59,8 @@ async fn malformed_api_bodies_are_refused_with_a_problem() {
         assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{what}");
         let problem: serde_json::Value = res.json().await.unwrap();
         assert_eq!(problem["code"], "invalid_input", "{what}");
-        assert!(
-            problem["detail"].as_str().unwrap().contains("JSON"),
-            "{what}"
-        );
+        let detail = problem["detail"].as_str().unwrap();
+        assert!(detail.contains(named), "{what}: {detail}");
     }
     let huge = vec![b'a'; 2 * 1024 * 1024];
     let res = c

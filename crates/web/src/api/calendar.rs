@@ -3,9 +3,11 @@
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem};
-use axum::extract::{Query, State};
+use crate::extract::Json;
+use crate::extract::Query;
+use axum::Router;
+use axum::extract::State;
 use axum::routing::get;
-use axum::{Json, Router};
 use chrono::DateTime;
 use pingan_app::AppError;
 use pingan_domain::calendar::TimeUnit;
@@ -40,11 +42,8 @@ pub(crate) struct Deadline {
 pub(crate) async fn deadline(
     State(state): State<AppState>,
     api: ApiUser,
-    query: Result<Query<DeadlineQuery>, axum::extract::rejection::QueryRejection>,
+    Query(q): Query<DeadlineQuery>,
 ) -> Result<Json<Deadline>, ApiError> {
-    let Query(q) = query.map_err(|_| {
-        AppError::Invalid("参数应为 from（RFC 3339 时间）、amount（整数）、unit".into())
-    })?;
     let from = DateTime::parse_from_rfc3339(q.from.trim()).map_err(|_| {
         AppError::Invalid(format!(
             "from 应为 RFC 3339 时间，如 2026-09-30T10:00:00+08:00，收到 \"{}\"",

@@ -4,14 +4,15 @@
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem};
+use crate::extract::Json;
+use crate::extract::{Path, Query};
+use axum::Router;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
-use axum::{Json, Router};
 use futures_util::Stream;
 use pingan_app::{
     ActionRequest, AppError, CategoryView, EventDetailView, EventIntake, EventListQuery, EventPage,
@@ -29,7 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/events/{id}/actions", post(act))
         .route(
             "/api/v1/events/{id}/photos",
-            post(add_photos).layer(crate::router::upload_limit()),
+            crate::router::with_uploads(post(add_photos), crate::router::Upload::Photos),
         )
         .route("/api/v1/events/{id}/photos/{photo_id}", get(photo))
         .route("/api/v1/event-categories", get(categories))
@@ -37,11 +38,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/routing-rules", get(rules).post(add_rule))
         .route("/api/v1/routing-rules/{id}", delete(delete_rule))
         .route("/api/v1/stream", get(stream))
-}
-
-fn json_body<T>(body: Result<Json<T>, JsonRejection>, example: &str) -> Result<T, AppError> {
-    body.map(|Json(b)| b)
-        .map_err(|e| AppError::Invalid(format!("请求体有误（{}）。示例：{example}", e.body_text())))
 }
 
 /// Takes in an event. Sending the same `client_id` again answers 200 with the event it made.
@@ -54,12 +50,9 @@ fn json_body<T>(body: Result<Json<T>, JsonRejection>, example: &str) -> Result<T
 pub(crate) async fn create(
     State(state): State<AppState>,
     api: ApiUser,
-    body: Result<Json<EventIntake>, JsonRejection>,
+    Json(body): Json<EventIntake>,
 ) -> Result<(StatusCode, Json<IntakeOutcome>), ApiError> {
-    let intake = json_body(
-        body,
-        r#"{"client_id": "uuid…", "channel": "grid_worker", "category": "治安隐患", "title": "…", "description": "…", "lat": 31.21, "lon": 107.47}"#,
-    )?;
+    let intake = body;
     let outcome = state.app.report_event(&api.actor(), &intake).await?;
     let status = if outcome.created {
         StatusCode::CREATED
@@ -76,10 +69,8 @@ pub(crate) async fn create(
 pub(crate) async fn list(
     State(state): State<AppState>,
     api: ApiUser,
-    query: Result<Query<EventListQuery>, QueryRejection>,
+    Query(q): Query<EventListQuery>,
 ) -> Result<Json<EventPage>, ApiError> {
-    let Query(q) =
-        query.map_err(|e| AppError::Invalid(format!("查询参数有误：{}", e.body_text())))?;
     Ok(Json(state.app.events(&api.actor(), &q).await?))
 }
 
@@ -106,12 +97,9 @@ pub(crate) async fn act(
     State(state): State<AppState>,
     api: ApiUser,
     Path(id): Path<i64>,
-    body: Result<Json<ActionRequest>, JsonRejection>,
+    Json(body): Json<ActionRequest>,
 ) -> Result<Json<EventView>, ApiError> {
-    let req = json_body(
-        body,
-        r#"{"action": "return", "version": 3, "reason": "不属于本部门职责"}"#,
-    )?;
+    let req = body;
     Ok(Json(state.app.act_on_case(&api.actor(), id, &req).await?))
 }
 
@@ -184,9 +172,9 @@ pub(crate) async fn set_limit(
     State(state): State<AppState>,
     api: ApiUser,
     Path(code): Path<String>,
-    body: Result<Json<LimitBody>, JsonRejection>,
+    Json(body): Json<LimitBody>,
 ) -> Result<StatusCode, ApiError> {
-    let b = json_body(body, r#"{"amount": 2, "unit": "work_days"}"#)?;
+    let b = body;
     state
         .app
         .set_category_limit(&api.actor(), &code, b.amount, &b.unit)
@@ -224,12 +212,9 @@ pub(crate) struct RuleBody {
 pub(crate) async fn add_rule(
     State(state): State<AppState>,
     api: ApiUser,
-    body: Result<Json<RuleBody>, JsonRejection>,
+    Json(body): Json<RuleBody>,
 ) -> Result<(StatusCode, Json<i64>), ApiError> {
-    let b = json_body(
-        body,
-        r#"{"category_prefix": "ZZ03", "area_prefix": "511702001", "owner_org": "511702001", "department_id": 3}"#,
-    )?;
+    let b = body;
     let rule = NewRoutingRule {
         category_prefix: b.category_prefix.trim().into(),
         area_prefix: b.area_prefix.trim().into(),

@@ -2,9 +2,10 @@
 
 use crate::AppState;
 use crate::error::{ApiError, Problem};
+use crate::extract::Json;
+use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use axum::{Json, Router};
 use pingan_app::Backend;
 use serde_json::{Value, json};
 

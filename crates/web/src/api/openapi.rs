@@ -3,8 +3,9 @@
 use super::{calendar, events, health, org, persons, places, session, special_groups, video};
 use crate::AppState;
 use crate::error::Problem;
+use crate::extract::Json;
+use axum::Router;
 use axum::routing::get;
-use axum::{Json, Router};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 

@@ -4,9 +4,11 @@
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem};
-use axum::extract::{Query, State};
+use crate::extract::Json;
+use crate::extract::Query;
+use axum::Router;
+use axum::extract::State;
 use axum::routing::get;
-use axum::{Json, Router};
 use pingan_app::{AppError, GridFeatureCollection, Located, OrgUnitView};
 use serde::Deserialize;
 

@@ -4,10 +4,12 @@
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem};
-use axum::extract::{Path, Query, State};
+use crate::extract::Json;
+use crate::extract::{Path, Query};
+use axum::Router;
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Json, Router};
 use pingan_app::{
     HouseholdPage, HouseholdQuery, HouseholdView, ImportJobView, PersonEntry, PersonImportReport,
     PersonPlain, PersonQuery, PersonView,
@@ -19,13 +21,13 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/persons", get(list).post(add))
         .route(
             "/api/v1/persons/import",
-            post(import).layer(crate::router::upload_limit()),
+            crate::router::with_uploads(post(import), crate::router::Upload::Sheet),
         )
         .route("/api/v1/persons/import/template", get(template))
         .route("/api/v1/persons/export", get(export))
         .route(
             "/api/v1/persons/import/jobs",
-            post(start_import).layer(crate::router::upload_limit()),
+            crate::router::with_uploads(post(start_import), crate::router::Upload::Sheet),
         )
         .route("/api/v1/persons/import/jobs/{id}", get(import_job))
         .route("/api/v1/households", get(households))

@@ -4,10 +4,12 @@
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem};
-use axum::extract::{Path, Query, State};
+use crate::extract::Json;
+use crate::extract::{Path, Query};
+use axum::Router;
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Json, Router};
 use pingan_app::{PlaceEntry, PlaceImportReport, PlacePage, PlacePlain, PlaceQuery, PlaceView};
 use serde::{Deserialize, Serialize};
 
@@ -16,7 +18,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/places", get(list).post(save))
         .route(
             "/api/v1/places/import",
-            post(import).layer(crate::router::upload_limit()),
+            crate::router::with_uploads(post(import), crate::router::Upload::Sheet),
         )
         .route("/api/v1/places/import/template", get(template))
         .route("/api/v1/places/export", get(export))

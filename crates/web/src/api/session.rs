@@ -3,12 +3,13 @@
 use crate::AppState;
 use crate::auth::{ApiUser, ClientAddr, session_token};
 use crate::error::{ApiError, Problem};
+use crate::extract::Json;
+use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::routing::post;
-use axum::{Json, Router};
-use pingan_app::{AppError, CurrentUser};
+use pingan_app::CurrentUser;
 use serde::{Deserialize, Serialize};
 
 pub fn router() -> Router<AppState> {
@@ -38,11 +39,8 @@ pub(crate) struct Session {
 pub(crate) async fn create(
     State(state): State<AppState>,
     ClientAddr(source): ClientAddr,
-    body: Result<Json<Credentials>, axum::extract::rejection::JsonRejection>,
+    Json(c): Json<Credentials>,
 ) -> Result<(StatusCode, Json<Session>), ApiError> {
-    let Json(c) = body.map_err(|_| {
-        AppError::Invalid("请求体应为 JSON：{\"username\": \"…\", \"password\": \"…\", \"totp\": \"123456\"（已绑定动态口令时）}".into())
-    })?;
     let outcome = state
         .app
         .login_with_totp(&c.username, &c.password, c.totp.as_deref(), source)

@@ -5,10 +5,12 @@
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem};
-use axum::extract::{Path, Query, State};
+use crate::extract::Json;
+use crate::extract::{Path, Query};
+use axum::Router;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use axum::{Json, Router};
 use pingan_app::{
     MemberInput, MemberPage, MemberQuery, MemberView, UnitCoverage, VisitEntry, VisitPolicyView,
     VisitView,

@@ -5,9 +5,11 @@
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem};
-use axum::extract::{Path, Query, State};
+use crate::extract::Json;
+use crate::extract::{Path, Query};
+use axum::Router;
+use axum::extract::State;
 use axum::routing::get;
-use axum::{Json, Router};
 use pingan_app::{
     AppError, ChannelQuery, ChannelView, DevicePage, DeviceQuery, DeviceView, MapPoint,
     OnlineRateReport, RegistryImportReport, StatusChange,
@@ -21,7 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/devices", get(devices))
         .route(
             "/api/v1/devices/import",
-            axum::routing::post(import).layer(crate::router::upload_limit()),
+            crate::router::with_uploads(axum::routing::post(import), crate::router::Upload::Sheet),
         )
         .route("/api/v1/devices/import/template", get(template))
         .route("/api/v1/devices/{id}", get(device))

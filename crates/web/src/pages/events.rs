@@ -28,13 +28,14 @@ pub fn router() -> Router<AppState> {
         .route("/events/{id}/act", post(act))
         .route(
             "/events/{id}/photos",
-            post(add_photos).layer(crate::router::upload_limit()),
+            crate::router::with_uploads(post(add_photos), crate::router::Upload::Photos),
         )
         .route(
             "/report",
-            get(report_form)
-                .post(report)
-                .layer(crate::router::upload_limit()),
+            crate::router::with_uploads(
+                get(report_form).post(report),
+                crate::router::Upload::Photos,
+            ),
         )
 }
 

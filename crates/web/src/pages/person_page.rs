@@ -31,9 +31,10 @@ pub fn router() -> Router<AppState> {
         .route("/persons/{id}/groups/{member}/end", post(end))
         .route(
             "/persons/{id}/visit",
-            get(visit_form)
-                .post(record_visit)
-                .layer(crate::router::upload_limit()),
+            crate::router::with_uploads(
+                get(visit_form).post(record_visit),
+                crate::router::Upload::Photos,
+            ),
         )
         .route("/persons/{id}/end", post(end_person))
         .route("/persons/{id}/tags", post(set_tags))

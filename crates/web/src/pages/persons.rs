@@ -26,9 +26,10 @@ pub fn router() -> Router<AppState> {
         .route("/persons/{id}/reveal", post(reveal))
         .route(
             "/persons/import",
-            get(import_form)
-                .post(import)
-                .layer(crate::router::upload_limit()),
+            crate::router::with_uploads(
+                get(import_form).post(import),
+                crate::router::Upload::Sheet,
+            ),
         )
         .route("/persons/import/template", get(template))
         .route("/persons/import/jobs/{id}", get(import_job))

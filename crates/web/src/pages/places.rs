@@ -26,7 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/places", get(list).post(save))
         .route(
             "/places/import",
-            post(import).layer(crate::router::upload_limit()),
+            crate::router::with_uploads(post(import), crate::router::Upload::Sheet),
         )
         .route("/places/import/template", get(template))
         .route("/places/export", post(export))

@@ -31,9 +31,10 @@ pub fn router() -> Router<AppState> {
         .route("/video/devices/{id}/query", axum::routing::post(query))
         .route(
             "/video/import",
-            get(import_form)
-                .post(import)
-                .layer(crate::router::upload_limit()),
+            crate::router::with_uploads(
+                get(import_form).post(import),
+                crate::router::Upload::Sheet,
+            ),
         )
         .route("/video/import/template", get(template))
 }

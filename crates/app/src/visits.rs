@@ -205,17 +205,9 @@ impl App {
             .into_iter()
             .find(|p| p.id == photo_id)
             .ok_or_else(|| AppError::NotFound(format!("照片 {photo_id} 不存在")))?;
-        let ext = photo
-            .content_type
-            .trim_start_matches("image/")
-            .replace("jpeg", "jpg");
-        let path = self
-            .files_dir()?
-            .join("visits")
-            .join(format!("{}.{ext}", photo.digest));
-        let bytes = tokio::fs::read(&path).await.map_err(|e| {
-            AppError::Internal(format!("照片文件 {} 无法读取: {e}", path.display()))
-        })?;
+        let bytes = self
+            .read_photo("visits", &photo.digest, &photo.content_type)
+            .await?;
         Ok((photo.content_type, bytes))
     }
 

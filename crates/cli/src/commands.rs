@@ -550,6 +550,17 @@ async fn serve(app: App, listener: TcpListener) -> Result<()> {
             tracing::warn!("后台重新加密失败（下次启动会再试）: {e}");
         }
     });
+    let checker = app.clone();
+    tokio::spawn(async move {
+        match checker.missing_photo_files().await {
+            Ok((0, _)) => {}
+            Ok((missing, total)) => tracing::warn!(
+                "附件目录中缺少 {missing} 张照片的文件（共 {total} 张）：恢复数据库时请一并恢复 files 目录；\
+                 缺失的照片打开时会提示“照片文件已不在附件目录中”"
+            ),
+            Err(e) => tracing::warn!("检查照片文件失败: {e}"),
+        }
+    });
     let sweeper = app.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));

@@ -64,6 +64,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security_headers,
         ))
+        .layer(middleware::from_fn(refuse_cross_site))
         .layer(middleware::from_fn(|req: Request, next: Next| {
             refuse_declared_over(LARGEST_BODY, req, next)
         }))
@@ -94,6 +95,31 @@ async fn refuse_declared_over(limit: usize, req: Request, next: Next) -> Respons
         return crate::error::ApiError(pingan_app::AppError::TooLarge(msg)).into_response();
     }
     next.run(req).await
+}
+
+/// Refuses a state-changing request sent by another site's page (login CSRF and the like): its
+/// `Origin` names another host, or the browser says `Sec-Fetch-Site: cross-site`. Requests that
+/// carry neither (scripts, the phone's background sync) are left to the session's SameSite cookie
+/// and the API's bearer token.
+async fn refuse_cross_site(req: Request, next: Next) -> Response {
+    if !req.method().is_safe() && is_cross_site(req.headers()) {
+        let msg = "请求来自其他网站，已拒绝：请在本系统的页面上操作".to_owned();
+        return crate::error::ApiError(pingan_app::AppError::Forbidden(msg)).into_response();
+    }
+    next.run(req).await
+}
+
+/// Whether the browser says the request comes from a page of another site.
+fn is_cross_site(headers: &axum::http::HeaderMap) -> bool {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(origin) = text("origin") {
+        let host = text("x-forwarded-host")
+            .or(text("host"))
+            .unwrap_or_default();
+        let authority = origin.split_once("://").map(|(_, a)| a);
+        return authority.is_none_or(|a| !a.eq_ignore_ascii_case(host));
+    }
+    text("sec-fetch-site").is_some_and(|s| s == "cross-site")
 }
 
 /// The CSP: scripts, styles and data only from this server (no inline scripts), images also from
@@ -133,6 +159,38 @@ async fn security_headers(State(state): State<AppState>, req: Request, next: Nex
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn requests_from_other_sites_are_told_apart() {
+        let headers = |pairs: &[(&'static str, &str)]| {
+            let mut h = axum::http::HeaderMap::new();
+            for (k, v) in pairs {
+                h.insert(*k, HeaderValue::from_str(v).unwrap());
+            }
+            h
+        };
+        assert!(!is_cross_site(&headers(&[("host", "hub:8080")])));
+        assert!(!is_cross_site(&headers(&[
+            ("host", "hub:8080"),
+            ("origin", "http://hub:8080")
+        ])));
+        assert!(is_cross_site(&headers(&[
+            ("host", "hub:8080"),
+            ("origin", "http://evil.example")
+        ])));
+        assert!(is_cross_site(&headers(&[
+            ("host", "hub"),
+            ("origin", "null")
+        ])));
+        assert!(is_cross_site(&headers(&[
+            ("host", "hub"),
+            ("sec-fetch-site", "cross-site")
+        ])));
+        assert!(!is_cross_site(&headers(&[
+            ("host", "hub"),
+            ("sec-fetch-site", "same-origin")
+        ])));
+    }
 
     #[test]
     fn csp_allows_only_self_and_the_tile_server() {

@@ -205,20 +205,64 @@ impl App {
             .into_iter()
             .find(|f| f.id == photo_id)
             .ok_or_else(|| AppError::NotFound(format!("照片 {photo_id} 不存在")))?;
-        let ext = file
-            .content_type
-            .trim_start_matches("image/")
-            .replace("jpeg", "jpg");
-        let path = self
-            .files_dir()?
-            .join("cases")
-            .join(case_id.to_string())
-            .join(format!("{}.{ext}", file.digest));
-        let bytes = tokio::fs::read(&path).await.map_err(|e| {
-            AppError::Internal(format!("照片文件 {} 无法读取: {e}", path.display()))
-        })?;
+        let folder = format!("cases/{case_id}");
+        let bytes = self
+            .read_photo(&folder, &file.digest, &file.content_type)
+            .await?;
         Ok((file.content_type, bytes))
     }
+
+    /// The bytes of a stored photo. A file missing from the files directory (a database restored
+    /// without its `files/`) is a 404 that says so, not a server error.
+    pub(crate) async fn read_photo(
+        &self,
+        folder: &str,
+        digest: &str,
+        content_type: &str,
+    ) -> Result<Vec<u8>> {
+        let path = photo_path(self.files_dir()?, folder, digest, content_type);
+        tokio::fs::read(&path).await.map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                tracing::warn!("照片文件缺失: {}", path.display());
+                AppError::NotFound(
+                    "照片文件已不在附件目录中（恢复数据库时可能未一并恢复 files 目录），请联系系统管理员"
+                        .into(),
+                )
+            } else {
+                AppError::Internal(format!("照片文件 {} 无法读取: {e}", path.display()))
+            }
+        })
+    }
+
+    /// How many stored photos have no file in the files directory, of how many: checked at
+    /// start, so that the operator learns of a restore without `files/` before users do.
+    pub async fn missing_photo_files(&self) -> Result<(usize, usize)> {
+        let Ok(dir) = self.files_dir() else {
+            return Ok((0, 0));
+        };
+        let photos = self.store.stored_photos().await?;
+        let mut missing = 0;
+        for (folder, digest, content_type) in &photos {
+            let path = photo_path(dir, folder, digest, content_type);
+            if !tokio::fs::try_exists(&path).await.unwrap_or(false) {
+                missing += 1;
+            }
+        }
+        Ok((missing, photos.len()))
+    }
+}
+
+/// Where a photo lives: `<files dir>/<folder>/<digest>.<jpg|png|webp>`.
+pub(crate) fn photo_path(
+    dir: &std::path::Path,
+    folder: &str,
+    digest: &str,
+    content_type: &str,
+) -> std::path::PathBuf {
+    let ext = content_type
+        .trim_start_matches("image/")
+        .replace("jpeg", "jpg");
+    dir.join(folder).join(format!("{digest}.{ext}"))
 }
 
 /// Writes `bytes` to `dir/name` unless it is there already (same digest, same bytes): through a

@@ -1551,6 +1551,24 @@ async fn photos_before_and_after_belong_to_the_people_on_the_case() {
         e.version,
         "photos do not change the case's version"
     );
+    // Issue 12 fault 15: a database restored without its files directory: the photo is a 404
+    // that says why, and the start-up check counts what is missing.
+    assert_eq!(app.missing_photo_files().await.unwrap(), (0, 3));
+    let files = app.config().files_dir.clone().unwrap();
+    std::fs::remove_dir_all(files.join("cases")).unwrap();
+    assert_eq!(app.missing_photo_files().await.unwrap(), (3, 3));
+    let res = c
+        .get(h.t.url(&d.photos[0].url))
+        .bearer_auth(&h.tokens.operator)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    let problem: Value = res.json().await.unwrap();
+    assert!(
+        problem["detail"].as_str().unwrap().contains("files 目录"),
+        "{problem}"
+    );
 }
 
 #[tokio::test]

@@ -297,3 +297,51 @@ async fn each_route_takes_the_uploads_it_declares() {
     assert_ne!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert!(!res.status().is_server_error(), "{}", res.status());
 }
+
+/// Rule: `next` is a same-site path checked by parsing, never a prefix test; `/login` refuses a
+/// post from another site's page (login CSRF).
+#[tokio::test]
+async fn login_stays_on_this_site_and_refuses_other_sites_pages() {
+    let t = TestApp::spawn().await;
+    crate::add_user(&t, "nextuser", "", "511702", "leader", "Next#User2026")
+        .await
+        .unwrap();
+    let ready = t.ready("nextuser", "Next#User2026").await;
+    let post = |next: &'static str, origin: Option<&'static str>| {
+        let mut req = client().post(t.url("/login")).form(&[
+            ("username", ready.username.as_str()),
+            ("password", ready.password.as_str()),
+            ("next", next),
+        ]);
+        if let Some(o) = origin {
+            req = req.header("origin", o);
+        }
+        req.send()
+    };
+    for (next, expected) in [
+        ("/\t/127.0.0.2:18399/pwned", "/"),
+        ("/x\r\nSet-Cookie: a=b", "/"),
+        ("//evil.example/", "/"),
+        ("/events?state=open", "/events?state=open"),
+    ] {
+        let res = post(next, None).await.unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{next:?}");
+        assert_eq!(res.headers()["location"], expected, "{next:?}");
+    }
+    let res = post("/", Some("http://evil.example")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(res.headers().get("set-cookie").is_none());
+    let same = t.base_url.clone();
+    let res = client()
+        .post(t.url("/login"))
+        .header("origin", same)
+        .form(&[
+            ("username", "nextuser"),
+            ("password", ready.password.as_str()),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+}

@@ -44,7 +44,7 @@ async fn form(Query(q): Query<NextQuery>) -> LoginPage {
             .then_some("密码已修改，请用新密码重新登录"),
         error: None,
         username: String::new(),
-        next: safe_next(q.next.as_deref()).to_owned(),
+        next: safe_next(q.next.as_deref()),
     }
 }
 
@@ -62,7 +62,7 @@ async fn submit(
     ClientAddr(source): ClientAddr,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, PageError> {
-    let next = safe_next(f.next.as_deref()).to_owned();
+    let next = safe_next(f.next.as_deref());
     match state
         .app
         .login_with_totp(&f.username, &f.password, Some(f.totp.as_str()), source)
@@ -111,11 +111,27 @@ async fn logout(
         .into_response())
 }
 
-/// Only a path on this site may follow the login (never `//host` or `https://…`).
-fn safe_next(next: Option<&str>) -> &str {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
-        _ => "/",
+/// The page to go to after signing in: a path on this site, checked by parsing, or `/`.
+///
+/// A browser drops tabs and line breaks from a URL and treats `\` as `/`, so `/\t/host` or
+/// `/\\host` would leave the site; such characters are refused anywhere, not only at the start.
+fn safe_next(next: Option<&str>) -> String {
+    let Some(n) = next else {
+        return "/".into();
+    };
+    let clean = n.len() <= 2048
+        && !n
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\\');
+    let parsed = clean
+        .then(|| n.parse::<axum::http::Uri>().ok())
+        .flatten()
+        .filter(|u| u.scheme().is_none() && u.authority().is_none());
+    match parsed.as_ref().and_then(|u| u.path_and_query()) {
+        Some(pq) if pq.path().starts_with('/') && !pq.path().starts_with("//") => {
+            pq.as_str().to_owned()
+        }
+        _ => "/".into(),
     }
 }
 
@@ -126,9 +142,26 @@ mod tests {
     #[test]
     fn next_stays_on_this_site() {
         assert_eq!(safe_next(Some("/map")), "/map");
+        assert_eq!(safe_next(Some("/events?state=open")), "/events?state=open");
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil")), "/");
+        assert_eq!(safe_next(Some("/\t/127.0.0.2:18399/pwned")), "/");
+        assert_eq!(safe_next(Some("/%09/127.0.0.2")), "/%09/127.0.0.2");
+        assert_eq!(safe_next(Some("/a\r\nSet-Cookie: x=1")), "/");
+        assert_eq!(safe_next(Some("/\u{3000}/evil")), "/");
+        assert_eq!(safe_next(Some("map")), "/");
         assert_eq!(safe_next(None), "/");
+    }
+
+    proptest::proptest! {
+        /// Whatever is sent, the answer is a same-site path a browser cannot read as another host.
+        #[test]
+        fn any_next_is_a_same_site_path(n in "\\PC{0,40}") {
+            let out = safe_next(Some(&n));
+            let browser_view: String = out.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect::<String>().replace('\\', "/");
+            proptest::prop_assert!(browser_view.starts_with('/'));
+            proptest::prop_assert!(!browser_view.starts_with("//"));
+        }
     }
 }

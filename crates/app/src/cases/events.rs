@@ -216,7 +216,7 @@ impl App {
         case.id = id;
         let event = EventView::new(EventRecord { case, detail }, Vec::new());
         self.publish(&event, &entry.action);
-        let duplicates = self.duplicates_of(user, &event).await?;
+        let duplicates = self.duplicates_of(actor, user, &event).await?;
         Ok(IntakeOutcome {
             event,
             created: true,
@@ -224,8 +224,15 @@ impl App {
         })
     }
 
+    /// The event an earlier intake with the same `client_id` made — only to its author: an
+    /// idempotency key is the reporter's own, and another's reuse is a 409 that reveals nothing.
     async fn existing_intake(&self, user: &crate::CurrentUser, id: i64) -> Result<IntakeOutcome> {
-        let Some(r) = self.store.event(id, &user.scope()).await? else {
+        let mine = self
+            .store
+            .event(id, &user.scope())
+            .await?
+            .filter(|r| r.case.reporter_id == Some(user.id));
+        let Some(r) = mine else {
             return Err(AppError::Conflict(
                 "此 client_id 已被另一个事件使用，请为每次上报生成新的 client_id".into(),
             ));
@@ -309,9 +316,11 @@ impl App {
     }
 
     /// Open events of the same category within 250 m in the last 7 days, and the latest open
-    /// events of the same grid with similar text.
+    /// events of the same grid with similar text — only those the reporter may open, by the very
+    /// rule of `GET /api/v1/events/{id}` ([`App::readable_event`]).
     async fn duplicates_of(
         &self,
+        actor: &Actor,
         user: &crate::CurrentUser,
         e: &EventView,
     ) -> Result<Vec<DuplicateHint>> {
@@ -348,8 +357,18 @@ impl App {
             }
         }
         hints.sort_by(|a, b| b.similarity.total_cmp(&a.similarity));
-        hints.truncate(10);
-        Ok(hints)
+        let mut visible = Vec::new();
+        for h in hints {
+            if visible.len() == 10 {
+                break;
+            }
+            match self.readable_event(actor, h.id).await {
+                Ok(_) => visible.push(h),
+                Err(AppError::NotFound(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(visible)
     }
 
     /// Events in the user's scope, newest first.

@@ -345,3 +345,105 @@ async fn login_stays_on_this_site_and_refuses_other_sites_pages() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 }
+
+/// Rule: any answer that carries another case passes the visibility rule of
+/// `GET /api/v1/events/{id}`: the duplicate hints of an intake list only what the reporter may
+/// open (a citizen used to see other people's events near the point, a handler other
+/// departments' events).
+#[tokio::test]
+async fn duplicate_hints_list_only_events_the_reporter_may_open() {
+    use pingan_app::{Actor, EventIntake};
+    let h = crate::events::Hub::new().await;
+    let theirs = h.report("hint-0001").await;
+    // The grid worker who reported it is told of it when reporting it again.
+    let again =
+        h.t.app
+            .report_event(
+                &h.worker,
+                &h.intake("hint-0002", "治安隐患", "小区门口聚集可疑人员"),
+            )
+            .await
+            .unwrap();
+    assert!(again.duplicates.iter().any(|d| d.id == theirs.id));
+    // A citizen at the same point is not.
+    let citizen = pingan_app::NewAccount {
+        username: "hinted01".into(),
+        display_name: "居民乙".into(),
+        org: crate::events::TOWNSHIP.into(),
+        role: "citizen".into(),
+        password: "Resident#2026".into(),
+        ..Default::default()
+    };
+    h.t.app.add_user(&Actor::cli(), &citizen).await.unwrap();
+    let citizen = Actor::user(
+        crate::signed_in(&h.t, "hinted01", "Resident#2026").await,
+        None,
+    );
+    let mine =
+        h.t.app
+            .report_event(
+                &citizen,
+                &EventIntake {
+                    channel: "citizen".into(),
+                    ..h.intake("hint-0003", "治安隐患", "小区门口聚集可疑人员")
+                },
+            )
+            .await
+            .unwrap();
+    assert!(mine.duplicates.is_empty(), "{:?}", mine.duplicates);
+    // Nor the police station's handler, to whom it was never dispatched.
+    let police =
+        h.t.app
+            .report_event(
+                &h.police,
+                &h.intake("hint-0004", "治安隐患", "小区门口聚集可疑人员"),
+            )
+            .await
+            .unwrap();
+    assert!(
+        police.duplicates.iter().all(|d| d.id != theirs.id),
+        "{:?}",
+        police.duplicates
+    );
+}
+
+/// Rule: an idempotency key is its author's: resending another user's `client_id` is a 409 that
+/// reveals nothing (it used to return that user's event, title, description and point).
+#[tokio::test]
+async fn another_users_client_id_is_a_409_that_reveals_nothing() {
+    let h = crate::events::Hub::new().await;
+    let theirs = h.report("resend-0001").await;
+    let res = client()
+        .post(h.t.url("/api/v1/events"))
+        .bearer_auth(&h.tokens.operator)
+        .json(&serde_json::json!({
+            "client_id": "resend-0001", "channel": "hotline_12345", "category": "治安隐患",
+            "title": "探测", "description": "", "lat": h.point.1, "lon": h.point.0
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let text = res.text().await.unwrap();
+    assert!(
+        !text.contains(&theirs.title) && !text.contains("网格员巡查发现"),
+        "{text}"
+    );
+    // The author resending gets their own event back.
+    let res = client()
+        .post(h.t.url("/api/v1/events"))
+        .bearer_auth(&h.tokens.worker)
+        .json(&serde_json::json!({
+            "client_id": "resend-0001", "channel": "grid_worker", "category": "治安隐患",
+            "title": "小区门口聚集可疑人员", "lat": h.point.1, "lon": h.point.0
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(
+        (body["id"].as_i64(), body["created"].as_bool()),
+        (Some(theirs.id), Some(false))
+    );
+}

@@ -33,6 +33,14 @@ impl Actor {
         }
     }
 
+    /// The org-code prefix of what the actor may reach: their scope's, or everything (empty)
+    /// for the command line.
+    pub fn scope_prefix(&self) -> String {
+        self.user
+            .as_ref()
+            .map_or_else(String::new, |u| u.scope().prefix().to_owned())
+    }
+
     fn name(&self) -> String {
         self.user
             .as_ref()

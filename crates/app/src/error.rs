@@ -69,6 +69,7 @@ impl From<StoreError> for AppError {
             StoreError::Conflict(what) => Self::Conflict(format!("与已有数据冲突（{what}）")),
             StoreError::Connect { .. } | StoreError::BadUrl(_) => Self::Unavailable(e.to_string()),
             StoreError::Unsupported(msg) => Self::Invalid(msg.into()),
+            StoreError::InUse(msg) => Self::Conflict(msg),
             StoreError::Database(e) => Self::Internal(e.to_string()),
         }
     }

@@ -27,6 +27,11 @@ const ROW_FIELD: &str = "persons.row";
 
 /// The most rows one import may hold.
 pub const MAX_PERSON_ROWS: usize = 200_000;
+
+/// Why a row keyed by an ID number registered in another township is refused — without saying
+/// where: an import or a form never moves a person out of another's scope.
+pub(crate) const REGISTERED_ELSEWHERE: &str =
+    "此人已在其他辖区登记，本辖区不能导入或修改：如此人已迁入本辖区，请联系原辖区办理迁出后再登记";
 /// The grid column of the template (the command line's `--grid` stands in for it).
 const GRID: &str = "网格编码";
 /// Rows per page of the list.
@@ -270,10 +275,7 @@ impl App {
         progress: &(dyn Fn(ImportProgress) + Send + Sync),
     ) -> Result<PersonImportReport> {
         self.authorize(actor, Capability::ManageRegistry, None)?;
-        let scope_prefix = actor
-            .user
-            .as_ref()
-            .map_or_else(String::new, |u| u.scope().prefix().to_owned());
+        let scope_prefix = actor.scope_prefix();
         let grids: HashSet<String> = self
             .store
             .grids_under(&scope_prefix)
@@ -301,6 +303,8 @@ impl App {
         let mut report = PersonImportReport::default();
         let mut rows: Vec<NewPerson> = Vec::new();
         let mut seen: HashMap<String, usize> = HashMap::new();
+        // Each row's Excel number and masked ID number, by the ID number's blind index.
+        let mut row_of: HashMap<String, (usize, String)> = HashMap::new();
         let mut households: Vec<NewHousehold> = Vec::new();
         let mut household_index: HashMap<(String, String), usize> = HashMap::new();
         // The row of each household's 户主.
@@ -419,12 +423,15 @@ impl App {
                     Some(at)
                 }
             };
-            rows.push(self.new_person(valid, grid_code, household, now)?);
+            let masked = valid.id_number.masked();
+            let person = self.new_person(valid, grid_code, household, now)?;
+            row_of.insert(person.id_index.clone(), (n, masked));
+            rows.push(person);
         }
         let good = rows.len();
         let writes = self
             .store
-            .upsert_persons(&households, &rows, now, &|written| {
+            .upsert_persons(&scope_prefix, &households, &rows, now, &|written| {
                 progress(ImportProgress {
                     total,
                     checked: total,
@@ -435,6 +442,18 @@ impl App {
         if writes.inserted + writes.updated >= 1_000 {
             self.store.analyze_persons().await?;
         }
+        for index in &writes.refused {
+            if let Some((row, masked)) = row_of.get(index) {
+                report.rejected.push(RejectedCell {
+                    row: *row,
+                    column: field::ID_NUMBER.to_owned(),
+                    value: masked.clone(),
+                    reason: REGISTERED_ELSEWHERE.into(),
+                });
+                report.rejected_rows += 1;
+            }
+        }
+        report.rejected.sort_by_key(|r| r.row);
         report.inserted = writes.inserted;
         report.updated = writes.updated;
         report.unchanged = writes.unchanged;
@@ -527,7 +546,13 @@ impl App {
             self.keep_household_address(households).await?
         };
         self.store
-            .upsert_persons(&households, std::slice::from_ref(&row), now, &|_| {})
+            .upsert_persons(
+                user.scope().prefix(),
+                &households,
+                std::slice::from_ref(&row),
+                now,
+                &|_| {},
+            )
             .await?;
         let id = *self
             .store

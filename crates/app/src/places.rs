@@ -21,6 +21,10 @@ pub(crate) const PHONE_FIELD: &str = "places.phone";
 pub const PLACE_PAGE_ROWS: i64 = 50;
 /// The most rows one place import may hold.
 const MAX_PLACE_ROWS: usize = 50_000;
+
+/// Why an organisation whose credit code is registered in another township is refused — without
+/// saying where: an import or a form never moves a place out of another's scope.
+const CODE_REGISTERED_ELSEWHERE: &str = "此统一社会信用代码已在其他辖区登记，本辖区不能导入或修改：如该单位已迁入本辖区，请联系原辖区办理迁出后再登记";
 /// The grid column of the template.
 const GRID: &str = "网格编码";
 
@@ -209,6 +213,8 @@ impl App {
         let mut report = PlaceImportReport::default();
         let mut rows = Vec::new();
         let mut seen = HashSet::new();
+        // Each row's Excel number and name, in the order of `rows`.
+        let mut row_numbers: Vec<(usize, String)> = Vec::new();
         for (i, row) in body.iter().enumerate() {
             if row.iter().all(|c| c.text().is_empty()) {
                 continue;
@@ -252,6 +258,7 @@ impl App {
                         report.rejected_rows += 1;
                         continue;
                     }
+                    row_numbers.push((n, valid.name.clone()));
                     rows.push(self.new_place(valid, grid_code)?);
                 }
                 (Err(errors), _) => {
@@ -263,7 +270,24 @@ impl App {
                 (Ok(_), None) => report.rejected_rows += 1,
             }
         }
-        let (inserted, updated) = self.store.upsert_places(&rows).await?;
+        let writes = self
+            .store
+            .upsert_places(&actor.scope_prefix(), &rows)
+            .await?;
+        for i in &writes.refused {
+            if let Some((row, _)) = row_numbers.get(*i) {
+                let code = rows.get(*i).and_then(|r| r.credit_code.clone());
+                report.rejected.push(RejectedCell {
+                    row: *row,
+                    column: field::CREDIT_CODE.to_owned(),
+                    value: code.unwrap_or_default(),
+                    reason: CODE_REGISTERED_ELSEWHERE.into(),
+                });
+                report.rejected_rows += 1;
+            }
+        }
+        report.rejected.sort_by_key(|r| r.row);
+        let (inserted, updated) = (writes.inserted, writes.updated);
         report.inserted = inserted;
         report.updated = updated;
         self.audit(
@@ -314,7 +338,13 @@ impl App {
         })?;
         let row = self.new_place(valid, grid.to_owned())?;
         let (name, category) = (row.name.clone(), row.category.clone());
-        self.store.upsert_places(&[row]).await?;
+        let writes = self
+            .store
+            .upsert_places(&actor.scope_prefix(), &[row])
+            .await?;
+        if !writes.refused.is_empty() {
+            return Err(AppError::Conflict(CODE_REGISTERED_ELSEWHERE.into()));
+        }
         self.audit(
             actor,
             "places.save",
@@ -595,10 +625,7 @@ impl App {
 
     /// The grid codes of the actor's scope (everything for the command line).
     async fn grids_of(&self, actor: &Actor) -> Result<HashSet<String>> {
-        let prefix = actor
-            .user
-            .as_ref()
-            .map_or_else(String::new, |u| u.scope().prefix().to_owned());
+        let prefix = actor.scope_prefix();
         Ok(self
             .store
             .grids_under(&prefix)

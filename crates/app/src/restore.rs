@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 /// Replaces the SQLite database at `target` with the backup at `from`. The backup is copied next to
 /// the target, opened and checked to be a Pingan database no newer than this build, and only then
-/// moved into place. The server must be stopped; an existing database is replaced only with `force`.
+/// moved into place. The server must be stopped — a database any process holds open is refused
+/// (see `pingan_store::lock_exclusive`); an existing database is replaced only with `force`.
 pub async fn restore_sqlite(from: &Path, target: &DbUrl, force: bool) -> Result<()> {
     let target_path = match (target.backend(), target.sqlite_path()) {
         (Backend::Sqlite, Some(p)) => PathBuf::from(p),
@@ -22,6 +23,9 @@ pub async fn restore_sqlite(from: &Path, target: &DbUrl, force: bool) -> Result<
             from.display()
         )));
     }
+    // Held until the new file is in place: no server can open the database meanwhile, and none
+    // may be using it now.
+    let _locked = pingan_store::lock_exclusive(&target_path)?;
     if target_path.exists() && !force {
         return Err(AppError::Conflict(format!(
             "数据库 {} 已存在；确认用备份覆盖它请先停止 pingan serve，再加 --force 重新运行",

@@ -17,6 +17,10 @@ pub enum StoreError {
     /// The database URL is not one Pingan understands.
     #[error("{0}")]
     BadUrl(String),
+    /// Another process has the database open (its lock file is held), and what was asked needs it
+    /// to itself; the text says what to do.
+    #[error("{0}")]
+    InUse(String),
     /// The operation does not exist on this backend.
     #[error("{0}")]
     Unsupported(&'static str),

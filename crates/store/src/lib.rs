@@ -12,6 +12,7 @@ mod cases;
 mod categories;
 mod db_url;
 mod error;
+mod in_use;
 mod intake;
 mod migrate;
 mod notify;
@@ -39,6 +40,7 @@ pub use cases::{
 pub use categories::{CategoryRecord, NewRoutingRule, RoutingRuleRecord};
 pub use db_url::{Backend, DbUrl};
 pub use error::StoreError;
+pub use in_use::{DatabaseLock, lock_exclusive};
 pub use intake::EventInsert;
 pub use migrate::MIGRATIONS;
 pub use notify::Listener;
@@ -97,12 +99,16 @@ pub struct Store {
     /// Serialises audit appends within this process (PostgreSQL adds an advisory lock across
     /// processes).
     audit_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// The shared hold on a SQLite database's lock file, so that `pingan restore` cannot replace
+    /// the database while this store uses it.
+    _in_use: Option<std::sync::Arc<DatabaseLock>>,
 }
 
 impl Store {
     /// Opens the database at `url`. SQLite files are created when missing (WAL, 5 s busy timeout,
     /// foreign keys on); PostgreSQL gets a pool of up to `max_connections`.
     pub async fn connect(url: &DbUrl) -> Result<Self> {
+        let in_use = in_use::hold_shared(url)?.map(std::sync::Arc::new);
         let pool = match url.backend() {
             Backend::Sqlite => {
                 let opts = SqliteConnectOptions::from_str(url.expose())
@@ -139,6 +145,7 @@ impl Store {
             pool,
             url: url.clone(),
             audit_lock: std::sync::Arc::default(),
+            _in_use: in_use,
         })
     }
 

@@ -45,11 +45,14 @@ pub struct NewHousehold {
 }
 
 /// What a batch write did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PersonWrites {
     pub inserted: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// The ID-number indexes of rows not written: the person is registered outside the writer's
+    /// scope, and a move between places is a request, never a side effect of a write.
+    pub refused: Vec<String>,
 }
 
 /// 人员 — a person as lists show it: masked.
@@ -144,9 +147,12 @@ fn placeholders(from: usize, n: usize) -> String {
 impl Store {
     /// Writes persons keyed by their ID number's blind index: new ones inserted, active ones with
     /// other data updated (their name pieces rewritten), identical ones left alone; all in one
-    /// transaction. `progress` hears how many rows are written before each batch.
+    /// transaction. A person registered outside `scope_prefix` (the writer's org-code prefix) is
+    /// not touched: their index is returned in [`PersonWrites::refused`]. `progress` hears how
+    /// many rows are written before each batch.
     pub async fn upsert_persons(
         &self,
+        scope_prefix: &str,
         households: &[NewHousehold],
         rows: &[NewPerson],
         at: DateTime<Utc>,
@@ -156,9 +162,49 @@ impl Store {
         let generic_safe = self.plans_are_generic_safe();
         dispatch!(self, |p| {
             let mut tx = p.begin_with(self.begin_write()).await?;
+            // Who is registered already, and where: read in the transaction that writes.
+            let mut known: std::collections::HashMap<String, (i64, String, String)> =
+                std::collections::HashMap::new();
+            for chunk in rows.chunks(PERSON_CHUNK) {
+                let sql = format!(
+                    "SELECT id_index, id, row_digest, grid_code FROM persons
+                     WHERE ended_at IS NULL AND id_index IN ({})",
+                    self.positional_list(chunk.len())
+                );
+                let mut q =
+                    sqlx::query_as::<_, (String, i64, String, String)>(sqlx::AssertSqlSafe(sql));
+                for r in chunk {
+                    q = q.bind(&r.id_index);
+                }
+                // Planned with its values on PostgreSQL: a plan kept from when the table was
+                // empty scans the whole table, and an import of 100,000 rows took 430 s.
+                for (index, id, digest, grid) in
+                    q.persistent(generic_safe).fetch_all(&mut *tx).await?
+                {
+                    known.insert(index, (id, digest, grid));
+                }
+            }
+            let outside = |r: &NewPerson| {
+                known
+                    .get(&r.id_index)
+                    .is_some_and(|(_, _, grid)| !grid.starts_with(scope_prefix))
+            };
+            writes.refused = rows
+                .iter()
+                .filter(|r| outside(r))
+                .map(|r| r.id_index.clone())
+                .collect();
+            let rows: Vec<&NewPerson> = rows.iter().filter(|r| !outside(r)).collect();
+            let used: std::collections::HashSet<usize> =
+                rows.iter().filter_map(|r| r.household).collect();
+            let households: Vec<(usize, &NewHousehold)> = households
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| used.contains(i))
+                .collect();
             // The households first (one active row per grid and 户号; the address follows the
             // file), so that each person can point at theirs.
-            let mut household_ids: std::collections::HashMap<(&str, &str), i64> =
+            let mut household_ids: std::collections::HashMap<usize, i64> =
                 std::collections::HashMap::new();
             for part in households.chunks(HOUSEHOLD_CHUNK) {
                 let sql = format!(
@@ -170,7 +216,7 @@ impl Store {
                     self.positional_rows(part.len(), 5)
                 );
                 let mut q = sqlx::query_as::<_, (i64, String, String)>(sqlx::AssertSqlSafe(sql));
-                for h in part {
+                for (_, h) in part {
                     q = q
                         .bind(&h.grid_code)
                         .bind(&h.household_no)
@@ -178,53 +224,29 @@ impl Store {
                         .bind(at)
                         .bind(at);
                 }
-                let asked: std::collections::HashMap<(&str, &str), &NewHousehold> = part
+                let asked: std::collections::HashMap<(&str, &str), usize> = part
                     .iter()
-                    .map(|h| ((h.grid_code.as_str(), h.household_no.as_str()), h))
+                    .map(|(i, h)| ((h.grid_code.as_str(), h.household_no.as_str()), *i))
                     .collect();
                 for (id, grid, no) in q.fetch_all(&mut *tx).await? {
-                    if let Some(h) = asked.get(&(grid.as_str(), no.as_str())) {
-                        household_ids.insert((h.grid_code.as_str(), h.household_no.as_str()), id);
+                    if let Some(i) = asked.get(&(grid.as_str(), no.as_str())) {
+                        household_ids.insert(*i, id);
                     }
                 }
             }
-            let household_of = |r: &NewPerson| {
-                r.household
-                    .and_then(|i| households.get(i))
-                    .and_then(|h| {
-                        household_ids.get(&(h.grid_code.as_str(), h.household_no.as_str()))
-                    })
-                    .copied()
-            };
+            let household_of =
+                |r: &NewPerson| r.household.and_then(|i| household_ids.get(&i)).copied();
             // Chunks stay small: sqlx looks up each SQLite parameter by name, which costs more
             // than linear time in the number of parameters of a statement.
             for (n, chunk) in rows.chunks(PERSON_CHUNK).enumerate() {
                 progress(n * PERSON_CHUNK);
-                let sql = format!(
-                    "SELECT id_index, id, row_digest FROM persons
-                     WHERE ended_at IS NULL AND id_index IN ({})",
-                    self.positional_list(chunk.len())
-                );
-                let mut q = sqlx::query_as::<_, (String, i64, String)>(sqlx::AssertSqlSafe(sql));
-                for r in chunk {
-                    q = q.bind(&r.id_index);
-                }
-                // Planned with its values on PostgreSQL: a plan kept from when the table was
-                // empty scans the whole table, and an import of 100,000 rows took 430 s.
-                let known: std::collections::HashMap<String, (i64, String)> = q
-                    .persistent(generic_safe)
-                    .fetch_all(&mut *tx)
-                    .await?
-                    .into_iter()
-                    .map(|(index, id, digest)| (index, (id, digest)))
-                    .collect();
                 let mut fresh = Vec::new();
                 let mut grams: Vec<(i64, &str)> = Vec::new();
                 let mut places: Vec<(i64, &str)> = Vec::new();
-                for r in chunk {
+                for r in chunk.iter().copied() {
                     match known.get(&r.id_index) {
-                        Some((_, digest)) if *digest == r.row_digest => writes.unchanged += 1,
-                        Some((id, _)) => {
+                        Some((_, digest, _)) if *digest == r.row_digest => writes.unchanged += 1,
+                        Some((id, _, _)) => {
                             sqlx::query(
                                 "UPDATE persons SET grid_code = $2, name_sealed = $3,
                                     name_masked = $4, id_sealed = $5, phone_sealed = $6,
@@ -277,7 +299,7 @@ impl Store {
                         self.positional_rows(fresh.len(), 19)
                     );
                     let mut q = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql));
-                    for r in &fresh {
+                    for r in fresh.iter().copied() {
                         q = q
                             .bind(&r.grid_code)
                             .bind(&r.name_sealed)

@@ -71,36 +71,58 @@ const PLACE_COLUMNS: &str = "SELECT s.id, s.grid_code, s.category, s.name, s.add
         COUNT(*) OVER () AS total
     FROM places s";
 
+/// What a write of places did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlaceWrites {
+    pub inserted: usize,
+    pub updated: usize,
+    /// Positions of rows not written: the organisation is registered outside the writer's
+    /// scope, and a move between places is a request, never a side effect of a write.
+    pub refused: Vec<usize>,
+}
+
 impl Store {
     /// Writes places in one transaction: an organisation found by its credit code, any other
-    /// place by grid, category and name, is updated; the rest inserted. Returns (inserted,
-    /// updated).
-    pub async fn upsert_places(&self, rows: &[NewPlace]) -> Result<(usize, usize)> {
-        let (mut inserted, mut updated) = (0, 0);
+    /// place by grid, category and name, is updated; the rest inserted. An organisation
+    /// registered outside `scope_prefix` (the writer's org-code prefix) is not touched: its
+    /// position in `rows` is returned in [`PlaceWrites::refused`].
+    pub async fn upsert_places(
+        &self,
+        scope_prefix: &str,
+        rows: &[NewPlace],
+    ) -> Result<PlaceWrites> {
+        let mut writes = PlaceWrites::default();
         dispatch!(self, |p| {
             let mut tx = p.begin_with(self.begin_write()).await?;
-            for r in rows {
-                let known: Option<i64> = match &r.credit_code {
+            for (i, r) in rows.iter().enumerate() {
+                let known: Option<(i64, String)> = match &r.credit_code {
                     Some(code) => {
-                        sqlx::query_scalar(
-                            "SELECT id FROM places WHERE credit_code = $1 AND ended_at IS NULL",
+                        sqlx::query_as(
+                            "SELECT id, grid_code FROM places
+                             WHERE credit_code = $1 AND ended_at IS NULL",
                         )
                         .bind(code)
                         .fetch_optional(&mut *tx)
                         .await?
                     }
-                    None => {
-                        sqlx::query_scalar(
-                            "SELECT id FROM places WHERE grid_code = $1 AND category = $2
+                    None => sqlx::query_as(
+                        "SELECT id, grid_code FROM places WHERE grid_code = $1 AND category = $2
                                 AND name = $3 AND credit_code IS NULL AND ended_at IS NULL",
-                        )
-                        .bind(&r.grid_code)
-                        .bind(&r.category)
-                        .bind(&r.name)
-                        .fetch_optional(&mut *tx)
-                        .await?
-                    }
+                    )
+                    .bind(&r.grid_code)
+                    .bind(&r.category)
+                    .bind(&r.name)
+                    .fetch_optional(&mut *tx)
+                    .await?,
                 };
+                if known
+                    .as_ref()
+                    .is_some_and(|(_, grid)| !grid.starts_with(scope_prefix))
+                {
+                    writes.refused.push(i);
+                    continue;
+                }
+                let known = known.map(|(id, _)| id);
                 let sql = match known {
                     Some(_) => {
                         "UPDATE places SET grid_code = $1, category = $2, name = $3, address = $4,
@@ -135,14 +157,14 @@ impl Store {
                     None => q.execute(&mut *tx).await?,
                 };
                 if known.is_some() {
-                    updated += 1;
+                    writes.updated += 1;
                 } else {
-                    inserted += 1;
+                    writes.inserted += 1;
                 }
             }
             tx.commit().await
         })?;
-        Ok((inserted, updated))
+        Ok(writes)
     }
 
     /// Active places under a prefix, by grid, category and name.

@@ -221,6 +221,32 @@ impl Store {
         Ok(())
     }
 
+    /// Where registered cameras lie, as (device id, channel id, grid code): every channel with
+    /// one of `channel_ids`, and every channel of one of `device_ids`. For refusing an import
+    /// that would reach cameras outside the importer's scope.
+    pub async fn registered_channel_grids(
+        &self,
+        device_ids: &[String],
+        channel_ids: &[String],
+    ) -> Result<Vec<(String, String, Option<String>)>> {
+        let mut rows = self
+            .fetch_in(
+                "SELECT device_id, channel_id, grid_code FROM video_channels
+                 WHERE channel_id IN ({})",
+                channel_ids,
+            )
+            .await?;
+        rows.extend(
+            self.fetch_in(
+                "SELECT device_id, channel_id, grid_code FROM video_channels
+                 WHERE device_id IN ({})",
+                device_ids,
+            )
+            .await?,
+        );
+        Ok(rows)
+    }
+
     /// Every sealed device password after `after` (by id), `limit` at a time.
     pub async fn sealed_device_passwords(
         &self,

@@ -355,7 +355,7 @@ impl App {
         }
         let writes = self
             .store
-            .upsert_persons(&people.households, &rows, now, &|_| {})
+            .upsert_persons("", &people.households, &rows, now, &|_| {})
             .await?;
         self.seed_grid_places(
             grid_code,

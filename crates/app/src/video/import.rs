@@ -12,7 +12,7 @@ use pingan_domain::Capability;
 use pingan_domain::video::{CameraCapability, Network, PlaceKind};
 use pingan_gb28181::DeviceId;
 use pingan_store::{RegistryChannel, RegistryDevice};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The most rows one file may hold.
 pub const MAX_IMPORT_ROWS: usize = 100_000;
@@ -161,6 +161,55 @@ impl RowCheck<'_> {
 }
 
 impl App {
+    /// Takes out of an import the cameras registered outside `scope` (by channel, or by a device
+    /// that has a channel there): a device ID never reaches another township's camera. Their rows
+    /// are reported without saying where the cameras are.
+    async fn refuse_cameras_elsewhere(
+        &self,
+        scope: &pingan_domain::Scope,
+        devices: &mut Vec<RegistryDevice>,
+        channels: &mut Vec<RegistryChannel>,
+        rows: &HashMap<String, usize>,
+        report: &mut RegistryImportReport,
+    ) -> Result<()> {
+        let device_ids: Vec<String> = devices.iter().map(|d| d.device_id.clone()).collect();
+        let channel_ids: Vec<String> = channels.iter().map(|c| c.channel_id.clone()).collect();
+        let mut devices_out = HashSet::new();
+        let mut channels_out = HashSet::new();
+        for (device, channel, grid) in self
+            .store
+            .registered_channel_grids(&device_ids, &channel_ids)
+            .await?
+        {
+            let inside = match grid {
+                Some(g) => pingan_domain::OrgCode::parse(&g).is_ok_and(|g| scope.covers(&g)),
+                None => scope.prefix().len() <= 6,
+            };
+            if !inside {
+                devices_out.insert(device);
+                channels_out.insert(channel);
+            }
+        }
+        let mut refused = Vec::new();
+        channels.retain(|c| {
+            let out = channels_out.contains(&c.channel_id) || devices_out.contains(&c.device_id);
+            if out && let Some(row) = rows.get(&c.channel_id) {
+                refused.push(RejectedCell {
+                    row: *row,
+                    column: "设备编码".into(),
+                    value: c.device_id.clone(),
+                    reason: "此设备或通道已在其他辖区登记，本辖区不能导入或修改".into(),
+                });
+            }
+            !out
+        });
+        devices.retain(|d| !devices_out.contains(&d.device_id));
+        report.rejected_rows += refused.len();
+        report.rejected.append(&mut refused);
+        report.rejected.sort_by_key(|r| r.row);
+        Ok(())
+    }
+
     /// Imports a camera registry (.xlsx, the template's columns in any order). Cameras must lie
     /// in the importer's scope; those without a point only for a district user.
     pub async fn import_video_registry(
@@ -306,6 +355,16 @@ impl App {
                 status: None,
                 at: now,
             });
+        }
+        if let Some(scope) = &scope {
+            self.refuse_cameras_elsewhere(
+                scope,
+                &mut devices,
+                &mut channels,
+                &seen_channels,
+                &mut report,
+            )
+            .await?;
         }
         self.store.upsert_registry(&devices, &channels).await?;
         self.caches.device_passwords.clear();

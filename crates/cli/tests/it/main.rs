@@ -410,6 +410,32 @@ fn backup_and_restore_round_trip() {
         list.contains("before") && list.contains("正常") && !list.contains("已停用"),
         "{list}"
     );
+    // Issue 12 fault 11: not under a running server, which would keep writing to the old file.
+    let mut serve = base();
+    serve.arg("serve");
+    let (mut server, _) = serve_until_started(serve);
+    assert_clear_failure(
+        &base()
+            .arg("restore")
+            .arg("--from")
+            .arg(&backup)
+            .arg("--force")
+            .output()
+            .unwrap(),
+        "正被运行中的平安服务使用",
+    );
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let out = stdout(
+        &base()
+            .arg("restore")
+            .arg("--from")
+            .arg(&backup)
+            .arg("--force")
+            .output()
+            .unwrap(),
+    );
+    assert!(out.contains("已从"), "{out}");
 }
 
 #[tokio::test]
@@ -560,8 +586,14 @@ fn real_grids_are_imported_from_geojson() {
 /// Starts `pingan ARGS… --listen 127.0.0.1:0` on the test's database and returns the process and
 /// its base URL once it serves; its output keeps being drained so it never blocks.
 fn start_server(dir: &PathBuf, db: &TestDb, args: &[&str]) -> (std::process::Child, String) {
-    let mut child = on(dir, db)
-        .args(args)
+    let mut cmd = on(dir, db);
+    cmd.args(args);
+    serve_until_started(cmd)
+}
+
+/// Runs a `serve` or `demo` command on a free port until it prints its address.
+fn serve_until_started(mut cmd: Command) -> (std::process::Child, String) {
+    let mut child = cmd
         .args(["--listen", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

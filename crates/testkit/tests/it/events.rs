@@ -8,7 +8,7 @@ use pingan_testkit::TestApp;
 use serde_json::{Value, json};
 
 pub const TOWNSHIP: &str = "511702001";
-const OTHER_TOWNSHIP: &str = "511702002";
+pub const OTHER_TOWNSHIP: &str = "511702002";
 
 /// The demo district with the accounts an event meets on its way, each signed in.
 pub struct Hub {

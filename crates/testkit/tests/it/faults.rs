@@ -447,3 +447,218 @@ async fn another_users_client_id_is_a_409_that_reveals_nothing() {
         (Some(theirs.id), Some(false))
     );
 }
+
+/// The first grid of an actor's scope.
+async fn a_grid_of(t: &TestApp, actor: &pingan_app::Actor) -> String {
+    let grids = t
+        .app
+        .grid_features(actor.user.as_ref().unwrap())
+        .await
+        .unwrap();
+    grids["features"][0]["properties"]["code"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Rule: a write keyed by a natural key (ID number) never reaches a row outside the caller's
+/// scope; it is refused without saying where the person lives (an import used to move another
+/// township's resident into the importer's grid).
+#[tokio::test]
+async fn an_import_never_takes_over_another_townships_resident() {
+    use crate::persons::{as_rows, people, sheet};
+    let h = crate::events::Hub::new().await;
+    let good = people();
+    h.t.app
+        .import_persons(&h.operator, &sheet(&as_rows(&good)), Some(&h.grid))
+        .await
+        .unwrap();
+    let theirs = a_grid_of(&h.t, &h.other_operator).await;
+    let mut taken = good.clone();
+    taken[0][0] = "冒名顶替".into();
+    let report =
+        h.t.app
+            .import_persons(
+                &h.other_operator,
+                &sheet(&as_rows(&taken[..1])),
+                Some(&theirs),
+            )
+            .await
+            .unwrap();
+    assert_eq!(
+        (report.inserted, report.updated, report.rejected_rows),
+        (0, 0, 1),
+        "{report:?}"
+    );
+    let cell = &report.rejected[0];
+    assert_eq!((cell.row, cell.column.as_str()), (2, "公民身份号码"));
+    assert!(cell.reason.contains("已在其他辖区登记"), "{}", cell.reason);
+    assert!(!cell.reason.contains("511702001") && !cell.reason.contains("东城"));
+    // Still where they were, as they were; the other township does not see them.
+    let (found, n) =
+        h.t.app
+            .persons(
+                h.operator.user.as_ref().unwrap(),
+                &pingan_app::PersonQuery {
+                    q: Some("三丰".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    assert_eq!(
+        (n, found[0].grid_code.as_str(), found[0].name.as_str()),
+        (1, h.grid.as_str(), "张**")
+    );
+    let (none, _) =
+        h.t.app
+            .persons(
+                h.other_operator.user.as_ref().unwrap(),
+                &pingan_app::PersonQuery {
+                    q: Some("冒名".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    assert!(none.is_empty());
+    // The same for the phone's quick add: refused, nowhere named.
+    let entry = pingan_app::PersonEntry {
+        grid: theirs.clone(),
+        name: "冒名顶替".into(),
+        id_number: good[0][1].clone(),
+        address: "别处 1 号".into(),
+        ..Default::default()
+    };
+    let e =
+        h.t.app
+            .add_person(
+                &h.other_operator,
+                h.other_operator.user.as_ref().unwrap(),
+                &entry,
+            )
+            .await
+            .unwrap_err();
+    assert!(matches!(e, pingan_app::AppError::Conflict(_)), "{e}");
+}
+
+/// Rule: the same for places keyed by their credit code, through the form, the API and the
+/// import.
+#[tokio::test]
+async fn a_credit_code_never_takes_over_another_townships_place() {
+    use crate::places::{SHOP, sheet};
+    let h = crate::events::Hub::new().await;
+    let row = [
+        "川东物流有限公司",
+        "非公有制经济组织",
+        "西外大街 8 号",
+        SHOP,
+        "李经理",
+        "",
+    ];
+    h.t.app
+        .import_places(&h.operator, &sheet(&[row]), Some(&h.grid))
+        .await
+        .unwrap();
+    let theirs = a_grid_of(&h.t, &h.other_operator).await;
+    let mut taken = row;
+    taken[0] = "冒名物流公司";
+    let report =
+        h.t.app
+            .import_places(&h.other_operator, &sheet(&[taken]), Some(&theirs))
+            .await
+            .unwrap();
+    assert_eq!(
+        (report.inserted, report.updated, report.rejected_rows),
+        (0, 0, 1),
+        "{report:?}"
+    );
+    assert!(report.rejected[0].reason.contains("已在其他辖区登记"));
+    let entry = pingan_app::PlaceEntry {
+        grid: theirs,
+        name: "冒名物流公司".into(),
+        category: "非公有制经济组织".into(),
+        address: "别处".into(),
+        credit_code: SHOP.into(),
+        ..Default::default()
+    };
+    let e =
+        h.t.app
+            .save_place(
+                &h.other_operator,
+                h.other_operator.user.as_ref().unwrap(),
+                &entry,
+            )
+            .await
+            .unwrap_err();
+    assert!(matches!(e, pingan_app::AppError::Conflict(_)), "{e}");
+    let (found, _) =
+        h.t.app
+            .places(
+                h.operator.user.as_ref().unwrap(),
+                &pingan_app::PlaceQuery {
+                    q: Some(SHOP.into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    assert_eq!(found[0].name, "川东物流有限公司");
+}
+
+/// Rule: the same for cameras keyed by their device and channel IDs: a township's commander
+/// cannot move another township's cameras to their own map, nor change their device passwords.
+#[tokio::test]
+async fn a_device_id_never_takes_over_another_townships_camera() {
+    let h = crate::events::Hub::new().await;
+    h.t.app
+        .import_video_registry(&h.commander, &crate::video_registry::registry(h.point))
+        .await
+        .unwrap();
+    crate::add_user(
+        &h.t,
+        "cmd002",
+        "",
+        crate::events::OTHER_TOWNSHIP,
+        "commander",
+        "Other#Cmd2026",
+    )
+    .await
+    .unwrap();
+    let other = pingan_app::Actor::user(
+        crate::signed_in(&h.t, "cmd002", "Other#Cmd2026").await,
+        None,
+    );
+    let grids =
+        h.t.app
+            .grid_features(other.user.as_ref().unwrap())
+            .await
+            .unwrap();
+    let label = &grids["features"][0]["properties"]["label"];
+    let theirs = (label[0].as_f64().unwrap(), label[1].as_f64().unwrap());
+    let report =
+        h.t.app
+            .import_video_registry(&other, &crate::video_registry::registry(theirs))
+            .await
+            .unwrap();
+    assert_eq!(report.channels, 0, "{report:?}");
+    assert!(
+        report
+            .rejected
+            .iter()
+            .any(|c| c.reason.contains("已在其他辖区登记")),
+        "{report:?}"
+    );
+    let own = h.operator.user.clone().unwrap();
+    let (mine, n) =
+        h.t.app
+            .channel_list(&own, &pingan_app::ChannelQuery::default())
+            .await
+            .unwrap();
+    assert_eq!(n, 3);
+    assert!(mine.iter().all(|c| {
+        c.grid_code
+            .as_deref()
+            .is_some_and(|g| g.starts_with(crate::events::TOWNSHIP))
+    }));
+}

@@ -6,10 +6,10 @@ use pingan_app::sheet::{Column, write_sheet};
 use pingan_app::{AppError, PlaceQuery};
 
 /// Two real-looking codes with valid check characters.
-const SHOP: &str = "91350100M000100Y43";
+pub(crate) const SHOP: &str = "91350100M000100Y43";
 const ORG: &str = "91110000600037341L";
 
-fn sheet(rows: &[[&str; 6]]) -> Vec<u8> {
+pub(crate) fn sheet(rows: &[[&str; 6]]) -> Vec<u8> {
     let columns: Vec<Column> = [
         "名称",
         "类别",

@@ -33,7 +33,7 @@ fn headers() -> Vec<Column> {
 }
 
 /// A registry file: three good cameras on two NVRs near `point`, and five bad rows.
-fn registry(point: (f64, f64)) -> Vec<u8> {
+pub(crate) fn registry(point: (f64, f64)) -> Vec<u8> {
     let (lon, lat) = (point.0.to_string(), point.1.to_string());
     let row = |dev: &str, ch: &str, name: &str, net: &str, cap: &str, lon: &str, pw: &str| {
         [

@@ -27,6 +27,12 @@ pub trait Registry: Clone + Send + Sync + 'static {
         transport: Transport,
         expires: Duration,
     ) -> impl Future<Output = Result<(), String>> + Send;
+    /// The address a device's current registration came from; none when it is not registered.
+    /// What a device sends from any other address is refused until it registers again.
+    fn registered_from(
+        &self,
+        device: &DeviceId,
+    ) -> impl Future<Output = Result<Option<SocketAddr>, String>> + Send;
     /// A device unregistered (`Expires: 0`).
     fn unregistered(&self, device: &DeviceId) -> impl Future<Output = Result<(), String>> + Send;
     /// A part of a device's catalog (or a subscription's ADD/UPDATE items); false when the
@@ -140,6 +146,11 @@ pub struct Signalling<R> {
     config: ServerConfig,
     registry: R,
     nonces: Arc<Mutex<Nonces>>,
+    /// Our catalog subscriptions by Call-ID: the device and when it lapses. A NOTIFY outside
+    /// one of them is refused.
+    subscriptions: Arc<Mutex<HashMap<String, (DeviceId, Instant)>>>,
+    /// Warnings about what senders do wrong, at most one a second.
+    warnings: Arc<LogLimit>,
 }
 
 impl<R: Registry> Signalling<R> {
@@ -148,6 +159,8 @@ impl<R: Registry> Signalling<R> {
             config,
             registry,
             nonces: Arc::default(),
+            subscriptions: Arc::default(),
+            warnings: Arc::default(),
         }
     }
 
@@ -176,7 +189,16 @@ impl<R: Registry> Signalling<R> {
             for query in [Query::Catalog, Query::DeviceInfo] {
                 out.push((self.query(query, &device, source, local, transport), source));
             }
-            out.push((self.subscribe(&device, source, local, transport), source));
+            let subscription = self.subscribe(&device, source, local, transport);
+            if let (Some(call_id), Ok(mut subs)) =
+                (subscription.header("Call-ID"), self.subscriptions.lock())
+            {
+                let now = Instant::now();
+                subs.retain(|_, (_, until)| *until > now);
+                let until = now + Duration::from_secs(u64::from(SUBSCRIPTION_SECS));
+                subs.insert(call_id.to_owned(), (device.clone(), until));
+            }
+            out.push((subscription, source));
         }
         out
     }
@@ -287,7 +309,8 @@ impl<R: Registry> Signalling<R> {
                 return None; // a keep-alive CRLF
             }
             Err(e) => {
-                tracing::warn!("GB28181: 丢弃来自 {source} 的无效报文：{e}");
+                self.warnings
+                    .warn(|| format!("GB28181: 丢弃来自 {source} 的无效报文：{e}"));
                 return None;
             }
         };
@@ -300,9 +323,52 @@ impl<R: Registry> Signalling<R> {
         };
         Some(match method.as_str() {
             "REGISTER" => self.register(&msg, &device, source, transport).await,
-            "MESSAGE" | "NOTIFY" => self.message(&msg, &device, source, transport).await,
+            "MESSAGE" | "NOTIFY" => {
+                if let Some(refusal) = self.refuse_sender(&msg, &device, source).await {
+                    return Some(refusal);
+                }
+                self.message(&msg, &device, source, transport).await
+            }
             _ => reply(405, "Method Not Allowed"),
         })
+    }
+
+    /// The refusal of a MESSAGE or NOTIFY the device did not send: from an address other than
+    /// the one it registered from (a forged Keepalive would move its contact address, a forged
+    /// Alarm raise an event), or a NOTIFY outside a subscription of ours.
+    async fn refuse_sender(
+        &self,
+        msg: &SipMessage,
+        device: &DeviceId,
+        source: SocketAddr,
+    ) -> Option<SipMessage> {
+        let reply = |code: u16, reason: &str| msg.response_to(code, reason, &tag(), source);
+        match self.registry.registered_from(device).await {
+            Ok(Some(addr)) if addr == source => {}
+            Ok(Some(_)) => {
+                self.warnings.warn(|| {
+                    format!("GB28181: 拒绝来自 {source} 的 {device} 报文：不是该设备注册时的地址")
+                });
+                return Some(reply(403, "Not From Registered Address"));
+            }
+            Ok(None) => return Some(reply(404, "Device Not Registered")),
+            Err(e) => {
+                tracing::warn!("GB28181: 读取 {device} 的注册地址失败：{e}");
+                return Some(reply(500, "Server Error"));
+            }
+        }
+        if matches!(&msg.start, StartLine::Request { method, .. } if method == "NOTIFY") {
+            let ours = msg.header("Call-ID").is_some_and(|id| {
+                self.subscriptions.lock().is_ok_and(|subs| {
+                    subs.get(id)
+                        .is_some_and(|(d, until)| d == device && *until > Instant::now())
+                })
+            });
+            if !ours {
+                return Some(reply(481, "Subscription Does Not Exist"));
+            }
+        }
+        None
     }
 
     async fn register(
@@ -319,7 +385,7 @@ impl<R: Registry> Signalling<R> {
         if answer.username != device.as_str() {
             return reply(403, "Username Mismatch");
         }
-        if !self.take_nonce(&answer.nonce) {
+        if !self.take_nonce(&answer.nonce, source, answer.nc.as_deref()) {
             return self.challenge(msg, source);
         }
         let Some(password) = self.registry.password(device).await else {
@@ -422,7 +488,7 @@ impl<R: Registry> Signalling<R> {
     fn challenge(&self, msg: &SipMessage, source: SocketAddr) -> SipMessage {
         let nonce = random_hex();
         if let Ok(mut n) = self.nonces.lock() {
-            n.issue(nonce.clone(), self.config.nonce_ttl);
+            n.issue(nonce.clone(), source, self.config.nonce_ttl);
         }
         let mut r = msg.response_to(401, "Unauthorized", &tag(), source);
         r.headers.push((
@@ -432,36 +498,98 @@ impl<R: Registry> Signalling<R> {
         r
     }
 
-    /// Whether the nonce was ours and is still fresh. A nonce stays valid for its lifetime (a
-    /// device refreshes and unregisters with the same one).
-    fn take_nonce(&self, nonce: &str) -> bool {
-        self.nonces.lock().is_ok_and(|n| {
-            n.issued
-                .get(nonce)
-                .is_some_and(|at| at.elapsed() < self.config.nonce_ttl)
-        })
+    /// Whether an answer may use this nonce: ours, fresh, answered from the address it was
+    /// issued to, and not used before — with `qop` each answer counts `nc` up (RFC 7616), without
+    /// it a nonce answers once. A captured Authorization replayed, from anywhere, is challenged.
+    fn take_nonce(&self, nonce: &str, source: SocketAddr, nc: Option<&str>) -> bool {
+        let Ok(mut nonces) = self.nonces.lock() else {
+            return false;
+        };
+        let Some(state) = nonces.issued.get_mut(nonce) else {
+            return false;
+        };
+        if state.at.elapsed() >= self.config.nonce_ttl || state.to != source {
+            return false;
+        }
+        match nc.map(|nc| u32::from_str_radix(nc.trim(), 16)) {
+            Some(Ok(count)) if state.last_nc.is_none_or(|last| count > last) => {
+                state.last_nc = Some(count);
+                true
+            }
+            Some(_) => false,
+            None => {
+                nonces.issued.remove(nonce);
+                true
+            }
+        }
     }
 }
 
-/// The nonces of our challenges and when each was issued. Expired ones are dropped at most once a
-/// second: scanning the whole map at every challenge made a registration storm quadratic.
+/// Warnings at most once a second, with how many were held back: a flood of bad datagrams must
+/// not flood the log.
+#[derive(Default)]
+struct LogLimit {
+    last: Mutex<Option<Instant>>,
+    held_back: std::sync::atomic::AtomicU64,
+}
+
+impl LogLimit {
+    fn warn(&self, message: impl FnOnce() -> String) {
+        use std::sync::atomic::Ordering;
+        let now = Instant::now();
+        let due = self.last.lock().is_ok_and(|mut last| {
+            let due = last.is_none_or(|at| now.duration_since(at) >= Duration::from_secs(1));
+            if due {
+                *last = Some(now);
+            }
+            due
+        });
+        if due {
+            let held = self.held_back.swap(0, Ordering::Relaxed);
+            if held > 0 {
+                tracing::warn!("{}（此前 1 秒内另有 {held} 条同类警告未记录）", message());
+            } else {
+                tracing::warn!("{}", message());
+            }
+        } else {
+            self.held_back.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+/// The nonces of our challenges: when and to whom each was issued, and the last `nc` answered
+/// with it. Expired ones are dropped at most once a second: scanning the whole map at every
+/// challenge made a registration storm quadratic.
 #[derive(Default)]
 struct Nonces {
-    issued: HashMap<String, Instant>,
+    issued: HashMap<String, NonceState>,
     pruned: Option<Instant>,
 }
 
+struct NonceState {
+    at: Instant,
+    to: SocketAddr,
+    last_nc: Option<u32>,
+}
+
 impl Nonces {
-    fn issue(&mut self, nonce: String, ttl: Duration) {
+    fn issue(&mut self, nonce: String, to: SocketAddr, ttl: Duration) {
         let now = Instant::now();
         if self
             .pruned
             .is_none_or(|at| now.duration_since(at) >= Duration::from_secs(1))
         {
-            self.issued.retain(|_, at| now.duration_since(*at) < ttl);
+            self.issued.retain(|_, s| now.duration_since(s.at) < ttl);
             self.pruned = Some(now);
         }
-        self.issued.insert(nonce, now);
+        self.issued.insert(
+            nonce,
+            NonceState {
+                at: now,
+                to,
+                last_nc: None,
+            },
+        );
     }
 }
 

@@ -184,6 +184,17 @@ impl Registry for App {
             .map(|_| ())
     }
 
+    async fn registered_from(
+        &self,
+        device: &DeviceId,
+    ) -> std::result::Result<Option<SocketAddr>, String> {
+        Ok(self
+            .registered_device(device)
+            .await?
+            .and_then(|d| d.remote_addr)
+            .and_then(|a| a.parse().ok()))
+    }
+
     async fn unregistered(&self, device: &DeviceId) -> std::result::Result<(), String> {
         self.store
             .devices_offline(

@@ -45,16 +45,24 @@ struct Device {
     server: SocketAddr,
     cseq: u32,
     inbox: Vec<SipMessage>,
+    /// The Call-ID of the platform's catalog subscription, once it came.
+    subscription: Option<String>,
 }
 
 impl Device {
     async fn new(id: &str, server: SocketAddr) -> Self {
+        Self::at("127.0.0.1", id, server).await
+    }
+
+    /// A device (or someone posing as it) on a socket of the loopback address `ip`.
+    async fn at(ip: &str, id: &str, server: SocketAddr) -> Self {
         Self {
             id: id.into(),
-            socket: UdpSocket::bind("127.0.0.1:0").await.unwrap(),
+            socket: UdpSocket::bind((ip, 0)).await.unwrap(),
             server,
             cseq: 0,
             inbox: Vec::new(),
+            subscription: None,
         }
     }
 
@@ -89,10 +97,15 @@ impl Device {
 
     /// The platform's next request to this device.
     async fn next_request(&mut self) -> SipMessage {
-        if !self.inbox.is_empty() {
-            return self.inbox.remove(0);
+        let request = if self.inbox.is_empty() {
+            self.receive().await.expect("a request from the platform")
+        } else {
+            self.inbox.remove(0)
+        };
+        if matches!(&request.start, StartLine::Request { method, .. } if method == "SUBSCRIBE") {
+            self.subscription = request.header("Call-ID").map(str::to_owned);
         }
-        self.receive().await.expect("a request from the platform")
+        request
     }
 
     /// A MESSAGE with this body.
@@ -165,9 +178,16 @@ impl Device {
             .await
     }
 
-    /// A NOTIFY of the catalog subscription with this body.
+    /// A NOTIFY of the catalog subscription with this body (in the subscription's dialog once
+    /// the platform's SUBSCRIBE came).
     async fn notify(&mut self, body: &str) -> SipMessage {
         let mut text = self.headers("NOTIFY", &self.id.clone());
+        if let Some(call_id) = &self.subscription {
+            text = text.replace(
+                &format!("Call-ID: call-{}\r\n", self.id),
+                &format!("Call-ID: {call_id}\r\n"),
+            );
+        }
         text.push_str(&format!(
             "Event: Catalog\r\nContent-Type: Application/MANSCDP+xml\r\nContent-Length: {}\r\n\r\n{body}",
             body.len()
@@ -708,4 +728,89 @@ async fn a_device_registers_and_keeps_alive_over_tcp() {
     let (device, _) = t.app.video_device(id).await.unwrap();
     assert!(device.online);
     assert_eq!(device.transport, "tcp");
+}
+
+/// Issue 12 fault 10: SIP trusts only the device. From a second loopback address, without
+/// credentials, a Keepalive does not move the device's contact, a catalog NOTIFY does not turn
+/// its camera off, an Alarm raises no event, and a captured REGISTER answer replayed is
+/// challenged; a NOTIFY outside the platform's subscription is refused even from the device.
+#[tokio::test]
+async fn sip_requests_are_taken_only_from_the_device() {
+    let (t, server) = hub().await;
+    let (lon, lat) = grid_point(&t).await;
+    let id = "51170200001320000077";
+    let mut cam = Device::new(id, server).await;
+    let challenge = cam.register(3600, None).await;
+    let nonce = challenge
+        .header("WWW-Authenticate")
+        .unwrap()
+        .split("nonce=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        code(&cam.register(3600, Some((&nonce, id, PASSWORD))).await),
+        200
+    );
+    let home = cam.socket.local_addr().unwrap().to_string();
+    let catalog = manscdp(
+        "Response",
+        "Catalog",
+        id,
+        &format!(
+            "<SumNum>1</SumNum><DeviceList Num=\"1\"><Item><DeviceID>{id}</DeviceID><Name>路口</Name>\
+             <Status>ON</Status><Longitude>{lon}</Longitude><Latitude>{lat}</Latitude></Item></DeviceList>"
+        ),
+    );
+    assert_eq!(code(&cam.message(catalog.as_bytes()).await), 200);
+
+    let mut spoof = Device::at("127.0.0.2", id, server).await;
+    assert_eq!(code(&spoof.keepalive().await), 403);
+    let (device, _) = t.app.video_device(id).await.unwrap();
+    assert_eq!(device.remote_addr.as_deref(), Some(home.as_str()));
+    let off = manscdp(
+        "Notify",
+        "Catalog",
+        id,
+        &format!(
+            "<SumNum>1</SumNum><DeviceList Num=\"1\"><Item><DeviceID>{id}</DeviceID><Event>OFF</Event></Item></DeviceList>"
+        ),
+    );
+    assert_eq!(code(&spoof.notify(&off).await), 403);
+    let alarm = manscdp(
+        "Notify",
+        "Alarm",
+        id,
+        "<AlarmPriority>1</AlarmPriority><AlarmMethod>5</AlarmMethod><Info><AlarmType>6</AlarmType></Info>",
+    );
+    assert_eq!(code(&spoof.message(alarm.as_bytes()).await), 403);
+    // The captured answer, replayed from elsewhere or again from home, is challenged.
+    assert_eq!(
+        code(&spoof.register(3600, Some((&nonce, id, PASSWORD))).await),
+        401
+    );
+    assert_eq!(
+        code(&cam.register(3600, Some((&nonce, id, PASSWORD))).await),
+        401
+    );
+    // The device itself: a NOTIFY outside the platform's subscription is refused (481); in it,
+    // taken.
+    let mut own = Device::new(id, server).await;
+    own.socket = cam.socket;
+    assert_eq!(code(&own.notify(&off).await), 481);
+    let (channel, _) = t.app.channel_page(&viewer(), id).await.unwrap();
+    assert_eq!(
+        channel.status.as_deref(),
+        Some("ON"),
+        "nothing turned it off"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        video_events(&t).await.is_empty(),
+        "no event from the forged alarm"
+    );
+    assert_eq!(code(&own.keepalive().await), 200);
 }

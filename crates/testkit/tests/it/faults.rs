@@ -662,3 +662,124 @@ async fn a_device_id_never_takes_over_another_townships_camera() {
             .is_some_and(|g| g.starts_with(crate::events::TOWNSHIP))
     }));
 }
+
+/// A small deterministic generator (xorshift64*), so that a failing body can be reproduced.
+struct Noise(u64);
+
+impl Noise {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    /// Some JSON value: the awkward ones a hostile client sends.
+    fn value(&mut self, depth: u32) -> Value {
+        let strings = [
+            "",
+            " ",
+            "0",
+            "-1",
+            "朝阳路",
+            "<script>alert(1)</script>",
+            "' OR 1=1 --",
+            "%_\\",
+            "\u{0}\r\n",
+            "1e309",
+            "51170200100100100",
+            "9999-99-99",
+            "2026-02-30T25:61:00Z",
+            "🙂",
+            "../../etc/passwd",
+        ];
+        match self.below(if depth > 2 { 6 } else { 8 }) {
+            0 => Value::Null,
+            1 => Value::Bool(self.below(2) == 0),
+            2 => serde_json::json!(self.next() as i64),
+            3 => serde_json::json!((self.next() as f64) / 7.0 - 1e18),
+            4 => Value::String(strings[self.below(strings.len() as u64) as usize].into()),
+            5 => Value::String("长".repeat(self.below(5000) as usize)),
+            6 => Value::Array((0..self.below(4)).map(|_| self.value(depth + 1)).collect()),
+            _ => {
+                let mut m = serde_json::Map::new();
+                for i in 0..self.below(4) {
+                    m.insert(format!("k{i}"), self.value(depth + 1));
+                }
+                Value::Object(m)
+            }
+        }
+    }
+}
+
+/// Rule: the JSON body of every POST the API documents, fuzzed: never a 5xx, every refusal a
+/// problem+json. The routes come from the OpenAPI document, so a new endpoint is fuzzed too.
+#[tokio::test]
+async fn every_documented_post_survives_hostile_json() {
+    let (t, demo) = TestApp::spawn_demo().await;
+    let token = ready_token(&t, "commander", &demo).await;
+    let api: Value = client()
+        .get(t.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let schemas = &api["components"]["schemas"];
+    let mut noise = Noise(0x9e37_79b9_7f4a_7c15);
+    let mut sent = 0;
+    for (path, ops) in api["paths"].as_object().unwrap() {
+        let Some(schema) =
+            ops["post"]["requestBody"]["content"]["application/json"]["schema"].as_object()
+        else {
+            continue;
+        };
+        let fields: Vec<String> = schema
+            .get("$ref")
+            .and_then(|r| r.as_str())
+            .and_then(|r| r.rsplit('/').next())
+            .and_then(|name| schemas[name]["properties"].as_object())
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default();
+        let url = t.url(&path.replace("{id}", "1").replace("{code}", "ZZ01"));
+        for _ in 0..40 {
+            let body = if fields.is_empty() || noise.below(4) == 0 {
+                noise.value(0)
+            } else {
+                let mut m = serde_json::Map::new();
+                for f in &fields {
+                    if noise.below(5) != 0 {
+                        m.insert(f.clone(), noise.value(1));
+                    }
+                }
+                Value::Object(m)
+            };
+            let res = client()
+                .post(&url)
+                .bearer_auth(&token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let status = res.status();
+            assert!(
+                !status.is_server_error(),
+                "{path} answered {status} to {body}"
+            );
+            if status.is_client_error() {
+                assert_eq!(
+                    res.headers()["content-type"],
+                    "application/problem+json",
+                    "{path} {status}"
+                );
+            }
+            sent += 1;
+        }
+    }
+    assert!(sent >= 400, "only {sent} bodies sent");
+}

@@ -153,6 +153,11 @@ async fn security_headers(State(state): State<AppState>, req: Request, next: Nex
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
+    // Pages, answers and exports carry personal data: kept by no cache (a shared office
+    // computer's, a proxy's) unless a route said otherwise (assets, photos).
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     res
 }
 

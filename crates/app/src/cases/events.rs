@@ -520,13 +520,16 @@ impl App {
             .collect())
     }
 
-    /// The departments a case may be dispatched to (id, name, kind), the district's first.
+    /// The departments the user's hub may dispatch a case to (id, name, kind), the district's
+    /// first: its own and those above it (see [`super::routing::reaches`]).
     pub async fn dispatch_departments(&self, actor: &Actor) -> Result<Vec<(i64, String, String)>> {
-        self.case_user(actor)?;
+        let user = self.case_user(actor)?;
+        let hub = user.scope().prefix().to_owned();
         let mut list: Vec<_> = self
             .all_departments()
             .await?
             .iter()
+            .filter(|d| super::routing::reaches(&hub, &d.org_code))
             .map(|d| (d.org_code.len(), d.id, d.name.clone(), d.kind.clone()))
             .collect();
         list.sort();

@@ -214,7 +214,7 @@ impl App {
                         list.push((*d, false));
                     }
                 }
-                let names = self.department_names(&list).await?;
+                let names = self.department_names(&case.owner_org, &list).await?;
                 case.department_id = Some(lead);
                 detail = json!({"departments": names});
                 departments = Some(list);

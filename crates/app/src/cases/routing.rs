@@ -176,16 +176,37 @@ impl App {
     }
 
     /// The names of departments by id, for the timeline; unknown ids are refused.
-    pub(crate) async fn department_names(&self, list: &[(i64, bool)]) -> Result<Vec<String>> {
+    /// The names of the departments a hub (`owner`, its org code) dispatches a case to. A hub
+    /// reaches its own departments and those above it; another township's departments only the
+    /// district hub reaches — a township escalates instead.
+    pub(crate) async fn department_names(
+        &self,
+        owner: &str,
+        list: &[(i64, bool)],
+    ) -> Result<Vec<String>> {
         let departments = self.all_departments().await?;
         list.iter()
             .map(|(id, _)| {
-                department_name(&departments, Some(*id)).ok_or_else(|| {
+                let d = departments.iter().find(|d| d.id == *id).ok_or_else(|| {
                     AppError::Invalid(format!("部门 {id} 不存在，请从列表中选择承办部门"))
-                })
+                })?;
+                if !reaches(owner, &d.org_code) {
+                    return Err(AppError::Forbidden(format!(
+                        "{} 属于其他乡镇（街道），本级综治中心不能派遣：请派遣本级或区级部门，跨乡镇的事项请提级到区综治中心",
+                        d.name
+                    )));
+                }
+                Ok(d.name.clone())
             })
             .collect()
     }
+}
+
+/// Whether a hub of org code `hub` may dispatch to a department of org code `department`: the
+/// department is the hub's own or above it (a prefix), or within it (the district's hub reaches
+/// every township's departments).
+pub(crate) fn reaches(hub: &str, department: &str) -> bool {
+    hub.starts_with(department) || department.starts_with(hub)
 }
 
 pub(crate) fn department_name(departments: &[DepartmentRecord], id: Option<i64>) -> Option<String> {

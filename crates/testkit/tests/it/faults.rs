@@ -783,3 +783,62 @@ async fn every_documented_post_survives_hostile_json() {
     }
     assert!(sent >= 400, "only {sent} bodies sent");
 }
+
+/// Also found: a township's hub dispatches to its own and the district's departments; another
+/// township's departments only the district hub reaches (the township escalates instead).
+#[tokio::test]
+async fn a_township_hub_dispatches_only_to_departments_it_reaches() {
+    let h = crate::events::Hub::new().await;
+    let all = h.t.app.dispatch_departments(&h.commander).await.unwrap();
+    let theirs =
+        h.t.app
+            .dispatch_departments(&h.other_operator)
+            .await
+            .unwrap();
+    let ours = h.t.app.dispatch_departments(&h.operator).await.unwrap();
+    let other_police = theirs
+        .iter()
+        .find(|(id, _, kind)| kind == "公安" && !ours.iter().any(|(o, _, _)| o == id))
+        .map(|(id, _, _)| *id)
+        .expect("the other township's police station");
+    assert!(all.iter().any(|(id, _, _)| *id == other_police));
+    assert!(ours.iter().any(|(id, _, _)| *id == h.police_id));
+    let e = h.report("reach-0001").await;
+    h.act(&h.operator, e.id, "accept").await.unwrap();
+    h.act(&h.operator, e.id, "register").await.unwrap();
+    let refused = h.dispatch(e.id, other_police).await.unwrap_err();
+    assert!(
+        matches!(refused, pingan_app::AppError::Forbidden(_)),
+        "{refused}"
+    );
+    assert!(refused.to_string().contains("提级"), "{refused}");
+    h.dispatch(e.id, h.police_id).await.unwrap();
+}
+
+/// Also found: pages, answers and exports with personal data are kept by no cache.
+#[tokio::test]
+async fn personal_data_is_kept_by_no_cache() {
+    let (t, demo) = TestApp::spawn_demo().await;
+    let (c, mut ready) = crate::commander_on_the_web(&t, &demo).await;
+    let token = t.token(&mut ready).await;
+    for path in ["/api/v1/persons", "/api/v1/places/export", "/api/v1/events"] {
+        let res = client()
+            .get(t.url(path))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.headers()["cache-control"], "no-store", "{path}");
+    }
+    for path in ["/persons", "/events", "/special-groups"] {
+        let res = c.get(t.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        assert_eq!(res.headers()["cache-control"], "no-store", "{path}");
+    }
+    let css = client()
+        .get(t.url("/assets/css/pingan.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(css.headers().get("cache-control").unwrap(), "no-store");
+}

@@ -148,15 +148,27 @@ impl App {
             )));
         }
         let now = Utc::now();
-        let keys: Vec<String> = std::iter::once(format!("user:{username}"))
-            .chain(source.iter().map(|s| format!("addr:{s}")))
-            .collect();
-        for key in &keys {
-            if let Some(until) = self.store.login_locked_until(key, now).await? {
-                self.audit_attempt(username, source.clone(), "login.locked", "denied")
-                    .await?;
-                return Err(locked(until, now));
-            }
+        // What failures lock: the source address (a name is guessed from there, or names are
+        // sprayed). A name is only slowed down wherever it is tried from, so that nobody can lock
+        // its owner out by failing on it; without an address (the command line, tests) the name
+        // itself is locked.
+        let name_key = format!("user:{username}");
+        let lock_key = source
+            .as_ref()
+            .map_or_else(|| name_key.clone(), |s| format!("addr:{s}"));
+        if let Some(until) = self.store.login_locked_until(&lock_key, now).await? {
+            self.audit_attempt(username, source.clone(), "login.locked", "denied")
+                .await?;
+            return Err(locked(until, now));
+        }
+        if source.is_some()
+            && self
+                .store
+                .login_locked_until(&name_key, now)
+                .await?
+                .is_some()
+        {
+            tokio::time::sleep(self.config.lockout.slow_by).await;
         }
         let record = self.store.user_by_username(username).await?;
         let hash = record.as_ref().map(|u| u.password_hash.clone());
@@ -172,18 +184,18 @@ impl App {
         let user = match record {
             Some(u) if ok && !u.disabled && second_factor => u,
             _ => {
-                let mut until = None;
-                for key in &keys {
-                    until = until.or(self.record_failure(key, now).await?);
+                self.record_failure(&lock_key, now).await?;
+                if source.is_some() && self.record_failure(&name_key, now).await?.is_some() {
+                    // The owner reads it on their account page; the 安全管理员 on the security page.
+                    self.audit_attempt(username, source.clone(), "login.name_slowed", "denied")
+                        .await?;
                 }
                 self.audit_attempt(username, source, "login.failed", "failed")
                     .await?;
                 return Err(AppError::LoginFailed);
             }
         };
-        self.store
-            .clear_login_failures(&format!("user:{username}"))
-            .await?;
+        self.store.clear_login_failures(&lock_key).await?;
         let token = random_token()?;
         self.store
             .insert_session(&SessionRecord {

@@ -13,6 +13,7 @@ mod error;
 mod grid_import;
 mod households;
 mod import_jobs;
+mod login_locks;
 mod org;
 mod person_export;
 mod persons;
@@ -40,6 +41,7 @@ pub use error::AppError;
 pub use grid_import::{GridImportReport, MAX_IMPORT_BYTES};
 pub use households::{HOUSEHOLD_PAGE_ROWS, HouseholdPage, HouseholdQuery, HouseholdView};
 pub use import_jobs::ImportJobView;
+pub use login_locks::{FailedLoginView, LoginLockView};
 pub use org::{GridFeatureCollection, Located, OrgRef, OrgSummary, OrgTreeNode, OrgUnitView};
 pub use person_export::MAX_EXPORT_ROWS;
 pub use persons::{
@@ -110,13 +112,16 @@ pub struct AppConfig {
     pub video_url: Option<String>,
 }
 
-/// 登录锁定策略 — how many failed logins within a window lock an account name or source address,
-/// and for how long.
+/// 登录锁定策略 — how many failed logins within a window lock a source address (or, without one,
+/// an account name) and for how long, and how much an account name tried from anywhere is slowed.
 #[derive(Debug, Clone)]
 pub struct LockoutPolicy {
     pub threshold: i64,
     pub window: Duration,
     pub lock_for: Duration,
+    /// How much longer each login attempt on an account name takes once the name reached the
+    /// threshold from anywhere (its owner is slowed, never locked out).
+    pub slow_by: Duration,
 }
 
 impl Default for LockoutPolicy {
@@ -125,6 +130,7 @@ impl Default for LockoutPolicy {
             threshold: 5,
             window: Duration::from_secs(15 * 60),
             lock_for: Duration::from_secs(15 * 60),
+            slow_by: Duration::from_secs(2),
         }
     }
 }

@@ -65,6 +65,19 @@ impl Store {
         Ok(locked)
     }
 
+    /// The keys locked at `now`, with the end of each lock, the latest first.
+    pub async fn login_locks(&self, now: DateTime<Utc>) -> Result<Vec<(String, DateTime<Utc>)>> {
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(
+                "SELECT key, locked_until FROM login_throttle WHERE locked_until > $1
+                 ORDER BY locked_until DESC LIMIT 500",
+            )
+            .bind(now)
+            .fetch_all(p)
+            .await
+        })?)
+    }
+
     /// Forgets the failures of `key` (after a successful login).
     pub async fn clear_login_failures(&self, key: &str) -> Result<()> {
         dispatch!(self, |p| {

@@ -842,3 +842,70 @@ async fn personal_data_is_kept_by_no_cache() {
         .unwrap();
     assert_ne!(css.headers().get("cache-control").unwrap(), "no-store");
 }
+
+/// Also found: failing on someone's name locks the address failed from, not the account: its
+/// owner still signs in from elsewhere (slowed), sees the failures on their account page, and
+/// the 安全管理员 sees and lifts the lock.
+#[tokio::test]
+async fn failing_on_a_name_never_locks_its_owner_out() {
+    let t = TestApp::spawn_with(pingan_app::AppConfig {
+        lockout: pingan_app::LockoutPolicy {
+            slow_by: std::time::Duration::from_millis(200),
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+    .await;
+    crate::add_user(&t, "victim2", "", "511702", "leader", "Right#Pass2026")
+        .await
+        .unwrap();
+    crate::add_user(&t, "sec2", "", "511702", "secadmin", "Sec#Admin2026")
+        .await
+        .unwrap();
+    let ready = t.ready("victim2", "Right#Pass2026").await;
+    let attacker = Some("10.6.6.6".to_owned());
+    for _ in 0..5 {
+        let e = t
+            .app
+            .login("victim2", "Wrong#Pass1", attacker.clone())
+            .await
+            .unwrap_err();
+        assert!(matches!(e, pingan_app::AppError::LoginFailed));
+    }
+    assert!(matches!(
+        t.app
+            .login("victim2", &ready.password, attacker.clone())
+            .await,
+        Err(pingan_app::AppError::TooManyAttempts(_))
+    ));
+    let owner = t
+        .app
+        .login("victim2", &ready.password, Some("10.1.2.3".into()))
+        .await
+        .expect("the owner signs in from their own address");
+    let failed = t.app.own_failed_logins(&owner.user).await.unwrap();
+    assert!(failed.len() >= 5, "{failed:?}");
+    assert!(
+        failed
+            .iter()
+            .all(|f| f.source.as_deref() == Some("10.6.6.6"))
+    );
+    // The 安全管理员 sees the address and the slowed name, and lifts the address's lock.
+    let sec = pingan_app::Actor::user(crate::signed_in(&t, "sec2", "Sec#Admin2026").await, None);
+    let locks = t.app.login_locks(&sec).await.unwrap();
+    let keys: Vec<&str> = locks.iter().map(|l| l.key.as_str()).collect();
+    assert!(
+        keys.contains(&"addr:10.6.6.6") && keys.contains(&"user:victim2"),
+        "{keys:?}"
+    );
+    t.app.unlock_login(&sec, "addr:10.6.6.6").await.unwrap();
+    t.app
+        .login("victim2", &ready.password, attacker)
+        .await
+        .expect("unlocked by the 安全管理员");
+    let owner_actor = pingan_app::Actor::user(owner.user, None);
+    assert!(
+        t.app.login_locks(&owner_actor).await.is_err(),
+        "only the 安全管理员"
+    );
+}

@@ -12,7 +12,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use pingan_app::{ApiTokenView, AppError, TotpEnrolment};
+use pingan_app::{ApiTokenView, AppError, FailedLoginView, TotpEnrolment};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -39,6 +39,8 @@ struct AccountPage {
     issued: Option<String>,
     notice: Option<&'static str>,
     error: Option<String>,
+    /// Failed logins on this account lately: someone may be trying the name.
+    failed_logins: Vec<FailedLoginView>,
 }
 
 #[derive(Deserialize, Default)]
@@ -94,6 +96,7 @@ async fn render_with(
         Vec::new()
     };
     Ok(AccountPage {
+        failed_logins: state.app.own_failed_logins(&page.user).await?,
         tokens,
         issued,
         shell: Shell::new(&state.app, &page.user, "/account").await?,

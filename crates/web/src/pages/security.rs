@@ -7,14 +7,19 @@ use crate::error::PageError;
 use crate::pages::Shell;
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Form;
 use axum::Router;
-use axum::extract::State;
-use axum::routing::get;
-use pingan_app::AppError;
+use axum::extract::{Query, State};
+use axum::response::Redirect;
+use axum::routing::{get, post};
+use pingan_app::{AppError, LoginLockView};
 use pingan_domain::{Capability, Role};
+use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/security", get(show))
+    Router::new()
+        .route("/security", get(show))
+        .route("/security/unlock", post(unlock))
 }
 
 #[derive(Template, WebTemplate)]
@@ -26,6 +31,9 @@ struct SecurityPage {
     /// One row a role: its label, name, whether it needs TOTP, and a tick per capability.
     roles: Vec<(&'static str, &'static str, bool, Vec<bool>)>,
     policies: Vec<(&'static str, String)>,
+    /// Source addresses locked and account names slowed by failed logins.
+    locks: Vec<LoginLockView>,
+    notice: Option<String>,
 }
 
 const CAPABILITIES: [(Capability, &str); 16] = [
@@ -47,7 +55,31 @@ const CAPABILITIES: [(Capability, &str); 16] = [
     (Capability::ViewKeyYouth, "重点青少年"),
 ];
 
-async fn show(State(state): State<AppState>, page: PageUser) -> Result<SecurityPage, PageError> {
+#[derive(Deserialize)]
+struct UnlockForm {
+    key: String,
+}
+
+/// Lifts a lock (安全管理员), then shows the page again.
+async fn unlock(
+    State(state): State<AppState>,
+    page: PageUser,
+    Form(f): Form<UnlockForm>,
+) -> Result<Redirect, PageError> {
+    state.app.unlock_login(&page.actor(), &f.key).await?;
+    Ok(Redirect::to("/security?unlocked=1"))
+}
+
+#[derive(Deserialize)]
+struct ShowQuery {
+    unlocked: Option<String>,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    page: PageUser,
+    Query(q): Query<ShowQuery>,
+) -> Result<SecurityPage, PageError> {
     if !page.user.can(Capability::ManageSecurity) {
         return Err(
             AppError::Forbidden(format!("{}无权查看安全策略", page.user.role.label())).into(),
@@ -78,8 +110,9 @@ async fn show(State(state): State<AppState>, page: PageUser) -> Result<SecurityP
             ),
         ),
         ("登录锁定", format!(
-            "{} 内连续失败 {} 次，账号名和来源地址各锁定 {}；锁定期间不校验密码",
-            minutes(config.lockout.window), config.lockout.threshold, minutes(config.lockout.lock_for)
+            "{} 内失败 {} 次，来源地址锁定 {}（锁定期间不校验密码）；同一账号名从各处累计失败 {} 次后，每次登录放慢 {} 秒，不会把账号本人锁在外面，本人可在“我的账号”看到失败记录；安全管理员可在下方提前解除",
+            minutes(config.lockout.window), config.lockout.threshold, minutes(config.lockout.lock_for),
+            config.lockout.threshold, config.lockout.slow_by.as_secs()
         )),
         ("会话", format!("无操作 {} 后自动退出；修改密码、停用账号时该账号的全部会话立即失效", minutes(config.session_idle))),
         ("动态口令", if totp_all { "所有账号须绑定（TOTP，RFC 6238）".to_owned() } else { "三类管理员须绑定（TOTP，RFC 6238）；其他账号可自愿绑定".to_owned() }),
@@ -91,5 +124,7 @@ async fn show(State(state): State<AppState>, page: PageUser) -> Result<SecurityP
         capabilities: CAPABILITIES.iter().map(|(_, l)| *l).collect(),
         roles,
         policies,
+        locks: state.app.login_locks(&page.actor()).await?,
+        notice: q.unlocked.map(|_| "已解除".to_owned()),
     })
 }

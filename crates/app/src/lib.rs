@@ -25,6 +25,7 @@ mod second_factor;
 pub mod sheet;
 mod special_groups;
 mod tokens;
+mod transfers;
 mod video;
 mod visits;
 
@@ -64,6 +65,7 @@ pub use special_groups::{
     VisitPolicyView,
 };
 pub use tokens::ApiTokenView;
+pub use transfers::{TransferEntry, TransferView};
 pub use video::{
     ChannelQuery, ChannelView, DailyRate, DevicePage, DeviceQuery, DeviceView, MAX_DAYS, MapPoint,
     OnlineRate, OnlineRateReport, PAGE_ROWS, RegistryImportReport, StatusChange, StatusReport,

@@ -26,6 +26,7 @@ mod settings;
 mod special_groups;
 mod throttle;
 mod tokens;
+mod transfers;
 mod users;
 mod video;
 mod video_registry;
@@ -57,6 +58,7 @@ pub use special_groups::{
     MemberFilter, MemberRecord, NewMember, NewVisit, VisitPhotoRecord, VisitRecord,
 };
 pub use tokens::{ApiTokenRecord, NewApiToken};
+pub use transfers::{NewTransfer, TransferRecord};
 pub use users::{NewUser, UserRecord};
 pub use video::{
     ChannelCount, DeviceSeen, VideoChannelRecord, VideoDeviceRecord, VideoStatusRecord,

@@ -39,6 +39,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(9, "0009_special_groups"),
     migration!(10, "0010_households"),
     migration!(11, "0011_places"),
+    migration!(12, "0012_transfers"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -909,3 +909,117 @@ async fn failing_on_a_name_never_locks_its_owner_out() {
         "only the 安全管理员"
     );
 }
+
+/// Rule: a move between townships is a request both see (迁移申请): the receiving township asks
+/// by ID number without learning where the person lives; the giving township approves, and only
+/// then the person moves.
+#[tokio::test]
+async fn a_move_between_townships_is_a_request_both_see() {
+    use crate::persons::{as_rows, people, sheet};
+    let h = crate::events::Hub::new().await;
+    let good = people();
+    h.t.app
+        .import_persons(&h.operator, &sheet(&as_rows(&good)), Some(&h.grid))
+        .await
+        .unwrap();
+    let (giver, taker) = (
+        h.operator.user.clone().unwrap(),
+        h.other_operator.user.clone().unwrap(),
+    );
+    let theirs = a_grid_of(&h.t, &h.other_operator).await;
+    let entry = pingan_app::TransferEntry {
+        id_number: good[0][1].clone(),
+        to_grid: theirs.clone(),
+        reason: "购房迁入".into(),
+    };
+    let asked =
+        h.t.app
+            .request_transfer(&h.other_operator, &taker, &entry)
+            .await
+            .unwrap();
+    assert_eq!(
+        (asked.direction, asked.state, asked.from_grid.as_ref()),
+        ("outgoing", "待确认", None)
+    );
+    assert!(
+        asked.counterpart.is_none(),
+        "the asking side is not told where the person is"
+    );
+    let again =
+        h.t.app
+            .request_transfer(&h.other_operator, &taker, &entry)
+            .await
+            .unwrap_err();
+    assert!(
+        matches!(again, pingan_app::AppError::Conflict(_)),
+        "{again}"
+    );
+    let mine = pingan_app::TransferEntry {
+        to_grid: h.grid.clone(),
+        ..entry.clone()
+    };
+    assert!(matches!(
+        h.t.app.request_transfer(&h.operator, &giver, &mine).await,
+        Err(pingan_app::AppError::Invalid(_))
+    ));
+    // The giving township sees it, with where the person is; the asker cannot decide it.
+    let incoming = h.t.app.transfers(&giver).await.unwrap();
+    assert_eq!(incoming.len(), 1);
+    assert_eq!(
+        (incoming[0].direction, incoming[0].from_grid.as_deref()),
+        ("incoming", Some(h.grid.as_str()))
+    );
+    assert!(matches!(
+        h.t.app
+            .decide_transfer(&h.other_operator, &taker, asked.id, true, None)
+            .await,
+        Err(pingan_app::AppError::NotFound(_))
+    ));
+    assert!(matches!(
+        h.t.app
+            .decide_transfer(&h.operator, &giver, asked.id, false, None)
+            .await,
+        Err(pingan_app::AppError::Invalid(_))
+    ));
+    let find = |user: pingan_app::CurrentUser| {
+        let app = h.t.app.clone();
+        let id = good[0][1].clone();
+        async move {
+            app.persons(
+                &user,
+                &pingan_app::PersonQuery {
+                    id_number: Some(id),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .1
+        }
+    };
+    assert_eq!(
+        (find(giver.clone()).await, find(taker.clone()).await),
+        (1, 0)
+    );
+    let done =
+        h.t.app
+            .decide_transfer(&h.operator, &giver, asked.id, true, Some("同意"))
+            .await
+            .unwrap();
+    assert_eq!(done.state, "已同意");
+    assert_eq!(
+        (find(giver.clone()).await, find(taker.clone()).await),
+        (0, 1)
+    );
+    let seen = h.t.app.transfers(&taker).await.unwrap();
+    assert!(seen[0].counterpart.is_some(), "decided: both sides named");
+    assert!(
+        matches!(
+            h.t.app
+                .decide_transfer(&h.operator, &giver, asked.id, true, None)
+                .await,
+            Err(pingan_app::AppError::Conflict(_))
+        ),
+        "decided once"
+    );
+}

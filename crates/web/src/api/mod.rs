@@ -9,6 +9,7 @@ mod persons;
 mod places;
 mod session;
 mod special_groups;
+mod transfers;
 mod video;
 
 use crate::AppState;
@@ -26,4 +27,5 @@ pub fn router() -> Router<AppState> {
         .merge(persons::router())
         .merge(places::router())
         .merge(special_groups::router())
+        .merge(transfers::router())
 }

@@ -15,6 +15,7 @@ mod places;
 mod rules;
 mod security;
 mod special_groups;
+mod transfers;
 mod users;
 mod video;
 
@@ -145,6 +146,7 @@ pub fn router() -> Router<AppState> {
         .merge(persons::router())
         .merge(person_page::router())
         .merge(households::router())
+        .merge(transfers::router())
         .merge(places::router())
         .merge(special_groups::router())
 }

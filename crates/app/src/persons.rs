@@ -4,7 +4,7 @@
 //! plain text only to those allowed, for a stated reason, on the audit record.
 
 use crate::contacts::MIN_REASON_CHARS;
-use crate::sheet::{Cell, Column, RejectedCell, read_import, write_sheet};
+use crate::sheet::{Cell, Column, RejectedCell, add_refused, read_import, write_sheet};
 use crate::{Actor, App, AppError, CurrentUser, Result};
 use chrono::{DateTime, Datelike, Utc};
 use pingan_domain::code_table::{ETHNICITY, RELATION, SEX};
@@ -442,18 +442,16 @@ impl App {
         if writes.inserted + writes.updated >= 1_000 {
             self.store.analyze_persons().await?;
         }
-        for index in &writes.refused {
-            if let Some((row, masked)) = row_of.get(index) {
-                report.rejected.push(RejectedCell {
-                    row: *row,
-                    column: field::ID_NUMBER.to_owned(),
-                    value: masked.clone(),
-                    reason: REGISTERED_ELSEWHERE.into(),
-                });
-                report.rejected_rows += 1;
-            }
-        }
-        report.rejected.sort_by_key(|r| r.row);
+        let refused = writes.refused.iter().filter_map(|index| {
+            let (row, masked) = row_of.get(index)?;
+            Some(RejectedCell {
+                row: *row,
+                column: field::ID_NUMBER.to_owned(),
+                value: masked.clone(),
+                reason: REGISTERED_ELSEWHERE.into(),
+            })
+        });
+        report.rejected_rows += add_refused(&mut report.rejected, refused);
         report.inserted = writes.inserted;
         report.updated = writes.updated;
         report.unchanged = writes.unchanged;

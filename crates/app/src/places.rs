@@ -4,7 +4,7 @@
 //! nothing new), listed within scope with the principal masked, and the tenants of rental houses
 //! taken from the persons of the registry.
 
-use crate::sheet::{Column, RejectedCell, read_import, write_sheet};
+use crate::sheet::{Column, RejectedCell, add_refused, read_import, write_sheet};
 use crate::{Actor, App, AppError, CurrentUser, PersonView, Result};
 use chrono::Utc;
 use pingan_domain::Capability;
@@ -274,19 +274,16 @@ impl App {
             .store
             .upsert_places(&actor.scope_prefix(), &rows)
             .await?;
-        for i in &writes.refused {
-            if let Some((row, _)) = row_numbers.get(*i) {
-                let code = rows.get(*i).and_then(|r| r.credit_code.clone());
-                report.rejected.push(RejectedCell {
-                    row: *row,
-                    column: field::CREDIT_CODE.to_owned(),
-                    value: code.unwrap_or_default(),
-                    reason: CODE_REGISTERED_ELSEWHERE.into(),
-                });
-                report.rejected_rows += 1;
-            }
-        }
-        report.rejected.sort_by_key(|r| r.row);
+        let refused = writes.refused.iter().filter_map(|i| {
+            let (row, _) = row_numbers.get(*i)?;
+            Some(RejectedCell {
+                row: *row,
+                column: field::CREDIT_CODE.to_owned(),
+                value: rows.get(*i)?.credit_code.clone().unwrap_or_default(),
+                reason: CODE_REGISTERED_ELSEWHERE.into(),
+            })
+        });
+        report.rejected_rows += add_refused(&mut report.rejected, refused);
         let (inserted, updated) = (writes.inserted, writes.updated);
         report.inserted = inserted;
         report.updated = updated;

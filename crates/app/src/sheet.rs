@@ -150,6 +150,18 @@ pub struct RejectedCell {
     pub reason: String,
 }
 
+/// Adds to an import's rejected cells those of rows refused when written (one cell a row), keeping
+/// them in row order; returns how many rows that was.
+pub(crate) fn add_refused(
+    rejected: &mut Vec<RejectedCell>,
+    refused: impl IntoIterator<Item = RejectedCell>,
+) -> usize {
+    let before = rejected.len();
+    rejected.extend(refused);
+    rejected.sort_by_key(|r| r.row);
+    rejected.len() - before
+}
+
 /// Rejected cells as a sheet to download, fix and import again.
 pub fn rejected_sheet(cells: &[RejectedCell]) -> Result<Vec<u8>> {
     let rows: Vec<Vec<String>> = cells

@@ -204,9 +204,7 @@ impl App {
             !out
         });
         devices.retain(|d| !devices_out.contains(&d.device_id));
-        report.rejected_rows += refused.len();
-        report.rejected.append(&mut refused);
-        report.rejected.sort_by_key(|r| r.row);
+        report.rejected_rows += crate::sheet::add_refused(&mut report.rejected, refused);
         Ok(())
     }
 

@@ -411,30 +411,22 @@ fn backup_and_restore_round_trip() {
         "{list}"
     );
     // Issue 12 fault 11: not under a running server, which would keep writing to the old file.
+    let restore = || {
+        base()
+            .arg("restore")
+            .arg("--from")
+            .arg(&backup)
+            .arg("--force")
+            .output()
+            .unwrap()
+    };
     let mut serve = base();
     serve.arg("serve");
     let (mut server, _) = serve_until_started(serve);
-    assert_clear_failure(
-        &base()
-            .arg("restore")
-            .arg("--from")
-            .arg(&backup)
-            .arg("--force")
-            .output()
-            .unwrap(),
-        "正被运行中的平安服务使用",
-    );
+    assert_clear_failure(&restore(), "正被运行中的平安服务使用");
     server.kill().unwrap();
     server.wait().unwrap();
-    let out = stdout(
-        &base()
-            .arg("restore")
-            .arg("--from")
-            .arg(&backup)
-            .arg("--force")
-            .output()
-            .unwrap(),
-    );
+    let out = stdout(&restore());
     assert!(out.contains("已从"), "{out}");
 }
 

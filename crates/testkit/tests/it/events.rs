@@ -93,6 +93,23 @@ impl Hub {
         }
     }
 
+    /// A signed-in resident (居民) of the township, who follows only their own reports.
+    pub async fn citizen(&self, username: &str) -> Actor {
+        let account = pingan_app::NewAccount {
+            username: username.into(),
+            display_name: "居民".into(),
+            org: TOWNSHIP.into(),
+            role: "citizen".into(),
+            password: "Resident#2026".into(),
+            ..pingan_app::NewAccount::default()
+        };
+        self.t.app.add_user(&Actor::cli(), &account).await.unwrap();
+        Actor::user(
+            crate::signed_in(&self.t, username, "Resident#2026").await,
+            None,
+        )
+    }
+
     pub fn intake(&self, client_id: &str, category: &str, title: &str) -> EventIntake {
         EventIntake {
             client_id: client_id.into(),
@@ -1574,22 +1591,7 @@ async fn photos_before_and_after_belong_to_the_people_on_the_case() {
 #[tokio::test]
 async fn a_citizen_follows_and_rates_their_own_reports_and_sees_no_others() {
     let h = Hub::new().await;
-    let citizen_account = pingan_app::NewAccount {
-        username: "resident01".into(),
-        display_name: "居民甲".into(),
-        org: TOWNSHIP.into(),
-        role: "citizen".into(),
-        password: "Resident#2026".into(),
-        ..pingan_app::NewAccount::default()
-    };
-    h.t.app
-        .add_user(&Actor::cli(), &citizen_account)
-        .await
-        .unwrap();
-    let citizen = Actor::user(
-        crate::signed_in(&h.t, "resident01", "Resident#2026").await,
-        None,
-    );
+    let citizen = h.citizen("resident01").await;
     let mine =
         h.t.app
             .report_event(

@@ -352,7 +352,7 @@ async fn login_stays_on_this_site_and_refuses_other_sites_pages() {
 /// departments' events).
 #[tokio::test]
 async fn duplicate_hints_list_only_events_the_reporter_may_open() {
-    use pingan_app::{Actor, EventIntake};
+    use pingan_app::EventIntake;
     let h = crate::events::Hub::new().await;
     let theirs = h.report("hint-0001").await;
     // The grid worker who reported it is told of it when reporting it again.
@@ -366,19 +366,7 @@ async fn duplicate_hints_list_only_events_the_reporter_may_open() {
             .unwrap();
     assert!(again.duplicates.iter().any(|d| d.id == theirs.id));
     // A citizen at the same point is not.
-    let citizen = pingan_app::NewAccount {
-        username: "hinted01".into(),
-        display_name: "居民乙".into(),
-        org: crate::events::TOWNSHIP.into(),
-        role: "citizen".into(),
-        password: "Resident#2026".into(),
-        ..Default::default()
-    };
-    h.t.app.add_user(&Actor::cli(), &citizen).await.unwrap();
-    let citizen = Actor::user(
-        crate::signed_in(&h.t, "hinted01", "Resident#2026").await,
-        None,
-    );
+    let citizen = h.citizen("hinted01").await;
     let mine =
         h.t.app
             .report_event(

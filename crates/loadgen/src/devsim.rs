@@ -263,7 +263,9 @@ async fn main() -> Result<()> {
             let mut rtts = Vec::new();
             let mut failed = 0usize;
             let mut sn = 0u32;
-            'outer: loop {
+            // Checked here too: a socket with no devices (fewer devices than sockets) would
+            // otherwise spin.
+            'outer: while Instant::now() < until {
                 sn += 1;
                 for d in &mine {
                     if Instant::now() >= until {

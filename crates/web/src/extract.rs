@@ -1,6 +1,6 @@
 //! The API's extractors: JSON bodies, query strings and path parameters whose every rejection is
 //! `application/problem+json` with a Chinese detail naming the field, never axum's English text.
-//! API handlers use these in place of axum's `Json`, `Query` and `Path`.
+//! API handlers use these in place of axum's `Json`, `Query` and `Path`; pages use [`page`]'s.
 
 use crate::error::ApiError;
 use axum::body::Bytes;
@@ -113,6 +113,44 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
                 Err(invalid(detail))
             }
             Err(_) => Err(invalid("路径有误：请按接口文档填写".into())),
+        }
+    }
+}
+
+/// The same extractors for pages: a rejection is the error page with the same Chinese detail.
+pub(crate) mod page {
+    use crate::error::PageError;
+    use axum::extract::FromRequestParts;
+    use axum::http::request::Parts;
+    use serde::de::DeserializeOwned;
+
+    /// A query string of a page.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub(crate) struct Query<T>(pub T);
+
+    impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+        type Rejection = PageError;
+
+        async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, PageError> {
+            super::Query::from_request_parts(parts, state)
+                .await
+                .map(|super::Query(v)| Query(v))
+                .map_err(|e| PageError(e.0))
+        }
+    }
+
+    /// Path parameters of a page.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub(crate) struct Path<T>(pub T);
+
+    impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+        type Rejection = PageError;
+
+        async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, PageError> {
+            super::Path::from_request_parts(parts, state)
+                .await
+                .map(|super::Path(v)| Path(v))
+                .map_err(|e| PageError(e.0))
         }
     }
 }

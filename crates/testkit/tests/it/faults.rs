@@ -214,6 +214,21 @@ async fn bad_bodies_paths_and_queries_answer_problem_json_in_chinese() {
         checked >= 32,
         "only {checked} combinations reached a handler"
     );
+    // Pages say the same on an error page.
+    let mut op = t
+        .ready("op511702001", demo.account_password.as_deref().unwrap())
+        .await;
+    let c = client();
+    crate::web_login(&t, &c, &mut op).await;
+    for path in ["/persons/abc", "/events/1x"] {
+        let res = c.get(t.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{path}");
+        let html = res.text().await.unwrap();
+        assert!(
+            html.contains("不是有效的编号") && !html.contains("Invalid URL"),
+            "{path}"
+        );
+    }
     for path in [
         "/api/v1/events/abc",
         "/api/v1/persons/1x",

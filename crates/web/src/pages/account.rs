@@ -4,10 +4,11 @@
 use crate::AppState;
 use crate::auth::{PageUser, cleared_cookie};
 use crate::error::PageError;
+use crate::extract::page::{Path, Query};
 use crate::pages::Shell;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};

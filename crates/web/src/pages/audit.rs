@@ -3,11 +3,12 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
+use crate::extract::page::Query;
 use crate::pages::Shell;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};

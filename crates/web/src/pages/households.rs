@@ -4,11 +4,12 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
+use crate::extract::page::{Path, Query};
 use crate::pages::{Shell, page_href, pager};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::routing::get;
 use pingan_app::{AppError, HOUSEHOLD_PAGE_ROWS, HouseholdPage, HouseholdQuery, HouseholdView};
 use pingan_domain::time::format_count;

@@ -3,9 +3,10 @@
 use crate::AppState;
 use crate::auth::{ClientAddr, PageUser, cleared_cookie, session_cookie, session_token};
 use crate::error::PageError;
+use crate::extract::page::Query;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};

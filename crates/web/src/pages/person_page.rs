@@ -5,10 +5,11 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
+use crate::extract::page::Path;
 use crate::pages::{ReasonForm, Shell};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -108,7 +109,7 @@ async fn show(
     State(state): State<AppState>,
     page: PageUser,
     Path(id): Path<i64>,
-    axum::extract::Query(n): axum::extract::Query<Notice>,
+    crate::extract::page::Query(n): crate::extract::page::Query<Notice>,
 ) -> Result<PersonPage, PageError> {
     let notice = match n.done.as_deref() {
         Some("visit") => Some("走访记录已保存。".to_owned()),

@@ -5,10 +5,11 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
+use crate::extract::page::{Path, Query};
 use crate::pages::{ReasonForm, Shell, options, page_href, pager};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};

@@ -4,12 +4,13 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
+use crate::extract::page::Query;
 use crate::pages::Shell;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Redirect;
 use axum::routing::{get, post};
 use pingan_app::{AppError, LoginLockView};

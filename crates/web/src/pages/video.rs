@@ -5,11 +5,12 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
+use crate::extract::page::{Path, Query};
 use crate::pages::{Shell, options, page_href, pager};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, State};
 use axum::response::Response;
 use axum::routing::get;
 use pingan_app::{

@@ -263,9 +263,12 @@ async fn main() -> Result<()> {
             let mut rtts = Vec::new();
             let mut failed = 0usize;
             let mut sn = 0u32;
-            // Checked here too: a socket with no devices (fewer devices than sockets) would
-            // otherwise spin.
-            'outer: while Instant::now() < until {
+            // A socket with no devices (fewer devices than sockets) has nothing to send: looping
+            // without an await would hold a worker thread from the others.
+            if mine.is_empty() {
+                return (rtts, failed);
+            }
+            'outer: loop {
                 sn += 1;
                 for d in &mine {
                     if Instant::now() >= until {

@@ -305,12 +305,15 @@ impl Store {
     }
 
     /// The candidates for duplicate suggestions, in one query: the latest open events of
-    /// `category` reported since `since` inside a lon/lat box in scope, and the latest open events
-    /// at `place` (a grid, or the unit of an event without a grid). Only what the comparison needs
-    /// is read: this runs at every intake.
+    /// `category` reported since `since` inside a lon/lat box, and the latest open events at
+    /// `place` (a grid, or the unit of an event without a grid) — both only of what the reader may
+    /// open, by the rule of [`Store::event`] (the scope, a department's own cases) and, for those
+    /// who follow only their own reports, `reporter_id`. Only what the comparison needs is read:
+    /// this runs at every intake.
     pub async fn duplicate_candidates(
         &self,
         scope: &Scope,
+        reporter_id: Option<i64>,
         category: &str,
         bbox: Option<((f64, f64), (f64, f64))>,
         place: &str,
@@ -321,7 +324,9 @@ impl Store {
                 concat!(
                     "SELECT * FROM (SELECT c.id, c.title, c.state, c.org_code, c.created_at,
                             e.description, e.category_code, e.lon, e.lat
-                     FROM cases c JOIN events e ON e.case_id = c.id ",
+                     FROM cases c JOIN events e ON e.case_id = c.id WHERE ",
+                    scoped!(),
+                    "AND ($11 IS NULL OR c.reporter_id = $11) AND ",
                     $where,
                     " ORDER BY c.id DESC LIMIT 20)"
                 )
@@ -329,19 +334,21 @@ impl Store {
         }
         const SQL: &str = concat!(
             candidates!(
-                "WHERE e.category_code = $1 AND c.open = $2 AND c.created_at >= $3
-                   AND e.lat BETWEEN $4 AND $5 AND e.lon BETWEEN $6 AND $7
-                   AND c.org_code LIKE $8 || '%'"
+                "e.category_code = $3 AND c.open = $4 AND c.created_at >= $5
+                   AND e.lat BETWEEN $6 AND $7 AND e.lon BETWEEN $8 AND $9"
             ),
             " AS near UNION ALL ",
-            candidates!("WHERE c.org_code = $9 AND c.open = $2 AND c.created_at >= $3"),
+            candidates!("c.org_code = $10 AND c.open = $4 AND c.created_at >= $5"),
             " AS here"
         );
         // Without a point the box is empty and only the place counts.
         let ((lon0, lon1), (lat0, lat1)) = bbox.unwrap_or(((1.0, 0.0), (1.0, 0.0)));
+        let (org, dept) = scope_binds(scope);
         Ok(dispatch!(self, |p| {
             sqlx::query_as(SQL)
                 .persistent(self.plans_are_generic_safe())
+                .bind(&org)
+                .bind(dept)
                 .bind(category)
                 .bind(true)
                 .bind(since)
@@ -349,8 +356,8 @@ impl Store {
                 .bind(lat1)
                 .bind(lon0)
                 .bind(lon1)
-                .bind(scope.prefix())
                 .bind(place)
+                .bind(reporter_id)
                 .fetch_all(p)
                 .await
         })?)

@@ -216,7 +216,7 @@ impl App {
         case.id = id;
         let event = EventView::new(EventRecord { case, detail }, Vec::new());
         self.publish(&event, &entry.action);
-        let duplicates = self.duplicates_of(actor, user, &event).await?;
+        let duplicates = self.duplicates_of(actor, &event).await?;
         Ok(IntakeOutcome {
             event,
             created: true,
@@ -317,13 +317,10 @@ impl App {
 
     /// Open events of the same category within 250 m in the last 7 days, and the latest open
     /// events of the same grid with similar text — only those the reporter may open, by the very
-    /// rule of `GET /api/v1/events/{id}` ([`App::readable_event`]).
-    async fn duplicates_of(
-        &self,
-        actor: &Actor,
-        user: &crate::CurrentUser,
-        e: &EventView,
-    ) -> Result<Vec<DuplicateHint>> {
+    /// rule of `GET /api/v1/events/{id}` ([`App::readable_event`]): the store reads candidates
+    /// with the reader's scope and, for those who follow only their own reports, their own.
+    async fn duplicates_of(&self, actor: &Actor, e: &EventView) -> Result<Vec<DuplicateHint>> {
+        let (user, own_only) = self.case_reader(actor)?;
         let since = e.created_at - Duration::days(DUPLICATE_DAYS);
         let text = format!("{}{}", e.title, e.description);
         let scope = user.scope();
@@ -334,7 +331,14 @@ impl App {
         });
         let candidates = self
             .store
-            .duplicate_candidates(&scope, &e.category_code, bbox, &e.org_code, since)
+            .duplicate_candidates(
+                &scope,
+                own_only.then_some(user.id),
+                &e.category_code,
+                bbox,
+                &e.org_code,
+                since,
+            )
             .await?;
         let mut hints: Vec<DuplicateHint> = Vec::new();
         let mine = Bigrams::new(&text);
@@ -357,18 +361,8 @@ impl App {
             }
         }
         hints.sort_by(|a, b| b.similarity.total_cmp(&a.similarity));
-        let mut visible = Vec::new();
-        for h in hints {
-            if visible.len() == 10 {
-                break;
-            }
-            match self.readable_event(actor, h.id).await {
-                Ok(_) => visible.push(h),
-                Err(AppError::NotFound(_)) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(visible)
+        hints.truncate(10);
+        Ok(hints)
     }
 
     /// Events in the user's scope, newest first.

@@ -30,8 +30,7 @@ pub const MAX_PERSON_ROWS: usize = 200_000;
 
 /// Why a row keyed by an ID number registered in another township is refused — without saying
 /// where: an import or a form never moves a person out of another's scope.
-pub(crate) const REGISTERED_ELSEWHERE: &str =
-    "此人已在其他辖区登记，本辖区不能导入或修改：如此人已迁入本辖区，请联系原辖区办理迁出后再登记";
+pub(crate) const REGISTERED_ELSEWHERE: &str = "此人已在其他辖区登记，本辖区不能导入或修改：如此人已迁入本辖区，请在“迁移申请”中申请迁入，由原辖区确认";
 /// The grid column of the template (the command line's `--grid` stands in for it).
 const GRID: &str = "网格编码";
 /// Rows per page of the list.
@@ -680,10 +679,12 @@ impl App {
         q: &PersonQuery,
         action: &str,
     ) -> Result<PersonFilter> {
-        let text = |v: &Option<String>| filter_text(v.as_deref(), "q").map_err(AppError::Invalid);
+        let text = |v: &Option<String>, field: &str| {
+            filter_text(v.as_deref(), field).map_err(AppError::Invalid)
+        };
         let prefix = self.prefix_asked(user, q.grid.as_deref(), Capability::ViewRegistry)?;
         let today = pingan_domain::time::beijing_date(Utc::now());
-        let id_index = match text(&q.id_number)? {
+        let id_index = match text(&q.id_number, "id_number")? {
             Some(raw) => {
                 let id = IdNumber::parse(&raw, today)
                     .map_err(|e| AppError::Invalid(format!("id_number：{e}")))?;
@@ -691,7 +692,7 @@ impl App {
             }
             None => None,
         };
-        let phone_index = match text(&q.phone)? {
+        let phone_index = match text(&q.phone, "phone")? {
             Some(raw) => {
                 let phone = PhoneNumber::parse(&raw)
                     .map_err(|e| AppError::Invalid(format!("phone：{e}")))?;
@@ -699,7 +700,7 @@ impl App {
             }
             None => None,
         };
-        let (name_grams, address) = match text(&q.q)? {
+        let (name_grams, address) = match text(&q.q, "q")? {
             Some(t) if t.chars().count() >= 2 => (
                 two_char_pieces(&t)
                     .iter()

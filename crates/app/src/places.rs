@@ -213,8 +213,8 @@ impl App {
         let mut report = PlaceImportReport::default();
         let mut rows = Vec::new();
         let mut seen = HashSet::new();
-        // Each row's Excel number and name, in the order of `rows`.
-        let mut row_numbers: Vec<(usize, String)> = Vec::new();
+        // Each row's Excel number, in the order of `rows`.
+        let mut row_numbers: Vec<usize> = Vec::new();
         for (i, row) in body.iter().enumerate() {
             if row.iter().all(|c| c.text().is_empty()) {
                 continue;
@@ -258,7 +258,7 @@ impl App {
                         report.rejected_rows += 1;
                         continue;
                     }
-                    row_numbers.push((n, valid.name.clone()));
+                    row_numbers.push(n);
                     rows.push(self.new_place(valid, grid_code)?);
                 }
                 (Err(errors), _) => {
@@ -275,7 +275,7 @@ impl App {
             .upsert_places(&actor.scope_prefix(), &rows)
             .await?;
         let refused = writes.refused.iter().filter_map(|i| {
-            let (row, _) = row_numbers.get(*i)?;
+            let row = row_numbers.get(*i)?;
             Some(RejectedCell {
                 row: *row,
                 column: field::CREDIT_CODE.to_owned(),

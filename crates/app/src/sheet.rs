@@ -100,7 +100,7 @@ pub fn read_first_sheet(bytes: &[u8], max_rows: usize) -> Result<Vec<Vec<Cell>>>
         }
         let (row, col) = cell.get_position();
         let value = Cell::of(cell.get_value().clone());
-        if value == Cell::Empty || value.text().is_empty() {
+        if value.text().is_empty() {
             continue;
         }
         let row = usize::try_from(row).map_err(|_| too_many_rows())?;

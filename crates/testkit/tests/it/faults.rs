@@ -1026,3 +1026,61 @@ async fn a_move_between_townships_is_a_request_both_see() {
         "decided once"
     );
 }
+
+/// The transfer and unlock handlers' refusals over HTTP: an unregistered ID number is a 404
+/// problem on the API and the form again with the message on the page; only the 安全管理员 lifts
+/// a lock.
+#[tokio::test]
+async fn transfer_and_unlock_handlers_refuse_with_a_message() {
+    let (t, demo) = TestApp::spawn_demo().await;
+    let (c, mut ready) = crate::commander_on_the_web(&t, &demo).await;
+    let token = t.token(&mut ready).await;
+    let unregistered = crate::persons::id("19700101", 999);
+    let body = serde_json::json!({
+        "id_number": unregistered, "to_grid": "511702001001001", "reason": "购房迁入"
+    });
+    let res = client()
+        .post(t.url("/api/v1/transfers"))
+        .bearer_auth(&token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let problem: Value = res.json().await.unwrap();
+    assert!(
+        problem["detail"].as_str().unwrap().contains("尚未登记"),
+        "{problem}"
+    );
+    let res = client()
+        .post(t.url("/api/v1/transfers/999/decision"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"approve": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let page = c
+        .post(t.url("/transfers"))
+        .form(&[
+            ("id_number", unregistered.as_str()),
+            ("to_grid", "511702001001001"),
+            ("reason", "购房迁入"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("尚未登记") && html.contains(&unregistered),
+        "the form again"
+    );
+    let res = c
+        .post(t.url("/security/unlock"))
+        .form(&[("key", "addr:10.1.1.1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}

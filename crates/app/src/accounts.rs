@@ -10,9 +10,10 @@ use crate::audit::Actor;
 use crate::{App, AppError, Result};
 use chrono::{DateTime, Utc};
 use pingan_crypto::{hash_password, random_token, sm3_hex, verify_password};
+use pingan_domain::RoleDef;
 use pingan_domain::account::{check_password, check_username};
 use pingan_domain::identity::PhoneNumber;
-use pingan_domain::{Capability, OrgCode, Role, Scope};
+use pingan_domain::{Capability, OrgCode, Permissions, Scope};
 use pingan_store::{NewUser, SessionRecord, UserRecord};
 use serde::Serialize;
 use serde_json::json;
@@ -24,9 +25,14 @@ pub struct CurrentUser {
     pub id: i64,
     pub username: String,
     pub display_name: String,
-    /// One of the role names, e.g. `operator`.
-    #[schema(value_type = String, example = "operator")]
-    pub role: Role,
+    /// The key of the account's role, e.g. `operator`.
+    #[schema(example = "operator")]
+    pub role: String,
+    /// The role's name on screen, e.g. 综治中心工作人员.
+    pub role_label: String,
+    /// The permission keys of the role, as they stand at this request.
+    #[schema(value_type = Vec<String>, example = json!(["view_org", "view_cases"]))]
+    pub permissions: Permissions,
     #[schema(value_type = String, example = "511702001")]
     pub org_code: OrgCode,
     pub department_id: Option<i64>,
@@ -68,7 +74,7 @@ impl CurrentUser {
     }
 
     pub fn can(&self, capability: Capability) -> bool {
-        self.role.can(capability)
+        self.permissions.contains(capability)
     }
 }
 
@@ -84,7 +90,10 @@ pub struct LoginOutcome {
 pub struct UserSummary {
     pub username: String,
     pub display_name: String,
+    /// The role's key.
     pub role: String,
+    /// The role's name on screen.
+    pub role_label: String,
     pub org_code: String,
     /// `138****5678`
     pub phone: Option<String>,
@@ -276,9 +285,7 @@ impl App {
     pub async fn add_user(&self, actor: &Actor, a: &NewAccount) -> Result<()> {
         let invalid = |e: &dyn std::fmt::Display| AppError::Invalid(e.to_string());
         check_username(&a.username).map_err(|e| invalid(&e))?;
-        let role = Role::parse(&a.role).ok_or_else(|| {
-            AppError::Invalid(format!("未知角色 \"{}\"，可选: {}", a.role, Role::names()))
-        })?;
+        let role = self.role_named(&a.role).await?;
         let org = OrgCode::parse(&a.org).map_err(|e| invalid(&e))?;
         self.authorize(actor, Capability::ManageUsers, Some(&org))?;
         check_password(&a.username, &a.password).map_err(|e| invalid(&e))?;
@@ -298,7 +305,7 @@ impl App {
                 "组织编码 {org} 不存在，请先在组织架构中查到正确的编码"
             )));
         }
-        let department_id = self.account_department(a, role, &org).await?;
+        let department_id = self.account_department(a, &role, &org).await?;
         if self.store.user_by_username(&a.username).await?.is_some() {
             return Err(AppError::Conflict(format!(
                 "用户名 {} 已被占用",
@@ -323,7 +330,7 @@ impl App {
                 },
                 org_code: org.to_string(),
                 department_id,
-                role: role.as_str().into(),
+                role: role.key.clone(),
                 password_hash: hash,
                 // A password an administrator typed on the web is a temporary one.
                 must_change_password: actor.user.is_some(),
@@ -332,7 +339,7 @@ impl App {
             .await?;
         let after = json!({
             "username": a.username, "display_name": display_name, "org": org.as_str(),
-            "role": role.as_str(), "phone": phone.as_ref().map(PhoneNumber::masked),
+            "role": role.key, "phone": phone.as_ref().map(PhoneNumber::masked),
         });
         self.audit(
             actor,
@@ -344,12 +351,12 @@ impl App {
         .await
     }
 
-    /// The department of a new account: required for 部门承办人, refused for other roles, and it
-    /// must be one of the org unit's own departments.
+    /// The department of a new account: required for a role that does 部门承办, refused for other
+    /// roles, and it must be one of the org unit's own departments.
     async fn account_department(
         &self,
         a: &NewAccount,
-        role: Role,
+        role: &RoleDef,
         org: &OrgCode,
     ) -> Result<Option<i64>> {
         let code = a
@@ -357,11 +364,13 @@ impl App {
             .as_deref()
             .map(str::trim)
             .filter(|d| !d.is_empty());
-        match (role, code) {
-            (Role::Handler, None) => Err(AppError::Invalid(
-                "部门承办人须指定所属部门（成员单位编码，如 511702-GA）".into(),
-            )),
-            (Role::Handler, Some(code)) => {
+        let in_department = role.permissions.contains(Capability::DepartmentWork);
+        match (in_department, code) {
+            (true, None) => Err(AppError::Invalid(format!(
+                "{}须指定所属部门（成员单位编码，如 511702-GA）",
+                role.label
+            ))),
+            (true, Some(code)) => {
                 let departments = self.store.departments_under(org.as_str()).await?;
                 departments
                     .iter()
@@ -383,11 +392,11 @@ impl App {
                         ))
                     })
             }
-            (_, Some(_)) => Err(AppError::Invalid(format!(
-                "只有部门承办人账号属于部门，{}不需要填写部门",
-                role.label()
+            (false, Some(_)) => Err(AppError::Invalid(format!(
+                "只有承办部门事务的账号属于部门，{}不需要填写部门",
+                role.label
             ))),
-            (_, None) => Ok(None),
+            (false, None) => Ok(None),
         }
     }
 
@@ -576,6 +585,7 @@ impl App {
             username: u.username,
             display_name: u.display_name,
             role: u.role,
+            role_label: u.role_label,
             org_code: u.org_code,
             phone,
             disabled: u.disabled,
@@ -626,12 +636,10 @@ fn dummy_hash() -> &'static str {
 
 impl App {
     pub(crate) fn current_user(&self, u: UserRecord) -> Result<CurrentUser> {
-        let role = Role::parse(&u.role).ok_or_else(|| {
-            AppError::Internal(format!("账号 {} 的角色无效: {}", u.username, u.role))
-        })?;
+        let permissions = Permissions::from_stored(&u.role_permissions);
         let org_code =
             OrgCode::parse(&u.org_code).map_err(|e| AppError::Internal(e.to_string()))?;
-        let needs_totp = role.requires_second_factor() || self.config.totp_for_everyone;
+        let needs_totp = permissions.require_second_factor() || self.config.totp_for_everyone;
         let expired = self
             .config
             .password_max_age
@@ -650,7 +658,9 @@ impl App {
             id: u.id,
             username: u.username,
             display_name: u.display_name,
-            role,
+            role: u.role,
+            role_label: u.role_label,
+            permissions,
             org_code,
             department_id: u.department_id,
             setup,

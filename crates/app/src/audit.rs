@@ -274,10 +274,10 @@ impl App {
         if let Some(step) = user.setup {
             return Err(AppError::SetupRequired(step.message()));
         }
-        if !user.role.can(capability) {
+        if !user.can(capability) {
             return Err(AppError::Forbidden(format!(
                 "{}无权进行此操作",
-                user.role.label()
+                user.role_label
             )));
         }
         if let Some(org) = target

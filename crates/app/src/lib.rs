@@ -21,6 +21,7 @@ mod places;
 mod reference;
 mod reseal;
 mod restore;
+mod roles;
 mod second_factor;
 pub mod sheet;
 mod special_groups;
@@ -58,6 +59,7 @@ pub use places::{
     place_template,
 };
 pub use restore::restore_sqlite;
+pub use roles::{PermissionView, RoleEntry, RoleView};
 pub use second_factor::TotpEnrolment;
 pub use sheet::RejectedCell;
 pub use special_groups::{
@@ -215,6 +217,7 @@ impl App {
             sip: Arc::default(),
             jobs: Arc::default(),
         };
+        app.sync_default_roles().await?;
         app.sync_reference_data().await?;
         app.sync_event_categories().await?;
         app.sync_official_calendar().await?;

@@ -122,7 +122,7 @@ impl App {
         let units = self.store.org_units_under(root).await?;
         let workers: HashMap<String, i64> = self
             .store
-            .role_counts_by_org(pingan_domain::Role::GridWorker.as_str(), root)
+            .holder_counts_by_org(Capability::GridWork.key(), root)
             .await?
             .into_iter()
             .collect();
@@ -140,7 +140,7 @@ impl App {
         let count = |level: OrgLevel| units.iter().filter(|u| u.level == level.as_str()).count();
         let workers = self
             .store
-            .role_counts_by_org(pingan_domain::Role::GridWorker.as_str(), scope.prefix())
+            .holder_counts_by_org(Capability::GridWork.key(), scope.prefix())
             .await?;
         Ok(OrgSummary {
             name: units

@@ -391,7 +391,7 @@ impl App {
 
     /// The store's filter for a search of the user's scope (the first page).
     fn place_filter(&self, user: &CurrentUser, q: &PlaceQuery) -> Result<PlaceFilter> {
-        let prefix = self.prefix_asked(user, q.grid.as_deref(), Capability::ViewRegistry)?;
+        let prefix = self.prefix_asked(user, q.grid.as_deref(), Capability::ViewPlaces)?;
         let text = |v: &Option<String>| filter_text(v.as_deref(), "q").map_err(AppError::Invalid);
         let category = PlaceCategory::parse_param(q.category.as_deref(), "category")
             .map_err(AppError::Invalid)?
@@ -411,7 +411,7 @@ impl App {
 
     /// One place of the user's scope with its tenants.
     pub async fn place(&self, user: &CurrentUser, id: i64) -> Result<PlacePage> {
-        self.authorize_user(user, Capability::ViewRegistry)?;
+        self.authorize_user(user, Capability::ViewPlaces)?;
         let record = self
             .store
             .place(id)

@@ -569,7 +569,7 @@ impl App {
         if visible.is_empty() {
             return Err(AppError::Forbidden(format!(
                 "{}无权查看特殊人群",
-                user.role.label()
+                user.role_label
             )));
         }
         match group.map(str::trim).filter(|g| !g.is_empty()) {

@@ -5,7 +5,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
 use pingan_app::demo::{DemoOutcome, DemoScale};
 use pingan_app::{Actor, App, AppError, AuditVerdict, MasterKey, NewAccount, restore_sqlite};
-use pingan_domain::{OrgCode, Role, Scope};
+use pingan_domain::{OrgCode, Scope};
 use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -671,9 +671,8 @@ async fn user_command(app: &App, cmd: UserCommand) -> Result<()> {
             department,
             password_stdin,
         } => {
-            if Role::parse(&role).is_none() {
-                bail!("未知角色 \"{role}\"，可选: {}", Role::names());
-            }
+            // Checked before the password is asked for.
+            let role_def = app.role_named(&role).await.map_err(app_err)?;
             let password = read_password(password_stdin)?;
             let account = NewAccount {
                 username: username.clone(),
@@ -687,10 +686,7 @@ async fn user_command(app: &App, cmd: UserCommand) -> Result<()> {
             app.add_user(&Actor::cli(), &account)
                 .await
                 .map_err(app_err)?;
-            println!(
-                "已新建账号 {username}（{}，{org}）",
-                Role::parse(&role).map_or("", Role::label)
-            );
+            println!("已新建账号 {username}（{}，{org}）", role_def.label);
         }
         UserCommand::List { org } => {
             let org = OrgCode::parse(&org).map_err(|e| anyhow!("{e}"))?;
@@ -703,12 +699,11 @@ async fn user_command(app: &App, cmd: UserCommand) -> Result<()> {
                 "用户名", "姓名", "角色", "组织编码", "联系电话"
             );
             for u in &users {
-                let role = Role::parse(&u.role).map_or(u.role.clone(), |r| r.label().to_owned());
                 let state = if u.disabled { "已停用" } else { "正常" };
                 let phone = u.phone.as_deref().unwrap_or("-");
                 println!(
                     "{:<24} {:<12} {:<16} {:<16} {phone:<14} {state}",
-                    u.username, u.display_name, role, u.org_code
+                    u.username, u.display_name, u.role_label, u.org_code
                 );
             }
             println!("共 {} 个账号", users.len());

@@ -18,7 +18,7 @@ pub mod time;
 pub mod video;
 
 pub use org::{OrgCode, OrgCodeError, OrgLevel};
-pub use role::{Capability, Role};
+pub use role::{Capability, Permissions, Role, RoleDef, RoleRuleError};
 pub mod scope;
 pub mod text;
 pub use scope::Scope;

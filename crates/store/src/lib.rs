@@ -21,6 +21,7 @@ mod persons;
 mod places;
 mod reference;
 mod reseal;
+mod roles;
 mod sessions;
 mod settings;
 mod special_groups;
@@ -53,6 +54,7 @@ pub use persons::{
 pub use places::{NewPlace, PlaceFilter, PlaceRecord, PlaceSealed};
 pub use reference::CodeEntryRecord;
 pub use reseal::{SealedColumn, SealedUserColumns};
+pub use roles::{RoleRecord, RoleRow};
 pub use sessions::SessionRecord;
 pub use special_groups::{
     MemberFilter, MemberRecord, NewMember, NewVisit, VisitPhotoRecord, VisitRecord,

@@ -40,6 +40,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(10, "0010_households"),
     migration!(11, "0011_places"),
     migration!(12, "0012_transfers"),
+    migration!(13, "0013_roles"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

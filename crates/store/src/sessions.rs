@@ -44,16 +44,16 @@ impl Store {
         Ok(())
     }
 
-    /// A session and its account, in one query (this runs on every request).
+    /// A session, its account and the account's role, in one query (this runs on every request).
     pub async fn session(&self, token_hash: &str) -> Result<Option<(SessionRecord, UserRecord)>> {
         let row: Option<SessionRow> = dispatch!(self, |p| {
             sqlx::query_as(
                 "SELECT u.id, u.username, u.display_name, u.org_code, u.department_id, u.role,
-                        u.password_hash, u.must_change_password, u.disabled, u.created_at,
+                        r.label AS role_label, r.permissions AS role_permissions, u.password_hash, u.must_change_password, u.disabled, u.created_at,
                         u.password_changed_at, u.phone_sealed, u.totp_sealed, u.totp_pending_sealed,
                         s.token_hash, s.user_id, s.created_at AS session_created_at,
                         s.last_seen_at, s.source_addr
-                 FROM sessions s JOIN users u ON u.id = s.user_id
+                 FROM sessions s JOIN users u ON u.id = s.user_id JOIN roles r ON r.name = u.role
                  WHERE s.token_hash = $1",
             )
             .bind(token_hash)

@@ -13,6 +13,10 @@ pub struct UserRecord {
     pub org_code: String,
     pub department_id: Option<i64>,
     pub role: String,
+    /// The label of the role (joined from `roles`).
+    pub role_label: String,
+    /// The permission keys of the role, separated by spaces (joined from `roles`).
+    pub role_permissions: String,
     pub password_hash: String,
     pub must_change_password: bool,
     pub disabled: bool,
@@ -40,14 +44,15 @@ pub struct NewUser {
     pub phone: Option<(Vec<u8>, String)>,
 }
 
-/// `SELECT <every user column> FROM users <rest>`, shared with the API-token lookup (the session
+/// `SELECT <every user column, and its role's label and permissions> FROM users <rest>`, shared with the API-token lookup (the session
 /// lookup joins the same columns, named in `sessions.rs`).
 macro_rules! select_users {
     ($rest:literal) => {
         concat!(
-            "SELECT id, username, display_name, org_code, department_id, role, password_hash,
+            "SELECT id, username, display_name, org_code, department_id, role,
+             roles.label AS role_label, roles.permissions AS role_permissions, password_hash,
              must_change_password, disabled, created_at, password_changed_at, phone_sealed,
-             totp_sealed, totp_pending_sealed FROM users ",
+             totp_sealed, totp_pending_sealed FROM users JOIN roles ON roles.name = users.role ",
             $rest
         )
     };
@@ -246,12 +251,19 @@ impl Store {
 }
 
 impl Store {
-    /// Number of active accounts with `role` per org code under `prefix`, as `(org_code, count)`.
-    pub async fn role_counts_by_org(&self, role: &str, prefix: &str) -> Result<Vec<(String, i64)>> {
-        const SQL: &str = "SELECT org_code, COUNT(*) FROM users
-            WHERE role = $1 AND NOT disabled AND org_code LIKE $2 || '%' GROUP BY org_code";
+    /// Number of active accounts whose role holds the permission `key` per org code under
+    /// `prefix`, as `(org_code, count)`.
+    pub async fn holder_counts_by_org(
+        &self,
+        key: &str,
+        prefix: &str,
+    ) -> Result<Vec<(String, i64)>> {
+        const SQL: &str =
+            "SELECT org_code, COUNT(*) FROM users JOIN roles ON roles.name = users.role
+            WHERE ' ' || roles.permissions || ' ' LIKE '% ' || $1 || ' %'
+              AND NOT disabled AND org_code LIKE $2 || '%' GROUP BY org_code";
         Ok(dispatch!(self, |p| sqlx::query_as(SQL)
-            .bind(role)
+            .bind(key)
             .bind(prefix)
             .fetch_all(p)
             .await)?)

@@ -12,7 +12,7 @@ use pingan_domain::case::event::{Channel, EVENT, initial_state};
 use pingan_domain::case::{Alert, Target};
 use pingan_domain::text::Bigrams;
 use pingan_domain::text::filter_text;
-use pingan_domain::{Capability, OrgCode, OrgLevel, Role};
+use pingan_domain::{Capability, OrgCode, OrgLevel};
 use pingan_geo::coord::{degrees_around, distance_m, gcj02_to_wgs84};
 use pingan_store::{
     CaseFilter, CaseRecord, CategoryRecord, DuplicateCandidate, EventDetail, EventInsert,
@@ -140,7 +140,7 @@ impl App {
         if address.is_some_and(|a| a.chars().count() > 200) {
             return Err(AppError::Invalid("地址不能超过 200 字".into()));
         }
-        if intake.self_resolved && user.role != Role::GridWorker {
+        if intake.self_resolved && !user.can(Capability::GridWork) {
             return Err(AppError::Invalid(
                 "只有网格员可以上报“已自行处置”的事件".into(),
             ));

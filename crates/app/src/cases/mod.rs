@@ -113,7 +113,7 @@ pub(crate) fn parties(user: &CurrentUser, c: &CaseRecord) -> Result<Vec<Party>> 
     Ok(parties_of(
         &ActingUser {
             id: user.id,
-            role: user.role,
+            permissions: user.permissions,
             org_code: &user.org_code,
             department: user.department_id,
         },

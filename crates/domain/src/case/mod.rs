@@ -466,30 +466,31 @@ pub struct CaseHolders {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActingUser<'a> {
     pub id: i64,
-    pub role: crate::Role,
+    /// The permissions of the account's role: the relations follow from them, not from its name.
+    pub permissions: crate::Permissions,
     pub org_code: &'a crate::OrgCode,
     pub department: Option<i64>,
 }
 
 /// The relations `user` stands in to a case.
 pub fn parties_of(user: &ActingUser<'_>, case: &CaseHolders) -> Vec<Party> {
-    use crate::Role;
+    use crate::Capability::{CommandCases, DepartmentWork, GridWork, HubWork, SuperviseCases};
+    let can = |c| user.permissions.contains(c);
     let above_owner = case.owner_org.is_within(user.org_code) && user.department.is_none();
     let mut out = Vec::new();
-    if above_owner && matches!(user.role, Role::Commander | Role::Operator) {
+    if above_owner && can(HubWork) {
         out.push(Party::Hub);
     }
-    if user.role == Role::Handler && user.department.is_some() && user.department == case.department
-    {
+    if can(DepartmentWork) && user.department.is_some() && user.department == case.department {
         out.push(Party::Department);
     }
-    if user.role == Role::GridWorker && case.org_code.is_within(user.org_code) {
+    if can(GridWork) && case.org_code.is_within(user.org_code) {
         out.push(Party::GridWorker);
     }
-    if above_owner && matches!(user.role, Role::Commander | Role::Leader) {
+    if above_owner && can(SuperviseCases) {
         out.push(Party::Superior);
     }
-    if above_owner && user.role == Role::Commander {
+    if above_owner && can(CommandCases) {
         out.push(Party::Commander);
     }
     if case.reporter == Some(user.id) {
@@ -519,11 +520,11 @@ mod party_tests {
         let township = code("511702001");
         let other = code("511702002");
         let grid = code("511702001001001");
-        let who = |id, role, org: &OrgCode, department| {
+        let who = |id, role: Role, org: &OrgCode, department| {
             parties_of(
                 &ActingUser {
                     id,
-                    role,
+                    permissions: role.default_permissions(),
                     org_code: org,
                     department,
                 },

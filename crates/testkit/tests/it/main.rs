@@ -20,6 +20,7 @@ mod input;
 mod pages;
 mod persons;
 mod places;
+mod roles;
 mod security;
 mod special_groups;
 mod store;

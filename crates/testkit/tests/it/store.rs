@@ -2,13 +2,23 @@
 
 use pingan_domain::code_table::{CodeEntry, CodeTable};
 use pingan_domain::{OrgCode, Scope};
-use pingan_store::{NewDepartment, NewOrgUnit, NewUser, SessionRecord, Store, StoreError};
+use pingan_store::{NewDepartment, NewOrgUnit, NewUser, RoleRow, SessionRecord, Store, StoreError};
 use pingan_testkit::TestDb;
 
 async fn store() -> (TestDb, Store) {
     let db = TestDb::fresh().await;
     let store = Store::connect(db.url()).await.unwrap();
     store.migrate().await.unwrap();
+    // The role accounts name; the app inserts the default roles at start.
+    store
+        .insert_missing_roles(&[RoleRow {
+            name: "operator",
+            label: "综治中心工作人员",
+            permissions: "view_org hub_work",
+            builtin: true,
+        }])
+        .await
+        .unwrap();
     (db, store)
 }
 
@@ -215,7 +225,7 @@ async fn users_are_unique_and_listed_within_scope_only() {
     ));
     assert_eq!(
         store
-            .role_counts_by_org("operator", "511702")
+            .holder_counts_by_org("hub_work", "511702")
             .await
             .unwrap()
             .len(),

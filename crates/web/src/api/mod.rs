@@ -7,6 +7,7 @@ mod openapi;
 mod org;
 mod persons;
 mod places;
+mod roles;
 mod session;
 mod special_groups;
 mod transfers;
@@ -28,4 +29,5 @@ pub fn router() -> Router<AppState> {
         .merge(places::router())
         .merge(special_groups::router())
         .merge(transfers::router())
+        .merge(roles::router())
 }

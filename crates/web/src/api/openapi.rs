@@ -1,7 +1,8 @@
 //! `GET /api/v1/openapi.json`: the API described in OpenAPI 3.1, generated from the handlers.
 
 use super::{
-    calendar, events, health, org, persons, places, session, special_groups, transfers, video,
+    calendar, events, health, org, persons, places, roles, session, special_groups, transfers,
+    video,
 };
 use crate::AppState;
 use crate::error::Problem;
@@ -23,7 +24,8 @@ use utoipa::{Modify, OpenApi};
         special_groups::end, special_groups::visits, special_groups::record, special_groups::due,
         special_groups::coverage, special_groups::policies, special_groups::set_policies, special_groups::visit_photo, special_groups::export,
         places::list, places::save, places::show, places::add_tenant, places::import, places::template, places::reveal, places::export,
-        transfers::list, transfers::request, transfers::decide),
+        transfers::list, transfers::request, transfers::decide,
+        roles::permissions, roles::list, roles::show, roles::create, roles::update, roles::remove),
     components(schemas(Problem, session::Credentials, session::Session, pingan_app::CurrentUser,
         pingan_app::OrgUnitView, pingan_app::OrgRef, pingan_app::Located, calendar::Deadline,
         pingan_app::EventIntake, pingan_app::IntakeOutcome, pingan_app::EventView, pingan_app::EventPage,
@@ -39,7 +41,8 @@ use utoipa::{Modify, OpenApi};
         pingan_app::VisitPolicyView, persons::HouseholdList, pingan_app::HouseholdView, pingan_app::HouseholdPage, pingan_app::PersonEntry, persons::TagList, pingan_app::ImportJobView, pingan_app::ImportProgress,
         places::PlaceList, places::TenantBody, pingan_app::PlaceView, pingan_app::PlacePage, pingan_app::PlaceEntry,
         pingan_app::PlaceImportReport, pingan_app::PlacePlain, places::RevealBody,
-        transfers::TransferList, transfers::DecisionBody, pingan_app::TransferEntry, pingan_app::TransferView)),
+        transfers::TransferList, transfers::DecisionBody, pingan_app::TransferEntry, pingan_app::TransferView,
+        roles::PermissionList, roles::RoleList, pingan_app::PermissionView, pingan_app::RoleView, pingan_app::RoleEntry)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;

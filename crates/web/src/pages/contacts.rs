@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use pingan_app::{AppError, UserSummary};
-use pingan_domain::{Capability, Role};
+use pingan_domain::Capability;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -26,7 +26,7 @@ pub fn router() -> Router<AppState> {
 #[template(path = "contacts.html")]
 struct ContactsPage {
     shell: Shell,
-    rows: Vec<(UserSummary, String)>,
+    rows: Vec<UserSummary>,
     can_reveal: bool,
     /// `(whose, number)` just revealed.
     revealed: Option<(String, String)>,
@@ -45,17 +45,7 @@ async fn render(
     revealed: Option<(String, String)>,
     error: Option<String>,
 ) -> Result<ContactsPage, PageError> {
-    let rows = state
-        .app
-        .contacts(&page.actor(), LIMIT)
-        .await?
-        .into_iter()
-        .map(|u| {
-            let role =
-                Role::parse(&u.role).map_or_else(|| u.role.clone(), |r| r.label().to_owned());
-            (u, role)
-        })
-        .collect();
+    let rows = state.app.contacts(&page.actor(), LIMIT).await?;
     Ok(ContactsPage {
         shell: Shell::new(&state.app, &page.user, "/contacts").await?,
         rows,

@@ -462,7 +462,7 @@ async fn render_report(
     };
     Ok(ReportPage {
         shell: Shell::new(&state.app, &page.user, "/report").await?,
-        is_grid_worker: page.user.role == pingan_domain::Role::GridWorker,
+        is_grid_worker: page.user.can(Capability::GridWork),
         categories,
         grids,
         client_id,
@@ -491,7 +491,7 @@ async fn report(
     let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
     let intake = EventIntake {
         client_id: f.client_id.clone(),
-        channel: if page.user.role == pingan_domain::Role::GridWorker {
+        channel: if page.user.can(Capability::GridWork) {
             "grid_worker".into()
         } else {
             "citizen".into()

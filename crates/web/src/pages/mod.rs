@@ -76,7 +76,7 @@ const NAV: [(&str, &str, &str, Option<Capability>); 17] = [
         "/places",
         "场所组织",
         "学校、医院、市场、寄递物流、企业、社会组织和出租房屋",
-        Some(Capability::ViewRegistry),
+        Some(Capability::ViewPlaces),
     ),
     (
         "/special-groups",
@@ -154,7 +154,7 @@ pub fn router() -> Router<AppState> {
 /// What the navigation frame shows around every page.
 pub struct Shell {
     pub display_name: String,
-    pub role_label: &'static str,
+    pub role_label: String,
     pub org_code: String,
     /// The navigation entries this user may open.
     pub nav: Vec<NavItem>,
@@ -185,7 +185,7 @@ impl Shell {
             .collect();
         Ok(Self {
             display_name: user.display_name.clone(),
-            role_label: user.role.label(),
+            role_label: user.role_label.clone(),
             org_code: user.org_code.to_string(),
             nav,
             demo: app.is_demo().await?,

@@ -41,7 +41,7 @@ struct MapPage {
 
 async fn map(State(state): State<AppState>, page: PageUser) -> Result<MapPage, PageError> {
     if !page.user.can(pingan_domain::Capability::ViewOrg) {
-        let msg = format!("{}无权查看网格地图", page.user.role.label());
+        let msg = format!("{}无权查看网格地图", page.user.role_label);
         return Err(pingan_app::AppError::Forbidden(msg).into());
     }
     Ok(MapPage {

@@ -269,7 +269,7 @@ async fn visit_page(
     error: Option<String>,
 ) -> Result<VisitPage, PageError> {
     if !page.user.can(Capability::ManageRegistry) {
-        return Err(AppError::Forbidden(format!("{}无权登记走访", page.user.role.label())).into());
+        return Err(AppError::Forbidden(format!("{}无权登记走访", page.user.role_label)).into());
     }
     let client_id = if form.client_id.is_empty() {
         pingan_app::new_client_id()?
@@ -392,7 +392,7 @@ async fn new_page(
     error: Option<String>,
 ) -> Result<NewPersonPage, PageError> {
     if !page.user.can(Capability::ManageRegistry) {
-        return Err(AppError::Forbidden(format!("{}无权登记人员", page.user.role.label())).into());
+        return Err(AppError::Forbidden(format!("{}无权登记人员", page.user.role_label)).into());
     }
     Ok(NewPersonPage {
         shell: Shell::new(&state.app, &page.user, "/persons").await?,

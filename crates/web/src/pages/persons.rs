@@ -188,7 +188,7 @@ async fn import_page(
     };
     if !page.user.can(Capability::ManageRegistry) {
         return Err(
-            AppError::Forbidden(format!("{}无权导入实有人口", page.user.role.label())).into(),
+            AppError::Forbidden(format!("{}无权导入实有人口", page.user.role_label)).into(),
         );
     }
     let grids = crate::pages::grid_options(&state.app, &page.user).await?;
@@ -241,7 +241,7 @@ async fn import_job(
 async fn template(page: PageUser) -> Result<Response, PageError> {
     if !page.user.can(Capability::ManageRegistry) {
         return Err(
-            AppError::Forbidden(format!("{}无权导入实有人口", page.user.role.label())).into(),
+            AppError::Forbidden(format!("{}无权导入实有人口", page.user.role_label)).into(),
         );
     }
     let bytes = pingan_app::person_template()?;

@@ -174,7 +174,7 @@ async fn import(
 
 async fn template(page: PageUser) -> Result<Response, PageError> {
     if !page.user.can(Capability::ManageRegistry) {
-        return Err(AppError::Forbidden(format!("{}无权导入场所", page.user.role.label())).into());
+        return Err(AppError::Forbidden(format!("{}无权导入场所", page.user.role_label)).into());
     }
     Ok(crate::xlsx::download(
         pingan_app::place_template()?,

@@ -1,60 +1,61 @@
-//! 安全策略 — the security administrator's page: the roles and what each may do, and the
-//! policies in force (set in `pingan.toml`; see docs/operations.md).
+//! 安全策略 — the security administrator's page: the roles and what each may do (composed here
+//! from the permissions), and the policies in force (set in `pingan.toml`; see docs/operations.md).
 
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
-use crate::extract::page::Query;
+use crate::extract::page::{Path, Query};
 use crate::pages::Shell;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
-use axum::Router;
 use axum::extract::State;
-use axum::response::Redirect;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use pingan_app::{AppError, LoginLockView};
-use pingan_domain::{Capability, Role};
+use axum::{Form, Router};
+use pingan_app::{AppError, LoginLockView, PermissionView, RoleEntry, RoleView};
+use pingan_domain::Capability;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/security", get(show))
         .route("/security/unlock", post(unlock))
+        .route("/security/roles", post(create_role))
+        .route("/security/roles/new", get(new_role))
+        .route("/security/roles/{key}", get(edit_role).post(update_role))
+        .route("/security/roles/{key}/delete", post(delete_role))
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "security.html")]
 struct SecurityPage {
     shell: Shell,
-    /// Column headings: the capabilities.
-    capabilities: Vec<&'static str>,
-    /// One row a role: its label, name, whether it needs TOTP, and a tick per capability.
-    roles: Vec<(&'static str, &'static str, bool, Vec<bool>)>,
+    /// Column headings: the permissions.
+    permissions: Vec<PermissionView>,
+    /// One row a role, with a tick per permission in the order of `permissions`.
+    roles: Vec<(RoleView, Vec<bool>)>,
+    /// Whether every account needs TOTP whatever its role.
+    totp_all: bool,
     policies: Vec<(&'static str, String)>,
     /// Source addresses locked and account names slowed by failed logins.
     locks: Vec<LoginLockView>,
     notice: Option<String>,
 }
 
-const CAPABILITIES: [(Capability, &str); 16] = [
-    (Capability::ViewOrg, "查看组织与网格"),
-    (Capability::ManageUsers, "管理账号"),
-    (Capability::ManageOrg, "导入网格"),
-    (Capability::ManageSecurity, "安全策略"),
-    (Capability::ReadAudit, "审计日志"),
-    (Capability::RevealPersonalData, "查看个人信息明文"),
-    (Capability::ViewCases, "查看案件"),
-    (Capability::ReportEvents, "上报事件"),
-    (Capability::ManageCaseRules, "分拨规则与时限"),
-    (Capability::FollowOwnReports, "跟踪本人上报"),
-    (Capability::ViewVideo, "查看视频资源"),
-    (Capability::ManageVideo, "管理视频资源"),
-    (Capability::ViewRegistry, "查看实有人口"),
-    (Capability::ManageRegistry, "采集实有人口"),
-    (Capability::ViewSpecialGroups, "特殊人群与走访"),
-    (Capability::ViewKeyYouth, "重点青少年"),
-];
+/// 新建角色 / 修改角色.
+#[derive(Template, WebTemplate)]
+#[template(path = "role.html")]
+struct RolePage {
+    shell: Shell,
+    /// The role being changed; `None` for a new one.
+    role: Option<RoleView>,
+    key: String,
+    label: String,
+    /// Every permission with whether the form has it ticked.
+    permissions: Vec<(PermissionView, bool)>,
+    error: Option<String>,
+}
 
 #[derive(Deserialize)]
 struct UnlockForm {
@@ -74,6 +75,8 @@ async fn unlock(
 #[derive(Deserialize)]
 struct ShowQuery {
     unlocked: Option<String>,
+    saved: Option<String>,
+    deleted: Option<String>,
 }
 
 async fn show(
@@ -83,21 +86,23 @@ async fn show(
 ) -> Result<SecurityPage, PageError> {
     if !page.user.can(Capability::ManageSecurity) {
         return Err(
-            AppError::Forbidden(format!("{}无权查看安全策略", page.user.role.label())).into(),
+            AppError::Forbidden(format!("{}无权查看安全策略", page.user.role_label)).into(),
         );
     }
     let config = state.app.config();
     let totp_all = config.totp_for_everyone;
-    let roles = Role::ALL
-        .iter()
+    let permissions = state.app.permissions(&page.actor())?;
+    let roles = state
+        .app
+        .roles(&page.actor())
+        .await?
+        .into_iter()
         .map(|r| {
-            let ticks = CAPABILITIES.iter().map(|(c, _)| r.can(*c)).collect();
-            (
-                r.label(),
-                r.as_str(),
-                r.requires_second_factor() || totp_all,
-                ticks,
-            )
+            let ticks = permissions
+                .iter()
+                .map(|p| r.permissions.iter().any(|c| c.key() == p.key))
+                .collect();
+            (r, ticks)
         })
         .collect();
     let minutes = |d: std::time::Duration| format!("{} 分钟", d.as_secs() / 60);
@@ -122,10 +127,151 @@ async fn show(
     ];
     Ok(SecurityPage {
         shell: Shell::new(&state.app, &page.user, "/security").await?,
-        capabilities: CAPABILITIES.iter().map(|(_, l)| *l).collect(),
+        permissions,
         roles,
+        totp_all,
         policies,
         locks: state.app.login_locks(&page.actor()).await?,
-        notice: q.unlocked.map(|_| "已解除".to_owned()),
+        notice: [
+            (q.unlocked, "已解除"),
+            (
+                q.saved,
+                "角色已保存，持有该角色的账号自下一次操作起按新权限执行",
+            ),
+            (q.deleted, "角色已删除"),
+        ]
+        .into_iter()
+        .find_map(|(flag, text)| flag.map(|_| text.to_owned())),
     })
+}
+
+/// The role form as posted: `key`, `label` and one `permission` field per ticked box.
+fn role_entry(fields: Vec<(String, String)>) -> RoleEntry {
+    let mut entry = RoleEntry::default();
+    for (name, value) in fields {
+        match name.as_str() {
+            "key" => entry.key = value,
+            "label" => entry.label = value,
+            "permission" => entry.permissions.push(value),
+            _ => {}
+        }
+    }
+    entry
+}
+
+/// A stored role as the form shows it.
+fn entry_of(role: &RoleView) -> RoleEntry {
+    RoleEntry {
+        key: role.key.clone(),
+        label: role.label.clone(),
+        permissions: role
+            .permissions
+            .iter()
+            .map(|c| c.key().to_owned())
+            .collect(),
+    }
+}
+
+async fn role_page(
+    state: &AppState,
+    page: &PageUser,
+    role: Option<RoleView>,
+    entry: &RoleEntry,
+    error: Option<String>,
+) -> Result<RolePage, PageError> {
+    let permissions = state
+        .app
+        .permissions(&page.actor())?
+        .into_iter()
+        .map(|p| {
+            let ticked = entry.permissions.iter().any(|k| k == p.key);
+            (p, ticked)
+        })
+        .collect();
+    Ok(RolePage {
+        shell: Shell::new(&state.app, &page.user, "/security").await?,
+        role,
+        key: entry.key.clone(),
+        label: entry.label.clone(),
+        permissions,
+        error,
+    })
+}
+
+async fn new_role(State(state): State<AppState>, page: PageUser) -> Result<RolePage, PageError> {
+    role_page(&state, &page, None, &RoleEntry::default(), None).await
+}
+
+async fn edit_role(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(key): Path<String>,
+) -> Result<RolePage, PageError> {
+    let role = state.app.role(&page.actor(), &key).await?;
+    let entry = entry_of(&role);
+    role_page(&state, &page, Some(role), &entry, None).await
+}
+
+/// Shows the form again with a refusal of what was entered, or passes other errors on.
+async fn refused(
+    state: &AppState,
+    page: &PageUser,
+    role: Option<RoleView>,
+    entry: &RoleEntry,
+    e: AppError,
+) -> Result<Response, PageError> {
+    match e {
+        AppError::Invalid(_) | AppError::Conflict(_) | AppError::Forbidden(_) => {
+            let status = match e {
+                AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            let view = role_page(state, page, role, entry, Some(e.to_string())).await?;
+            Ok((status, view).into_response())
+        }
+        e => Err(e.into()),
+    }
+}
+
+async fn create_role(
+    State(state): State<AppState>,
+    page: PageUser,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let entry = role_entry(fields);
+    match state.app.create_role(&page.actor(), &entry).await {
+        Ok(_) => Ok(Redirect::to("/security?saved=1").into_response()),
+        Err(e) => refused(&state, &page, None, &entry, e).await,
+    }
+}
+
+async fn update_role(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(key): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let entry = role_entry(fields);
+    match state.app.update_role(&page.actor(), &key, &entry).await {
+        Ok(_) => Ok(Redirect::to("/security?saved=1").into_response()),
+        Err(e) => {
+            let role = state.app.role(&page.actor(), &key).await?;
+            refused(&state, &page, Some(role), &entry, e).await
+        }
+    }
+}
+
+async fn delete_role(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(key): Path<String>,
+) -> Result<Response, PageError> {
+    match state.app.delete_role(&page.actor(), &key).await {
+        Ok(()) => Ok(Redirect::to("/security?deleted=1").into_response()),
+        Err(e) => {
+            let role = state.app.role(&page.actor(), &key).await?;
+            let entry = entry_of(&role);
+            refused(&state, &page, Some(role), &entry, e).await
+        }
+    }
 }

@@ -14,7 +14,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use pingan_app::{AppError, NewAccount, UserSummary};
-use pingan_domain::Role;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -29,7 +28,8 @@ struct UsersPage {
     shell: Shell,
     users: Vec<UserRow>,
     phone: String,
-    roles: Vec<(&'static str, &'static str)>,
+    /// The roles an account may be given: key and label.
+    roles: Vec<(String, String)>,
     notice: Option<String>,
     error: Option<String>,
     form: AccountForm,
@@ -37,7 +37,6 @@ struct UsersPage {
 
 struct UserRow {
     user: UserSummary,
-    role_label: String,
     created: String,
 }
 
@@ -100,8 +99,6 @@ async fn render(
     let users = users
         .into_iter()
         .map(|u| UserRow {
-            role_label: Role::parse(&u.role)
-                .map_or_else(|| u.role.clone(), |r| r.label().to_owned()),
             created: pingan_domain::time::format_minute(u.created_at),
             user: u,
         })
@@ -110,7 +107,7 @@ async fn render(
         shell: Shell::new(&state.app, &page.user, "/users").await?,
         users,
         phone,
-        roles: Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect(),
+        roles: state.app.role_choices(&actor).await?,
         notice,
         error,
         form,

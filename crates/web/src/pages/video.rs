@@ -493,7 +493,7 @@ async fn import_form(
 ) -> Result<ImportPage, PageError> {
     if !page.user.can(Capability::ManageVideo) {
         return Err(
-            AppError::Forbidden(format!("{}无权导入视频资源台账", page.user.role.label())).into(),
+            AppError::Forbidden(format!("{}无权导入视频资源台账", page.user.role_label)).into(),
         );
     }
     Ok(ImportPage {
@@ -533,7 +533,7 @@ async fn import(
 async fn template(page: PageUser) -> Result<Response, PageError> {
     if !page.user.can(Capability::ManageVideo) {
         return Err(
-            AppError::Forbidden(format!("{}无权导入视频资源台账", page.user.role.label())).into(),
+            AppError::Forbidden(format!("{}无权导入视频资源台账", page.user.role_label)).into(),
         );
     }
     let bytes = pingan_app::video_sheets::registry_template()?;

@@ -147,9 +147,8 @@ impl App {
         self.authorize_user(user, Capability::ViewRegistry)?;
         let record = self
             .store
-            .household(id)
+            .household(id, &user.scope())
             .await?
-            .filter(|h| h.grid_code.starts_with(user.scope().prefix()))
             .ok_or_else(|| AppError::NotFound(format!("没有户 {id}，或不在您的管辖范围内")))?;
         let members = self.store.household_members(id).await?;
         Ok(HouseholdPage {

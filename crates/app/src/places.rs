@@ -412,12 +412,10 @@ impl App {
     /// One place of the user's scope with its tenants.
     pub async fn place(&self, user: &CurrentUser, id: i64) -> Result<PlacePage> {
         self.authorize_user(user, Capability::ViewPlaces)?;
-        let record = self
-            .store
-            .place(id)
-            .await?
-            .filter(|p| p.grid_code.starts_with(user.scope().prefix()))
-            .ok_or_else(|| AppError::NotFound(format!("没有场所 {id}，或不在您的管辖范围内")))?;
+        let record =
+            self.store.place(id, &user.scope()).await?.ok_or_else(|| {
+                AppError::NotFound(format!("没有场所 {id}，或不在您的管辖范围内"))
+            })?;
         let tenants = self.store.tenants(id).await?;
         Ok(PlacePage {
             place: PlaceView::from(record),
@@ -595,13 +593,19 @@ impl App {
     /// person's reveal.
     pub async fn reveal_place(&self, actor: &Actor, id: i64, reason: &str) -> Result<PlacePlain> {
         let reason = crate::persons::reveal_reason(reason)?;
-        let sealed = self
-            .store
-            .place_sealed(id)
-            .await?
-            .ok_or_else(|| AppError::NotFound(format!("没有场所 {id}")))?;
         let object = format!("place:{id}");
         let detail = json!({"fields": ["principal", "phone"], "reason": reason});
+        let scope = self.revealer_scope(actor, &object, &detail).await?;
+        let Some(sealed) = self.store.place_sealed(id, &scope).await? else {
+            return Err(self
+                .reveal_refused(
+                    actor,
+                    &object,
+                    &detail,
+                    format!("没有场所 {id}，或不在您的管辖范围内"),
+                )
+                .await);
+        };
         self.may_reveal(actor, &sealed.grid_code, &object, &detail)
             .await?;
         let open = |field: &str, sealed: Option<Vec<u8>>| {

@@ -6,9 +6,9 @@
 use crate::audit::Actor;
 use crate::{App, AppError, CurrentUser, Result};
 use chrono::Utc;
-use pingan_domain::Capability;
 use pingan_domain::identity::IdNumber;
 use pingan_domain::time::format_minute;
+use pingan_domain::{Capability, OrgLevel, Scope};
 use pingan_store::{NewTransfer, TransferRecord};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -88,9 +88,14 @@ impl App {
                 "此公民身份号码尚未登记：请直接在本辖区登记此人".into(),
             ));
         };
+        // A transfer looks across the requester's district (the answer never tells where).
+        let district = user
+            .org_code
+            .ancestor_at(OrgLevel::District)
+            .unwrap_or_else(|| user.org_code.clone());
         let record = self
             .store
-            .person(person)
+            .person(person, &Scope::org(district))
             .await?
             .ok_or_else(|| AppError::NotFound("此人已注销".into()))?;
         if record.grid_code.starts_with(&prefix) {

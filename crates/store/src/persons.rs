@@ -5,6 +5,7 @@
 
 use crate::{Result, Store, dispatch};
 use chrono::{DateTime, NaiveDate, Utc};
+use pingan_domain::Scope;
 use pingan_domain::text::like_contains;
 
 /// A person to write, sealed and indexed by the caller.
@@ -444,12 +445,13 @@ impl Store {
         })?)
     }
 
-    /// One person, masked, whether active or ended.
-    pub async fn person(&self, id: i64) -> Result<Option<PersonRecord>> {
-        let sql = format!("{PERSON_COLUMNS} WHERE p.id = $1");
+    /// One person of `scope`, masked, whether active or ended.
+    pub async fn person(&self, id: i64, scope: &Scope) -> Result<Option<PersonRecord>> {
+        let sql = format!("{PERSON_COLUMNS} WHERE p.id = $1 AND p.grid_code LIKE $2 || '%'");
         Ok(dispatch!(self, |p| {
             sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
                 .bind(id)
+                .bind(scope.prefix())
                 .fetch_optional(p)
                 .await
         })?)
@@ -591,12 +593,13 @@ impl Store {
         })?)
     }
 
-    /// One household, whatever its scope (the caller checks the grid).
-    pub async fn household(&self, id: i64) -> Result<Option<HouseholdRecord>> {
-        let sql = format!("{HOUSEHOLD_COLUMNS} WHERE h.id = $1");
+    /// One household of `scope`.
+    pub async fn household(&self, id: i64, scope: &Scope) -> Result<Option<HouseholdRecord>> {
+        let sql = format!("{HOUSEHOLD_COLUMNS} WHERE h.id = $1 AND h.grid_code LIKE $2 || '%'");
         Ok(dispatch!(self, |p| {
             sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
                 .bind(id)
+                .bind(scope.prefix())
                 .fetch_optional(p)
                 .await
         })?)
@@ -616,13 +619,15 @@ impl Store {
         })?)
     }
 
-    /// One person's sealed identifiers.
-    pub async fn person_sealed(&self, id: i64) -> Result<Option<PersonSealed>> {
+    /// One person's sealed identifiers, if the person is of `scope`.
+    pub async fn person_sealed(&self, id: i64, scope: &Scope) -> Result<Option<PersonSealed>> {
         Ok(dispatch!(self, |p| {
             sqlx::query_as(
-                "SELECT id, grid_code, name_sealed, id_sealed, phone_sealed FROM persons WHERE id = $1",
+                "SELECT id, grid_code, name_sealed, id_sealed, phone_sealed FROM persons
+                 WHERE id = $1 AND grid_code LIKE $2 || '%'",
             )
             .bind(id)
+            .bind(scope.prefix())
             .fetch_optional(p)
             .await
         })?)

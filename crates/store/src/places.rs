@@ -3,6 +3,7 @@
 
 use crate::{Result, Store, dispatch};
 use chrono::{DateTime, NaiveDate, Utc};
+use pingan_domain::Scope;
 use pingan_domain::text::like_contains;
 
 /// A place to write, sealed by the caller.
@@ -212,24 +213,27 @@ impl Store {
         })?)
     }
 
-    /// One place, whatever its scope (the caller checks the grid).
-    pub async fn place(&self, id: i64) -> Result<Option<PlaceRecord>> {
-        let sql = format!("{PLACE_COLUMNS} WHERE s.id = $1");
+    /// One place of `scope`.
+    pub async fn place(&self, id: i64, scope: &Scope) -> Result<Option<PlaceRecord>> {
+        let sql = format!("{PLACE_COLUMNS} WHERE s.id = $1 AND s.grid_code LIKE $2 || '%'");
         Ok(dispatch!(self, |p| {
             sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
                 .bind(id)
+                .bind(scope.prefix())
                 .fetch_optional(p)
                 .await
         })?)
     }
 
-    /// A place's grid and sealed principal and phone, for the reveal.
-    pub async fn place_sealed(&self, id: i64) -> Result<Option<PlaceSealed>> {
+    /// A place's grid and sealed principal and phone, for the reveal, if it is of `scope`.
+    pub async fn place_sealed(&self, id: i64, scope: &Scope) -> Result<Option<PlaceSealed>> {
         Ok(dispatch!(self, |p| {
             sqlx::query_as(
-                "SELECT id, grid_code, principal_sealed, phone_sealed FROM places WHERE id = $1",
+                "SELECT id, grid_code, principal_sealed, phone_sealed FROM places
+                 WHERE id = $1 AND grid_code LIKE $2 || '%'",
             )
             .bind(id)
+            .bind(scope.prefix())
             .fetch_optional(p)
             .await
         })?)

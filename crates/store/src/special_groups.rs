@@ -4,6 +4,7 @@
 
 use crate::{Result, Store, dispatch};
 use chrono::{DateTime, NaiveDate, Utc};
+use pingan_domain::Scope;
 
 /// A membership to write.
 #[derive(Debug, Clone)]
@@ -206,12 +207,13 @@ impl Store {
         Ok(done == 1)
     }
 
-    /// One membership, whatever its scope (the caller checks the grid).
-    pub async fn member(&self, id: i64) -> Result<Option<MemberRecord>> {
-        let sql = format!("{MEMBER_COLUMNS} WHERE m.id = $1");
+    /// One membership of a person of `scope`.
+    pub async fn member(&self, id: i64, scope: &Scope) -> Result<Option<MemberRecord>> {
+        let sql = format!("{MEMBER_COLUMNS} WHERE m.id = $1 AND p.grid_code LIKE $2 || '%'");
         Ok(dispatch!(self, |p| {
             sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
                 .bind(id)
+                .bind(scope.prefix())
                 .fetch_optional(p)
                 .await
         })?)

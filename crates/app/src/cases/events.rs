@@ -6,7 +6,7 @@ use super::view::{
     ActionView, CaseDepartmentView, CategoryView, EventDetailView, EventView, TimelineView,
 };
 use super::{case_number, parties};
-use crate::{Actor, App, AppError, Result};
+use crate::{Actor, App, AppError, CurrentUser, Result};
 use chrono::{Duration, Utc};
 use pingan_domain::case::event::{Channel, EVENT, initial_state};
 use pingan_domain::case::{Alert, Target};
@@ -151,7 +151,9 @@ impl App {
             .await?;
         self.authorize(actor, Capability::ReportEvents, Some(&place))?;
 
-        let route = self.route(&category, &place).await?;
+        let route = self
+            .route(&category, &place, receiving_station(user, &place))
+            .await?;
         let now = pingan_domain::audit::to_micros(Utc::now());
         let mut case = CaseRecord {
             id: 0,
@@ -444,7 +446,7 @@ impl App {
         let category = category.iter().find(|c| c.code == r.detail.category_code);
         let suggested_department_id = match (category, r.case.state.as_str()) {
             (Some(c), "registered" | "disputed") => {
-                self.route(c, &super::parse_org(&r.case.org_code)?)
+                self.route(c, &super::parse_org(&r.case.org_code)?, None)
                     .await?
                     .department_id
             }
@@ -674,4 +676,14 @@ fn hint(r: &DuplicateCandidate, distance_m: Option<f64>, similarity: f64) -> Dup
         distance_m: distance_m.map(|d| d.round()),
         similarity: (similarity * 100.0).round() / 100.0,
     }
+}
+
+/// The village station (村（社区）综治服务站) at whose counter `user` takes in an event at
+/// `place`: a hub worker of a village reporting within it.
+fn receiving_station<'a>(user: &'a CurrentUser, place: &OrgCode) -> Option<&'a OrgCode> {
+    (user.can(Capability::HubWork)
+        && user.department_id.is_none()
+        && user.org_code.level() == OrgLevel::Village
+        && place.is_within(&user.org_code))
+    .then_some(&user.org_code)
 }

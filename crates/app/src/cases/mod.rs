@@ -224,9 +224,10 @@ impl App {
                 departments = Some(Vec::new());
             }
             Effect::Escalate => {
+                // One level up: village station → township hub → district hub.
                 let owner = parse_org(&case.owner_org)?;
                 let up = owner
-                    .ancestor_at(OrgLevel::District)
+                    .parent()
                     .ok_or_else(|| AppError::Conflict("无法提级：找不到上级综治中心".into()))?;
                 detail = json!({"from": case.owner_org, "to": up.as_str()});
                 case.owner_org = up.as_str().into();

@@ -1,6 +1,10 @@
 //! 分拨 — which hub owns a new event and which department it is suggested to go to: the most
-//! specific routing rule (area first, then category) or, without one, the township the event lies
-//! in and a department of the category's usual kind (the township's own, else the district's).
+//! specific routing rule (area first, then category) or, without one, the village station that
+//! received it or else the township the event lies in, and a department of the category's usual
+//! kind (the nearest: the owner's own, else its township's, else the district's).
+//!
+//! The hubs are three levels (三级综治中心): 区综治中心, 乡镇（街道）综治中心 and 村（社区）综治服务站.
+//! A hub works the events it owns and those of the hubs below it; 提级 moves an event one level up.
 
 use crate::{Actor, App, AppError, Result};
 use pingan_domain::{Capability, OrgCode, OrgLevel};
@@ -29,7 +33,14 @@ pub struct RoutingRuleView {
 }
 
 impl App {
-    pub(crate) async fn route(&self, category: &CategoryRecord, place: &OrgCode) -> Result<Route> {
+    /// The route of an event of `category` at `place`; `station` is the village hub that received
+    /// it at its own counter, which owns it unless a rule says otherwise.
+    pub(crate) async fn route(
+        &self,
+        category: &CategoryRecord,
+        place: &OrgCode,
+        station: Option<&OrgCode>,
+    ) -> Result<Route> {
         let rules = self.routing_rule_records().await?;
         let best = rules
             .iter()
@@ -44,21 +55,18 @@ impl App {
                 department_id: r.department_id,
             });
         }
-        let owner = place
-            .ancestor_at(OrgLevel::Township)
-            .unwrap_or_else(|| place.clone());
+        let owner = station.cloned().unwrap_or_else(|| {
+            place
+                .ancestor_at(OrgLevel::Township)
+                .unwrap_or_else(|| place.clone())
+        });
         let departments = self.all_departments().await?;
         let department_id = category.department_kind.as_deref().and_then(|kind| {
-            let of_kind = |org: &str| {
+            std::iter::successors(Some(owner.clone()), OrgCode::parent).find_map(|org| {
                 departments
                     .iter()
-                    .find(|d| d.kind == kind && d.org_code == org)
+                    .find(|d| d.kind == kind && d.org_code == org.as_str())
                     .map(|d| d.id)
-            };
-            of_kind(owner.as_str()).or_else(|| {
-                place
-                    .ancestor_at(OrgLevel::District)
-                    .and_then(|district| of_kind(district.as_str()))
             })
         });
         Ok(Route {
@@ -98,9 +106,10 @@ impl App {
         };
         let owner = OrgCode::parse(&rule.owner_org)
             .map_err(|e| AppError::Invalid(format!("承办中心代码 {} 无效：{e}", rule.owner_org)))?;
-        if !matches!(owner.level(), OrgLevel::District | OrgLevel::Township) {
+        if owner.level() == OrgLevel::Grid {
             return Err(AppError::Invalid(
-                "承办中心应为区或乡镇（街道）综治中心".into(),
+                "承办中心应为区、乡镇（街道）综治中心或村（社区）综治服务站，网格不能作为承办中心"
+                    .into(),
             ));
         }
         self.authorize(actor, Capability::ManageCaseRules, Some(&owner))?;

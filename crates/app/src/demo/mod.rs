@@ -4,7 +4,8 @@
 //! once per database.
 //!
 //! At `district` scale it has 330 villages and communities and exactly 453 grids, each with one
-//! grid-worker account; at `small` scale two villages with one grid each per township, for tests.
+//! grid-worker account; every township, village and community has a hub account (三级综治中心).
+//! At `small` scale two villages with one grid each per township, for tests.
 
 mod events;
 mod layout;
@@ -435,6 +436,12 @@ fn add_township(
             version: DEMO_VERSION.into(),
             boundary: None,
         });
+        plan.accounts.push((
+            format!("op{vcode}"),
+            format!("{}综治服务站", village.name),
+            vcode.to_string(),
+            Role::Operator,
+        ));
         for (i, grect) in (1u16..).zip(vrect.split(village.grids, rng)) {
             let Some(gcode) = vcode.child(i) else {
                 continue;
@@ -512,7 +519,8 @@ mod tests {
         assert_eq!(workers, 453);
         assert_eq!(
             p.accounts.iter().filter(|a| a.3 == Role::Operator).count(),
-            18
+            18 + 330,
+            "a hub account for every township and every village or community"
         );
         let codes: HashSet<_> = p.units.iter().map(|u| &u.code).collect();
         assert_eq!(codes.len(), p.units.len(), "codes are unique");

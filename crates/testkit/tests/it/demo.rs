@@ -28,8 +28,8 @@ async fn small_demo_has_every_township_and_a_worker_per_grid() {
         .unwrap();
     assert_eq!(
         users.len(),
-        1 + 1 + 18 + 36 + 54,
-        "admin, commander, operators, grid workers, a handler per department"
+        1 + 1 + 18 + 36 + 36 + 54,
+        "admin, commander, township hubs, village stations, grid workers, a handler per department"
     );
 }
 

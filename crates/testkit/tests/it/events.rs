@@ -25,6 +25,8 @@ pub struct Hub {
     pub point: (f64, f64),
     pub police_id: i64,
     pub tokens: Tokens,
+    /// The demo accounts' shared password.
+    pub password: String,
 }
 
 /// Bearer tokens of some of the hub's accounts, for the API.
@@ -36,7 +38,7 @@ pub struct Tokens {
 }
 
 /// Completes the account's setup and signs it in: the actor for the services and a bearer token.
-async fn actor(t: &TestApp, username: &str, password: &str) -> (Actor, String) {
+pub async fn actor(t: &TestApp, username: &str, password: &str) -> (Actor, String) {
     let mut ready = t.ready(username, password).await;
     let token = t.token(&mut ready).await;
     let user: CurrentUser = t.app.authenticate(&token).await.unwrap();
@@ -89,6 +91,7 @@ impl Hub {
             grid,
             point,
             police_id,
+            password: pw,
             t,
         }
     }

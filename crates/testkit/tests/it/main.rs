@@ -16,6 +16,7 @@ mod demo;
 mod events;
 mod faults;
 mod grids;
+mod hubs;
 mod input;
 mod pages;
 mod persons;

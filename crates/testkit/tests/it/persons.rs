@@ -257,7 +257,7 @@ async fn persons_are_found_masked_within_scope_and_revealed_for_a_reason() {
         h.t.app
             .reveal_person(&h.other_operator, p.id, "核实走访对象身份")
             .await,
-        Err(AppError::Forbidden(_))
+        Err(AppError::NotFound(_))
     ));
 }
 

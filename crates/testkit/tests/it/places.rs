@@ -172,7 +172,7 @@ async fn places_import_keyed_by_credit_code_and_are_seen_within_scope() {
         h.t.app
             .reveal_place(&h.other_operator, school.id, "联系负责人整改隐患")
             .await,
-        Err(AppError::Forbidden(_))
+        Err(AppError::NotFound(_))
     ));
     assert!(matches!(
         h.t.app.reveal_place(&h.operator, school.id, "看").await,

@@ -351,3 +351,60 @@ async fn backup_is_a_consistent_sqlite_file_or_a_clear_refusal_on_postgres() {
     );
     copy.close().await;
 }
+
+/// Every read of one registry row by id takes the caller's scope: a row outside it is not there.
+#[tokio::test]
+async fn reads_by_id_return_nothing_outside_the_scope() {
+    let h = crate::events::Hub::new().await;
+    let t = &h.t;
+    t.app.seed_demo_population(400, |_, _, _| {}).await.unwrap();
+    let reported = h.report("scope-0001").await;
+    let store = Store::connect(t.db.url()).await.unwrap();
+    let district = Scope::org(OrgCode::parse("511702").unwrap());
+    // The scope of the township a row lies in, and of another township.
+    let own_and_other = |grid: &str| {
+        let own = OrgCode::parse(&grid[..9]).unwrap();
+        let other = if grid.starts_with("511702001") {
+            "511702002"
+        } else {
+            "511702001"
+        };
+        (Scope::org(own), Scope::org(OrgCode::parse(other).unwrap()))
+    };
+
+    let person = store.person(1, &district).await.unwrap().expect("person 1");
+    let (own, other) = own_and_other(&person.grid_code);
+    assert!(store.person(1, &own).await.unwrap().is_some());
+    assert!(store.person(1, &other).await.unwrap().is_none());
+    assert!(store.person_sealed(1, &own).await.unwrap().is_some());
+    assert!(store.person_sealed(1, &other).await.unwrap().is_none());
+
+    let household = store
+        .household(1, &district)
+        .await
+        .unwrap()
+        .expect("household 1");
+    let (own, other) = own_and_other(&household.grid_code);
+    assert!(store.household(1, &own).await.unwrap().is_some());
+    assert!(store.household(1, &other).await.unwrap().is_none());
+
+    let place = store.place(1, &district).await.unwrap().expect("place 1");
+    let (own, other) = own_and_other(&place.grid_code);
+    assert!(store.place(1, &own).await.unwrap().is_some());
+    assert!(store.place(1, &other).await.unwrap().is_none());
+    assert!(store.place_sealed(1, &own).await.unwrap().is_some());
+    assert!(store.place_sealed(1, &other).await.unwrap().is_none());
+
+    let member = store
+        .member(1, &district)
+        .await
+        .unwrap()
+        .expect("membership 1");
+    let (own, other) = own_and_other(&member.grid_code);
+    assert!(store.member(1, &own).await.unwrap().is_some());
+    assert!(store.member(1, &other).await.unwrap().is_none());
+
+    let (own, other) = own_and_other(&reported.org_code);
+    assert!(store.event(reported.id, &own).await.unwrap().is_some());
+    assert!(store.event(reported.id, &other).await.unwrap().is_none());
+}

@@ -43,6 +43,20 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// Whether the person who sent a form can put it right: input that breaks a rule, a conflict
+    /// with what is stored, a refusal, a record the form named that is not there (or not theirs),
+    /// a file too large. Pages show these on the form; anything else is an error page.
+    pub fn is_correctable(&self) -> bool {
+        matches!(
+            self,
+            Self::Invalid(_)
+                | Self::Conflict(_)
+                | Self::Forbidden(_)
+                | Self::NotFound(_)
+                | Self::TooLarge(_)
+        )
+    }
+
     /// The stable snake_case code sent to API clients.
     pub fn code(&self) -> &'static str {
         match self {

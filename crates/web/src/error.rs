@@ -25,6 +25,17 @@ fn status_of(e: &AppError) -> StatusCode {
     }
 }
 
+/// The one error policy of the pages: an error the user can correct ([`AppError::is_correctable`])
+/// comes back as the form again, with its message and the status the API would answer with;
+/// any other error becomes the error page. Handlers call it instead of choosing for themselves.
+pub(crate) fn on_the_form(e: AppError) -> Result<(StatusCode, String), PageError> {
+    if e.is_correctable() {
+        Ok((status_of(&e), e.to_string()))
+    } else {
+        Err(e.into())
+    }
+}
+
 fn log_if_ours(e: &AppError) {
     match e {
         AppError::Internal(cause) => tracing::error!("内部错误: {cause}"),

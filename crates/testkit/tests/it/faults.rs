@@ -1070,7 +1070,7 @@ async fn transfer_and_unlock_handlers_refuse_with_a_message() {
         .send()
         .await
         .unwrap();
-    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(page.status(), StatusCode::NOT_FOUND, "the API's status");
     let html = page.text().await.unwrap();
     assert!(
         html.contains("尚未登记") && html.contains(&unregistered),

@@ -786,7 +786,7 @@ async fn a_person_is_added_from_the_phone_once() {
         .send()
         .await
         .unwrap();
-    assert_eq!(again.status(), 400);
+    assert_eq!(again.status(), 409, "the form again, with the API's status");
     assert!(again.text().await.unwrap().contains("已登记"));
 }
 

@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::auth::PageUser;
-use crate::error::PageError;
+use crate::error::{PageError, on_the_form};
 use crate::extract::page::Path;
 use crate::pages::{ReasonForm, Shell};
 use askama::Template;
@@ -129,13 +129,8 @@ async fn refused(
     id: i64,
     e: AppError,
 ) -> Result<Response, PageError> {
-    let status = match e {
-        AppError::Invalid(_) => axum::http::StatusCode::BAD_REQUEST,
-        AppError::Forbidden(_) => axum::http::StatusCode::FORBIDDEN,
-        AppError::Conflict(_) => axum::http::StatusCode::CONFLICT,
-        e => return Err(e.into()),
-    };
-    let view = render(state, page, id, None, None, Some(e.to_string())).await?;
+    let (status, msg) = on_the_form(e)?;
+    let view = render(state, page, id, None, None, Some(msg)).await?;
     Ok((status, view).into_response())
 }
 
@@ -368,12 +363,11 @@ async fn record_visit(
     };
     match outcome {
         Ok(_) => Ok(Redirect::to(&format!("/persons/{id}?done=visit#visits")).into_response()),
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            let msg = e.to_string();
+        Err(e) => {
+            let (status, msg) = on_the_form(e)?;
             let view = visit_page(&state, &page, id, f, Some(msg)).await?;
-            Ok((axum::http::StatusCode::BAD_REQUEST, view).into_response())
+            Ok((status, view).into_response())
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -425,11 +419,11 @@ async fn add(
         .await
     {
         Ok(p) => Ok(Redirect::to(&format!("/persons/{}", p.id)).into_response()),
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            let view = new_page(&state, &page, Some(e.to_string())).await?;
-            Ok((axum::http::StatusCode::BAD_REQUEST, view).into_response())
+        Err(e) => {
+            let (status, msg) = on_the_form(e)?;
+            let view = new_page(&state, &page, Some(msg)).await?;
+            Ok((status, view).into_response())
         }
-        Err(e) => Err(e.into()),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::auth::PageUser;
-use crate::error::PageError;
+use crate::error::{PageError, on_the_form};
 use crate::extract::page::{Path, Query};
 use crate::pages::{ReasonForm, Shell, options, page_href, pager};
 use askama::Template;
@@ -142,23 +142,11 @@ async fn reveal(
                 .await?
                 .into_response(),
         ),
-        Err(e @ (AppError::Invalid(_) | AppError::Forbidden(_))) => {
-            let status = if matches!(e, AppError::Forbidden(_)) {
-                axum::http::StatusCode::FORBIDDEN
-            } else {
-                axum::http::StatusCode::BAD_REQUEST
-            };
-            let view = render(
-                &state,
-                &page,
-                PersonQuery::default(),
-                None,
-                Some(e.to_string()),
-            )
-            .await?;
+        Err(e) => {
+            let (status, msg) = on_the_form(e)?;
+            let view = render(&state, &page, PersonQuery::default(), None, Some(msg)).await?;
             Ok((status, view).into_response())
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -275,10 +263,10 @@ async fn export(
             "persons.xlsx",
             "实有人口.xlsx",
         )),
-        Err(e @ (AppError::Invalid(_) | AppError::Forbidden(_) | AppError::TooLarge(_))) => {
-            let view = render(&state, &page, f.q, None, Some(e.to_string())).await?;
-            Ok((axum::http::StatusCode::BAD_REQUEST, view).into_response())
+        Err(e) => {
+            let (status, msg) = on_the_form(e)?;
+            let view = render(&state, &page, f.q, None, Some(msg)).await?;
+            Ok((status, view).into_response())
         }
-        Err(e) => Err(e.into()),
     }
 }

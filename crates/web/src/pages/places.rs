@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::auth::PageUser;
-use crate::error::PageError;
+use crate::error::{PageError, on_the_form};
 use crate::extract::page::{Path, Query};
 use crate::pages::{ReasonForm, Shell, options, page_href, pager};
 use askama::Template;
@@ -125,18 +125,11 @@ async fn save(
         .await
     {
         Ok(place) => Ok(Redirect::to(&format!("/places/{}", place.id)).into_response()),
-        Err(e @ AppError::Invalid(_)) => {
-            let view = render(
-                &state,
-                &page,
-                PlaceQuery::default(),
-                None,
-                Some(e.to_string()),
-            )
-            .await?;
-            Ok((axum::http::StatusCode::BAD_REQUEST, view).into_response())
+        Err(e) => {
+            let (status, msg) = on_the_form(e)?;
+            let view = render(&state, &page, PlaceQuery::default(), None, Some(msg)).await?;
+            Ok((status, view).into_response())
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -144,7 +137,7 @@ async fn import(
     State(state): State<AppState>,
     page: PageUser,
     form: Multipart,
-) -> Result<PlacesPage, PageError> {
+) -> Result<Response, PageError> {
     let (fields, files) = crate::multipart::read(form).await?;
     let grid = crate::multipart::field(&fields, "grid");
     let outcome = match files.first() {
@@ -157,18 +150,14 @@ async fn import(
         }
     };
     match outcome {
-        Ok(r) => render(&state, &page, PlaceQuery::default(), Some(r), None).await,
-        Err(e @ (AppError::Invalid(_) | AppError::TooLarge(_))) => {
-            render(
-                &state,
-                &page,
-                PlaceQuery::default(),
-                None,
-                Some(e.to_string()),
-            )
-            .await
+        Ok(r) => Ok(render(&state, &page, PlaceQuery::default(), Some(r), None)
+            .await?
+            .into_response()),
+        Err(e) => {
+            let (status, msg) = on_the_form(e)?;
+            let view = render(&state, &page, PlaceQuery::default(), None, Some(msg)).await?;
+            Ok((status, view).into_response())
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -223,11 +212,11 @@ async fn reveal(
         Ok(plain) => Ok(one(&state, &page, id, Some(plain), None)
             .await?
             .into_response()),
-        Err(e @ (AppError::Invalid(_) | AppError::Forbidden(_))) => {
-            let view = one(&state, &page, id, None, Some(e.to_string())).await?;
-            Ok((axum::http::StatusCode::BAD_REQUEST, view).into_response())
+        Err(e) => {
+            let (status, msg) = on_the_form(e)?;
+            let view = one(&state, &page, id, None, Some(msg)).await?;
+            Ok((status, view).into_response())
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -257,11 +246,11 @@ async fn add_tenant(
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/places/{id}")).into_response()),
-        Err(e @ (AppError::Invalid(_) | AppError::NotFound(_))) => {
-            let view = one(&state, &page, id, None, Some(e.to_string())).await?;
-            Ok((axum::http::StatusCode::BAD_REQUEST, view).into_response())
+        Err(e) => {
+            let (status, msg) = on_the_form(e)?;
+            let view = one(&state, &page, id, None, Some(msg)).await?;
+            Ok((status, view).into_response())
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -300,10 +289,10 @@ async fn export(
             "places.xlsx",
             "场所与组织.xlsx",
         )),
-        Err(e @ (AppError::Invalid(_) | AppError::Forbidden(_) | AppError::TooLarge(_))) => {
-            let view = render(&state, &page, f.q, None, Some(e.to_string())).await?;
-            Ok((axum::http::StatusCode::BAD_REQUEST, view).into_response())
+        Err(e) => {
+            let (status, msg) = on_the_form(e)?;
+            let view = render(&state, &page, f.q, None, Some(msg)).await?;
+            Ok((status, view).into_response())
         }
-        Err(e) => Err(e.into()),
     }
 }

@@ -3,13 +3,12 @@
 
 use crate::AppState;
 use crate::auth::PageUser;
-use crate::error::PageError;
+use crate::error::{PageError, on_the_form};
 use crate::extract::page::Path;
 use crate::pages::Shell;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -64,15 +63,10 @@ async fn done(
 ) -> Result<Response, PageError> {
     match r {
         Ok(()) => Ok(Redirect::to("/rules").into_response()),
-        Err(e @ (AppError::Invalid(_) | AppError::Forbidden(_) | AppError::NotFound(_))) => {
-            let status = if matches!(e, AppError::Forbidden(_)) {
-                StatusCode::FORBIDDEN
-            } else {
-                StatusCode::BAD_REQUEST
-            };
-            Ok((status, render(state, page, Some(e.to_string())).await?).into_response())
+        Err(e) => {
+            let (status, msg) = on_the_form(e)?;
+            Ok((status, render(state, page, Some(msg)).await?).into_response())
         }
-        Err(e) => Err(e.into()),
     }
 }
 

@@ -3,13 +3,12 @@
 
 use crate::AppState;
 use crate::auth::PageUser;
-use crate::error::PageError;
+use crate::error::{PageError, on_the_form};
 use crate::extract::page::{Path, Query};
 use crate::pages::Shell;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -220,17 +219,9 @@ async fn refused(
     entry: &RoleEntry,
     e: AppError,
 ) -> Result<Response, PageError> {
-    match e {
-        AppError::Invalid(_) | AppError::Conflict(_) | AppError::Forbidden(_) => {
-            let status = match e {
-                AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-                _ => StatusCode::BAD_REQUEST,
-            };
-            let view = role_page(state, page, role, entry, Some(e.to_string())).await?;
-            Ok((status, view).into_response())
-        }
-        e => Err(e.into()),
-    }
+    let (status, msg) = on_the_form(e)?;
+    let view = role_page(state, page, role, entry, Some(msg)).await?;
+    Ok((status, view).into_response())
 }
 
 async fn create_role(

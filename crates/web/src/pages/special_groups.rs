@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::auth::PageUser;
-use crate::error::PageError;
+use crate::error::{PageError, on_the_form};
 use crate::extract::page::Query;
 use crate::pages::{Shell, options, page_href, pager};
 use askama::Template;
@@ -153,11 +153,11 @@ async fn set_policies(
     }
     match state.app.set_visit_policies(&page.actor(), &rules).await {
         Ok(_) => Ok(Redirect::to("/special-groups#policies").into_response()),
-        Err(e @ AppError::Invalid(_)) => {
-            let view = render(&state, &page, MemberQuery::default(), Some(e.to_string())).await?;
-            Ok((axum::http::StatusCode::BAD_REQUEST, view).into_response())
+        Err(e) => {
+            let (status, msg) = on_the_form(e)?;
+            let view = render(&state, &page, MemberQuery::default(), Some(msg)).await?;
+            Ok((status, view).into_response())
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -200,10 +200,10 @@ async fn export(
             "special-groups.xlsx",
             "特殊人群.xlsx",
         )),
-        Err(e @ (AppError::Invalid(_) | AppError::Forbidden(_))) => {
-            let view = render(&state, &page, f.q, Some(e.to_string())).await?;
-            Ok((axum::http::StatusCode::BAD_REQUEST, view).into_response())
+        Err(e) => {
+            let (status, msg) = on_the_form(e)?;
+            let view = render(&state, &page, f.q, Some(msg)).await?;
+            Ok((status, view).into_response())
         }
-        Err(e) => Err(e.into()),
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::auth::PageUser;
-use crate::error::PageError;
+use crate::error::{PageError, on_the_form};
 use crate::extract::page::{Path, Query};
 use crate::pages::Shell;
 use askama::Template;
@@ -12,7 +12,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use pingan_app::{AppError, TransferEntry, TransferView};
+use pingan_app::{TransferEntry, TransferView};
 use pingan_domain::Capability;
 use serde::Deserialize;
 
@@ -105,13 +105,12 @@ async fn request(
         .await
     {
         Ok(_) => Ok(Redirect::to("/transfers?done=request").into_response()),
-        Err(e @ (AppError::Invalid(_) | AppError::NotFound(_) | AppError::Conflict(_))) => {
+        Err(e) => {
+            let (status, msg) = on_the_form(e)?;
             let kept = (f.id_number, f.to_grid, f.reason);
-            Ok(render(&state, &page, kept, None, Some(e.to_string()))
-                .await?
-                .into_response())
+            let view = render(&state, &page, kept, None, Some(msg)).await?;
+            Ok((status, view).into_response())
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -141,13 +140,10 @@ async fn decide(
             "/transfers?done=reject"
         })
         .into_response()),
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            Ok(
-                render(&state, &page, Default::default(), None, Some(e.to_string()))
-                    .await?
-                    .into_response(),
-            )
+        Err(e) => {
+            let (status, msg) = on_the_form(e)?;
+            let view = render(&state, &page, Default::default(), None, Some(msg)).await?;
+            Ok((status, view).into_response())
         }
-        Err(e) => Err(e.into()),
     }
 }

@@ -4,14 +4,15 @@
 
 use crate::AppState;
 use crate::auth::PageUser;
-use crate::error::PageError;
+use crate::error::{PageError, on_the_form};
 use crate::extract::page::{Path, Query};
 use crate::pages::{Shell, options, page_href, pager};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Multipart, State};
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use pingan_app::{
     AppError, ChannelQuery, ChannelView, DailyRate, DevicePage, DeviceQuery, DeviceView,
@@ -441,11 +442,11 @@ async fn query(
             );
             Ok(axum::response::Redirect::to(&to).into_response())
         }
-        Err(e @ (AppError::Conflict(_) | AppError::Invalid(_))) => {
-            let view = render_device(&state, &page, &id, None, Some(e.to_string())).await?;
-            Ok((axum::http::StatusCode::CONFLICT, view).into_response())
+        Err(e) => {
+            let (status, msg) = on_the_form(e)?;
+            let view = render_device(&state, &page, &id, None, Some(msg)).await?;
+            Ok((status, view).into_response())
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -507,7 +508,7 @@ async fn import(
     State(state): State<AppState>,
     page: PageUser,
     form: Multipart,
-) -> Result<ImportPage, PageError> {
+) -> Result<Response, PageError> {
     let (_, files) = crate::multipart::read(form).await?;
     let outcome = match files.first() {
         None => Err(AppError::Invalid("请选择要导入的 .xlsx 文件".into())),
@@ -518,16 +519,19 @@ async fn import(
                 .await
         }
     };
-    let (report, error) = match outcome {
-        Ok(r) => (Some(r), None),
-        Err(e @ (AppError::Invalid(_) | AppError::TooLarge(_))) => (None, Some(e.to_string())),
-        Err(e) => return Err(e.into()),
+    let (status, report, error) = match outcome {
+        Ok(r) => (StatusCode::OK, Some(r), None),
+        Err(e) => {
+            let (status, msg) = on_the_form(e)?;
+            (status, None, Some(msg))
+        }
     };
-    Ok(ImportPage {
+    let view = ImportPage {
         shell: Shell::new(&state.app, &page.user, "/video").await?,
         report,
         error,
-    })
+    };
+    Ok((status, view).into_response())
 }
 
 async fn template(page: PageUser) -> Result<Response, PageError> {

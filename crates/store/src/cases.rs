@@ -6,38 +6,99 @@
 
 use crate::{Backend, Result, Store, StoreError, dispatch};
 use chrono::{DateTime, Utc};
-use pingan_domain::Scope;
+use pingan_domain::calendar::TimeUnit;
+use pingan_domain::case::{self, Alert, CaseCore, Rating, StepClock, TimeLimit};
 use pingan_domain::text::{like_contains, like_prefix};
+use pingan_domain::{OrgCode, Scope};
 
-/// 案件 — the columns every kind shares, as stored.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+/// 案件 — the columns every kind shares, as stored; the engine's part typed as [`CaseCore`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct CaseRecord {
     pub id: i64,
-    pub kind: String,
     pub title: String,
-    pub state: String,
     /// Where the case lies: a grid code, or a village/township/district code.
     pub org_code: String,
-    /// The hub that owns it.
-    pub owner_org: String,
-    /// The lead department (主办), once dispatched.
-    pub department_id: Option<i64>,
     pub reporter_id: Option<i64>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-    pub step_started_at: DateTime<Utc>,
-    pub yellow_at: Option<DateTime<Utc>>,
-    pub deadline: Option<DateTime<Utc>>,
-    pub alert: String,
-    pub open: bool,
-    pub supervised: bool,
-    /// Working days asked for by a pending extension request.
-    pub extension_days: Option<i64>,
-    pub handling_amount: i64,
-    pub handling_unit: String,
-    pub merged_into: Option<i64>,
-    pub rating: Option<String>,
+    /// Its kind, state, owner, departments and clock, as the engine keeps them.
+    pub core: CaseCore,
+}
+
+/// The `cases` row as the database returns it, before its kind, state, alert, rating and
+/// limit are read into their types.
+#[derive(sqlx::FromRow)]
+pub(crate) struct CaseRow {
+    id: i64,
+    kind: String,
+    title: String,
+    state: String,
+    org_code: String,
+    owner_org: String,
+    department_id: Option<i64>,
+    reporter_id: Option<i64>,
+    version: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    step_started_at: DateTime<Utc>,
+    yellow_at: Option<DateTime<Utc>>,
+    deadline: Option<DateTime<Utc>>,
+    alert: String,
+    supervised: bool,
+    extension_days: Option<i64>,
+    handling_amount: i64,
+    handling_unit: String,
+    merged_into: Option<i64>,
+    rating: Option<String>,
+}
+
+impl TryFrom<CaseRow> for CaseRecord {
+    type Error = String;
+
+    fn try_from(r: CaseRow) -> std::result::Result<Self, String> {
+        let id = r.id;
+        let bad = |what: &str, value: &str| format!("案件 {id} 的{what}“{value}”无法识别");
+        let kind = case::kind(&r.kind).ok_or_else(|| bad("类型", &r.kind))?;
+        let clock = match (r.yellow_at, r.deadline) {
+            (Some(yellow_at), Some(deadline)) => Some(StepClock {
+                yellow_at,
+                deadline,
+            }),
+            _ => None,
+        };
+        let core = CaseCore {
+            kind,
+            state: kind.state(&r.state).ok_or_else(|| bad("状态", &r.state))?,
+            owner_org: OrgCode::parse(&r.owner_org).map_err(|_| bad("承办中心", &r.owner_org))?,
+            department: r.department_id,
+            supervised: r.supervised,
+            extension_days: r.extension_days.and_then(|d| u32::try_from(d).ok()),
+            step_started_at: r.step_started_at,
+            clock,
+            alert: Alert::parse(&r.alert).ok_or_else(|| bad("预警", &r.alert))?,
+            merged_into: r.merged_into,
+            rating: match r.rating {
+                Some(x) => Some(Rating::parse(&x).ok_or_else(|| bad("评价", &x))?),
+                None => None,
+            },
+            handling: TimeLimit::new(
+                u32::try_from(r.handling_amount).map_err(|_| bad("时限", &r.handling_unit))?,
+                TimeUnit::parse(&r.handling_unit)
+                    .ok_or_else(|| bad("时限单位", &r.handling_unit))?,
+            ),
+        };
+        Ok(CaseRecord {
+            id,
+            title: r.title,
+            org_code: r.org_code,
+            reporter_id: r.reporter_id,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            core,
+        })
+    }
 }
 
 /// 事件详情 — what an event adds to its case.
@@ -56,7 +117,7 @@ pub struct EventDetail {
 /// An event with its case.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct EventRecord {
-    #[sqlx(flatten)]
+    #[sqlx(flatten, try_from = "CaseRow")]
     pub case: CaseRecord,
     #[sqlx(flatten)]
     pub detail: EventDetail,
@@ -153,7 +214,8 @@ pub struct RaisedAlert {
     pub org_code: String,
     pub department_id: Option<i64>,
     pub state: String,
-    pub alert: String,
+    #[sqlx(try_from = "String")]
+    pub alert: Alert,
     pub version: i64,
     /// When the case came in (its number carries that day).
     pub created_at: DateTime<Utc>,
@@ -169,13 +231,20 @@ const RAISE_YELLOW: &str = "UPDATE cases SET alert = $1, version = version + 1, 
 /// Key of PostgreSQL's advisory lock for the deadline sweeper ("PA" "SW").
 const SWEEP_LOCK: i64 = 0x5041_5357;
 
+/// The columns of [`CaseRow`] over `c`.
+macro_rules! case_columns {
+    () => {
+        "c.id, c.kind, c.title, c.state, c.org_code, c.owner_org, c.department_id,
+         c.reporter_id, c.version, c.created_at, c.updated_at, c.step_started_at, c.yellow_at,
+         c.deadline, c.alert, c.supervised, c.extension_days, c.handling_amount,
+         c.handling_unit, c.merged_into, c.rating"
+    };
+}
+
 macro_rules! select_events {
     ($($rest:expr),*) => {
         concat!(
-            "SELECT c.id, c.kind, c.title, c.state, c.org_code, c.owner_org, c.department_id,
-                    c.reporter_id, c.version, c.created_at, c.updated_at, c.step_started_at,
-                    c.yellow_at, c.deadline, c.alert, c.open, c.supervised, c.extension_days,
-                    c.handling_amount, c.handling_unit, c.merged_into, c.rating,
+            "SELECT ", case_columns!(), ",
                     e.client_id, e.channel, e.category_code, e.description, e.lon, e.lat,
                     e.address, e.self_resolved
              FROM cases c JOIN events e ON e.case_id = c.id ",
@@ -246,6 +315,28 @@ pub(crate) fn values(rows: usize, cols: usize) -> String {
 }
 
 impl Store {
+    /// One case of any kind — the engine's columns only — if it lies in `scope`.
+    pub async fn case(&self, id: i64, scope: &Scope) -> Result<Option<CaseRecord>> {
+        const SQL: &str = concat!(
+            "SELECT ",
+            case_columns!(),
+            " FROM cases c WHERE c.id = $3 AND ",
+            scoped!()
+        );
+        let (org, dept) = scope_binds(scope);
+        let row: Option<CaseRow> = dispatch!(self, |p| {
+            sqlx::query_as(SQL)
+                .bind(&org)
+                .bind(dept)
+                .bind(id)
+                .fetch_optional(p)
+                .await
+        })?;
+        row.map(CaseRecord::try_from)
+            .transpose()
+            .map_err(|e| StoreError::Database(sqlx::Error::Decode(e.into())))
+    }
+
     /// One event, if it lies in `scope`.
     pub async fn event(&self, id: i64, scope: &Scope) -> Result<Option<EventRecord>> {
         const SQL: &str = select_events!("WHERE c.id = $3 AND ", scoped!());
@@ -393,6 +484,7 @@ impl Store {
         entry: &NewTimelineEntry,
         departments: Option<&[(i64, bool)]>,
     ) -> Result<()> {
+        let c = &case.core;
         let written = dispatch!(self, |p| {
             let mut tx = p.begin_with(self.begin_write()).await?;
             let n = sqlx::query(
@@ -402,19 +494,19 @@ impl Store {
                     merged_into = $12, rating = $13
                  WHERE id = $14 AND version = $15",
             )
-            .bind(&case.state)
-            .bind(&case.owner_org)
-            .bind(case.department_id)
+            .bind(c.state.key)
+            .bind(c.owner_org.as_str())
+            .bind(c.department)
             .bind(case.updated_at)
-            .bind(case.step_started_at)
-            .bind(case.yellow_at)
-            .bind(case.deadline)
-            .bind(&case.alert)
-            .bind(case.open)
-            .bind(case.supervised)
-            .bind(case.extension_days)
-            .bind(case.merged_into)
-            .bind(&case.rating)
+            .bind(c.step_started_at)
+            .bind(c.clock.map(|k| k.yellow_at))
+            .bind(c.clock.map(|k| k.deadline))
+            .bind(c.alert.as_str())
+            .bind(c.open())
+            .bind(c.supervised)
+            .bind(c.extension_days.map(i64::from))
+            .bind(c.merged_into)
+            .bind(c.rating.map(Rating::as_str))
             .bind(case.id)
             .bind(expected)
             .execute(&mut *tx)
@@ -498,6 +590,7 @@ impl Store {
     /// never raised again. On PostgreSQL only one instance sweeps at a time; the others find
     /// the lock taken and return nothing.
     pub async fn sweep_alerts(&self, now: DateTime<Utc>) -> Result<Vec<RaisedAlert>> {
+        let raises = [(Alert::Red, RAISE_RED), (Alert::Yellow, RAISE_YELLOW)];
         let pg = self.backend() == Backend::Postgres;
         Ok(dispatch!(self, |p| {
             let mut tx = p.begin_with(self.begin_write()).await?;
@@ -511,9 +604,9 @@ impl Store {
                 }
             }
             let mut raised: Vec<RaisedAlert> = Vec::new();
-            for (alert, sql) in [("red", RAISE_RED), ("yellow", RAISE_YELLOW)] {
+            for (alert, sql) in raises {
                 let rows: Vec<RaisedAlert> = sqlx::query_as(sql)
-                    .bind(alert)
+                    .bind(alert.as_str())
                     .bind(now)
                     .bind(true)
                     .fetch_all(&mut *tx)
@@ -525,7 +618,7 @@ impl Store {
                 .map(|r| {
                     let entry = NewTimelineEntry {
                         at: now,
-                        action: format!("alert_{}", r.alert),
+                        action: format!("alert_{}", r.alert.as_str()),
                         actor_id: None,
                         actor_name: "系统".into(),
                         actor_org: None,

@@ -6,6 +6,7 @@ use crate::cases::{CaseRecord, append_timeline, values};
 use crate::{
     Backend, EventDetail, Inserted, NewTimelineEntry, Result, Store, StoreError, dispatch,
 };
+use pingan_domain::case::Rating;
 use sqlx::AssertSqlSafe;
 use std::collections::HashMap;
 
@@ -83,30 +84,30 @@ impl Store {
                 );
                 let mut q = sqlx::query(AssertSqlSafe(sql));
                 for (e, id) in fresh.iter().zip(&ids) {
-                    let c = &e.case;
+                    let (c, k) = (&e.case, &e.case.core);
                     q = q
                         .bind(*id)
-                        .bind(&c.kind)
+                        .bind(k.kind.key)
                         .bind(&c.title)
-                        .bind(&c.state)
+                        .bind(k.state.key)
                         .bind(&c.org_code)
-                        .bind(&c.owner_org)
-                        .bind(c.department_id)
+                        .bind(k.owner_org.as_str())
+                        .bind(k.department)
                         .bind(c.reporter_id)
                         .bind(c.version)
                         .bind(c.created_at)
                         .bind(c.updated_at)
-                        .bind(c.step_started_at)
-                        .bind(c.yellow_at)
-                        .bind(c.deadline)
-                        .bind(&c.alert)
-                        .bind(c.open)
-                        .bind(c.supervised)
-                        .bind(c.extension_days)
-                        .bind(c.handling_amount)
-                        .bind(&c.handling_unit)
-                        .bind(c.merged_into)
-                        .bind(&c.rating);
+                        .bind(k.step_started_at)
+                        .bind(k.clock.map(|t| t.yellow_at))
+                        .bind(k.clock.map(|t| t.deadline))
+                        .bind(k.alert.as_str())
+                        .bind(k.open())
+                        .bind(k.supervised)
+                        .bind(k.extension_days.map(i64::from))
+                        .bind(i64::from(k.handling.amount))
+                        .bind(k.handling.unit.as_str())
+                        .bind(k.merged_into)
+                        .bind(k.rating.map(Rating::as_str));
                 }
                 q.execute(&mut *tx).await?;
 

@@ -5,11 +5,12 @@
 use super::view::{
     ActionView, CaseDepartmentView, CategoryView, EventDetailView, EventView, TimelineView,
 };
-use super::{case_number, parties};
+use super::{ActionRequest, case_number, parties};
 use crate::{Actor, App, AppError, CurrentUser, Result};
 use chrono::{Duration, Utc};
+use pingan_domain::calendar::TimeUnit;
 use pingan_domain::case::event::{Channel, EVENT, initial_state};
-use pingan_domain::case::{Alert, Target};
+use pingan_domain::case::{CaseCore, Target, TimeLimit};
 use pingan_domain::text::Bigrams;
 use pingan_domain::text::filter_text;
 use pingan_domain::{Capability, OrgCode, OrgLevel};
@@ -155,31 +156,30 @@ impl App {
             .route(&category, &place, receiving_station(user, &place))
             .await?;
         let now = pingan_domain::audit::to_micros(Utc::now());
+        let calendar = self.work_calendar().await?;
+        let handling = TimeLimit::new(
+            u32::try_from(category.handling_amount).unwrap_or(1),
+            TimeUnit::parse(&category.handling_unit).unwrap_or(TimeUnit::WorkDays),
+        );
+        let core = CaseCore::received(
+            &EVENT,
+            initial_state(intake.self_resolved),
+            route.owner_org.clone(),
+            handling,
+            now,
+            &calendar,
+        )
+        .ok_or_else(|| AppError::Internal("事件的初始状态未定义".into()))?;
         let mut case = CaseRecord {
             id: 0,
-            kind: EVENT.key.into(),
             title: title.into(),
-            state: initial_state(intake.self_resolved).into(),
             org_code: place.as_str().into(),
-            owner_org: route.owner_org.as_str().into(),
-            department_id: None,
             reporter_id: Some(user.id),
             version: 1,
             created_at: now,
             updated_at: now,
-            step_started_at: now,
-            yellow_at: None,
-            deadline: None,
-            alert: Alert::Normal.as_str().into(),
-            open: true,
-            supervised: false,
-            extension_days: None,
-            handling_amount: category.handling_amount,
-            handling_unit: category.handling_unit.clone(),
-            merged_into: None,
-            rating: None,
+            core,
         };
-        self.start_step(&EVENT, &mut case, now).await?;
         let detail = EventDetail {
             client_id: intake.client_id.clone(),
             channel: channel.as_str().into(),
@@ -202,7 +202,7 @@ impl App {
             actor_name: user.display_name.clone(),
             actor_org: Some(user.org_code.as_str().into()),
             from_state: None,
-            to_state: case.state.clone(),
+            to_state: case.core.state.key.into(),
             comment: None,
             detail: serde_json::json!({"channel": channel.as_str()}).to_string(),
         };
@@ -423,6 +423,27 @@ impl App {
         Ok(EventPage { items, next_before })
     }
 
+    /// Takes one action on an event the user can see — the engine decides, applies and writes
+    /// it ([`App::take_action`]) — and tells the stream.
+    pub async fn act_on_event(
+        &self,
+        actor: &Actor,
+        id: i64,
+        req: &ActionRequest,
+    ) -> Result<EventView> {
+        let (user, record) = self.readable_event(actor, id).await?;
+        let acted = self.take_action(actor, user, record.case, req).await?;
+        let view = EventView::new(
+            EventRecord {
+                case: acted.case,
+                detail: record.detail,
+            },
+            acted.department_ids,
+        );
+        self.publish(&view, acted.action.key);
+        Ok(view)
+    }
+
     /// The case page of one event: the event, its departments, timeline and the user's actions.
     pub async fn event_detail(&self, actor: &Actor, id: i64) -> Result<EventDetailView> {
         let (user, r) = self.readable_event(actor, id).await?;
@@ -432,19 +453,19 @@ impl App {
         let waiting_for = EVENT
             .actions
             .iter()
-            .find(|a| a.from.contains(&r.case.state.as_str()) && matches!(a.to, Target::State(_)))
+            .find(|a| a.from.contains(&r.case.core.state.key) && matches!(a.to, Target::State(_)))
             .map(|a| {
                 let who: Vec<&str> = a.by.iter().map(|p| p.label()).collect();
                 format!("等待{}{}", who.join("或"), a.label)
             });
         let actions = EVENT
-            .available(&super::facts(&r.case)?, &parties(user, &r.case)?)
+            .available(&r.case.core.facts(), &parties(user, &r.case)?)
             .into_iter()
             .map(ActionView::from)
             .collect();
         let category = self.category_records().await?;
         let category = category.iter().find(|c| c.code == r.detail.category_code);
-        let suggested_department_id = match (category, r.case.state.as_str()) {
+        let suggested_department_id = match (category, r.case.core.state.key) {
             (Some(c), "registered" | "disputed") => {
                 self.route(c, &super::parse_org(&r.case.org_code)?, None)
                     .await?

@@ -1,6 +1,6 @@
 //! 案件 — the case engine's use cases: taking an action on a case of any kind, the timeline, the
 //! deadline sweeper and the real-time bus. The event kind (intake, lists, duplicates, routing)
-//! lives in [`events`]; later kinds add their own module and reuse [`App::act_on_case`].
+//! lives in [`events`]; later kinds add their own module and reuse [`App::act_on_event`].
 
 pub(crate) mod bus;
 mod events;
@@ -23,12 +23,11 @@ pub use view::{
 
 use crate::{Actor, App, AppError, CurrentUser, Result};
 use chrono::{DateTime, Utc};
-use pingan_domain::calendar::TimeUnit;
 use pingan_domain::case::{
-    ActingUser, ActionInput, Alert, CaseFacts, CaseHolders, Effect, KindSpec, Party, Rating,
-    Refusal, StepClock, StepLimit, Target, TimeLimit, decide, event::EVENT, parties_of,
+    ActingUser, ActionInput, ActionSpec, CaseCore, CaseHolders, Change, Effect, KindSpec, Party,
+    Rating, Refusal, apply, decide, event::EVENT, parties_of,
 };
-use pingan_domain::{Capability, OrgCode, OrgLevel, time::in_shanghai};
+use pingan_domain::{Capability, OrgCode, time::in_shanghai};
 use pingan_store::{CaseRecord, NewTimelineEntry, StoreError};
 use serde::Deserialize;
 use serde_json::json;
@@ -53,11 +52,6 @@ pub struct ActionRequest {
     pub extension_days: Option<u32>,
     /// `satisfied`, `fairly_satisfied` or `dissatisfied` (or 满意/基本满意/不满意).
     pub rating: Option<String>,
-}
-
-/// The spec of a kind by its key.
-pub(crate) fn kind_spec(kind: &str) -> Option<&'static KindSpec> {
-    [&EVENT].into_iter().find(|k| k.key == kind)
 }
 
 /// 案件编号 — `SJ` + the Beijing date of receipt + the id, e.g. `SJ20261128000042`.
@@ -95,17 +89,9 @@ pub(crate) fn parse_org(code: &str) -> Result<OrgCode> {
 pub(crate) fn holders(c: &CaseRecord) -> Result<CaseHolders> {
     Ok(CaseHolders {
         org_code: parse_org(&c.org_code)?,
-        owner_org: parse_org(&c.owner_org)?,
-        department: c.department_id,
+        owner_org: c.core.owner_org.clone(),
+        department: c.core.department,
         reporter: c.reporter_id,
-    })
-}
-
-pub(crate) fn facts(c: &CaseRecord) -> Result<CaseFacts> {
-    Ok(CaseFacts {
-        state: c.state.clone(),
-        extension_pending: c.extension_days.is_some(),
-        owned_by_district: parse_org(&c.owner_org)?.level() == OrgLevel::District,
     })
 }
 
@@ -121,180 +107,86 @@ pub(crate) fn parties(user: &CurrentUser, c: &CaseRecord) -> Result<Vec<Party>> 
     ))
 }
 
-/// The handling limit stored on a case.
-pub(crate) fn handling_limit(c: &CaseRecord) -> TimeLimit {
-    TimeLimit::new(
-        u32::try_from(c.handling_amount).unwrap_or(1),
-        TimeUnit::parse(&c.handling_unit).unwrap_or(TimeUnit::WorkDays),
-    )
+/// What an action did: the case as written, the departments now on it, and the action.
+pub(crate) struct Acted {
+    pub case: CaseRecord,
+    pub department_ids: Vec<i64>,
+    pub action: &'static ActionSpec,
 }
 
 impl App {
-    /// Starts the clock of `state` at `now` on `case` (or stops it, for states without a limit).
-    pub(crate) async fn start_step(
-        &self,
-        kind: &KindSpec,
-        case: &mut CaseRecord,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        let limit = match kind.state(&case.state).map(|s| s.limit) {
-            Some(StepLimit::Fixed(l)) => Some(l),
-            Some(StepLimit::Handling) => Some(handling_limit(case)),
-            Some(StepLimit::None) | None => None,
-        };
-        case.step_started_at = now;
-        case.alert = Alert::Normal.as_str().into();
-        case.extension_days = None;
-        match limit {
-            Some(l) => {
-                let calendar = self.work_calendar().await?;
-                let clock = StepClock::start(&calendar, in_shanghai(now), l, kind.yellow_percent);
-                case.yellow_at = Some(clock.yellow_at);
-                case.deadline = Some(clock.deadline);
-            }
-            None => {
-                case.yellow_at = None;
-                case.deadline = None;
-            }
-        }
-        Ok(())
-    }
-
-    /// Takes one action on a case the user can see. The case must still be at the version the
-    /// user saw (when given) and at the version read here: otherwise someone else acted first and
-    /// the answer says so.
-    pub async fn act_on_case(
+    /// Takes one action on a case that `user` may see (the kind's module has read it under its
+    /// own visibility rule): the engine decides and applies it, and the case is written with its
+    /// timeline entry if it is still at the version read (and at the version the user saw, when
+    /// given) — otherwise someone else acted first and the answer says so.
+    pub(crate) async fn take_action(
         &self,
         actor: &Actor,
-        id: i64,
+        user: &CurrentUser,
+        old: CaseRecord,
         req: &ActionRequest,
-    ) -> Result<EventView> {
-        let (user, record) = self.readable_event(actor, id).await?;
-        let (old, event_detail) = (record.case, record.detail);
-        let kind = kind_spec(&old.kind)
-            .ok_or_else(|| AppError::Internal(format!("unknown case kind {}", old.kind)))?;
+    ) -> Result<Acted> {
+        let kind = old.core.kind;
         if req.version.is_some_and(|v| v != old.version) {
-            return Err(stale(kind, &old));
+            return Err(stale(&old));
         }
-        let rating = match req.rating.as_deref() {
-            Some(r) => Some(
-                Rating::parse(r)
-                    .ok_or_else(|| AppError::Invalid("评价应为 满意、基本满意 或 不满意".into()))?,
-            ),
-            None => None,
-        };
         let input = ActionInput {
             reason: req.reason.clone(),
             department: req.department_id,
+            assist_departments: req.assist_department_ids.clone(),
             merge_into: req.merge_into,
             extension_days: req.extension_days,
-            rating,
+            rating: match req.rating.as_deref() {
+                Some(r) => Some(Rating::parse(r).ok_or_else(|| {
+                    AppError::Invalid("评价应为 满意、基本满意 或 不满意".into())
+                })?),
+                None => None,
+            },
         };
         let spec = decide(
             kind,
-            &facts(&old)?,
+            &old.core.facts(),
             &req.action,
             &parties(user, &old)?,
             &input,
         )
         .map_err(refusal)?;
+        if let Some(target) = input
+            .merge_into
+            .filter(|_| spec.effect == Effect::MergeInto)
+        {
+            self.check_merge_target(user, &old, target).await?;
+        }
 
         let now = pingan_domain::audit::to_micros(Utc::now());
         let mut case = old.clone();
         case.updated_at = now;
-        let mut departments: Option<Vec<(i64, bool)>> = None;
-        let mut detail = json!({});
-        match spec.effect {
-            Effect::None => {}
-            Effect::AssignDepartments => {
-                let lead = req.department_id.unwrap_or_default();
-                let mut list = vec![(lead, true)];
-                for d in &req.assist_department_ids {
-                    if *d != lead && !list.iter().any(|(x, _)| x == d) {
-                        list.push((*d, false));
-                    }
-                }
-                let names = self.department_names(&case.owner_org, &list).await?;
-                case.department_id = Some(lead);
-                detail = json!({"departments": names});
-                departments = Some(list);
-            }
-            Effect::ClearDepartments => {
-                case.department_id = None;
-                departments = Some(Vec::new());
-            }
-            Effect::Escalate => {
-                // One level up: village station → township hub → district hub.
-                let owner = parse_org(&case.owner_org)?;
-                let up = owner
-                    .parent()
-                    .ok_or_else(|| AppError::Conflict("无法提级：找不到上级综治中心".into()))?;
-                detail = json!({"from": case.owner_org, "to": up.as_str()});
-                case.owner_org = up.as_str().into();
-            }
-            Effect::Supervise => case.supervised = true,
-            Effect::RequestExtension => {
-                case.extension_days = req.extension_days.map(i64::from);
-                detail = json!({"days": req.extension_days});
-            }
-            Effect::ApproveExtension => {
-                let days = u32::try_from(case.extension_days.unwrap_or(0)).unwrap_or(0);
-                if let (Some(yellow_at), Some(deadline)) = (case.yellow_at, case.deadline) {
-                    let calendar = self.work_calendar().await?;
-                    let clock = StepClock {
-                        yellow_at,
-                        deadline,
-                    }
-                    .extend(&calendar, days);
-                    case.yellow_at = Some(clock.yellow_at);
-                    case.deadline = Some(clock.deadline);
-                    case.alert = Alert::at(now, clock.yellow_at, clock.deadline)
-                        .as_str()
-                        .into();
-                }
-                case.extension_days = None;
-                detail = json!({"days": days, "deadline": case.deadline});
-            }
-            Effect::DenyExtension => case.extension_days = None,
-            Effect::MergeInto => {
-                let target = req.merge_into.unwrap_or_default();
-                self.check_merge_target(user, &case, target).await?;
-                case.merged_into = Some(target);
-                detail = json!({"into": target});
-            }
-            Effect::Rate => {
-                let r = rating.map(|r| r.as_str()).unwrap_or_default();
-                case.rating = Some(r.into());
-                detail = json!({"rating": r});
-            }
-        }
-        if let Target::State(to) = spec.to {
-            case.state = to.into();
-            case.open = kind.state(to).is_some_and(|s| s.open);
-            self.start_step(kind, &mut case, now).await?;
-        }
+        let calendar = self.work_calendar().await?;
+        let change = apply(spec, &mut case.core, &input, now, &calendar).map_err(refusal)?;
+        let detail = self.change_detail(&old.core, &change).await?;
         let entry = NewTimelineEntry {
             at: now,
             action: spec.key.into(),
             actor_id: Some(user.id),
             actor_name: user.display_name.clone(),
             actor_org: Some(user.org_code.as_str().into()),
-            from_state: Some(old.state.clone()),
-            to_state: case.state.clone(),
+            from_state: Some(old.core.state.key.into()),
+            to_state: case.core.state.key.into(),
             comment: req.reason.as_deref().map(str::trim).map(str::to_owned),
             detail: detail.to_string(),
         };
         match self
             .store
-            .update_case(&case, old.version, &entry, departments.as_deref())
+            .update_case(&case, old.version, &entry, change.departments())
             .await
         {
             Ok(()) => {}
             Err(StoreError::Conflict(_)) => {
-                let now_case = self.store.event(id, &user.scope()).await?;
-                return Err(match now_case {
-                    Some(c) => stale(kind, &c.case),
-                    None => AppError::Conflict("事件已被他人处理，请刷新后再操作".into()),
+                return Err(match self.store.case(old.id, &user.scope()).await? {
+                    Some(now_case) => stale(&now_case),
+                    None => {
+                        AppError::Conflict(format!("{}已被他人处理，请刷新后再操作", kind.label))
+                    }
                 });
             }
             Err(e) => return Err(e.into()),
@@ -303,32 +195,46 @@ impl App {
             self.audit(
                 actor,
                 &format!("case.{}", spec.key),
-                &format!("case:{id}"),
+                &format!("case:{}", old.id),
                 "ok",
-                json!({"reason": entry.comment, "from": old.state}),
+                json!({"reason": entry.comment, "from": old.core.state.key}),
             )
             .await?;
         }
-        let department_ids = match departments {
-            Some(list) => list.into_iter().map(|(d, _)| d).collect(),
+        let department_ids = match change.departments() {
+            Some(list) => list.iter().map(|(d, _)| *d).collect(),
             None => self
                 .store
-                .case_departments(id)
+                .case_departments(old.id)
                 .await?
                 .into_iter()
                 .map(|d| d.department_id)
                 .collect(),
         };
         case.version = old.version + 1;
-        let view = EventView::new(
-            pingan_store::EventRecord {
-                case,
-                detail: event_detail,
-            },
+        Ok(Acted {
+            case,
             department_ids,
-        );
-        self.publish(&view, spec.key);
-        Ok(view)
+            action: spec,
+        })
+    }
+
+    /// What the timeline tells of a change, as JSON: the departments by name (which also checks
+    /// that the owning hub may dispatch to them), the levels of an escalation, days, rating.
+    async fn change_detail(&self, before: &CaseCore, change: &Change) -> Result<serde_json::Value> {
+        Ok(match change {
+            Change::Departments(list) => json!({
+                "departments": self.department_names(before.owner_org.as_str(), list).await?
+            }),
+            Change::Escalated { from, to } => json!({"from": from.as_str(), "to": to.as_str()}),
+            Change::ExtensionRequested(days) => json!({ "days": days }),
+            Change::ExtensionApproved { days, deadline } => {
+                json!({"days": days, "deadline": deadline})
+            }
+            Change::Merged(into) => json!({ "into": into }),
+            Change::Rated(r) => json!({"rating": r.as_str()}),
+            Change::None | Change::DepartmentsCleared => json!({}),
+        })
     }
 
     /// The signed-in user behind a case request, who must be allowed to see cases.
@@ -379,20 +285,22 @@ impl App {
         case: &CaseRecord,
         target: i64,
     ) -> Result<()> {
+        let kind = case.core.kind.label;
         if target == case.id {
-            return Err(AppError::Invalid("不能合并到事件本身".into()));
+            return Err(AppError::Invalid(format!("不能合并到{kind}本身")));
         }
         let t = self
             .store
-            .event(target, &user.scope())
+            .case(target, &user.scope())
             .await?
+            .filter(|t| t.core.kind == case.core.kind)
             .ok_or_else(|| {
                 AppError::Invalid(format!(
-                    "要合并到的事件 {target} 不存在或不在您的管辖范围内"
+                    "要合并到的{kind} {target} 不存在或不在您的管辖范围内"
                 ))
             })?;
-        if !t.case.open || t.case.merged_into.is_some() {
-            return Err(AppError::Invalid("只能合并到仍在办理的事件".into()));
+        if !t.core.open() || t.core.merged_into.is_some() {
+            return Err(AppError::Invalid(format!("只能合并到仍在办理的{kind}")));
         }
         Ok(())
     }
@@ -408,10 +316,10 @@ impl App {
                 case_id: r.id,
                 number: case_number(&EVENT, r.id, r.created_at),
                 kind: EVENT.key.into(),
-                action: format!("alert_{}", r.alert),
+                action: format!("alert_{}", r.alert.as_str()),
                 state: r.state.clone(),
                 state_label: EVENT.state_label(&r.state).into(),
-                alert: r.alert.clone(),
+                alert: r.alert.as_str().into(),
                 org_code: r.org_code.clone(),
                 departments: r.department_id.into_iter().collect(),
                 version: r.version,
@@ -495,11 +403,10 @@ impl App {
 }
 
 /// The conflict answer when someone else acted first.
-fn stale(kind: &KindSpec, now: &CaseRecord) -> AppError {
+fn stale(now: &CaseRecord) -> AppError {
     AppError::Conflict(format!(
         "{}已被他人处理，当前为“{}”，请刷新后再操作",
-        kind.label,
-        kind.state_label(&now.state)
+        now.core.kind.label, now.core.state.label
     ))
 }
 

@@ -163,8 +163,8 @@ impl App {
             actor_id: Some(user.id),
             actor_name: user.display_name.clone(),
             actor_org: Some(user.org_code.as_str().into()),
-            from_state: Some(record.case.state.clone()),
-            to_state: record.case.state.clone(),
+            from_state: Some(record.case.core.state.key.into()),
+            to_state: record.case.core.state.key.into(),
             comment: None,
             detail: json!({"photos": files.len(), "stage": stage}).to_string(),
         };

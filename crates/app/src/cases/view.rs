@@ -1,7 +1,7 @@
 //! What clients see of events: the list row, the case page with its timeline and the actions the
 //! user may take, the categories.
 
-use super::{case_number, handling_limit};
+use super::case_number;
 use chrono::{DateTime, Utc};
 use pingan_domain::case::event::{Channel, EVENT};
 use pingan_domain::case::{ActionSpec, Need, Target};
@@ -60,19 +60,19 @@ pub struct EventView {
 
 impl EventView {
     pub(crate) fn new(r: EventRecord, department_ids: Vec<i64>) -> Self {
-        let c = r.case;
-        let d = r.detail;
+        let (c, d) = (r.case, r.detail);
+        let k = c.core;
         let grid_code = OrgCode::parse(&c.org_code)
             .ok()
             .filter(|o| o.level() == OrgLevel::Grid)
             .map(|o| o.as_str().to_owned());
         let channel = Channel::parse(&d.channel);
         Self {
-            number: case_number(&EVENT, c.id, c.created_at),
-            state_label: EVENT.state_label(&c.state).to_owned(),
-            handling_limit: handling_limit(&c).label(),
+            number: case_number(k.kind, c.id, c.created_at),
+            state_label: k.state.label.to_owned(),
+            handling_limit: k.handling.label(),
             id: c.id,
-            state: c.state,
+            state: k.state.key.to_owned(),
             title: c.title,
             description: d.description,
             category_code: d.category_code,
@@ -80,7 +80,7 @@ impl EventView {
             channel: d.channel,
             grid_code,
             org_code: c.org_code,
-            owner_org: c.owner_org,
+            owner_org: k.owner_org.as_str().to_owned(),
             department_ids,
             lat: d.lat,
             lon: d.lon,
@@ -88,15 +88,15 @@ impl EventView {
             self_resolved: d.self_resolved,
             created_at: c.created_at,
             updated_at: c.updated_at,
-            step_started_at: c.step_started_at,
-            deadline: c.deadline,
-            yellow_at: c.yellow_at,
-            alert: c.alert,
-            open: c.open,
-            supervised: c.supervised,
-            extension_days: c.extension_days,
-            merged_into: c.merged_into,
-            rating: c.rating,
+            step_started_at: k.step_started_at,
+            deadline: k.clock.map(|t| t.deadline),
+            yellow_at: k.clock.map(|t| t.yellow_at),
+            alert: k.alert.as_str().to_owned(),
+            open: k.open(),
+            supervised: k.supervised,
+            extension_days: k.extension_days.map(i64::from),
+            merged_into: k.merged_into,
+            rating: k.rating.map(|r| r.as_str().to_owned()),
             version: c.version,
         }
     }

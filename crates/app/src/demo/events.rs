@@ -126,7 +126,7 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
                 ..Default::default()
             };
             let (app, who, id) = (app.clone(), who.clone(), e.id);
-            async move { app.act_on_case(&who, id, &req).await.is_ok() }
+            async move { app.act_on_event(&who, id, &req).await.is_ok() }
         };
         // How far this one has come: 0 just reported … 7 evaluated.
         let stage = rng.below(8);
@@ -162,7 +162,7 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
                 rating: Some("satisfied".into()),
                 ..Default::default()
             };
-            app.act_on_case(worker, e.id, &req).await?;
+            app.act_on_event(worker, e.id, &req).await?;
         }
     }
     Ok(made)

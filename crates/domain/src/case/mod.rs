@@ -2,10 +2,14 @@
 //!
 //! A kind of case declares its states, its actions (who may take each, from which states, what
 //! each requires) and the time limit of each step. [`decide`] checks one action against a case's
-//! facts and the actor's relation to the case, and says what follows; the app layer applies it
-//! and appends the timeline entry. Nothing here does I/O.
+//! facts and the actor's relation to the case, and says what follows; [`apply`] carries it out on
+//! the case's [`CaseCore`]; the app layer writes the result with its timeline entry. Nothing here
+//! does I/O. A kind is registered by one line in [`KINDS`].
 
+mod engine;
 pub mod event;
+
+pub use engine::{CaseCore, Change, apply};
 
 use crate::calendar::{TimeUnit, WorkCalendar};
 use chrono::{DateTime, FixedOffset, Utc};
@@ -167,7 +171,7 @@ pub struct ActionSpec {
 }
 
 /// 案件类型 — a kind of case: its states, actions and clock.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct KindSpec {
     pub key: &'static str,
     pub label: &'static str,
@@ -177,6 +181,14 @@ pub struct KindSpec {
     pub actions: &'static [ActionSpec],
     /// 黄牌 when this share (in percent) of a step's time has passed; 红牌 at the deadline.
     pub yellow_percent: u32,
+}
+
+/// Every kind of case this version knows: a new kind is one more line here.
+pub static KINDS: &[&KindSpec] = &[&event::EVENT];
+
+/// The kind with this key.
+pub fn kind(key: &str) -> Option<&'static KindSpec> {
+    KINDS.iter().copied().find(|k| k.key == key)
 }
 
 impl KindSpec {
@@ -215,6 +227,8 @@ pub struct CaseFacts {
 pub struct ActionInput {
     pub reason: Option<String>,
     pub department: Option<i64>,
+    /// Assisting departments (协办), besides the lead.
+    pub assist_departments: Vec<i64>,
     pub merge_into: Option<i64>,
     pub extension_days: Option<u32>,
     pub rating: Option<Rating>,
@@ -391,6 +405,14 @@ impl Alert {
         } else {
             Alert::Normal
         }
+    }
+}
+
+impl TryFrom<String> for Alert {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, String> {
+        Self::parse(&s).ok_or_else(|| format!("未知的预警“{s}”"))
     }
 }
 

@@ -157,7 +157,7 @@ impl Hub {
         id: i64,
         req: ActionRequest,
     ) -> Result<EventView, AppError> {
-        self.t.app.act_on_case(who, id, &req).await
+        self.t.app.act_on_event(who, id, &req).await
     }
 
     /// Takes a reported event to 处置中 at the township police station.
@@ -1130,7 +1130,7 @@ async fn an_event_taken_in_by_one_instance_reaches_the_stream_of_another() {
     let mut first = stream(&h.t.base_url, &h.tokens.commander).await;
     second
         .app
-        .act_on_case(
+        .act_on_event(
             &h.operator,
             e.id,
             &ActionRequest {

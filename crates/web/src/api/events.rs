@@ -100,7 +100,7 @@ pub(crate) async fn act(
     Json(body): Json<ActionRequest>,
 ) -> Result<Json<EventView>, ApiError> {
     let req = body;
-    Ok(Json(state.app.act_on_case(&api.actor(), id, &req).await?))
+    Ok(Json(state.app.act_on_event(&api.actor(), id, &req).await?))
 }
 
 /// Adds photos to an event (multipart: `stage` = `before` or `after`, then one `file` part per

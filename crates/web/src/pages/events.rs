@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::auth::PageUser;
-use crate::error::PageError;
+use crate::error::{PageError, on_the_form};
 use crate::extract::page::{Path, Query};
 use crate::pages::Shell;
 use askama::Template;
@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use pingan_app::{
-    ActionRequest, AppError, CategoryView, EventDetailView, EventIntake, EventListQuery, EventView,
+    ActionRequest, CategoryView, EventDetailView, EventIntake, EventListQuery, EventView,
     IntakeOutcome,
 };
 use pingan_domain::Capability;
@@ -311,7 +311,7 @@ async fn act(
         Ok(r) => r,
         Err(msg) => return failed(&state, &page, id, StatusCode::BAD_REQUEST, msg).await,
     };
-    match state.app.act_on_case(&page.actor(), id, &req).await {
+    match state.app.act_on_event(&page.actor(), id, &req).await {
         Ok(view) => {
             // A department that returned a case no longer sees it: back to the list then.
             let to = if view.visible_to(&page.user) {
@@ -321,15 +321,10 @@ async fn act(
             };
             Ok(Redirect::to(&to).into_response())
         }
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_) | AppError::Forbidden(_))) => {
-            let status = match e {
-                AppError::Invalid(_) => StatusCode::BAD_REQUEST,
-                AppError::Conflict(_) => StatusCode::CONFLICT,
-                _ => StatusCode::FORBIDDEN,
-            };
-            failed(&state, &page, id, status, e.to_string()).await
+        Err(e) => {
+            let (status, msg) = on_the_form(e)?;
+            failed(&state, &page, id, status, msg).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -349,10 +344,10 @@ async fn add_photos(
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/events/{id}#photos")).into_response()),
-        Err(e @ (AppError::Invalid(_) | AppError::Forbidden(_))) => {
-            failed(&state, &page, id, StatusCode::BAD_REQUEST, e.to_string()).await
+        Err(e) => {
+            let (status, msg) = on_the_form(e)?;
+            failed(&state, &page, id, status, msg).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -530,11 +525,13 @@ async fn report(
                     .into_response(),
             )
         }
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_) | AppError::Forbidden(_))) => Ok((
-            StatusCode::BAD_REQUEST,
-            render_report(&state, &page, f, Some(e.to_string()), None).await?,
-        )
-            .into_response()),
-        Err(e) => Err(e.into()),
+        Err(e) => {
+            let (status, msg) = on_the_form(e)?;
+            Ok((
+                status,
+                render_report(&state, &page, f, Some(msg), None).await?,
+            )
+                .into_response())
+        }
     }
 }

@@ -100,3 +100,14 @@ impl From<tokio::task::JoinError> for AppError {
         Self::Internal(e.to_string())
     }
 }
+
+impl From<pingan_office::OfficeError> for AppError {
+    fn from(e: pingan_office::OfficeError) -> Self {
+        use pingan_office::OfficeError;
+        match e {
+            OfficeError::Invalid(m) => Self::Invalid(m),
+            OfficeError::TooLarge(m) => Self::TooLarge(m),
+            OfficeError::Internal(m) => Self::Internal(m),
+        }
+    }
+}

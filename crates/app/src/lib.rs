@@ -2,37 +2,24 @@
 //! services and nothing below them; each service checks its inputs, applies the domain rules and
 //! calls the store.
 
-mod accounts;
-mod audit;
+mod access;
 mod cache;
-mod calendar;
 mod cases;
-mod contacts;
 pub mod demo;
 mod error;
-mod grid_import;
-mod households;
-mod import_jobs;
-mod login_locks;
+mod hub;
 mod org;
-mod person_export;
-mod persons;
-mod places;
-mod reference;
-mod reseal;
+mod registry;
 mod restore;
-mod roles;
-mod second_factor;
-pub mod sheet;
-mod special_groups;
-mod tokens;
-mod transfers;
 mod video;
-mod visits;
 
-pub use accounts::{CurrentUser, LoginOutcome, NewAccount, SetupStep, UserSummary};
-pub use audit::{Actor, AuditVerdict, AuditView};
-pub use calendar::CalendarYear;
+pub use access::accounts::{CurrentUser, LoginOutcome, NewAccount, SetupStep, UserSummary};
+pub use access::audit::{AuditVerdict, AuditView};
+pub use access::authorize::Actor;
+pub use access::login_locks::{FailedLoginView, LoginLockView};
+pub use access::roles::{PermissionView, RoleEntry, RoleView};
+pub use access::second_factor::TotpEnrolment;
+pub use access::tokens::ApiTokenView;
 pub use cases::{
     ActionRequest, ActionView, CaseChange, CaseDepartmentView, CategoryView, DuplicateHint,
     EventDetailView, EventIntake, EventListQuery, EventPage, EventView, IntakeOutcome,
@@ -40,219 +27,40 @@ pub use cases::{
     parse_case_ref,
 };
 pub use error::AppError;
-pub use grid_import::{GridImportReport, MAX_IMPORT_BYTES};
-pub use households::{HOUSEHOLD_PAGE_ROWS, HouseholdPage, HouseholdQuery, HouseholdView};
-pub use import_jobs::ImportJobView;
-pub use login_locks::{FailedLoginView, LoginLockView};
+pub use org::calendar::CalendarYear;
+pub use org::grid_import::{GridImportReport, MAX_IMPORT_BYTES};
 pub use org::{GridFeatureCollection, Located, OrgRef, OrgSummary, OrgTreeNode, OrgUnitView};
-pub use person_export::MAX_EXPORT_ROWS;
-pub use persons::{
-    ImportProgress, MAX_PERSON_ROWS, PERSON_PAGE_ROWS, PersonEntry, PersonImportReport,
-    PersonPlain, PersonQuery, PersonView, person_template,
-};
 pub use pingan_crypto::{KeyProvider, MasterKey};
+pub use pingan_office::sheet;
+pub use pingan_office::sheet::RejectedCell;
 pub use pingan_store::AuditFilter;
 pub use pingan_store::NewRoutingRule;
 pub use pingan_store::{Backend, DbUrl};
-pub use places::{
+pub use registry::export::MAX_EXPORT_ROWS;
+pub use registry::households::{HOUSEHOLD_PAGE_ROWS, HouseholdPage, HouseholdQuery, HouseholdView};
+pub use registry::import_jobs::ImportJobView;
+pub use registry::persons::{
+    ImportProgress, MAX_PERSON_ROWS, PERSON_PAGE_ROWS, PersonEntry, PersonImportReport,
+    PersonPlain, PersonQuery, PersonView, person_template,
+};
+pub use registry::places::{
     PLACE_PAGE_ROWS, PlaceEntry, PlaceImportReport, PlacePage, PlacePlain, PlaceQuery, PlaceView,
     place_template,
 };
-pub use restore::restore_sqlite;
-pub use roles::{PermissionView, RoleEntry, RoleView};
-pub use second_factor::TotpEnrolment;
-pub use sheet::RejectedCell;
-pub use special_groups::{
+pub use registry::special_groups::{
     MEMBER_PAGE_ROWS, MemberInput, MemberPage, MemberQuery, MemberView, UnitCoverage,
     VisitPolicyView,
 };
-pub use tokens::ApiTokenView;
-pub use transfers::{TransferEntry, TransferView};
+pub use registry::transfers::{TransferEntry, TransferView};
+pub use registry::visits::{VisitEntry, VisitView};
+pub use restore::restore_sqlite;
 pub use video::{
     ChannelQuery, ChannelView, DailyRate, DevicePage, DeviceQuery, DeviceView, MAX_DAYS, MapPoint,
     OnlineRate, OnlineRateReport, PAGE_ROWS, RegistryImportReport, StatusChange, StatusReport,
 };
-pub use visits::{VisitEntry, VisitView};
 /// The video registry's spreadsheets.
 pub mod video_sheets {
     pub use crate::video::{MAX_IMPORT_ROWS, registry_template};
 }
 
-use pingan_crypto::FieldCipher;
-use pingan_geo::GridIndex;
-use pingan_store::Store;
-use std::sync::{Arc, RwLock};
-use std::time::Duration;
-
-pub type Result<T, E = AppError> = std::result::Result<T, E>;
-
-/// Settings the services need; the CLI fills them from flags, environment and `pingan.toml`.
-#[derive(Debug, Clone)]
-pub struct AppConfig {
-    /// A session ends after this long without a request.
-    pub session_idle: Duration,
-    /// Optional map tile URL template (`https://tiles.example/{z}/{x}/{y}.png`); none draws the
-    /// grids on a plain background.
-    pub tile_url: Option<String>,
-    pub lockout: LockoutPolicy,
-    /// Require TOTP of every account, not only of the administrators.
-    pub totp_for_everyone: bool,
-    /// A password older than this must be changed before anything else (none: never).
-    pub password_max_age: Option<Duration>,
-    /// Mark the session cookie `Secure` (set when users reach the hub over HTTPS, e.g. through a
-    /// TLS-terminating proxy).
-    pub secure_cookies: bool,
-    /// Reverse proxies whose `X-Forwarded-For` is believed: behind them, the client's own address
-    /// is the one recorded and throttled, not the proxy's.
-    pub trusted_proxies: Vec<std::net::IpAddr>,
-    /// Where photos of cases are kept (`<data-dir>/files` from the command line); none refuses
-    /// uploads. Several instances need a folder they share.
-    pub files_dir: Option<std::path::PathBuf>,
-    /// The password GB/T 28181 devices register with when the registry gives a device none of
-    /// its own. None refuses every device without its own.
-    pub sip_password: Option<String>,
-    /// The external media service's page for a camera, `{id}` replaced by its 20-digit id
-    /// (`http://media.example/play?channel={id}`); none shows no link.
-    pub video_url: Option<String>,
-}
-
-/// 登录锁定策略 — how many failed logins within a window lock a source address (or, without one,
-/// an account name) and for how long, and how much an account name tried from anywhere is slowed.
-#[derive(Debug, Clone)]
-pub struct LockoutPolicy {
-    pub threshold: i64,
-    pub window: Duration,
-    pub lock_for: Duration,
-    /// How much longer each login attempt on an account name takes once the name reached the
-    /// threshold from anywhere (its owner is slowed, never locked out).
-    pub slow_by: Duration,
-}
-
-impl Default for LockoutPolicy {
-    fn default() -> Self {
-        Self {
-            threshold: 5,
-            window: Duration::from_secs(15 * 60),
-            lock_for: Duration::from_secs(15 * 60),
-            slow_by: Duration::from_secs(2),
-        }
-    }
-}
-
-impl Default for AppConfig {
-    fn default() -> Self {
-        Self {
-            session_idle: Duration::from_secs(30 * 60),
-            tile_url: None,
-            lockout: LockoutPolicy::default(),
-            totp_for_everyone: false,
-            password_max_age: Some(Duration::from_secs(90 * 24 * 3600)),
-            secure_cookies: false,
-            trusted_proxies: Vec::new(),
-            files_dir: None,
-            sip_password: None,
-            video_url: None,
-        }
-    }
-}
-
-/// The hub: the store plus what is kept in memory for speed (the grid index).
-#[derive(Debug, Clone)]
-pub struct App {
-    store: Store,
-    config: Arc<AppConfig>,
-    /// The grid index and the `grids.version` setting it was built from.
-    grids: Arc<RwLock<(Option<String>, Arc<GridIndex>)>>,
-    cipher: FieldCipher,
-    caches: Arc<Caches>,
-    bus: cases::bus::CaseBus,
-    intake: cases::intake_queue::IntakeQueue,
-    /// This instance's GB/T 28181 server, for queries sent on demand (none when not started).
-    sip: Arc<std::sync::OnceLock<pingan_gb28181::transport::Commander>>,
-    /// The person imports running in the background on this instance.
-    jobs: Arc<import_jobs::ImportJobs>,
-}
-
-/// Reference data read on every intake, kept for a minute.
-#[derive(Debug)]
-struct Caches {
-    calendar: cache::TtlCache<pingan_domain::calendar::WorkCalendar>,
-    categories: cache::TtlCache<Vec<pingan_store::CategoryRecord>>,
-    routing: cache::TtlCache<Vec<pingan_store::RoutingRuleRecord>>,
-    departments: cache::TtlCache<Vec<pingan_store::DepartmentRecord>>,
-    /// The video devices' own sealed digest passwords, by device id (a registration storm must
-    /// not query the database once per device).
-    device_passwords: cache::TtlCache<std::collections::HashMap<String, Vec<u8>>>,
-}
-
-impl Default for Caches {
-    fn default() -> Self {
-        let ttl = Duration::from_secs(60);
-        Self {
-            calendar: cache::TtlCache::new(ttl),
-            categories: cache::TtlCache::new(ttl),
-            routing: cache::TtlCache::new(ttl),
-            departments: cache::TtlCache::new(ttl),
-            device_passwords: cache::TtlCache::new(ttl),
-        }
-    }
-}
-
-impl App {
-    /// Opens the database, applies migrations, brings the shipped reference data up to date and
-    /// loads the grid index.
-    pub async fn open(url: &DbUrl, config: AppConfig, keys: Arc<dyn KeyProvider>) -> Result<Self> {
-        let store = Store::connect(url).await?;
-        store.migrate().await?;
-        let intake = cases::intake_queue::IntakeQueue::start(store.clone());
-        let bus = cases::bus::CaseBus::new(&store);
-        let app = Self {
-            store,
-            config: Arc::new(config),
-            grids: Arc::default(),
-            cipher: FieldCipher::new(keys),
-            caches: Arc::default(),
-            bus,
-            intake,
-            sip: Arc::default(),
-            jobs: Arc::default(),
-        };
-        app.sync_default_roles().await?;
-        app.sync_reference_data().await?;
-        app.sync_event_categories().await?;
-        app.sync_official_calendar().await?;
-        app.reload_grid_index().await?;
-        Ok(app)
-    }
-
-    /// Applies pending migrations only (the `pingan migrate` command); returns their names.
-    pub async fn migrate_only(url: &DbUrl) -> Result<Vec<&'static str>> {
-        let store = Store::connect(url).await?;
-        let done = store.migrate().await?;
-        store.close().await;
-        Ok(done)
-    }
-
-    pub fn config(&self) -> &AppConfig {
-        &self.config
-    }
-
-    pub fn backend(&self) -> Backend {
-        self.store.backend()
-    }
-
-    /// Whether the database answers (for `/healthz`).
-    pub async fn health(&self) -> Result<()> {
-        Ok(self.store.ping().await?)
-    }
-
-    /// A consistent snapshot of a SQLite database at `path`, taken while serving.
-    pub async fn backup_to(&self, path: &str) -> Result<()> {
-        Ok(self.store.backup_to(path).await?)
-    }
-
-    /// Closes the database cleanly.
-    pub async fn close(&self) {
-        self.store.close().await;
-    }
-}
+pub use hub::{App, AppConfig, LockoutPolicy, Result};

@@ -604,7 +604,7 @@ fn write_rejected(file: &std::path::Path, rejected: &[pingan_app::RejectedCell])
         .file_stem()
         .map_or_else(|| "导入".to_owned(), |s| s.to_string_lossy().into_owned());
     let out = file.with_file_name(format!("{stem}-未导入.xlsx"));
-    let sheet = pingan_app::sheet::rejected_sheet(rejected).map_err(app_err)?;
+    let sheet = pingan_app::sheet::rejected_sheet(rejected)?;
     std::fs::write(&out, sheet).map_err(|e| anyhow!("无法写入 {}（{e}）", out.display()))?;
     println!("未导入的行及原因：{}", out.display());
     Ok(())

@@ -4,70 +4,56 @@
 //!
 //! The store keeps no business rules: it reads and writes what the app layer decides.
 
-mod audit;
+mod access;
 mod backup;
-mod calendar;
-mod case_files;
 mod cases;
-mod categories;
 mod db_url;
 mod error;
 mod in_use;
-mod intake;
 mod migrate;
 mod notify;
 mod org;
-mod persons;
-mod places;
-mod reference;
-mod reseal;
-mod roles;
-mod sessions;
+mod registry;
 mod settings;
-mod special_groups;
-mod throttle;
-mod tokens;
-mod transfers;
-mod users;
+mod sql;
 mod video;
-mod video_registry;
 
-pub use audit::{AuditFilter, AuditRecord, GENESIS_HASH};
-pub use calendar::CalendarDayRecord;
-pub use case_files::{CaseFileRecord, NewCaseFile};
+pub use access::audit::{AuditFilter, AuditRecord, GENESIS_HASH};
+pub use access::reseal::{SealedColumn, SealedUserColumns};
+pub use access::roles::{RoleRecord, RoleRow};
+pub use access::sessions::SessionRecord;
+pub use access::tokens::{ApiTokenRecord, NewApiToken};
+pub use access::users::{NewUser, UserRecord};
+pub use cases::categories::{CategoryRecord, NewRoutingRule, RoutingRuleRecord};
+pub use cases::files::{CaseFileRecord, NewCaseFile};
+pub use cases::intake::EventInsert;
 pub use cases::{
     CaseDepartmentRecord, CaseFilter, CaseRecord, DuplicateCandidate, EventCounts, EventDetail,
     EventRecord, Inserted, NewTimelineEntry, RaisedAlert, TimelineRecord,
 };
-pub use categories::{CategoryRecord, NewRoutingRule, RoutingRuleRecord};
 pub use db_url::{Backend, DbUrl};
 pub use error::StoreError;
 pub use in_use::{DatabaseLock, lock_exclusive};
-pub use intake::EventInsert;
 pub use migrate::MIGRATIONS;
 pub use notify::Listener;
+pub use org::calendar::CalendarDayRecord;
+pub use org::reference::CodeEntryRecord;
 pub use org::{DepartmentRecord, GridRecord, NewDepartment, NewOrgUnit, OrgUnitRecord};
-pub use persons::{
+pub use registry::persons::{
     HouseholdRecord, NewHousehold, NewPerson, PersonFilter, PersonRecord, PersonSealed,
     PersonWrites,
 };
-pub use places::{NewPlace, PlaceFilter, PlaceRecord, PlaceSealed};
-pub use reference::CodeEntryRecord;
-pub use reseal::{SealedColumn, SealedUserColumns};
-pub use roles::{RoleRecord, RoleRow};
-pub use sessions::SessionRecord;
-pub use special_groups::{
+pub use registry::places::{NewPlace, PlaceFilter, PlaceRecord, PlaceSealed};
+pub use registry::special_groups::{
     MemberFilter, MemberRecord, NewMember, NewVisit, VisitPhotoRecord, VisitRecord,
 };
-pub use tokens::{ApiTokenRecord, NewApiToken};
-pub use transfers::{NewTransfer, TransferRecord};
-pub use users::{NewUser, UserRecord};
-pub use video::{
-    ChannelCount, DeviceSeen, VideoChannelRecord, VideoDeviceRecord, VideoStatusRecord,
-};
-pub use video_registry::{
+pub use registry::transfers::{NewTransfer, TransferRecord};
+pub use video::registry::{
     ChannelFilter, ChannelLogRecord, ChannelRow, DeviceFilter, DeviceRow, OnlineSample,
     RegistryChannel, RegistryDevice,
+};
+pub use video::{
+    ChannelCount, DeviceSeen, VideoChannelRecord, VideoDeviceRecord, VideoStatusRecord,
 };
 
 use sqlx::postgres::PgPoolOptions;
@@ -233,7 +219,7 @@ impl Store {
                 let row = format!("({})", vec!["?"; cols].join(", "));
                 vec![row; rows].join(", ")
             }
-            Backend::Postgres => cases::values(rows, cols),
+            Backend::Postgres => sql::values(rows, cols),
         }
     }
 

@@ -34,7 +34,8 @@ pub(crate) fn import_answer<T: serde::Serialize>(
         .and_then(|a| a.to_str().ok())
         .is_some_and(|a| a.contains(XLSX));
     if wants_sheet {
-        let bytes = pingan_app::sheet::rejected_sheet(rejected)?;
+        let bytes =
+            pingan_app::sheet::rejected_sheet(rejected).map_err(pingan_app::AppError::from)?;
         return Ok(download(bytes, "rejected.xlsx", "未导入的行.xlsx"));
     }
     Ok(axum::Json(report).into_response())

@@ -6,20 +6,19 @@ pub(crate) mod bus;
 mod events;
 pub(crate) mod intake_queue;
 mod photos;
-mod routing;
+pub(crate) mod routing;
 mod view;
 
 pub use bus::CaseChange;
 pub(crate) use events::check_client_id;
 pub use events::{
-    DuplicateHint, EventIntake, EventListQuery, EventPage, IntakeOutcome, new_client_id,
+    DuplicateHint, EventDetailView, EventIntake, EventListQuery, EventPage, EventView,
+    IntakeOutcome, new_client_id,
 };
 pub use photos::{MAX_PHOTO_BYTES, PhotoUpload, PhotoView};
 pub(crate) use photos::{sniff, write_once};
 pub use routing::RoutingRuleView;
-pub use view::{
-    ActionView, CaseDepartmentView, CategoryView, EventDetailView, EventView, TimelineView,
-};
+pub use view::{ActionView, CaseDepartmentView, CategoryView, TimelineView};
 
 use crate::{Actor, App, AppError, CurrentUser, Result};
 use chrono::{DateTime, Utc};

@@ -16,7 +16,8 @@ pub use population::POPULATION;
 mod rng;
 mod video;
 
-use crate::{App, AppError, OrgSummary, Result, accounts::hash_blocking};
+use crate::access::accounts::hash_blocking;
+use crate::{App, AppError, OrgSummary, Result};
 use layout::{DISTRICT_EXTENT, Rect};
 use names::*;
 use pingan_crypto::random_password;

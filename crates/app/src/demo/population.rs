@@ -431,7 +431,7 @@ impl App {
                 point: None,
                 notes_sealed: self
                     .cipher
-                    .seal(crate::visits::NOTES_FIELD, rng.pick(&VISIT_NOTES))?,
+                    .seal(crate::registry::visits::NOTES_FIELD, rng.pick(&VISIT_NOTES))?,
                 temperature: None,
                 symptoms: None,
                 client_id: format!("demo-{person_id}-{}", visited_on.num_days_from_ce()),

@@ -82,14 +82,14 @@ pub fn registry_template() -> Result<Vec<u8>> {
         "某安防公司",
         "",
     ];
-    write_sheet(
+    Ok(write_sheet(
         "视频资源台账",
         &columns,
         &[example.iter().map(|s| (*s).to_owned()).collect()],
         Some(
             "第 2 行为示例，导入前请删除。编码须为 20 位数字（单元格格式为“文本”）；设备密码不填则用平台统一密码。",
         ),
-    )
+    )?)
 }
 
 /// One row as read, cell by cell, with what was wrong with it.

@@ -1,16 +1,11 @@
 //! The JSON API under `/api/v1`, and `/healthz`.
 
-mod calendar;
-mod events;
+mod access;
+mod cases;
 mod health;
 mod openapi;
 mod org;
-mod persons;
-mod places;
-mod roles;
-mod session;
-mod special_groups;
-mod transfers;
+mod registry;
 mod video;
 
 use crate::AppState;
@@ -19,15 +14,15 @@ use axum::Router;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(health::router())
-        .merge(session::router())
-        .merge(org::router())
+        .merge(access::session::router())
+        .merge(org::tree::router())
         .merge(openapi::router())
-        .merge(calendar::router())
-        .merge(events::router())
+        .merge(org::calendar::router())
+        .merge(cases::events::router())
         .merge(video::router())
-        .merge(persons::router())
-        .merge(places::router())
-        .merge(special_groups::router())
-        .merge(transfers::router())
-        .merge(roles::router())
+        .merge(registry::persons::router())
+        .merge(registry::places::router())
+        .merge(registry::special_groups::router())
+        .merge(registry::transfers::router())
+        .merge(access::roles::router())
 }

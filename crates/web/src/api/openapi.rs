@@ -1,9 +1,10 @@
 //! `GET /api/v1/openapi.json`: the API described in OpenAPI 3.1, generated from the handlers.
 
-use super::{
-    calendar, events, health, org, persons, places, roles, session, special_groups, transfers,
-    video,
-};
+use super::access::{roles, session};
+use super::cases::events;
+use super::org::{calendar, tree as org};
+use super::registry::{persons, places, special_groups, transfers};
+use super::{health, video};
 use crate::AppState;
 use crate::error::Problem;
 use crate::extract::Json;

@@ -1,22 +1,10 @@
 //! The Chinese pages: login, the front page, the org tree, the grid map, and the licences.
 
-mod account;
-mod audit;
-mod calendar;
-mod contacts;
-mod events;
+mod access;
+mod cases;
 mod home;
-mod households;
-mod login;
 mod org;
-mod person_page;
-mod persons;
-mod places;
-mod rules;
-mod security;
-mod special_groups;
-mod transfers;
-mod users;
+mod registry;
 mod video;
 
 use crate::AppState;
@@ -131,24 +119,24 @@ const NAV: [(&str, &str, &str, Option<Capability>); 17] = [
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .merge(login::router())
+        .merge(access::login::router())
         .merge(home::router())
-        .merge(org::router())
-        .merge(users::router())
-        .merge(audit::router())
-        .merge(account::router())
-        .merge(security::router())
-        .merge(contacts::router())
-        .merge(calendar::router())
-        .merge(events::router())
-        .merge(rules::router())
+        .merge(org::tree::router())
+        .merge(access::users::router())
+        .merge(access::audit::router())
+        .merge(access::account::router())
+        .merge(access::security::router())
+        .merge(access::contacts::router())
+        .merge(org::calendar::router())
+        .merge(cases::events::router())
+        .merge(cases::rules::router())
         .merge(video::router())
-        .merge(persons::router())
-        .merge(person_page::router())
-        .merge(households::router())
-        .merge(transfers::router())
-        .merge(places::router())
-        .merge(special_groups::router())
+        .merge(registry::persons::router())
+        .merge(registry::person_page::router())
+        .merge(registry::households::router())
+        .merge(registry::transfers::router())
+        .merge(registry::places::router())
+        .merge(registry::special_groups::router())
 }
 
 /// What the navigation frame shows around every page.

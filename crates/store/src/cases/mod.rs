@@ -1,0 +1,635 @@
+//! Cases (案件) of every kind, their timeline and departments, and the details of the event kind.
+//!
+//! Every change of a case is one transaction: the row is updated only if its version is the one
+//! the caller read (optimistic locking, so two operators never overwrite each other), and the
+//! timeline entry is appended in the same transaction.
+
+pub(crate) mod categories;
+pub(crate) mod files;
+pub(crate) mod intake;
+
+use crate::{Backend, Result, Store, StoreError, dispatch};
+use chrono::{DateTime, Utc};
+use pingan_domain::calendar::TimeUnit;
+use pingan_domain::case::{self, Alert, CaseCore, Rating, StepClock, TimeLimit};
+use pingan_domain::text::{like_contains, like_prefix};
+use pingan_domain::{OrgCode, Scope};
+
+/// 案件 — the columns every kind shares, as stored; the engine's part typed as [`CaseCore`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseRecord {
+    pub id: i64,
+    pub title: String,
+    /// Where the case lies: a grid code, or a village/township/district code.
+    pub org_code: String,
+    pub reporter_id: Option<i64>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Its kind, state, owner, departments and clock, as the engine keeps them.
+    pub core: CaseCore,
+}
+
+/// The `cases` row as the database returns it, before its kind, state, alert, rating and
+/// limit are read into their types.
+#[derive(sqlx::FromRow)]
+pub(crate) struct CaseRow {
+    id: i64,
+    kind: String,
+    title: String,
+    state: String,
+    org_code: String,
+    owner_org: String,
+    department_id: Option<i64>,
+    reporter_id: Option<i64>,
+    version: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    step_started_at: DateTime<Utc>,
+    yellow_at: Option<DateTime<Utc>>,
+    deadline: Option<DateTime<Utc>>,
+    alert: String,
+    supervised: bool,
+    extension_days: Option<i64>,
+    handling_amount: i64,
+    handling_unit: String,
+    merged_into: Option<i64>,
+    rating: Option<String>,
+}
+
+impl TryFrom<CaseRow> for CaseRecord {
+    type Error = String;
+
+    fn try_from(r: CaseRow) -> std::result::Result<Self, String> {
+        let id = r.id;
+        let bad = |what: &str, value: &str| format!("案件 {id} 的{what}“{value}”无法识别");
+        let kind = case::kind(&r.kind).ok_or_else(|| bad("类型", &r.kind))?;
+        let clock = match (r.yellow_at, r.deadline) {
+            (Some(yellow_at), Some(deadline)) => Some(StepClock {
+                yellow_at,
+                deadline,
+            }),
+            _ => None,
+        };
+        let core = CaseCore {
+            kind,
+            state: kind.state(&r.state).ok_or_else(|| bad("状态", &r.state))?,
+            owner_org: OrgCode::parse(&r.owner_org).map_err(|_| bad("承办中心", &r.owner_org))?,
+            department: r.department_id,
+            supervised: r.supervised,
+            extension_days: r.extension_days.and_then(|d| u32::try_from(d).ok()),
+            step_started_at: r.step_started_at,
+            clock,
+            alert: Alert::parse(&r.alert).ok_or_else(|| bad("预警", &r.alert))?,
+            merged_into: r.merged_into,
+            rating: match r.rating {
+                Some(x) => Some(Rating::parse(&x).ok_or_else(|| bad("评价", &x))?),
+                None => None,
+            },
+            handling: TimeLimit::new(
+                u32::try_from(r.handling_amount).map_err(|_| bad("时限", &r.handling_unit))?,
+                TimeUnit::parse(&r.handling_unit)
+                    .ok_or_else(|| bad("时限单位", &r.handling_unit))?,
+            ),
+        };
+        Ok(CaseRecord {
+            id,
+            title: r.title,
+            org_code: r.org_code,
+            reporter_id: r.reporter_id,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            core,
+        })
+    }
+}
+
+/// 事件详情 — what an event adds to its case.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct EventDetail {
+    pub client_id: String,
+    pub channel: String,
+    pub category_code: String,
+    pub description: String,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub address: Option<String>,
+    pub self_resolved: bool,
+}
+
+/// An event with its case.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct EventRecord {
+    #[sqlx(flatten, try_from = "CaseRow")]
+    pub case: CaseRecord,
+    #[sqlx(flatten)]
+    pub detail: EventDetail,
+}
+
+/// 办理记录 — one entry of a case's timeline, as stored.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct TimelineRecord {
+    pub id: i64,
+    pub case_id: i64,
+    #[sqlx(flatten)]
+    pub entry: NewTimelineEntry,
+}
+
+/// A timeline entry: who did what, when, from which state to which, with what comment and
+/// what the action carried (JSON: departments, days asked for, rating …).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct NewTimelineEntry {
+    pub at: DateTime<Utc>,
+    pub action: String,
+    pub actor_id: Option<i64>,
+    pub actor_name: String,
+    pub actor_org: Option<String>,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub comment: Option<String>,
+    pub detail: String,
+}
+
+/// A department on a case: 主办 (`lead`) or 协办.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct CaseDepartmentRecord {
+    pub department_id: i64,
+    pub name: String,
+    pub lead: bool,
+}
+
+/// Filters of a case list; all optional. Results come newest first, `before_id` pages on.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub state: Option<String>,
+    pub open: Option<bool>,
+    pub alert: Option<String>,
+    /// Category code prefix (`ZZ03` covers its 小类).
+    pub category: Option<String>,
+    /// Org-code prefix within the caller's scope (a township, a grid).
+    pub area: Option<String>,
+    /// Text within the title.
+    pub text: Option<String>,
+    pub channel: Option<String>,
+    /// Only the cases this account reported.
+    pub reporter_id: Option<i64>,
+    /// Only this case (a search by case number).
+    pub id: Option<i64>,
+    pub before_id: Option<i64>,
+}
+
+/// An open event that a new one may duplicate: what the comparison reads of it.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct DuplicateCandidate {
+    pub id: i64,
+    pub title: String,
+    pub state: String,
+    pub org_code: String,
+    pub created_at: DateTime<Utc>,
+    pub description: String,
+    pub category_code: String,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+}
+
+/// 事件概况 — counts of a scope's events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct EventCounts {
+    pub open: i64,
+    pub yellow: i64,
+    pub red: i64,
+    /// Reported since the time asked about (today, on the front page).
+    pub since: i64,
+}
+
+/// The outcome of an idempotent insert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inserted {
+    New(i64),
+    /// The client id was taken already: the case it made.
+    Existing(i64),
+}
+
+/// A case whose alert the sweeper raised.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct RaisedAlert {
+    pub id: i64,
+    pub org_code: String,
+    pub department_id: Option<i64>,
+    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub alert: Alert,
+    pub version: i64,
+    /// When the case came in (its number carries that day).
+    pub created_at: DateTime<Utc>,
+}
+
+const RAISE_RED: &str = "UPDATE cases SET alert = $1, version = version + 1, updated_at = $2
+     WHERE open = $3 AND alert <> 'red' AND deadline <= $2
+     RETURNING id, org_code, department_id, state, alert, version, created_at";
+const RAISE_YELLOW: &str = "UPDATE cases SET alert = $1, version = version + 1, updated_at = $2
+     WHERE open = $3 AND alert = 'normal' AND yellow_at <= $2
+     RETURNING id, org_code, department_id, state, alert, version, created_at";
+
+/// Key of PostgreSQL's advisory lock for the deadline sweeper ("PA" "SW").
+const SWEEP_LOCK: i64 = 0x5041_5357;
+
+/// The columns of [`CaseRow`] over `c`.
+macro_rules! case_columns {
+    () => {
+        "c.id, c.kind, c.title, c.state, c.org_code, c.owner_org, c.department_id,
+         c.reporter_id, c.version, c.created_at, c.updated_at, c.step_started_at, c.yellow_at,
+         c.deadline, c.alert, c.supervised, c.extension_days, c.handling_amount,
+         c.handling_unit, c.merged_into, c.rating"
+    };
+}
+
+macro_rules! select_events {
+    ($($rest:expr),*) => {
+        concat!(
+            "SELECT ", case_columns!(), ",
+                    e.client_id, e.channel, e.category_code, e.description, e.lon, e.lat,
+                    e.address, e.self_resolved
+             FROM cases c JOIN events e ON e.case_id = c.id ",
+            $($rest),*
+        )
+    };
+}
+
+/// The scope clause over `c`, with the org prefix as `$1` and the department as `$2`.
+macro_rules! scoped {
+    () => {
+        "($1 IS NULL OR c.org_code LIKE $1 || '%')
+         AND ($2 IS NULL OR EXISTS (SELECT 1 FROM case_departments d
+                                    WHERE d.case_id = c.id AND d.department_id = $2)) "
+    };
+}
+
+fn scope_binds(scope: &Scope) -> (Option<String>, Option<i64>) {
+    match scope.department_id() {
+        Some(d) => (None, Some(d)),
+        None => (Some(scope.prefix().to_owned()), None),
+    }
+}
+
+/// Appends timeline entries — `(case id, entry)` pairs — with one multi-row insert inside the
+/// transaction `$tx` (a macro: the same text for both backends' transaction types). Evaluates to
+/// the new rows' ids (in no promised order when there are several).
+macro_rules! append_timeline {
+    ($tx:expr, $rows:expr) => {{
+        let rows: &[(i64, &NewTimelineEntry)] = $rows;
+        let sql = format!(
+            "INSERT INTO case_timeline (case_id, at, action, actor_id, actor_name, actor_org,
+                from_state, to_state, comment, detail) VALUES {} RETURNING id",
+            $crate::sql::values(rows.len(), 10)
+        );
+        let mut q = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql));
+        for (case_id, e) in rows {
+            q = q
+                .bind(*case_id)
+                .bind(e.at)
+                .bind(&e.action)
+                .bind(e.actor_id)
+                .bind(&e.actor_name)
+                .bind(&e.actor_org)
+                .bind(&e.from_state)
+                .bind(&e.to_state)
+                .bind(&e.comment)
+                .bind(&e.detail);
+        }
+        q.fetch_all(&mut *$tx)
+            .await?
+            .into_iter()
+            .map(|r| r.0)
+            .collect::<Vec<i64>>()
+    }};
+}
+pub(crate) use append_timeline;
+
+impl Store {
+    /// One case of any kind — the engine's columns only — if it lies in `scope`.
+    pub async fn case(&self, id: i64, scope: &Scope) -> Result<Option<CaseRecord>> {
+        const SQL: &str = concat!(
+            "SELECT ",
+            case_columns!(),
+            " FROM cases c WHERE c.id = $3 AND ",
+            scoped!()
+        );
+        let (org, dept) = scope_binds(scope);
+        let row: Option<CaseRow> = dispatch!(self, |p| {
+            sqlx::query_as(SQL)
+                .bind(&org)
+                .bind(dept)
+                .bind(id)
+                .fetch_optional(p)
+                .await
+        })?;
+        row.map(CaseRecord::try_from)
+            .transpose()
+            .map_err(|e| StoreError::Database(sqlx::Error::Decode(e.into())))
+    }
+
+    /// One event, if it lies in `scope`.
+    pub async fn event(&self, id: i64, scope: &Scope) -> Result<Option<EventRecord>> {
+        const SQL: &str = select_events!("WHERE c.id = $3 AND ", scoped!());
+        let (org, dept) = scope_binds(scope);
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(SQL)
+                .bind(&org)
+                .bind(dept)
+                .bind(id)
+                .fetch_optional(p)
+                .await
+        })?)
+    }
+
+    /// Events in `scope` matching the filter, newest first.
+    pub async fn events(
+        &self,
+        scope: &Scope,
+        f: &CaseFilter,
+        limit: i64,
+    ) -> Result<Vec<EventRecord>> {
+        const SQL: &str = select_events!(
+            "WHERE ",
+            scoped!(),
+            "AND ($3 IS NULL OR c.state = $3)
+                   AND ($4 IS NULL OR c.open = $4)
+                   AND ($5 IS NULL OR c.alert = $5)
+                   AND ($6 IS NULL OR e.category_code LIKE $6 ESCAPE '\\')
+                   AND ($7 IS NULL OR c.org_code LIKE $7 ESCAPE '\\')
+                   AND ($8 IS NULL OR c.title LIKE $8 ESCAPE '\\')
+                   AND ($9 IS NULL OR e.channel = $9)
+                   AND ($10 IS NULL OR c.id < $10)
+                   AND ($12 IS NULL OR c.reporter_id = $12)
+                   AND ($13 IS NULL OR c.id = $13)
+                 ORDER BY c.id DESC LIMIT $11"
+        );
+        let (org, dept) = scope_binds(scope);
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(SQL)
+                .persistent(self.plans_are_generic_safe())
+                .bind(&org)
+                .bind(dept)
+                .bind(&f.state)
+                .bind(f.open)
+                .bind(&f.alert)
+                .bind(f.category.as_deref().map(like_prefix))
+                .bind(f.area.as_deref().map(like_prefix))
+                .bind(f.text.as_deref().map(like_contains))
+                .bind(&f.channel)
+                .bind(f.before_id)
+                .bind(limit)
+                .bind(f.reporter_id)
+                .bind(f.id)
+                .fetch_all(p)
+                .await
+        })?)
+    }
+
+    /// The candidates for duplicate suggestions, in one query: the latest open events of
+    /// `category` reported since `since` inside a lon/lat box, and the latest open events at
+    /// `place` (a grid, or the unit of an event without a grid) — both only of what the reader may
+    /// open, by the rule of [`Store::event`] (the scope, a department's own cases) and, for those
+    /// who follow only their own reports, `reporter_id`. Only what the comparison needs is read:
+    /// this runs at every intake.
+    pub async fn duplicate_candidates(
+        &self,
+        scope: &Scope,
+        reporter_id: Option<i64>,
+        category: &str,
+        bbox: Option<((f64, f64), (f64, f64))>,
+        place: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<DuplicateCandidate>> {
+        macro_rules! candidates {
+            ($where:literal) => {
+                concat!(
+                    "SELECT * FROM (SELECT c.id, c.title, c.state, c.org_code, c.created_at,
+                            e.description, e.category_code, e.lon, e.lat
+                     FROM cases c JOIN events e ON e.case_id = c.id WHERE ",
+                    scoped!(),
+                    "AND ($11 IS NULL OR c.reporter_id = $11) AND ",
+                    $where,
+                    " ORDER BY c.id DESC LIMIT 20)"
+                )
+            };
+        }
+        const SQL: &str = concat!(
+            candidates!(
+                "e.category_code = $3 AND c.open = $4 AND c.created_at >= $5
+                   AND e.lat BETWEEN $6 AND $7 AND e.lon BETWEEN $8 AND $9"
+            ),
+            " AS near UNION ALL ",
+            candidates!("c.org_code = $10 AND c.open = $4 AND c.created_at >= $5"),
+            " AS here"
+        );
+        // Without a point the box is empty and only the place counts.
+        let ((lon0, lon1), (lat0, lat1)) = bbox.unwrap_or(((1.0, 0.0), (1.0, 0.0)));
+        let (org, dept) = scope_binds(scope);
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(SQL)
+                .persistent(self.plans_are_generic_safe())
+                .bind(&org)
+                .bind(dept)
+                .bind(category)
+                .bind(true)
+                .bind(since)
+                .bind(lat0)
+                .bind(lat1)
+                .bind(lon0)
+                .bind(lon1)
+                .bind(place)
+                .bind(reporter_id)
+                .fetch_all(p)
+                .await
+        })?)
+    }
+
+    /// How many events in scope are open, carry a yellow or a red card, and came in since `since`.
+    pub async fn event_counts(&self, scope: &Scope, since: DateTime<Utc>) -> Result<EventCounts> {
+        const SQL: &str = concat!(
+            "SELECT COALESCE(SUM(CASE WHEN c.open THEN 1 ELSE 0 END), 0) AS open,
+                    COALESCE(SUM(CASE WHEN c.open AND c.alert = 'yellow' THEN 1 ELSE 0 END), 0) AS yellow,
+                    COALESCE(SUM(CASE WHEN c.open AND c.alert = 'red' THEN 1 ELSE 0 END), 0) AS red,
+                    COALESCE(SUM(CASE WHEN c.created_at >= $3 THEN 1 ELSE 0 END), 0) AS since
+             FROM cases c WHERE c.kind = 'event' AND ",
+            scoped!()
+        );
+        let (org, dept) = scope_binds(scope);
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(SQL)
+                .bind(&org)
+                .bind(dept)
+                .bind(since)
+                .fetch_one(p)
+                .await
+        })?)
+    }
+
+    /// Writes the changed case if its version is still `expected`, with its timeline entry and,
+    /// when given, its new departments. A stale version is a [`StoreError::Conflict`].
+    pub async fn update_case(
+        &self,
+        case: &CaseRecord,
+        expected: i64,
+        entry: &NewTimelineEntry,
+        departments: Option<&[(i64, bool)]>,
+    ) -> Result<()> {
+        let c = &case.core;
+        let written = dispatch!(self, |p| {
+            let mut tx = p.begin_with(self.begin_write()).await?;
+            let n = sqlx::query(
+                "UPDATE cases SET state = $1, owner_org = $2, department_id = $3,
+                    version = version + 1, updated_at = $4, step_started_at = $5, yellow_at = $6,
+                    deadline = $7, alert = $8, open = $9, supervised = $10, extension_days = $11,
+                    merged_into = $12, rating = $13
+                 WHERE id = $14 AND version = $15",
+            )
+            .bind(c.state.key)
+            .bind(c.owner_org.as_str())
+            .bind(c.department)
+            .bind(case.updated_at)
+            .bind(c.step_started_at)
+            .bind(c.clock.map(|k| k.yellow_at))
+            .bind(c.clock.map(|k| k.deadline))
+            .bind(c.alert.as_str())
+            .bind(c.open())
+            .bind(c.supervised)
+            .bind(c.extension_days.map(i64::from))
+            .bind(c.merged_into)
+            .bind(c.rating.map(Rating::as_str))
+            .bind(case.id)
+            .bind(expected)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 1 {
+                if let Some(list) = departments {
+                    sqlx::query("DELETE FROM case_departments WHERE case_id = $1")
+                        .bind(case.id)
+                        .execute(&mut *tx)
+                        .await?;
+                    for (department, lead) in list {
+                        sqlx::query(
+                            "INSERT INTO case_departments (case_id, department_id, lead)
+                             VALUES ($1, $2, $3)",
+                        )
+                        .bind(case.id)
+                        .bind(department)
+                        .bind(lead)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
+                let _ = append_timeline!(tx, &[(case.id, entry)]);
+                tx.commit().await?;
+            }
+            Ok::<_, sqlx::Error>(n == 1)
+        })?;
+        if written {
+            Ok(())
+        } else {
+            Err(StoreError::Conflict("case_version".into()))
+        }
+    }
+
+    /// The timeline of a case, oldest first.
+    pub async fn timeline(&self, case_id: i64) -> Result<Vec<TimelineRecord>> {
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(
+                "SELECT id, case_id, at, action, actor_id, actor_name, actor_org, from_state,
+                        to_state, comment, detail
+                 FROM case_timeline WHERE case_id = $1 ORDER BY id",
+            )
+            .bind(case_id)
+            .fetch_all(p)
+            .await
+        })?)
+    }
+
+    /// The departments on a case, the lead first.
+    pub async fn case_departments(&self, case_id: i64) -> Result<Vec<CaseDepartmentRecord>> {
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(
+                "SELECT d.id AS department_id, d.name, cd.lead
+                 FROM case_departments cd JOIN departments d ON d.id = cd.department_id
+                 WHERE cd.case_id = $1 ORDER BY cd.lead DESC, d.name",
+            )
+            .bind(case_id)
+            .fetch_all(p)
+            .await
+        })?)
+    }
+
+    /// The departments on the cases with ids in `ids` (a page of a list): (case, department,
+    /// lead), the leads first.
+    pub async fn departments_of_cases(&self, ids: (i64, i64)) -> Result<Vec<(i64, i64, bool)>> {
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(
+                "SELECT case_id, department_id, lead FROM case_departments
+                 WHERE case_id BETWEEN $1 AND $2 ORDER BY case_id, lead DESC, department_id",
+            )
+            .bind(ids.0)
+            .bind(ids.1)
+            .fetch_all(p)
+            .await
+        })?)
+    }
+
+    /// Raises the alerts that are due at `now` (red past the deadline, yellow past the yellow
+    /// threshold), each with a timeline entry, in one transaction. Idempotent: a raised alert is
+    /// never raised again. On PostgreSQL only one instance sweeps at a time; the others find
+    /// the lock taken and return nothing.
+    pub async fn sweep_alerts(&self, now: DateTime<Utc>) -> Result<Vec<RaisedAlert>> {
+        let raises = [(Alert::Red, RAISE_RED), (Alert::Yellow, RAISE_YELLOW)];
+        let pg = self.backend() == Backend::Postgres;
+        Ok(dispatch!(self, |p| {
+            let mut tx = p.begin_with(self.begin_write()).await?;
+            if pg {
+                let (got,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_xact_lock($1)")
+                    .bind(SWEEP_LOCK)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if !got {
+                    return Ok(Vec::new());
+                }
+            }
+            let mut raised: Vec<RaisedAlert> = Vec::new();
+            for (alert, sql) in raises {
+                let rows: Vec<RaisedAlert> = sqlx::query_as(sql)
+                    .bind(alert.as_str())
+                    .bind(now)
+                    .bind(true)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                raised.extend(rows);
+            }
+            let entries: Vec<(i64, NewTimelineEntry)> = raised
+                .iter()
+                .map(|r| {
+                    let entry = NewTimelineEntry {
+                        at: now,
+                        action: format!("alert_{}", r.alert.as_str()),
+                        actor_id: None,
+                        actor_name: "系统".into(),
+                        actor_org: None,
+                        from_state: Some(r.state.clone()),
+                        to_state: r.state.clone(),
+                        comment: None,
+                        detail: "{}".into(),
+                    };
+                    (r.id, entry)
+                })
+                .collect();
+            if !entries.is_empty() {
+                let rows: Vec<(i64, &NewTimelineEntry)> =
+                    entries.iter().map(|(id, e)| (*id, e)).collect();
+                let _ = append_timeline!(tx, &rows);
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(raised)
+        })?)
+    }
+}

@@ -143,11 +143,11 @@ impl App {
             sip: Arc::default(),
             jobs: Arc::default(),
         };
-        app.sync_default_roles().await?;
-        app.sync_reference_data().await?;
-        app.sync_event_categories().await?;
-        app.sync_official_calendar().await?;
-        app.reload_grid_index().await?;
+        app.access().sync_default_roles().await?;
+        app.org().sync_reference_data().await?;
+        app.cases().sync_event_categories().await?;
+        app.org().sync_official_calendar().await?;
+        app.org().reload_grid_index().await?;
         Ok(app)
     }
 

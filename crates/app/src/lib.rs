@@ -11,6 +11,7 @@ mod hub;
 mod org;
 mod registry;
 mod restore;
+mod services;
 mod video;
 
 pub use access::accounts::{CurrentUser, LoginOutcome, NewAccount, SetupStep, UserSummary};
@@ -64,3 +65,4 @@ pub mod video_sheets {
 }
 
 pub use hub::{App, AppConfig, LockoutPolicy, Result};
+pub use services::{Access, Cases, Org, Registry, Video};

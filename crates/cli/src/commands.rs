@@ -229,7 +229,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Serve(args) => {
             resolved.ensure_data_dir()?;
             let (app, listener) = open_and_bind(&resolved, &args).await?;
-            if !app.has_users().await.map_err(app_err)? {
+            if !app.access().has_users().await.map_err(app_err)? {
                 println!("尚无任何账号。请先新建管理员，例如：");
                 println!("  pingan user add --username admin --org 511702 --role sysadmin");
                 println!("或运行 pingan demo 载入演示辖区。");
@@ -288,7 +288,11 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Audit(AuditCommand::Verify) => {
             let app = open(&resolved, None).await?;
-            let verdict = app.verify_audit(&Actor::cli()).await.map_err(app_err)?;
+            let verdict = app
+                .access()
+                .verify_audit(&Actor::cli())
+                .await
+                .map_err(app_err)?;
             app.close().await;
             match verdict {
                 AuditVerdict::Intact { records, last_at } => {
@@ -321,6 +325,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             })?;
             let app = open(&resolved, None).await?;
             let report = app
+                .org()
                 .import_grids(&Actor::cli(), &text)
                 .await
                 .map_err(app_err)?;
@@ -353,6 +358,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             let started = std::time::Instant::now();
             let shown = std::sync::atomic::AtomicU8::new(0);
             let report = app
+                .registry()
                 .import_persons_with_progress(&Actor::cli(), &bytes, grid.as_deref(), &|p| {
                     // A line that redraws itself on a terminal, every tenth in a log.
                     let percent = p.percent();
@@ -396,6 +402,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                 std::fs::read(&file).map_err(|e| anyhow!("无法读取 {}（{e}）", file.display()))?;
             let app = open(&resolved, None).await?;
             let report = app
+                .video()
                 .import_video_registry(&Actor::cli(), &bytes)
                 .await
                 .map_err(app_err)?;
@@ -424,7 +431,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Keys(KeysCommand::Reseal) => {
             let app = open(&resolved, None).await?;
-            let rows = app.reseal_stale().await.map_err(app_err)?;
+            let rows = app.access().reseal_stale().await.map_err(app_err)?;
             app.close().await;
             println!("已用最新密钥重新加密 {rows} 个加密字段");
             Ok(())
@@ -436,6 +443,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         }) => {
             let app = open(&resolved, None).await?;
             let token = app
+                .access()
                 .create_api_token(&Actor::cli(), Some(&username), &name, org.as_deref())
                 .await
                 .map_err(app_err)?;
@@ -497,7 +505,7 @@ async fn start_sip(app: &App, listen: &str, id: &str) -> Result<()> {
         query_on_register: true,
     };
     let (commander, commands) = pingan_gb28181::transport::Commander::new();
-    app.set_sip_commander(commander);
+    app.video().set_sip_commander(commander);
     tokio::spawn(pingan_gb28181::transport::serve(
         socket,
         Some(tcp),
@@ -546,13 +554,13 @@ async fn serve(app: App, listener: TcpListener) -> Result<()> {
     println!("平安已启动：http://{addr}  （按 Ctrl+C 停止）");
     let resealer = app.clone();
     tokio::spawn(async move {
-        if let Err(e) = resealer.reseal_stale().await {
+        if let Err(e) = resealer.access().reseal_stale().await {
             tracing::warn!("后台重新加密失败（下次启动会再试）: {e}");
         }
     });
     let checker = app.clone();
     tokio::spawn(async move {
-        match checker.missing_photo_files().await {
+        match checker.cases().missing_photo_files().await {
             Ok((0, _)) => {}
             Ok((missing, total)) => tracing::warn!(
                 "附件目录中缺少 {missing} 张照片的文件（共 {total} 张）：恢复数据库时请一并恢复 files 目录；\
@@ -566,20 +574,20 @@ async fn serve(app: App, listener: TcpListener) -> Result<()> {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
         loop {
             tick.tick().await;
-            if let Err(e) = sweeper.purge_idle_sessions().await {
+            if let Err(e) = sweeper.access().purge_idle_sessions().await {
                 tracing::warn!("清理过期会话失败: {e}");
             }
         }
     });
-    app.spawn_case_workers(Duration::from_secs(30));
-    app.spawn_video_workers(Duration::from_secs(5));
+    app.cases().spawn_case_workers(Duration::from_secs(30));
+    app.video().spawn_video_workers(Duration::from_secs(5));
     // Grids imported from the command line or by another instance reach this one within 30 s.
     let watcher = app.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(30));
         loop {
             tick.tick().await;
-            if let Err(e) = watcher.refresh_grid_index().await {
+            if let Err(e) = watcher.org().refresh_grid_index().await {
                 tracing::warn!("检查网格边界更新失败: {e}");
             }
         }
@@ -672,7 +680,7 @@ async fn user_command(app: &App, cmd: UserCommand) -> Result<()> {
             password_stdin,
         } => {
             // Checked before the password is asked for.
-            let role_def = app.role_named(&role).await.map_err(app_err)?;
+            let role_def = app.access().role_named(&role).await.map_err(app_err)?;
             let password = read_password(password_stdin)?;
             let account = NewAccount {
                 username: username.clone(),
@@ -683,7 +691,8 @@ async fn user_command(app: &App, cmd: UserCommand) -> Result<()> {
                 phone,
                 department,
             };
-            app.add_user(&Actor::cli(), &account)
+            app.access()
+                .add_user(&Actor::cli(), &account)
                 .await
                 .map_err(app_err)?;
             println!("已新建账号 {username}（{}，{org}）", role_def.label);
@@ -691,6 +700,7 @@ async fn user_command(app: &App, cmd: UserCommand) -> Result<()> {
         UserCommand::List { org } => {
             let org = OrgCode::parse(&org).map_err(|e| anyhow!("{e}"))?;
             let users = app
+                .access()
                 .list_users(&Actor::cli(), &Scope::org(org), 10_000)
                 .await
                 .map_err(app_err)?;
@@ -713,19 +723,22 @@ async fn user_command(app: &App, cmd: UserCommand) -> Result<()> {
             password_stdin,
         } => {
             let password = read_password(password_stdin)?;
-            app.set_password(&Actor::cli(), &username, &password)
+            app.access()
+                .set_password(&Actor::cli(), &username, &password)
                 .await
                 .map_err(app_err)?;
             println!("已重设 {username} 的密码，其原有会话已全部失效");
         }
         UserCommand::Disable { username } => {
-            app.disable_user(&Actor::cli(), &username)
+            app.access()
+                .disable_user(&Actor::cli(), &username)
                 .await
                 .map_err(app_err)?;
             println!("已停用账号 {username}");
         }
         UserCommand::ResetTotp { username } => {
-            app.reset_totp(&Actor::cli(), &username)
+            app.access()
+                .reset_totp(&Actor::cli(), &username)
                 .await
                 .map_err(app_err)?;
             println!("已解除 {username} 的动态口令，其原有会话已全部失效");

@@ -119,6 +119,7 @@ impl TestApp {
         loop {
             let outcome = self
                 .app
+                .access()
                 .login(username, &ready.password, None)
                 .await
                 .expect("login");
@@ -130,19 +131,26 @@ impl TestApp {
                 ) => {
                     let new = format!("{}#Own2026x", ready.password.len());
                     self.app
+                        .access()
                         .change_own_password(&actor, &ready.password, &new)
                         .await
                         .expect("change password");
                     ready.password = new;
                 }
                 Some(pingan_app::SetupStep::EnrolTotp) => {
-                    let enrolment = self.app.begin_totp(&actor).await.expect("begin TOTP");
+                    let enrolment = self
+                        .app
+                        .access()
+                        .begin_totp(&actor)
+                        .await
+                        .expect("begin TOTP");
                     let secret = base32_decode(&enrolment.secret_base32);
                     // Confirm with the previous step's code, so that the current and next steps
                     // remain for logins.
                     let now = unix_now();
                     let code = pingan_crypto::totp_code(&secret, now - pingan_crypto::TOTP_STEP);
                     self.app
+                        .access()
                         .confirm_totp(&actor, &code)
                         .await
                         .expect("confirm TOTP");
@@ -159,6 +167,7 @@ impl TestApp {
         let code = ready.next_code().await;
         let outcome = self
             .app
+            .access()
             .login_with_totp(&ready.username, &ready.password, code.as_deref(), None)
             .await
             .expect("login");
@@ -197,7 +206,8 @@ async fn start_at(
     let app = App::open(db.url(), config, keys)
         .await
         .expect("open the app");
-    app.spawn_case_workers(std::time::Duration::from_secs(1));
+    app.cases()
+        .spawn_case_workers(std::time::Duration::from_secs(1));
     let mut bound = tokio::net::TcpListener::bind(addr).await;
     for _ in 0..50 {
         if bound.is_ok() {

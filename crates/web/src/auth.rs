@@ -46,7 +46,7 @@ pub fn cleared_cookie() -> String {
 
 async fn current_user(parts: &Parts, state: &AppState) -> Result<CurrentUser, AppError> {
     let token = session_token(parts).ok_or(AppError::Unauthenticated("请先登录"))?;
-    state.app.authenticate(&token).await
+    state.app.access().authenticate(&token).await
 }
 
 /// The address the request came from: the TCP peer, or — when the peer is a trusted reverse

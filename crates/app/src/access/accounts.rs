@@ -7,7 +7,7 @@
 //! login is refused before any password is checked.
 
 use crate::Actor;
-use crate::{App, AppError, Result};
+use crate::{AppError, Result};
 use chrono::{DateTime, Utc};
 use pingan_crypto::{hash_password, random_token, sm3_hex, verify_password};
 use pingan_domain::RoleDef;
@@ -125,12 +125,12 @@ const TOUCH_EVERY_SECS: i64 = 60;
 /// The sealed column of an account's phone (also the associated data of its ciphertext).
 pub(crate) const PHONE_FIELD: &str = "users.phone";
 
-impl App {
+impl crate::services::Access<'_> {
     /// Checks a username and password and opens a session. A wrong password, an unknown username
     /// and a disabled account all give [`AppError::LoginFailed`] after the same work; a locked name
     /// or address gives [`AppError::TooManyAttempts`] without any password being checked.
     pub async fn login(
-        &self,
+        self,
         username: &str,
         password: &str,
         source: Option<String>,
@@ -142,7 +142,7 @@ impl App {
     /// gives [`AppError::TotpRequired`] (the password was right); a wrong or reused one counts as a
     /// failed login.
     pub async fn login_with_totp(
-        &self,
+        self,
         username: &str,
         password: &str,
         totp: Option<&str>,
@@ -228,7 +228,7 @@ impl App {
     }
 
     /// The account behind a session token, if the session is live. Ends sessions idle too long.
-    pub async fn authenticate(&self, token: &str) -> Result<CurrentUser> {
+    pub async fn authenticate(self, token: &str) -> Result<CurrentUser> {
         if token.starts_with(crate::access::tokens::TOKEN_PREFIX) {
             return self.authenticate_api_token(token).await;
         }
@@ -251,7 +251,7 @@ impl App {
     }
 
     /// Ends every session of the actor's account, on every device (the current one included).
-    pub async fn logout_everywhere(&self, actor: &Actor) -> Result<u64> {
+    pub async fn logout_everywhere(self, actor: &Actor) -> Result<u64> {
         let me = actor
             .user
             .as_ref()
@@ -269,7 +269,7 @@ impl App {
     }
 
     /// Ends one session.
-    pub async fn logout(&self, actor: &Actor, token: &str) -> Result<()> {
+    pub async fn logout(self, actor: &Actor, token: &str) -> Result<()> {
         self.store
             .delete_session(&sm3_hex(token.as_bytes()))
             .await?;
@@ -282,7 +282,7 @@ impl App {
 
     /// Creates an account after checking the username, the password policy, the role, the phone and
     /// that the org unit exists and lies in the actor's scope.
-    pub async fn add_user(&self, actor: &Actor, a: &NewAccount) -> Result<()> {
+    pub async fn add_user(self, actor: &Actor, a: &NewAccount) -> Result<()> {
         let invalid = |e: &dyn std::fmt::Display| AppError::Invalid(e.to_string());
         check_username(&a.username).map_err(|e| invalid(&e))?;
         let role = self.role_named(&a.role).await?;
@@ -354,7 +354,7 @@ impl App {
     /// The department of a new account: required for a role that does 部门承办, refused for other
     /// roles, and it must be one of the org unit's own departments.
     async fn account_department(
-        &self,
+        self,
         a: &NewAccount,
         role: &RoleDef,
         org: &OrgCode,
@@ -401,7 +401,7 @@ impl App {
     }
 
     /// Sets a new password and ends the account's sessions.
-    pub async fn set_password(&self, actor: &Actor, username: &str, password: &str) -> Result<()> {
+    pub async fn set_password(self, actor: &Actor, username: &str, password: &str) -> Result<()> {
         let user = self.user_or_not_found(username).await?;
         self.authorize(actor, Capability::ManageUsers, Some(&org_of(&user)?))?;
         check_password(username, password).map_err(|e| AppError::Invalid(e.to_string()))?;
@@ -422,7 +422,7 @@ impl App {
     }
 
     /// Changes the actor's own password after checking the current one, and ends all their sessions.
-    pub async fn change_own_password(&self, actor: &Actor, current: &str, new: &str) -> Result<()> {
+    pub async fn change_own_password(self, actor: &Actor, current: &str, new: &str) -> Result<()> {
         let me = actor
             .user
             .as_ref()
@@ -485,7 +485,7 @@ impl App {
 
     /// Counts one failed attempt under `key` by the lockout policy; the time the key is locked
     /// until when this failure reached the threshold.
-    async fn record_failure(&self, key: &str, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
+    async fn record_failure(self, key: &str, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
         let policy = &self.config.lockout;
         let window = chrono::Duration::from_std(policy.window).unwrap_or(chrono::Duration::MAX);
         let lock_for = chrono::Duration::from_std(policy.lock_for).unwrap_or(chrono::Duration::MAX);
@@ -496,7 +496,7 @@ impl App {
     }
 
     /// Disables an account and ends its sessions; the account and its history stay.
-    pub async fn disable_user(&self, actor: &Actor, username: &str) -> Result<()> {
+    pub async fn disable_user(self, actor: &Actor, username: &str) -> Result<()> {
         if actor
             .user
             .as_ref()
@@ -523,7 +523,7 @@ impl App {
 
     /// Accounts within the actor's scope (everything for the command line under `scope`), at most `limit`.
     pub async fn list_users(
-        &self,
+        self,
         actor: &Actor,
         scope: &Scope,
         limit: i64,
@@ -535,7 +535,7 @@ impl App {
 
     /// Accounts in scope with this contact phone, found through the blind index.
     pub async fn find_users_by_phone(
-        &self,
+        self,
         actor: &Actor,
         scope: &Scope,
         phone: &str,
@@ -548,7 +548,7 @@ impl App {
     }
 
     /// Whether any account exists (a fresh installation has none until `pingan user add` or the demo).
-    pub async fn has_users(&self) -> Result<bool> {
+    pub async fn has_users(self) -> Result<bool> {
         let root = OrgCode::parse(pingan_domain::division::DISTRICT.0)
             .map_err(|e| AppError::Internal(e.to_string()))?;
         Ok(!self
@@ -559,7 +559,7 @@ impl App {
     }
 
     /// The narrower of the asked scope and the actor's own; refuses actors who may not manage users.
-    fn scope_for(&self, actor: &Actor, asked: &Scope) -> Result<Scope> {
+    fn scope_for(self, actor: &Actor, asked: &Scope) -> Result<Scope> {
         self.authorize(actor, Capability::ManageUsers, None)?;
         Ok(match &actor.user {
             Some(u)
@@ -574,7 +574,7 @@ impl App {
         })
     }
 
-    pub(crate) fn summary(&self, u: UserRecord) -> Result<UserSummary> {
+    pub(crate) fn summary(self, u: UserRecord) -> Result<UserSummary> {
         let phone = match &u.phone_sealed {
             Some(sealed) => Some(pingan_domain::identity::mask_phone(
                 &self.cipher.open(PHONE_FIELD, sealed)?,
@@ -593,7 +593,7 @@ impl App {
         })
     }
 
-    async fn user_or_not_found(&self, username: &str) -> Result<UserRecord> {
+    async fn user_or_not_found(self, username: &str) -> Result<UserRecord> {
         self.store
             .user_by_username(username)
             .await?
@@ -601,7 +601,7 @@ impl App {
     }
 
     /// Removes sessions idle longer than the configured limit; run periodically by the server.
-    pub async fn purge_idle_sessions(&self) -> Result<u64> {
+    pub async fn purge_idle_sessions(self) -> Result<u64> {
         let idle =
             chrono::Duration::from_std(self.config.session_idle).unwrap_or(chrono::Duration::MAX);
         let cutoff = Utc::now()
@@ -634,8 +634,8 @@ fn dummy_hash() -> &'static str {
     HASH.get_or_init(|| hash_password("unknown-user-placeholder#1").unwrap_or_default())
 }
 
-impl App {
-    pub(crate) fn current_user(&self, u: UserRecord) -> Result<CurrentUser> {
+impl crate::services::Access<'_> {
+    pub(crate) fn current_user(self, u: UserRecord) -> Result<CurrentUser> {
         let permissions = Permissions::from_stored(&u.role_permissions);
         let org_code =
             OrgCode::parse(&u.org_code).map_err(|e| AppError::Internal(e.to_string()))?;

@@ -89,10 +89,12 @@ impl App {
             .await?;
         Ok(())
     }
+}
 
+impl crate::services::Access<'_> {
     /// Walks the whole chain and names the first record that does not hold (audit administrators
     /// and the command line). The check itself is audited.
-    pub async fn verify_audit(&self, actor: &Actor) -> Result<AuditVerdict> {
+    pub async fn verify_audit(self, actor: &Actor) -> Result<AuditVerdict> {
         self.authorize(actor, Capability::ReadAudit, None)?;
         let verdict = self.walk_audit_chain().await?;
         let result = if matches!(verdict, AuditVerdict::Intact { .. }) {
@@ -111,7 +113,7 @@ impl App {
         Ok(verdict)
     }
 
-    async fn walk_audit_chain(&self) -> Result<AuditVerdict> {
+    async fn walk_audit_chain(self) -> Result<AuditVerdict> {
         let (mut last_id, mut last_hash, mut last_at) = (0i64, GENESIS_HASH.to_owned(), None);
         loop {
             let page = self.store.audit_after(last_id, PAGE).await?;
@@ -164,7 +166,7 @@ impl App {
 
     /// Records matching the filter, newest first (audit administrators only).
     pub async fn search_audit(
-        &self,
+        self,
         actor: &Actor,
         filter: &AuditFilter,
         limit: i64,
@@ -181,7 +183,7 @@ impl App {
 
     /// The records matching the filter as CSV (UTF-8 with BOM, so that Excel reads the Chinese),
     /// headed by who exported it and when. The export itself is audited.
-    pub async fn export_audit_csv(&self, actor: &Actor, filter: &AuditFilter) -> Result<String> {
+    pub async fn export_audit_csv(self, actor: &Actor, filter: &AuditFilter) -> Result<String> {
         let rows = self.search_audit(actor, filter, 100_000).await?;
         self.audit(
             actor,

@@ -3,16 +3,16 @@
 //! every reveal is on the audit record.
 
 use crate::access::accounts::PHONE_FIELD;
-use crate::{Actor, App, AppError, Result, UserSummary};
+use crate::{Actor, AppError, Result, UserSummary};
 use pingan_domain::{Capability, OrgCode};
 use serde_json::json;
 
 /// The shortest reason accepted for seeing personal data in plain text.
 pub(crate) const MIN_REASON_CHARS: usize = 4;
 
-impl App {
+impl crate::services::Access<'_> {
     /// The accounts in the actor's scope, phones masked (for everyone who may see the org tree).
-    pub async fn contacts(&self, actor: &Actor, limit: i64) -> Result<Vec<UserSummary>> {
+    pub async fn contacts(self, actor: &Actor, limit: i64) -> Result<Vec<UserSummary>> {
         self.authorize(actor, Capability::ViewOrg, None)?;
         let me = actor
             .user
@@ -24,12 +24,7 @@ impl App {
 
     /// The plain contact phone of an account in the actor's scope. Needs the permission to see
     /// personal data and a reason, which is recorded with the reveal.
-    pub async fn reveal_phone(
-        &self,
-        actor: &Actor,
-        username: &str,
-        reason: &str,
-    ) -> Result<String> {
+    pub async fn reveal_phone(self, actor: &Actor, username: &str, reason: &str) -> Result<String> {
         let reason = reason.trim();
         if reason.chars().count() < MIN_REASON_CHARS || reason.chars().count() > 200 {
             return Err(AppError::Invalid(

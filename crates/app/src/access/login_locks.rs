@@ -2,7 +2,7 @@
 //! failed logins on an account, for its owner to see.
 
 use crate::Actor;
-use crate::{App, AppError, CurrentUser, Result};
+use crate::{AppError, CurrentUser, Result};
 use chrono::{Duration, Utc};
 use pingan_domain::Capability;
 use pingan_domain::time::format_minute;
@@ -31,9 +31,9 @@ pub struct FailedLoginView {
 /// How far back an owner is told of failed logins on their account.
 const FAILED_LOGIN_DAYS: i64 = 30;
 
-impl App {
+impl crate::services::Access<'_> {
     /// The locks and slow-downs in force (安全管理员).
-    pub async fn login_locks(&self, actor: &Actor) -> Result<Vec<LoginLockView>> {
+    pub async fn login_locks(self, actor: &Actor) -> Result<Vec<LoginLockView>> {
         self.authorize(actor, Capability::ManageSecurity, None)?;
         Ok(self
             .store
@@ -58,7 +58,7 @@ impl App {
     }
 
     /// Lifts a lock or slow-down before it ends by itself (安全管理员); audited.
-    pub async fn unlock_login(&self, actor: &Actor, key: &str) -> Result<()> {
+    pub async fn unlock_login(self, actor: &Actor, key: &str) -> Result<()> {
         self.authorize(actor, Capability::ManageSecurity, None)?;
         if !(key.starts_with("addr:") || key.starts_with("user:")) || key.len() > 200 {
             return Err(AppError::Invalid("请从锁定列表中选择要解除的项".into()));
@@ -70,7 +70,7 @@ impl App {
 
     /// The failed logins on the user's own account in the last 30 days, the latest first (at
     /// most 20): the owner learns that someone tries their name.
-    pub async fn own_failed_logins(&self, user: &CurrentUser) -> Result<Vec<FailedLoginView>> {
+    pub async fn own_failed_logins(self, user: &CurrentUser) -> Result<Vec<FailedLoginView>> {
         let filter = AuditFilter {
             username: Some(user.username.clone()),
             action_prefix: Some("login.".into()),

@@ -2,18 +2,18 @@
 //! with the newest, in batches, in the background of the server (or at once with `pingan keys reseal`).
 //! Old keys stay in the key file until nothing uses them.
 
+use crate::Result;
 use crate::access::accounts::PHONE_FIELD;
 use crate::access::second_factor::TOTP_FIELD;
 use crate::video::DEVICE_PASSWORD_FIELD;
-use crate::{App, Result};
 use pingan_store::{SealedColumn, SealedUserColumns};
 
 const BATCH: i64 = 500;
 
-impl App {
+impl crate::services::Access<'_> {
     /// Re-seals every value sealed with an older key; returns how many rows changed. Safe to run
     /// again and from several instances: a row already on the newest key is left alone.
-    pub async fn reseal_stale(&self) -> Result<u64> {
+    pub async fn reseal_stale(self) -> Result<u64> {
         let (mut after, mut changed) = (0i64, 0u64);
         loop {
             let page = self.store.sealed_user_columns(after, BATCH).await?;
@@ -46,7 +46,7 @@ impl App {
     }
 
     /// Re-seals the video devices' own digest passwords; returns how many changed.
-    async fn reseal_device_passwords(&self) -> Result<u64> {
+    async fn reseal_device_passwords(self) -> Result<u64> {
         let (mut after, mut changed) = (String::new(), 0u64);
         loop {
             let page = self.store.sealed_device_passwords(&after, BATCH).await?;
@@ -67,7 +67,7 @@ impl App {
     }
 
     /// Re-seals one sealed column of the registry; returns how many values changed.
-    async fn reseal_column(&self, column: SealedColumn) -> Result<u64> {
+    async fn reseal_column(self, column: SealedColumn) -> Result<u64> {
         let field = match column {
             SealedColumn::PersonName => crate::registry::persons::NAME_FIELD,
             SealedColumn::PersonIdNumber => crate::registry::persons::ID_FIELD,
@@ -97,7 +97,7 @@ impl App {
     }
 
     /// The value sealed with the newest key: unchanged if it already is.
-    fn refresh(&self, field: &str, sealed: Option<&[u8]>) -> Result<Option<Vec<u8>>> {
+    fn refresh(self, field: &str, sealed: Option<&[u8]>) -> Result<Option<Vec<u8>>> {
         match sealed {
             Some(s) if self.cipher.is_stale(s) => {
                 let plain = self.cipher.open_bytes(field, s)?;

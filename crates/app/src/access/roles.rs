@@ -3,7 +3,7 @@
 //! next request (the session lookup reads the role with the account).
 
 use crate::Actor;
-use crate::{App, AppError, Result};
+use crate::{AppError, Result};
 use chrono::{DateTime, Utc};
 use pingan_domain::{Capability, Permissions, Role, RoleDef};
 use pingan_store::{RoleRecord, RoleRow, StoreError};
@@ -53,9 +53,9 @@ pub struct RoleEntry {
 /// The most permission keys an entry may carry (there are fewer permissions than this).
 const MAX_KEYS: usize = 64;
 
-impl App {
+impl crate::services::Access<'_> {
     /// Inserts the default roles missing from the database (at start).
-    pub(crate) async fn sync_default_roles(&self) -> Result<()> {
+    pub(crate) async fn sync_default_roles(self) -> Result<()> {
         let stored: Vec<(Role, String)> = Role::ALL
             .iter()
             .map(|r| (*r, r.default_permissions().to_stored()))
@@ -74,7 +74,7 @@ impl App {
     }
 
     /// Every permission (安全管理员 and 系统管理员: the one composes roles, the other assigns them).
-    pub fn permissions(&self, actor: &Actor) -> Result<Vec<PermissionView>> {
+    pub fn permissions(self, actor: &Actor) -> Result<Vec<PermissionView>> {
         self.authorize_role_readers(actor)?;
         Ok(Capability::ALL
             .iter()
@@ -86,19 +86,19 @@ impl App {
     }
 
     /// Every role with its permissions and holders.
-    pub async fn roles(&self, actor: &Actor) -> Result<Vec<RoleView>> {
+    pub async fn roles(self, actor: &Actor) -> Result<Vec<RoleView>> {
         self.authorize_role_readers(actor)?;
         Ok(self.store.roles().await?.into_iter().map(view).collect())
     }
 
     /// One role with its permissions and holders.
-    pub async fn role(&self, actor: &Actor, key: &str) -> Result<RoleView> {
+    pub async fn role(self, actor: &Actor, key: &str) -> Result<RoleView> {
         self.authorize_role_readers(actor)?;
         self.role_view(key).await
     }
 
     /// The keys and labels of the roles an account may be given, for the account form.
-    pub async fn role_choices(&self, actor: &Actor) -> Result<Vec<(String, String)>> {
+    pub async fn role_choices(self, actor: &Actor) -> Result<Vec<(String, String)>> {
         Ok(self
             .roles(actor)
             .await?
@@ -108,7 +108,7 @@ impl App {
     }
 
     /// Adds a role (安全管理员).
-    pub async fn create_role(&self, actor: &Actor, entry: &RoleEntry) -> Result<RoleView> {
+    pub async fn create_role(self, actor: &Actor, entry: &RoleEntry) -> Result<RoleView> {
         self.authorize(actor, Capability::ManageSecurity, None)?;
         let role = checked(&entry.key, entry)?;
         let stored = role.permissions.to_stored();
@@ -141,7 +141,7 @@ impl App {
     /// Changes a role's name and permissions (安全管理员). The role one holds oneself is changed by
     /// another 安全管理员: otherwise one could grant oneself anything, or take away the last way back.
     pub async fn update_role(
-        &self,
+        self,
         actor: &Actor,
         key: &str,
         entry: &RoleEntry,
@@ -183,7 +183,7 @@ impl App {
     }
 
     /// Deletes a role no account holds (安全管理员); the shipped roles stay.
-    pub async fn delete_role(&self, actor: &Actor, key: &str) -> Result<()> {
+    pub async fn delete_role(self, actor: &Actor, key: &str) -> Result<()> {
         self.authorize(actor, Capability::ManageSecurity, None)?;
         let role = self.role_record(key).await?;
         if role.builtin {
@@ -209,7 +209,7 @@ impl App {
     }
 
     /// The role an account is to be given; an unknown key names the choices.
-    pub async fn role_named(&self, key: &str) -> Result<RoleDef> {
+    pub async fn role_named(self, key: &str) -> Result<RoleDef> {
         let key = key.trim();
         match self.store.role(key).await? {
             Some(r) => Ok(RoleDef {
@@ -234,12 +234,12 @@ impl App {
         }
     }
 
-    fn authorize_role_readers(&self, actor: &Actor) -> Result<()> {
+    fn authorize_role_readers(self, actor: &Actor) -> Result<()> {
         self.authorize(actor, Capability::ManageSecurity, None)
             .or_else(|_| self.authorize(actor, Capability::ManageUsers, None))
     }
 
-    async fn role_record(&self, key: &str) -> Result<RoleRecord> {
+    async fn role_record(self, key: &str) -> Result<RoleRecord> {
         self.store.role(key).await?.ok_or_else(|| {
             AppError::NotFound(format!(
                 "角色 {} 不存在",
@@ -248,7 +248,7 @@ impl App {
         })
     }
 
-    async fn role_view(&self, key: &str) -> Result<RoleView> {
+    async fn role_view(self, key: &str) -> Result<RoleView> {
         Ok(view(self.role_record(key).await?))
     }
 }

@@ -1,7 +1,7 @@
 //! 动态口令 — the second factor: enrolment with a QR code drawn on the server, the check at login
 //! (each code once), and the reset an administrator does for a lost phone.
 
-use crate::{Actor, App, AppError, Result};
+use crate::{Actor, AppError, Result};
 use chrono::Utc;
 use pingan_crypto::{otpauth_uri, qr_svg, totp_check};
 use pingan_domain::Capability;
@@ -27,12 +27,9 @@ fn unix_now() -> u64 {
     u64::try_from(Utc::now().timestamp()).unwrap_or(0)
 }
 
-impl App {
+impl crate::services::Access<'_> {
     /// The signed-in actor and their account as stored.
-    async fn own_record<'a>(
-        &self,
-        actor: &'a Actor,
-    ) -> Result<(&'a crate::CurrentUser, UserRecord)> {
+    async fn own_record(self, actor: &Actor) -> Result<(&crate::CurrentUser, UserRecord)> {
         let me = actor
             .user
             .as_ref()
@@ -47,7 +44,7 @@ impl App {
 
     /// Starts enrolment for the actor's own account: a fresh 160-bit secret, kept sealed until a
     /// code from it is confirmed. While one is pending, the same secret is shown again.
-    pub async fn begin_totp(&self, actor: &Actor) -> Result<TotpEnrolment> {
+    pub async fn begin_totp(self, actor: &Actor) -> Result<TotpEnrolment> {
         let (me, record) = self.own_record(actor).await?;
         let secret = match &record.totp_pending_sealed {
             Some(sealed) => self.cipher.open_bytes(TOTP_FIELD, sealed)?,
@@ -69,7 +66,7 @@ impl App {
     }
 
     /// Confirms enrolment with a code from the authenticator app; from now on logins need a code.
-    pub async fn confirm_totp(&self, actor: &Actor, code: &str) -> Result<()> {
+    pub async fn confirm_totp(self, actor: &Actor, code: &str) -> Result<()> {
         let (me, record) = self.own_record(actor).await?;
         let sealed = record
             .totp_pending_sealed
@@ -95,7 +92,7 @@ impl App {
 
     /// Removes an account's second factor (a lost phone); the owner enrols again at next login
     /// where the role requires it.
-    pub async fn reset_totp(&self, actor: &Actor, username: &str) -> Result<()> {
+    pub async fn reset_totp(self, actor: &Actor, username: &str) -> Result<()> {
         let user = self
             .store
             .user_by_username(username)
@@ -119,7 +116,7 @@ impl App {
     /// Whether the second factor of a login holds: true for accounts without one; for the others
     /// the code must match and its time step must not have been used before.
     pub(crate) async fn check_second_factor(
-        &self,
+        self,
         user: &UserRecord,
         code: Option<&str>,
     ) -> Result<bool> {

@@ -3,7 +3,7 @@
 //! chooses (their own or one under it), revocable at any time. Every issue, use and revocation is
 //! on record.
 
-use crate::{Actor, App, AppError, CurrentUser, Result};
+use crate::{Actor, AppError, CurrentUser, Result};
 use chrono::{DateTime, Utc};
 use pingan_crypto::{random_token, sm3_hex};
 use pingan_domain::OrgCode;
@@ -27,11 +27,11 @@ pub struct ApiTokenView {
     pub revoked: bool,
 }
 
-impl App {
+impl crate::services::Access<'_> {
     /// Issues a token for the actor's own account (or, from the command line, for `owner`),
     /// limited to `org` (default: the owner's own unit). Returns the token: it is shown this once.
     pub async fn create_api_token(
-        &self,
+        self,
         actor: &Actor,
         owner: Option<&str>,
         name: &str,
@@ -96,7 +96,7 @@ impl App {
     }
 
     /// The account behind an API token, its scope narrowed to the token's org unit.
-    pub(crate) async fn authenticate_api_token(&self, token: &str) -> Result<CurrentUser> {
+    pub(crate) async fn authenticate_api_token(self, token: &str) -> Result<CurrentUser> {
         let Some((t, owner)) = self
             .store
             .use_api_token(&sm3_hex(token.as_bytes()), Utc::now())
@@ -116,7 +116,7 @@ impl App {
     }
 
     /// The actor's own tokens, newest first.
-    pub async fn list_api_tokens(&self, actor: &Actor) -> Result<Vec<ApiTokenView>> {
+    pub async fn list_api_tokens(self, actor: &Actor) -> Result<Vec<ApiTokenView>> {
         let me = actor
             .user
             .as_ref()
@@ -131,7 +131,7 @@ impl App {
     }
 
     /// Revokes one of the actor's own tokens.
-    pub async fn revoke_api_token(&self, actor: &Actor, id: i64) -> Result<()> {
+    pub async fn revoke_api_token(self, actor: &Actor, id: i64) -> Result<()> {
         let me = actor
             .user
             .as_ref()

@@ -20,7 +20,7 @@ pub(crate) use photos::{sniff, write_once};
 pub use routing::RoutingRuleView;
 pub use view::{ActionView, CaseDepartmentView, CategoryView, TimelineView};
 
-use crate::{Actor, App, AppError, CurrentUser, Result};
+use crate::{Actor, AppError, CurrentUser, Result};
 use chrono::{DateTime, Utc};
 use pingan_domain::case::{
     ActingUser, ActionInput, ActionSpec, CaseCore, CaseHolders, Change, Effect, KindSpec, Party,
@@ -113,13 +113,13 @@ pub(crate) struct Acted {
     pub action: &'static ActionSpec,
 }
 
-impl App {
+impl crate::services::Cases<'_> {
     /// Takes one action on a case that `user` may see (the kind's module has read it under its
     /// own visibility rule): the engine decides and applies it, and the case is written with its
     /// timeline entry if it is still at the version read (and at the version the user saw, when
     /// given) — otherwise someone else acted first and the answer says so.
     pub(crate) async fn take_action(
-        &self,
+        self,
         actor: &Actor,
         user: &CurrentUser,
         old: CaseRecord,
@@ -160,7 +160,7 @@ impl App {
         let now = pingan_domain::audit::to_micros(Utc::now());
         let mut case = old.clone();
         case.updated_at = now;
-        let calendar = self.work_calendar().await?;
+        let calendar = self.org().work_calendar().await?;
         let change = apply(spec, &mut case.core, &input, now, &calendar).map_err(refusal)?;
         let detail = self.change_detail(&old.core, &change).await?;
         let entry = NewTimelineEntry {
@@ -220,7 +220,7 @@ impl App {
 
     /// What the timeline tells of a change, as JSON: the departments by name (which also checks
     /// that the owning hub may dispatch to them), the levels of an escalation, days, rating.
-    async fn change_detail(&self, before: &CaseCore, change: &Change) -> Result<serde_json::Value> {
+    async fn change_detail(self, before: &CaseCore, change: &Change) -> Result<serde_json::Value> {
         Ok(match change {
             Change::Departments(list) => json!({
                 "departments": self.department_names(before.owner_org.as_str(), list).await?
@@ -237,7 +237,7 @@ impl App {
     }
 
     /// The signed-in user behind a case request, who must be allowed to see cases.
-    pub(crate) fn case_user<'a>(&self, actor: &'a Actor) -> Result<&'a CurrentUser> {
+    pub(crate) fn case_user(self, actor: &Actor) -> Result<&CurrentUser> {
         self.authorize(actor, Capability::ViewCases, None)?;
         actor
             .user
@@ -247,7 +247,7 @@ impl App {
 
     /// The signed-in user reading cases, and whether they may read only those they reported
     /// themselves (群众 follow their own reports and nothing else).
-    pub(crate) fn case_reader<'a>(&self, actor: &'a Actor) -> Result<(&'a CurrentUser, bool)> {
+    pub(crate) fn case_reader(self, actor: &Actor) -> Result<(&CurrentUser, bool)> {
         match self.case_user(actor) {
             Ok(user) => Ok((user, false)),
             Err(e) => {
@@ -264,11 +264,11 @@ impl App {
 
     /// An event the reader may see: in their scope and, for those who follow only their own
     /// reports, reported by them.
-    pub(crate) async fn readable_event<'a>(
-        &self,
-        actor: &'a Actor,
+    pub(crate) async fn readable_event(
+        self,
+        actor: &Actor,
         id: i64,
-    ) -> Result<(&'a CurrentUser, pingan_store::EventRecord)> {
+    ) -> Result<(&CurrentUser, pingan_store::EventRecord)> {
         let (user, own_only) = self.case_reader(actor)?;
         self.store
             .event(id, &user.scope())
@@ -279,7 +279,7 @@ impl App {
     }
 
     async fn check_merge_target(
-        &self,
+        self,
         user: &CurrentUser,
         case: &CaseRecord,
         target: i64,
@@ -307,7 +307,7 @@ impl App {
     /// Raises the yellow and red cards that are due and tells the stream. Safe to run on every
     /// instance at once: on PostgreSQL one instance sweeps per round, and a raised card is never
     /// raised twice.
-    pub async fn sweep_deadlines(&self) -> Result<usize> {
+    pub async fn sweep_deadlines(self) -> Result<usize> {
         let now = pingan_domain::audit::to_micros(Utc::now());
         let raised = self.store.sweep_alerts(now).await?;
         for r in &raised {
@@ -333,15 +333,15 @@ impl App {
     /// Starts the case engine's background work on the running runtime: the deadline sweeper
     /// (every `sweep_every`) and, on PostgreSQL, the bridge that brings other instances' changes
     /// to this instance's stream clients.
-    pub fn spawn_case_workers(&self, sweep_every: std::time::Duration) {
-        let bridge = self.clone();
-        tokio::spawn(async move { bridge.bridge_case_changes().await });
-        let sweeper = self.clone();
+    pub fn spawn_case_workers(self, sweep_every: std::time::Duration) {
+        let bridge = crate::App::clone(&self);
+        tokio::spawn(async move { bridge.cases().bridge_case_changes().await });
+        let sweeper = crate::App::clone(&self);
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(sweep_every);
             loop {
                 tick.tick().await;
-                if let Err(e) = sweeper.sweep_deadlines().await {
+                if let Err(e) = sweeper.cases().sweep_deadlines().await {
                     tracing::warn!("时限检查失败（下一轮再试）: {e}");
                 }
             }
@@ -350,14 +350,14 @@ impl App {
 
     /// Subscribes to the case changes `user` may see.
     pub fn subscribe_cases(
-        &self,
+        self,
         user: &CurrentUser,
     ) -> Result<tokio::sync::broadcast::Receiver<CaseChange>> {
         self.authorize_user(user, Capability::ViewCases)?;
         Ok(self.bus.subscribe())
     }
 
-    pub(crate) fn publish(&self, e: &EventView, action: &str) {
+    pub(crate) fn publish(self, e: &EventView, action: &str) {
         let change = CaseChange {
             case_id: e.id,
             number: e.number.clone(),
@@ -377,7 +377,7 @@ impl App {
 
     /// Carries other instances' case changes to this instance's stream clients (PostgreSQL);
     /// returns at once on SQLite. Runs until the process ends, reconnecting after errors.
-    pub async fn bridge_case_changes(&self) {
+    pub async fn bridge_case_changes(self) {
         loop {
             match self.store.listen(bus::CHANNEL).await {
                 Ok(None) => return,

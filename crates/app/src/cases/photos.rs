@@ -89,16 +89,19 @@ pub(crate) fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
 }
 
 impl App {
+    /// Where photos are kept, or the refusal that says none is configured.
     pub(crate) fn files_dir(&self) -> Result<&PathBuf> {
         self.config.files_dir.as_ref().ok_or_else(|| {
             AppError::Invalid("本服务器未配置附件目录（files_dir），暂不能上传或查看照片".into())
         })
     }
+}
 
+impl crate::services::Cases<'_> {
     /// Adds photos to a case the user is on (hub, department, grid worker or reporter). `stage`
     /// is `before`/处置前 or `after`/处置后.
     pub async fn add_photos(
-        &self,
+        self,
         actor: &Actor,
         case_id: i64,
         stage: &str,
@@ -179,7 +182,7 @@ impl App {
             .collect())
     }
 
-    pub(crate) async fn photos_of(&self, case_id: i64) -> Result<Vec<PhotoView>> {
+    pub(crate) async fn photos_of(self, case_id: i64) -> Result<Vec<PhotoView>> {
         Ok(self
             .store
             .case_files(case_id)
@@ -191,7 +194,7 @@ impl App {
 
     /// One photo of a case the user can see: its content type and bytes.
     pub async fn photo(
-        &self,
+        self,
         actor: &Actor,
         case_id: i64,
         photo_id: i64,
@@ -215,7 +218,7 @@ impl App {
     /// The bytes of a stored photo. A file missing from the files directory (a database restored
     /// without its `files/`) is a 404 that says so, not a server error.
     pub(crate) async fn read_photo(
-        &self,
+        self,
         folder: &str,
         digest: &str,
         content_type: &str,
@@ -236,7 +239,7 @@ impl App {
 
     /// How many stored photos have no file in the files directory, of how many: checked at
     /// start, so that the operator learns of a restore without `files/` before users do.
-    pub async fn missing_photo_files(&self) -> Result<(usize, usize)> {
+    pub async fn missing_photo_files(self) -> Result<(usize, usize)> {
         let Ok(dir) = self.files_dir() else {
             return Ok((0, 0));
         };

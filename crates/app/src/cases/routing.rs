@@ -6,7 +6,7 @@
 //! The hubs are three levels (三级综治中心): 区综治中心, 乡镇（街道）综治中心 and 村（社区）综治服务站.
 //! A hub works the events it owns and those of the hubs below it; 提级 moves an event one level up.
 
-use crate::{Actor, App, AppError, Result};
+use crate::{Actor, AppError, Result};
 use pingan_domain::{Capability, OrgCode, OrgLevel};
 use pingan_store::{CategoryRecord, DepartmentRecord, NewRoutingRule, RoutingRuleRecord};
 use serde::Serialize;
@@ -32,11 +32,11 @@ pub struct RoutingRuleView {
     pub department_name: Option<String>,
 }
 
-impl App {
+impl crate::services::Cases<'_> {
     /// The route of an event of `category` at `place`; `station` is the village hub that received
     /// it at its own counter, which owns it unless a rule says otherwise.
     pub(crate) async fn route(
-        &self,
+        self,
         category: &CategoryRecord,
         place: &OrgCode,
         station: Option<&OrgCode>,
@@ -76,7 +76,7 @@ impl App {
     }
 
     /// The routing rules (everyone who sees cases may read them).
-    pub async fn routing_rules(&self, actor: &Actor) -> Result<Vec<RoutingRuleView>> {
+    pub async fn routing_rules(self, actor: &Actor) -> Result<Vec<RoutingRuleView>> {
         self.case_user(actor)?;
         let departments = self.all_departments().await?;
         Ok(self
@@ -96,7 +96,7 @@ impl App {
 
     /// Adds a rule: events of `category_prefix` in `area_prefix` go to `owner_org` (and the
     /// department, if given). The area and the owner must lie in the commander's scope.
-    pub async fn add_routing_rule(&self, actor: &Actor, rule: NewRoutingRule) -> Result<i64> {
+    pub async fn add_routing_rule(self, actor: &Actor, rule: NewRoutingRule) -> Result<i64> {
         let area = if rule.area_prefix.is_empty() {
             None
         } else {
@@ -147,7 +147,7 @@ impl App {
         Ok(id)
     }
 
-    pub async fn delete_routing_rule(&self, actor: &Actor, id: i64) -> Result<()> {
+    pub async fn delete_routing_rule(self, actor: &Actor, id: i64) -> Result<()> {
         let rules = self.routing_rule_records().await?;
         let rule = rules
             .iter()
@@ -167,14 +167,14 @@ impl App {
         .await
     }
 
-    async fn routing_rule_records(&self) -> Result<std::sync::Arc<Vec<RoutingRuleRecord>>> {
+    async fn routing_rule_records(self) -> Result<std::sync::Arc<Vec<RoutingRuleRecord>>> {
         if let Some(r) = self.caches.routing.get() {
             return Ok(r);
         }
         Ok(self.caches.routing.put(self.store.routing_rules().await?))
     }
 
-    pub(crate) async fn all_departments(&self) -> Result<std::sync::Arc<Vec<DepartmentRecord>>> {
+    pub(crate) async fn all_departments(self) -> Result<std::sync::Arc<Vec<DepartmentRecord>>> {
         if let Some(d) = self.caches.departments.get() {
             return Ok(d);
         }
@@ -189,7 +189,7 @@ impl App {
     /// reaches its own departments and those above it; another township's departments only the
     /// district hub reaches — a township escalates instead.
     pub(crate) async fn department_names(
-        &self,
+        self,
         owner: &str,
         list: &[(i64, bool)],
     ) -> Result<Vec<String>> {

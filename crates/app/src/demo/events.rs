@@ -47,7 +47,7 @@ const SEED: u64 = 20_261_128;
 /// The demo's accounts as signed-in users (the demo acts for them; their own first login is
 /// still ahead of them).
 fn as_user(app: &App, u: pingan_store::UserRecord) -> Result<Actor> {
-    let mut user: CurrentUser = app.current_user(u)?;
+    let mut user: CurrentUser = app.access().current_user(u)?;
     user.setup = None;
     Ok(Actor::user(user, Some("demo".into())))
 }
@@ -109,7 +109,7 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
             lon: Some(lon + (rng.vary(1.0) - 1.0) * 0.0003),
             ..Default::default()
         };
-        let Ok(outcome) = app.report_event(worker, &intake).await else {
+        let Ok(outcome) = app.cases().report_event(worker, &intake).await else {
             continue;
         };
         made += 1;
@@ -126,7 +126,7 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
                 ..Default::default()
             };
             let (app, who, id) = (app.clone(), who.clone(), e.id);
-            async move { app.act_on_event(&who, id, &req).await.is_ok() }
+            async move { app.cases().act_on_event(&who, id, &req).await.is_ok() }
         };
         // How far this one has come: 0 just reported … 7 evaluated.
         let stage = rng.below(8);
@@ -137,6 +137,7 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
             continue;
         }
         let suggested = app
+            .cases()
             .event_detail(operator, e.id)
             .await?
             .suggested_department_id;
@@ -162,7 +163,7 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
                 rating: Some("satisfied".into()),
                 ..Default::default()
             };
-            app.act_on_event(worker, e.id, &req).await?;
+            app.cases().act_on_event(worker, e.id, &req).await?;
         }
     }
     Ok(made)

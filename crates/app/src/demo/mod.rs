@@ -89,10 +89,10 @@ impl App {
                 created: false,
                 admin_password: None,
                 account_password: None,
-                summary: self.summary_of(&root).await?,
+                summary: self.org().summary_of(&root).await?,
             });
         }
-        if state.is_none() && self.has_users().await? {
+        if state.is_none() && self.access().has_users().await? {
             return Err(AppError::Conflict(
                 "该数据库已有正式账号，pingan demo 不会向其中写入演示数据；请改用 pingan serve，或用 --data-dir 指定一个新目录".into(),
             ));
@@ -169,10 +169,10 @@ impl App {
             detail,
         )
         .await?;
-        self.mark_grids_changed().await?;
+        self.org().mark_grids_changed().await?;
         if scale == DemoScale::District {
             // The grid index must hold the new grids before events can be placed on them.
-            self.reload_grid_index().await?;
+            self.org().reload_grid_index().await?;
             events::seed(self).await?;
             video::seed(self).await?;
         }
@@ -180,7 +180,7 @@ impl App {
             created: true,
             admin_password: Some(admin_password),
             account_password: Some(account_password),
-            summary: self.summary_of(&root).await?,
+            summary: self.org().summary_of(&root).await?,
         })
     }
 

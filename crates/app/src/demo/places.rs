@@ -183,7 +183,7 @@ impl App {
             let valid = input
                 .validate()
                 .map_err(|e| AppError::Internal(format!("演示场所生成了无效的数据：{e:?}")))?;
-            rows.push(self.new_place(valid, grid_code.to_owned())?);
+            rows.push(self.registry().new_place(valid, grid_code.to_owned())?);
         }
         self.store.upsert_places("", &rows).await?;
         if rentals.is_empty() {

@@ -336,7 +336,7 @@ impl App {
                 .input
                 .validate(today)
                 .map_err(|e| AppError::Internal(format!("演示人口生成了无效的数据：{e:?}")))?;
-            let index = self.id_number_index(&valid.id_number);
+            let index = self.registry().id_number_index(&valid.id_number);
             if let Some(h) = household
                 && valid.residence == Residence::Floating
                 && h % 2 == 0
@@ -351,7 +351,10 @@ impl App {
                     .push(index.clone());
             }
             ages.push((index, resident.age));
-            rows.push(self.new_person(valid, grid_code.to_owned(), household, now)?);
+            rows.push(
+                self.registry()
+                    .new_person(valid, grid_code.to_owned(), household, now)?,
+            );
         }
         let writes = self
             .store
@@ -390,7 +393,7 @@ impl App {
             .collect();
         let indexes: Vec<String> = chosen.iter().map(|c| c.0.clone()).collect();
         let ids = self.store.person_ids(&indexes).await?;
-        let policies = self.visit_policies().await?;
+        let policies = self.registry().visit_policies().await?;
         let (mut members, mut visits) = (Vec::new(), Vec::new());
         for (index, _age, group) in chosen {
             let Some(&person_id) = ids.get(&index) else {

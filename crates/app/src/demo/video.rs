@@ -39,7 +39,7 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
     if grids.is_empty() {
         return Ok(0);
     }
-    let index = app.grid_index();
+    let index = app.org().grid_index();
     let mut rng = SplitMix64::new(SEED);
     let now = pingan_domain::audit::to_micros(Utc::now());
     let (mut devices, mut channels) = (Vec::new(), Vec::new());
@@ -167,7 +167,7 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
     app.store
         .insert_online_samples(&samples(&channels, &mut rng, now))
         .await?;
-    app.sample_video_online().await?;
+    app.video().sample_video_online().await?;
     Ok(channels.len())
 }
 

@@ -1,7 +1,7 @@
 //! 工作日历 — the calendar deadlines are computed against: the shipped official arrangement,
 //! administrators' entries, and a warning when the current or next year has none.
 
-use crate::{Actor, App, AppError, CurrentUser, Result};
+use crate::{Actor, AppError, CurrentUser, Result};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use pingan_domain::Capability;
 use pingan_domain::calendar::{DayException, TimeUnit, WorkCalendar, official_2026};
@@ -19,10 +19,10 @@ pub struct CalendarYear {
     pub days: Vec<(NaiveDate, String, String, String)>,
 }
 
-impl App {
+impl crate::services::Org<'_> {
     /// Fills years of the shipped arrangement that have no days at all; a year an administrator
     /// has edited is left as it is.
-    pub(crate) async fn sync_official_calendar(&self) -> Result<()> {
+    pub(crate) async fn sync_official_calendar(self) -> Result<()> {
         let existing = self.store.calendar_days().await?;
         let shipped = official_2026();
         let years: std::collections::BTreeSet<i32> =
@@ -43,7 +43,7 @@ impl App {
 
     /// The calendar deadlines are computed against (kept for a minute; this instance's edits
     /// apply at once).
-    pub async fn work_calendar(&self) -> Result<std::sync::Arc<WorkCalendar>> {
+    pub async fn work_calendar(self) -> Result<std::sync::Arc<WorkCalendar>> {
         if let Some(c) = self.caches.calendar.get() {
             return Ok(c);
         }
@@ -62,7 +62,7 @@ impl App {
     }
 
     /// One year's exceptional days.
-    pub async fn calendar_year(&self, user: &CurrentUser, year: i32) -> Result<CalendarYear> {
+    pub async fn calendar_year(self, user: &CurrentUser, year: i32) -> Result<CalendarYear> {
         self.authorize_user(user, Capability::ViewOrg)?;
         let days: Vec<_> = self
             .store
@@ -81,7 +81,7 @@ impl App {
 
     /// Years among this and the next whose arrangement is missing (deadlines there fall back to
     /// Monday–Friday).
-    pub async fn calendar_gaps(&self) -> Result<Vec<i32>> {
+    pub async fn calendar_gaps(self) -> Result<Vec<i32>> {
         let calendar = self.work_calendar().await?;
         let this = pingan_domain::time::in_shanghai(Utc::now()).year();
         Ok([this, this + 1]
@@ -92,7 +92,7 @@ impl App {
 
     /// Enters or changes one day (系统管理员), audited with what it was before.
     pub async fn set_calendar_day(
-        &self,
+        self,
         actor: &Actor,
         day: NaiveDate,
         workday: bool,
@@ -121,7 +121,7 @@ impl App {
     }
 
     /// Removes one day's exception, so that it follows the Monday–Friday rule again.
-    pub async fn clear_calendar_day(&self, actor: &Actor, day: NaiveDate) -> Result<()> {
+    pub async fn clear_calendar_day(self, actor: &Actor, day: NaiveDate) -> Result<()> {
         self.authorize(actor, Capability::ManageOrg, None)?;
         if !self.store.delete_calendar_day(day).await? {
             return Err(AppError::NotFound(format!("{day} 没有设置放假或调休")));
@@ -139,7 +139,7 @@ impl App {
 
     /// The deadline of a time limit, for trying out limits before they are set on cases.
     pub async fn deadline_for(
-        &self,
+        self,
         user: &CurrentUser,
         start: DateTime<FixedOffset>,
         amount: u32,

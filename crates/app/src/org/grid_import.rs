@@ -4,7 +4,7 @@
 //! create it. Valid features are saved (new grids added, existing ones renamed and redrawn) in one
 //! transaction; every other feature is reported with its reason, and nothing of it is saved.
 
-use crate::{Actor, App, AppError, Result};
+use crate::{Actor, AppError, Result};
 use pingan_domain::org::village_kind;
 use pingan_domain::{Capability, OrgCode, OrgLevel};
 use pingan_geo::Polygon;
@@ -27,9 +27,9 @@ pub struct GridImportReport {
     pub rejected: Vec<(usize, String, String)>,
 }
 
-impl App {
+impl crate::services::Org<'_> {
     /// Imports grid boundaries from GeoJSON text (see the module documentation).
-    pub async fn import_grids(&self, actor: &Actor, text: &str) -> Result<GridImportReport> {
+    pub async fn import_grids(self, actor: &Actor, text: &str) -> Result<GridImportReport> {
         self.authorize(actor, Capability::ManageOrg, None)?;
         if text.len() > MAX_IMPORT_BYTES {
             return Err(AppError::Invalid(format!(
@@ -80,7 +80,7 @@ impl App {
 
     /// The grid of one feature and, if needed, its new village; or the code and why not.
     async fn grid_units(
-        &self,
+        self,
         feature: &Value,
         pending: &[NewOrgUnit],
     ) -> std::result::Result<FeatureUnits, (String, String)> {

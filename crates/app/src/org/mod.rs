@@ -5,7 +5,7 @@ pub(crate) mod calendar;
 pub(crate) mod grid_import;
 pub(crate) mod reference;
 
-use crate::{App, AppError, CurrentUser, Result};
+use crate::{AppError, CurrentUser, Result};
 use pingan_domain::{Capability, OrgCode, OrgLevel, Scope};
 use pingan_geo::{GridIndex, Polygon};
 use pingan_store::OrgUnitRecord;
@@ -82,11 +82,11 @@ pub struct OrgSummary {
     pub departments: usize,
 }
 
-impl App {
+impl crate::services::Org<'_> {
     /// The children of `parent` (the district's top when none), each with its counts. The tree of
     /// divisions is reference data: any user who may see the org tree sees all of it.
     pub async fn org_children(
-        &self,
+        self,
         user: &CurrentUser,
         parent: Option<&str>,
     ) -> Result<Vec<OrgUnitView>> {
@@ -114,7 +114,7 @@ impl App {
     }
 
     /// The whole tree of the user's scope, with counts, built from one read of the units.
-    pub async fn org_tree(&self, user: &CurrentUser) -> Result<Option<OrgTreeNode>> {
+    pub async fn org_tree(self, user: &CurrentUser) -> Result<Option<OrgTreeNode>> {
         self.authorize_user(user, Capability::ViewOrg)?;
         Ok(self
             .subtree(user.scope().prefix())
@@ -123,7 +123,7 @@ impl App {
             .next())
     }
 
-    async fn subtree(&self, root: &str) -> Result<Vec<OrgTreeNode>> {
+    async fn subtree(self, root: &str) -> Result<Vec<OrgTreeNode>> {
         let units = self.store.org_units_under(root).await?;
         let workers: HashMap<String, i64> = self
             .store
@@ -135,12 +135,12 @@ impl App {
     }
 
     /// Figures for the front page within the user's scope.
-    pub async fn org_summary(&self, user: &CurrentUser) -> Result<OrgSummary> {
+    pub async fn org_summary(self, user: &CurrentUser) -> Result<OrgSummary> {
         self.authorize_user(user, Capability::ViewOrg)?;
         self.summary_of(&user.scope()).await
     }
 
-    pub(crate) async fn summary_of(&self, scope: &Scope) -> Result<OrgSummary> {
+    pub(crate) async fn summary_of(self, scope: &Scope) -> Result<OrgSummary> {
         let units = self.store.org_units_under(scope.prefix()).await?;
         let count = |level: OrgLevel| units.iter().filter(|u| u.level == level.as_str()).count();
         let workers = self
@@ -165,7 +165,7 @@ impl App {
     }
 
     /// The grid holding a WGS-84 point, with its chain of units; not found outside every grid.
-    pub async fn locate(&self, user: &CurrentUser, lat: f64, lon: f64) -> Result<Located> {
+    pub async fn locate(self, user: &CurrentUser, lat: f64, lon: f64) -> Result<Located> {
         self.authorize_user(user, Capability::ViewOrg)?;
         if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
             return Err(AppError::Invalid(
@@ -212,7 +212,7 @@ impl App {
     }
 
     /// The grid boundaries within the user's scope as GeoJSON.
-    pub async fn grid_features(&self, user: &CurrentUser) -> Result<GridFeatureCollection> {
+    pub async fn grid_features(self, user: &CurrentUser) -> Result<GridFeatureCollection> {
         self.authorize_user(user, Capability::ViewOrg)?;
         let scope = user.scope();
         let grids = self.store.grids_under(scope.prefix()).await?;
@@ -251,7 +251,7 @@ impl App {
     }
 
     /// Rebuilds the in-memory grid index from the database (after the grids change).
-    pub async fn reload_grid_index(&self) -> Result<usize> {
+    pub async fn reload_grid_index(self) -> Result<usize> {
         let version = self.store.setting(GRIDS_VERSION).await?;
         let root = pingan_domain::division::DISTRICT.0;
         let mut grids = Vec::new();
@@ -270,7 +270,7 @@ impl App {
     }
 
     /// Records that the grids changed, so that every instance reloads its index.
-    pub(crate) async fn mark_grids_changed(&self) -> Result<()> {
+    pub(crate) async fn mark_grids_changed(self) -> Result<()> {
         let stamp = format!("{}", chrono::Utc::now().timestamp_micros());
         self.store.set_setting(GRIDS_VERSION, &stamp).await?;
         self.reload_grid_index().await?;
@@ -280,7 +280,7 @@ impl App {
     /// Reloads the grid index if the grids changed since it was built (by an import from the
     /// command line or another instance). The server calls this periodically; returns whether it
     /// reloaded.
-    pub async fn refresh_grid_index(&self) -> Result<bool> {
+    pub async fn refresh_grid_index(self) -> Result<bool> {
         let current = self.store.setting(GRIDS_VERSION).await?;
         let known = self.grids.read().map(|g| g.0.clone()).unwrap_or_default();
         if current == known {
@@ -291,7 +291,7 @@ impl App {
         Ok(true)
     }
 
-    pub(crate) fn grid_index(&self) -> Arc<GridIndex> {
+    pub(crate) fn grid_index(self) -> Arc<GridIndex> {
         self.grids
             .read()
             .map(|g| Arc::clone(&g.1))

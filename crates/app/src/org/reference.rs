@@ -1,15 +1,15 @@
 //! Shipped reference data: the code tables and the division codes of 通川区.
 
-use crate::{App, Result};
+use crate::Result;
 use pingan_domain::code_table;
 use pingan_domain::division::{CONFIRMED_COMMUNITIES, DISTRICT, DIVISION_VERSION, TOWNSHIPS};
 use pingan_domain::org::{OrgCode, township_kind, village_kind};
 use pingan_store::NewOrgUnit;
 
-impl App {
+impl crate::services::Org<'_> {
     /// Brings the database's reference data in line with this build: new codes are added, codes
     /// no longer shipped are retired (never deleted). Idempotent; runs at every start.
-    pub(crate) async fn sync_reference_data(&self) -> Result<()> {
+    pub(crate) async fn sync_reference_data(self) -> Result<()> {
         for table in code_table::ALL {
             let retired = self.store.sync_code_table(&table).await?;
             if retired > 0 {
@@ -24,7 +24,7 @@ impl App {
     }
 
     /// The current codes of a shipped code table, as `(code, name)`.
-    pub async fn code_table(&self, key: &str) -> Result<Vec<(String, String)>> {
+    pub async fn code_table(self, key: &str) -> Result<Vec<(String, String)>> {
         Ok(self
             .store
             .code_entries(key)

@@ -5,7 +5,7 @@
 use crate::access::contacts::MIN_REASON_CHARS;
 use crate::registry::persons::{ID_FIELD, NAME_FIELD, PHONE_FIELD};
 use crate::sheet::{Column, write_sheet};
-use crate::{Actor, App, AppError, CurrentUser, PersonQuery, Result};
+use crate::{Actor, AppError, CurrentUser, PersonQuery, Result};
 use chrono::Utc;
 use pingan_domain::Capability;
 use pingan_domain::code_table::{ETHNICITY, SEX};
@@ -18,11 +18,11 @@ use std::collections::HashMap;
 /// The most persons one export holds.
 pub const MAX_EXPORT_ROWS: usize = 100_000;
 
-impl App {
+impl crate::services::Registry<'_> {
     /// The persons a search finds, as an .xlsx. With a `reason`, names, ID numbers and phones are
     /// in plain text (查看个人信息明文 only); refusals are audited too.
     pub async fn export_persons(
-        &self,
+        self,
         actor: &Actor,
         user: &CurrentUser,
         q: &PersonQuery,
@@ -127,11 +127,11 @@ impl App {
     }
 }
 
-impl App {
+impl crate::services::Registry<'_> {
     /// The reason for a plain-text export of `what` (`persons`, `places`), checked: none for a
     /// masked export; else 4–200 characters and 查看个人信息明文, a refusal audited.
     pub(crate) async fn plain_export_reason<'r>(
-        &self,
+        self,
         actor: &Actor,
         what: &str,
         reason: Option<&'r str>,

@@ -2,7 +2,7 @@
 //! relation to the head (GB/T 4761). Listed and opened within scope, members masked.
 
 use crate::sheet::{Column, write_sheet};
-use crate::{Actor, App, AppError, CurrentUser, PersonView, Result};
+use crate::{Actor, AppError, CurrentUser, PersonView, Result};
 use pingan_domain::Capability;
 use pingan_domain::text::filter_text;
 use pingan_store::HouseholdRecord;
@@ -54,10 +54,10 @@ pub struct HouseholdQuery {
     pub page: Option<i64>,
 }
 
-impl App {
+impl crate::services::Registry<'_> {
     /// Households of the user's scope; the total of the search.
     pub async fn households(
-        &self,
+        self,
         user: &CurrentUser,
         q: &HouseholdQuery,
     ) -> Result<(Vec<HouseholdView>, i64)> {
@@ -89,7 +89,7 @@ impl App {
     /// The households a search finds, as an .xlsx (at most 100,000): 户号, address, members,
     /// grid — no personal identifiers; the file names the exporter. Audited.
     pub async fn export_households(
-        &self,
+        self,
         actor: &Actor,
         user: &CurrentUser,
         q: &HouseholdQuery,
@@ -144,7 +144,7 @@ impl App {
     }
 
     /// One household of the user's scope with its members.
-    pub async fn household(&self, user: &CurrentUser, id: i64) -> Result<HouseholdPage> {
+    pub async fn household(self, user: &CurrentUser, id: i64) -> Result<HouseholdPage> {
         self.authorize_user(user, Capability::ViewRegistry)?;
         let record = self
             .store

@@ -3,7 +3,7 @@
 //! import page needs sticky sessions) and are forgotten an hour after they end.
 
 use crate::registry::persons::{ImportProgress, PersonImportReport};
-use crate::{Actor, App, AppError, CurrentUser, Result};
+use crate::{Actor, AppError, CurrentUser, Result};
 use pingan_domain::Capability;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -47,11 +47,11 @@ pub struct ImportJobView {
     pub report: Option<PersonImportReport>,
 }
 
-impl App {
+impl crate::services::Registry<'_> {
     /// Starts importing persons in the background; returns the job's id. The permission is
     /// checked at once; what is wrong with the file shows in the job.
     pub fn start_person_import(
-        &self,
+        self,
         actor: Actor,
         bytes: Vec<u8>,
         grid: Option<String>,
@@ -78,10 +78,11 @@ impl App {
                 },
             );
         }
-        let (app, job) = (self.clone(), id.clone());
+        let (app, job) = (crate::App::clone(&self), id.clone());
         tokio::spawn(async move {
             let jobs: Arc<ImportJobs> = app.jobs.clone();
             let report = app
+                .registry()
                 .import_persons_with_progress(&actor, &bytes, grid.as_deref(), &|p| {
                     jobs.update(&job, |j| j.progress = p);
                 })
@@ -95,7 +96,7 @@ impl App {
     }
 
     /// One of the user's own import jobs.
-    pub fn import_job(&self, user: &CurrentUser, id: &str) -> Result<ImportJobView> {
+    pub fn import_job(self, user: &CurrentUser, id: &str) -> Result<ImportJobView> {
         let jobs = self
             .jobs
             .0

@@ -5,7 +5,7 @@
 
 use crate::access::contacts::MIN_REASON_CHARS;
 use crate::sheet::{Cell, Column, RejectedCell, add_refused, read_import, write_sheet};
-use crate::{Actor, App, AppError, CurrentUser, Result};
+use crate::{Actor, AppError, CurrentUser, Result};
 use chrono::{DateTime, Datelike, Utc};
 use pingan_domain::code_table::{ETHNICITY, RELATION, SEX};
 use pingan_domain::identity::{IdNumber, PhoneNumber, mask_name};
@@ -250,12 +250,12 @@ const HEADERS: [(&str, bool); 10] = [
     (field::RELATION, false),
 ];
 
-impl App {
+impl crate::services::Registry<'_> {
     /// Imports persons from an .xlsx (the template's columns in any order, at least 姓名,
     /// 公民身份号码, 联系方式, 现住址); rows without 网格编码 go to `grid`. Every bad cell is
     /// reported; good rows are written, keyed by ID number.
     pub async fn import_persons(
-        &self,
+        self,
         actor: &Actor,
         bytes: &[u8],
         grid: Option<&str>,
@@ -267,7 +267,7 @@ impl App {
     /// [`App::import_persons`], telling `progress` how far it got: rows checked, then rows
     /// written.
     pub async fn import_persons_with_progress(
-        &self,
+        self,
         actor: &Actor,
         bytes: &[u8],
         grid: Option<&str>,
@@ -473,7 +473,7 @@ impl App {
     /// Registers one person of the user's grids (the phone's quick add, the API). A person already
     /// registered under that ID number is refused, wherever they are (without saying where).
     pub async fn add_person(
-        &self,
+        self,
         actor: &Actor,
         user: &CurrentUser,
         entry: &PersonEntry,
@@ -570,7 +570,7 @@ impl App {
 
     /// The households as given, but with the stored address of any that exist already.
     async fn keep_household_address(
-        &self,
+        self,
         households: Vec<NewHousehold>,
     ) -> Result<Vec<NewHousehold>> {
         let mut out = Vec::with_capacity(households.len());
@@ -590,7 +590,7 @@ impl App {
     /// A checked person as stored: identifiers sealed, blind indexes and masks beside them, the
     /// name's and address's pieces, the digest that tells an unchanged row.
     pub(crate) fn new_person(
-        &self,
+        self,
         valid: ValidPerson,
         grid_code: String,
         household: Option<usize>,
@@ -643,14 +643,14 @@ impl App {
     }
 
     /// The blind index of an ID number, as persons are found by.
-    pub(crate) fn id_number_index(&self, id_number: &IdNumber) -> String {
+    pub(crate) fn id_number_index(self, id_number: &IdNumber) -> String {
         self.cipher.blind_index(ID_FIELD, id_number.as_str())
     }
 
     /// Persons of the user's scope, masked. Searches by ID number or phone are on the audit record
     /// (the values are not).
     pub async fn persons(
-        &self,
+        self,
         user: &CurrentUser,
         q: &PersonQuery,
     ) -> Result<(Vec<PersonView>, i64)> {
@@ -674,7 +674,7 @@ impl App {
     /// The store's filter for a search of the user's scope; a search by ID number or phone is
     /// audited as `action`.
     pub(crate) async fn person_filter(
-        &self,
+        self,
         user: &CurrentUser,
         q: &PersonQuery,
         action: &str,
@@ -752,7 +752,7 @@ impl App {
     }
 
     /// One person of the user's scope, masked.
-    pub async fn person(&self, user: &CurrentUser, id: i64) -> Result<PersonView> {
+    pub async fn person(self, user: &CurrentUser, id: i64) -> Result<PersonView> {
         self.authorize_user(user, Capability::ViewRegistry)?;
         self.store
             .person(id, &user.scope())
@@ -763,7 +763,7 @@ impl App {
 
     /// A person's tags (人员标签), as (code, Chinese name).
     pub async fn person_tags(
-        &self,
+        self,
         user: &CurrentUser,
         id: i64,
     ) -> Result<Vec<(&'static str, &'static str)>> {
@@ -780,7 +780,7 @@ impl App {
 
     /// Replaces a person's tags (codes or names); audited.
     pub async fn set_person_tags(
-        &self,
+        self,
         actor: &Actor,
         user: &CurrentUser,
         id: i64,
@@ -814,7 +814,7 @@ impl App {
     /// Ends a person of the user's scope — moved out, died — for a reason; the record stays (and
     /// can be found with its history), and the same ID number may be registered again.
     pub async fn end_person(
-        &self,
+        self,
         actor: &Actor,
         user: &CurrentUser,
         id: i64,
@@ -848,7 +848,7 @@ impl App {
 
     /// A person's name, ID number and phone in plain text, for a stated reason; refusals and
     /// reveals are both on the audit record.
-    pub async fn reveal_person(&self, actor: &Actor, id: i64, reason: &str) -> Result<PersonPlain> {
+    pub async fn reveal_person(self, actor: &Actor, id: i64, reason: &str) -> Result<PersonPlain> {
         let reason = reveal_reason(reason)?;
         let object = format!("person:{id}");
         let detail = json!({"fields": ["name", "id_number", "phone"], "reason": reason});
@@ -886,7 +886,7 @@ impl App {
     /// The scope whose plain data `actor` may ask for: a signed-in user's (the command line has
     /// no reason to see plain data and is refused).
     pub(crate) async fn revealer_scope(
-        &self,
+        self,
         actor: &Actor,
         object: &str,
         detail: &serde_json::Value,
@@ -901,7 +901,7 @@ impl App {
 
     /// Records a refused reveal and gives the error to answer with (audit failures win).
     pub(crate) async fn reveal_refused(
-        &self,
+        self,
         actor: &Actor,
         object: &str,
         detail: &serde_json::Value,
@@ -917,7 +917,7 @@ impl App {
     }
 
     pub(crate) async fn may_reveal(
-        &self,
+        self,
         actor: &Actor,
         grid_code: &str,
         object: &str,

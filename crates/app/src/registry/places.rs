@@ -5,7 +5,7 @@
 //! taken from the persons of the registry.
 
 use crate::sheet::{Column, RejectedCell, add_refused, read_import, write_sheet};
-use crate::{Actor, App, AppError, CurrentUser, PersonView, Result};
+use crate::{Actor, AppError, CurrentUser, PersonView, Result};
 use chrono::Utc;
 use pingan_domain::Capability;
 use pingan_domain::identity::{IdNumber, PhoneNumber, mask_name};
@@ -184,11 +184,11 @@ pub fn place_template() -> Result<Vec<u8>> {
     )?)
 }
 
-impl App {
+impl crate::services::Registry<'_> {
     /// Imports places from an .xlsx; rows without 网格编码 go to `grid`. Every bad cell is
     /// reported; good rows are written in one transaction.
     pub async fn import_places(
-        &self,
+        self,
         actor: &Actor,
         bytes: &[u8],
         grid: Option<&str>,
@@ -301,7 +301,7 @@ impl App {
     /// Enters one place (a form or the API); an organisation already registered by its code, or
     /// a place of the same grid, category and name, is updated.
     pub async fn save_place(
-        &self,
+        self,
         actor: &Actor,
         user: &CurrentUser,
         entry: &PlaceEntry,
@@ -368,11 +368,7 @@ impl App {
     }
 
     /// Places of the user's scope, masked; the total of the search.
-    pub async fn places(
-        &self,
-        user: &CurrentUser,
-        q: &PlaceQuery,
-    ) -> Result<(Vec<PlaceView>, i64)> {
+    pub async fn places(self, user: &CurrentUser, q: &PlaceQuery) -> Result<(Vec<PlaceView>, i64)> {
         let page = q.page.unwrap_or(1);
         if !(1..=100_000).contains(&page) {
             return Err(AppError::Invalid("page 应为从 1 开始的页码".into()));
@@ -390,7 +386,7 @@ impl App {
     }
 
     /// The store's filter for a search of the user's scope (the first page).
-    fn place_filter(&self, user: &CurrentUser, q: &PlaceQuery) -> Result<PlaceFilter> {
+    fn place_filter(self, user: &CurrentUser, q: &PlaceQuery) -> Result<PlaceFilter> {
         let prefix = self.prefix_asked(user, q.grid.as_deref(), Capability::ViewPlaces)?;
         let text = |v: &Option<String>| filter_text(v.as_deref(), "q").map_err(AppError::Invalid);
         let category = PlaceCategory::parse_param(q.category.as_deref(), "category")
@@ -410,7 +406,7 @@ impl App {
     }
 
     /// One place of the user's scope with its tenants.
-    pub async fn place(&self, user: &CurrentUser, id: i64) -> Result<PlacePage> {
+    pub async fn place(self, user: &CurrentUser, id: i64) -> Result<PlacePage> {
         self.authorize_user(user, Capability::ViewPlaces)?;
         let record =
             self.store.place(id, &user.scope()).await?.ok_or_else(|| {
@@ -426,7 +422,7 @@ impl App {
     /// Registers a person of the registry, found by their ID number, as living in a house (a
     /// tenant of a rental house, a resident of any other) of the user's scope.
     pub async fn add_tenant(
-        &self,
+        self,
         actor: &Actor,
         user: &CurrentUser,
         place_id: i64,
@@ -468,7 +464,7 @@ impl App {
 
     /// The tenant has left the rental house (the record stays).
     pub async fn end_tenant(
-        &self,
+        self,
         actor: &Actor,
         user: &CurrentUser,
         place_id: i64,
@@ -497,7 +493,7 @@ impl App {
     /// The places a search finds, as an .xlsx (at most 100,000), the principal masked — or, with
     /// a reason and 查看个人信息明文, in plain text; the file names the exporter. Audited.
     pub async fn export_places(
-        &self,
+        self,
         actor: &Actor,
         user: &CurrentUser,
         q: &PlaceQuery,
@@ -591,7 +587,7 @@ impl App {
 
     /// The principal's name and phone in plain text, for a stated reason; audited like a
     /// person's reveal.
-    pub async fn reveal_place(&self, actor: &Actor, id: i64, reason: &str) -> Result<PlacePlain> {
+    pub async fn reveal_place(self, actor: &Actor, id: i64, reason: &str) -> Result<PlacePlain> {
         let reason = crate::registry::persons::reveal_reason(reason)?;
         let object = format!("place:{id}");
         let detail = json!({"fields": ["principal", "phone"], "reason": reason});
@@ -625,7 +621,7 @@ impl App {
     }
 
     /// The grid codes of the actor's scope (everything for the command line).
-    async fn grids_of(&self, actor: &Actor) -> Result<HashSet<String>> {
+    async fn grids_of(self, actor: &Actor) -> Result<HashSet<String>> {
         let prefix = actor.scope_prefix();
         Ok(self
             .store
@@ -637,7 +633,7 @@ impl App {
     }
 
     /// A checked place as stored: the principal sealed and masked.
-    pub(crate) fn new_place(&self, valid: ValidPlace, grid_code: String) -> Result<NewPlace> {
+    pub(crate) fn new_place(self, valid: ValidPlace, grid_code: String) -> Result<NewPlace> {
         Ok(NewPlace {
             grid_code,
             category: valid.category.code().to_owned(),

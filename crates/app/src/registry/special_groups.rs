@@ -3,7 +3,7 @@
 //! overdue for a visit (走访任务) and each grid's coverage. Each group is seen only by holders of
 //! its permission; 重点青少年 has its own.
 
-use crate::{Actor, App, AppError, CurrentUser, Result};
+use crate::{Actor, AppError, CurrentUser, Result};
 use chrono::{Datelike, NaiveDate, Utc};
 use pingan_domain::special_group::{
     DEFAULT_VISIT_POLICIES, MAX_RISK_LEVEL, SpecialGroup, VisitPolicy, VisitState, next_visit_due,
@@ -117,7 +117,7 @@ pub struct VisitPolicyView {
     pub every_days: u32,
 }
 
-impl App {
+impl crate::services::Registry<'_> {
     /// The groups `user` may see.
     pub fn visible_groups(user: &CurrentUser) -> Vec<SpecialGroup> {
         SpecialGroup::ALL
@@ -128,7 +128,7 @@ impl App {
     }
 
     /// The visiting rules in force.
-    pub async fn visit_policies(&self) -> Result<Vec<VisitPolicy>> {
+    pub async fn visit_policies(self) -> Result<Vec<VisitPolicy>> {
         let stored = self.store.visit_policies().await?;
         if stored.is_empty() {
             return Ok(DEFAULT_VISIT_POLICIES.to_vec());
@@ -146,7 +146,7 @@ impl App {
     }
 
     /// The visiting rules, as shown.
-    pub async fn visit_policy_views(&self, user: &CurrentUser) -> Result<Vec<VisitPolicyView>> {
+    pub async fn visit_policy_views(self, user: &CurrentUser) -> Result<Vec<VisitPolicyView>> {
         self.authorize_user(user, Capability::ViewSpecialGroups)?;
         Ok(self
             .visit_policies()
@@ -163,7 +163,7 @@ impl App {
 
     /// Replaces the visiting rules (a district commander's): every group needs a rule from level 0.
     pub async fn set_visit_policies(
-        &self,
+        self,
         actor: &Actor,
         rules: &[VisitPolicyView],
     ) -> Result<Vec<VisitPolicyView>> {
@@ -221,7 +221,7 @@ impl App {
 
     /// Enrols a person of the user's scope in a group they may see.
     pub async fn enrol_member(
-        &self,
+        self,
         actor: &Actor,
         user: &CurrentUser,
         person_id: i64,
@@ -267,7 +267,7 @@ impl App {
 
     /// Changes an active membership's risk level and facts.
     pub async fn update_member(
-        &self,
+        self,
         actor: &Actor,
         user: &CurrentUser,
         id: i64,
@@ -295,7 +295,7 @@ impl App {
 
     /// Ends a membership (解除列管), for a reason; the row is kept.
     pub async fn end_member(
-        &self,
+        self,
         actor: &Actor,
         user: &CurrentUser,
         id: i64,
@@ -325,7 +325,7 @@ impl App {
     /// The memberships of one person the user may see, ended ones too, with their facts opened
     /// (an access to sensitive data, so it is audited when there are any).
     pub async fn memberships_of(
-        &self,
+        self,
         user: &CurrentUser,
         person_id: i64,
     ) -> Result<Vec<MemberView>> {
@@ -358,7 +358,7 @@ impl App {
 
     /// The active members of the user's scope in the groups they may see, filtered, by due date
     /// (those never due last).
-    pub async fn members(&self, user: &CurrentUser, q: &MemberQuery) -> Result<Vec<MemberView>> {
+    pub async fn members(self, user: &CurrentUser, q: &MemberQuery) -> Result<Vec<MemberView>> {
         let groups = self.groups_asked(user, q.group.as_deref())?;
         let prefix = self.prefix_asked(user, q.grid.as_deref(), Capability::ViewSpecialGroups)?;
         let state =
@@ -385,7 +385,7 @@ impl App {
     }
 
     /// One page of [`App::members`], with the counts of the whole list.
-    pub async fn member_page(&self, user: &CurrentUser, q: &MemberQuery) -> Result<MemberPage> {
+    pub async fn member_page(self, user: &CurrentUser, q: &MemberQuery) -> Result<MemberPage> {
         let page = q.page.unwrap_or(1);
         if page == 0 {
             return Err(AppError::Invalid("page 应为从 1 开始的页码".into()));
@@ -411,7 +411,7 @@ impl App {
     /// The members a search finds, as an .xlsx: names and ID numbers masked, or — with a reason
     /// and 查看个人信息明文 — plain; the file names the exporter. Audited.
     pub async fn export_members(
-        &self,
+        self,
         actor: &Actor,
         user: &CurrentUser,
         q: &MemberQuery,
@@ -489,7 +489,7 @@ impl App {
     }
 
     /// 走访任务 — who in the user's scope is overdue or due within a week, soonest first.
-    pub async fn visit_tasks(&self, user: &CurrentUser) -> Result<Vec<MemberView>> {
+    pub async fn visit_tasks(self, user: &CurrentUser) -> Result<Vec<MemberView>> {
         let mut due = self.members(user, &MemberQuery::default()).await?;
         due.retain(|v| {
             v.state
@@ -502,7 +502,7 @@ impl App {
     /// 走访覆盖 — how many members are visited in time under `org` (default: the user's scope):
     /// per township for a district, per grid below; units without members are listed too.
     pub async fn visit_coverage(
-        &self,
+        self,
         user: &CurrentUser,
         org: Option<&str>,
     ) -> Result<Vec<UnitCoverage>> {
@@ -566,7 +566,7 @@ impl App {
     }
 
     /// The groups asked for, each checked against the user's permissions.
-    fn groups_asked(&self, user: &CurrentUser, group: Option<&str>) -> Result<Vec<SpecialGroup>> {
+    fn groups_asked(self, user: &CurrentUser, group: Option<&str>) -> Result<Vec<SpecialGroup>> {
         let visible = Self::visible_groups(user);
         if visible.is_empty() {
             return Err(AppError::Forbidden(format!(
@@ -586,7 +586,7 @@ impl App {
 
     /// The org-code prefix asked for (a code in the user's scope), or the user's scope.
     pub(crate) fn prefix_asked(
-        &self,
+        self,
         user: &CurrentUser,
         code: Option<&str>,
         capability: Capability,
@@ -606,7 +606,7 @@ impl App {
     }
 
     /// A membership in the user's scope, of a group they may see.
-    async fn member_in_scope(&self, user: &CurrentUser, id: i64) -> Result<MemberView> {
+    async fn member_in_scope(self, user: &CurrentUser, id: i64) -> Result<MemberView> {
         let missing = || AppError::NotFound(format!("没有列管记录 {id}，或不在您的管辖范围内"));
         let r = self
             .store
@@ -622,7 +622,7 @@ impl App {
     }
 
     /// The risk level and sealed facts of a member input, checked.
-    fn member_fields(&self, input: &MemberInput) -> Result<(Option<i32>, Option<Vec<u8>>)> {
+    fn member_fields(self, input: &MemberInput) -> Result<(Option<i32>, Option<Vec<u8>>)> {
         if let Some(r) = input.risk_level
             && !(0..=i32::from(MAX_RISK_LEVEL)).contains(&r)
         {
@@ -645,7 +645,7 @@ impl App {
     }
 
     fn member_view(
-        &self,
+        self,
         r: MemberRecord,
         policies: &[VisitPolicy],
         open_facts: bool,

@@ -4,7 +4,7 @@
 //! forms never move a person across a scope boundary by themselves (issue 12).
 
 use crate::Actor;
-use crate::{App, AppError, CurrentUser, Result};
+use crate::{AppError, CurrentUser, Result};
 use chrono::Utc;
 use pingan_domain::identity::IdNumber;
 use pingan_domain::time::format_minute;
@@ -49,10 +49,10 @@ pub struct TransferView {
     pub note: Option<String>,
 }
 
-impl App {
+impl crate::services::Registry<'_> {
     /// Asks for a resident registered outside the user's scope to be moved to one of its grids.
     pub async fn request_transfer(
-        &self,
+        self,
         actor: &Actor,
         user: &CurrentUser,
         entry: &TransferEntry,
@@ -134,7 +134,7 @@ impl App {
     }
 
     /// The requests of the user's scope, leaving and arriving, pending ones first.
-    pub async fn transfers(&self, user: &CurrentUser) -> Result<Vec<TransferView>> {
+    pub async fn transfers(self, user: &CurrentUser) -> Result<Vec<TransferView>> {
         self.authorize_user(user, Capability::ViewRegistry)?;
         let prefix = user.scope().prefix().to_owned();
         let records = self.store.transfers_touching(&prefix).await?;
@@ -149,7 +149,7 @@ impl App {
     /// Approves or rejects a request for a resident of the user's scope (the giving township);
     /// on approval the person moves, with their groups and visits, and leaves their household.
     pub async fn decide_transfer(
-        &self,
+        self,
         actor: &Actor,
         user: &CurrentUser,
         id: i64,
@@ -200,7 +200,7 @@ impl App {
         self.transfer_view(user, id).await
     }
 
-    async fn transfer_view(&self, user: &CurrentUser, id: i64) -> Result<TransferView> {
+    async fn transfer_view(self, user: &CurrentUser, id: i64) -> Result<TransferView> {
         let prefix = user.scope().prefix().to_owned();
         let record = self
             .store
@@ -213,7 +213,7 @@ impl App {
     /// The request as the side under `prefix` may see it: the giving township sees where the
     /// person is registered; the asking one does not, until it is decided.
     async fn view_of(
-        &self,
+        self,
         prefix: &str,
         r: TransferRecord,
         names: &mut HashMap<String, String>,
@@ -251,7 +251,7 @@ impl App {
 
     /// The name of the township (街道/乡/镇) a grid lies in.
     async fn township_name(
-        &self,
+        self,
         grid: &str,
         names: &mut HashMap<String, String>,
     ) -> Result<String> {

@@ -2,7 +2,7 @@
 //! was, what was found (sealed at rest), and the health check of epidemic periods. A phone that
 //! kept the visit offline sends it again with the same key: it is recorded once.
 
-use crate::{Actor, App, AppError, CurrentUser, MAX_PHOTO_BYTES, PhotoUpload, Result};
+use crate::{Actor, AppError, CurrentUser, MAX_PHOTO_BYTES, PhotoUpload, Result};
 use chrono::{DateTime, Utc};
 use pingan_crypto::sm3_hex;
 use pingan_domain::Capability;
@@ -56,11 +56,11 @@ pub struct VisitView {
 /// The most photos one visit keeps.
 pub const MAX_VISIT_PHOTOS: usize = 6;
 
-impl App {
+impl crate::services::Registry<'_> {
     /// Records a visit to a person of the user's scope; `false` when the same client id was
     /// recorded before (nothing new is written).
     pub async fn record_visit(
-        &self,
+        self,
         actor: &Actor,
         user: &CurrentUser,
         entry: &VisitEntry,
@@ -172,7 +172,7 @@ impl App {
     }
 
     /// A person's visits, newest first (at most 50).
-    pub async fn visits(&self, user: &CurrentUser, person_id: i64) -> Result<Vec<VisitView>> {
+    pub async fn visits(self, user: &CurrentUser, person_id: i64) -> Result<Vec<VisitView>> {
         self.person(user, person_id).await?;
         let photos = self.store.visit_photos_of(person_id).await?;
         self.store
@@ -192,7 +192,7 @@ impl App {
 
     /// One photo of a visit to a person of the user's scope: its content type and bytes.
     pub async fn visit_photo(
-        &self,
+        self,
         user: &CurrentUser,
         person_id: i64,
         photo_id: i64,
@@ -206,12 +206,13 @@ impl App {
             .find(|p| p.id == photo_id)
             .ok_or_else(|| AppError::NotFound(format!("照片 {photo_id} 不存在")))?;
         let bytes = self
+            .cases()
             .read_photo("visits", &photo.digest, &photo.content_type)
             .await?;
         Ok((photo.content_type, bytes))
     }
 
-    fn visit_view(&self, r: VisitRecord, photos: Vec<String>) -> Result<VisitView> {
+    fn visit_view(self, r: VisitRecord, photos: Vec<String>) -> Result<VisitView> {
         Ok(VisitView {
             id: r.id,
             person_id: r.person_id,

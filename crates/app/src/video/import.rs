@@ -6,7 +6,7 @@
 
 use super::DEVICE_PASSWORD_FIELD;
 use crate::sheet::{Cell, Column, RejectedCell, read_import, write_sheet};
-use crate::{Actor, App, Result};
+use crate::{Actor, Result};
 use chrono::Utc;
 use pingan_domain::Capability;
 use pingan_domain::video::{CameraCapability, Network, PlaceKind};
@@ -160,12 +160,12 @@ impl RowCheck<'_> {
     }
 }
 
-impl App {
+impl crate::services::Video<'_> {
     /// Takes out of an import the cameras registered outside `scope` (by channel, or by a device
     /// that has a channel there): a device ID never reaches another township's camera. Their rows
     /// are reported without saying where the cameras are.
     async fn refuse_cameras_elsewhere(
-        &self,
+        self,
         scope: &pingan_domain::Scope,
         devices: &mut Vec<RegistryDevice>,
         channels: &mut Vec<RegistryChannel>,
@@ -211,14 +211,14 @@ impl App {
     /// Imports a camera registry (.xlsx, the template's columns in any order). Cameras must lie
     /// in the importer's scope; those without a point only for a district user.
     pub async fn import_video_registry(
-        &self,
+        self,
         actor: &Actor,
         bytes: &[u8],
     ) -> Result<RegistryImportReport> {
         self.authorize(actor, Capability::ManageVideo, None)?;
         let (columns, body) = read_import(bytes, MAX_IMPORT_ROWS, &COLUMNS).await?;
         let scope = actor.user.as_ref().map(|u| u.scope());
-        let index = self.grid_index();
+        let index = self.org().grid_index();
         let now = pingan_domain::audit::to_micros(Utc::now());
         let mut report = RegistryImportReport::default();
         let mut devices: Vec<RegistryDevice> = Vec::new();

@@ -37,9 +37,9 @@ fn to_utc(t: SystemTime) -> DateTime<Utc> {
     pingan_domain::audit::to_micros(DateTime::<Utc>::from(t))
 }
 
-impl App {
+impl crate::services::Video<'_> {
     /// Marks offline the devices whose registration ran out or whose heartbeats stopped.
-    pub async fn sweep_video_offline(&self) -> Result<Vec<String>> {
+    pub async fn sweep_video_offline(self) -> Result<Vec<String>> {
         Ok(self
             .store
             .devices_offline(to_utc(SystemTime::now()), None, "heartbeat_timeout")
@@ -50,19 +50,19 @@ impl App {
     /// `sweep_every`) and the hourly 点亮率 sample (tried every five minutes; the first instance
     /// to take an hour's sample wins). Devices registered with another instance are swept too:
     /// their state is in the shared database.
-    pub fn spawn_video_workers(&self, sweep_every: std::time::Duration) {
-        let app = self.clone();
+    pub fn spawn_video_workers(self, sweep_every: std::time::Duration) {
+        let app = crate::App::clone(&self);
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(sweep_every);
             let mut last_sample: Option<std::time::Instant> = None;
             loop {
                 tick.tick().await;
-                if let Err(e) = app.sweep_video_offline().await {
+                if let Err(e) = app.video().sweep_video_offline().await {
                     tracing::warn!("设备离线检查失败: {e}");
                 }
                 if last_sample.is_none_or(|t| t.elapsed() >= Duration::from_secs(300)) {
                     last_sample = Some(std::time::Instant::now());
-                    if let Err(e) = app.sample_video_online().await {
+                    if let Err(e) = app.video().sample_video_online().await {
                         tracing::warn!("点亮率采样失败: {e}");
                     }
                 }
@@ -73,7 +73,7 @@ impl App {
     /// A device's liveness and its changes of state (for the command line, tests and, later, the
     /// device pages).
     pub async fn video_device(
-        &self,
+        self,
         device_id: &str,
     ) -> Result<(VideoDeviceRecord, Vec<VideoStatusRecord>)> {
         let device = self
@@ -86,13 +86,13 @@ impl App {
     }
 
     /// The channels a device reported in its catalog.
-    pub async fn video_channels(&self, device_id: &str) -> Result<Vec<VideoChannelRecord>> {
+    pub async fn video_channels(self, device_id: &str) -> Result<Vec<VideoChannelRecord>> {
         Ok(self.store.video_channels(device_id).await?)
     }
 
     /// Every device's own sealed password, read at most once a minute (and again after an
     /// import on this instance).
-    async fn device_passwords(&self) -> Result<std::sync::Arc<HashMap<String, Vec<u8>>>> {
+    async fn device_passwords(self) -> Result<std::sync::Arc<HashMap<String, Vec<u8>>>> {
         if let Some(all) = self.caches.device_passwords.get() {
             return Ok(all);
         }
@@ -110,7 +110,7 @@ impl App {
 
     /// A device that has registered at least once (a device only in the registry has not).
     async fn registered_device(
-        &self,
+        self,
         device: &DeviceId,
     ) -> std::result::Result<Option<VideoDeviceRecord>, String> {
         let known = self
@@ -122,7 +122,7 @@ impl App {
     }
 
     async fn seen(
-        &self,
+        self,
         device: &DeviceId,
         (addr, transport): (SocketAddr, Transport),
         until: DateTime<Utc>,
@@ -152,7 +152,7 @@ impl App {
 
 impl Registry for App {
     async fn password(&self, device: &DeviceId) -> Option<String> {
-        let own = match self.device_passwords().await {
+        let own = match self.video().device_passwords().await {
             Ok(all) => all.get(device.as_str()).cloned(),
             Err(e) => {
                 tracing::warn!("GB28181: 读取设备密码失败：{e}");
@@ -179,7 +179,8 @@ impl Registry for App {
         expires: Duration,
     ) -> std::result::Result<(), String> {
         let until = to_utc(SystemTime::now() + expires);
-        self.seen(device, (addr, transport), until, true)
+        self.video()
+            .seen(device, (addr, transport), until, true)
             .await
             .map(|_| ())
     }
@@ -189,6 +190,7 @@ impl Registry for App {
         device: &DeviceId,
     ) -> std::result::Result<Option<SocketAddr>, String> {
         Ok(self
+            .video()
             .registered_device(device)
             .await?
             .and_then(|d| d.remote_addr)
@@ -212,11 +214,11 @@ impl Registry for App {
         device: &DeviceId,
         items: Vec<CatalogItem>,
     ) -> std::result::Result<bool, String> {
-        let Some(known) = self.registered_device(device).await? else {
+        let Some(known) = self.video().registered_device(device).await? else {
             return Ok(false);
         };
         let now = to_utc(SystemTime::now());
-        let index = self.grid_index();
+        let index = self.org().grid_index();
         let channels: Vec<VideoChannelRecord> = items
             .into_iter()
             .filter(|i| !i.device_id.is_empty())
@@ -255,13 +257,16 @@ impl Registry for App {
         transport: Transport,
     ) -> std::result::Result<bool, String> {
         let Some(until) = self
+            .video()
             .registered_device(device)
             .await?
             .and_then(|d| d.registered_until)
         else {
             return Ok(false);
         };
-        self.seen(device, (addr, transport), until, false).await
+        self.video()
+            .seen(device, (addr, transport), until, false)
+            .await
     }
 
     async fn channel_events(
@@ -269,7 +274,7 @@ impl Registry for App {
         device: &DeviceId,
         events: Vec<(String, String)>,
     ) -> std::result::Result<bool, String> {
-        if self.registered_device(device).await?.is_none() {
+        if self.video().registered_device(device).await?.is_none() {
             return Ok(false);
         }
         self.store
@@ -286,12 +291,12 @@ impl Registry for App {
 
     async fn alarm(&self, device: &DeviceId, alarm: Alarm) {
         let source = alarm.source_id.clone();
-        match self.registered_device(device).await {
+        match self.video().registered_device(device).await {
             Ok(Some(_)) => {}
             Ok(None) => return tracing::warn!("GB28181: 未注册的设备 {device} 发来报警，已忽略"),
             Err(e) => return tracing::warn!("GB28181: 处理 {device} 的报警失败：{e}"),
         }
-        if let Err(e) = self.record_alarm(device, alarm).await {
+        if let Err(e) = self.video().record_alarm(device, alarm).await {
             tracing::warn!("GB28181: 设备 {device}（报警源 {source}）的报警未能生成事件：{e}");
         }
     }
@@ -301,7 +306,8 @@ impl Registry for App {
         device: &DeviceId,
         info: DeviceInfo,
     ) -> std::result::Result<(), String> {
-        self.record_device_info(device, info)
+        self.video()
+            .record_device_info(device, info)
             .await
             .map_err(|e| e.to_string())
     }
@@ -311,7 +317,8 @@ impl Registry for App {
         device: &DeviceId,
         status: DeviceStatus,
     ) -> std::result::Result<(), String> {
-        self.record_device_status(device, status)
+        self.video()
+            .record_device_status(device, status)
             .await
             .map_err(|e| e.to_string())
     }

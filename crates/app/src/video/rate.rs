@@ -2,7 +2,7 @@
 //! carries many cameras): now, per unit one level down and per network; and over time, from the
 //! hourly samples every instance takes (one per hour is kept).
 
-use crate::{App, AppError, CurrentUser, Result};
+use crate::{AppError, CurrentUser, Result};
 use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
 use pingan_domain::video::{Network, PlaceKind};
 use pingan_domain::{Capability, OrgCode, OrgLevel};
@@ -91,11 +91,11 @@ fn add(
 /// The most days of history one report gives.
 pub const MAX_DAYS: u32 = 366;
 
-impl App {
+impl crate::services::Video<'_> {
     /// 点亮率 now, for `org` (in the user's scope), each unit one level below it and each
     /// network; with `days`, the daily figures of that many days back (today included).
     pub async fn online_rate(
-        &self,
+        self,
         user: &CurrentUser,
         org: &OrgCode,
         days: Option<u32>,
@@ -161,7 +161,7 @@ impl App {
         })
     }
 
-    async fn daily_rates(&self, org: &OrgCode, days: u32) -> Result<Vec<DailyRate>> {
+    async fn daily_rates(self, org: &OrgCode, days: u32) -> Result<Vec<DailyRate>> {
         let today = pingan_domain::time::beijing_date(Utc::now());
         let first = today - Duration::days(i64::from(days) - 1);
         let since = pingan_domain::time::beijing_midnight(first);
@@ -197,7 +197,7 @@ impl App {
     }
 
     /// Takes this hour's 点亮率 sample (once per hour across all instances).
-    pub async fn sample_video_online(&self) -> Result<u64> {
+    pub async fn sample_video_online(self) -> Result<u64> {
         Ok(self.store.sample_online(hour_of(Utc::now())).await?)
     }
 }

@@ -3,7 +3,7 @@
 //! (network, capability, key place, owner, maintainer, a device's own password).
 
 use super::rate::network_label;
-use crate::{App, AppError, CurrentUser, Result};
+use crate::{AppError, CurrentUser, Result};
 use chrono::{DateTime, Utc};
 use pingan_domain::video::{CameraCapability, Network, PlaceKind, channel_online};
 use pingan_domain::{Capability, OrgLevel};
@@ -271,10 +271,10 @@ fn page_of(page: Option<i64>) -> Result<i64> {
     }
 }
 
-impl App {
+impl crate::services::Video<'_> {
     /// The org prefix a user's video lists are limited to: none for a district user (who also
     /// sees cameras not placed on a grid), else the user's unit or the `org` asked for inside it.
-    fn video_scope(&self, user: &CurrentUser, org: Option<&str>) -> Result<Option<String>> {
+    fn video_scope(self, user: &CurrentUser, org: Option<&str>) -> Result<Option<String>> {
         self.authorize_user(user, Capability::ViewVideo)?;
         let unit = match org.map(str::trim).filter(|o| !o.is_empty()) {
             Some(code) => {
@@ -294,7 +294,7 @@ impl App {
 
     /// The cameras of the user's scope, filtered; offline ones longest-offline first.
     pub async fn channel_list(
-        &self,
+        self,
         user: &CurrentUser,
         q: &ChannelQuery,
     ) -> Result<(Vec<ChannelView>, i64)> {
@@ -334,7 +334,7 @@ impl App {
 
     /// Every camera of the user's scope with a point, for the map (at most 20,000).
     pub async fn channel_points(
-        &self,
+        self,
         user: &CurrentUser,
         network: Option<&str>,
     ) -> Result<Vec<MapPoint>> {
@@ -371,7 +371,7 @@ impl App {
 
     /// The devices of the user's scope, filtered.
     pub async fn device_list(
-        &self,
+        self,
         user: &CurrentUser,
         q: &DeviceQuery,
     ) -> Result<(Vec<DeviceView>, i64)> {
@@ -396,7 +396,7 @@ impl App {
 
     /// A device of the user's scope with its channels and its status history (the device's own
     /// changes and its channels', newest first).
-    pub async fn device_page(&self, user: &CurrentUser, device_id: &str) -> Result<DevicePage> {
+    pub async fn device_page(self, user: &CurrentUser, device_id: &str) -> Result<DevicePage> {
         let prefix = self.video_scope(user, None)?;
         let not_found =
             || AppError::NotFound(format!("没有设备 {device_id}，或它不在您的管辖范围内"));
@@ -436,7 +436,7 @@ impl App {
 
     /// A camera of the user's scope and its status history (its device's and its own).
     pub async fn channel_page(
-        &self,
+        self,
         user: &CurrentUser,
         channel_id: &str,
     ) -> Result<(ChannelView, Vec<StatusChange>)> {
@@ -463,7 +463,7 @@ impl App {
 
     /// The cameras of the user's scope nearest a WGS-84 point, within `radius_m`, nearest first.
     pub async fn nearest_channels(
-        &self,
+        self,
         user: &CurrentUser,
         lon: f64,
         lat: f64,

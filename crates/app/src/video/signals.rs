@@ -4,7 +4,7 @@
 //! and the queries a user sends a device on demand.
 
 use super::registry::ChannelView;
-use crate::{Actor, App, AppError, CurrentUser, EventIntake, Result};
+use crate::{Actor, AppError, CurrentUser, EventIntake, Result};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use pingan_domain::{Capability, Role};
 use pingan_gb28181::DeviceId;
@@ -68,19 +68,14 @@ fn alarm_time(alarm: &Alarm) -> DateTime<Utc> {
         .map_or_else(Utc::now, |t| t.and_utc() - chrono::Duration::hours(8))
 }
 
-impl App {
+impl crate::services::Video<'_> {
     /// Keeps the on-demand query handle of this instance's signalling server.
-    pub fn set_sip_commander(&self, commander: Commander) {
+    pub fn set_sip_commander(self, commander: Commander) {
         let _ = self.sip.set(commander);
     }
 
     /// Sends a device a query now (目录、设备信息、设备状态); its answer arrives by itself.
-    pub async fn query_device(
-        &self,
-        user: &CurrentUser,
-        device_id: &str,
-        what: &str,
-    ) -> Result<()> {
+    pub async fn query_device(self, user: &CurrentUser, device_id: &str, what: &str) -> Result<()> {
         self.authorize_user(user, Capability::ManageVideo)?;
         let query = Query::parse(what).ok_or_else(|| {
             AppError::Invalid("查询类型应为 catalog、device_info 或 device_status".into())
@@ -121,7 +116,7 @@ impl App {
     }
 
     /// A device's last DeviceStatus answer.
-    pub async fn device_status_report(&self, device_id: &str) -> Result<Option<StatusReport>> {
+    pub async fn device_status_report(self, device_id: &str) -> Result<Option<StatusReport>> {
         Ok(self
             .store
             .device_status_report(device_id)
@@ -130,7 +125,7 @@ impl App {
     }
 
     pub(super) async fn record_device_info(
-        &self,
+        self,
         device: &DeviceId,
         info: DeviceInfo,
     ) -> Result<()> {
@@ -147,7 +142,7 @@ impl App {
     }
 
     pub(super) async fn record_device_status(
-        &self,
+        self,
         device: &DeviceId,
         status: DeviceStatus,
     ) -> Result<()> {
@@ -169,11 +164,7 @@ impl App {
     /// 报警 → 事件: an alarm about what a camera saw becomes an event at the camera's place
     /// (one per camera and kind in ten minutes); an equipment alarm goes into the camera's log.
     /// Returns the event's id, if one was made or found.
-    pub(super) async fn record_alarm(
-        &self,
-        device: &DeviceId,
-        alarm: Alarm,
-    ) -> Result<Option<i64>> {
+    pub(super) async fn record_alarm(self, device: &DeviceId, alarm: Alarm) -> Result<Option<i64>> {
         let at = alarm_time(&alarm);
         let camera: Option<ChannelView> = self
             .store
@@ -241,12 +232,12 @@ impl App {
             grid_code: camera.as_ref().and_then(|c| c.grid_code.clone()),
             ..Default::default()
         };
-        let outcome = self.report_event(&reporter, &intake).await?;
+        let outcome = self.cases().report_event(&reporter, &intake).await?;
         Ok(Some(outcome.event.id))
     }
 
     /// The disabled system account alarms are reported under, created the first time.
-    async fn alarm_reporter(&self) -> Result<Actor> {
+    async fn alarm_reporter(self) -> Result<Actor> {
         let record = match self.store.user_by_username(ALARM_REPORTER).await? {
             Some(r) => r,
             None => {
@@ -281,7 +272,7 @@ impl App {
                 r
             }
         };
-        let mut user = self.current_user(record)?;
+        let mut user = self.access().current_user(record)?;
         user.setup = None;
         Ok(Actor::user(user, Some("GB/T 28181".into())))
     }

@@ -321,6 +321,25 @@ async fn the_pages_fit_a_phone() {
     );
     assert!(figures.text().await.unwrap().contains("网格员"));
     screenshot(&b, "phone-home").await;
+
+    // The navigation folds into one 菜单 button and opens on a tap, with this role's entries only.
+    let nav = b.client.find(Locator::Css("#main-nav")).await.unwrap();
+    assert!(!nav.is_displayed().await.unwrap(), "folded on a phone");
+    let button = wait_for(&b, ".menu-button").await;
+    assert!(button.is_displayed().await.unwrap());
+    button.click().await.unwrap();
+    assert!(nav.is_displayed().await.unwrap(), "open after a tap");
+    let entries = nav.text().await.unwrap();
+    assert!(entries.contains("上报事件"), "{entries}");
+    assert!(
+        !entries.contains("安全策略"),
+        "a grid worker is not shown the administrators' pages: {entries}"
+    );
+    screenshot(&b, "phone-menu").await;
+
+    b.client.set_window_size(1280, 900).await.unwrap();
+    assert!(nav.is_displayed().await.unwrap(), "in the bar on a desktop");
+    assert!(!button.is_displayed().await.unwrap());
     b.close().await;
 }
 
@@ -404,13 +423,14 @@ async fn the_video_board_draws_its_cameras_and_rates() {
     // Three cameras on the first grid's point, one network each.
     let user = t
         .app
+        .access()
         .authenticate(&{
             let mut r = ready.clone();
             t.token(&mut r).await
         })
         .await
         .unwrap();
-    let grids = t.app.grid_features(&user).await.unwrap();
+    let grids = t.app.org().grid_features(&user).await.unwrap();
     let label = &grids["features"][0]["properties"]["label"];
     let (lon, lat) = (label[0].as_f64().unwrap(), label[1].as_f64().unwrap());
     let columns: Vec<pingan_app::sheet::Column> =
@@ -433,6 +453,7 @@ async fn the_video_board_draws_its_cameras_and_rates() {
         .collect();
     let sheet = pingan_app::sheet::write_sheet("台账", &columns, &rows, None).unwrap();
     t.app
+        .video()
         .import_video_registry(&pingan_app::Actor::cli(), &sheet)
         .await
         .unwrap();
@@ -481,6 +502,7 @@ async fn a_visit_made_without_signal_is_sent_once_when_it_returns() {
     let grid = "511702001001001";
     let people = crate::persons::people();
     t.app
+        .registry()
         .import_persons(
             &pingan_app::Actor::cli(),
             &crate::persons::sheet(&crate::persons::as_rows(&people)),
@@ -491,6 +513,7 @@ async fn a_visit_made_without_signal_is_sent_once_when_it_returns() {
     let commander = crate::signed_in(&t, "commander", &pw).await;
     let (found, _) = t
         .app
+        .registry()
         .persons(&commander, &Default::default())
         .await
         .unwrap();
@@ -553,7 +576,14 @@ async fn a_visit_made_without_signal_is_sent_once_when_it_returns() {
         "{kept}"
     );
     screenshot(&b, "visit-kept-offline").await;
-    assert!(t.app.visits(&commander, person).await.unwrap().is_empty());
+    assert!(
+        t.app
+            .registry()
+            .visits(&commander, person)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // A new person registered without signal is kept too (the form was kept when the worker
     // was installed).
     let newcomer = crate::persons::id("19900909", 91);
@@ -583,7 +613,7 @@ async fn a_visit_made_without_signal_is_sent_once_when_it_returns() {
         .unwrap();
     let mut visits = Vec::new();
     for _ in 0..100 {
-        visits = t.app.visits(&commander, person).await.unwrap();
+        visits = t.app.registry().visits(&commander, person).await.unwrap();
         if !visits.is_empty() {
             break;
         }
@@ -598,7 +628,13 @@ async fn a_visit_made_without_signal_is_sent_once_when_it_returns() {
     };
     let mut found = 0;
     for _ in 0..100 {
-        found = t.app.persons(&commander, &by_id).await.unwrap().1;
+        found = t
+            .app
+            .registry()
+            .persons(&commander, &by_id)
+            .await
+            .unwrap()
+            .1;
         if found == 1 {
             break;
         }
@@ -610,6 +646,14 @@ async fn a_visit_made_without_signal_is_sent_once_when_it_returns() {
         .await
         .unwrap();
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(t.app.visits(&commander, person).await.unwrap().len(), 1);
+    assert_eq!(
+        t.app
+            .registry()
+            .visits(&commander, person)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     b.close().await;
 }

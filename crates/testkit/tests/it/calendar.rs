@@ -50,11 +50,13 @@ async fn the_calendar_page_shows_the_year_warns_of_gaps_and_computes_deadlines()
     );
     let commander_user = t
         .app
+        .access()
         .authenticate(&t.token(&mut commander).await)
         .await
         .unwrap();
     assert!(
         !t.app
+            .org()
             .calendar_year(&commander_user, 2027)
             .await
             .unwrap()
@@ -66,6 +68,7 @@ async fn the_calendar_page_shows_the_year_warns_of_gaps_and_computes_deadlines()
 async fn administrators_edit_the_calendar_and_their_edits_survive_a_restart() {
     let t = TestApp::spawn().await;
     t.app
+        .org()
         .set_calendar_day(
             &Actor::cli(),
             NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
@@ -75,11 +78,13 @@ async fn administrators_edit_the_calendar_and_their_edits_survive_a_restart() {
         .await
         .unwrap();
     t.app
+        .org()
         .clear_calendar_day(&Actor::cli(), NaiveDate::from_ymd_opt(2026, 10, 1).unwrap())
         .await
         .unwrap();
     let e = t
         .app
+        .org()
         .set_calendar_day(
             &Actor::cli(),
             NaiveDate::from_ymd_opt(2027, 1, 2).unwrap(),
@@ -91,6 +96,7 @@ async fn administrators_edit_the_calendar_and_their_edits_survive_a_restart() {
     assert!(matches!(e, AppError::Invalid(_)));
     assert!(
         t.app
+            .org()
             .clear_calendar_day(&Actor::cli(), NaiveDate::from_ymd_opt(2026, 3, 3).unwrap())
             .await
             .is_err()
@@ -101,7 +107,7 @@ async fn administrators_edit_the_calendar_and_their_edits_survive_a_restart() {
     let again = pingan_app::App::open(t.db.url(), pingan_app::AppConfig::default(), keys)
         .await
         .unwrap();
-    let calendar = again.work_calendar().await.unwrap();
+    let calendar = again.org().work_calendar().await.unwrap();
     assert!(calendar.is_workday(NaiveDate::from_ymd_opt(2026, 10, 1).unwrap()));
     assert!(!calendar.is_workday(NaiveDate::from_ymd_opt(2026, 10, 2).unwrap()));
     assert!(!calendar.is_workday(NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()));

@@ -23,6 +23,7 @@ async fn small_demo_has_every_township_and_a_worker_per_grid() {
     assert!(t.app.is_demo().await.unwrap());
     let users = t
         .app
+        .access()
         .list_users(&Actor::cli(), &district(), 1000)
         .await
         .unwrap();
@@ -43,12 +44,18 @@ async fn a_second_load_reuses_the_data_and_loses_nothing() {
     assert!(!again.created);
     assert!(again.admin_password.is_none(), "no new password is printed");
     assert_eq!(again.summary.grids, first.summary.grids);
-    t.app.login("added", "Extra#Acct2026", None).await.unwrap();
     t.app
+        .access()
+        .login("added", "Extra#Acct2026", None)
+        .await
+        .unwrap();
+    t.app
+        .access()
         .login("admin", first.admin_password.as_deref().unwrap(), None)
         .await
         .unwrap();
     t.app
+        .access()
         .login(
             "wg511702001001001",
             first.account_password.as_deref().unwrap(),
@@ -72,7 +79,7 @@ async fn the_demo_never_writes_into_a_database_with_real_accounts() {
 #[tokio::test]
 async fn shipped_reference_data_is_loaded_at_start() {
     let t = TestApp::spawn().await;
-    let ethnicity = t.app.code_table("ethnicity").await.unwrap();
+    let ethnicity = t.app.org().code_table("ethnicity").await.unwrap();
     assert_eq!(ethnicity.len(), 58);
     assert_eq!(ethnicity[0], ("01".to_owned(), "汉族".to_owned()));
     for key in [
@@ -82,18 +89,27 @@ async fn shipped_reference_data_is_loaded_at_start() {
         "political_status",
         "education",
     ] {
-        assert!(!t.app.code_table(key).await.unwrap().is_empty(), "{key}");
+        assert!(
+            !t.app.org().code_table(key).await.unwrap().is_empty(),
+            "{key}"
+        );
     }
     crate::add_user(&t, "viewer", "", "511702", "leader", "View#Only2026")
         .await
         .unwrap();
     let viewer = t
         .app
+        .access()
         .login("viewer", "View#Only2026", None)
         .await
         .unwrap()
         .user;
-    let townships = t.app.org_children(&viewer, Some("511702")).await.unwrap();
+    let townships = t
+        .app
+        .org()
+        .org_children(&viewer, Some("511702"))
+        .await
+        .unwrap();
     assert_eq!(
         townships.len(),
         18,
@@ -120,22 +136,34 @@ async fn accounts_follow_the_rules() {
     assert!(msg(add("badrole", "511702", "king", "Good#Pass2026").await).contains("grid_worker"));
     assert!(msg(add("badorg", "511799", "operator", "Good#Pass2026").await).contains("不存在"));
 
-    let session = t.app.login("ok_user", "Good#Pass2026", None).await.unwrap();
+    let session = t
+        .app
+        .access()
+        .login("ok_user", "Good#Pass2026", None)
+        .await
+        .unwrap();
     t.app
+        .access()
         .set_password(&Actor::cli(), "ok_user", "Other#Pass2026")
         .await
         .unwrap();
     assert!(
-        t.app.authenticate(&session.token).await.is_err(),
+        t.app.access().authenticate(&session.token).await.is_err(),
         "password change ends sessions"
     );
     t.app
+        .access()
         .login("ok_user", "Other#Pass2026", None)
         .await
         .unwrap();
-    t.app.disable_user(&Actor::cli(), "ok_user").await.unwrap();
+    t.app
+        .access()
+        .disable_user(&Actor::cli(), "ok_user")
+        .await
+        .unwrap();
     assert!(
         t.app
+            .access()
             .login("ok_user", "Other#Pass2026", None)
             .await
             .is_err(),
@@ -170,20 +198,28 @@ async fn the_demo_population_lives_in_households_and_is_visited() {
         crate::signed_in(&t, "commander", demo.account_password.as_deref().unwrap()).await;
     let (_, persons) = t
         .app
+        .registry()
         .persons(&commander, &Default::default())
         .await
         .unwrap();
     assert_eq!(persons, 3_000);
     let (households, total) = t
         .app
+        .registry()
         .households(&commander, &Default::default())
         .await
         .unwrap();
     assert!((900..1_300).contains(&total), "{total} households");
-    let one = t.app.household(&commander, households[0].id).await.unwrap();
+    let one = t
+        .app
+        .registry()
+        .household(&commander, households[0].id)
+        .await
+        .unwrap();
     assert_eq!(one.members[0].relation.as_deref(), Some("户主"));
     let members = t
         .app
+        .registry()
         .members(&commander, &Default::default())
         .await
         .unwrap();
@@ -193,11 +229,17 @@ async fn the_demo_population_lives_in_households_and_is_visited() {
         members.len()
     );
     assert!(members.iter().all(|m| m.last_visit.is_some()));
-    let (places, total) = t.app.places(&commander, &Default::default()).await.unwrap();
+    let (places, total) = t
+        .app
+        .registry()
+        .places(&commander, &Default::default())
+        .await
+        .unwrap();
     assert!(total > 36 * 3, "{total} places");
     assert!(places.iter().any(|p| p.category == "school"));
     let firms = t
         .app
+        .registry()
         .places(
             &commander,
             &pingan_app::PlaceQuery {
@@ -210,6 +252,7 @@ async fn the_demo_population_lives_in_households_and_is_visited() {
     assert!(firms.0.iter().all(|f| f.credit_code.is_some()));
     let rentals = t
         .app
+        .registry()
         .places(
             &commander,
             &pingan_app::PlaceQuery {
@@ -220,10 +263,20 @@ async fn the_demo_population_lives_in_households_and_is_visited() {
         .await
         .unwrap();
     assert!(rentals.1 > 10, "{} rental houses", rentals.1);
-    let house = t.app.place(&commander, rentals.0[0].id).await.unwrap();
+    let house = t
+        .app
+        .registry()
+        .place(&commander, rentals.0[0].id)
+        .await
+        .unwrap();
     assert!(!house.tenants.is_empty());
     assert!(house.tenants.iter().all(|p| p.residence == "floating"));
-    let coverage = t.app.visit_coverage(&commander, None).await.unwrap();
+    let coverage = t
+        .app
+        .registry()
+        .visit_coverage(&commander, None)
+        .await
+        .unwrap();
     assert_eq!(
         coverage.iter().map(|c| c.members).sum::<usize>(),
         members.len()

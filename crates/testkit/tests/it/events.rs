@@ -41,7 +41,7 @@ pub struct Tokens {
 pub async fn actor(t: &TestApp, username: &str, password: &str) -> (Actor, String) {
     let mut ready = t.ready(username, password).await;
     let token = t.token(&mut ready).await;
-    let user: CurrentUser = t.app.authenticate(&token).await.unwrap();
+    let user: CurrentUser = t.app.access().authenticate(&token).await.unwrap();
     (Actor::user(user, Some("127.0.0.1".into())), token)
 }
 
@@ -52,6 +52,7 @@ impl Hub {
         let (commander, commander_token) = actor(&t, "commander", &pw).await;
         let grids = t
             .app
+            .org()
             .grid_features(commander.user.as_ref().unwrap())
             .await
             .unwrap();
@@ -106,7 +107,12 @@ impl Hub {
             password: "Resident#2026".into(),
             ..pingan_app::NewAccount::default()
         };
-        self.t.app.add_user(&Actor::cli(), &account).await.unwrap();
+        self.t
+            .app
+            .access()
+            .add_user(&Actor::cli(), &account)
+            .await
+            .unwrap();
         Actor::user(
             crate::signed_in(&self.t, username, "Resident#2026").await,
             None,
@@ -130,6 +136,7 @@ impl Hub {
     pub async fn report(&self, client_id: &str) -> EventView {
         self.t
             .app
+            .cases()
             .report_event(
                 &self.worker,
                 &self.intake(client_id, "治安隐患", "小区门口聚集可疑人员"),
@@ -157,7 +164,7 @@ impl Hub {
         id: i64,
         req: ActionRequest,
     ) -> Result<EventView, AppError> {
-        self.t.app.act_on_event(who, id, &req).await
+        self.t.app.cases().act_on_event(who, id, &req).await
     }
 
     /// Takes a reported event to 处置中 at the township police station.
@@ -224,13 +231,14 @@ impl Hub {
         let listed = self
             .t
             .app
+            .cases()
             .events(who, &EventListQuery::default())
             .await
             .unwrap()
             .items
             .iter()
             .any(|e| e.id == id);
-        let detail = self.t.app.event_detail(who, id).await.is_ok();
+        let detail = self.t.app.cases().event_detail(who, id).await.is_ok();
         assert_eq!(listed, detail, "list and detail agree");
         listed
     }
@@ -241,6 +249,7 @@ async fn an_event_lands_on_its_grid_and_township_with_a_deadline_and_resends_are
     let h = Hub::new().await;
     let first =
         h.t.app
+            .cases()
             .report_event(&h.worker, &h.intake("phone-0001-a", "ZZ02", "楼道堆放杂物"))
             .await
             .unwrap();
@@ -260,6 +269,7 @@ async fn an_event_lands_on_its_grid_and_township_with_a_deadline_and_resends_are
     // The phone resends: the same event comes back, nothing new is made.
     let again =
         h.t.app
+            .cases()
             .report_event(&h.worker, &h.intake("phone-0001-a", "ZZ02", "楼道堆放杂物"))
             .await
             .unwrap();
@@ -267,6 +277,7 @@ async fn an_event_lands_on_its_grid_and_township_with_a_deadline_and_resends_are
     assert_eq!(again.event.id, e.id);
     assert_eq!(
         h.t.app
+            .cases()
             .events(&h.commander, &EventListQuery::default())
             .await
             .unwrap()
@@ -278,8 +289,8 @@ async fn an_event_lands_on_its_grid_and_township_with_a_deadline_and_resends_are
     // Two resends at the same moment still make one event.
     let twice = h.intake("phone-0003-c", "ZZ02", "同时重发");
     let (a, b) = tokio::join!(
-        h.t.app.report_event(&h.worker, &twice),
-        h.t.app.report_event(&h.worker, &twice)
+        h.t.app.cases().report_event(&h.worker, &twice),
+        h.t.app.cases().report_event(&h.worker, &twice)
     );
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(a.event.id, b.event.id);
@@ -293,7 +304,13 @@ async fn an_event_lands_on_its_grid_and_township_with_a_deadline_and_resends_are
         coord: Some("gcj02".into()),
         ..h.intake("phone-0002-b", "安全隐患", "电动车楼道充电")
     };
-    let g = h.t.app.report_event(&h.worker, &gcj).await.unwrap().event;
+    let g =
+        h.t.app
+            .cases()
+            .report_event(&h.worker, &gcj)
+            .await
+            .unwrap()
+            .event;
     assert_eq!(g.grid_code.as_deref(), Some(h.grid.as_str()));
     assert!((g.lon.unwrap() - h.point.0).abs() < 1e-6 && (g.lat.unwrap() - h.point.1).abs() < 1e-6);
 }
@@ -305,7 +322,8 @@ async fn intake_refuses_what_it_cannot_place_or_file_with_a_message_that_says_wh
         let app = h.t.app.clone();
         let worker = h.worker.clone();
         async move {
-            app.report_event(&worker, &intake)
+            app.cases()
+                .report_event(&worker, &intake)
                 .await
                 .unwrap_err()
                 .to_string()
@@ -371,6 +389,7 @@ async fn intake_refuses_what_it_cannot_place_or_file_with_a_message_that_says_wh
     };
     let e =
         h.t.app
+            .cases()
             .report_event(&h.operator, &by_hand)
             .await
             .unwrap()
@@ -386,6 +405,7 @@ async fn intake_refuses_what_it_cannot_place_or_file_with_a_message_that_says_wh
     };
     let err =
         h.t.app
+            .cases()
             .report_event(
                 &h.worker,
                 &EventIntake {
@@ -398,6 +418,7 @@ async fn intake_refuses_what_it_cannot_place_or_file_with_a_message_that_says_wh
     assert!(matches!(err, AppError::Forbidden(_)), "{err}");
     let err =
         h.t.app
+            .cases()
             .report_event(
                 &h.operator,
                 &EventIntake {
@@ -411,6 +432,7 @@ async fn intake_refuses_what_it_cannot_place_or_file_with_a_message_that_says_wh
     // A client id is one event: someone else's id is refused, not answered with their event.
     let err =
         h.t.app
+            .cases()
             .report_event(
                 &h.other_operator,
                 &EventIntake {
@@ -437,7 +459,12 @@ async fn the_main_line_runs_from_report_to_evaluation_with_every_step_on_the_tim
     assert_eq!(accepted.state, "accepted");
     assert_eq!(accepted.version, e.version + 1);
     h.act(&h.operator, e.id, "register").await.unwrap();
-    let detail = h.t.app.event_detail(&h.operator, e.id).await.unwrap();
+    let detail =
+        h.t.app
+            .cases()
+            .event_detail(&h.operator, e.id)
+            .await
+            .unwrap();
     assert_eq!(
         detail.suggested_department_id,
         Some(h.police_id),
@@ -498,6 +525,7 @@ async fn the_main_line_runs_from_report_to_evaluation_with_every_step_on_the_tim
 
     let timeline =
         h.t.app
+            .cases()
             .event_detail(&h.commander, e.id)
             .await
             .unwrap()
@@ -558,7 +586,12 @@ async fn every_refusal_says_why_and_changes_nothing() {
     let err = h.act(&h.operator, e.id, "delete").await.unwrap_err();
     assert!(matches!(err, AppError::Invalid(_)));
     // After all that, the case is as it was, with three entries on its timeline.
-    let d = h.t.app.event_detail(&h.operator, e.id).await.unwrap();
+    let d =
+        h.t.app
+            .cases()
+            .event_detail(&h.operator, e.id)
+            .await
+            .unwrap();
     assert_eq!(d.event.state, "registered");
     assert_eq!(d.timeline.len(), 3);
 }
@@ -573,7 +606,12 @@ async fn a_dispatched_case_is_seen_by_its_department_and_the_hubs_above_and_nobo
     h.dispatch(e.id, h.police_id).await.unwrap();
     assert!(h.visible(&h.police, e.id).await);
     assert!(h.visible(&h.operator, e.id).await);
-    let d = h.t.app.event_detail(&h.operator, e.id).await.unwrap();
+    let d =
+        h.t.app
+            .cases()
+            .event_detail(&h.operator, e.id)
+            .await
+            .unwrap();
     assert!(d.actions.is_empty());
     assert_eq!(d.waiting_for.as_deref(), Some("等待承办部门签收"));
     assert!(h.visible(&h.commander, e.id).await);
@@ -619,10 +657,17 @@ async fn two_operators_acting_at_once_one_wins_and_the_other_is_told() {
     assert!(matches!(msg, AppError::Conflict(_)), "{msg}");
     assert!(msg.to_string().contains("已被他人处理"), "{msg}");
     // A stale version is refused even when the action would fit the new state.
-    let now = h.t.app.event_detail(&h.operator, e.id).await.unwrap().event;
+    let now =
+        h.t.app
+            .cases()
+            .event_detail(&h.operator, e.id)
+            .await
+            .unwrap()
+            .event;
     assert_eq!(now.version, e.version + 1);
     assert_eq!(
         h.t.app
+            .cases()
             .event_detail(&h.operator, e.id)
             .await
             .unwrap()
@@ -762,6 +807,7 @@ async fn exceptions_return_dispute_extension_supervision_escalation_shelving_mer
     assert_eq!(forced.state, "closed");
     let audit =
         h.t.app
+            .access()
             .search_audit(
                 &Actor::cli(),
                 &pingan_app::AuditFilter {
@@ -797,6 +843,7 @@ async fn exceptions_return_dispute_extension_supervision_escalation_shelving_mer
     let first = h.report("exc-0004").await;
     let dup =
         h.t.app
+            .cases()
             .report_event(
                 &h.worker,
                 &h.intake("exc-0005", "治安隐患", "小区门口聚集可疑人员"),
@@ -846,6 +893,7 @@ async fn exceptions_return_dispute_extension_supervision_escalation_shelving_mer
     // 自行处置: straight to verification; 核查不通过 sends it back to the hub.
     let fixed =
         h.t.app
+            .cases()
             .report_event(
                 &h.worker,
                 &EventIntake {
@@ -870,9 +918,18 @@ async fn the_sweeper_raises_yellow_then_red_once_each() {
     let e = h.report("sweep-0001").await;
     let yellow_past = "UPDATE cases SET yellow_at = '2020-01-01T00:00:00+00:00' WHERE id = ";
     h.t.db.execute(&format!("{yellow_past}{}", e.id)).await;
-    assert_eq!(h.t.app.sweep_deadlines().await.unwrap(), 1);
-    assert_eq!(h.t.app.sweep_deadlines().await.unwrap(), 0, "raised once");
-    let d = h.t.app.event_detail(&h.operator, e.id).await.unwrap();
+    assert_eq!(h.t.app.cases().sweep_deadlines().await.unwrap(), 1);
+    assert_eq!(
+        h.t.app.cases().sweep_deadlines().await.unwrap(),
+        0,
+        "raised once"
+    );
+    let d =
+        h.t.app
+            .cases()
+            .event_detail(&h.operator, e.id)
+            .await
+            .unwrap();
     assert_eq!(d.event.alert, "yellow");
     assert_eq!(d.timeline.last().unwrap().action_label, "黄牌预警");
     h.t.db
@@ -881,8 +938,8 @@ async fn the_sweeper_raises_yellow_then_red_once_each() {
             e.id
         ))
         .await;
-    assert_eq!(h.t.app.sweep_deadlines().await.unwrap(), 1);
-    let counts = h.t.app.event_counts(&h.operator).await.unwrap();
+    assert_eq!(h.t.app.cases().sweep_deadlines().await.unwrap(), 1);
+    let counts = h.t.app.cases().event_counts(&h.operator).await.unwrap();
     assert_eq!(
         (counts.open, counts.yellow, counts.red, counts.since),
         (1, 0, 1, 1)
@@ -891,6 +948,7 @@ async fn the_sweeper_raises_yellow_then_red_once_each() {
     assert!(home.contains("红牌超期") && home.contains("/events?alert=red"));
     let red =
         h.t.app
+            .cases()
             .events(
                 &h.operator,
                 &EventListQuery {
@@ -913,6 +971,7 @@ async fn lists_filter_and_page_with_a_cursor() {
         h.report(&format!("page-000{i}")).await;
     }
     h.t.app
+        .cases()
         .report_event(
             &h.worker,
             &h.intake("page-0100", "CG0501", "菜市场门口占道经营"),
@@ -922,7 +981,7 @@ async fn lists_filter_and_page_with_a_cursor() {
     let q = |q: EventListQuery| {
         let app = h.t.app.clone();
         let who = h.operator.clone();
-        async move { app.events(&who, &q).await.unwrap() }
+        async move { app.cases().events(&who, &q).await.unwrap() }
     };
     let first = q(EventListQuery {
         limit: Some(4),
@@ -1130,6 +1189,7 @@ async fn an_event_taken_in_by_one_instance_reaches_the_stream_of_another() {
     let mut first = stream(&h.t.base_url, &h.tokens.commander).await;
     second
         .app
+        .cases()
         .act_on_event(
             &h.operator,
             e.id,
@@ -1184,6 +1244,7 @@ async fn the_pages_show_escaped_text_take_actions_and_refuse_stale_forms() {
     let c = crate::client();
     let e =
         h.t.app
+            .cases()
             .report_event(
                 &h.worker,
                 &h.intake("page-0001-x", "ZZ02", "<b>井盖</b>缺失"),
@@ -1284,6 +1345,7 @@ async fn the_pages_show_escaped_text_take_actions_and_refuse_stale_forms() {
     assert!(second.contains("没有重复提交"));
     let mine =
         h.t.app
+            .cases()
             .events(
                 &h.worker,
                 &EventListQuery {
@@ -1296,6 +1358,7 @@ async fn the_pages_show_escaped_text_take_actions_and_refuse_stale_forms() {
             .unwrap();
     let photos =
         h.t.app
+            .cases()
             .event_detail(&h.worker, mine.items[0].id)
             .await
             .unwrap()
@@ -1323,6 +1386,7 @@ async fn routing_rules_and_category_limits_are_the_commanders_to_change() {
     };
     let err =
         h.t.app
+            .cases()
             .add_routing_rule(&h.operator, rule.clone())
             .await
             .unwrap_err();
@@ -1333,16 +1397,23 @@ async fn routing_rules_and_category_limits_are_the_commanders_to_change() {
     };
     assert!(
         h.t.app
+            .cases()
             .add_routing_rule(&h.commander, bad)
             .await
             .unwrap_err()
             .to_string()
             .contains("没有以 XX 开头的事件类别")
     );
-    let id = h.t.app.add_routing_rule(&h.commander, rule).await.unwrap();
+    let id =
+        h.t.app
+            .cases()
+            .add_routing_rule(&h.commander, rule)
+            .await
+            .unwrap();
 
     let fire =
         h.t.app
+            .cases()
             .report_event(
                 &h.worker,
                 &h.intake("rule-0001", "消防安全隐患", "消防通道被堵"),
@@ -1357,10 +1428,16 @@ async fn routing_rules_and_category_limits_are_the_commanders_to_change() {
     assert_eq!(fire.handling_limit, "2 紧急工作时");
     h.act(&h.commander, fire.id, "accept").await.unwrap();
     h.act(&h.commander, fire.id, "register").await.unwrap();
-    let d = h.t.app.event_detail(&h.commander, fire.id).await.unwrap();
+    let d =
+        h.t.app
+            .cases()
+            .event_detail(&h.commander, fire.id)
+            .await
+            .unwrap();
     assert_eq!(d.suggested_department_id, Some(court));
     let other =
         h.t.app
+            .cases()
             .report_event(&h.worker, &h.intake("rule-0002", "治安隐患", "深夜噪音"))
             .await
             .unwrap()
@@ -1373,22 +1450,26 @@ async fn routing_rules_and_category_limits_are_the_commanders_to_change() {
     // Limits: district commanders only; new events take the new limit.
     let err =
         h.t.app
+            .cases()
             .set_category_limit(&h.operator, "ZZ02", 5, "work_days")
             .await
             .unwrap_err();
     assert!(matches!(err, AppError::Forbidden(_)));
     let err =
         h.t.app
+            .cases()
             .set_category_limit(&h.commander, "ZZ02", 0, "work_days")
             .await
             .unwrap_err();
     assert!(matches!(err, AppError::Invalid(_)));
     h.t.app
+        .cases()
         .set_category_limit(&h.commander, "ZZ02", 5, "work_days")
         .await
         .unwrap();
     let later =
         h.t.app
+            .cases()
             .report_event(&h.worker, &h.intake("rule-0003", "ZZ02", "楼道堆物"))
             .await
             .unwrap()
@@ -1396,10 +1477,20 @@ async fn routing_rules_and_category_limits_are_the_commanders_to_change() {
     assert_eq!(later.handling_limit, "5 工作日");
     assert_eq!(other.handling_limit, "3 工作日", "open events keep theirs");
 
-    let page = h.t.app.routing_rules(&h.operator).await.unwrap();
+    let page = h.t.app.cases().routing_rules(&h.operator).await.unwrap();
     assert_eq!(page.len(), 1);
-    assert!(h.t.app.delete_routing_rule(&h.operator, id).await.is_err());
-    h.t.app.delete_routing_rule(&h.commander, id).await.unwrap();
+    assert!(
+        h.t.app
+            .cases()
+            .delete_routing_rule(&h.operator, id)
+            .await
+            .is_err()
+    );
+    h.t.app
+        .cases()
+        .delete_routing_rule(&h.commander, id)
+        .await
+        .unwrap();
     let html = h.get_text("/rules", &h.tokens.commander).await;
     assert!(html.contains("5 工作日") && html.contains("id=\"add-rule\""));
 }
@@ -1417,7 +1508,7 @@ async fn a_departments_handler_account_belongs_to_one_of_its_units_departments()
     };
     let add = |a: pingan_app::NewAccount| {
         let app = h.t.app.clone();
-        async move { app.add_user(&Actor::cli(), &a).await }
+        async move { app.access().add_user(&Actor::cli(), &a).await }
     };
     let err = add(account(None, "handler")).await.unwrap_err();
     assert!(err.to_string().contains("须指定所属部门"), "{err}");
@@ -1460,6 +1551,7 @@ async fn photos_before_and_after_belong_to_the_people_on_the_case() {
     let app = &h.t.app;
     // The handler, after the work; the file is what it is, not what it is called.
     let added = app
+        .cases()
         .add_photos(&h.police, e.id, "处置后", vec![upload("after.png", PNG)])
         .await
         .unwrap();
@@ -1472,6 +1564,7 @@ async fn photos_before_and_after_belong_to_the_people_on_the_case() {
         (1, "after", "image/png")
     );
     let err = app
+        .cases()
         .add_photos(
             &h.police,
             e.id,
@@ -1486,34 +1579,38 @@ async fn photos_before_and_after_belong_to_the_people_on_the_case() {
         "{err}"
     );
     let err = app
+        .cases()
         .add_photos(&h.police, e.id, "during", vec![upload("a.png", PNG)])
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::Invalid(_)));
     // Nobody off the case adds to it: another township cannot see it, the court is not on it.
     assert!(matches!(
-        app.add_photos(
-            &h.other_operator,
-            e.id,
-            "before",
-            vec![upload("a.png", PNG)]
-        )
-        .await,
+        app.cases()
+            .add_photos(
+                &h.other_operator,
+                e.id,
+                "before",
+                vec![upload("a.png", PNG)]
+            )
+            .await,
         Err(AppError::NotFound(_))
     ));
     assert!(matches!(
-        app.add_photos(&h.court, e.id, "before", vec![upload("a.png", PNG)])
+        app.cases()
+            .add_photos(&h.court, e.id, "before", vec![upload("a.png", PNG)])
             .await,
         Err(AppError::NotFound(_))
     ));
     let err = app
+        .cases()
         .add_photos(&h.commander, e.id, "before", Vec::new())
         .await
         .unwrap_err();
     assert!(err.to_string().contains("请选择要上传的照片"));
 
     // On the case page and its timeline; served to those who see the case, as the image it is.
-    let d = app.event_detail(&h.operator, e.id).await.unwrap();
+    let d = app.cases().event_detail(&h.operator, e.id).await.unwrap();
     assert_eq!(d.photos.len(), 1);
     assert_eq!(d.timeline.last().unwrap().action_label, "上传照片");
     let c = reqwest::Client::new();
@@ -1555,7 +1652,8 @@ async fn photos_before_and_after_belong_to_the_people_on_the_case() {
     let list: Value = res.json().await.unwrap();
     assert_eq!(list.as_array().unwrap().len(), 2);
     assert_eq!(
-        app.event_detail(&h.operator, e.id)
+        app.cases()
+            .event_detail(&h.operator, e.id)
             .await
             .unwrap()
             .photos
@@ -1563,7 +1661,8 @@ async fn photos_before_and_after_belong_to_the_people_on_the_case() {
         3
     );
     assert_eq!(
-        app.event_detail(&h.operator, e.id)
+        app.cases()
+            .event_detail(&h.operator, e.id)
             .await
             .unwrap()
             .event
@@ -1573,10 +1672,10 @@ async fn photos_before_and_after_belong_to_the_people_on_the_case() {
     );
     // Issue 12 fault 15: a database restored without its files directory: the photo is a 404
     // that says why, and the start-up check counts what is missing.
-    assert_eq!(app.missing_photo_files().await.unwrap(), (0, 3));
+    assert_eq!(app.cases().missing_photo_files().await.unwrap(), (0, 3));
     let files = app.config().files_dir.clone().unwrap();
     std::fs::remove_dir_all(files.join("cases")).unwrap();
-    assert_eq!(app.missing_photo_files().await.unwrap(), (3, 3));
+    assert_eq!(app.cases().missing_photo_files().await.unwrap(), (3, 3));
     let res = c
         .get(h.t.url(&d.photos[0].url))
         .bearer_auth(&h.tokens.operator)
@@ -1597,6 +1696,7 @@ async fn a_citizen_follows_and_rates_their_own_reports_and_sees_no_others() {
     let citizen = h.citizen("resident01").await;
     let mine =
         h.t.app
+            .cases()
             .report_event(
                 &citizen,
                 &EventIntake {
@@ -1610,6 +1710,7 @@ async fn a_citizen_follows_and_rates_their_own_reports_and_sees_no_others() {
     let theirs = h.report("citizen-0002").await;
     let listed =
         h.t.app
+            .cases()
             .events(&citizen, &EventListQuery::default())
             .await
             .unwrap();
@@ -1617,9 +1718,15 @@ async fn a_citizen_follows_and_rates_their_own_reports_and_sees_no_others() {
         listed.items.iter().map(|e| e.id).collect::<Vec<_>>(),
         [mine.id]
     );
-    assert!(h.t.app.event_detail(&citizen, mine.id).await.is_ok());
+    assert!(
+        h.t.app
+            .cases()
+            .event_detail(&citizen, mine.id)
+            .await
+            .is_ok()
+    );
     assert!(matches!(
-        h.t.app.event_detail(&citizen, theirs.id).await,
+        h.t.app.cases().event_detail(&citizen, theirs.id).await,
         Err(AppError::NotFound(_))
     ));
     assert!(

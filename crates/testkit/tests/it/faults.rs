@@ -71,6 +71,7 @@ async fn audit_of(t: &TestApp, action: &str) -> Vec<pingan_app::AuditView> {
         ..Default::default()
     };
     t.app
+        .access()
         .search_audit(&pingan_app::Actor::user(auditor, None), &filter, 1000)
         .await
         .unwrap()
@@ -88,6 +89,7 @@ async fn guessing_the_current_password_is_locked_out_and_audited() {
     for i in 0..4 {
         let e = t
             .app
+            .access()
             .change_own_password(&actor, &format!("Wrong#{i}x2026"), "New#Pass2026x")
             .await
             .unwrap_err();
@@ -95,6 +97,7 @@ async fn guessing_the_current_password_is_locked_out_and_audited() {
     }
     let e = t
         .app
+        .access()
         .change_own_password(&actor, "Wrong#5x2026", "New#Pass2026x")
         .await
         .unwrap_err();
@@ -102,6 +105,7 @@ async fn guessing_the_current_password_is_locked_out_and_audited() {
     // Locked: even the right password is not checked now.
     let e = t
         .app
+        .access()
         .change_own_password(&actor, "Guess#Me2026x", "New#Pass2026x")
         .await
         .unwrap_err();
@@ -373,6 +377,7 @@ async fn duplicate_hints_list_only_events_the_reporter_may_open() {
     // The grid worker who reported it is told of it when reporting it again.
     let again =
         h.t.app
+            .cases()
             .report_event(
                 &h.worker,
                 &h.intake("hint-0002", "治安隐患", "小区门口聚集可疑人员"),
@@ -384,6 +389,7 @@ async fn duplicate_hints_list_only_events_the_reporter_may_open() {
     let citizen = h.citizen("hinted01").await;
     let mine =
         h.t.app
+            .cases()
             .report_event(
                 &citizen,
                 &EventIntake {
@@ -397,6 +403,7 @@ async fn duplicate_hints_list_only_events_the_reporter_may_open() {
     // Nor the police station's handler, to whom it was never dispatched.
     let police =
         h.t.app
+            .cases()
             .report_event(
                 &h.police,
                 &h.intake("hint-0004", "治安隐患", "小区门口聚集可疑人员"),
@@ -455,6 +462,7 @@ async fn another_users_client_id_is_a_409_that_reveals_nothing() {
 async fn a_grid_of(t: &TestApp, actor: &pingan_app::Actor) -> String {
     let grids = t
         .app
+        .org()
         .grid_features(actor.user.as_ref().unwrap())
         .await
         .unwrap();
@@ -473,6 +481,7 @@ async fn an_import_never_takes_over_another_townships_resident() {
     let h = crate::events::Hub::new().await;
     let good = people();
     h.t.app
+        .registry()
         .import_persons(&h.operator, &sheet(&as_rows(&good)), Some(&h.grid))
         .await
         .unwrap();
@@ -481,6 +490,7 @@ async fn an_import_never_takes_over_another_townships_resident() {
     taken[0][0] = "冒名顶替".into();
     let report =
         h.t.app
+            .registry()
             .import_persons(
                 &h.other_operator,
                 &sheet(&as_rows(&taken[..1])),
@@ -500,6 +510,7 @@ async fn an_import_never_takes_over_another_townships_resident() {
     // Still where they were, as they were; the other township does not see them.
     let (found, n) =
         h.t.app
+            .registry()
             .persons(
                 h.operator.user.as_ref().unwrap(),
                 &pingan_app::PersonQuery {
@@ -515,6 +526,7 @@ async fn an_import_never_takes_over_another_townships_resident() {
     );
     let (none, _) =
         h.t.app
+            .registry()
             .persons(
                 h.other_operator.user.as_ref().unwrap(),
                 &pingan_app::PersonQuery {
@@ -535,6 +547,7 @@ async fn an_import_never_takes_over_another_townships_resident() {
     };
     let e =
         h.t.app
+            .registry()
             .add_person(
                 &h.other_operator,
                 h.other_operator.user.as_ref().unwrap(),
@@ -560,6 +573,7 @@ async fn a_credit_code_never_takes_over_another_townships_place() {
         "",
     ];
     h.t.app
+        .registry()
         .import_places(&h.operator, &sheet(&[row]), Some(&h.grid))
         .await
         .unwrap();
@@ -568,6 +582,7 @@ async fn a_credit_code_never_takes_over_another_townships_place() {
     taken[0] = "冒名物流公司";
     let report =
         h.t.app
+            .registry()
             .import_places(&h.other_operator, &sheet(&[taken]), Some(&theirs))
             .await
             .unwrap();
@@ -587,6 +602,7 @@ async fn a_credit_code_never_takes_over_another_townships_place() {
     };
     let e =
         h.t.app
+            .registry()
             .save_place(
                 &h.other_operator,
                 h.other_operator.user.as_ref().unwrap(),
@@ -597,6 +613,7 @@ async fn a_credit_code_never_takes_over_another_townships_place() {
     assert!(matches!(e, pingan_app::AppError::Conflict(_)), "{e}");
     let (found, _) =
         h.t.app
+            .registry()
             .places(
                 h.operator.user.as_ref().unwrap(),
                 &pingan_app::PlaceQuery {
@@ -615,6 +632,7 @@ async fn a_credit_code_never_takes_over_another_townships_place() {
 async fn a_device_id_never_takes_over_another_townships_camera() {
     let h = crate::events::Hub::new().await;
     h.t.app
+        .video()
         .import_video_registry(&h.commander, &crate::video_registry::registry(h.point))
         .await
         .unwrap();
@@ -634,6 +652,7 @@ async fn a_device_id_never_takes_over_another_townships_camera() {
     );
     let grids =
         h.t.app
+            .org()
             .grid_features(other.user.as_ref().unwrap())
             .await
             .unwrap();
@@ -641,6 +660,7 @@ async fn a_device_id_never_takes_over_another_townships_camera() {
     let theirs = (label[0].as_f64().unwrap(), label[1].as_f64().unwrap());
     let report =
         h.t.app
+            .video()
             .import_video_registry(&other, &crate::video_registry::registry(theirs))
             .await
             .unwrap();
@@ -655,6 +675,7 @@ async fn a_device_id_never_takes_over_another_townships_camera() {
     let own = h.operator.user.clone().unwrap();
     let (mine, n) =
         h.t.app
+            .video()
             .channel_list(&own, &pingan_app::ChannelQuery::default())
             .await
             .unwrap();
@@ -792,13 +813,24 @@ async fn every_documented_post_survives_hostile_json() {
 #[tokio::test]
 async fn a_township_hub_dispatches_only_to_departments_it_reaches() {
     let h = crate::events::Hub::new().await;
-    let all = h.t.app.dispatch_departments(&h.commander).await.unwrap();
+    let all =
+        h.t.app
+            .cases()
+            .dispatch_departments(&h.commander)
+            .await
+            .unwrap();
     let theirs =
         h.t.app
+            .cases()
             .dispatch_departments(&h.other_operator)
             .await
             .unwrap();
-    let ours = h.t.app.dispatch_departments(&h.operator).await.unwrap();
+    let ours =
+        h.t.app
+            .cases()
+            .dispatch_departments(&h.operator)
+            .await
+            .unwrap();
     let other_police = theirs
         .iter()
         .find(|(id, _, kind)| kind == "公安" && !ours.iter().any(|(o, _, _)| o == id))
@@ -870,6 +902,7 @@ async fn failing_on_a_name_never_locks_its_owner_out() {
     for _ in 0..5 {
         let e = t
             .app
+            .access()
             .login("victim2", "Wrong#Pass1", attacker.clone())
             .await
             .unwrap_err();
@@ -877,16 +910,18 @@ async fn failing_on_a_name_never_locks_its_owner_out() {
     }
     assert!(matches!(
         t.app
+            .access()
             .login("victim2", &ready.password, attacker.clone())
             .await,
         Err(pingan_app::AppError::TooManyAttempts(_))
     ));
     let owner = t
         .app
+        .access()
         .login("victim2", &ready.password, Some("10.1.2.3".into()))
         .await
         .expect("the owner signs in from their own address");
-    let failed = t.app.own_failed_logins(&owner.user).await.unwrap();
+    let failed = t.app.access().own_failed_logins(&owner.user).await.unwrap();
     assert!(failed.len() >= 5, "{failed:?}");
     assert!(
         failed
@@ -895,20 +930,25 @@ async fn failing_on_a_name_never_locks_its_owner_out() {
     );
     // The 安全管理员 sees the address and the slowed name, and lifts the address's lock.
     let sec = pingan_app::Actor::user(crate::signed_in(&t, "sec2", "Sec#Admin2026").await, None);
-    let locks = t.app.login_locks(&sec).await.unwrap();
+    let locks = t.app.access().login_locks(&sec).await.unwrap();
     let keys: Vec<&str> = locks.iter().map(|l| l.key.as_str()).collect();
     assert!(
         keys.contains(&"addr:10.6.6.6") && keys.contains(&"user:victim2"),
         "{keys:?}"
     );
-    t.app.unlock_login(&sec, "addr:10.6.6.6").await.unwrap();
     t.app
+        .access()
+        .unlock_login(&sec, "addr:10.6.6.6")
+        .await
+        .unwrap();
+    t.app
+        .access()
         .login("victim2", &ready.password, attacker)
         .await
         .expect("unlocked by the 安全管理员");
     let owner_actor = pingan_app::Actor::user(owner.user, None);
     assert!(
-        t.app.login_locks(&owner_actor).await.is_err(),
+        t.app.access().login_locks(&owner_actor).await.is_err(),
         "only the 安全管理员"
     );
 }
@@ -922,6 +962,7 @@ async fn a_move_between_townships_is_a_request_both_see() {
     let h = crate::events::Hub::new().await;
     let good = people();
     h.t.app
+        .registry()
         .import_persons(&h.operator, &sheet(&as_rows(&good)), Some(&h.grid))
         .await
         .unwrap();
@@ -937,6 +978,7 @@ async fn a_move_between_townships_is_a_request_both_see() {
     };
     let asked =
         h.t.app
+            .registry()
             .request_transfer(&h.other_operator, &taker, &entry)
             .await
             .unwrap();
@@ -950,6 +992,7 @@ async fn a_move_between_townships_is_a_request_both_see() {
     );
     let again =
         h.t.app
+            .registry()
             .request_transfer(&h.other_operator, &taker, &entry)
             .await
             .unwrap_err();
@@ -962,11 +1005,14 @@ async fn a_move_between_townships_is_a_request_both_see() {
         ..entry.clone()
     };
     assert!(matches!(
-        h.t.app.request_transfer(&h.operator, &giver, &mine).await,
+        h.t.app
+            .registry()
+            .request_transfer(&h.operator, &giver, &mine)
+            .await,
         Err(pingan_app::AppError::Invalid(_))
     ));
     // The giving township sees it, with where the person is; the asker cannot decide it.
-    let incoming = h.t.app.transfers(&giver).await.unwrap();
+    let incoming = h.t.app.registry().transfers(&giver).await.unwrap();
     assert_eq!(incoming.len(), 1);
     assert_eq!(
         (incoming[0].direction, incoming[0].from_grid.as_deref()),
@@ -974,12 +1020,14 @@ async fn a_move_between_townships_is_a_request_both_see() {
     );
     assert!(matches!(
         h.t.app
+            .registry()
             .decide_transfer(&h.other_operator, &taker, asked.id, true, None)
             .await,
         Err(pingan_app::AppError::NotFound(_))
     ));
     assert!(matches!(
         h.t.app
+            .registry()
             .decide_transfer(&h.operator, &giver, asked.id, false, None)
             .await,
         Err(pingan_app::AppError::Invalid(_))
@@ -988,16 +1036,17 @@ async fn a_move_between_townships_is_a_request_both_see() {
         let app = h.t.app.clone();
         let id = good[0][1].clone();
         async move {
-            app.persons(
-                &user,
-                &pingan_app::PersonQuery {
-                    id_number: Some(id),
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap()
-            .1
+            app.registry()
+                .persons(
+                    &user,
+                    &pingan_app::PersonQuery {
+                        id_number: Some(id),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap()
+                .1
         }
     };
     assert_eq!(
@@ -1006,6 +1055,7 @@ async fn a_move_between_townships_is_a_request_both_see() {
     );
     let done =
         h.t.app
+            .registry()
             .decide_transfer(&h.operator, &giver, asked.id, true, Some("同意"))
             .await
             .unwrap();
@@ -1014,11 +1064,12 @@ async fn a_move_between_townships_is_a_request_both_see() {
         (find(giver.clone()).await, find(taker.clone()).await),
         (0, 1)
     );
-    let seen = h.t.app.transfers(&taker).await.unwrap();
+    let seen = h.t.app.registry().transfers(&taker).await.unwrap();
     assert!(seen[0].counterpart.is_some(), "decided: both sides named");
     assert!(
         matches!(
             h.t.app
+                .registry()
                 .decide_transfer(&h.operator, &giver, asked.id, true, None)
                 .await,
             Err(pingan_app::AppError::Conflict(_))

@@ -36,6 +36,7 @@ async fn valid_features_are_saved_and_each_refusal_says_why() {
     ]});
     let report = t
         .app
+        .org()
         .import_grids(&Actor::cli(), &doc.to_string())
         .await
         .unwrap();
@@ -58,11 +59,12 @@ async fn valid_features_are_saved_and_each_refusal_says_why() {
         .unwrap();
     let user = t
         .app
+        .access()
         .login("mapper", "Map#Reader2026", None)
         .await
         .unwrap()
         .user;
-    let located = t.app.locate(&user, 31.105, 107.405).await.unwrap();
+    let located = t.app.org().locate(&user, 31.105, 107.405).await.unwrap();
     assert_eq!(located.grid_code, "511702102201001");
     assert_eq!(located.chain[2].name, "青龙村");
 
@@ -72,12 +74,14 @@ async fn valid_features_are_saved_and_each_refusal_says_why() {
     ]});
     let again = t
         .app
+        .org()
         .import_grids(&Actor::cli(), &moved.to_string())
         .await
         .unwrap();
     assert_eq!((again.saved, again.villages_created), (1, 0));
     assert_eq!(
         t.app
+            .org()
             .locate(&user, 31.305, 107.605)
             .await
             .unwrap()
@@ -85,7 +89,7 @@ async fn valid_features_are_saved_and_each_refusal_says_why() {
         "青龙村一网格"
     );
     assert!(
-        t.app.locate(&user, 31.105, 107.405).await.is_err(),
+        t.app.org().locate(&user, 31.105, 107.405).await.is_err(),
         "the old boundary is gone"
     );
 }
@@ -98,23 +102,29 @@ async fn only_the_system_administrator_imports_and_bad_files_are_refused() {
         .unwrap();
     let user = t
         .app
+        .access()
         .login("notadmin", "Not#Admin2026", None)
         .await
         .unwrap()
         .user;
     let doc = json!({"type": "FeatureCollection", "features": []}).to_string();
     assert!(matches!(
-        t.app.import_grids(&Actor::user(user, None), &doc).await,
+        t.app
+            .org()
+            .import_grids(&Actor::user(user, None), &doc)
+            .await,
         Err(AppError::Forbidden(_))
     ));
     let e = t
         .app
+        .org()
         .import_grids(&Actor::cli(), "{not json")
         .await
         .unwrap_err();
     assert!(e.to_string().contains("GeoJSON"), "{e}");
     let e = t
         .app
+        .org()
         .import_grids(&Actor::cli(), r#"{"type": "Feature"}"#)
         .await
         .unwrap_err();
@@ -133,6 +143,7 @@ async fn a_running_server_picks_up_grids_imported_elsewhere() {
         feature("511702001001001", "二马路社区第一网格", json!({}), square(107.49, 31.21)),
     ]});
     other
+        .org()
         .import_grids(&Actor::cli(), &doc.to_string())
         .await
         .unwrap();
@@ -142,17 +153,19 @@ async fn a_running_server_picks_up_grids_imported_elsewhere() {
         .unwrap();
     let user = t
         .app
+        .access()
         .login("watcher", "Watch#Grids2026", None)
         .await
         .unwrap()
         .user;
     assert!(
-        t.app.locate(&user, 31.215, 107.495).await.is_err(),
+        t.app.org().locate(&user, 31.215, 107.495).await.is_err(),
         "not yet seen"
     );
-    assert!(t.app.refresh_grid_index().await.unwrap());
+    assert!(t.app.org().refresh_grid_index().await.unwrap());
     assert_eq!(
         t.app
+            .org()
             .locate(&user, 31.215, 107.495)
             .await
             .unwrap()
@@ -160,7 +173,7 @@ async fn a_running_server_picks_up_grids_imported_elsewhere() {
         "511702001001001"
     );
     assert!(
-        !t.app.refresh_grid_index().await.unwrap(),
+        !t.app.org().refresh_grid_index().await.unwrap(),
         "nothing new the second time"
     );
     other.close().await;

@@ -9,6 +9,7 @@ use pingan_app::{ActionRequest, AppError, NewRoutingRule};
 async fn neighbour_of(h: &Hub, village: &str) -> String {
     let grids =
         h.t.app
+            .org()
             .grid_features(h.commander.user.as_ref().unwrap())
             .await
             .unwrap();
@@ -32,6 +33,7 @@ async fn a_village_station_works_its_own_events_and_escalates_one_level_at_a_tim
     // Taken in at the station's counter: the station owns it.
     let e =
         h.t.app
+            .cases()
             .report_event(&station, &h.intake("vil-0001", "治安隐患", "村口路灯损坏"))
             .await
             .unwrap()
@@ -46,11 +48,12 @@ async fn a_village_station_works_its_own_events_and_escalates_one_level_at_a_tim
         assert!(matches!(err, AppError::NotFound(_)), "{action}: {err}");
     }
     assert!(matches!(
-        h.t.app.event_detail(&neighbour, e.id).await,
+        h.t.app.cases().event_detail(&neighbour, e.id).await,
         Err(AppError::NotFound(_))
     ));
     let theirs =
         h.t.app
+            .cases()
             .report_event(&neighbour, &h.intake("vil-0003", "治安隐患", "邻村的事"))
             .await;
     assert!(
@@ -84,6 +87,7 @@ async fn a_village_station_works_its_own_events_and_escalates_one_level_at_a_tim
     // 提级: village → township → district, one level at a time.
     let e =
         h.t.app
+            .cases()
             .report_event(&station, &h.intake("vil-0004", "治安隐患", "宅基地纠纷"))
             .await
             .unwrap()
@@ -100,7 +104,7 @@ async fn a_village_station_works_its_own_events_and_escalates_one_level_at_a_tim
         "the township hub owns it now: {err}"
     );
     assert!(
-        h.t.app.event_detail(&station, e.id).await.is_ok(),
+        h.t.app.cases().event_detail(&station, e.id).await.is_ok(),
         "the station still follows an event of its village"
     );
     let up = h
@@ -121,12 +125,14 @@ async fn routing_rules_may_name_a_village_station_but_not_a_grid() {
         department_id: None,
     };
     h.t.app
+        .cases()
         .add_routing_rule(&h.commander, rule(&village))
         .await
         .unwrap();
     assert_eq!(h.report("vil-0101").await.owner_org, village);
     let err =
         h.t.app
+            .cases()
             .add_routing_rule(&h.commander, rule(&h.grid))
             .await
             .unwrap_err();

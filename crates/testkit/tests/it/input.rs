@@ -9,6 +9,7 @@ use reqwest::StatusCode;
 async fn account_count(t: &TestApp) -> usize {
     let district = Scope::org(OrgCode::parse("511702").unwrap());
     t.app
+        .access()
         .list_users(&Actor::cli(), &district, 10_000)
         .await
         .unwrap()

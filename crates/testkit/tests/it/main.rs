@@ -46,7 +46,10 @@ pub async fn add_user(
         phone: None,
         department: None,
     };
-    t.app.add_user(&pingan_app::Actor::cli(), &account).await
+    t.app
+        .access()
+        .add_user(&pingan_app::Actor::cli(), &account)
+        .await
 }
 
 /// A bearer token for a demo account whose first-login setup has been completed.
@@ -94,7 +97,7 @@ pub async fn signed_in(
 ) -> pingan_app::CurrentUser {
     let mut ready = t.ready(username, password).await;
     let token = t.token(&mut ready).await;
-    t.app.authenticate(&token).await.unwrap()
+    t.app.access().authenticate(&token).await.unwrap()
 }
 
 /// The HTML of a page, fetched with the client's cookies.

@@ -217,6 +217,7 @@ async fn the_system_administrator_creates_and_disables_accounts_on_the_page() {
     // A password an administrator typed is temporary: the owner changes it at first login.
     let first = t
         .app
+        .access()
         .login("wangfang", "Wang#Fang2026x", None)
         .await
         .unwrap();
@@ -238,6 +239,7 @@ async fn the_system_administrator_creates_and_disables_accounts_on_the_page() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(
         t.app
+            .access()
             .login("wangfang", "Wang#Fang2026x", None)
             .await
             .is_err()
@@ -329,7 +331,11 @@ async fn a_user_changes_their_own_password_and_signs_in_again() {
         StatusCode::SEE_OTHER,
         "signed out"
     );
-    t.app.login("liming", "New#Secret2026", None).await.unwrap();
+    t.app
+        .access()
+        .login("liming", "New#Secret2026", None)
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -344,6 +350,7 @@ async fn the_contact_list_reveals_a_number_only_with_a_reason() {
         ..pingan_app::NewAccount::default()
     };
     t.app
+        .access()
         .add_user(&pingan_app::Actor::cli(), &account)
         .await
         .unwrap();

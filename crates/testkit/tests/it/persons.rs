@@ -69,6 +69,7 @@ async fn a_four_column_file_imports_and_names_every_bad_cell() {
     let file = sheet(&rows);
     let report =
         h.t.app
+            .registry()
             .import_persons(&h.commander, &file, Some(&h.grid))
             .await
             .unwrap();
@@ -93,6 +94,7 @@ async fn a_four_column_file_imports_and_names_every_bad_cell() {
     // The same file again changes nothing; a changed address updates that one person.
     let again =
         h.t.app
+            .registry()
             .import_persons(&h.commander, &file, Some(&h.grid))
             .await
             .unwrap();
@@ -101,6 +103,7 @@ async fn a_four_column_file_imports_and_names_every_bad_cell() {
     moved[1][3] = "翠屏路 9 号".into();
     let changed =
         h.t.app
+            .registry()
             .import_persons(&h.commander, &sheet(&as_rows(&moved)), Some(&h.grid))
             .await
             .unwrap();
@@ -112,12 +115,14 @@ async fn a_four_column_file_imports_and_names_every_bad_cell() {
     // Without a grid column the grid must be given, and must be in scope.
     let refused =
         h.t.app
+            .registry()
             .import_persons(&h.commander, &file, None)
             .await
             .unwrap_err();
     assert!(refused.to_string().contains("网格"), "{refused}");
     let other_grid =
         h.t.app
+            .registry()
             .import_persons(&h.other_operator, &file, Some(&h.grid))
             .await
             .unwrap_err();
@@ -127,6 +132,7 @@ async fn a_four_column_file_imports_and_names_every_bad_cell() {
     let only_name = write_sheet("人员", &columns, &[], None).unwrap();
     assert!(
         h.t.app
+            .registry()
             .import_persons(&h.commander, &only_name, Some(&h.grid))
             .await
             .unwrap_err()
@@ -135,6 +141,7 @@ async fn a_four_column_file_imports_and_names_every_bad_cell() {
     );
     let empty =
         h.t.app
+            .registry()
             .import_persons(&h.commander, &missing, Some(&h.grid))
             .await
             .unwrap();
@@ -146,13 +153,14 @@ async fn persons_are_found_masked_within_scope_and_revealed_for_a_reason() {
     let h = Hub::new().await;
     let good = people();
     h.t.app
+        .registry()
         .import_persons(&h.commander, &sheet(&as_rows(&good)), Some(&h.grid))
         .await
         .unwrap();
     let operator = h.operator.user.clone().unwrap();
     let find = |q: PersonQuery| {
         let (app, user) = (h.t.app.clone(), operator.clone());
-        async move { app.persons(&user, &q).await }
+        async move { app.registry().persons(&user, &q).await }
     };
     let by_name = find(PersonQuery {
         q: Some("三丰".into()),
@@ -219,6 +227,7 @@ async fn persons_are_found_masked_within_scope_and_revealed_for_a_reason() {
     let other = h.other_operator.user.clone().unwrap();
     assert_eq!(
         h.t.app
+            .registry()
             .persons(&other, &PersonQuery::default())
             .await
             .unwrap()
@@ -227,21 +236,28 @@ async fn persons_are_found_masked_within_scope_and_revealed_for_a_reason() {
     );
     let police = h.police.user.clone().unwrap();
     assert!(matches!(
-        h.t.app.persons(&police, &PersonQuery::default()).await,
+        h.t.app
+            .registry()
+            .persons(&police, &PersonQuery::default())
+            .await,
         Err(AppError::Forbidden(_))
     ));
     assert!(matches!(
-        h.t.app.person(&other, p.id).await,
+        h.t.app.registry().person(&other, p.id).await,
         Err(AppError::NotFound(_))
     ));
 
     // The reveal: a reason is required; then the plain text, on the audit record.
     assert!(matches!(
-        h.t.app.reveal_person(&h.operator, p.id, "看").await,
+        h.t.app
+            .registry()
+            .reveal_person(&h.operator, p.id, "看")
+            .await,
         Err(AppError::Invalid(_))
     ));
     let plain =
         h.t.app
+            .registry()
             .reveal_person(&h.operator, p.id, "核实走访对象身份")
             .await
             .unwrap();
@@ -255,6 +271,7 @@ async fn persons_are_found_masked_within_scope_and_revealed_for_a_reason() {
     );
     assert!(matches!(
         h.t.app
+            .registry()
             .reveal_person(&h.other_operator, p.id, "核实走访对象身份")
             .await,
         Err(AppError::NotFound(_))
@@ -428,7 +445,7 @@ async fn the_pages_import_search_and_reveal() {
     let id = job.rsplit('/').next().unwrap();
     let operator = h.operator.user.clone().unwrap();
     assert!(matches!(
-        h.t.app.import_job(&operator, id),
+        h.t.app.registry().import_job(&operator, id),
         Err(AppError::NotFound(_))
     ));
 
@@ -457,6 +474,7 @@ async fn the_pages_import_search_and_reveal() {
     );
     let id =
         h.t.app
+            .registry()
             .persons(
                 &h.operator.user.clone().unwrap(),
                 &PersonQuery {
@@ -546,6 +564,7 @@ async fn persons_with_one_household_number_form_a_household() {
     let file = write_sheet("人员", &columns, &rows, None).unwrap();
     let report =
         h.t.app
+            .registry()
             .import_persons(&h.commander, &file, Some(&h.grid))
             .await
             .unwrap();
@@ -581,6 +600,7 @@ async fn persons_with_one_household_number_form_a_household() {
     let operator = h.operator.user.clone().unwrap();
     let (list, total) =
         h.t.app
+            .registry()
             .households(&operator, &pingan_app::HouseholdQuery::default())
             .await
             .unwrap();
@@ -593,7 +613,12 @@ async fn persons_with_one_household_number_form_a_household() {
         ),
         ("000123", "朝阳路 5 号", 3)
     );
-    let one = h.t.app.household(&operator, list[0].id).await.unwrap();
+    let one =
+        h.t.app
+            .registry()
+            .household(&operator, list[0].id)
+            .await
+            .unwrap();
     let members: Vec<(Option<&str>, &str)> = one
         .members
         .iter()
@@ -609,6 +634,7 @@ async fn persons_with_one_household_number_form_a_household() {
     );
     let by_address =
         h.t.app
+            .registry()
             .households(
                 &operator,
                 &pingan_app::HouseholdQuery {
@@ -621,11 +647,12 @@ async fn persons_with_one_household_number_form_a_household() {
     assert_eq!(by_address.1, 1);
     let other = h.other_operator.user.clone().unwrap();
     assert!(matches!(
-        h.t.app.household(&other, list[0].id).await,
+        h.t.app.registry().household(&other, list[0].id).await,
         Err(AppError::NotFound(_))
     ));
     assert_eq!(
         h.t.app
+            .registry()
             .households(&other, &pingan_app::HouseholdQuery::default())
             .await
             .unwrap()
@@ -635,6 +662,7 @@ async fn persons_with_one_household_number_form_a_household() {
 
     let again =
         h.t.app
+            .registry()
             .import_persons(&h.commander, &file, Some(&h.grid))
             .await
             .unwrap();
@@ -649,6 +677,7 @@ async fn persons_with_one_household_number_form_a_household() {
     assert_eq!(api["household"]["household_no"], "000123");
     let sheet =
         h.t.app
+            .registry()
             .export_households(
                 &h.operator,
                 &operator,
@@ -663,6 +692,7 @@ async fn persons_with_one_household_number_form_a_household() {
     );
     let theirs =
         h.t.app
+            .registry()
             .export_households(
                 &h.other_operator,
                 &other,
@@ -690,6 +720,7 @@ async fn a_person_is_added_from_the_phone_once() {
     };
     let added =
         h.t.app
+            .registry()
             .add_person(&h.worker, &worker, &entry)
             .await
             .unwrap();
@@ -699,7 +730,10 @@ async fn a_person_is_added_from_the_phone_once() {
     );
     assert_eq!(added.relation.as_deref(), Some("户主"));
     assert!(matches!(
-        h.t.app.add_person(&h.worker, &worker, &entry).await,
+        h.t.app
+            .registry()
+            .add_person(&h.worker, &worker, &entry)
+            .await,
         Err(AppError::Conflict(_))
     ));
     // A second member joins the household; its address stays the head's.
@@ -712,11 +746,13 @@ async fn a_person_is_added_from_the_phone_once() {
     };
     let joined =
         h.t.app
+            .registry()
             .add_person(&h.worker, &worker, &spouse)
             .await
             .unwrap();
     let household =
         h.t.app
+            .registry()
             .household(&worker, joined.household_id.unwrap())
             .await
             .unwrap();
@@ -728,6 +764,7 @@ async fn a_person_is_added_from_the_phone_once() {
     };
     let e =
         h.t.app
+            .registry()
             .add_person(&h.worker, &worker, &bad)
             .await
             .unwrap_err();
@@ -738,7 +775,10 @@ async fn a_person_is_added_from_the_phone_once() {
         ..entry.clone()
     };
     assert!(matches!(
-        h.t.app.add_person(&h.worker, &worker, &elsewhere).await,
+        h.t.app
+            .registry()
+            .add_person(&h.worker, &worker, &elsewhere)
+            .await,
         Err(AppError::Invalid(_))
     ));
     let res = reqwest::Client::new()
@@ -794,18 +834,21 @@ async fn a_person_is_added_from_the_phone_once() {
 async fn tags_mark_persons_and_find_them() {
     let h = Hub::new().await;
     h.t.app
+        .registry()
         .import_persons(&h.commander, &sheet(&as_rows(&people())), Some(&h.grid))
         .await
         .unwrap();
     let worker = h.worker.user.clone().unwrap();
     let (found, _) =
         h.t.app
+            .registry()
             .persons(&worker, &PersonQuery::default())
             .await
             .unwrap();
     let id = found[0].id;
     let tags =
         h.t.app
+            .registry()
             .set_person_tags(
                 &h.worker,
                 &worker,
@@ -817,6 +860,7 @@ async fn tags_mark_persons_and_find_them() {
     assert_eq!(tags, [("disabled", "残疾人"), ("living_alone", "独居老人")]);
     let alone =
         h.t.app
+            .registry()
             .persons(
                 &worker,
                 &PersonQuery {
@@ -829,6 +873,7 @@ async fn tags_mark_persons_and_find_them() {
     assert_eq!(alone.0.iter().map(|p| p.id).collect::<Vec<_>>(), [id]);
     assert!(matches!(
         h.t.app
+            .registry()
             .set_person_tags(&h.worker, &worker, id, &["富豪".into()])
             .await,
         Err(AppError::Invalid(_))
@@ -836,6 +881,7 @@ async fn tags_mark_persons_and_find_them() {
     let other = h.other_operator.user.clone().unwrap();
     assert!(matches!(
         h.t.app
+            .registry()
             .set_person_tags(&h.other_operator, &other, id, &[])
             .await,
         Err(AppError::NotFound(_))

@@ -69,6 +69,7 @@ async fn places_import_keyed_by_credit_code_and_are_seen_within_scope() {
     ];
     let report =
         h.t.app
+            .registry()
             .import_places(&h.commander, &sheet(&rows), Some(&h.grid))
             .await
             .unwrap();
@@ -93,6 +94,7 @@ async fn places_import_keyed_by_credit_code_and_are_seen_within_scope() {
     renamed[1][0] = "川东物流股份有限公司";
     let again =
         h.t.app
+            .registry()
             .import_places(&h.commander, &sheet(&renamed), Some(&h.grid))
             .await
             .unwrap();
@@ -101,6 +103,7 @@ async fn places_import_keyed_by_credit_code_and_are_seen_within_scope() {
     let operator = h.operator.user.clone().unwrap();
     let (all, total) =
         h.t.app
+            .registry()
             .places(&operator, &PlaceQuery::default())
             .await
             .unwrap();
@@ -117,6 +120,7 @@ async fn places_import_keyed_by_credit_code_and_are_seen_within_scope() {
     );
     let by_code =
         h.t.app
+            .registry()
             .places(
                 &operator,
                 &PlaceQuery {
@@ -129,6 +133,7 @@ async fn places_import_keyed_by_credit_code_and_are_seen_within_scope() {
     assert_eq!(by_code.1, 1);
     let schools =
         h.t.app
+            .registry()
             .places(
                 &operator,
                 &PlaceQuery {
@@ -142,6 +147,7 @@ async fn places_import_keyed_by_credit_code_and_are_seen_within_scope() {
     let other = h.other_operator.user.clone().unwrap();
     assert_eq!(
         h.t.app
+            .registry()
             .places(&other, &PlaceQuery::default())
             .await
             .unwrap()
@@ -149,18 +155,22 @@ async fn places_import_keyed_by_credit_code_and_are_seen_within_scope() {
         0
     );
     assert!(matches!(
-        h.t.app.place(&other, school.id).await,
+        h.t.app.registry().place(&other, school.id).await,
         Err(AppError::NotFound(_))
     ));
     let police = h.police.user.clone().unwrap();
     assert!(matches!(
-        h.t.app.places(&police, &PlaceQuery::default()).await,
+        h.t.app
+            .registry()
+            .places(&police, &PlaceQuery::default())
+            .await,
         Err(AppError::Forbidden(_))
     ));
 
     // The principal in plain text: for a reason, to those allowed, audited either way.
     let plain =
         h.t.app
+            .registry()
             .reveal_place(&h.operator, school.id, "联系负责人整改隐患")
             .await
             .unwrap();
@@ -170,18 +180,23 @@ async fn places_import_keyed_by_credit_code_and_are_seen_within_scope() {
     );
     assert!(matches!(
         h.t.app
+            .registry()
             .reveal_place(&h.other_operator, school.id, "联系负责人整改隐患")
             .await,
         Err(AppError::NotFound(_))
     ));
     assert!(matches!(
-        h.t.app.reveal_place(&h.operator, school.id, "看").await,
+        h.t.app
+            .registry()
+            .reveal_place(&h.operator, school.id, "看")
+            .await,
         Err(AppError::Invalid(_))
     ));
 
     // The list exports, masked or — for a reason — plain, with the exporter in the file.
     let masked =
         h.t.app
+            .registry()
             .export_places(&h.operator, &operator, &PlaceQuery::default(), None)
             .await
             .unwrap();
@@ -195,6 +210,7 @@ async fn places_import_keyed_by_credit_code_and_are_seen_within_scope() {
     );
     let plain =
         h.t.app
+            .registry()
             .export_places(
                 &h.operator,
                 &operator,
@@ -216,6 +232,7 @@ async fn places_import_keyed_by_credit_code_and_are_seen_within_scope() {
     );
     let theirs =
         h.t.app
+            .registry()
             .export_places(&h.other_operator, &other, &PlaceQuery::default(), None)
             .await
             .unwrap();
@@ -230,6 +247,7 @@ async fn places_import_keyed_by_credit_code_and_are_seen_within_scope() {
     // A rental house's tenants come from the registry, by ID number, within scope.
     let people = crate::persons::people();
     h.t.app
+        .registry()
         .import_persons(
             &h.commander,
             &crate::persons::sheet(&crate::persons::as_rows(&people)),
@@ -240,6 +258,7 @@ async fn places_import_keyed_by_credit_code_and_are_seen_within_scope() {
     let house = all.iter().find(|p| p.category == "rental_house").unwrap();
     let with =
         h.t.app
+            .registry()
             .add_tenant(&h.operator, &operator, house.id, &people[1][1])
             .await
             .unwrap();
@@ -249,18 +268,21 @@ async fn places_import_keyed_by_credit_code_and_are_seen_within_scope() {
     let unknown = crate::persons::id("19991231", 9);
     assert!(matches!(
         h.t.app
+            .registry()
             .add_tenant(&h.operator, &operator, house.id, &unknown)
             .await,
         Err(AppError::NotFound(_))
     ));
     assert!(matches!(
         h.t.app
+            .registry()
             .add_tenant(&h.operator, &operator, school.id, &people[0][1])
             .await,
         Err(AppError::Invalid(_))
     ));
     let left =
         h.t.app
+            .registry()
             .end_tenant(&h.operator, &operator, house.id, with.tenants[0].id)
             .await
             .unwrap();
@@ -269,6 +291,7 @@ async fn places_import_keyed_by_credit_code_and_are_seen_within_scope() {
     // Any other house keeps who lives in it the same way.
     let home =
         h.t.app
+            .registry()
             .save_place(
                 &h.operator,
                 &operator,
@@ -285,6 +308,7 @@ async fn places_import_keyed_by_credit_code_and_are_seen_within_scope() {
     assert_eq!(home.residents_label.as_deref(), Some("居住人"));
     let lived =
         h.t.app
+            .registry()
             .add_tenant(&h.operator, &operator, home.id, &people[0][1])
             .await
             .unwrap();

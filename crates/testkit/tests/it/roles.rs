@@ -150,6 +150,7 @@ async fn a_custom_role_grants_exactly_its_permissions_and_a_change_applies_at_th
 
     let audit = t
         .app
+        .access()
         .search_audit(
             &Actor::cli(),
             &AuditFilter {

@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use std::time::Duration;
 
 async fn verdict(t: &TestApp) -> AuditVerdict {
-    t.app.verify_audit(&Actor::cli()).await.unwrap()
+    t.app.access().verify_audit(&Actor::cli()).await.unwrap()
 }
 
 fn broken_at(v: AuditVerdict) -> (i64, String) {
@@ -27,11 +27,13 @@ async fn with_history() -> TestApp {
     let (t, demo) = TestApp::spawn_demo().await;
     let admin = demo.admin_password.unwrap();
     t.app
+        .access()
         .login("admin", &admin, Some("10.1.1.1".into()))
         .await
         .unwrap();
     assert!(
         t.app
+            .access()
             .login("admin", "Wrong#Pass1", Some("10.1.1.2".into()))
             .await
             .is_err()
@@ -64,6 +66,7 @@ async fn every_login_and_change_is_on_the_record_and_the_chain_holds() {
     let actor = Actor::user(auditor, None);
     let all = t
         .app
+        .access()
         .search_audit(&actor, &AuditFilter::default(), 100)
         .await
         .unwrap();
@@ -100,7 +103,12 @@ async fn every_login_and_change_is_on_the_record_and_the_chain_holds() {
         action_prefix: Some("login".into()),
         ..Default::default()
     };
-    let logins = t.app.search_audit(&actor, &filter, 100).await.unwrap();
+    let logins = t
+        .app
+        .access()
+        .search_audit(&actor, &filter, 100)
+        .await
+        .unwrap();
     assert!(logins.iter().all(|r| r.event.action.starts_with("login")));
 
     match verdict(&t).await {
@@ -166,12 +174,13 @@ async fn the_sixth_try_is_refused_without_checking_and_the_lock_ends_by_itself()
         .unwrap();
     for _ in 0..5 {
         assert!(matches!(
-            t.app.login("victim", "Wrong#Pass1", None).await,
+            t.app.access().login("victim", "Wrong#Pass1", None).await,
             Err(AppError::LoginFailed)
         ));
     }
     let err = t
         .app
+        .access()
         .login("victim", "Right#Pass2026", None)
         .await
         .unwrap_err();
@@ -180,17 +189,18 @@ async fn the_sixth_try_is_refused_without_checking_and_the_lock_ends_by_itself()
     // Unknown names are counted and locked the same way: the answer tells nothing.
     for _ in 0..5 {
         assert!(matches!(
-            t.app.login("nobody", "x", None).await,
+            t.app.access().login("nobody", "x", None).await,
             Err(AppError::LoginFailed)
         ));
     }
     assert!(matches!(
-        t.app.login("nobody", "x", None).await,
+        t.app.access().login("nobody", "x", None).await,
         Err(AppError::TooManyAttempts(_))
     ));
 
     tokio::time::sleep(Duration::from_millis(2100)).await;
     t.app
+        .access()
         .login("victim", "Right#Pass2026", None)
         .await
         .expect("unlocked after the lock period");
@@ -202,6 +212,7 @@ async fn a_source_address_is_locked_across_account_names() {
     for i in 0..5 {
         let _ = t
             .app
+            .access()
             .login(&format!("guess{i}"), "x", Some("10.9.9.9".into()))
             .await;
     }
@@ -210,10 +221,12 @@ async fn a_source_address_is_locked_across_account_names() {
         .unwrap();
     let from_attacker = t
         .app
+        .access()
         .login("innocent", "Fine#Pass2026", Some("10.9.9.9".into()))
         .await;
     assert!(matches!(from_attacker, Err(AppError::TooManyAttempts(_))));
     t.app
+        .access()
         .login("innocent", "Fine#Pass2026", Some("10.1.1.1".into()))
         .await
         .expect("another address is not locked");
@@ -319,25 +332,37 @@ async fn account_management_stays_within_scope() {
         ..NewAccount::default()
     };
     t.app
+        .access()
         .add_user(&actor, &account("511702001001"))
         .await
         .expect("own township");
     let err = t
         .app
+        .access()
         .add_user(&actor, &account("511702002"))
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::Forbidden(_)), "{err:?}");
     // Asking for the whole district still yields only the township's accounts.
     let district = Scope::org(OrgCode::parse("511702").unwrap());
-    let seen = t.app.list_users(&actor, &district, 1000).await.unwrap();
+    let seen = t
+        .app
+        .access()
+        .list_users(&actor, &district, 1000)
+        .await
+        .unwrap();
     assert!(!seen.is_empty() && seen.iter().all(|u| u.org_code.starts_with("511702001")));
     assert!(
-        t.app.disable_user(&actor, "op511702002").await.is_err(),
+        t.app
+            .access()
+            .disable_user(&actor, "op511702002")
+            .await
+            .is_err(),
         "another township's account"
     );
     assert!(
         t.app
+            .access()
             .set_password(&actor, "commander", "Taken#Over2026")
             .await
             .is_err(),
@@ -356,7 +381,11 @@ async fn phones_are_sealed_at_rest_found_by_blind_index_and_masked() {
         phone: Some("138 1234 5678".into()),
         ..NewAccount::default()
     };
-    t.app.add_user(&Actor::cli(), &account).await.unwrap();
+    t.app
+        .access()
+        .add_user(&Actor::cli(), &account)
+        .await
+        .unwrap();
     let bad = NewAccount {
         username: "badphone".into(),
         phone: Some("12345".into()),
@@ -364,6 +393,7 @@ async fn phones_are_sealed_at_rest_found_by_blind_index_and_masked() {
     };
     assert!(
         t.app
+            .access()
             .add_user(&Actor::cli(), &bad)
             .await
             .unwrap_err()
@@ -374,6 +404,7 @@ async fn phones_are_sealed_at_rest_found_by_blind_index_and_masked() {
     let district = Scope::org(OrgCode::parse("511702").unwrap());
     let found = t
         .app
+        .access()
         .find_users_by_phone(&Actor::cli(), &district, "+86 13812345678")
         .await
         .unwrap();
@@ -381,6 +412,7 @@ async fn phones_are_sealed_at_rest_found_by_blind_index_and_masked() {
     assert_eq!(found[0].phone.as_deref(), Some("138****5678"));
     assert!(
         t.app
+            .access()
             .find_users_by_phone(&Actor::cli(), &district, "13900000000")
             .await
             .unwrap()
@@ -476,19 +508,35 @@ async fn an_old_password_must_be_changed_before_anything_else() {
         .await
         .unwrap();
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let outcome = t.app.login("aging", "Old#Secret2026", None).await.unwrap();
+    let outcome = t
+        .app
+        .access()
+        .login("aging", "Old#Secret2026", None)
+        .await
+        .unwrap();
     assert_eq!(
         outcome.user.setup,
         Some(pingan_app::SetupStep::PasswordExpired)
     );
-    let err = t.app.org_children(&outcome.user, None).await.unwrap_err();
+    let err = t
+        .app
+        .org()
+        .org_children(&outcome.user, None)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("密码已到期"), "{err}");
     let actor = Actor::user(outcome.user, None);
     t.app
+        .access()
         .change_own_password(&actor, "Old#Secret2026", "Fresh#Pass2026")
         .await
         .unwrap();
-    let fresh = t.app.login("aging", "Fresh#Pass2026", None).await.unwrap();
+    let fresh = t
+        .app
+        .access()
+        .login("aging", "Fresh#Pass2026", None)
+        .await
+        .unwrap();
     assert_eq!(fresh.user.setup, None);
 }
 
@@ -510,6 +558,7 @@ async fn revealing_a_phone_needs_the_permission_a_reason_and_is_audited() {
         ("eastlead", "511702001", "leader"),
     ] {
         t.app
+            .access()
             .add_user(&Actor::cli(), &with_phone(user, org, role))
             .await
             .unwrap();
@@ -523,7 +572,7 @@ async fn revealing_a_phone_needs_the_permission_a_reason_and_is_audited() {
         None,
     );
 
-    let contacts = t.app.contacts(&op, 1000).await.unwrap();
+    let contacts = t.app.access().contacts(&op, 1000).await.unwrap();
     let gridman = contacts.iter().find(|u| u.username == "gridman").unwrap();
     assert_eq!(gridman.phone.as_deref(), Some("136****5678"));
     assert!(
@@ -531,10 +580,16 @@ async fn revealing_a_phone_needs_the_permission_a_reason_and_is_audited() {
         "own township only"
     );
 
-    let no_reason = t.app.reveal_phone(&op, "gridman", " ").await.unwrap_err();
+    let no_reason = t
+        .app
+        .access()
+        .reveal_phone(&op, "gridman", " ")
+        .await
+        .unwrap_err();
     assert!(no_reason.to_string().contains("查看原因"));
     assert_eq!(
         t.app
+            .access()
             .reveal_phone(&op, "gridman", "联系网格员核实事件")
             .await
             .unwrap(),
@@ -543,6 +598,7 @@ async fn revealing_a_phone_needs_the_permission_a_reason_and_is_audited() {
     assert!(
         matches!(
             t.app
+                .access()
                 .reveal_phone(&op, "westman", "联系网格员核实事件")
                 .await,
             Err(AppError::Forbidden(_))
@@ -551,7 +607,10 @@ async fn revealing_a_phone_needs_the_permission_a_reason_and_is_audited() {
     );
     assert!(
         matches!(
-            t.app.reveal_phone(&lead, "gridman", "想看看这个号码").await,
+            t.app
+                .access()
+                .reveal_phone(&lead, "gridman", "想看看这个号码")
+                .await,
             Err(AppError::Forbidden(_))
         ),
         "no permission"
@@ -570,7 +629,12 @@ async fn revealing_a_phone_needs_the_permission_a_reason_and_is_audited() {
         action_prefix: Some("personal.reveal".into()),
         ..Default::default()
     };
-    let reveals = t.app.search_audit(&auditor, &filter, 10).await.unwrap();
+    let reveals = t
+        .app
+        .access()
+        .search_audit(&auditor, &filter, 10)
+        .await
+        .unwrap();
     assert_eq!(reveals.len(), 3, "the allowed reveal and both refusals");
     let ok = reveals.iter().find(|r| r.event.result == "ok").unwrap();
     assert_eq!(
@@ -612,7 +676,7 @@ async fn no_listing_crosses_a_township_boundary() {
         let admin_user = crate::signed_in(&t, &admin, "Scope#Matrix2026").await;
         let inside = |code: &str| code.starts_with(township);
 
-        let grids = t.app.grid_features(&op_user).await.unwrap();
+        let grids = t.app.org().grid_features(&op_user).await.unwrap();
         let codes: Vec<String> = grids["features"]
             .as_array()
             .unwrap()
@@ -623,13 +687,14 @@ async fn no_listing_crosses_a_township_boundary() {
             !codes.is_empty() && codes.iter().all(|c| inside(c)),
             "grids of {township}: {codes:?}"
         );
-        let tree = t.app.org_tree(&op_user).await.unwrap().unwrap();
+        let tree = t.app.org().org_tree(&op_user).await.unwrap().unwrap();
         assert_eq!(tree.unit.code, township);
-        let summary = t.app.org_summary(&op_user).await.unwrap();
+        let summary = t.app.org().org_summary(&op_user).await.unwrap();
         assert_eq!(summary.townships, 1, "only its own township");
 
         let contacts = t
             .app
+            .access()
             .contacts(&Actor::user(op_user.clone(), None), 1000)
             .await
             .unwrap();
@@ -641,6 +706,7 @@ async fn no_listing_crosses_a_township_boundary() {
         let admin_actor = Actor::user(admin_user, None);
         let users = t
             .app
+            .access()
             .list_users(&admin_actor, &district, 1000)
             .await
             .unwrap();
@@ -650,33 +716,56 @@ async fn no_listing_crosses_a_township_boundary() {
         );
         let by_phone = t
             .app
+            .access()
             .find_users_by_phone(&admin_actor, &district, "13800000000")
             .await
             .unwrap();
         assert!(by_phone.iter().all(|u| inside(&u.org_code)));
         // The grid registry: every list, the coverage, the export, and imports into others' grids.
-        let (persons, total) = t.app.persons(&op_user, &Default::default()).await.unwrap();
+        let (persons, total) = t
+            .app
+            .registry()
+            .persons(&op_user, &Default::default())
+            .await
+            .unwrap();
         assert!(
             total > 0 && persons.iter().all(|p| inside(&p.grid_code)),
             "persons of {township}"
         );
         let (households, _) = t
             .app
+            .registry()
             .households(&op_user, &Default::default())
             .await
             .unwrap();
         assert!(!households.is_empty() && households.iter().all(|h| inside(&h.grid_code)));
-        let (places, _) = t.app.places(&op_user, &Default::default()).await.unwrap();
+        let (places, _) = t
+            .app
+            .registry()
+            .places(&op_user, &Default::default())
+            .await
+            .unwrap();
         assert!(!places.is_empty() && places.iter().all(|p| inside(&p.grid_code)));
-        let members = t.app.members(&op_user, &Default::default()).await.unwrap();
+        let members = t
+            .app
+            .registry()
+            .members(&op_user, &Default::default())
+            .await
+            .unwrap();
         assert!(
             members.iter().all(|m| inside(&m.grid_code)),
             "members of {township}"
         );
-        let coverage = t.app.visit_coverage(&op_user, None).await.unwrap();
+        let coverage = t
+            .app
+            .registry()
+            .visit_coverage(&op_user, None)
+            .await
+            .unwrap();
         assert!(coverage.iter().all(|c| inside(&c.code)));
         let sheet = t
             .app
+            .registry()
             .export_persons(
                 &Actor::user(op_user.clone(), None),
                 &op_user,
@@ -701,6 +790,7 @@ async fn no_listing_crosses_a_township_boundary() {
         };
         let refused = t
             .app
+            .registry()
             .import_places(&Actor::user(op_user.clone(), None), &sheet, Some(elsewhere))
             .await;
         assert!(
@@ -709,7 +799,7 @@ async fn no_listing_crosses_a_township_boundary() {
         );
         // A point in another township is located (the tree is reference data), but its grid's
         // boundary is not in this user's map.
-        let far = t.app.locate(&op_user, 31.07, 107.37).await.unwrap();
+        let far = t.app.org().locate(&op_user, 31.07, 107.37).await.unwrap();
         if !inside(&far.grid_code) {
             assert!(!codes.contains(&far.grid_code));
         }

@@ -13,12 +13,14 @@ use pingan_app::{
 /// Imports the three people into the hub's grid; their ids in order.
 async fn three_people(h: &Hub) -> Vec<i64> {
     h.t.app
+        .registry()
         .import_persons(&h.commander, &sheet(&as_rows(&people())), Some(&h.grid))
         .await
         .unwrap();
     let user = h.commander.user.clone().unwrap();
     let (rows, _) =
         h.t.app
+            .registry()
             .persons(&user, &PersonQuery::default())
             .await
             .unwrap();
@@ -74,6 +76,7 @@ async fn groups_are_seen_with_their_permission_and_visits_fall_due() {
         .to_string();
     let zhang =
         h.t.app
+            .registry()
             .enrol_member(
                 &h.operator,
                 &operator,
@@ -98,6 +101,7 @@ async fn groups_are_seen_with_their_permission_and_visits_fall_due() {
     };
     assert!(matches!(
         h.t.app
+            .registry()
             .enrol_member(&h.operator, &operator, ids[0], &again)
             .await,
         Err(AppError::Conflict(_))
@@ -109,17 +113,20 @@ async fn groups_are_seen_with_their_permission_and_visits_fall_due() {
     };
     assert!(matches!(
         h.t.app
+            .registry()
             .enrol_member(&h.operator, &operator, ids[2], &youth)
             .await,
         Err(AppError::Forbidden(_))
     ));
     h.t.app
+        .registry()
         .enrol_member(&h.worker, &worker, ids[2], &youth)
         .await
         .unwrap();
     // The list exports as the reader sees it: masked, or plain for a reason.
     let masked =
         h.t.app
+            .registry()
             .export_members(&h.worker, &worker, &MemberQuery::default(), None)
             .await
             .unwrap();
@@ -130,6 +137,7 @@ async fn groups_are_seen_with_their_permission_and_visits_fall_due() {
     );
     let plain =
         h.t.app
+            .registry()
             .export_members(
                 &h.operator,
                 &operator,
@@ -147,6 +155,7 @@ async fn groups_are_seen_with_their_permission_and_visits_fall_due() {
     // The person list filters by a group its reader may see.
     let in_group =
         h.t.app
+            .registry()
             .persons(
                 &worker,
                 &PersonQuery {
@@ -162,6 +171,7 @@ async fn groups_are_seen_with_their_permission_and_visits_fall_due() {
     );
     assert!(matches!(
         h.t.app
+            .registry()
             .persons(
                 &operator,
                 &PersonQuery {
@@ -174,18 +184,21 @@ async fn groups_are_seen_with_their_permission_and_visits_fall_due() {
     ));
     let seen_by_operator =
         h.t.app
+            .registry()
             .members(&operator, &MemberQuery::default())
             .await
             .unwrap();
     assert_eq!(seen_by_operator.len(), 1);
     let seen_by_worker =
         h.t.app
+            .registry()
             .members(&worker, &MemberQuery::default())
             .await
             .unwrap();
     assert_eq!(seen_by_worker.len(), 2);
     assert!(matches!(
         h.t.app
+            .registry()
             .members(
                 &operator,
                 &MemberQuery {
@@ -200,6 +213,7 @@ async fn groups_are_seen_with_their_permission_and_visits_fall_due() {
     let other = h.other_operator.user.clone().unwrap();
     assert!(
         h.t.app
+            .registry()
             .members(&other, &MemberQuery::default())
             .await
             .unwrap()
@@ -207,24 +221,33 @@ async fn groups_are_seen_with_their_permission_and_visits_fall_due() {
     );
     assert!(matches!(
         h.t.app
+            .registry()
             .end_member(&h.other_operator, &other, zhang.id, "迁出本辖区")
             .await,
         Err(AppError::NotFound(_))
     ));
     let leader = leader(&h).await;
     assert!(matches!(
-        h.t.app.members(&leader, &MemberQuery::default()).await,
+        h.t.app
+            .registry()
+            .members(&leader, &MemberQuery::default())
+            .await,
         Err(AppError::Forbidden(_))
     ));
-    assert!(pingan_app::App::visible_groups(&leader).is_empty());
+    assert!(pingan_app::Registry::visible_groups(&leader).is_empty());
 
     // The task list and the coverage show the overdue member; a visit puts them right, once.
-    let tasks = h.t.app.visit_tasks(&worker).await.unwrap();
+    let tasks = h.t.app.registry().visit_tasks(&worker).await.unwrap();
     assert_eq!(
         tasks.iter().map(|t| t.person_id).collect::<Vec<_>>(),
         [ids[0]]
     );
-    let coverage = h.t.app.visit_coverage(&operator, None).await.unwrap();
+    let coverage =
+        h.t.app
+            .registry()
+            .visit_coverage(&operator, None)
+            .await
+            .unwrap();
     let row = coverage.iter().find(|c| c.code == h.grid).unwrap();
     assert_eq!((row.members, row.overdue, row.rate), (1, 1, 0.0));
     assert!(
@@ -235,6 +258,7 @@ async fn groups_are_seen_with_their_permission_and_visits_fall_due() {
     );
     let (first, created) =
         h.t.app
+            .registry()
             .record_visit(&h.worker, &worker, &visit(ids[0], "visit-0001"), &photo())
             .await
             .unwrap();
@@ -242,12 +266,13 @@ async fn groups_are_seen_with_their_permission_and_visits_fall_due() {
     assert_eq!(first.notes, "本人在家，情绪稳定，按时服药");
     let (resent, created) =
         h.t.app
+            .registry()
             .record_visit(&h.worker, &worker, &visit(ids[0], "visit-0001"), &photo())
             .await
             .unwrap();
     assert!(!created);
     assert_eq!(resent.id, first.id);
-    let recorded = h.t.app.visits(&worker, ids[0]).await.unwrap();
+    let recorded = h.t.app.registry().visits(&worker, ids[0]).await.unwrap();
     assert_eq!(recorded.len(), 1);
     assert_eq!(recorded[0].photos.len(), 1, "a resend adds no second photo");
     let photo_id: i64 = recorded[0].photos[0]
@@ -258,12 +283,16 @@ async fn groups_are_seen_with_their_permission_and_visits_fall_due() {
         .unwrap();
     let (content_type, bytes) =
         h.t.app
+            .registry()
             .visit_photo(&worker, ids[0], photo_id)
             .await
             .unwrap();
     assert_eq!((content_type.as_str(), bytes.len()), ("image/png", 24));
     assert!(matches!(
-        h.t.app.visit_photo(&other, ids[0], photo_id).await,
+        h.t.app
+            .registry()
+            .visit_photo(&other, ids[0], photo_id)
+            .await,
         Err(AppError::NotFound(_))
     ));
     let not_an_image = vec![pingan_app::PhotoUpload {
@@ -272,6 +301,7 @@ async fn groups_are_seen_with_their_permission_and_visits_fall_due() {
     }];
     let refused =
         h.t.app
+            .registry()
             .record_visit(
                 &h.worker,
                 &worker,
@@ -282,20 +312,38 @@ async fn groups_are_seen_with_their_permission_and_visits_fall_due() {
             .unwrap_err();
     assert!(refused.to_string().contains("不是 JPEG"), "{refused}");
     assert_eq!(
-        h.t.app.visits(&worker, ids[0]).await.unwrap().len(),
+        h.t.app
+            .registry()
+            .visits(&worker, ids[0])
+            .await
+            .unwrap()
+            .len(),
         1,
         "nothing recorded"
     );
-    assert!(h.t.app.visit_tasks(&worker).await.unwrap().is_empty());
+    assert!(
+        h.t.app
+            .registry()
+            .visit_tasks(&worker)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let row =
         h.t.app
+            .registry()
             .visit_coverage(&operator, Some(&h.grid))
             .await
             .unwrap();
     assert_eq!((row[0].on_time, row[0].rate), (1, 100.0));
     // A district commander sees townships, not grids.
     let commander = h.commander.user.clone().unwrap();
-    let townships = h.t.app.visit_coverage(&commander, None).await.unwrap();
+    let townships =
+        h.t.app
+            .registry()
+            .visit_coverage(&commander, None)
+            .await
+            .unwrap();
     assert!(
         townships.len() >= 18 && townships.iter().all(|c| c.code.len() == 9),
         "{townships:?}"
@@ -307,6 +355,7 @@ async fn groups_are_seen_with_their_permission_and_visits_fall_due() {
     bad.notes = "好".into();
     let e =
         h.t.app
+            .registry()
             .record_visit(&h.worker, &worker, &bad, &[])
             .await
             .unwrap_err()
@@ -314,25 +363,33 @@ async fn groups_are_seen_with_their_permission_and_visits_fall_due() {
     assert!(e.contains("体温") && e.contains("走访情况"), "{e}");
     assert!(matches!(
         h.t.app
+            .registry()
             .record_visit(&h.other_operator, &other, &visit(ids[0], "visit-0003"), &[])
             .await,
         Err(AppError::NotFound(_))
     ));
 
     // One person's page opens the facts (audited); ending keeps the record.
-    let mine = h.t.app.memberships_of(&operator, ids[0]).await.unwrap();
+    let mine =
+        h.t.app
+            .registry()
+            .memberships_of(&operator, ids[0])
+            .await
+            .unwrap();
     assert_eq!(
         mine[0].facts.as_deref(),
         Some("监护人：张大山，13900001111")
     );
     let ended =
         h.t.app
+            .registry()
             .end_member(&h.operator, &operator, zhang.id, "病情稳定，解除列管")
             .await
             .unwrap();
     assert!(ended.ended && ended.state.is_none());
     assert!(
         h.t.app
+            .registry()
             .members(&operator, &MemberQuery::default())
             .await
             .unwrap()
@@ -340,6 +397,7 @@ async fn groups_are_seen_with_their_permission_and_visits_fall_due() {
     );
     assert_eq!(
         h.t.app
+            .registry()
             .memberships_of(&operator, ids[0])
             .await
             .unwrap()
@@ -348,6 +406,7 @@ async fn groups_are_seen_with_their_permission_and_visits_fall_due() {
     );
     let audit =
         h.t.app
+            .access()
             .search_audit(
                 &Actor::cli(),
                 &pingan_app::AuditFilter {
@@ -373,10 +432,18 @@ async fn visiting_rules_are_set_by_the_district_and_change_what_is_due() {
     let h = Hub::new().await;
     let ids = three_people(&h).await;
     let operator = h.operator.user.clone().unwrap();
-    let mut rules = h.t.app.visit_policy_views(&operator).await.unwrap();
+    let mut rules =
+        h.t.app
+            .registry()
+            .visit_policy_views(&operator)
+            .await
+            .unwrap();
     assert_eq!(rules.len(), 7);
     assert!(matches!(
-        h.t.app.set_visit_policies(&h.operator, &rules).await,
+        h.t.app
+            .registry()
+            .set_visit_policies(&h.operator, &rules)
+            .await,
         Err(AppError::Forbidden(_))
     ));
     for r in &mut rules {
@@ -388,6 +455,7 @@ async fn visiting_rules_are_set_by_the_district_and_change_what_is_due() {
     missing.retain(|r| r.group != "released");
     assert!(
         h.t.app
+            .registry()
             .set_visit_policies(&h.commander, &missing)
             .await
             .unwrap_err()
@@ -402,10 +470,14 @@ async fn visiting_rules_are_set_by_the_district_and_change_what_is_due() {
         every_days: 10,
     });
     assert!(matches!(
-        h.t.app.set_visit_policies(&h.commander, &bad).await,
+        h.t.app
+            .registry()
+            .set_visit_policies(&h.commander, &bad)
+            .await,
         Err(AppError::Invalid(_))
     ));
     h.t.app
+        .registry()
         .set_visit_policies(&h.commander, &rules)
         .await
         .unwrap();
@@ -414,6 +486,7 @@ async fn visiting_rules_are_set_by_the_district_and_change_what_is_due() {
         .to_string();
     let m =
         h.t.app
+            .registry()
             .enrol_member(
                 &h.operator,
                 &operator,
@@ -433,6 +506,7 @@ async fn visiting_rules_are_set_by_the_district_and_change_what_is_due() {
     );
     let lowered =
         h.t.app
+            .registry()
             .update_member(
                 &h.operator,
                 &operator,
@@ -457,6 +531,7 @@ async fn the_list_exports_masked_or_plain_for_a_reason() {
     let operator = h.operator.user.clone().unwrap();
     let bytes =
         h.t.app
+            .registry()
             .export_persons(&h.operator, &operator, &PersonQuery::default(), None)
             .await
             .unwrap();
@@ -483,6 +558,7 @@ async fn the_list_exports_masked_or_plain_for_a_reason() {
 
     let plain =
         h.t.app
+            .registry()
             .export_persons(
                 &h.operator,
                 &operator,
@@ -506,6 +582,7 @@ async fn the_list_exports_masked_or_plain_for_a_reason() {
     let as_leader = Actor::user(leader.clone(), None);
     assert!(matches!(
         h.t.app
+            .registry()
             .export_persons(
                 &as_leader,
                 &leader,
@@ -517,6 +594,7 @@ async fn the_list_exports_masked_or_plain_for_a_reason() {
     ));
     assert!(matches!(
         h.t.app
+            .registry()
             .export_persons(&h.operator, &operator, &PersonQuery::default(), Some("看"))
             .await,
         Err(AppError::Invalid(_))
@@ -524,12 +602,14 @@ async fn the_list_exports_masked_or_plain_for_a_reason() {
     let other = h.other_operator.user.clone().unwrap();
     let theirs =
         h.t.app
+            .registry()
             .export_persons(&h.other_operator, &other, &PersonQuery::default(), None)
             .await
             .unwrap();
     assert!(!format!("{:?}", read_first_sheet(&theirs, 100).unwrap()).contains("张**"));
     let audit =
         h.t.app
+            .access()
             .search_audit(
                 &Actor::cli(),
                 &pingan_app::AuditFilter {
@@ -783,28 +863,36 @@ async fn a_key_rotation_seals_the_registry_again() {
         ..Default::default()
     };
     h.t.app
+        .registry()
         .enrol_member(&h.worker, &worker, ids[0], &facts)
         .await
         .unwrap();
     h.t.app
+        .registry()
         .record_visit(&h.worker, &worker, &visit(ids[0], "visit-rotate-1"), &[])
         .await
         .unwrap();
     let rotated = h.t.after_key_rotation(false).await;
     // Three names, three ID numbers, two phones, the facts and the visit's notes at least.
-    let changed = rotated.reseal_stale().await.unwrap();
+    let changed = rotated.access().reseal_stale().await.unwrap();
     assert!(changed >= 10, "{changed}");
-    assert_eq!(rotated.reseal_stale().await.unwrap(), 0);
+    assert_eq!(rotated.access().reseal_stale().await.unwrap(), 0);
     // Nothing needs the old key any more.
     let rotated = h.t.after_key_rotation(true).await;
     let plain = rotated
+        .registry()
         .reveal_person(&h.worker, ids[0], "核实走访对象身份")
         .await
         .unwrap();
     assert_eq!(plain.name, "张三丰");
-    let mine = rotated.memberships_of(&worker, ids[0]).await.unwrap();
+    let mine = rotated
+        .registry()
+        .memberships_of(&worker, ids[0])
+        .await
+        .unwrap();
     assert_eq!(mine[0].facts.as_deref(), Some("原罪名：盗窃罪"));
     let found = rotated
+        .registry()
         .persons(
             &worker,
             &PersonQuery {
@@ -815,6 +903,6 @@ async fn a_key_rotation_seals_the_registry_again() {
         .await
         .unwrap();
     assert_eq!(found.1, 1, "blind indexes survive the rotation");
-    let notes = rotated.visits(&worker, ids[0]).await.unwrap();
+    let notes = rotated.registry().visits(&worker, ids[0]).await.unwrap();
     assert_eq!(notes[0].notes, "本人在家，情绪稳定，按时服药");
 }

@@ -33,7 +33,7 @@ async fn hub() -> (TestApp, SocketAddr) {
         query_on_register: true,
     };
     let (commander, commands) = Commander::new();
-    t.app.set_sip_commander(commander);
+    t.app.video().set_sip_commander(commander);
     tokio::spawn(serve(socket, None, config, t.app.clone(), commands));
     (t, addr)
 }
@@ -228,7 +228,7 @@ fn viewer() -> pingan_app::CurrentUser {
 
 /// The label point of some grid of the (demo) district.
 async fn grid_point(t: &TestApp) -> (f64, f64) {
-    let grids = t.app.grid_features(&viewer()).await.unwrap();
+    let grids = t.app.org().grid_features(&viewer()).await.unwrap();
     let label = &grids["features"][0]["properties"]["label"];
     (label[0].as_f64().unwrap(), label[1].as_f64().unwrap())
 }
@@ -255,7 +255,10 @@ async fn a_device_registers_with_digest_keeps_alive_and_leaves() {
         ),
         403
     );
-    assert!(t.app.video_device(id).await.is_err(), "nothing recorded");
+    assert!(
+        t.app.video().video_device(id).await.is_err(),
+        "nothing recorded"
+    );
     // A keepalive before registering is not taken.
     assert_eq!(code(&cam.keepalive().await), 404);
 
@@ -272,7 +275,7 @@ async fn a_device_registers_with_digest_keeps_alive_and_leaves() {
         via.contains("received=127.0.0.1") && !via.contains("rport;"),
         "{via}"
     );
-    let (device, _) = t.app.video_device(id).await.unwrap();
+    let (device, _) = t.app.video().video_device(id).await.unwrap();
     assert!(device.online);
     assert_eq!(
         device.remote_addr,
@@ -298,7 +301,7 @@ async fn a_device_registers_with_digest_keeps_alive_and_leaves() {
     );
     let (gbk, _, _) = encoding_rs::GB18030.encode(&catalog);
     assert_eq!(code(&cam.message(&gbk).await), 200);
-    let channels = t.app.video_channels(id).await.unwrap();
+    let channels = t.app.video().video_channels(id).await.unwrap();
     assert_eq!(channels.len(), 2);
     assert_eq!(channels[0].name, "前门摄像头");
     assert!(channels[0].grid_code.is_some(), "placed on its grid");
@@ -313,7 +316,12 @@ async fn a_device_registers_with_digest_keeps_alive_and_leaves() {
     // 点亮率: one of the two cameras is on, and only it is placed on a grid.
     let viewer = viewer();
     let district = pingan_domain::OrgCode::parse("511702").unwrap();
-    let report = t.app.online_rate(&viewer, &district, None).await.unwrap();
+    let report = t
+        .app
+        .video()
+        .online_rate(&viewer, &district, None)
+        .await
+        .unwrap();
     assert_eq!(
         (
             report.total.channels,
@@ -333,7 +341,7 @@ async fn a_device_registers_with_digest_keeps_alive_and_leaves() {
     assert_eq!((unplaced.name.as_str(), unplaced.online), ("未定位", 0));
 
     assert_eq!(code(&cam.keepalive().await), 200);
-    let (after, _) = t.app.video_device(id).await.unwrap();
+    let (after, _) = t.app.video().video_device(id).await.unwrap();
     assert!(after.last_heard_at >= device.last_heard_at);
 
     // Garbage gets no answer and stops nothing.
@@ -344,10 +352,15 @@ async fn a_device_registers_with_digest_keeps_alive_and_leaves() {
     assert_eq!(code(&cam.keepalive().await), 200);
 
     assert_eq!(code(&cam.register_with(0, id, PASSWORD).await), 200);
-    let (left, log) = t.app.video_device(id).await.unwrap();
+    let (left, log) = t.app.video().video_device(id).await.unwrap();
     assert!(!left.online);
     let district = pingan_domain::OrgCode::parse("511702").unwrap();
-    let report = t.app.online_rate(&viewer, &district, None).await.unwrap();
+    let report = t
+        .app
+        .video()
+        .online_rate(&viewer, &district, None)
+        .await
+        .unwrap();
     assert_eq!(report.total.online, 0, "a device that left lights nothing");
     let history: Vec<_> = log.iter().map(|l| (l.online, l.reason.as_str())).collect();
     assert_eq!(history, [(true, "register"), (false, "unregister")]);
@@ -358,9 +371,16 @@ async fn a_device_registers_with_digest_keeps_alive_and_leaves() {
         "UPDATE video_devices SET offline_at = '2020-01-01T00:00:00+00:00' WHERE device_id = '{id}'"
     ))
     .await;
-    assert_eq!(t.app.sweep_video_offline().await.unwrap(), [id]);
-    assert!(t.app.sweep_video_offline().await.unwrap().is_empty());
-    let (_, log) = t.app.video_device(id).await.unwrap();
+    assert_eq!(t.app.video().sweep_video_offline().await.unwrap(), [id]);
+    assert!(
+        t.app
+            .video()
+            .sweep_video_offline()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let (_, log) = t.app.video().video_device(id).await.unwrap();
     assert_eq!(log.last().unwrap().reason, "heartbeat_timeout");
 }
 
@@ -441,7 +461,7 @@ async fn sipp_devices_register_keep_alive_and_unregister() {
         String::from_utf8_lossy(&out.stderr)
     );
     for id in ids {
-        let (device, log) = t.app.video_device(id).await.unwrap();
+        let (device, log) = t.app.video().video_device(id).await.unwrap();
         assert!(!device.online, "{id} unregistered at the end");
         assert!(
             device.last_heard_at > log.first().map(|l| l.at),
@@ -450,7 +470,7 @@ async fn sipp_devices_register_keep_alive_and_unregister() {
         let history: Vec<_> = log.iter().map(|l| (l.online, l.reason.as_str())).collect();
         assert_eq!(history, [(true, "register"), (false, "unregister")], "{id}");
         // Its catalog answer came in GBK: the name and address read back in Chinese.
-        let channels = t.app.video_channels(id).await.unwrap();
+        let channels = t.app.video().video_channels(id).await.unwrap();
         let names: Vec<_> = channels
             .iter()
             .map(|c| (c.name.as_str(), c.address.as_deref()))
@@ -474,7 +494,7 @@ async fn video_events(t: &TestApp) -> Vec<pingan_app::EventView> {
         ..Default::default()
     };
     let actor = pingan_app::Actor::user(viewer(), None);
-    t.app.events(&actor, &q).await.unwrap().items
+    t.app.cases().events(&actor, &q).await.unwrap().items
 }
 
 #[tokio::test]
@@ -513,6 +533,7 @@ async fn alarms_become_events_and_devices_answer_queries() {
     let sheet = pingan_app::sheet::write_sheet("台账", &columns, &[row], None).unwrap();
     let report = t
         .app
+        .video()
         .import_video_registry(&pingan_app::Actor::cli(), &sheet)
         .await
         .unwrap();
@@ -542,7 +563,7 @@ async fn alarms_become_events_and_devices_answer_queries() {
          <Model>DS-7816</Model><Firmware>V4.1</Firmware>",
     );
     assert_eq!(code(&dev.message(answer.as_bytes()).await), 200);
-    let (device, _) = t.app.video_device(nvr).await.unwrap();
+    let (device, _) = t.app.video().video_device(nvr).await.unwrap();
     assert_eq!(
         (device.name.as_deref(), device.model.as_deref()),
         (Some("台账里的NVR"), Some("DS-7816"))
@@ -559,7 +580,7 @@ async fn alarms_become_events_and_devices_answer_queries() {
             ),
         );
         assert_eq!(code(&dev.notify(&body).await), 200);
-        let (channel, history) = t.app.channel_page(&viewer(), cam).await.unwrap();
+        let (channel, history) = t.app.video().channel_page(&viewer(), cam).await.unwrap();
         assert_eq!(channel.status.as_deref(), Some(status));
         assert!(
             history.iter().any(|h| h.what.contains("目录订阅")),
@@ -598,7 +619,7 @@ async fn alarms_become_events_and_devices_answer_queries() {
     assert_eq!(code(&dev.message(loss.as_bytes()).await), 200);
     let mut logged = false;
     for _ in 0..50 {
-        let (_, history) = t.app.channel_page(&viewer(), cam).await.unwrap();
+        let (_, history) = t.app.video().channel_page(&viewer(), cam).await.unwrap();
         logged = history.iter().any(|h| h.what.contains("报警：视频丢失"));
         if logged {
             break;
@@ -610,6 +631,7 @@ async fn alarms_become_events_and_devices_answer_queries() {
     // The alarm account cannot sign in.
     assert!(
         t.app
+            .access()
             .login("system-gb28181", "!disabled", None)
             .await
             .is_err()
@@ -617,6 +639,7 @@ async fn alarms_become_events_and_devices_answer_queries() {
 
     // A query on demand: the device's status.
     t.app
+        .video()
         .query_device(&viewer(), nvr, "device_status")
         .await
         .unwrap();
@@ -629,10 +652,17 @@ async fn alarms_become_events_and_devices_answer_queries() {
         "<Result>OK</Result><Online>ONLINE</Online><Status>OK</Status><Encode>ON</Encode><Record>OFF</Record>",
     );
     assert_eq!(code(&dev.message(status.as_bytes()).await), 200);
-    let report = t.app.device_status_report(nvr).await.unwrap().unwrap();
+    let report = t
+        .app
+        .video()
+        .device_status_report(nvr)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(report.summary(), "在线，工作正常，编码中，未录像");
     let refused = t
         .app
+        .video()
         .query_device(&viewer(), nvr, "reboot")
         .await
         .unwrap_err();
@@ -727,7 +757,7 @@ async fn a_device_registers_and_keeps_alive_over_tcp() {
     let query = next(&mut stream, &mut buf).await;
     assert!(String::from_utf8_lossy(&query.body).contains("<CmdType>Catalog</CmdType>"));
     assert!(query.header("Via").unwrap().starts_with("SIP/2.0/TCP"));
-    let (device, _) = t.app.video_device(id).await.unwrap();
+    let (device, _) = t.app.video().video_device(id).await.unwrap();
     assert!(device.online);
     assert_eq!(device.transport, "tcp");
 }
@@ -771,7 +801,7 @@ async fn sip_requests_are_taken_only_from_the_device() {
 
     let mut spoof = Device::at("127.0.0.2", id, server).await;
     assert_eq!(code(&spoof.keepalive().await), 403);
-    let (device, _) = t.app.video_device(id).await.unwrap();
+    let (device, _) = t.app.video().video_device(id).await.unwrap();
     assert_eq!(device.remote_addr.as_deref(), Some(home.as_str()));
     let off = manscdp(
         "Notify",
@@ -803,7 +833,7 @@ async fn sip_requests_are_taken_only_from_the_device() {
     let mut own = Device::new(id, server).await;
     own.socket = cam.socket;
     assert_eq!(code(&own.notify(&off).await), 481);
-    let (channel, _) = t.app.channel_page(&viewer(), id).await.unwrap();
+    let (channel, _) = t.app.video().channel_page(&viewer(), id).await.unwrap();
     assert_eq!(
         channel.status.as_deref(),
         Some("ON"),

@@ -132,6 +132,7 @@ async fn a_registry_file_imports_its_good_rows_and_names_every_bad_cell() {
     let file = registry(h.point);
     let report =
         h.t.app
+            .video()
             .import_video_registry(&h.commander, &file)
             .await
             .unwrap();
@@ -168,6 +169,7 @@ async fn a_registry_file_imports_its_good_rows_and_names_every_bad_cell() {
     // The same file again changes nothing.
     let again =
         h.t.app
+            .video()
             .import_video_registry(&h.commander, &file)
             .await
             .unwrap();
@@ -175,6 +177,7 @@ async fn a_registry_file_imports_its_good_rows_and_names_every_bad_cell() {
     let user = h.commander.user.clone().unwrap();
     let (all, total) =
         h.t.app
+            .video()
             .channel_list(&user, &ChannelQuery::default())
             .await
             .unwrap();
@@ -199,7 +202,7 @@ async fn a_registry_file_imports_its_good_rows_and_names_every_bad_cell() {
     };
     let count = |q: ChannelQuery| {
         let (app, user) = (h.t.app.clone(), user.clone());
-        async move { app.channel_list(&user, &q).await.unwrap().1 }
+        async move { app.video().channel_list(&user, &q).await.unwrap().1 }
     };
     assert_eq!(count(q(|q| q.network = Some("天网工程".into()))).await, 1);
     assert_eq!(count(q(|q| q.capability = Some("face".into()))).await, 1);
@@ -208,13 +211,14 @@ async fn a_registry_file_imports_its_good_rows_and_names_every_bad_cell() {
     assert_eq!(count(q(|q| q.q = Some("菜市场".into()))).await, 1);
     let bad =
         h.t.app
+            .video()
             .channel_list(&user, &q(|q| q.network = Some("公安网".into())))
             .await
             .unwrap_err();
     assert!(bad.to_string().contains("慧眼工程"), "{bad}");
 
     // A device's page: its channels, its kind from the id.
-    let page = h.t.app.device_page(&user, NVR).await.unwrap();
+    let page = h.t.app.video().device_page(&user, NVR).await.unwrap();
     assert_eq!(page.channels.len(), 2);
     assert_eq!(page.device.kind, "NVR");
     assert_eq!(page.device.name.as_deref(), Some("东城NVR"));
@@ -222,6 +226,7 @@ async fn a_registry_file_imports_its_good_rows_and_names_every_bad_cell() {
     // The cameras nearest the grid's point.
     let near =
         h.t.app
+            .video()
             .nearest_channels(&user, h.point.0, h.point.1, 500.0, 5)
             .await
             .unwrap();
@@ -236,11 +241,13 @@ async fn cameras_are_seen_within_scope_and_managed_by_commanders() {
     // Operators see video but do not keep the registry; a handler does not see it at all.
     let refused =
         h.t.app
+            .video()
             .import_video_registry(&h.operator, &file)
             .await
             .unwrap_err();
     assert!(matches!(refused, AppError::Forbidden(_)), "{refused}");
     h.t.app
+        .video()
         .import_video_registry(&h.commander, &file)
         .await
         .unwrap();
@@ -249,7 +256,7 @@ async fn cameras_are_seen_within_scope_and_managed_by_commanders() {
     let police = h.police.user.clone().unwrap();
     let list = |u: pingan_app::CurrentUser| {
         let app = h.t.app.clone();
-        async move { app.channel_list(&u, &ChannelQuery::default()).await }
+        async move { app.video().channel_list(&u, &ChannelQuery::default()).await }
     };
     assert_eq!(list(own.clone()).await.unwrap().1, 3);
     assert_eq!(
@@ -263,6 +270,7 @@ async fn cameras_are_seen_within_scope_and_managed_by_commanders() {
     ));
     assert_eq!(
         h.t.app
+            .video()
             .device_list(&other, &DeviceQuery::default())
             .await
             .unwrap()
@@ -270,11 +278,14 @@ async fn cameras_are_seen_within_scope_and_managed_by_commanders() {
         0
     );
     assert!(matches!(
-        h.t.app.device_page(&other, NVR).await,
+        h.t.app.video().device_page(&other, NVR).await,
         Err(AppError::NotFound(_))
     ));
     assert!(matches!(
-        h.t.app.channel_page(&other, "51170200011320000001").await,
+        h.t.app
+            .video()
+            .channel_page(&other, "51170200011320000001")
+            .await,
         Err(AppError::NotFound(_))
     ));
     // Asking for another unit's figures is refused, not answered empty.
@@ -283,31 +294,39 @@ async fn cameras_are_seen_within_scope_and_managed_by_commanders() {
         ..Default::default()
     };
     assert!(matches!(
-        h.t.app.channel_list(&own, &q).await,
+        h.t.app.video().channel_list(&own, &q).await,
         Err(AppError::Forbidden(_))
     ));
     // Nor the district's 点亮率.
     let district = pingan_domain::OrgCode::parse("511702").unwrap();
-    assert!(h.t.app.online_rate(&other, &district, None).await.is_err());
+    assert!(
+        h.t.app
+            .video()
+            .online_rate(&other, &district, None)
+            .await
+            .is_err()
+    );
 }
 
 #[tokio::test]
 async fn the_rate_is_per_network_and_day_by_day() {
     let h = Hub::new().await;
     h.t.app
+        .video()
         .import_video_registry(&h.commander, &registry(h.point))
         .await
         .unwrap();
     let user = h.commander.user.clone().unwrap();
-    h.t.app.sample_video_online().await.unwrap();
+    h.t.app.video().sample_video_online().await.unwrap();
     assert_eq!(
-        h.t.app.sample_video_online().await.unwrap(),
+        h.t.app.video().sample_video_online().await.unwrap(),
         0,
         "one sample an hour"
     );
     let district = pingan_domain::OrgCode::parse("511702").unwrap();
     let r =
         h.t.app
+            .video()
             .online_rate(&user, &district, Some(7))
             .await
             .unwrap();
@@ -326,6 +345,7 @@ async fn the_rate_is_per_network_and_day_by_day() {
     assert_eq!((r.history[0].channels, r.history[0].online), (3, 0));
     let refused =
         h.t.app
+            .video()
             .online_rate(&user, &district, Some(0))
             .await
             .unwrap_err();

@@ -60,7 +60,13 @@ pub(crate) async fn online_rate(
         }
         None => api.user.org_code.clone(),
     };
-    Ok(Json(state.app.online_rate(&api.user, &org, q.days).await?))
+    Ok(Json(
+        state
+            .app
+            .video()
+            .online_rate(&api.user, &org, q.days)
+            .await?,
+    ))
 }
 
 /// A page of the channel list.
@@ -95,7 +101,7 @@ pub(crate) async fn channels(
     api: ApiUser,
     Query(q): Query<ChannelQuery>,
 ) -> Result<Json<ChannelList>, ApiError> {
-    let (items, total) = state.app.channel_list(&api.user, &q).await?;
+    let (items, total) = state.app.video().channel_list(&api.user, &q).await?;
     Ok(Json(ChannelList { items, total }))
 }
 
@@ -109,7 +115,7 @@ pub(crate) async fn channel(
     api: ApiUser,
     Path(id): Path<String>,
 ) -> Result<Json<ChannelDetail>, ApiError> {
-    let (channel, history) = state.app.channel_page(&api.user, &id).await?;
+    let (channel, history) = state.app.video().channel_page(&api.user, &id).await?;
     Ok(Json(ChannelDetail { channel, history }))
 }
 
@@ -140,6 +146,7 @@ pub(crate) async fn near(
     Ok(Json(
         state
             .app
+            .video()
             .nearest_channels(&api.user, q.lon, q.lat, radius, 20)
             .await?,
     ))
@@ -155,7 +162,7 @@ pub(crate) async fn devices(
     api: ApiUser,
     Query(q): Query<DeviceQuery>,
 ) -> Result<Json<DeviceList>, ApiError> {
-    let (items, total) = state.app.device_list(&api.user, &q).await?;
+    let (items, total) = state.app.video().device_list(&api.user, &q).await?;
     Ok(Json(DeviceList { items, total }))
 }
 
@@ -169,7 +176,7 @@ pub(crate) async fn device(
     api: ApiUser,
     Path(id): Path<String>,
 ) -> Result<Json<DevicePage>, ApiError> {
-    Ok(Json(state.app.device_page(&api.user, &id).await?))
+    Ok(Json(state.app.video().device_page(&api.user, &id).await?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -190,6 +197,7 @@ pub(crate) async fn map(
     Ok(Json(
         state
             .app
+            .video()
             .channel_points(&api.user, q.network.as_deref())
             .await?,
     ))
@@ -210,7 +218,11 @@ pub(crate) async fn import(
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<axum::response::Response, ApiError> {
-    let report = state.app.import_video_registry(&api.actor(), &body).await?;
+    let report = state
+        .app
+        .video()
+        .import_video_registry(&api.actor(), &body)
+        .await?;
     crate::xlsx::import_answer(&headers, &report, &report.rejected)
 }
 
@@ -248,6 +260,10 @@ pub(crate) async fn query(
     Path(id): Path<String>,
     Json(body): Json<QueryBody>,
 ) -> Result<axum::http::StatusCode, ApiError> {
-    state.app.query_device(&api.user, &id, &body.query).await?;
+    state
+        .app
+        .video()
+        .query_device(&api.user, &id, &body.query)
+        .await?;
     Ok(axum::http::StatusCode::ACCEPTED)
 }

@@ -40,7 +40,7 @@ async fn home(State(state): State<AppState>, page: PageUser) -> Result<HomePage,
         });
     }
     let events = if user.can(Capability::ViewCases) {
-        let c = state.app.event_counts(&page.actor()).await?;
+        let c = state.app.cases().event_counts(&page.actor()).await?;
         let n = |v: i64| format_count(u64::try_from(v).unwrap_or(0));
         vec![
             (n(c.open), "办理中事件", "/events"),
@@ -51,7 +51,7 @@ async fn home(State(state): State<AppState>, page: PageUser) -> Result<HomePage,
     } else {
         Vec::new()
     };
-    let s = state.app.org_summary(user).await?;
+    let s = state.app.org().org_summary(user).await?;
     let fmt = |n: usize| format_count(u64::try_from(n).unwrap_or(u64::MAX));
     let level = user.org_code.level();
     let mut figures = Vec::new();

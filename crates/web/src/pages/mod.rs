@@ -193,7 +193,7 @@ pub(crate) async fn grid_options(
     app: &App,
     user: &CurrentUser,
 ) -> Result<Vec<(String, String)>, AppError> {
-    let grids = app.grid_features(user).await?;
+    let grids = app.org().grid_features(user).await?;
     Ok(grids
         .get("features")
         .and_then(|f| f.as_array())

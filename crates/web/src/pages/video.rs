@@ -163,9 +163,14 @@ async fn board(
             .map_err(|e| AppError::Invalid(format!("组织编码 {o} 无效：{e}")))?,
         None => page.user.org_code.clone(),
     };
-    let report = state.app.online_rate(&page.user, &org, Some(30)).await?;
+    let report = state
+        .app
+        .video()
+        .online_rate(&page.user, &org, Some(30))
+        .await?;
     let (offline, offline_total) = state
         .app
+        .video()
         .channel_list(
             &page.user,
             &ChannelQuery {
@@ -242,7 +247,7 @@ async fn channels(
     page: PageUser,
     Query(q): Query<ChannelQuery>,
 ) -> Result<ChannelsPage, PageError> {
-    let (rows, total) = state.app.channel_list(&page.user, &q).await?;
+    let (rows, total) = state.app.video().channel_list(&page.user, &q).await?;
     let (prev, next) = pager(total, q.page.unwrap_or(1), PAGE_ROWS, |p| {
         page_href(
             "/video/channels",
@@ -312,7 +317,7 @@ async fn devices(
     page: PageUser,
     Query(q): Query<DeviceQuery>,
 ) -> Result<DevicesPage, PageError> {
-    let (rows, total) = state.app.device_list(&page.user, &q).await?;
+    let (rows, total) = state.app.video().device_list(&page.user, &q).await?;
     let (prev, next) = pager(total, q.page.unwrap_or(1), PAGE_ROWS, |p| {
         page_href(
             "/video/devices",
@@ -396,9 +401,10 @@ async fn render_device(
         device,
         channels,
         history: changes,
-    } = state.app.device_page(&page.user, id).await?;
+    } = state.app.video().device_page(&page.user, id).await?;
     let status_report = state
         .app
+        .video()
         .device_status_report(id)
         .await?
         .map(|r| (r.summary(), format_minute(r.at)));
@@ -428,7 +434,12 @@ async fn query(
     axum::Form(f): axum::Form<QueryForm>,
 ) -> Result<Response, PageError> {
     use axum::response::IntoResponse;
-    match state.app.query_device(&page.user, &id, &f.query).await {
+    match state
+        .app
+        .video()
+        .query_device(&page.user, &id, &f.query)
+        .await
+    {
         Ok(()) => {
             let what = match f.query.as_str() {
                 "catalog" => "目录",
@@ -465,7 +476,7 @@ async fn channel(
     page: PageUser,
     Path(id): Path<String>,
 ) -> Result<ChannelPage, PageError> {
-    let (c, changes) = state.app.channel_page(&page.user, &id).await?;
+    let (c, changes) = state.app.video().channel_page(&page.user, &id).await?;
     let play = state
         .app
         .config()
@@ -515,6 +526,7 @@ async fn import(
         Some(file) => {
             state
                 .app
+                .video()
                 .import_video_registry(&page.actor(), &file.bytes)
                 .await
         }

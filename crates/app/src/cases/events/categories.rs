@@ -2,14 +2,14 @@
 //! may shorten or lengthen.
 
 use crate::cases::view::CategoryView;
-use crate::{Actor, App, AppError, Result};
+use crate::{Actor, AppError, Result};
 use pingan_domain::{Capability, OrgCode};
 use pingan_store::CategoryRecord;
 use std::sync::Arc;
 
-impl App {
+impl crate::services::Cases<'_> {
     /// The categories in force (and retired ones, marked), for forms and the API.
-    pub async fn event_categories(&self) -> Result<Vec<CategoryView>> {
+    pub async fn event_categories(self) -> Result<Vec<CategoryView>> {
         Ok(self
             .category_records()
             .await?
@@ -21,7 +21,7 @@ impl App {
     /// Changes a category's handling limit (立结案标准): district commanders only, since the
     /// categories are the whole district's. New events use it; open ones keep the limit they had.
     pub async fn set_category_limit(
-        &self,
+        self,
         actor: &Actor,
         code: &str,
         amount: u32,
@@ -60,7 +60,7 @@ impl App {
     }
 
     /// A category in force by code or Chinese name.
-    pub(super) async fn category(&self, code_or_name: &str) -> Result<CategoryRecord> {
+    pub(super) async fn category(self, code_or_name: &str) -> Result<CategoryRecord> {
         self.category_records()
             .await?
             .iter()
@@ -73,7 +73,7 @@ impl App {
             })
     }
 
-    pub(crate) async fn category_records(&self) -> Result<Arc<Vec<CategoryRecord>>> {
+    pub(crate) async fn category_records(self) -> Result<Arc<Vec<CategoryRecord>>> {
         if let Some(c) = self.caches.categories.get() {
             return Ok(c);
         }
@@ -81,7 +81,7 @@ impl App {
     }
 
     /// Brings the shipped categories into the database (at every start).
-    pub(crate) async fn sync_event_categories(&self) -> Result<()> {
+    pub(crate) async fn sync_event_categories(self) -> Result<()> {
         use pingan_domain::case::event::category::{CATEGORIES, VERSION};
         let shipped: Vec<CategoryRecord> = CATEGORIES
             .iter()

@@ -4,7 +4,7 @@
 use super::view::EventView;
 use super::{DuplicateHint, EventIntake, IntakeOutcome, check_client_id};
 use crate::cases::{case_number, parse_org};
-use crate::{Actor, App, AppError, CurrentUser, Result};
+use crate::{Actor, AppError, CurrentUser, Result};
 use chrono::{Duration, Utc};
 use pingan_domain::calendar::TimeUnit;
 use pingan_domain::case::event::{Channel, EVENT, initial_state};
@@ -24,9 +24,9 @@ const DUPLICATE_DAYS: i64 = 7;
 /// Texts at least this alike (bigram Jaccard) are suggested as duplicates.
 const DUPLICATE_SIMILARITY: f64 = 0.5;
 
-impl App {
+impl crate::services::Cases<'_> {
     /// Takes in one event. Idempotent on `client_id`.
-    pub async fn report_event(&self, actor: &Actor, intake: &EventIntake) -> Result<IntakeOutcome> {
+    pub async fn report_event(self, actor: &Actor, intake: &EventIntake) -> Result<IntakeOutcome> {
         self.authorize(actor, Capability::ReportEvents, None)?;
         let user = actor
             .user
@@ -69,7 +69,7 @@ impl App {
             .route(&category, &place, receiving_station(user, &place))
             .await?;
         let now = pingan_domain::audit::to_micros(Utc::now());
-        let calendar = self.work_calendar().await?;
+        let calendar = self.org().work_calendar().await?;
         let handling = TimeLimit::new(
             u32::try_from(category.handling_amount).unwrap_or(1),
             TimeUnit::parse(&category.handling_unit).unwrap_or(TimeUnit::WorkDays),
@@ -141,7 +141,7 @@ impl App {
 
     /// The event an earlier intake with the same `client_id` made — only to its author: an
     /// idempotency key is the reporter's own, and another's reuse is a 409 that reveals nothing.
-    async fn existing_intake(&self, user: &crate::CurrentUser, id: i64) -> Result<IntakeOutcome> {
+    async fn existing_intake(self, user: &crate::CurrentUser, id: i64) -> Result<IntakeOutcome> {
         let mine = self
             .store
             .event(id, &user.scope())
@@ -161,7 +161,7 @@ impl App {
     }
 
     /// The WGS-84 point of an intake, converted from GCJ-02 when so marked.
-    fn intake_point(&self, intake: &EventIntake) -> Result<Option<(f64, f64)>> {
+    fn intake_point(self, intake: &EventIntake) -> Result<Option<(f64, f64)>> {
         let (lat, lon) = match (intake.lat, intake.lon) {
             (Some(lat), Some(lon)) => (lat, lon),
             (None, None) => return Ok(None),
@@ -191,13 +191,13 @@ impl App {
 
     /// Where an intake lies: the grid holding its point, or the grid chosen by hand.
     async fn intake_place(
-        &self,
+        self,
         point: Option<(f64, f64)>,
         grid_code: Option<&str>,
         address: Option<&str>,
     ) -> Result<OrgCode> {
         if let Some((lon, lat)) = point {
-            let found = self.grid_index().locate(lon, lat).map(str::to_owned);
+            let found = self.org().grid_index().locate(lon, lat).map(str::to_owned);
             return match (found, grid_code) {
                 (Some(code), _) => parse_org(&code),
                 (None, Some(g)) => self.chosen_grid(g).await,
@@ -216,7 +216,7 @@ impl App {
     }
 
     /// A grid chosen by hand: it must exist.
-    async fn chosen_grid(&self, code: &str) -> Result<OrgCode> {
+    async fn chosen_grid(self, code: &str) -> Result<OrgCode> {
         let c = OrgCode::parse(code.trim())
             .map_err(|e| AppError::Invalid(format!("网格代码 {code} 无效：{e}")))?;
         if c.level() != OrgLevel::Grid {
@@ -234,7 +234,7 @@ impl App {
     /// events of the same grid with similar text — only those the reporter may open, by the very
     /// rule of `GET /api/v1/events/{id}` ([`App::readable_event`]): the store reads candidates
     /// with the reader's scope and, for those who follow only their own reports, their own.
-    async fn duplicates_of(&self, actor: &Actor, e: &EventView) -> Result<Vec<DuplicateHint>> {
+    async fn duplicates_of(self, actor: &Actor, e: &EventView) -> Result<Vec<DuplicateHint>> {
         let (user, own_only) = self.case_reader(actor)?;
         let since = e.created_at - Duration::days(DUPLICATE_DAYS);
         let text = format!("{}{}", e.title, e.description);

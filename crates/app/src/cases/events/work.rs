@@ -4,7 +4,7 @@ use super::view::{EventDetailView, EventView};
 use super::{EventListQuery, EventPage};
 use crate::cases::view::{ActionView, CaseDepartmentView, CategoryView, TimelineView};
 use crate::cases::{ActionRequest, parse_org, parties};
-use crate::{Actor, App, AppError, Result};
+use crate::{Actor, AppError, Result};
 use chrono::Utc;
 use pingan_domain::case::Target;
 use pingan_domain::case::event::EVENT;
@@ -12,9 +12,9 @@ use pingan_domain::text::filter_text;
 use pingan_domain::{Capability, OrgLevel};
 use pingan_store::{CaseFilter, EventRecord};
 
-impl App {
+impl crate::services::Cases<'_> {
     /// Events in the user's scope, newest first.
-    pub async fn events(&self, actor: &Actor, q: &EventListQuery) -> Result<EventPage> {
+    pub async fn events(self, actor: &Actor, q: &EventListQuery) -> Result<EventPage> {
         let (user, own_only) = self.case_reader(actor)?;
         let limit = q.limit.unwrap_or(50).clamp(1, 200);
         // Text that is a case number (SJ…) finds that case; anything else searches titles.
@@ -72,7 +72,7 @@ impl App {
     /// Takes one action on an event the user can see — the engine decides, applies and writes
     /// it ([`App::take_action`]) — and tells the stream.
     pub async fn act_on_event(
-        &self,
+        self,
         actor: &Actor,
         id: i64,
         req: &ActionRequest,
@@ -91,7 +91,7 @@ impl App {
     }
 
     /// The case page of one event: the event, its departments, timeline and the user's actions.
-    pub async fn event_detail(&self, actor: &Actor, id: i64) -> Result<EventDetailView> {
+    pub async fn event_detail(self, actor: &Actor, id: i64) -> Result<EventDetailView> {
         let (user, r) = self.readable_event(actor, id).await?;
         let departments = self.store.case_departments(id).await?;
         let timeline = self.store.timeline(id).await?;
@@ -142,7 +142,7 @@ impl App {
     /// What the report form offers the user: the categories in force and the grids of their
     /// scope (code, name), for choosing by hand when there is no location.
     pub async fn report_options(
-        &self,
+        self,
         actor: &Actor,
     ) -> Result<(Vec<CategoryView>, Vec<(String, String)>)> {
         self.authorize(actor, Capability::ReportEvents, None)?;
@@ -170,7 +170,7 @@ impl App {
 
     /// The names of the org units in the user's scope by code, for showing where events lie.
     pub async fn place_names(
-        &self,
+        self,
         actor: &Actor,
     ) -> Result<std::collections::HashMap<String, String>> {
         let (user, _) = self.case_reader(actor)?;
@@ -185,7 +185,7 @@ impl App {
 
     /// The departments the user's hub may dispatch a case to (id, name, kind), the district's
     /// first: its own and those above it (see [`crate::cases::routing::reaches`]).
-    pub async fn dispatch_departments(&self, actor: &Actor) -> Result<Vec<(i64, String, String)>> {
+    pub async fn dispatch_departments(self, actor: &Actor) -> Result<Vec<(i64, String, String)>> {
         let user = self.case_user(actor)?;
         let hub = user.scope().prefix().to_owned();
         let mut list: Vec<_> = self
@@ -203,7 +203,7 @@ impl App {
     }
 
     /// The user's events at a glance: open, yellow, red, and reported today (Beijing time).
-    pub async fn event_counts(&self, actor: &Actor) -> Result<pingan_store::EventCounts> {
+    pub async fn event_counts(self, actor: &Actor) -> Result<pingan_store::EventCounts> {
         let user = self.case_user(actor)?;
         let today = pingan_domain::time::in_shanghai(Utc::now())
             .date_naive()

@@ -37,7 +37,7 @@ pub(crate) async fn permissions(
     api: ApiUser,
 ) -> Result<Json<PermissionList>, ApiError> {
     Ok(Json(PermissionList {
-        items: state.app.permissions(&api.actor())?,
+        items: state.app.access().permissions(&api.actor())?,
     }))
 }
 
@@ -49,7 +49,7 @@ pub(crate) async fn list(
     api: ApiUser,
 ) -> Result<Json<RoleList>, ApiError> {
     Ok(Json(RoleList {
-        items: state.app.roles(&api.actor()).await?,
+        items: state.app.access().roles(&api.actor()).await?,
     }))
 }
 
@@ -62,7 +62,7 @@ pub(crate) async fn show(
     api: ApiUser,
     Path(key): Path<String>,
 ) -> Result<Json<RoleView>, ApiError> {
-    Ok(Json(state.app.role(&api.actor(), &key).await?))
+    Ok(Json(state.app.access().role(&api.actor(), &key).await?))
 }
 
 /// Adds a role (安全管理员). 三员分立 holds: one role carries at most one administrator's permission.
@@ -75,7 +75,7 @@ pub(crate) async fn create(
     api: ApiUser,
     Json(entry): Json<RoleEntry>,
 ) -> Result<(StatusCode, Json<RoleView>), ApiError> {
-    let view = state.app.create_role(&api.actor(), &entry).await?;
+    let view = state.app.access().create_role(&api.actor(), &entry).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -92,7 +92,11 @@ pub(crate) async fn update(
     Json(entry): Json<RoleEntry>,
 ) -> Result<Json<RoleView>, ApiError> {
     Ok(Json(
-        state.app.update_role(&api.actor(), &key, &entry).await?,
+        state
+            .app
+            .access()
+            .update_role(&api.actor(), &key, &entry)
+            .await?,
     ))
 }
 
@@ -106,6 +110,6 @@ pub(crate) async fn remove(
     api: ApiUser,
     Path(key): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    state.app.delete_role(&api.actor(), &key).await?;
+    state.app.access().delete_role(&api.actor(), &key).await?;
     Ok(StatusCode::NO_CONTENT)
 }

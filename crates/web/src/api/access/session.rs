@@ -43,6 +43,7 @@ pub(crate) async fn create(
 ) -> Result<(StatusCode, Json<Session>), ApiError> {
     let outcome = state
         .app
+        .access()
         .login_with_totp(&c.username, &c.password, c.totp.as_deref(), source)
         .await?;
     Ok((
@@ -64,7 +65,7 @@ pub(crate) async fn end(
     parts: Parts,
 ) -> Result<StatusCode, ApiError> {
     if let Some(token) = session_token(&parts) {
-        state.app.logout(&api.actor(), &token).await?;
+        state.app.access().logout(&api.actor(), &token).await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -53,7 +53,11 @@ pub(crate) async fn create(
     Json(body): Json<EventIntake>,
 ) -> Result<(StatusCode, Json<IntakeOutcome>), ApiError> {
     let intake = body;
-    let outcome = state.app.report_event(&api.actor(), &intake).await?;
+    let outcome = state
+        .app
+        .cases()
+        .report_event(&api.actor(), &intake)
+        .await?;
     let status = if outcome.created {
         StatusCode::CREATED
     } else {
@@ -71,7 +75,7 @@ pub(crate) async fn list(
     api: ApiUser,
     Query(q): Query<EventListQuery>,
 ) -> Result<Json<EventPage>, ApiError> {
-    Ok(Json(state.app.events(&api.actor(), &q).await?))
+    Ok(Json(state.app.cases().events(&api.actor(), &q).await?))
 }
 
 /// One event with its departments, timeline and the actions you may take.
@@ -83,7 +87,9 @@ pub(crate) async fn show(
     api: ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<EventDetailView>, ApiError> {
-    Ok(Json(state.app.event_detail(&api.actor(), id).await?))
+    Ok(Json(
+        state.app.cases().event_detail(&api.actor(), id).await?,
+    ))
 }
 
 /// Takes one action on an event (受理, 立案, 派遣, 签收, 回退, 反馈, 核查, 延期, 督办 …). Send the
@@ -100,7 +106,13 @@ pub(crate) async fn act(
     Json(body): Json<ActionRequest>,
 ) -> Result<Json<EventView>, ApiError> {
     let req = body;
-    Ok(Json(state.app.act_on_event(&api.actor(), id, &req).await?))
+    Ok(Json(
+        state
+            .app
+            .cases()
+            .act_on_event(&api.actor(), id, &req)
+            .await?,
+    ))
 }
 
 /// Adds photos to an event (multipart: `stage` = `before` or `after`, then one `file` part per
@@ -121,7 +133,11 @@ pub(crate) async fn add_photos(
     })?;
     let (fields, files) = crate::multipart::read(form).await?;
     let stage = crate::multipart::field(&fields, "stage").unwrap_or("before");
-    let photos = state.app.add_photos(&api.actor(), id, stage, files).await?;
+    let photos = state
+        .app
+        .cases()
+        .add_photos(&api.actor(), id, stage, files)
+        .await?;
     Ok((StatusCode::CREATED, Json(photos)))
 }
 
@@ -135,7 +151,7 @@ pub(crate) async fn photo(
     api: ApiUser,
     Path((id, photo_id)): Path<(i64, i64)>,
 ) -> Result<Response, ApiError> {
-    let (content_type, bytes) = state.app.photo(&api.actor(), id, photo_id).await?;
+    let (content_type, bytes) = state.app.cases().photo(&api.actor(), id, photo_id).await?;
     Ok((
         [
             (header::CONTENT_TYPE, content_type),
@@ -153,7 +169,7 @@ pub(crate) async fn categories(
     State(state): State<AppState>,
     _api: ApiUser,
 ) -> Result<Json<Vec<CategoryView>>, ApiError> {
-    Ok(Json(state.app.event_categories().await?))
+    Ok(Json(state.app.cases().event_categories().await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -177,6 +193,7 @@ pub(crate) async fn set_limit(
     let b = body;
     state
         .app
+        .cases()
         .set_category_limit(&api.actor(), &code, b.amount, &b.unit)
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -189,7 +206,7 @@ pub(crate) async fn rules(
     State(state): State<AppState>,
     api: ApiUser,
 ) -> Result<Json<Vec<RoutingRuleView>>, ApiError> {
-    Ok(Json(state.app.routing_rules(&api.actor()).await?))
+    Ok(Json(state.app.cases().routing_rules(&api.actor()).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -221,7 +238,11 @@ pub(crate) async fn add_rule(
         owner_org: b.owner_org.trim().into(),
         department_id: b.department_id,
     };
-    let id = state.app.add_routing_rule(&api.actor(), rule).await?;
+    let id = state
+        .app
+        .cases()
+        .add_routing_rule(&api.actor(), rule)
+        .await?;
     Ok((StatusCode::CREATED, Json(id)))
 }
 
@@ -234,7 +255,11 @@ pub(crate) async fn delete_rule(
     api: ApiUser,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    state.app.delete_routing_rule(&api.actor(), id).await?;
+    state
+        .app
+        .cases()
+        .delete_routing_rule(&api.actor(), id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -248,7 +273,7 @@ pub(crate) async fn stream(
     State(state): State<AppState>,
     api: ApiUser,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
-    let rx = state.app.subscribe_cases(&api.user)?;
+    let rx = state.app.cases().subscribe_cases(&api.user)?;
     let user = api.user;
     let events = futures_util::stream::unfold((rx, user), |(mut rx, user)| async move {
         loop {

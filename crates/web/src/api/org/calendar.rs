@@ -55,6 +55,7 @@ pub(crate) async fn deadline(
     })?;
     let due = state
         .app
+        .org()
         .deadline_for(&api.user, from, q.amount, unit)
         .await?;
     Ok(Json(Deadline {

@@ -36,7 +36,7 @@ pub(crate) async fn children(
     Query(q): Query<ChildrenQuery>,
 ) -> Result<Json<Vec<OrgUnitView>>, ApiError> {
     let parent = q.parent.as_deref().filter(|p| !p.trim().is_empty());
-    Ok(Json(state.app.org_children(&api.user, parent).await?))
+    Ok(Json(state.app.org().org_children(&api.user, parent).await?))
 }
 
 /// The grid boundaries within the caller's scope, as a GeoJSON FeatureCollection (WGS-84).
@@ -47,7 +47,7 @@ pub(crate) async fn grids(
     State(state): State<AppState>,
     api: ApiUser,
 ) -> Result<Json<GridFeatureCollection>, ApiError> {
-    Ok(Json(state.app.grid_features(&api.user).await?))
+    Ok(Json(state.app.org().grid_features(&api.user).await?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -72,7 +72,7 @@ pub(crate) async fn locate(
 ) -> Result<Json<Located>, ApiError> {
     let lat = coordinate(q.lat.as_deref(), "lat", "纬度")?;
     let lon = coordinate(q.lon.as_deref(), "lon", "经度")?;
-    Ok(Json(state.app.locate(&api.user, lat, lon).await?))
+    Ok(Json(state.app.org().locate(&api.user, lat, lon).await?))
 }
 
 fn coordinate(raw: Option<&str>, name: &str, label: &str) -> Result<f64, AppError> {

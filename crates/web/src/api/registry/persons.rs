@@ -57,7 +57,7 @@ pub(crate) async fn list(
     api: ApiUser,
     Query(q): Query<PersonQuery>,
 ) -> Result<Json<PersonList>, ApiError> {
-    let (items, total) = state.app.persons(&api.user, &q).await?;
+    let (items, total) = state.app.registry().persons(&api.user, &q).await?;
     Ok(Json(PersonList { items, total }))
 }
 
@@ -71,7 +71,7 @@ pub(crate) async fn show(
     api: ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<PersonView>, ApiError> {
-    Ok(Json(state.app.person(&api.user, id).await?))
+    Ok(Json(state.app.registry().person(&api.user, id).await?))
 }
 
 /// Why the plain text is needed.
@@ -97,6 +97,7 @@ pub(crate) async fn reveal(
     Ok(Json(
         state
             .app
+            .registry()
             .reveal_person(&api.actor(), id, &body.reason)
             .await?,
     ))
@@ -126,6 +127,7 @@ pub(crate) async fn import(
 ) -> Result<Response, ApiError> {
     let report = state
         .app
+        .registry()
         .import_persons(&api.actor(), &body, q.grid.as_deref())
         .await?;
     crate::xlsx::import_answer(&headers, &report, &report.rejected)
@@ -165,6 +167,7 @@ pub(crate) async fn export(
 ) -> Result<Response, ApiError> {
     let bytes = state
         .app
+        .registry()
         .export_persons(&api.actor(), &api.user, &q, e.reason.as_deref())
         .await?;
     Ok(crate::xlsx::download(
@@ -192,7 +195,7 @@ pub(crate) async fn households(
     api: ApiUser,
     Query(q): Query<HouseholdQuery>,
 ) -> Result<Json<HouseholdList>, ApiError> {
-    let (items, total) = state.app.households(&api.user, &q).await?;
+    let (items, total) = state.app.registry().households(&api.user, &q).await?;
     Ok(Json(HouseholdList { items, total }))
 }
 
@@ -206,7 +209,7 @@ pub(crate) async fn household(
     api: ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<HouseholdPage>, ApiError> {
-    Ok(Json(state.app.household(&api.user, id).await?))
+    Ok(Json(state.app.registry().household(&api.user, id).await?))
 }
 
 /// Starts importing persons from an .xlsx (the body) in the background, for large files: 202 with
@@ -224,8 +227,9 @@ pub(crate) async fn start_import(
 ) -> Result<(axum::http::StatusCode, Json<ImportJobView>), ApiError> {
     let id = state
         .app
+        .registry()
         .start_person_import(api.actor(), body.to_vec(), q.grid)?;
-    let job = state.app.import_job(&api.user, &id)?;
+    let job = state.app.registry().import_job(&api.user, &id)?;
     Ok((axum::http::StatusCode::ACCEPTED, Json(job)))
 }
 
@@ -240,7 +244,7 @@ pub(crate) async fn import_job(
     api: ApiUser,
     Path(id): Path<String>,
 ) -> Result<Json<ImportJobView>, ApiError> {
-    Ok(Json(state.app.import_job(&api.user, &id)?))
+    Ok(Json(state.app.registry().import_job(&api.user, &id)?))
 }
 
 /// Registers one person (the phone's quick add): every field checked as in the import; 409 when
@@ -254,7 +258,11 @@ pub(crate) async fn add(
     api: ApiUser,
     Json(body): Json<PersonEntry>,
 ) -> Result<(axum::http::StatusCode, Json<PersonView>), ApiError> {
-    let person = state.app.add_person(&api.actor(), &api.user, &body).await?;
+    let person = state
+        .app
+        .registry()
+        .add_person(&api.actor(), &api.user, &body)
+        .await?;
     Ok((axum::http::StatusCode::CREATED, Json(person)))
 }
 
@@ -275,7 +283,7 @@ pub(crate) async fn tags(
     api: ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<TagList>, ApiError> {
-    let tags = state.app.person_tags(&api.user, id).await?;
+    let tags = state.app.registry().person_tags(&api.user, id).await?;
     Ok(Json(TagList {
         tags: tags.into_iter().map(|(code, _)| code.to_owned()).collect(),
     }))
@@ -296,6 +304,7 @@ pub(crate) async fn set_tags(
 ) -> Result<Json<TagList>, ApiError> {
     let tags = state
         .app
+        .registry()
         .set_person_tags(&api.actor(), &api.user, id, &body.tags)
         .await?;
     Ok(Json(TagList {
@@ -315,6 +324,7 @@ pub(crate) async fn export_households(
 ) -> Result<Response, ApiError> {
     let bytes = state
         .app
+        .registry()
         .export_households(&api.actor(), &api.user, &q)
         .await?;
     Ok(crate::xlsx::download(bytes, "households.xlsx", "户.xlsx"))

@@ -46,7 +46,7 @@ pub(crate) async fn list(
     api: ApiUser,
     Query(q): Query<PlaceQuery>,
 ) -> Result<Json<PlaceList>, ApiError> {
-    let (items, total) = state.app.places(&api.user, &q).await?;
+    let (items, total) = state.app.registry().places(&api.user, &q).await?;
     Ok(Json(PlaceList { items, total }))
 }
 
@@ -62,7 +62,11 @@ pub(crate) async fn save(
     Json(body): Json<PlaceEntry>,
 ) -> Result<Json<PlaceView>, ApiError> {
     Ok(Json(
-        state.app.save_place(&api.actor(), &api.user, &body).await?,
+        state
+            .app
+            .registry()
+            .save_place(&api.actor(), &api.user, &body)
+            .await?,
     ))
 }
 
@@ -76,7 +80,7 @@ pub(crate) async fn show(
     api: ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<PlacePage>, ApiError> {
-    Ok(Json(state.app.place(&api.user, id).await?))
+    Ok(Json(state.app.registry().place(&api.user, id).await?))
 }
 
 /// A tenant, by ID number.
@@ -102,6 +106,7 @@ pub(crate) async fn add_tenant(
     Ok(Json(
         state
             .app
+            .registry()
             .add_tenant(&api.actor(), &api.user, id, &body.id_number)
             .await?,
     ))
@@ -130,6 +135,7 @@ pub(crate) async fn import(
 ) -> Result<Response, ApiError> {
     let report = state
         .app
+        .registry()
         .import_places(&api.actor(), &body, q.grid.as_deref())
         .await?;
     crate::xlsx::import_answer(&headers, &report, &report.rejected)
@@ -170,6 +176,7 @@ pub(crate) async fn reveal(
     Ok(Json(
         state
             .app
+            .registry()
             .reveal_place(&api.actor(), id, &body.reason)
             .await?,
     ))
@@ -190,6 +197,7 @@ pub(crate) async fn export(
 ) -> Result<Response, ApiError> {
     let bytes = state
         .app
+        .registry()
         .export_places(&api.actor(), &api.user, &q, e.reason.as_deref())
         .await?;
     Ok(crate::xlsx::download(

@@ -51,7 +51,7 @@ pub(crate) async fn list(
     api: ApiUser,
     Query(q): Query<MemberQuery>,
 ) -> Result<Json<MemberPage>, ApiError> {
-    Ok(Json(state.app.member_page(&api.user, &q).await?))
+    Ok(Json(state.app.registry().member_page(&api.user, &q).await?))
 }
 
 /// One person's memberships you may see, ended ones too, with their facts (audited).
@@ -64,7 +64,7 @@ pub(crate) async fn of_person(
     api: ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<MemberList>, ApiError> {
-    let items = state.app.memberships_of(&api.user, id).await?;
+    let items = state.app.registry().memberships_of(&api.user, id).await?;
     Ok(Json(MemberList { items }))
 }
 
@@ -83,6 +83,7 @@ pub(crate) async fn enrol(
 ) -> Result<(StatusCode, Json<MemberView>), ApiError> {
     let view = state
         .app
+        .registry()
         .enrol_member(&api.actor(), &api.user, id, &body)
         .await?;
     Ok((StatusCode::CREATED, Json(view)))
@@ -104,6 +105,7 @@ pub(crate) async fn update(
     Ok(Json(
         state
             .app
+            .registry()
             .update_member(&api.actor(), &api.user, id, &body)
             .await?,
     ))
@@ -132,6 +134,7 @@ pub(crate) async fn end(
     Ok(Json(
         state
             .app
+            .registry()
             .end_member(&api.actor(), &api.user, id, &body.reason)
             .await?,
     ))
@@ -158,7 +161,7 @@ pub(crate) async fn visits(
     api: ApiUser,
     Query(q): Query<VisitsQuery>,
 ) -> Result<Json<VisitList>, ApiError> {
-    let items = state.app.visits(&api.user, q.person).await?;
+    let items = state.app.registry().visits(&api.user, q.person).await?;
     Ok(Json(VisitList { items }))
 }
 
@@ -176,6 +179,7 @@ pub(crate) async fn record(
 ) -> Result<(StatusCode, Json<VisitView>), ApiError> {
     let (view, created) = state
         .app
+        .registry()
         .record_visit(&api.actor(), &api.user, &body, &[])
         .await?;
     let status = if created {
@@ -194,7 +198,7 @@ pub(crate) async fn due(
     State(state): State<AppState>,
     api: ApiUser,
 ) -> Result<Json<MemberList>, ApiError> {
-    let items = state.app.visit_tasks(&api.user).await?;
+    let items = state.app.registry().visit_tasks(&api.user).await?;
     Ok(Json(MemberList { items }))
 }
 
@@ -221,6 +225,7 @@ pub(crate) async fn coverage(
 ) -> Result<Json<CoverageList>, ApiError> {
     let items = state
         .app
+        .registry()
         .visit_coverage(&api.user, q.org.as_deref())
         .await?;
     Ok(Json(CoverageList { items }))
@@ -240,7 +245,7 @@ pub(crate) async fn policies(
     State(state): State<AppState>,
     api: ApiUser,
 ) -> Result<Json<PolicyList>, ApiError> {
-    let items = state.app.visit_policy_views(&api.user).await?;
+    let items = state.app.registry().visit_policy_views(&api.user).await?;
     Ok(Json(PolicyList { items }))
 }
 
@@ -256,6 +261,7 @@ pub(crate) async fn set_policies(
 ) -> Result<Json<PolicyList>, ApiError> {
     let items = state
         .app
+        .registry()
         .set_visit_policies(&api.actor(), &body.items)
         .await?;
     Ok(Json(PolicyList { items }))
@@ -273,7 +279,11 @@ pub(crate) async fn visit_photo(
     Path((id, photo)): Path<(i64, i64)>,
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
-    let (content_type, bytes) = state.app.visit_photo(&api.user, id, photo).await?;
+    let (content_type, bytes) = state
+        .app
+        .registry()
+        .visit_photo(&api.user, id, photo)
+        .await?;
     Ok((
         [
             (axum::http::header::CONTENT_TYPE, content_type),
@@ -302,6 +312,7 @@ pub(crate) async fn export(
 ) -> Result<axum::response::Response, ApiError> {
     let bytes = state
         .app
+        .registry()
         .export_members(&api.actor(), &api.user, &q, e.reason.as_deref())
         .await?;
     Ok(crate::xlsx::download(

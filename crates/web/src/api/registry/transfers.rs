@@ -31,7 +31,7 @@ pub(crate) async fn list(
     api: ApiUser,
 ) -> Result<Json<TransferList>, ApiError> {
     Ok(Json(TransferList {
-        items: state.app.transfers(&api.user).await?,
+        items: state.app.registry().transfers(&api.user).await?,
     }))
 }
 
@@ -49,6 +49,7 @@ pub(crate) async fn request(
 ) -> Result<(StatusCode, Json<TransferView>), ApiError> {
     let view = state
         .app
+        .registry()
         .request_transfer(&api.actor(), &api.user, &entry)
         .await?;
     Ok((StatusCode::CREATED, Json(view)))
@@ -76,6 +77,7 @@ pub(crate) async fn decide(
     Ok(Json(
         state
             .app
+            .registry()
             .decide_transfer(
                 &api.actor(),
                 &api.user,

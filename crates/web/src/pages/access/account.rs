@@ -85,6 +85,7 @@ async fn render_with(
     let tokens = if page.user.setup.is_none() {
         state
             .app
+            .access()
             .list_api_tokens(&page.actor())
             .await?
             .into_iter()
@@ -97,7 +98,7 @@ async fn render_with(
         Vec::new()
     };
     Ok(AccountPage {
-        failed_logins: state.app.own_failed_logins(&page.user).await?,
+        failed_logins: state.app.access().own_failed_logins(&page.user).await?,
         tokens,
         issued,
         shell: Shell::new(&state.app, &page.user, "/account").await?,
@@ -128,6 +129,7 @@ async fn change_password(
     } else {
         state
             .app
+            .access()
             .change_own_password(&page.actor(), &f.current, &f.new)
             .await
     };
@@ -151,7 +153,7 @@ async fn begin_totp(
     State(state): State<AppState>,
     page: PageUser,
 ) -> Result<AccountPage, PageError> {
-    let enrolment = state.app.begin_totp(&page.actor()).await?;
+    let enrolment = state.app.access().begin_totp(&page.actor()).await?;
     render(&state, &page, Some(enrolment), None, None).await
 }
 
@@ -159,7 +161,7 @@ async fn logout_everywhere(
     State(state): State<AppState>,
     page: PageUser,
 ) -> Result<Response, PageError> {
-    state.app.logout_everywhere(&page.actor()).await?;
+    state.app.access().logout_everywhere(&page.actor()).await?;
     Ok((
         [(header::SET_COOKIE, cleared_cookie())],
         Redirect::to("/login"),
@@ -181,6 +183,7 @@ async fn create_token(
 ) -> Result<Response, PageError> {
     match state
         .app
+        .access()
         .create_api_token(&page.actor(), None, &f.name, Some(&f.org))
         .await
     {
@@ -201,7 +204,11 @@ async fn revoke_token(
     page: PageUser,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    state.app.revoke_api_token(&page.actor(), id).await?;
+    state
+        .app
+        .access()
+        .revoke_api_token(&page.actor(), id)
+        .await?;
     Ok(Redirect::to("/account").into_response())
 }
 
@@ -215,10 +222,15 @@ async fn confirm_totp(
     page: PageUser,
     Form(f): Form<CodeForm>,
 ) -> Result<Response, PageError> {
-    match state.app.confirm_totp(&page.actor(), &f.code).await {
+    match state
+        .app
+        .access()
+        .confirm_totp(&page.actor(), &f.code)
+        .await
+    {
         Ok(()) => Ok(Redirect::to("/account?totp=1").into_response()),
         Err(AppError::Invalid(msg)) => {
-            let enrolment = state.app.begin_totp(&page.actor()).await?;
+            let enrolment = state.app.access().begin_totp(&page.actor()).await?;
             Ok((
                 StatusCode::BAD_REQUEST,
                 render(&state, &page, Some(enrolment), Some(msg), None).await?,

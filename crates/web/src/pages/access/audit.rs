@@ -111,6 +111,7 @@ async fn render(
 ) -> Result<AuditPage, PageError> {
     let rows = state
         .app
+        .access()
         .search_audit(&page.actor(), &q.filter()?, SHOWN)
         .await?;
     Ok(AuditPage {
@@ -135,6 +136,7 @@ async fn export(
 ) -> Result<Response, PageError> {
     let csv = state
         .app
+        .access()
         .export_audit_csv(&page.actor(), &q.filter()?)
         .await?;
     Ok((
@@ -151,7 +153,7 @@ async fn export(
 }
 
 async fn verify(State(state): State<AppState>, page: PageUser) -> Result<AuditPage, PageError> {
-    let verdict = match state.app.verify_audit(&page.actor()).await? {
+    let verdict = match state.app.access().verify_audit(&page.actor()).await? {
         AuditVerdict::Intact { records, .. } => {
             format!("审计日志完整：共 {records} 条记录，逐条校验通过。")
         }

@@ -45,7 +45,7 @@ async fn render(
     revealed: Option<(String, String)>,
     error: Option<String>,
 ) -> Result<ContactsPage, PageError> {
-    let rows = state.app.contacts(&page.actor(), LIMIT).await?;
+    let rows = state.app.access().contacts(&page.actor(), LIMIT).await?;
     Ok(ContactsPage {
         shell: Shell::new(&state.app, &page.user, "/contacts").await?,
         rows,
@@ -69,6 +69,7 @@ async fn reveal(
 ) -> Result<Response, PageError> {
     match state
         .app
+        .access()
         .reveal_phone(&page.actor(), &username, &f.reason)
         .await
     {

@@ -66,6 +66,7 @@ async fn submit(
     let next = safe_next(f.next.as_deref());
     match state
         .app
+        .access()
         .login_with_totp(&f.username, &f.password, Some(f.totp.as_str()), source)
         .await
     {
@@ -103,7 +104,7 @@ async fn logout(
     parts: Parts,
 ) -> Result<Response, PageError> {
     if let (Some(token), Ok(page)) = (session_token(&parts), page) {
-        state.app.logout(&page.actor(), &token).await?;
+        state.app.access().logout(&page.actor(), &token).await?;
     }
     Ok((
         [(header::SET_COOKIE, cleared_cookie())],

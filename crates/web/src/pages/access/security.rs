@@ -67,7 +67,11 @@ async fn unlock(
     page: PageUser,
     Form(f): Form<UnlockForm>,
 ) -> Result<Redirect, PageError> {
-    state.app.unlock_login(&page.actor(), &f.key).await?;
+    state
+        .app
+        .access()
+        .unlock_login(&page.actor(), &f.key)
+        .await?;
     Ok(Redirect::to("/security?unlocked=1"))
 }
 
@@ -90,9 +94,10 @@ async fn show(
     }
     let config = state.app.config();
     let totp_all = config.totp_for_everyone;
-    let permissions = state.app.permissions(&page.actor())?;
+    let permissions = state.app.access().permissions(&page.actor())?;
     let roles = state
         .app
+        .access()
         .roles(&page.actor())
         .await?
         .into_iter()
@@ -130,7 +135,7 @@ async fn show(
         roles,
         totp_all,
         policies,
-        locks: state.app.login_locks(&page.actor()).await?,
+        locks: state.app.access().login_locks(&page.actor()).await?,
         notice: [
             (q.unlocked, "已解除"),
             (
@@ -180,6 +185,7 @@ async fn role_page(
 ) -> Result<RolePage, PageError> {
     let permissions = state
         .app
+        .access()
         .permissions(&page.actor())?
         .into_iter()
         .map(|p| {
@@ -206,7 +212,7 @@ async fn edit_role(
     page: PageUser,
     Path(key): Path<String>,
 ) -> Result<RolePage, PageError> {
-    let role = state.app.role(&page.actor(), &key).await?;
+    let role = state.app.access().role(&page.actor(), &key).await?;
     let entry = entry_of(&role);
     role_page(&state, &page, Some(role), &entry, None).await
 }
@@ -230,7 +236,7 @@ async fn create_role(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let entry = role_entry(fields);
-    match state.app.create_role(&page.actor(), &entry).await {
+    match state.app.access().create_role(&page.actor(), &entry).await {
         Ok(_) => Ok(Redirect::to("/security?saved=1").into_response()),
         Err(e) => refused(&state, &page, None, &entry, e).await,
     }
@@ -243,10 +249,15 @@ async fn update_role(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let entry = role_entry(fields);
-    match state.app.update_role(&page.actor(), &key, &entry).await {
+    match state
+        .app
+        .access()
+        .update_role(&page.actor(), &key, &entry)
+        .await
+    {
         Ok(_) => Ok(Redirect::to("/security?saved=1").into_response()),
         Err(e) => {
-            let role = state.app.role(&page.actor(), &key).await?;
+            let role = state.app.access().role(&page.actor(), &key).await?;
             refused(&state, &page, Some(role), &entry, e).await
         }
     }
@@ -257,10 +268,10 @@ async fn delete_role(
     page: PageUser,
     Path(key): Path<String>,
 ) -> Result<Response, PageError> {
-    match state.app.delete_role(&page.actor(), &key).await {
+    match state.app.access().delete_role(&page.actor(), &key).await {
         Ok(()) => Ok(Redirect::to("/security?deleted=1").into_response()),
         Err(e) => {
-            let role = state.app.role(&page.actor(), &key).await?;
+            let role = state.app.access().role(&page.actor(), &key).await?;
             let entry = entry_of(&role);
             refused(&state, &page, Some(role), &entry, e).await
         }

@@ -89,10 +89,11 @@ async fn render(
     let actor = page.actor();
     let scope = page.user.scope();
     let users = if phone.trim().is_empty() {
-        state.app.list_users(&actor, &scope, LIMIT).await?
+        state.app.access().list_users(&actor, &scope, LIMIT).await?
     } else {
         state
             .app
+            .access()
             .find_users_by_phone(&actor, &scope, &phone)
             .await?
     };
@@ -107,7 +108,7 @@ async fn render(
         shell: Shell::new(&state.app, &page.user, "/users").await?,
         users,
         phone,
-        roles: state.app.role_choices(&actor).await?,
+        roles: state.app.access().role_choices(&actor).await?,
         notice,
         error,
         form,
@@ -128,7 +129,7 @@ async fn create(
         phone: Some(f.phone.clone()),
         department: Some(f.department.clone()),
     };
-    match state.app.add_user(&page.actor(), &account).await {
+    match state.app.access().add_user(&page.actor(), &account).await {
         Ok(()) => Ok(Redirect::to(&format!("/users?created={}", account.username)).into_response()),
         Err(AppError::Invalid(msg) | AppError::Conflict(msg) | AppError::Forbidden(msg)) => {
             let form = AccountForm {
@@ -147,7 +148,12 @@ async fn disable(
     page: PageUser,
     Path(username): Path<String>,
 ) -> Result<Response, PageError> {
-    match state.app.disable_user(&page.actor(), &username).await {
+    match state
+        .app
+        .access()
+        .disable_user(&page.actor(), &username)
+        .await
+    {
         Ok(()) => Ok(Redirect::to("/users").into_response()),
         Err(AppError::Invalid(msg)) => {
             let body = render(

@@ -133,13 +133,13 @@ async fn list(
     Query(q): Query<ListForm>,
 ) -> Result<EventsPage, PageError> {
     let actor = page.actor();
-    let events = state.app.events(&actor, &q.query()).await?;
-    let names = state.app.place_names(&actor).await?;
+    let events = state.app.cases().events(&actor, &q.query()).await?;
+    let names = state.app.cases().place_names(&actor).await?;
     Ok(EventsPage {
         shell: Shell::new(&state.app, &page.user, "/events").await?,
         rows: events.items.into_iter().map(|e| row(e, &names)).collect(),
         next: events.next_before.map(|b| q.next(b)),
-        categories: state.app.event_categories().await?,
+        categories: state.app.cases().event_categories().await?,
         can_report: page.user.can(Capability::ReportEvents),
         q,
     })
@@ -171,8 +171,8 @@ async fn render_case(
     error: Option<String>,
 ) -> Result<EventPage, PageError> {
     let actor = page.actor();
-    let d = state.app.event_detail(&actor, id).await?;
-    let names = state.app.place_names(&actor).await?;
+    let d = state.app.cases().event_detail(&actor, id).await?;
+    let names = state.app.cases().place_names(&actor).await?;
     let place = names
         .get(&d.event.org_code)
         .cloned()
@@ -193,6 +193,7 @@ async fn render_case(
         (Some(lon), Some(lat)) if page.user.can(Capability::ViewVideo) => {
             state
                 .app
+                .video()
                 .nearest_channels(&page.user, lon, lat, 500.0, 5)
                 .await?
         }
@@ -212,6 +213,7 @@ async fn render_case(
             let suggested = d.suggested_department_id;
             state
                 .app
+                .cases()
                 .dispatch_departments(&actor)
                 .await?
                 .into_iter()
@@ -311,7 +313,12 @@ async fn act(
         Ok(r) => r,
         Err(msg) => return failed(&state, &page, id, StatusCode::BAD_REQUEST, msg).await,
     };
-    match state.app.act_on_event(&page.actor(), id, &req).await {
+    match state
+        .app
+        .cases()
+        .act_on_event(&page.actor(), id, &req)
+        .await
+    {
         Ok(view) => {
             // A department that returned a case no longer sees it: back to the list then.
             let to = if view.visible_to(&page.user) {
@@ -338,7 +345,11 @@ async fn add_photos(
     let result = match crate::multipart::read(form).await {
         Ok((fields, files)) => {
             let stage = crate::multipart::field(&fields, "stage").unwrap_or("before");
-            state.app.add_photos(&page.actor(), id, stage, files).await
+            state
+                .app
+                .cases()
+                .add_photos(&page.actor(), id, stage, files)
+                .await
         }
         Err(e) => Err(e),
     };
@@ -429,10 +440,10 @@ async fn render_report(
     done: Option<IntakeOutcome>,
 ) -> Result<ReportPage, PageError> {
     let actor = page.actor();
-    let (categories, grids) = state.app.report_options(&actor).await?;
+    let (categories, grids) = state.app.cases().report_options(&actor).await?;
     let mine =
         if page.user.can(Capability::ViewCases) || page.user.can(Capability::FollowOwnReports) {
-            let names = state.app.place_names(&actor).await?;
+            let names = state.app.cases().place_names(&actor).await?;
             let q = EventListQuery {
                 mine: Some(true),
                 limit: Some(20),
@@ -440,6 +451,7 @@ async fn render_report(
             };
             state
                 .app
+                .cases()
                 .events(&actor, &q)
                 .await?
                 .items
@@ -501,7 +513,7 @@ async fn report(
         grid_code: some(&f.grid_code),
         self_resolved: f.self_resolved.is_some(),
     };
-    match state.app.report_event(&page.actor(), &intake).await {
+    match state.app.cases().report_event(&page.actor(), &intake).await {
         Ok(outcome) => {
             // The photos go with the event; a resend of the form does not add them twice.
             let error = if outcome.created && !photos.is_empty() {
@@ -512,6 +524,7 @@ async fn report(
                 };
                 state
                     .app
+                    .cases()
                     .add_photos(&page.actor(), outcome.event.id, stage, photos)
                     .await
                     .err()

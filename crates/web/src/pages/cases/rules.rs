@@ -43,9 +43,9 @@ async fn render(
     let actor = page.actor();
     Ok(RulesPage {
         shell: Shell::new(&state.app, &page.user, "/rules").await?,
-        categories: state.app.event_categories().await?,
-        rules: state.app.routing_rules(&actor).await?,
-        departments: state.app.dispatch_departments(&actor).await?,
+        categories: state.app.cases().event_categories().await?,
+        rules: state.app.cases().routing_rules(&actor).await?,
+        departments: state.app.cases().dispatch_departments(&actor).await?,
         can_edit: page.user.can(Capability::ManageCaseRules),
         error,
     })
@@ -95,6 +95,7 @@ async fn add_rule(
     };
     let r = state
         .app
+        .cases()
         .add_routing_rule(&page.actor(), rule)
         .await
         .map(|_| ());
@@ -106,7 +107,11 @@ async fn delete_rule(
     page: PageUser,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let r = state.app.delete_routing_rule(&page.actor(), id).await;
+    let r = state
+        .app
+        .cases()
+        .delete_routing_rule(&page.actor(), id)
+        .await;
     done(&state, &page, r).await
 }
 
@@ -128,6 +133,7 @@ async fn set_limit(
         Ok(amount) => {
             state
                 .app
+                .cases()
                 .set_category_limit(&page.actor(), &code, amount, &f.unit)
                 .await
         }

@@ -106,6 +106,7 @@ async fn trial(
         TimeUnit::parse(&q.unit).ok_or_else(|| AppError::Invalid("请选择时限单位".into()))?;
     let due = state
         .app
+        .org()
         .deadline_for(&page.user, start, amount, unit)
         .await?;
     let weekday = WEEKDAYS
@@ -124,7 +125,7 @@ async fn render(
 ) -> Result<CalendarPage, PageError> {
     let this_year = pingan_domain::time::in_shanghai(Utc::now()).year();
     let year = q.year.unwrap_or(this_year).clamp(2000, 2100);
-    let cal = state.app.calendar_year(&page.user, year).await?;
+    let cal = state.app.org().calendar_year(&page.user, year).await?;
     let rows = cal
         .days
         .iter()
@@ -150,7 +151,7 @@ async fn render(
         shell: Shell::new(&state.app, &page.user, "/calendar").await?,
         cal,
         rows,
-        gaps: state.app.calendar_gaps().await?,
+        gaps: state.app.org().calendar_gaps().await?,
         can_edit: page.user.can(Capability::ManageOrg),
         q,
         units: [
@@ -188,6 +189,7 @@ async fn set_day(
     let result = match parse_day(&f.day) {
         Ok(day) => state
             .app
+            .org()
             .set_calendar_day(&page.actor(), day, f.kind == "workday", &f.name)
             .await
             .map(|()| day),
@@ -209,6 +211,10 @@ async fn clear_day(
     Path(day): Path<String>,
 ) -> Result<Response, PageError> {
     let day = parse_day(&day)?;
-    state.app.clear_calendar_day(&page.actor(), day).await?;
+    state
+        .app
+        .org()
+        .clear_calendar_day(&page.actor(), day)
+        .await?;
     Ok(Redirect::to(&format!("/calendar?year={}", day.year())).into_response())
 }

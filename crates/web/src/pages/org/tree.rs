@@ -27,7 +27,7 @@ struct TreePage {
 
 async fn tree(State(state): State<AppState>, page: PageUser) -> Result<TreePage, PageError> {
     Ok(TreePage {
-        tree: state.app.org_tree(&page.user).await?,
+        tree: state.app.org().org_tree(&page.user).await?,
         shell: Shell::new(&state.app, &page.user, "/org").await?,
     })
 }

@@ -40,7 +40,7 @@ async fn list(
     page: PageUser,
     Query(q): Query<HouseholdQuery>,
 ) -> Result<HouseholdsPage, PageError> {
-    let (rows, total, error) = match state.app.households(&page.user, &q).await {
+    let (rows, total, error) = match state.app.registry().households(&page.user, &q).await {
         Ok((rows, total)) => (rows, total, None),
         Err(AppError::Invalid(msg)) => (Vec::new(), 0, Some(msg)),
         Err(e) => return Err(e.into()),
@@ -83,7 +83,7 @@ async fn show(
 ) -> Result<OneHousehold, PageError> {
     Ok(OneHousehold {
         shell: Shell::new(&state.app, &page.user, "/persons").await?,
-        h: state.app.household(&page.user, id).await?,
+        h: state.app.registry().household(&page.user, id).await?,
     })
 }
 
@@ -95,6 +95,7 @@ async fn export(
 ) -> Result<axum::response::Response, PageError> {
     let bytes = state
         .app
+        .registry()
         .export_households(&page.actor(), &page.user, &q)
         .await?;
     Ok(crate::xlsx::download(bytes, "households.xlsx", "户.xlsx"))

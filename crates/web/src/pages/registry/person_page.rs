@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::{NaiveDateTime, TimeZone, Utc};
 use pingan_app::{
-    App, AppError, MemberInput, MemberView, PersonEntry, PersonPlain, PersonView, PhotoUpload,
+    AppError, MemberInput, MemberView, PersonEntry, PersonPlain, PersonView, PhotoUpload,
     VisitEntry, VisitView,
 };
 use pingan_domain::Capability;
@@ -69,17 +69,17 @@ async fn render(
     error: Option<String>,
 ) -> Result<PersonPage, PageError> {
     let user = &page.user;
-    let p = state.app.person(user, id).await?;
-    let groups: Vec<_> = App::visible_groups(user)
+    let p = state.app.registry().person(user, id).await?;
+    let groups: Vec<_> = pingan_app::Registry::visible_groups(user)
         .into_iter()
         .map(|g| (g.code(), g.label()))
         .collect();
     let memberships = if groups.is_empty() {
         Vec::new()
     } else {
-        state.app.memberships_of(user, id).await?
+        state.app.registry().memberships_of(user, id).await?
     };
-    let has = state.app.person_tags(user, id).await?;
+    let has = state.app.registry().person_tags(user, id).await?;
     let tags = PersonTag::ALL
         .iter()
         .map(|t| (t.code(), t.label(), has.iter().any(|(c, _)| *c == t.code())))
@@ -87,7 +87,7 @@ async fn render(
     Ok(PersonPage {
         shell: Shell::new(&state.app, user, "/persons").await?,
         tags,
-        visits: state.app.visits(user, id).await?,
+        visits: state.app.registry().visits(user, id).await?,
         p,
         plain,
         can_reveal: user.can(Capability::RevealPersonalData),
@@ -141,7 +141,12 @@ async fn reveal(
     Path(id): Path<i64>,
     Form(f): Form<ReasonForm>,
 ) -> Result<Response, PageError> {
-    match state.app.reveal_person(&page.actor(), id, &f.reason).await {
+    match state
+        .app
+        .registry()
+        .reveal_person(&page.actor(), id, &f.reason)
+        .await
+    {
         Ok(plain) => Ok(render(&state, &page, id, Some(plain), None, None)
             .await?
             .into_response()),
@@ -184,6 +189,7 @@ async fn enrol(
     };
     match state
         .app
+        .registry()
         .enrol_member(&page.actor(), &page.user, id, &input)
         .await
     {
@@ -200,6 +206,7 @@ async fn end(
 ) -> Result<Response, PageError> {
     match state
         .app
+        .registry()
         .end_member(&page.actor(), &page.user, member, &f.reason)
         .await
     {
@@ -217,6 +224,7 @@ async fn end_person(
 ) -> Result<Response, PageError> {
     match state
         .app
+        .registry()
         .end_person(&page.actor(), &page.user, id, &f.reason)
         .await
     {
@@ -273,7 +281,7 @@ async fn visit_page(
     };
     Ok(VisitPage {
         shell: Shell::new(&state.app, &page.user, "/persons").await?,
-        p: state.app.person(&page.user, id).await?,
+        p: state.app.registry().person(&page.user, id).await?,
         client_id,
         now: Utc::now()
             .with_timezone(&shanghai())
@@ -356,6 +364,7 @@ async fn record_visit(
         Ok(entry) => {
             state
                 .app
+                .registry()
                 .record_visit(&page.actor(), &page.user, &entry, &photos)
                 .await
         }
@@ -415,6 +424,7 @@ async fn add(
 ) -> Result<Response, PageError> {
     match state
         .app
+        .registry()
         .add_person(&page.actor(), &page.user, &entry)
         .await
     {
@@ -441,6 +451,7 @@ async fn set_tags(
         .collect();
     match state
         .app
+        .registry()
         .set_person_tags(&page.actor(), &page.user, id, &tags)
         .await
     {

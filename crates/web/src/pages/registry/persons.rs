@@ -64,7 +64,7 @@ async fn render(
     revealed: Option<PersonPlain>,
     error: Option<String>,
 ) -> Result<PersonsPage, PageError> {
-    let (rows, total) = match state.app.persons(&page.user, &q).await {
+    let (rows, total) = match state.app.registry().persons(&page.user, &q).await {
         Ok(found) => found,
         Err(AppError::Invalid(msg)) if error.is_none() => {
             return Box::pin(render(
@@ -97,7 +97,7 @@ async fn render(
         total: format_count(total.max(0).unsigned_abs()),
         residences: options(Residence::ALL, Residence::code, Residence::label),
         tags: options(PersonTag::ALL, PersonTag::code, PersonTag::label),
-        groups: pingan_app::App::visible_groups(&page.user)
+        groups: pingan_app::Registry::visible_groups(&page.user)
             .into_iter()
             .map(|g| (g.code(), g.label()))
             .collect(),
@@ -136,7 +136,12 @@ async fn reveal(
     Path(id): Path<i64>,
     Form(f): Form<ReasonForm>,
 ) -> Result<Response, PageError> {
-    match state.app.reveal_person(&page.actor(), id, &f.reason).await {
+    match state
+        .app
+        .registry()
+        .reveal_person(&page.actor(), id, &f.reason)
+        .await
+    {
         Ok(plain) => Ok(
             render(&state, &page, PersonQuery::default(), Some(plain), None)
                 .await?
@@ -212,6 +217,7 @@ async fn import(
     };
     let id = state
         .app
+        .registry()
         .start_person_import(page.actor(), file.bytes.to_vec(), grid)?;
     Ok(Redirect::to(&format!("/persons/import/jobs/{id}")).into_response())
 }
@@ -222,7 +228,7 @@ async fn import_job(
     page: PageUser,
     Path(id): Path<String>,
 ) -> Result<ImportPage, PageError> {
-    let job = state.app.import_job(&page.user, &id)?;
+    let job = state.app.registry().import_job(&page.user, &id)?;
     import_page(&state, &page, Some(job), None).await
 }
 
@@ -255,6 +261,7 @@ async fn export(
 ) -> Result<Response, PageError> {
     match state
         .app
+        .registry()
         .export_persons(&page.actor(), &page.user, &f.q, f.reason.as_deref())
         .await
     {

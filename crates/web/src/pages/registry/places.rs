@@ -62,7 +62,7 @@ async fn render(
     report: Option<PlaceImportReport>,
     error: Option<String>,
 ) -> Result<PlacesPage, PageError> {
-    let (rows, total, error) = match state.app.places(&page.user, &q).await {
+    let (rows, total, error) = match state.app.registry().places(&page.user, &q).await {
         Ok((rows, total)) => (rows, total, error),
         Err(AppError::Invalid(msg)) => (Vec::new(), 0, Some(msg)),
         Err(e) => return Err(e.into()),
@@ -121,6 +121,7 @@ async fn save(
 ) -> Result<Response, PageError> {
     match state
         .app
+        .registry()
         .save_place(&page.actor(), &page.user, &entry)
         .await
     {
@@ -145,6 +146,7 @@ async fn import(
         Some(file) => {
             state
                 .app
+                .registry()
                 .import_places(&page.actor(), &file.bytes, grid)
                 .await
         }
@@ -193,7 +195,7 @@ async fn one(
 ) -> Result<OnePlace, PageError> {
     Ok(OnePlace {
         shell: Shell::new(&state.app, &page.user, "/places").await?,
-        p: state.app.place(&page.user, id).await?,
+        p: state.app.registry().place(&page.user, id).await?,
         can_edit: page.user.can(Capability::ManageRegistry),
         can_reveal: page.user.can(Capability::RevealPersonalData),
         plain,
@@ -208,7 +210,12 @@ async fn reveal(
     Path(id): Path<i64>,
     Form(f): Form<ReasonForm>,
 ) -> Result<Response, PageError> {
-    match state.app.reveal_place(&page.actor(), id, &f.reason).await {
+    match state
+        .app
+        .registry()
+        .reveal_place(&page.actor(), id, &f.reason)
+        .await
+    {
         Ok(plain) => Ok(one(&state, &page, id, Some(plain), None)
             .await?
             .into_response()),
@@ -242,6 +249,7 @@ async fn add_tenant(
 ) -> Result<Response, PageError> {
     match state
         .app
+        .registry()
         .add_tenant(&page.actor(), &page.user, id, &f.id_number)
         .await
     {
@@ -261,6 +269,7 @@ async fn end_tenant(
 ) -> Result<Response, PageError> {
     state
         .app
+        .registry()
         .end_tenant(&page.actor(), &page.user, id, person)
         .await?;
     Ok(Redirect::to(&format!("/places/{id}")).into_response())
@@ -281,6 +290,7 @@ async fn export(
 ) -> Result<Response, PageError> {
     match state
         .app
+        .registry()
         .export_places(&page.actor(), &page.user, &f.q, f.reason.as_deref())
         .await
     {

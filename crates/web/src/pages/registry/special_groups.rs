@@ -14,8 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use pingan_app::{
-    App, AppError, MEMBER_PAGE_ROWS, MemberPage, MemberQuery, MemberView, UnitCoverage,
-    VisitPolicyView,
+    AppError, MEMBER_PAGE_ROWS, MemberPage, MemberQuery, MemberView, UnitCoverage, VisitPolicyView,
 };
 use pingan_domain::special_group::VisitState;
 use pingan_domain::time::format_count;
@@ -57,7 +56,7 @@ async fn render(
     error: Option<String>,
 ) -> Result<GroupsPage, PageError> {
     let user = &page.user;
-    let (list, error) = match state.app.member_page(user, &q).await {
+    let (list, error) = match state.app.registry().member_page(user, &q).await {
         Ok(list) => (list, error),
         Err(AppError::Invalid(msg)) => (
             MemberPage {
@@ -86,9 +85,14 @@ async fn render(
             )
         },
     );
-    let coverage = match state.app.visit_coverage(user, q.grid.as_deref()).await {
+    let coverage = match state
+        .app
+        .registry()
+        .visit_coverage(user, q.grid.as_deref())
+        .await
+    {
         Ok(c) => c,
-        Err(AppError::Invalid(_)) => state.app.visit_coverage(user, None).await?,
+        Err(AppError::Invalid(_)) => state.app.registry().visit_coverage(user, None).await?,
         Err(e) => return Err(e.into()),
     };
     Ok(GroupsPage {
@@ -99,13 +103,13 @@ async fn render(
         rows: list.items,
         prev,
         next,
-        groups: App::visible_groups(user)
+        groups: pingan_app::Registry::visible_groups(user)
             .into_iter()
             .map(|g| (g.code(), g.label()))
             .collect(),
         states: options(VisitState::ALL, VisitState::code, VisitState::label),
         coverage,
-        policies: state.app.visit_policy_views(user).await?,
+        policies: state.app.registry().visit_policy_views(user).await?,
         can_set_policies: user.can(Capability::ManageCaseRules)
             && user.org_code.level() == OrgLevel::District,
         can_reveal: user.can(Capability::RevealPersonalData),
@@ -151,7 +155,12 @@ async fn set_policies(
             }
         }
     }
-    match state.app.set_visit_policies(&page.actor(), &rules).await {
+    match state
+        .app
+        .registry()
+        .set_visit_policies(&page.actor(), &rules)
+        .await
+    {
         Ok(_) => Ok(Redirect::to("/special-groups#policies").into_response()),
         Err(e) => {
             let (status, msg) = on_the_form(e)?;
@@ -172,7 +181,7 @@ struct DuePage {
 async fn due(State(state): State<AppState>, page: PageUser) -> Result<DuePage, PageError> {
     Ok(DuePage {
         shell: Shell::new(&state.app, &page.user, "/visits/due").await?,
-        rows: state.app.visit_tasks(&page.user).await?,
+        rows: state.app.registry().visit_tasks(&page.user).await?,
         can_visit: page.user.can(Capability::ManageRegistry),
     })
 }
@@ -192,6 +201,7 @@ async fn export(
 ) -> Result<Response, PageError> {
     match state
         .app
+        .registry()
         .export_members(&page.actor(), &page.user, &f.q, f.reason.as_deref())
         .await
     {

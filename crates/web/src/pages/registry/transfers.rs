@@ -52,6 +52,7 @@ async fn render(
 ) -> Result<TransfersPage, PageError> {
     let (incoming, outgoing) = state
         .app
+        .registry()
         .transfers(&page.user)
         .await?
         .into_iter()
@@ -101,6 +102,7 @@ async fn request(
     };
     match state
         .app
+        .registry()
         .request_transfer(&page.actor(), &page.user, &entry)
         .await
     {
@@ -131,6 +133,7 @@ async fn decide(
     let approve = f.decision == "approve";
     match state
         .app
+        .registry()
         .decide_transfer(&page.actor(), &page.user, id, approve, Some(&f.note))
         .await
     {

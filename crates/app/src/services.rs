@@ -1,0 +1,47 @@
+//! 服务 — the hub's use cases grouped by folder, each behind an accessor a caller names:
+//! `app.access()`, `app.org()`, `app.registry()`, `app.cases()`, `app.video()`. A service is a
+//! borrowed view of the [`App`]: it costs nothing to make, and inside it `self` reaches the
+//! shared infrastructure (store, caches, authorize, audit) through `Deref`.
+
+use crate::App;
+
+macro_rules! services {
+    ($($(#[$doc:meta])* $name:ident => $accessor:ident;)*) => {
+        $(
+            $(#[$doc])*
+            #[derive(Debug, Clone, Copy)]
+            pub struct $name<'a>(&'a App);
+
+            impl std::ops::Deref for $name<'_> {
+                type Target = App;
+
+                fn deref(&self) -> &App {
+                    self.0
+                }
+            }
+
+            impl App {
+                $(#[$doc])*
+                pub fn $accessor(&self) -> $name<'_> {
+                    $name(self)
+                }
+            }
+        )*
+    };
+}
+
+services! {
+    /// 账号与权限 — accounts, sessions, second factors, API tokens, roles, contacts, login
+    /// locks, the audit trail and key rotation.
+    Access => access;
+    /// 组织与网格 — the org tree, grids and their import, the work calendar, reference data.
+    Org => org;
+    /// 基础信息 — persons and households, places, special groups and visits, transfers, and
+    /// their imports and exports.
+    Registry => registry;
+    /// 案件 — the case engine's use and each kind of case (events today), routing rules,
+    /// categories, photos and the live stream.
+    Cases => cases;
+    /// 视频 — the GB/T 28181 registry, device signals and the online rate (点亮率).
+    Video => video;
+}

@@ -3,6 +3,7 @@
 //! deleting them. Writes go in batches (an import of a district's population is hundreds of
 //! thousands of rows).
 
+use crate::sql::ListQuery;
 use crate::{Result, Store, dispatch};
 use chrono::{DateTime, NaiveDate, Utc};
 use pingan_domain::Scope;
@@ -136,14 +137,6 @@ const HOUSEHOLD_COLUMNS: &str = "SELECT h.id, h.grid_code, h.household_no, h.add
         (SELECT COUNT(*) FROM persons m WHERE m.household_id = h.id AND m.ended_at IS NULL)
             AS members,
         h.ended_at, COUNT(*) OVER () AS total FROM households h";
-
-/// `$from, $from+1, …` for `n` values.
-fn placeholders(from: usize, n: usize) -> String {
-    (from..from + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 impl Store {
     /// Writes persons keyed by their ID number's blind index: new ones inserted, active ones with
@@ -366,83 +359,68 @@ impl Store {
 
     /// A search of the persons under a prefix, masked, in id order.
     pub async fn persons(&self, f: &PersonFilter) -> Result<Vec<PersonRecord>> {
-        let mut clauses = vec!["p.grid_code LIKE $1 || '%'".to_owned()];
-        let mut next = 2;
-        let mut text: Vec<String> = Vec::new();
+        let mut q = ListQuery::scoped("p.grid_code", &f.prefix);
         if !f.ended {
-            clauses.push("p.ended_at IS NULL".into());
+            q.and_always("p.ended_at IS NULL");
         }
         // One `IN` over a union: PostgreSQL plans an OR of two subqueries as a scan of every person.
-        let mut by_text = Vec::new();
+        let mut by_text: Vec<(String, Vec<String>)> = Vec::new();
         if !f.name_grams.is_empty() {
-            by_text.push(format!(
-                "SELECT person_id FROM person_name_grams WHERE gram IN ({})
-                 GROUP BY person_id HAVING COUNT(*) = {}",
-                placeholders(next, f.name_grams.len()),
-                f.name_grams.len()
+            by_text.push((
+                format!(
+                    "SELECT person_id FROM person_name_grams WHERE gram IN ({})
+                     GROUP BY person_id HAVING COUNT(*) = {}",
+                    ListQuery::list(f.name_grams.len()),
+                    f.name_grams.len()
+                ),
+                f.name_grams.clone(),
             ));
-            next += f.name_grams.len();
-            text.extend(f.name_grams.iter().cloned());
         }
         if let Some((address, pieces)) = &f.address {
-            by_text.push(format!(
-                "SELECT g.person_id FROM person_address_grams g JOIN persons a ON a.id = g.person_id
-                 WHERE g.gram IN ({}) AND a.address LIKE ${} ESCAPE '\\'
-                 GROUP BY g.person_id HAVING COUNT(*) = {}",
-                placeholders(next, pieces.len()),
-                next + pieces.len(),
-                pieces.len()
+            let mut values = pieces.clone();
+            values.push(like_contains(address));
+            by_text.push((
+                format!(
+                    "SELECT g.person_id FROM person_address_grams g JOIN persons a ON a.id = g.person_id
+                     WHERE g.gram IN ({}) AND a.address LIKE ? ESCAPE '\\'
+                     GROUP BY g.person_id HAVING COUNT(*) = {}",
+                    ListQuery::list(pieces.len()),
+                    pieces.len()
+                ),
+                values,
             ));
-            next += pieces.len() + 1;
-            text.extend(pieces.iter().cloned());
-            text.push(like_contains(address));
         }
         if !by_text.is_empty() {
-            clauses.push(format!("p.id IN ({})", by_text.join(" UNION ")));
+            let (clauses, values): (Vec<String>, Vec<Vec<String>>) = by_text.into_iter().unzip();
+            q.and(
+                &format!("p.id IN ({})", clauses.join(" UNION ")),
+                values.into_iter().flatten(),
+            );
         }
         if let Some(group) = &f.group {
-            clauses.push(format!(
+            q.and(
                 "p.id IN (SELECT person_id FROM special_group_members
-                          WHERE group_code = ${next} AND ended_at IS NULL)"
-            ));
-            next += 1;
-            text.push(group.clone());
+                          WHERE group_code = ? AND ended_at IS NULL)",
+                [group.as_str()],
+            );
         }
         if let Some(tag) = &f.tag {
-            clauses.push(format!(
-                "p.id IN (SELECT person_id FROM person_tags WHERE tag = ${next})"
-            ));
-            next += 1;
-            text.push(tag.clone());
+            q.and(
+                "p.id IN (SELECT person_id FROM person_tags WHERE tag = ?)",
+                [tag.as_str()],
+            );
         }
-        for (column, value) in [
-            ("p.id_index", &f.id_index),
-            ("p.phone_index", &f.phone_index),
-            ("p.residence", &f.residence),
+        for (clause, value) in [
+            ("p.id_index = ?", &f.id_index),
+            ("p.phone_index = ?", &f.phone_index),
+            ("p.residence = ?", &f.residence),
         ] {
             if let Some(v) = value {
-                clauses.push(format!("{column} = ${next}"));
-                next += 1;
-                text.push(v.clone());
+                q.and(clause, [v.as_str()]);
             }
         }
-        let sql = format!(
-            "{PERSON_COLUMNS} WHERE {} ORDER BY p.id LIMIT ${next} OFFSET ${}",
-            clauses.join(" AND "),
-            next + 1
-        );
-        let generic_safe = self.plans_are_generic_safe();
-        Ok(dispatch!(self, |p| {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(&f.prefix);
-            for t in &text {
-                q = q.bind(t);
-            }
-            q.bind(f.limit)
-                .bind(f.offset)
-                .persistent(generic_safe)
-                .fetch_all(p)
-                .await
-        })?)
+        self.fetch_list(&q.page(PERSON_COLUMNS, "p.id", f.limit, f.offset))
+            .await
     }
 
     /// One person of `scope`, masked, whether active or ended.
@@ -519,26 +497,21 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<HouseholdRecord>> {
-        let filter = if text.is_some() {
-            "AND (h.household_no = $4 OR h.address LIKE $5 ESCAPE '\\')"
-        } else {
-            ""
-        };
-        let sql = format!(
-            "{HOUSEHOLD_COLUMNS} WHERE h.grid_code LIKE $1 || '%' AND h.ended_at IS NULL {filter}
-             ORDER BY h.grid_code, h.household_no LIMIT $2 OFFSET $3"
-        );
-        let generic_safe = self.plans_are_generic_safe();
-        Ok(dispatch!(self, |p| {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(prefix)
-                .bind(limit)
-                .bind(offset);
-            if let Some(t) = text {
-                q = q.bind(t).bind(like_contains(t));
-            }
-            q.persistent(generic_safe).fetch_all(p).await
-        })?)
+        let mut q = ListQuery::scoped("h.grid_code", prefix);
+        q.and_always("h.ended_at IS NULL");
+        if let Some(t) = text {
+            q.and(
+                "(h.household_no = ? OR h.address LIKE ? ESCAPE '\\')",
+                [t.to_owned(), like_contains(t)],
+            );
+        }
+        self.fetch_list(&q.page(
+            HOUSEHOLD_COLUMNS,
+            "h.grid_code, h.household_no",
+            limit,
+            offset,
+        ))
+        .await
     }
 
     /// A person's tags, in code order.

@@ -1,6 +1,7 @@
 //! 场所与组织 as stored: one active row per organisation's 统一社会信用代码, or per grid, category and
 //! name; the principal sealed; the tenants of rental houses. Reads are under an org-code prefix.
 
+use crate::sql::ListQuery;
 use crate::{Result, Store, dispatch};
 use chrono::{DateTime, NaiveDate, Utc};
 use pingan_domain::Scope;
@@ -170,47 +171,30 @@ impl Store {
 
     /// Active places under a prefix, by grid, category and name.
     pub async fn places(&self, f: &PlaceFilter) -> Result<Vec<PlaceRecord>> {
-        let mut clauses = vec![
-            "s.grid_code LIKE $1 || '%'".to_owned(),
-            "s.ended_at IS NULL".to_owned(),
-        ];
-        let mut values: Vec<String> = Vec::new();
-        for (column, value) in [("s.category", &f.category), ("s.attention", &f.attention)] {
+        let mut q = ListQuery::scoped("s.grid_code", &f.prefix);
+        q.and_always("s.ended_at IS NULL");
+        for (clause, value) in [
+            ("s.category = ?", &f.category),
+            ("s.attention = ?", &f.attention),
+        ] {
             if let Some(v) = value {
-                values.push(v.clone());
-                clauses.push(format!("{column} = ${}", values.len() + 1));
+                q.and(clause, [v.as_str()]);
             }
         }
         if let Some(t) = &f.text {
-            values.push(t.clone());
-            values.push(like_contains(t));
-            let n = values.len();
-            clauses.push(format!(
-                "(s.credit_code = ${n} OR s.name LIKE ${} ESCAPE '\\'
-                  OR s.address LIKE ${} ESCAPE '\\')",
-                n + 1,
-                n + 1
-            ));
+            let like = like_contains(t);
+            q.and(
+                "(s.credit_code = ? OR s.name LIKE ? ESCAPE '\\' OR s.address LIKE ? ESCAPE '\\')",
+                [t.clone(), like.clone(), like],
+            );
         }
-        let sql = format!(
-            "{PLACE_COLUMNS} WHERE {} ORDER BY s.grid_code, s.category, s.name, s.id
-             LIMIT ${} OFFSET ${}",
-            clauses.join(" AND "),
-            values.len() + 2,
-            values.len() + 3
-        );
-        let generic_safe = self.plans_are_generic_safe();
-        Ok(dispatch!(self, |p| {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(&f.prefix);
-            for v in &values {
-                q = q.bind(v);
-            }
-            q.bind(f.limit)
-                .bind(f.offset)
-                .persistent(generic_safe)
-                .fetch_all(p)
-                .await
-        })?)
+        self.fetch_list(&q.page(
+            PLACE_COLUMNS,
+            "s.grid_code, s.category, s.name, s.id",
+            f.limit,
+            f.offset,
+        ))
+        .await
     }
 
     /// One place of `scope`.

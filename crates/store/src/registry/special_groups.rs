@@ -2,6 +2,7 @@
 //! rules, and the visits (入户走访) with their sealed notes. Every read is under an org-code
 //! prefix, through the person's grid.
 
+use crate::sql::ListQuery;
 use crate::{Result, Store, dispatch};
 use chrono::{DateTime, NaiveDate, Utc};
 use pingan_domain::Scope;
@@ -224,29 +225,19 @@ impl Store {
         if f.groups.is_empty() {
             return Ok(Vec::new());
         }
-        let groups: Vec<String> = (0..f.groups.len()).map(|i| format!("${}", i + 2)).collect();
-        let mut sql = format!(
-            "{MEMBER_COLUMNS} WHERE p.grid_code LIKE $1 || '%' AND m.group_code IN ({})",
-            groups.join(", ")
+        let mut q = ListQuery::scoped("p.grid_code", &f.prefix);
+        q.and(
+            &format!("m.group_code IN ({})", ListQuery::list(f.groups.len())),
+            f.groups.iter().map(String::as_str),
         );
         if !f.ended {
-            sql.push_str(" AND m.ended_at IS NULL");
+            q.and_always("m.ended_at IS NULL");
         }
-        if f.person_id.is_some() {
-            sql.push_str(&format!(" AND m.person_id = ${}", f.groups.len() + 2));
+        if let Some(id) = f.person_id {
+            q.and("m.person_id = ?", [id]);
         }
-        sql.push_str(" ORDER BY p.grid_code, m.person_id, m.id");
-        let generic_safe = self.plans_are_generic_safe();
-        Ok(dispatch!(self, |p| {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(&f.prefix);
-            for g in &f.groups {
-                q = q.bind(g);
-            }
-            if let Some(id) = f.person_id {
-                q = q.bind(id);
-            }
-            q.persistent(generic_safe).fetch_all(p).await
-        })?)
+        self.fetch_list(&q.all(MEMBER_COLUMNS, "p.grid_code, m.person_id, m.id"))
+            .await
     }
 
     /// The visiting rules as stored: `(group, min_risk, every_days)`; empty means the defaults.

@@ -46,8 +46,10 @@ async fn send(
 }
 
 /// Every API family a registry reader must be refused, with a path that reads it.
-const OTHER_FAMILIES: [&str; 12] = [
+const OTHER_FAMILIES: [&str; 14] = [
     "/api/v1/events",
+    "/api/v1/stream",
+    "/api/v1/visit-policies",
     "/api/v1/routing-rules",
     "/api/v1/stats/online-rate",
     "/api/v1/devices",

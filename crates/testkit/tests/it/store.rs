@@ -407,4 +407,6 @@ async fn reads_by_id_return_nothing_outside_the_scope() {
     let (own, other) = own_and_other(&reported.org_code);
     assert!(store.event(reported.id, &own).await.unwrap().is_some());
     assert!(store.event(reported.id, &other).await.unwrap().is_none());
+    assert!(store.case(reported.id, &own).await.unwrap().is_some());
+    assert!(store.case(reported.id, &other).await.unwrap().is_none());
 }

@@ -1,6 +1,7 @@
 //! Helpers for SQL text that both backends read: multi-row `VALUES` and the list query builder.
 
 use crate::{Result, Store, dispatch};
+use pingan_domain::Scope;
 
 /// `($1, $2, …), ($k, …)`: `rows` groups of `cols` numbered placeholders.
 pub(crate) fn values(rows: usize, cols: usize) -> String {
@@ -125,6 +126,32 @@ pub(crate) struct Built {
 }
 
 impl Store {
+    /// The row of `select` whose `id_column` is `id`, if its `scope_column` (an org or grid code)
+    /// lies in `scope`: the read by id of every scoped entity, so that none is read without it.
+    pub(crate) async fn fetch_in_scope<T>(
+        &self,
+        select: &str,
+        id_column: &str,
+        scope_column: &str,
+        id: i64,
+        scope: &Scope,
+    ) -> Result<Option<T>>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+            + Send
+            + Unpin,
+    {
+        let sql = format!("{select} WHERE {id_column} = $1 AND {scope_column} LIKE $2 || '%'");
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(id)
+                .bind(scope.prefix())
+                .fetch_optional(p)
+                .await
+        })?)
+    }
+
     /// The rows of a list query. Its filters make the best plan depend on the values, so on
     /// PostgreSQL it is planned with them every time ([`Store::plans_are_generic_safe`]).
     pub(crate) async fn fetch_list<T>(&self, q: &Built) -> Result<Vec<T>>

@@ -425,14 +425,8 @@ impl Store {
 
     /// One person of `scope`, masked, whether active or ended.
     pub async fn person(&self, id: i64, scope: &Scope) -> Result<Option<PersonRecord>> {
-        let sql = format!("{PERSON_COLUMNS} WHERE p.id = $1 AND p.grid_code LIKE $2 || '%'");
-        Ok(dispatch!(self, |p| {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(id)
-                .bind(scope.prefix())
-                .fetch_optional(p)
-                .await
-        })?)
+        self.fetch_in_scope(PERSON_COLUMNS, "p.id", "p.grid_code", id, scope)
+            .await
     }
 
     /// Ends an active person (迁出, 死亡 …) with a reason, and their special-group memberships
@@ -568,14 +562,8 @@ impl Store {
 
     /// One household of `scope`.
     pub async fn household(&self, id: i64, scope: &Scope) -> Result<Option<HouseholdRecord>> {
-        let sql = format!("{HOUSEHOLD_COLUMNS} WHERE h.id = $1 AND h.grid_code LIKE $2 || '%'");
-        Ok(dispatch!(self, |p| {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(id)
-                .bind(scope.prefix())
-                .fetch_optional(p)
-                .await
-        })?)
+        self.fetch_in_scope(HOUSEHOLD_COLUMNS, "h.id", "h.grid_code", id, scope)
+            .await
     }
 
     /// A household's active members, masked, the head first.
@@ -594,16 +582,14 @@ impl Store {
 
     /// One person's sealed identifiers, if the person is of `scope`.
     pub async fn person_sealed(&self, id: i64, scope: &Scope) -> Result<Option<PersonSealed>> {
-        Ok(dispatch!(self, |p| {
-            sqlx::query_as(
-                "SELECT id, grid_code, name_sealed, id_sealed, phone_sealed FROM persons
-                 WHERE id = $1 AND grid_code LIKE $2 || '%'",
-            )
-            .bind(id)
-            .bind(scope.prefix())
-            .fetch_optional(p)
-            .await
-        })?)
+        self.fetch_in_scope(
+            "SELECT id, grid_code, name_sealed, id_sealed, phone_sealed FROM persons",
+            "id",
+            "grid_code",
+            id,
+            scope,
+        )
+        .await
     }
 }
 

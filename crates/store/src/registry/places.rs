@@ -199,28 +199,20 @@ impl Store {
 
     /// One place of `scope`.
     pub async fn place(&self, id: i64, scope: &Scope) -> Result<Option<PlaceRecord>> {
-        let sql = format!("{PLACE_COLUMNS} WHERE s.id = $1 AND s.grid_code LIKE $2 || '%'");
-        Ok(dispatch!(self, |p| {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(id)
-                .bind(scope.prefix())
-                .fetch_optional(p)
-                .await
-        })?)
+        self.fetch_in_scope(PLACE_COLUMNS, "s.id", "s.grid_code", id, scope)
+            .await
     }
 
     /// A place's grid and sealed principal and phone, for the reveal, if it is of `scope`.
     pub async fn place_sealed(&self, id: i64, scope: &Scope) -> Result<Option<PlaceSealed>> {
-        Ok(dispatch!(self, |p| {
-            sqlx::query_as(
-                "SELECT id, grid_code, principal_sealed, phone_sealed FROM places
-                 WHERE id = $1 AND grid_code LIKE $2 || '%'",
-            )
-            .bind(id)
-            .bind(scope.prefix())
-            .fetch_optional(p)
-            .await
-        })?)
+        self.fetch_in_scope(
+            "SELECT id, grid_code, principal_sealed, phone_sealed FROM places",
+            "id",
+            "grid_code",
+            id,
+            scope,
+        )
+        .await
     }
 
     /// The sealed principals of many places (for an export in plain text).

@@ -210,14 +210,8 @@ impl Store {
 
     /// One membership of a person of `scope`.
     pub async fn member(&self, id: i64, scope: &Scope) -> Result<Option<MemberRecord>> {
-        let sql = format!("{MEMBER_COLUMNS} WHERE m.id = $1 AND p.grid_code LIKE $2 || '%'");
-        Ok(dispatch!(self, |p| {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(id)
-                .bind(scope.prefix())
-                .fetch_optional(p)
-                .await
-        })?)
+        self.fetch_in_scope(MEMBER_COLUMNS, "m.id", "p.grid_code", id, scope)
+            .await
     }
 
     /// The memberships of the groups asked for under a prefix, by grid then person.

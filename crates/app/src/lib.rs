@@ -1,6 +1,7 @@
-//! Pingan's use cases. The web edge, the CLI and (later) the camera signalling server call these
-//! services and nothing below them; each service checks its inputs, applies the domain rules and
-//! calls the store.
+//! Pingan's use cases. The web edge and the CLI call these and nothing below them, naming a
+//! service: `app.access()`, `app.org()`, `app.registry()`, `app.cases()`, `app.video()` (one per
+//! folder). Each use case checks permission and scope, validates its input, applies the domain
+//! rules and calls the store. docs/architecture.md is the map.
 
 mod access;
 mod cache;

@@ -25,12 +25,12 @@ pub use access::sessions::SessionRecord;
 pub use access::tokens::{ApiTokenRecord, NewApiToken};
 pub use access::users::{NewUser, UserRecord};
 pub use cases::categories::{CategoryRecord, NewRoutingRule, RoutingRuleRecord};
-pub use cases::files::{CaseFileRecord, NewCaseFile};
-pub use cases::intake::EventInsert;
-pub use cases::{
-    CaseDepartmentRecord, CaseFilter, CaseRecord, DuplicateCandidate, EventCounts, EventDetail,
-    EventRecord, Inserted, NewTimelineEntry, RaisedAlert, TimelineRecord,
+pub use cases::events::intake::EventInsert;
+pub use cases::events::{
+    DuplicateCandidate, EventCounts, EventDetail, EventFilter, EventRecord, Inserted,
 };
+pub use cases::files::{CaseFileRecord, NewCaseFile};
+pub use cases::{CaseDepartmentRecord, CaseRecord, NewTimelineEntry, RaisedAlert, TimelineRecord};
 pub use db_url::{Backend, DbUrl};
 pub use error::StoreError;
 pub use in_use::{DatabaseLock, lock_exclusive};

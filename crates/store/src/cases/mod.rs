@@ -1,18 +1,18 @@
-//! Cases (案件) of every kind, their timeline and departments, and the details of the event kind.
+//! Cases (案件) of every kind: the shared row, its timeline and departments, the deadline sweep.
+//! Each kind keeps its own details and lists in its folder (`events/`).
 //!
 //! Every change of a case is one transaction: the row is updated only if its version is the one
 //! the caller read (optimistic locking, so two operators never overwrite each other), and the
 //! timeline entry is appended in the same transaction.
 
 pub(crate) mod categories;
+pub(crate) mod events;
 pub(crate) mod files;
-pub(crate) mod intake;
 
 use crate::{Backend, Result, Store, StoreError, dispatch};
 use chrono::{DateTime, Utc};
 use pingan_domain::calendar::TimeUnit;
 use pingan_domain::case::{self, Alert, CaseCore, Rating, StepClock, TimeLimit};
-use pingan_domain::text::{like_contains, like_prefix};
 use pingan_domain::{OrgCode, Scope};
 
 /// 案件 — the columns every kind shares, as stored; the engine's part typed as [`CaseCore`].
@@ -105,28 +105,6 @@ impl TryFrom<CaseRow> for CaseRecord {
     }
 }
 
-/// 事件详情 — what an event adds to its case.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-pub struct EventDetail {
-    pub client_id: String,
-    pub channel: String,
-    pub category_code: String,
-    pub description: String,
-    pub lon: Option<f64>,
-    pub lat: Option<f64>,
-    pub address: Option<String>,
-    pub self_resolved: bool,
-}
-
-/// An event with its case.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-pub struct EventRecord {
-    #[sqlx(flatten, try_from = "CaseRow")]
-    pub case: CaseRecord,
-    #[sqlx(flatten)]
-    pub detail: EventDetail,
-}
-
 /// 办理记录 — one entry of a case's timeline, as stored.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct TimelineRecord {
@@ -157,58 +135,6 @@ pub struct CaseDepartmentRecord {
     pub department_id: i64,
     pub name: String,
     pub lead: bool,
-}
-
-/// Filters of a case list; all optional. Results come newest first, `before_id` pages on.
-#[derive(Debug, Clone, Default)]
-pub struct CaseFilter {
-    pub state: Option<String>,
-    pub open: Option<bool>,
-    pub alert: Option<String>,
-    /// Category code prefix (`ZZ03` covers its 小类).
-    pub category: Option<String>,
-    /// Org-code prefix within the caller's scope (a township, a grid).
-    pub area: Option<String>,
-    /// Text within the title.
-    pub text: Option<String>,
-    pub channel: Option<String>,
-    /// Only the cases this account reported.
-    pub reporter_id: Option<i64>,
-    /// Only this case (a search by case number).
-    pub id: Option<i64>,
-    pub before_id: Option<i64>,
-}
-
-/// An open event that a new one may duplicate: what the comparison reads of it.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-pub struct DuplicateCandidate {
-    pub id: i64,
-    pub title: String,
-    pub state: String,
-    pub org_code: String,
-    pub created_at: DateTime<Utc>,
-    pub description: String,
-    pub category_code: String,
-    pub lon: Option<f64>,
-    pub lat: Option<f64>,
-}
-
-/// 事件概况 — counts of a scope's events.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
-pub struct EventCounts {
-    pub open: i64,
-    pub yellow: i64,
-    pub red: i64,
-    /// Reported since the time asked about (today, on the front page).
-    pub since: i64,
-}
-
-/// The outcome of an idempotent insert.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Inserted {
-    New(i64),
-    /// The client id was taken already: the case it made.
-    Existing(i64),
 }
 
 /// A case whose alert the sweeper raised.
@@ -245,18 +171,6 @@ macro_rules! case_columns {
     };
 }
 
-macro_rules! select_events {
-    ($($rest:expr),*) => {
-        concat!(
-            "SELECT ", case_columns!(), ",
-                    e.client_id, e.channel, e.category_code, e.description, e.lon, e.lat,
-                    e.address, e.self_resolved
-             FROM cases c JOIN events e ON e.case_id = c.id ",
-            $($rest),*
-        )
-    };
-}
-
 /// The scope clause over `c`, with the org prefix as `$1` and the department as `$2`.
 macro_rules! scoped {
     () => {
@@ -266,7 +180,7 @@ macro_rules! scoped {
     };
 }
 
-fn scope_binds(scope: &Scope) -> (Option<String>, Option<i64>) {
+pub(crate) fn scope_binds(scope: &Scope) -> (Option<String>, Option<i64>) {
     match scope.department_id() {
         Some(d) => (None, Some(d)),
         None => (Some(scope.prefix().to_owned()), None),
@@ -305,7 +219,7 @@ macro_rules! append_timeline {
             .collect::<Vec<i64>>()
     }};
 }
-pub(crate) use append_timeline;
+pub(crate) use {append_timeline, case_columns, scoped};
 
 impl Store {
     /// One case of any kind — the engine's columns only — if it lies in `scope`.
@@ -328,144 +242,6 @@ impl Store {
         row.map(CaseRecord::try_from)
             .transpose()
             .map_err(|e| StoreError::Database(sqlx::Error::Decode(e.into())))
-    }
-
-    /// One event, if it lies in `scope`.
-    pub async fn event(&self, id: i64, scope: &Scope) -> Result<Option<EventRecord>> {
-        const SQL: &str = select_events!("WHERE c.id = $3 AND ", scoped!());
-        let (org, dept) = scope_binds(scope);
-        Ok(dispatch!(self, |p| {
-            sqlx::query_as(SQL)
-                .bind(&org)
-                .bind(dept)
-                .bind(id)
-                .fetch_optional(p)
-                .await
-        })?)
-    }
-
-    /// Events in `scope` matching the filter, newest first.
-    pub async fn events(
-        &self,
-        scope: &Scope,
-        f: &CaseFilter,
-        limit: i64,
-    ) -> Result<Vec<EventRecord>> {
-        const SQL: &str = select_events!(
-            "WHERE ",
-            scoped!(),
-            "AND ($3 IS NULL OR c.state = $3)
-                   AND ($4 IS NULL OR c.open = $4)
-                   AND ($5 IS NULL OR c.alert = $5)
-                   AND ($6 IS NULL OR e.category_code LIKE $6 ESCAPE '\\')
-                   AND ($7 IS NULL OR c.org_code LIKE $7 ESCAPE '\\')
-                   AND ($8 IS NULL OR c.title LIKE $8 ESCAPE '\\')
-                   AND ($9 IS NULL OR e.channel = $9)
-                   AND ($10 IS NULL OR c.id < $10)
-                   AND ($12 IS NULL OR c.reporter_id = $12)
-                   AND ($13 IS NULL OR c.id = $13)
-                 ORDER BY c.id DESC LIMIT $11"
-        );
-        let (org, dept) = scope_binds(scope);
-        Ok(dispatch!(self, |p| {
-            sqlx::query_as(SQL)
-                .persistent(self.plans_are_generic_safe())
-                .bind(&org)
-                .bind(dept)
-                .bind(&f.state)
-                .bind(f.open)
-                .bind(&f.alert)
-                .bind(f.category.as_deref().map(like_prefix))
-                .bind(f.area.as_deref().map(like_prefix))
-                .bind(f.text.as_deref().map(like_contains))
-                .bind(&f.channel)
-                .bind(f.before_id)
-                .bind(limit)
-                .bind(f.reporter_id)
-                .bind(f.id)
-                .fetch_all(p)
-                .await
-        })?)
-    }
-
-    /// The candidates for duplicate suggestions, in one query: the latest open events of
-    /// `category` reported since `since` inside a lon/lat box, and the latest open events at
-    /// `place` (a grid, or the unit of an event without a grid) — both only of what the reader may
-    /// open, by the rule of [`Store::event`] (the scope, a department's own cases) and, for those
-    /// who follow only their own reports, `reporter_id`. Only what the comparison needs is read:
-    /// this runs at every intake.
-    pub async fn duplicate_candidates(
-        &self,
-        scope: &Scope,
-        reporter_id: Option<i64>,
-        category: &str,
-        bbox: Option<((f64, f64), (f64, f64))>,
-        place: &str,
-        since: DateTime<Utc>,
-    ) -> Result<Vec<DuplicateCandidate>> {
-        macro_rules! candidates {
-            ($where:literal) => {
-                concat!(
-                    "SELECT * FROM (SELECT c.id, c.title, c.state, c.org_code, c.created_at,
-                            e.description, e.category_code, e.lon, e.lat
-                     FROM cases c JOIN events e ON e.case_id = c.id WHERE ",
-                    scoped!(),
-                    "AND ($11 IS NULL OR c.reporter_id = $11) AND ",
-                    $where,
-                    " ORDER BY c.id DESC LIMIT 20)"
-                )
-            };
-        }
-        const SQL: &str = concat!(
-            candidates!(
-                "e.category_code = $3 AND c.open = $4 AND c.created_at >= $5
-                   AND e.lat BETWEEN $6 AND $7 AND e.lon BETWEEN $8 AND $9"
-            ),
-            " AS near UNION ALL ",
-            candidates!("c.org_code = $10 AND c.open = $4 AND c.created_at >= $5"),
-            " AS here"
-        );
-        // Without a point the box is empty and only the place counts.
-        let ((lon0, lon1), (lat0, lat1)) = bbox.unwrap_or(((1.0, 0.0), (1.0, 0.0)));
-        let (org, dept) = scope_binds(scope);
-        Ok(dispatch!(self, |p| {
-            sqlx::query_as(SQL)
-                .persistent(self.plans_are_generic_safe())
-                .bind(&org)
-                .bind(dept)
-                .bind(category)
-                .bind(true)
-                .bind(since)
-                .bind(lat0)
-                .bind(lat1)
-                .bind(lon0)
-                .bind(lon1)
-                .bind(place)
-                .bind(reporter_id)
-                .fetch_all(p)
-                .await
-        })?)
-    }
-
-    /// How many events in scope are open, carry a yellow or a red card, and came in since `since`.
-    pub async fn event_counts(&self, scope: &Scope, since: DateTime<Utc>) -> Result<EventCounts> {
-        const SQL: &str = concat!(
-            "SELECT COALESCE(SUM(CASE WHEN c.open THEN 1 ELSE 0 END), 0) AS open,
-                    COALESCE(SUM(CASE WHEN c.open AND c.alert = 'yellow' THEN 1 ELSE 0 END), 0) AS yellow,
-                    COALESCE(SUM(CASE WHEN c.open AND c.alert = 'red' THEN 1 ELSE 0 END), 0) AS red,
-                    COALESCE(SUM(CASE WHEN c.created_at >= $3 THEN 1 ELSE 0 END), 0) AS since
-             FROM cases c WHERE c.kind = 'event' AND ",
-            scoped!()
-        );
-        let (org, dept) = scope_binds(scope);
-        Ok(dispatch!(self, |p| {
-            sqlx::query_as(SQL)
-                .bind(&org)
-                .bind(dept)
-                .bind(since)
-                .fetch_one(p)
-                .await
-        })?)
     }
 
     /// Writes the changed case if its version is still `expected`, with its timeline entry and,

@@ -10,7 +10,7 @@ use pingan_domain::case::Target;
 use pingan_domain::case::event::EVENT;
 use pingan_domain::text::filter_text;
 use pingan_domain::{Capability, OrgLevel};
-use pingan_store::{CaseFilter, EventRecord};
+use pingan_store::{EventFilter, EventRecord};
 
 impl crate::services::Cases<'_> {
     /// Events in the user's scope, newest first.
@@ -23,7 +23,7 @@ impl crate::services::Cases<'_> {
         let number = text
             .filter(|t| t.starts_with(EVENT.number_prefix))
             .and_then(crate::cases::parse_case_ref);
-        let filter = CaseFilter {
+        let filter = EventFilter {
             state: q.state.clone().filter(|s| !s.is_empty()),
             open: q.open,
             alert: q.alert.clone().filter(|s| !s.is_empty()),

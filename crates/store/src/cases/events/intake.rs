@@ -2,11 +2,10 @@
 //! in one transaction with multi-row inserts costs a handful of statements per batch instead of
 //! five per event, and every intake is still answered only after its batch has committed.
 
+use super::{EventDetail, Inserted};
 use crate::cases::{CaseRecord, append_timeline};
 use crate::sql::values;
-use crate::{
-    Backend, EventDetail, Inserted, NewTimelineEntry, Result, Store, StoreError, dispatch,
-};
+use crate::{Backend, NewTimelineEntry, Result, Store, StoreError, dispatch};
 use pingan_domain::case::Rating;
 use sqlx::AssertSqlSafe;
 use std::collections::HashMap;

@@ -1,12 +1,20 @@
 //! 行政区划 — the division codes of 通川区 (GB/T 2260 + 统计用区划代码), shipped as reference data.
 //!
-//! Source: the 2022 statistical division codes (国家统计局, data cut-off 2022-10-31); the district has
-//! 5 街道, 12 镇 and 1 乡 after the 2019–20 merger of townships. Codes retired by that merger (101, 106,
-//! 201–207) are never reused. Only the community codes confirmed in a public source are listed here;
-//! the demo district generates the rest.
+//! Source: the 2023 statistical division codes (国家统计局, data cut-off 2023-06-30), as the npm
+//! package `china-division` 2.7.0 ships them; the district has 5 街道, 12 镇 and 1 乡 after the
+//! 2019–20 merger of townships (codes retired by that merger — 101, 106, 201–207 — are never
+//! reused) and 209 villages and communities, read from `data/division/511702.csv`, which
+//! `scripts/extract-divisions.sh` regenerates from the package.
 
 /// Version of the division codes shipped (the statistical edition's year).
-pub const DIVISION_VERSION: &str = "2022";
+pub const DIVISION_VERSION: &str = "2023";
+
+/// Where the shipped villages and communities come from, as the org tree states it.
+pub const VILLAGE_SOURCE: &str = "国家统计局 2023年统计用区划代码（npm 包 china-division 2.7.0）";
+
+/// The villages and communities of 通川区 as the source lists them (`code,name` after one comment
+/// line and a header).
+const VILLAGES_CSV: &str = include_str!("../data/division/511702.csv");
 
 /// 通川区 — the model district.
 pub const DISTRICT: (&str, &str) = ("511702", "通川区");
@@ -33,14 +41,42 @@ pub const TOWNSHIPS: [(&str, &str); 18] = [
     ("511702208", "安云乡"),
 ];
 
-/// Communities whose 12-digit codes are confirmed in a public source.
-pub const CONFIRMED_COMMUNITIES: [(&str, &str); 5] = [
-    ("511702001001", "二马路社区"),
-    ("511702001002", "凉水井社区"),
-    ("511702002001", "大北街社区"),
-    ("511702002002", "小北街社区"),
-    ("511702002008", "文凤社区"),
-];
+/// 村（社区） — a village or community as the statistical codes list it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OfficialVillage {
+    /// The 12-digit code, e.g. `511702002002`.
+    pub code: &'static str,
+    /// The name as the source writes it: the committee's, e.g. `小北街社区居民委员会`.
+    pub committee: &'static str,
+}
+
+impl OfficialVillage {
+    /// The name a user knows it by: `小北街社区`, `张家村` (the committee's name without
+    /// 居民委员会 / 村民委员会).
+    pub fn name(&self) -> String {
+        if let Some(stem) = self.committee.strip_suffix("居民委员会") {
+            stem.to_owned()
+        } else if let Some(stem) = self.committee.strip_suffix("村民委员会") {
+            format!("{stem}村")
+        } else {
+            self.committee.to_owned()
+        }
+    }
+
+    /// The 9-digit code of its township.
+    pub fn township(&self) -> &'static str {
+        self.code.get(..9).unwrap_or(self.code)
+    }
+}
+
+/// The 209 villages and communities of 通川区, in code order.
+pub fn villages() -> impl Iterator<Item = OfficialVillage> {
+    VILLAGES_CSV
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with("code,"))
+        .filter_map(|l| l.split_once(','))
+        .map(|(code, committee)| OfficialVillage { code, committee })
+}
 
 #[cfg(test)]
 mod tests {
@@ -65,10 +101,67 @@ mod tests {
     }
 
     #[test]
-    fn confirmed_communities_sit_under_listed_townships() {
-        for (code, _) in CONFIRMED_COMMUNITIES {
-            let parent = OrgCode::parse(code).unwrap().parent().unwrap();
-            assert!(TOWNSHIPS.iter().any(|(t, _)| *t == parent.as_str()));
+    fn the_shipped_villages_are_the_sources_209_under_the_18_townships() {
+        let all: Vec<OfficialVillage> = villages().collect();
+        assert_eq!(all.len(), 209);
+        for v in &all {
+            let c = OrgCode::parse(v.code).unwrap();
+            assert_eq!(c.level(), OrgLevel::Village, "{}", v.code);
+            assert!(
+                TOWNSHIPS.iter().any(|(t, _)| *t == v.township()),
+                "{}",
+                v.code
+            );
+            assert!(
+                v.name().ends_with(crate::org::village_kind(c.segment())),
+                "{v:?}"
+            );
         }
+        let count = |t: &str| all.iter().filter(|v| v.township() == t).count();
+        assert_eq!(
+            (count("511702105"), count("511702111")),
+            (24, 7),
+            "双龙镇 24, 梓桐镇 7"
+        );
+        let named = |code: &str| all.iter().find(|v| v.code == code).map(|v| v.name());
+        assert_eq!(named("511702002002").as_deref(), Some("小北街社区"));
+        assert_eq!(named("511702003002").as_deref(), Some("马房坝社区"));
+        assert_eq!(named("511702004002").as_deref(), Some("新锦社区"));
+        assert_eq!(named("511702104002").as_deref(), Some("凤舞社区"));
+    }
+
+    /// The rows shipped are the package's rows for 511702, code for code and name for name. The
+    /// package is fetched by `scripts/fetch-divisions.sh` (CI does; set `PINGAN_DIVISIONS_CSV` to its
+    /// `dist/villages.csv` to run it here).
+    #[test]
+    fn the_shipped_villages_equal_the_source_package() {
+        let Ok(path) = std::env::var("PINGAN_DIVISIONS_CSV") else {
+            assert!(
+                std::env::var("CI").is_err(),
+                "CI=true 但未设置 PINGAN_DIVISIONS_CSV：请先运行 scripts/fetch-divisions.sh"
+            );
+            eprintln!("跳过：未设置 PINGAN_DIVISIONS_CSV");
+            return;
+        };
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut source: Vec<(String, String)> = text
+            .lines()
+            .skip(1)
+            .filter_map(|l| {
+                let cells: Vec<&str> = l.split(',').collect();
+                let area = cells.last()?.trim();
+                (area == DISTRICT.0).then(|| {
+                    (
+                        cells[0].trim().to_owned(),
+                        cells[1].trim().trim_matches('"').to_owned(),
+                    )
+                })
+            })
+            .collect();
+        source.sort();
+        let shipped: Vec<(String, String)> = villages()
+            .map(|v| (v.code.to_owned(), v.committee.to_owned()))
+            .collect();
+        assert_eq!(shipped, source);
     }
 }

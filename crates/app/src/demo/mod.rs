@@ -1,11 +1,11 @@
-//! 演示辖区 — the demo district: the real 18 townships of 通川区 with generated villages,
-//! communities and grids, departments and accounts. Deterministic (one seed), clearly marked as
-//! synthetic (`provenance = synthetic` on generated units, a banner in the pages), and loaded at most
-//! once per database.
+//! 演示辖区 — the demo district: the real 18 townships and 209 villages and communities of 通川区
+//! (reference data, `provenance = official`) with generated grids, departments and accounts.
+//! Deterministic (one seed), clearly marked as synthetic (`provenance = synthetic` on generated
+//! units, a banner in the pages), and loaded at most once per database.
 //!
-//! At `district` scale it has 330 villages and communities and exactly 453 grids, each with one
-//! grid-worker account; every township, village and community has a hub account (三级综治中心).
-//! At `small` scale two villages with one grid each per township, for tests.
+//! At `district` scale it has exactly 453 grids over the 209 units, each with one grid-worker
+//! account; every township, village and community has a hub account (三级综治中心). At `small`
+//! scale the first two villages of each township get one grid each, for tests.
 
 mod events;
 mod layout;
@@ -21,12 +21,13 @@ use crate::{App, AppError, OrgSummary, Result};
 use layout::{DISTRICT_EXTENT, Rect};
 use names::*;
 use pingan_crypto::random_password;
-use pingan_domain::division::{DISTRICT, TOWNSHIPS};
+use pingan_domain::division::{DISTRICT, TOWNSHIPS, villages};
 use pingan_domain::org::{OrgCode, township_kind, village_kind};
 use pingan_domain::{OrgLevel, Role, Scope};
 use pingan_geo::Polygon;
 use pingan_store::{NewDepartment, NewOrgUnit, NewUser};
 use rng::SplitMix64;
+use std::collections::HashMap;
 use std::str::FromStr;
 
 /// The seed of the demo district; change it and every generated name and boundary changes.
@@ -41,7 +42,7 @@ const DEMO_VERSION: &str = "demo-1";
 pub enum DemoScale {
     /// 18 townships × 2 villages × 1 grid: loads in well under a second, for tests.
     Small,
-    /// The whole district: 330 villages and communities, 453 grids.
+    /// The whole district: 453 grids over the 209 villages and communities.
     District,
 }
 
@@ -198,11 +199,10 @@ struct Plan {
     accounts: Vec<(String, String, String, Role)>,
 }
 
-/// One village or community to generate: its code segment, name, provenance and grid count.
+/// One village or community of the demo: its code segment, its official name and its grids.
 struct Village {
     segment: u16,
     name: String,
-    provenance: &'static str,
     grids: usize,
 }
 
@@ -234,35 +234,12 @@ const BANDS: [&[&str]; 3] = [
     ],
 ];
 
-/// Villages (村 + 社区) per town at district scale; the towns listed in `TWO_COMMUNITIES` have two
-/// 社区, the others one. With the 52 communities of the 街道 this makes 330 units and 453 grids.
-const TOWN_VILLAGES: [(&str, usize); 13] = [
-    ("511702102", 24),
-    ("511702103", 22),
-    ("511702104", 23),
-    ("511702105", 20),
-    ("511702107", 22),
-    ("511702108", 21),
-    ("511702109", 19),
-    ("511702110", 20),
-    ("511702111", 22),
-    ("511702112", 23),
-    ("511702113", 20),
-    ("511702114", 21),
-    ("511702208", 21),
-];
-const TWO_COMMUNITIES: [&str; 6] = [
-    "511702102",
-    "511702104",
-    "511702112",
-    "511702103",
-    "511702107",
-    "511702111",
-];
-/// Communities per generated 街道 and grids per street community.
-const STREET_COMMUNITIES: [(&str, usize); 3] =
-    [("511702003", 12), ("511702004", 8), ("511702005", 7)];
-const GRIDS_PER_STREET_COMMUNITY: usize = 3;
+/// The district's grids (453, one per grid worker) and how they spread at district scale: a unit
+/// of a 街道 has 4, a town's community 2, a village 1 (439 over the 209 units); the rest go to the
+/// 街道 units one at a time, the first unit of each 街道 first (the old town centre is densest).
+const DISTRICT_GRIDS: usize = 453;
+const GRIDS_PER_STREET_UNIT: usize = 4;
+const GRIDS_PER_TOWN_COMMUNITY: usize = 2;
 
 fn plan(scale: DemoScale) -> Plan {
     let mut rng = SplitMix64::new(SEED);
@@ -279,11 +256,12 @@ fn plan(scale: DemoScale) -> Plan {
             Role::Commander,
         )],
     };
+    let mut villages = villages_by_township(scale);
     let band_rects = DISTRICT_EXTENT.bands(&[0.38, 0.24, 0.38]);
     for (band, rect) in BANDS.iter().zip(band_rects) {
         let villages: Vec<Vec<Village>> = band
             .iter()
-            .map(|code| villages_of(code, scale, &mut rng))
+            .map(|code| villages.remove(code).unwrap_or_default())
             .collect();
         let weights: Vec<f64> = band
             .iter()
@@ -312,93 +290,56 @@ fn township_name(code: &str) -> &'static str {
         .map_or("", |(_, n)| n)
 }
 
-/// The villages and communities of one township.
-fn villages_of(code: &str, scale: DemoScale, rng: &mut SplitMix64) -> Vec<Village> {
-    let community = |segment: u16, stem: &str, provenance, grids| Village {
-        segment,
-        name: format!("{stem}社区"),
-        provenance,
-        grids,
-    };
-    let street_grids = GRIDS_PER_STREET_COMMUNITY;
-    let mut out: Vec<Village> =
-        match code {
-            "511702001" => DONGCHENG
-                .iter()
-                .zip(1u16..)
-                .map(|(stem, seg)| {
-                    community(
-                        seg,
-                        stem,
-                        if seg <= 2 { "official" } else { "real_name" },
-                        street_grids,
-                    )
-                })
-                .collect(),
-            "511702002" => {
-                let mut v: Vec<Village> = XICHENG_CONFIRMED
-                    .iter()
-                    .map(|(seg, stem)| community(*seg, stem, "official", street_grids))
-                    .collect();
-                let free = (1u16..).filter(|s| !XICHENG_CONFIRMED.iter().any(|(c, _)| c == s));
-                v.extend(
-                    XICHENG_NEIGHBOURS
-                        .iter()
-                        .zip(free)
-                        .map(|(stem, seg)| community(seg, stem, "real_name", street_grids)),
-                );
-                v.sort_by_key(|v| v.segment);
-                v
-            }
-            _ if is_street(code) => {
-                let n = STREET_COMMUNITIES
-                    .iter()
-                    .find(|(c, _)| *c == code)
-                    .map_or(0, |(_, n)| *n);
-                rng.choose(&URBAN, n)
-                    .into_iter()
-                    .zip(1u16..)
-                    .map(|(stem, seg)| community(seg, stem, "synthetic", street_grids))
-                    .collect()
-            }
-            _ => {
-                let total = TOWN_VILLAGES
-                    .iter()
-                    .find(|(c, _)| *c == code)
-                    .map_or(0, |(_, n)| *n);
-                let stem = township_name(code).trim_end_matches(['镇', '乡']);
-                let mut v = vec![community(1, stem, "synthetic", 2)];
-                if TWO_COMMUNITIES.contains(&code) {
-                    // 复兴镇's second community is 凤舞社区 (511702104002 in a public configuration).
-                    let second = if code == "511702104" {
-                        "凤舞".to_owned()
-                    } else {
-                        rng.pick(&URBAN).to_owned()
-                    };
-                    let provenance = if code == "511702104" {
-                        "real_name"
-                    } else {
-                        "synthetic"
-                    };
-                    v.push(community(2, &second, provenance, 2));
-                }
-                let villages = total.saturating_sub(v.len());
-                v.extend(rng.choose(&RURAL, villages).into_iter().zip(201u16..).map(
-                    |(stem, seg)| Village {
-                        segment: seg,
-                        name: format!("{stem}村"),
-                        provenance: "synthetic",
-                        grids: 1,
-                    },
-                ));
-                v
-            }
+/// The villages and communities of every township — the official ones — with their grids: more in
+/// the dense 街道 than in a rural village, [`DISTRICT_GRIDS`] in all at district scale; at small
+/// scale the first two of each township with one grid each.
+fn villages_by_township(scale: DemoScale) -> HashMap<&'static str, Vec<Village>> {
+    let mut by_township: HashMap<&'static str, Vec<Village>> = HashMap::new();
+    for v in villages() {
+        let Ok(code) = OrgCode::parse(v.code) else {
+            continue;
         };
-    if scale == DemoScale::Small {
-        out.truncate(2);
-        out.iter_mut().for_each(|v| v.grids = 1);
+        let segment = code.segment();
+        let grids = match (is_street(v.township()), village_kind(segment)) {
+            _ if scale == DemoScale::Small => 1,
+            (true, _) => GRIDS_PER_STREET_UNIT,
+            (false, "社区") => GRIDS_PER_TOWN_COMMUNITY,
+            _ => 1,
+        };
+        let list = by_township.entry(v.township()).or_default();
+        if scale == DemoScale::District || list.len() < 2 {
+            list.push(Village {
+                segment,
+                name: v.name(),
+                grids,
+            });
+        }
     }
-    out
+    if scale == DemoScale::District {
+        let total: usize = by_township.values().flatten().map(|v| v.grids).sum();
+        let mut left = DISTRICT_GRIDS.saturating_sub(total);
+        let streets: Vec<&str> = TOWNSHIPS
+            .iter()
+            .map(|(c, _)| *c)
+            .filter(|c| is_street(c))
+            .collect();
+        for i in 0.. {
+            let mut more = false;
+            for code in &streets {
+                if let Some(v) = by_township.get_mut(code).and_then(|vs| vs.get_mut(i))
+                    && left > 0
+                {
+                    v.grids += 1;
+                    left -= 1;
+                    more = true;
+                }
+            }
+            if !more {
+                break;
+            }
+        }
+    }
+    by_township
 }
 
 fn add_township(
@@ -427,16 +368,7 @@ fn add_township(
         let Some(vcode) = township.child(village.segment) else {
             continue;
         };
-        plan.units.push(NewOrgUnit {
-            code: vcode.to_string(),
-            parent_code: Some(code.into()),
-            level: OrgLevel::Village.as_str(),
-            kind: village_kind(village.segment).into(),
-            name: village.name.clone(),
-            provenance: village.provenance,
-            version: DEMO_VERSION.into(),
-            boundary: None,
-        });
+        // The village itself is reference data, in every database since its first start.
         plan.accounts.push((
             format!("op{vcode}"),
             format!("{}综治服务站", village.name),
@@ -508,10 +440,21 @@ mod tests {
     }
 
     #[test]
-    fn district_scale_has_330_villages_and_453_grids_each_with_a_worker() {
+    fn district_scale_has_453_grids_over_the_209_villages_each_with_a_worker() {
         let p = plan(DemoScale::District);
-        assert_eq!(count(&p, OrgLevel::Village), 330);
         assert_eq!(count(&p, OrgLevel::Grid), 453);
+        let villages: HashSet<_> = p
+            .units
+            .iter()
+            .filter(|u| u.level == OrgLevel::Grid.as_str())
+            .filter_map(|u| u.parent_code.clone())
+            .collect();
+        assert_eq!(villages.len(), 209, "every official unit has a grid");
+        assert_eq!(
+            count(&p, OrgLevel::Village),
+            0,
+            "villages are reference data"
+        );
         let workers = p
             .accounts
             .iter()
@@ -520,7 +463,7 @@ mod tests {
         assert_eq!(workers, 453);
         assert_eq!(
             p.accounts.iter().filter(|a| a.3 == Role::Operator).count(),
-            18 + 330,
+            18 + 209,
             "a hub account for every township and every village or community"
         );
         let codes: HashSet<_> = p.units.iter().map(|u| &u.code).collect();
@@ -535,19 +478,31 @@ mod tests {
     }
 
     #[test]
-    fn real_names_keep_their_codes() {
+    fn the_real_communities_have_their_stations_and_grids() {
         let p = plan(DemoScale::District);
-        let name = |code: &str| {
+        let account = |name: &str| {
+            p.accounts
+                .iter()
+                .find(|a| a.0 == name)
+                .map(|a| a.1.as_str())
+        };
+        assert_eq!(account("op511702002002"), Some("小北街社区综治服务站"));
+        assert_eq!(account("op511702104002"), Some("凤舞社区综治服务站"));
+        let grids = |village: &str| {
             p.units
                 .iter()
-                .find(|u| u.code == code)
-                .map(|u| u.name.as_str())
+                .filter(|u| u.parent_code.as_deref() == Some(village))
+                .count()
         };
-        assert_eq!(name("511702001001"), Some("二马路社区"));
-        assert_eq!(name("511702001002"), Some("凉水井社区"));
-        assert_eq!(name("511702002008"), Some("文凤社区"));
-        assert_eq!(name("511702104002"), Some("凤舞社区"));
-        assert!(name("511702102201").is_some_and(|n| n.ends_with('村')));
+        assert_eq!(grids("511702002002"), 5, "an old-town street community");
+        assert_eq!(grids("511702002011"), 4, "a street community");
+        assert_eq!(grids("511702104002"), 2, "a town community");
+        let grid = p
+            .units
+            .iter()
+            .find(|u| u.code == "511702002002001")
+            .unwrap();
+        assert_eq!(grid.name, "小北街社区第一网格");
     }
 
     #[test]
@@ -589,8 +544,11 @@ mod tests {
     #[test]
     fn small_scale_is_small() {
         let p = plan(DemoScale::Small);
-        assert_eq!(count(&p, OrgLevel::Village), 36);
         assert_eq!(count(&p, OrgLevel::Grid), 36);
+        assert_eq!(
+            p.accounts.iter().filter(|a| a.3 == Role::Operator).count(),
+            18 + 36
+        );
         assert_eq!("small".parse::<DemoScale>(), Ok(DemoScale::Small));
         assert!(
             "huge"

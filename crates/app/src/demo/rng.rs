@@ -36,16 +36,6 @@ impl SplitMix64 {
             .copied()
             .unwrap_or_default()
     }
-
-    /// `k` distinct items of a list, in the generator's order.
-    pub fn choose<'a>(&mut self, items: &[&'a str], k: usize) -> Vec<&'a str> {
-        let mut pool: Vec<&str> = items.to_vec();
-        for i in (1..pool.len()).rev() {
-            pool.swap(i, self.below(i + 1));
-        }
-        pool.truncate(k);
-        pool
-    }
 }
 
 #[cfg(test)]
@@ -63,14 +53,8 @@ mod tests {
     }
 
     #[test]
-    fn choose_is_distinct_and_vary_is_bounded() {
+    fn vary_is_bounded() {
         let mut r = SplitMix64::new(1);
-        let picked = r.choose(&["a", "b", "c", "d", "e"], 3);
-        assert_eq!(picked.len(), 3);
-        let mut d = picked.clone();
-        d.sort();
-        d.dedup();
-        assert_eq!(d.len(), 3);
         for _ in 0..1000 {
             let v = r.vary(0.25);
             assert!((0.75..=1.25).contains(&v));

@@ -2,7 +2,7 @@
 
 use crate::Result;
 use pingan_domain::code_table;
-use pingan_domain::division::{CONFIRMED_COMMUNITIES, DISTRICT, DIVISION_VERSION, TOWNSHIPS};
+use pingan_domain::division::{DISTRICT, DIVISION_VERSION, TOWNSHIPS, villages};
 use pingan_domain::org::{OrgCode, township_kind, village_kind};
 use pingan_store::NewOrgUnit;
 
@@ -36,16 +36,16 @@ impl crate::services::Org<'_> {
     }
 }
 
-/// The district, its townships and the confirmed communities as org units.
+/// The district, its 18 townships and its 209 villages and communities as org units.
 fn official_units() -> Result<Vec<NewOrgUnit>> {
     let mut units = vec![official(DISTRICT.0, DISTRICT.1, "区")?];
     for (code, name) in TOWNSHIPS {
         let kind = township_kind(OrgCode::parse(code).map_err(invalid)?.segment());
         units.push(official(code, name, kind)?);
     }
-    for (code, name) in CONFIRMED_COMMUNITIES {
-        let kind = village_kind(OrgCode::parse(code).map_err(invalid)?.segment());
-        units.push(official(code, name, kind)?);
+    for v in villages() {
+        let kind = village_kind(OrgCode::parse(v.code).map_err(invalid)?.segment());
+        units.push(official(v.code, &v.name(), kind)?);
     }
     Ok(units)
 }
@@ -74,9 +74,9 @@ mod tests {
     use pingan_domain::OrgLevel;
 
     #[test]
-    fn official_units_are_the_district_its_townships_and_confirmed_communities() {
+    fn official_units_are_the_district_its_townships_and_villages() {
         let units = official_units().unwrap();
-        assert_eq!(units.len(), 1 + 18 + 5);
+        assert_eq!(units.len(), 1 + 18 + 209);
         assert_eq!(
             units
                 .iter()
@@ -89,5 +89,11 @@ mod tests {
         assert_eq!(dongcheng.parent_code.as_deref(), Some("511702"));
         let anyun = units.iter().find(|u| u.code == "511702208").unwrap();
         assert_eq!(anyun.kind, "乡");
+        let xiaobeijie = units.iter().find(|u| u.code == "511702002002").unwrap();
+        assert_eq!(
+            (xiaobeijie.name.as_str(), xiaobeijie.kind.as_str()),
+            ("小北街社区", "社区")
+        );
+        assert_eq!(xiaobeijie.parent_code.as_deref(), Some("511702002"));
     }
 }

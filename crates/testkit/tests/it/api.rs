@@ -216,11 +216,23 @@ async fn org_units_list_children_with_counts() {
         .collect();
     assert!(names.contains(&"东城街道") && names.contains(&"安云乡") && names.contains(&"罗江镇"));
     assert!(townships.iter().all(|u| u["level"] == "township"));
-    // Two demo units each, and 西城 also has 文凤社区, whose code ships as confirmed reference data.
-    let children =
-        |code: &str| townships.iter().find(|u| u["code"] == code).unwrap()["child_count"].clone();
-    assert_eq!(children("511702001"), 2);
-    assert_eq!(children("511702002"), 3);
+    // Every township lists its official villages and communities (2023 statistical codes), 209
+    // in all, whether or not the demo gave them grids.
+    let children = |code: &str| {
+        townships.iter().find(|u| u["code"] == code).unwrap()["child_count"]
+            .as_i64()
+            .unwrap()
+    };
+    assert_eq!(children("511702001"), 15, "东城街道");
+    assert_eq!(children("511702105"), 24, "双龙镇");
+    assert_eq!(children("511702111"), 7, "梓桐镇");
+    assert_eq!(
+        townships
+            .iter()
+            .map(|u| u["child_count"].as_i64().unwrap())
+            .sum::<i64>(),
+        209
+    );
 
     let (_, villages) = get(&t, &tok, "/api/v1/org-units?parent=511702001").await;
     assert_eq!(villages[0]["name"], "二马路社区");
@@ -261,6 +273,27 @@ async fn locate_finds_the_grid_and_its_chain() {
         assert_eq!(chain[1]["name"], f["properties"]["township"]);
         assert_eq!(chain[3]["level"], "grid");
     }
+    // A point in 小北街社区's grid answers the community's real name and code.
+    let xiaobeijie = features
+        .iter()
+        .find(|f| f["properties"]["code"] == "511702002002001")
+        .expect("the demo gives 小北街社区 a grid");
+    let label = &xiaobeijie["properties"]["label"];
+    let (_, located) = get(
+        &t,
+        &tok,
+        &format!(
+            "/api/v1/grids/locate?lat={}&lon={}",
+            label[1].as_f64().unwrap(),
+            label[0].as_f64().unwrap()
+        ),
+    )
+    .await;
+    let village = &located["chain"][2];
+    assert_eq!(
+        (village["code"].as_str(), village["name"].as_str()),
+        (Some("511702002002"), Some("小北街社区"))
+    );
     let (status, body) = get(&t, &tok, "/api/v1/grids/locate?lat=39.9&lon=116.4").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(body["detail"].as_str().unwrap().contains("不在本辖区"));

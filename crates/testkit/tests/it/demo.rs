@@ -14,10 +14,10 @@ async fn small_demo_has_every_township_and_a_worker_per_grid() {
     let (t, outcome) = TestApp::spawn_demo().await;
     assert!(outcome.created);
     let s = outcome.summary;
-    // 36 demo villages plus 文凤社区, shipped as confirmed reference data without grids of its own.
+    // The 209 official villages and communities; the small demo gives two per township a grid.
     assert_eq!(
         (s.townships, s.villages, s.grids, s.grid_workers),
-        (18, 37, 36, 36)
+        (18, 209, 36, 36)
     );
     assert_eq!(s.departments, 18 + 18 * 2);
     assert!(t.app.is_demo().await.unwrap());

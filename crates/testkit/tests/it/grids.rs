@@ -29,7 +29,7 @@ async fn valid_features_are_saved_and_each_refusal_says_why() {
         feature("511702001001001", "二马路社区第一网格", json!({}), square(107.49, 31.21)),
         feature("511702102201001", "青龙村网格", json!({"village_name": "青龙村"}), square(107.40, 31.10)),
         feature("51170200100100", "短编码", json!({}), square(107.0, 31.0)),
-        feature("511702102202001", "无名村网格", json!({}), square(107.41, 31.10)),
+        feature("511702102203001", "无名村网格", json!({}), square(107.41, 31.10)),
         feature("511702001001002", "坏边界", json!({}), json!({"type": "Point", "coordinates": [107.5, 31.2]})),
         feature("511799001001001", "外区", json!({}), square(107.0, 31.0)),
         feature("511702001001001", "重复", json!({}), square(107.49, 31.21)),

@@ -45,7 +45,7 @@ struct GlobalArgs {
 enum Command {
     /// 启动综治中心服务（启动时自动升级数据库结构）
     Serve(ServeArgs),
-    /// 载入演示辖区（通川区，合成数据；已载入则沿用）并启动服务，打印管理员密码
+    /// 载入演示辖区（通川区真实区划，网格与人员为合成数据；已载入则沿用）并启动服务，打印管理员密码
     Demo {
         #[command(flatten)]
         serve: ServeArgs,
@@ -649,14 +649,14 @@ async fn seed_population(app: App) {
 fn print_demo(o: &DemoOutcome) {
     let s = &o.summary;
     println!(
-        "演示辖区（合成数据）：{} 个乡镇（街道），{} 个村（社区），{} 个网格，{} 名网格员，{} 个成员单位",
+        "演示辖区（真实区划，网格与人员为合成数据）：{} 个乡镇（街道），{} 个村（社区），{} 个网格，{} 名网格员，{} 个成员单位",
         s.townships, s.villages, s.grids, s.grid_workers, s.departments
     );
     match (&o.admin_password, &o.account_password) {
         (Some(admin), Some(shared)) => {
             println!("管理员账号 admin 的密码：{admin}");
             println!(
-                "其他演示账号（commander、op511702001 等乡镇账号、op511702001001 等村（社区）综治服务站账号、wg 开头的网格员账号、bm- 开头的部门承办人账号）统一密码：{shared}"
+                "其他演示账号（commander、op511702001 等乡镇账号、op511702002002（小北街社区）等村（社区）综治服务站账号、wg 开头的网格员账号、bm- 开头的部门承办人账号）统一密码：{shared}"
             );
             println!(
                 "密码只显示这一次，请妥善保存。首次登录须修改密码；管理员还须用验证器应用绑定动态口令。"

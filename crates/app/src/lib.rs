@@ -30,6 +30,7 @@ pub use cases::{
 };
 pub use error::AppError;
 pub use org::calendar::CalendarYear;
+pub use org::divisions::{DivisionImportReport, MAX_DIVISION_BYTES};
 pub use org::grid_import::{GridImportReport, MAX_IMPORT_BYTES};
 pub use org::{GridFeatureCollection, Located, OrgRef, OrgSummary, OrgTreeNode, OrgUnitView};
 pub use pingan_crypto::{KeyProvider, MasterKey};

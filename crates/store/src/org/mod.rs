@@ -143,15 +143,25 @@ impl Store {
         Ok(inserted)
     }
 
-    /// Marks official units absent from the shipped reference data as retired (never deleted).
-    pub async fn retire_official_units_except(&self, keep: &[&str]) -> Result<u64> {
-        let current: Vec<String> = dispatch!(self, |p| {
-            sqlx::query_scalar(
-                "SELECT code FROM org_units WHERE provenance = 'official' AND retired_at IS NULL",
+    /// Marks official units of these levels absent from the shipped reference data as retired
+    /// (never deleted).
+    pub async fn retire_official_units_except(
+        &self,
+        levels: &[&str],
+        keep: &[&str],
+    ) -> Result<u64> {
+        let current: Vec<(String, String)> = dispatch!(self, |p| {
+            sqlx::query_as(
+                "SELECT code, level FROM org_units WHERE provenance = 'official' AND retired_at IS NULL",
             )
             .fetch_all(p)
             .await
         })?;
+        let current: Vec<String> = current
+            .into_iter()
+            .filter(|(_, level)| levels.contains(&level.as_str()))
+            .map(|(code, _)| code)
+            .collect();
         let mut retired = 0;
         for code in current.iter().filter(|c| !keep.contains(&c.as_str())) {
             retired += dispatch!(self, |p| {
@@ -164,6 +174,50 @@ impl Store {
             })?;
         }
         Ok(retired)
+    }
+
+    /// Writes an edition of the official villages and communities in one transaction: each unit
+    /// is inserted, or takes the edition's name, kind and version (and comes back if it was
+    /// retired, or becomes official if it was generated); the official ones of `retire` are marked
+    /// retired, never deleted.
+    pub async fn save_official_villages(
+        &self,
+        units: &[NewOrgUnit],
+        retire: &[String],
+    ) -> Result<()> {
+        const SAVE: &str = "INSERT INTO org_units (code, parent_code, level, kind, name, provenance, version, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+                provenance = excluded.provenance, version = excluded.version, retired_at = NULL";
+        let now = Utc::now();
+        dispatch!(self, |p| {
+            let mut tx = p.begin_with(self.begin_write()).await?;
+            for u in units {
+                sqlx::query(SAVE)
+                    .bind(&u.code)
+                    .bind(&u.parent_code)
+                    .bind(u.level)
+                    .bind(&u.kind)
+                    .bind(&u.name)
+                    .bind(u.provenance)
+                    .bind(&u.version)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            for code in retire {
+                sqlx::query(
+                    "UPDATE org_units SET retired_at = $1
+                     WHERE code = $2 AND provenance = 'official' AND retired_at IS NULL",
+                )
+                .bind(now)
+                .bind(code)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await
+        })?;
+        Ok(())
     }
 
     /// One org unit by code.

@@ -13,6 +13,7 @@ mod api;
 mod browser;
 mod calendar;
 mod demo;
+mod divisions;
 mod events;
 mod faults;
 mod grids;

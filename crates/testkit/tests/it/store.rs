@@ -114,7 +114,15 @@ async fn official_units_not_shipped_any_more_are_retired_not_deleted() {
     store.insert_org_units(&[a, b]).await.unwrap();
     assert_eq!(
         store
-            .retire_official_units_except(&["511702"])
+            .retire_official_units_except(&["village"], &["511702"])
+            .await
+            .unwrap(),
+        0,
+        "only the levels named"
+    );
+    assert_eq!(
+        store
+            .retire_official_units_except(&["district", "township"], &["511702"])
             .await
             .unwrap(),
         1

@@ -1,12 +1,13 @@
-//! Tiling the district's extent into township, village and grid rectangles.
+//! Laying the demo's grids out inside the district's real outline.
 //!
-//! The demo district has no surveyed boundaries, so it tiles a box of about 900 km² around
-//! 107.5°E 31.2°N: three bands of townships (the five 街道 in the middle band), each township cut
-//! into its villages and each village into its grids, with widths varied by the seeded generator
-//! so that the map does not look like graph paper. Rectangles share edges exactly, so every
-//! point of the extent lies in one grid.
+//! The demo has no surveyed grid boundaries, so it covers the real outline of 通川区 with a
+//! lattice of square cells, keeps those wholly inside it, and walks them along a Hilbert curve,
+//! which keeps consecutive cells together: each township takes a run of cells, each village a run
+//! within its township's, each rural grid one cell (or two neighbouring ones where cells are left
+//! over), and each dense 街道 community's grids share cells cut into halves and quarters. Every
+//! grid therefore lies inside the outline and no two overlap; the lines themselves are synthetic.
 
-use super::rng::SplitMix64;
+use pingan_geo::Polygon;
 
 /// An axis-aligned box in WGS-84 degrees.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -17,17 +18,8 @@ pub struct Rect {
     pub north: f64,
 }
 
-/// The demo district's extent: 0.28° × 0.30° ≈ 26.7 km × 33.3 km ≈ 890 km².
-pub const DISTRICT_EXTENT: Rect = Rect {
-    west: 107.36,
-    south: 31.06,
-    east: 107.64,
-    north: 31.36,
-};
-
-/// Kilometres per degree of longitude at 31.2°N and of latitude.
-const KM_PER_DEG_LON: f64 = 95.2;
-const KM_PER_DEG_LAT: f64 = 111.0;
+/// Degrees of longitude per degree of latitude for a square on the ground at 31.3°N.
+const LON_PER_LAT: f64 = 1.17;
 
 impl Rect {
     /// The closed ring `[lon, lat]` of this box, counter-clockwise.
@@ -48,110 +40,214 @@ impl Rect {
         ]
     }
 
-    /// Cuts the box into horizontal bands of the given relative heights, south to north.
-    pub fn bands(&self, weights: &[f64]) -> Vec<Rect> {
-        cut(self.south, self.north, weights)
-            .into_iter()
-            .map(|(s, n)| Rect {
-                south: s,
-                north: n,
-                ..*self
-            })
-            .collect()
+    fn corners(&self) -> [[f64; 2]; 4] {
+        [
+            [self.west, self.south],
+            [self.east, self.south],
+            [self.east, self.north],
+            [self.west, self.north],
+        ]
     }
 
-    /// Cuts the box into columns of the given relative widths, west to east.
-    pub fn columns(&self, weights: &[f64]) -> Vec<Rect> {
-        cut(self.west, self.east, weights)
-            .into_iter()
-            .map(|(w, e)| Rect {
-                west: w,
-                east: e,
-                ..*self
+    /// Whether the box lies wholly inside `outline`: its corners and centre inside, and no vertex
+    /// of the outline strictly within it (where the outline dents into the box).
+    fn inside(&self, outline: &Polygon, vertices: &[[f64; 2]]) -> bool {
+        let [x, y] = self.centre();
+        self.corners().iter().all(|c| outline.contains(c[0], c[1]))
+            && outline.contains(x, y)
+            && !vertices.iter().any(|v| {
+                v[0] > self.west && v[0] < self.east && v[1] > self.south && v[1] < self.north
             })
-            .collect()
     }
 
-    /// Cuts the box into `n` pieces of similar area and roughly square shape: rows of cells,
-    /// with cell widths and row heights varied by ±25 % from the generator.
-    pub fn split(&self, n: usize, rng: &mut SplitMix64) -> Vec<Rect> {
-        if n <= 1 {
-            return vec![*self];
+    /// The box joined with `other` when the two share a whole edge (a rectangle again).
+    pub fn join(&self, other: &Rect) -> Option<Rect> {
+        let same = |a: f64, b: f64| (a - b).abs() < 1e-12;
+        let stacked = same(self.west, other.west) && same(self.east, other.east);
+        let side_by_side = same(self.south, other.south) && same(self.north, other.north);
+        let touch_ns = same(self.north, other.south) || same(self.south, other.north);
+        let touch_we = same(self.east, other.west) || same(self.west, other.east);
+        ((stacked && touch_ns) || (side_by_side && touch_we)).then(|| Rect {
+            west: self.west.min(other.west),
+            south: self.south.min(other.south),
+            east: self.east.max(other.east),
+            north: self.north.max(other.north),
+        })
+    }
+
+    /// The box cut into `k` (1 to 4) grids: whole, two halves, two quarters and a half, or four
+    /// quarters.
+    pub fn split(&self, k: usize) -> Vec<Rect> {
+        let [mx, my] = self.centre();
+        let west = Rect { east: mx, ..*self };
+        let east = Rect { west: mx, ..*self };
+        let quarter = |r: Rect| [Rect { north: my, ..r }, Rect { south: my, ..r }];
+        match k {
+            0 | 1 => vec![*self],
+            2 => vec![west, east],
+            3 => {
+                let [sw, nw] = quarter(west);
+                vec![sw, nw, east]
+            }
+            _ => {
+                let [sw, nw] = quarter(west);
+                let [se, ne] = quarter(east);
+                vec![sw, nw, ne, se]
+            }
         }
-        let w_km = (self.east - self.west) * KM_PER_DEG_LON;
-        let h_km = (self.north - self.south) * KM_PER_DEG_LAT;
-        let rows = ((n as f64 * h_km / w_km).sqrt().round() as usize).clamp(1, n);
-        let (base, extra) = (n / rows, n % rows);
-        let row_sizes: Vec<usize> = (0..rows).map(|r| base + usize::from(r < extra)).collect();
-        let row_weights: Vec<f64> = row_sizes
-            .iter()
-            .map(|k| *k as f64 * rng.vary(0.25))
-            .collect();
-        self.bands(&row_weights)
-            .into_iter()
-            .zip(row_sizes)
-            .flat_map(|(band, k)| {
-                let w: Vec<f64> = (0..k).map(|_| rng.vary(0.25)).collect();
-                band.columns(&w)
-            })
-            .collect()
     }
 }
 
-/// Cuts `[from, to]` into consecutive intervals proportional to `weights`; the last one ends
-/// exactly at `to`, so neighbours share their edges bit for bit.
-fn cut(from: f64, to: f64, weights: &[f64]) -> Vec<(f64, f64)> {
-    let total: f64 = weights.iter().sum();
-    let mut at = from;
-    let mut acc = 0.0;
-    let last = weights.len().saturating_sub(1);
-    weights
-        .iter()
-        .enumerate()
-        .map(|(i, w)| {
-            acc += w;
-            let end = if i == last {
-                to
-            } else {
-                from + (to - from) * acc / total
+/// The cells of a lattice of `size` degrees of latitude that lie wholly inside `outline`, in
+/// Hilbert-curve order.
+fn cells_inside(outline: &Polygon, vertices: &[[f64; 2]], size: f64) -> Vec<Rect> {
+    let (min, max) = outline.bbox();
+    // A hair inside the box, so that corners on a straight edge of the outline count as inside.
+    let min = [min[0] + 1e-9, min[1] + 1e-9];
+    let (w, h) = (size * LON_PER_LAT, size);
+    let cols = ((max[0] - min[0]) / w).ceil() as usize;
+    let rows = ((max[1] - min[1]) / h).ceil() as usize;
+    let order = cols.max(rows).next_power_of_two();
+    let mut cells: Vec<(u64, Rect)> = Vec::new();
+    for i in 0..cols {
+        for j in 0..rows {
+            let cell = Rect {
+                west: min[0] + i as f64 * w,
+                south: min[1] + j as f64 * h,
+                east: min[0] + (i + 1) as f64 * w,
+                north: min[1] + (j + 1) as f64 * h,
             };
-            let piece = (at, end);
-            at = end;
-            piece
-        })
-        .collect()
+            if cell.inside(outline, vertices) {
+                cells.push((hilbert(order, i, j), cell));
+            }
+        }
+    }
+    cells.sort_by_key(|(d, _)| *d);
+    cells.into_iter().map(|(_, c)| c).collect()
+}
+
+/// The largest lattice of cells inside the outline `ring` that still gives at least `needed` of
+/// them (fewer only if even the finest lattice tried has fewer).
+pub fn lattice(ring: &[[f64; 2]], needed: usize) -> Vec<Rect> {
+    let Ok(outline) = Polygon::from_ring(ring.to_vec()) else {
+        return Vec::new();
+    };
+    let (mut lo, mut hi) = (0.002_f64, 0.5_f64);
+    for _ in 0..30 {
+        let mid = (lo + hi) / 2.0;
+        if cells_inside(&outline, ring, mid).len() >= needed {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    cells_inside(&outline, ring, lo)
+}
+
+/// The position of cell `(x, y)` along the Hilbert curve filling an `n` × `n` square (`n` a power
+/// of two).
+fn hilbert(n: usize, mut x: usize, mut y: usize) -> u64 {
+    let mut d: u64 = 0;
+    let mut s = n / 2;
+    while s > 0 {
+        let rx = usize::from(x & s > 0);
+        let ry = usize::from(y & s > 0);
+        d += (s as u64) * (s as u64) * ((3 * rx) ^ ry) as u64;
+        if ry == 0 {
+            if rx == 1 {
+                x = n - 1 - x;
+                y = n - 1 - y;
+            }
+            std::mem::swap(&mut x, &mut y);
+        }
+        s /= 2;
+    }
+    d
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn area(r: &Rect) -> f64 {
-        (r.east - r.west) * (r.north - r.south)
+    fn square() -> Vec<[f64; 2]> {
+        vec![[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.0, 0.0]]
     }
 
     #[test]
-    fn split_tiles_the_box_exactly() {
-        let mut rng = SplitMix64::new(7);
-        for n in [1, 2, 3, 7, 14, 24] {
-            let parts = DISTRICT_EXTENT.split(n, &mut rng);
-            assert_eq!(parts.len(), n);
-            let total: f64 = parts.iter().map(area).sum();
-            assert!((total - area(&DISTRICT_EXTENT)).abs() < 1e-9, "n={n}");
-            for p in &parts {
-                assert!(p.west >= DISTRICT_EXTENT.west && p.east <= DISTRICT_EXTENT.east);
-                assert!(p.south >= DISTRICT_EXTENT.south && p.north <= DISTRICT_EXTENT.north);
-                assert!(p.east > p.west && p.north > p.south);
-            }
+    fn hilbert_order_visits_neighbours_in_turn() {
+        let n = 8;
+        let mut order: Vec<(u64, (usize, usize))> = (0..n)
+            .flat_map(|x| (0..n).map(move |y| (hilbert(n, x, y), (x, y))))
+            .collect();
+        order.sort();
+        let positions: Vec<u64> = order.iter().map(|(d, _)| *d).collect();
+        assert_eq!(positions, (0..64).collect::<Vec<_>>(), "a permutation");
+        for pair in order.windows(2) {
+            let ((a, b), (c, d)) = (pair[0].1, pair[1].1);
+            assert_eq!(a.abs_diff(c) + b.abs_diff(d), 1, "{pair:?}");
         }
     }
 
     #[test]
-    fn cut_ends_exactly() {
-        let parts = cut(0.1, 0.7, &[1.0, 2.0, 3.0]);
-        assert_eq!(parts.len(), 3);
-        assert_eq!(parts[0].0, 0.1);
-        assert_eq!(parts[2].1, 0.7);
-        assert_eq!(parts[0].1, parts[1].0);
+    fn a_lattice_gives_at_least_what_is_needed_inside_the_outline() {
+        // An L-shaped outline: the notch holds no cell.
+        let ring = vec![
+            [0.0, 0.0],
+            [2.0, 0.0],
+            [2.0, 1.0],
+            [1.0, 1.0],
+            [1.0, 2.0],
+            [0.0, 2.0],
+            [0.0, 0.0],
+        ];
+        let outline = Polygon::from_ring(ring.clone()).unwrap();
+        let cells = lattice(&ring, 30);
+        assert!(cells.len() >= 30 && cells.len() < 60, "{}", cells.len());
+        for c in &cells {
+            let [x, y] = c.centre();
+            assert!(outline.contains(x, y), "{c:?}");
+            assert!(
+                c.corners()
+                    .iter()
+                    .all(|p| p[0] <= 2.0 + 1e-9 && p[1] <= 2.0 + 1e-9)
+            );
+            assert!(
+                !(c.west >= 1.0 - 1e-9 && c.south >= 1.0 - 1e-9),
+                "{c:?} in the notch"
+            );
+        }
+        assert!(!lattice(&square(), 1).is_empty());
+    }
+
+    #[test]
+    fn cells_split_into_halves_and_quarters_and_join_along_an_edge() {
+        let cell = Rect {
+            west: 0.0,
+            south: 0.0,
+            east: 2.0,
+            north: 2.0,
+        };
+        for k in 1..=4 {
+            let parts = cell.split(k);
+            assert_eq!(parts.len(), k);
+            let area: f64 = parts
+                .iter()
+                .map(|r| (r.east - r.west) * (r.north - r.south))
+                .sum();
+            assert!((area - 4.0).abs() < 1e-12, "k={k}");
+        }
+        let right = Rect {
+            west: 2.0,
+            east: 3.0,
+            ..cell
+        };
+        assert_eq!(cell.join(&right), Some(Rect { east: 3.0, ..cell }));
+        let corner = Rect {
+            west: 2.0,
+            south: 2.0,
+            east: 3.0,
+            north: 3.0,
+        };
+        assert_eq!(cell.join(&corner), None);
     }
 }

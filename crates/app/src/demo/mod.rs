@@ -17,8 +17,9 @@ mod rng;
 mod video;
 
 use crate::access::accounts::hash_blocking;
+use crate::org::outline::district_ring;
 use crate::{App, AppError, OrgSummary, Result};
-use layout::{DISTRICT_EXTENT, Rect};
+use layout::Rect;
 use names::*;
 use pingan_crypto::random_password;
 use pingan_domain::division::{DISTRICT, TOWNSHIPS, villages};
@@ -100,7 +101,7 @@ impl App {
         }
         self.store.set_setting(STATE_KEY, "loading").await?;
 
-        let plan = plan(scale);
+        let plan = plan(scale)?;
         self.store.insert_org_units(&plan.units).await?;
         self.store.insert_departments(&plan.departments).await?;
 
@@ -206,33 +207,8 @@ struct Village {
     grids: usize,
 }
 
-/// Township codes by band, south to north, west to east; the five 街道 sit in the middle band.
-const BANDS: [&[&str]; 3] = [
-    &[
-        "511702105",
-        "511702102",
-        "511702107",
-        "511702109",
-        "511702110",
-    ],
-    &[
-        "511702103",
-        "511702002",
-        "511702001",
-        "511702003",
-        "511702004",
-        "511702005",
-        "511702104",
-    ],
-    &[
-        "511702112",
-        "511702108",
-        "511702113",
-        "511702111",
-        "511702114",
-        "511702208",
-    ],
-];
+/// The centre of 达州's old town (WGS-84): the five 街道 are laid around it.
+const TOWN_CENTRE: [f64; 2] = [107.4957, 31.2130];
 
 /// The district's grids (453, one per grid worker) and how they spread at district scale: a unit
 /// of a 街道 has 4, a town's community 2, a village 1 (439 over the 209 units); the rest go to the
@@ -241,7 +217,7 @@ const DISTRICT_GRIDS: usize = 453;
 const GRIDS_PER_STREET_UNIT: usize = 4;
 const GRIDS_PER_TOWN_COMMUNITY: usize = 2;
 
-fn plan(scale: DemoScale) -> Plan {
+fn plan(scale: DemoScale) -> Result<Plan> {
     let mut rng = SplitMix64::new(SEED);
     let mut plan = Plan {
         units: Vec::new(),
@@ -257,26 +233,86 @@ fn plan(scale: DemoScale) -> Plan {
         )],
     };
     let mut villages = villages_by_township(scale);
-    let band_rects = DISTRICT_EXTENT.bands(&[0.38, 0.24, 0.38]);
-    for (band, rect) in BANDS.iter().zip(band_rects) {
-        let villages: Vec<Vec<Village>> = band
-            .iter()
-            .map(|code| villages.remove(code).unwrap_or_default())
-            .collect();
-        let weights: Vec<f64> = band
-            .iter()
-            .zip(&villages)
-            .map(|(code, vs)| {
-                let grids = vs.iter().map(|v| v.grids).sum::<usize>() as f64;
-                // Streets are dense: many grids on little land.
-                if is_street(code) { grids * 0.15 } else { grids }
-            })
-            .collect();
-        for ((code, vs), township_rect) in band.iter().zip(villages).zip(rect.columns(&weights)) {
-            add_township(&mut plan, code, vs, township_rect, &mut rng);
+    let cells_of = |code: &str, vs: &[Village]| -> usize {
+        if is_street(code) {
+            vs.iter().map(|v| v.grids.div_ceil(4)).sum()
+        } else {
+            vs.iter().map(|v| v.grids).sum()
         }
+    };
+    let needed: usize = villages.iter().map(|(c, vs)| cells_of(c, vs)).sum();
+    let ring = district_ring()?;
+    let mut cells = Cells {
+        cells: layout::lattice(&ring, needed),
+        next: 0,
+        spare: 0,
+    };
+    cells.spare = cells.cells.len().saturating_sub(needed);
+    // The towns in code order, the 街道 among them where the curve passes the old town centre.
+    let distance = |r: &Rect| {
+        let [x, y] = r.centre();
+        (x - TOWN_CENTRE[0]).powi(2) + (y - TOWN_CENTRE[1]).powi(2)
+    };
+    let centre_at = cells
+        .cells
+        .iter()
+        .enumerate()
+        .min_by(|(_, a), (_, b)| distance(a).total_cmp(&distance(b)))
+        .map_or(0, |(i, _)| i);
+    let (streets, towns): (Vec<&str>, Vec<&str>) = TOWNSHIPS
+        .iter()
+        .map(|(c, _)| *c)
+        .partition(|c| is_street(c));
+    let street_cells: usize = streets
+        .iter()
+        .map(|c| villages.get(c).map_or(0, |vs| cells_of(c, vs)))
+        .sum();
+    let mut before = 0;
+    let split = towns
+        .iter()
+        .take_while(|c| {
+            before += villages.get(*c).map_or(0, |vs| cells_of(c, vs));
+            before <= centre_at.saturating_sub(street_cells / 2)
+        })
+        .count();
+    let (first, last) = towns.split_at(split.min(towns.len()));
+    let order = first.iter().chain(&streets).chain(last);
+    for code in order {
+        let vs = villages.remove(code).unwrap_or_default();
+        add_township(&mut plan, code, vs, &mut cells, &mut rng);
     }
-    plan
+    Ok(plan)
+}
+
+/// The lattice cells inside the outline, handed out in curve order; `spare` more than the grids
+/// need, which go to rural grids as a second cell.
+struct Cells {
+    cells: Vec<Rect>,
+    next: usize,
+    spare: usize,
+}
+
+impl Cells {
+    /// The next cell.
+    fn take(&mut self) -> Option<Rect> {
+        let cell = self.cells.get(self.next).copied();
+        self.next += 1;
+        cell
+    }
+
+    /// The next cell, joined with the one after it while spare cells remain and the two share an
+    /// edge.
+    fn take_wide(&mut self) -> Option<Rect> {
+        let cell = self.take()?;
+        if self.spare > 0
+            && let Some(joined) = self.cells.get(self.next).and_then(|n| cell.join(n))
+        {
+            self.next += 1;
+            self.spare -= 1;
+            return Some(joined);
+        }
+        Some(cell)
+    }
 }
 
 fn is_street(code: &str) -> bool {
@@ -346,7 +382,7 @@ fn add_township(
     plan: &mut Plan,
     code: &str,
     villages: Vec<Village>,
-    rect: Rect,
+    cells: &mut Cells,
     rng: &mut SplitMix64,
 ) {
     let name = township_name(code);
@@ -364,9 +400,22 @@ fn add_township(
     let Ok(township) = OrgCode::parse(code) else {
         return;
     };
-    for (village, vrect) in villages.iter().zip(rect.split(villages.len(), rng)) {
+    let street = is_street(code);
+    for village in &villages {
         let Some(vcode) = township.child(village.segment) else {
             continue;
+        };
+        // A 街道 community's grids share cells, four to a cell; elsewhere a grid has its own.
+        let rects: Vec<Rect> = if street {
+            (0..village.grids)
+                .step_by(4)
+                .filter_map(|first| Some(cells.take()?.split((village.grids - first).min(4))))
+                .flatten()
+                .collect()
+        } else {
+            (0..village.grids)
+                .filter_map(|_| cells.take_wide())
+                .collect()
         };
         // The village itself is reference data, in every database since its first start.
         plan.accounts.push((
@@ -375,7 +424,7 @@ fn add_township(
             vcode.to_string(),
             Role::Operator,
         ));
-        for (i, grect) in (1u16..).zip(vrect.split(village.grids, rng)) {
+        for (i, grect) in (1u16..).zip(rects) {
             let Some(gcode) = vcode.child(i) else {
                 continue;
             };
@@ -441,7 +490,7 @@ mod tests {
 
     #[test]
     fn district_scale_has_453_grids_over_the_209_villages_each_with_a_worker() {
-        let p = plan(DemoScale::District);
+        let p = plan(DemoScale::District).unwrap();
         assert_eq!(count(&p, OrgLevel::Grid), 453);
         let villages: HashSet<_> = p
             .units
@@ -479,7 +528,7 @@ mod tests {
 
     #[test]
     fn the_real_communities_have_their_stations_and_grids() {
-        let p = plan(DemoScale::District);
+        let p = plan(DemoScale::District).unwrap();
         let account = |name: &str| {
             p.accounts
                 .iter()
@@ -507,7 +556,10 @@ mod tests {
 
     #[test]
     fn generation_is_deterministic() {
-        let (a, b) = (plan(DemoScale::District), plan(DemoScale::District));
+        let (a, b) = (
+            plan(DemoScale::District).unwrap(),
+            plan(DemoScale::District).unwrap(),
+        );
         let key = |p: &Plan| {
             p.units
                 .iter()
@@ -519,31 +571,39 @@ mod tests {
     }
 
     #[test]
-    fn grids_tile_the_extent_without_overlap() {
-        let p = plan(DemoScale::District);
-        let polygons: Vec<Polygon> = p
-            .units
-            .iter()
-            .filter_map(|u| u.boundary.as_ref())
-            .map(|(g, _)| Polygon::from_geojson(g).unwrap())
-            .collect();
-        let mut rng = SplitMix64::new(3);
-        for _ in 0..2000 {
-            let lon = DISTRICT_EXTENT.west
-                + (DISTRICT_EXTENT.east - DISTRICT_EXTENT.west) * (rng.vary(0.5) - 0.5);
-            let lat = DISTRICT_EXTENT.south
-                + (DISTRICT_EXTENT.north - DISTRICT_EXTENT.south) * (rng.vary(0.5) - 0.5);
-            let hits = polygons
+    fn grids_lie_inside_the_outline_apart_with_room_around_their_labels() {
+        let outline = Polygon::from_ring(district_ring().unwrap()).unwrap();
+        for scale in [DemoScale::Small, DemoScale::District] {
+            let p = plan(scale).unwrap();
+            let grids: Vec<(Polygon, [f64; 2])> = p
+                .units
                 .iter()
-                .filter(|poly| poly.contains(lon, lat))
-                .count();
-            assert_eq!(hits, 1, "({lon}, {lat})");
+                .filter_map(|u| u.boundary.as_ref())
+                .map(|(g, label)| (Polygon::from_geojson(g).unwrap(), *label))
+                .collect();
+            for (grid, [x, y]) in &grids {
+                let (min, max) = grid.bbox();
+                for [cx, cy] in [min, [max[0], min[1]], max, [min[0], max[1]]] {
+                    assert!(outline.contains(cx, cy), "corner ({cx}, {cy}) outside");
+                }
+                // Demo events and cameras lie within 0.0008° of a grid's label: still in it.
+                assert!(
+                    x - 0.0008 > min[0] && x + 0.0008 < max[0],
+                    "{min:?} {max:?}"
+                );
+                assert!(
+                    y - 0.0008 > min[1] && y + 0.0008 < max[1],
+                    "{min:?} {max:?}"
+                );
+                let holders = grids.iter().filter(|(g, _)| g.contains(*x, *y)).count();
+                assert_eq!(holders, 1, "({x}, {y}) in {holders} grids");
+            }
         }
     }
 
     #[test]
     fn small_scale_is_small() {
-        let p = plan(DemoScale::Small);
+        let p = plan(DemoScale::Small).unwrap();
         assert_eq!(count(&p, OrgLevel::Grid), 36);
         assert_eq!(
             p.accounts.iter().filter(|a| a.3 == Role::Operator).count(),

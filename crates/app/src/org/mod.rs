@@ -4,6 +4,7 @@
 pub(crate) mod calendar;
 pub(crate) mod divisions;
 pub(crate) mod grid_import;
+pub(crate) mod outline;
 pub(crate) mod reference;
 
 use crate::{AppError, CurrentUser, Result};

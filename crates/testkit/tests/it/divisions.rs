@@ -125,3 +125,63 @@ async fn only_the_system_administrator_imports_and_bad_input_is_refused() {
         .unwrap_err();
     assert!(e.to_string().contains("code 和 name"), "{e}");
 }
+
+#[tokio::test]
+async fn the_outline_is_served_and_every_demo_grid_lies_inside_it() {
+    let (t, demo) = TestApp::spawn_demo().await;
+    let tok = crate::ready_token(&t, "commander", &demo).await;
+    let c = crate::client();
+    let get = |path: &str| c.get(t.url(path)).bearer_auth(&tok).send();
+    let outline: serde_json::Value = get("/api/v1/district-outline")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let features = outline["features"].as_array().unwrap();
+    assert_eq!(
+        features.len(),
+        7,
+        "通川区 and the six other counties of 达州"
+    );
+    let own: Vec<_> = features
+        .iter()
+        .filter(|f| f["properties"]["district"] == true)
+        .collect();
+    assert_eq!(own.len(), 1);
+    assert_eq!(own[0]["properties"]["name"], "通川区");
+    let ring: Vec<[f64; 2]> = own[0]["geometry"]["coordinates"][0][0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| [p[0].as_f64().unwrap(), p[1].as_f64().unwrap()])
+        .collect();
+    let district = pingan_geo::Polygon::from_ring(ring).unwrap();
+
+    let grids: serde_json::Value = get("/api/v1/grids").await.unwrap().json().await.unwrap();
+    let grids = grids["features"].as_array().unwrap();
+    assert_eq!(grids.len(), 36);
+    for g in grids {
+        let label = &g["properties"]["label"];
+        let (x, y) = (label[0].as_f64().unwrap(), label[1].as_f64().unwrap());
+        assert!(
+            district.contains(x, y),
+            "{} at ({x}, {y})",
+            g["properties"]["code"]
+        );
+        for p in g["geometry"]["coordinates"][0].as_array().unwrap() {
+            let (x, y) = (p[0].as_f64().unwrap(), p[1].as_f64().unwrap());
+            assert!(
+                district.contains(x, y),
+                "corner ({x}, {y}) of {}",
+                g["properties"]["code"]
+            );
+        }
+    }
+    let anonymous = crate::client()
+        .get(t.url("/api/v1/district-outline"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), reqwest::StatusCode::UNAUTHORIZED);
+}

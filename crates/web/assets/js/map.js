@@ -20,6 +20,28 @@
     });
   }
 
+  // The district's real outline (bold) and its neighbours (faint), under the grids.
+  fetch(el.dataset.outline, { credentials: "same-origin" })
+    .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); })
+    .then(function (fc) {
+      L.geoJSON(fc, {
+        interactive: false,
+        style: function (f) {
+          return f.properties.district
+            ? { color: "#222", weight: 2.5, fill: false }
+            : { color: "#888", weight: 1, dashArray: "4 4", fill: false };
+        }
+      }).addTo(map).bringToBack();
+      var neighbours = fc.features.filter(function (f) { return !f.properties.district; });
+      neighbours.forEach(function (f) {
+        var b = L.geoJSON(f).getBounds();
+        L.tooltip({ permanent: true, direction: "center", className: "map-neighbour" })
+          .setLatLng(b.getCenter()).setContent(esc(f.properties.name)).addTo(map);
+      });
+      el.dataset.outlineDrawn = String(fc.features.length);
+    })
+    .catch(function (e) { say("区界加载失败（" + e.message + "）。"); });
+
   fetch(el.dataset.grids, { credentials: "same-origin" })
     .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); })
     .then(function (fc) {

@@ -16,7 +16,7 @@ use utoipa::{Modify, OpenApi};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "平安 Pingan API", description = "区县综治中心平台的 HTTP 接口。错误一律为 application/problem+json。"),
-    paths(health::health, session::create, session::end, org::children, org::grids, org::locate, calendar::deadline,
+    paths(health::health, session::create, session::end, org::children, org::grids, org::locate, org::outline, calendar::deadline,
         events::create, events::list, events::show, events::act, events::add_photos, events::photo, events::categories, events::set_limit, events::rules,
         events::add_rule, events::delete_rule, events::stream, video::online_rate,
         video::devices, video::device, video::channels, video::channel, video::near, video::map, video::import, video::template, video::query,

@@ -1,5 +1,5 @@
-//! The org tree and the grids: `GET /api/v1/org-units?parent=CODE`, `GET /api/v1/grids` (GeoJSON)
-//! and `GET /api/v1/grids/locate?lat=..&lon=..`.
+//! The org tree and the grids: `GET /api/v1/org-units?parent=CODE`, `GET /api/v1/grids` (GeoJSON),
+//! `GET /api/v1/grids/locate?lat=..&lon=..` and `GET /api/v1/district-outline` (GeoJSON).
 
 use crate::AppState;
 use crate::auth::ApiUser;
@@ -17,6 +17,19 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/org-units", get(children))
         .route("/api/v1/grids", get(grids))
         .route("/api/v1/grids/locate", get(locate))
+        .route("/api/v1/district-outline", get(outline))
+}
+
+/// The outline of the district and of its neighbouring counties, as a GeoJSON FeatureCollection
+/// (WGS-84, converted from the source's GCJ-02; `properties.district` marks this district).
+#[utoipa::path(get, path = "/api/v1/district-outline", tag = "org", security(("bearer" = [])),
+    responses((status = 200, description = "GeoJSON FeatureCollection", body = Object),
+        (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub(crate) async fn outline(
+    State(state): State<AppState>,
+    api: ApiUser,
+) -> Result<Json<&'static serde_json::Value>, ApiError> {
+    Ok(Json(state.app.org().district_outline(&api.user)?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

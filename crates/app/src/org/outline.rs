@@ -81,6 +81,11 @@ pub(crate) fn district_ring() -> Result<Vec<[f64; 2]>> {
 }
 
 impl crate::services::Org<'_> {
+    /// The outer ring of the district's outline (WGS-84), as the demo lays its grids inside it.
+    pub fn district_outline_ring(self) -> Result<Vec<[f64; 2]>> {
+        district_ring()
+    }
+
     /// The district's outline and its neighbours' for the grid map (WGS-84 GeoJSON).
     pub fn district_outline(self, user: &CurrentUser) -> Result<&'static Value> {
         self.authorize_user(user, Capability::ViewOrg)?;

@@ -185,3 +185,60 @@ async fn the_outline_is_served_and_every_demo_grid_lies_inside_it() {
         .unwrap();
     assert_eq!(anonymous.status(), reqwest::StatusCode::UNAUTHORIZED);
 }
+
+/// The district-scale demo: its grids, its 160 events and its 3,652 cameras all lie inside the
+/// district's outline.
+#[tokio::test]
+async fn every_point_of_the_district_demo_lies_inside_the_outline() {
+    use pingan_app::demo::DemoScale;
+    let t = TestApp::spawn().await;
+    t.app.load_demo(DemoScale::District).await.unwrap();
+    let outline = t.app.org().district_outline_ring().unwrap();
+    let district = pingan_geo::Polygon::from_ring(outline).unwrap();
+    let store = Store::connect(t.db.url()).await.unwrap();
+
+    let grids = store.grids_under("511702").await.unwrap();
+    assert_eq!(grids.len(), 453);
+    for g in &grids {
+        assert!(
+            district.contains(g.label_lon, g.label_lat),
+            "grid {}",
+            g.code
+        );
+    }
+    let scope = pingan_domain::Scope::org(pingan_domain::OrgCode::parse("511702").unwrap());
+    let events = store
+        .events(&scope, &pingan_store::EventFilter::default(), 1000)
+        .await
+        .unwrap();
+    assert!(events.len() >= 160, "{}", events.len());
+    for e in &events {
+        let (Some(lon), Some(lat)) = (e.detail.lon, e.detail.lat) else {
+            continue;
+        };
+        assert!(
+            district.contains(lon, lat),
+            "event {} at ({lon}, {lat})",
+            e.case.id
+        );
+    }
+    let cameras = store
+        .channel_rows(&pingan_store::ChannelFilter {
+            limit: 10_000,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(cameras.len(), 3_652);
+    for c in &cameras {
+        let (Some(lon), Some(lat)) = (c.lon, c.lat) else {
+            continue;
+        };
+        assert!(
+            district.contains(lon, lat),
+            "camera {} at ({lon}, {lat})",
+            c.channel_id
+        );
+    }
+    store.close().await;
+}

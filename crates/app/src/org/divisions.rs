@@ -9,7 +9,7 @@ use pingan_domain::org::village_kind;
 use pingan_domain::{Capability, OrgCode, OrgLevel};
 use pingan_store::NewOrgUnit;
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// The setting that records the edition of the division codes last imported.
 pub(crate) const EDITION_KEY: &str = "divisions.edition";
@@ -57,6 +57,7 @@ impl crate::services::Org<'_> {
         };
         let mut townships: HashMap<String, bool> = HashMap::new();
         let mut units: Vec<NewOrgUnit> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
         for row in rows {
             let code = match OrgCode::parse(&row.code) {
                 Ok(c) if c.level() == OrgLevel::Village => c,
@@ -94,7 +95,7 @@ impl crate::services::Org<'_> {
                 report
                     .rejected
                     .push((row.line, row.code, "名称应为 1 到 50 个字".into()));
-            } else if units.iter().any(|u| u.code == code.as_str()) {
+            } else if !seen.insert(code.as_str().to_owned()) {
                 report
                     .rejected
                     .push((row.line, row.code, "同一文件中代码重复".into()));

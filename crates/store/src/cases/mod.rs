@@ -87,7 +87,8 @@ impl TryFrom<CaseRow> for CaseRecord {
                 None => None,
             },
             handling: TimeLimit::new(
-                u32::try_from(r.handling_amount).map_err(|_| bad("时限", &r.handling_unit))?,
+                u32::try_from(r.handling_amount)
+                    .map_err(|_| bad("时限", &r.handling_amount.to_string()))?,
                 TimeUnit::parse(&r.handling_unit)
                     .ok_or_else(|| bad("时限单位", &r.handling_unit))?,
             ),

@@ -20,7 +20,7 @@ async fn token(t: &TestApp, username: &str, password: &str) -> String {
     body["token"].as_str().unwrap().to_owned()
 }
 
-async fn get(t: &TestApp, token: &str, path: &str) -> (StatusCode, Value) {
+pub(crate) async fn get(t: &TestApp, token: &str, path: &str) -> (StatusCode, Value) {
     let res = client()
         .get(t.url(path))
         .bearer_auth(token)

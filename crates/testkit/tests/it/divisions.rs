@@ -1,5 +1,6 @@
 //! The division codes: the shipped villages in every database, and a newer edition imported.
 
+use crate::api::get;
 use pingan_app::Actor;
 use pingan_domain::division::villages;
 use pingan_store::Store;
@@ -130,35 +131,16 @@ async fn only_the_system_administrator_imports_and_bad_input_is_refused() {
 async fn the_outline_is_served_and_every_demo_grid_lies_inside_it() {
     let (t, demo) = TestApp::spawn_demo().await;
     let tok = crate::ready_token(&t, "commander", &demo).await;
-    let c = crate::client();
-    let get = |path: &str| c.get(t.url(path)).bearer_auth(&tok).send();
-    let outline: serde_json::Value = get("/api/v1/district-outline")
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, outline) = get(&t, &tok, "/api/v1/district-outline").await;
     let features = outline["features"].as_array().unwrap();
     assert_eq!(
         features.len(),
         7,
         "通川区 and the six other counties of 达州"
     );
-    let own: Vec<_> = features
-        .iter()
-        .filter(|f| f["properties"]["district"] == true)
-        .collect();
-    assert_eq!(own.len(), 1);
-    assert_eq!(own[0]["properties"]["name"], "通川区");
-    let ring: Vec<[f64; 2]> = own[0]["geometry"]["coordinates"][0][0]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| [p[0].as_f64().unwrap(), p[1].as_f64().unwrap()])
-        .collect();
-    let district = pingan_geo::Polygon::from_ring(ring).unwrap();
+    let district = district_of(&outline);
 
-    let grids: serde_json::Value = get("/api/v1/grids").await.unwrap().json().await.unwrap();
+    let (_, grids) = get(&t, &tok, "/api/v1/grids").await;
     let grids = grids["features"].as_array().unwrap();
     assert_eq!(grids.len(), 36);
     for g in grids {
@@ -186,15 +168,35 @@ async fn the_outline_is_served_and_every_demo_grid_lies_inside_it() {
     assert_eq!(anonymous.status(), reqwest::StatusCode::UNAUTHORIZED);
 }
 
+/// This district's polygon in a served outline, which marks exactly one feature as the district.
+fn district_of(outline: &serde_json::Value) -> pingan_geo::Polygon {
+    let own: Vec<_> = outline["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["properties"]["district"] == true)
+        .collect();
+    assert_eq!(own.len(), 1);
+    assert_eq!(own[0]["properties"]["name"], "通川区");
+    let ring: Vec<[f64; 2]> = own[0]["geometry"]["coordinates"][0][0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| [p[0].as_f64().unwrap(), p[1].as_f64().unwrap()])
+        .collect();
+    pingan_geo::Polygon::from_ring(ring).unwrap()
+}
+
 /// The district-scale demo: its grids, its 160 events and its 3,652 cameras all lie inside the
 /// district's outline.
 #[tokio::test]
 async fn every_point_of_the_district_demo_lies_inside_the_outline() {
     use pingan_app::demo::DemoScale;
     let t = TestApp::spawn().await;
-    t.app.load_demo(DemoScale::District).await.unwrap();
-    let outline = t.app.org().district_outline_ring().unwrap();
-    let district = pingan_geo::Polygon::from_ring(outline).unwrap();
+    let demo = t.app.load_demo(DemoScale::District).await.unwrap();
+    let tok = crate::ready_token(&t, "commander", &demo).await;
+    let (_, outline) = get(&t, &tok, "/api/v1/district-outline").await;
+    let district = district_of(&outline);
     let store = Store::connect(t.db.url()).await.unwrap();
 
     let grids = store.grids_under("511702").await.unwrap();

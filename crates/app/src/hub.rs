@@ -148,6 +148,7 @@ impl App {
         app.cases().sync_event_categories().await?;
         app.org().sync_official_calendar().await?;
         app.org().reload_grid_index().await?;
+        app.registry().refresh_visit_dues(None, true).await?;
         Ok(app)
     }
 

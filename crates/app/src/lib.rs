@@ -9,6 +9,7 @@ mod cases;
 pub mod demo;
 mod error;
 mod hub;
+mod list;
 mod org;
 mod registry;
 mod restore;
@@ -67,4 +68,6 @@ pub mod video_sheets {
 }
 
 pub use hub::{App, AppConfig, LockoutPolicy, Result};
+pub use list::Listed;
+pub use pingan_domain::page::Total;
 pub use services::{Access, Cases, Org, Registry, Video};

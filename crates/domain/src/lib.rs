@@ -10,6 +10,7 @@ pub mod division;
 pub mod identity;
 mod labelled;
 pub mod org;
+pub mod page;
 pub mod person;
 pub mod place;
 pub mod role;

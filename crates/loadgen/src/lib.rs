@@ -16,6 +16,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::{Mutex, mpsc};
 
+mod lists;
+mod raw;
+pub use lists::{ListTiming, district_lists, list_latency};
+pub use raw::{RawReport, raw_sqlite};
+
 /// A member of a JSON object, or null.
 fn field<'a>(v: &'a Value, key: &str) -> &'a Value {
     v.get(key).unwrap_or(&Value::Null)
@@ -68,6 +73,35 @@ impl Target {
             token: token.to_owned(),
             client,
         })
+    }
+
+    /// GETs a path of the API and reads its JSON answer.
+    pub async fn get_json(&self, path: &str) -> Result<Value> {
+        let res = self
+            .client
+            .get(format!("{}{path}", self.base_url))
+            .bearer_auth(&self.token)
+            .send()
+            .await?;
+        let status = res.status();
+        if !status.is_success() {
+            bail!(
+                "{path} 应答 {status}：{}",
+                res.text().await.unwrap_or_default()
+            );
+        }
+        Ok(res.json().await?)
+    }
+
+    /// The code of the first grid of the account's scope and of its township (9 digits).
+    pub async fn first_grid(&self) -> Result<(String, String)> {
+        let fc = self.get_json("/api/v1/grids").await?;
+        let grid = field(&fc, "features")
+            .get(0)
+            .and_then(|f| field(field(f, "properties"), "code").as_str())
+            .ok_or_else(|| anyhow!("此账号的范围内没有网格"))?;
+        let township = grid.get(..9).unwrap_or(grid);
+        Ok((township.to_owned(), grid.to_owned()))
     }
 
     /// The label points of the grids the account may report in.
@@ -126,6 +160,7 @@ impl Target {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Percentiles {
     pub p50: f64,
+    pub p95: f64,
     pub p99: f64,
     pub max: f64,
 }
@@ -139,6 +174,7 @@ impl Percentiles {
         };
         Self {
             p50: at(0.5),
+            p95: at(0.95),
             p99: at(0.99),
             max: at(1.0),
         }

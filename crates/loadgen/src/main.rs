@@ -2,7 +2,9 @@
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use pingan_loadgen::{Target, intake, push_latency, verify};
+use pingan_loadgen::{
+    Target, district_lists, intake, list_latency, push_latency, raw_sqlite, verify,
+};
 use std::time::Duration;
 
 #[derive(Parser)]
@@ -15,10 +17,10 @@ struct Cli {
     #[arg(long, default_value = "http://127.0.0.1:8080")]
     url: String,
     /// An account whose first-login setup is complete (a grid worker, operator or commander).
-    #[arg(long)]
+    #[arg(long, default_value = "commander")]
     username: String,
     #[arg(long, env = "PINGAN_LOADGEN_PASSWORD")]
-    password: String,
+    password: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -34,6 +36,19 @@ enum Command {
         /// Writes the acknowledged client ids to this file (for `verify`).
         #[arg(long)]
         acked: Option<std::path::PathBuf>,
+        /// First runs the raw SQLite commit loop (`raw-sqlite`) for as long in this folder (on the
+        /// server's disk) and prints the intake rate as a share of it.
+        #[arg(long)]
+        raw_baseline: Option<std::path::PathBuf>,
+    },
+    /// Commits single event-sized rows into a fresh SQLite file (WAL, synchronous = NORMAL) as
+    /// fast as the engine allows: the baseline intake is measured against.
+    RawSqlite {
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+        /// The folder for the scratch database (deleted afterwards).
+        #[arg(long, default_value = ".")]
+        dir: std::path::PathBuf,
     },
     /// Holds many stream clients open and measures the time from intake to arrival.
     Push {
@@ -41,6 +56,18 @@ enum Command {
         clients: usize,
         #[arg(long, default_value_t = 50)]
         events: usize,
+    },
+    /// Times every list a commander opens (first page and a deep page) and prints p50 / p95.
+    Lists {
+        /// Requests per page timed.
+        #[arg(long, default_value_t = 40)]
+        requests: usize,
+        /// How many `after` cursors to follow to reach the deep page.
+        #[arg(long, default_value_t = 20)]
+        depth: usize,
+        /// Fails when any list's p95 is above this many milliseconds (a regression guard).
+        #[arg(long)]
+        max_p95_ms: Option<f64>,
     },
     /// Checks that every acknowledged intake in the file is stored.
     Verify {
@@ -52,14 +79,32 @@ enum Command {
 #[tokio::main]
 async fn main() -> Result<()> {
     let cli = Cli::parse();
-    let target = Target::sign_in(&cli.url, &cli.username, &cli.password).await?;
+    if let Command::RawSqlite { seconds, dir } = &cli.command {
+        let raw = raw_sqlite(dir, Duration::from_secs(*seconds)).await?;
+        println!(
+            "原始 SQLite 单行提交：{} 条，用时 {:.1} 秒，{:.0} 条/秒",
+            raw.commits,
+            raw.elapsed.as_secs_f64(),
+            raw.per_second()
+        );
+        return Ok(());
+    }
+    let password = cli.password.ok_or_else(|| {
+        anyhow::anyhow!("请用 --password 或环境变量 PINGAN_LOADGEN_PASSWORD 给出密码")
+    })?;
+    let target = Target::sign_in(&cli.url, &cli.username, &password).await?;
     let run_id = format!("{}", std::process::id());
     match cli.command {
         Command::Intake {
             workers,
             seconds,
             acked,
+            raw_baseline,
         } => {
+            let raw = match raw_baseline {
+                Some(dir) => Some(raw_sqlite(&dir, Duration::from_secs(seconds)).await?),
+                None => None,
+            };
             let r = intake(&target, workers, Duration::from_secs(seconds), &run_id).await?;
             println!(
                 "上报 {} 条已确认（失败 {}），用时 {:.1} 秒，{:.0} 条/秒；时延 p50 {:.1} ms，p99 {:.1} ms，最大 {:.1} ms",
@@ -71,6 +116,13 @@ async fn main() -> Result<()> {
                 r.latency.p99,
                 r.latency.max
             );
+            if let Some(raw) = raw {
+                println!(
+                    "同机原始 SQLite 单行提交 {:.0} 条/秒；上报吞吐为其 {:.1}%",
+                    raw.per_second(),
+                    100.0 * r.per_second() / raw.per_second()
+                );
+            }
             if let Some(path) = acked {
                 std::fs::write(&path, r.acked.join("\n"))?;
                 println!("已确认的 client_id 写入 {}", path.display());
@@ -89,6 +141,36 @@ async fn main() -> Result<()> {
                 r.latency.max
             );
         }
+        Command::Lists {
+            requests,
+            depth,
+            max_p95_ms,
+        } => {
+            let (township, grid) = target.first_grid().await?;
+            let timings =
+                list_latency(&target, &district_lists(&township, &grid), requests, depth).await?;
+            let mut slowest: f64 = 0.0;
+            println!("| 列表 | 路径 | 总数 | 首页 p50 / p95 | 第 N 页 p50 / p95 |");
+            println!("|---|---|---|---|---|");
+            for t in &timings {
+                let deep = t.deep.as_ref().map_or("—".to_owned(), |(n, p)| {
+                    slowest = slowest.max(p.p95);
+                    format!("第 {n} 页 {:.1} / {:.1} ms", p.p50, p.p95)
+                });
+                slowest = slowest.max(t.first.p95);
+                println!(
+                    "| {} | `{}` | {} | {:.1} / {:.1} ms | {deep} |",
+                    t.name, t.path, t.total, t.first.p50, t.first.p95
+                );
+            }
+            if let Some(bound) = max_p95_ms
+                && slowest > bound
+            {
+                anyhow::bail!("最慢的列表 p95 为 {slowest:.1} ms，超过上限 {bound} ms");
+            }
+        }
+        // Answered above, without signing in.
+        Command::RawSqlite { .. } => {}
         Command::Verify { acked } => {
             let ids: Vec<String> = std::fs::read_to_string(&acked)?
                 .lines()

@@ -45,7 +45,8 @@ pub use registry::persons::{
 };
 pub use registry::places::{NewPlace, PlaceFilter, PlaceRecord, PlaceSealed};
 pub use registry::special_groups::{
-    MemberFilter, MemberRecord, NewMember, NewVisit, VisitPhotoRecord, VisitRecord,
+    DueCounts, DueInput, MemberFilter, MemberRecord, NO_VISIT_DUE, NewMember, NewVisit,
+    UnitDueCounts, VisitPhotoRecord, VisitRecord,
 };
 pub use registry::transfers::{NewTransfer, TransferRecord};
 pub use video::registry::{

@@ -41,6 +41,8 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(11, "0011_places"),
     migration!(12, "0012_transfers"),
     migration!(13, "0013_roles"),
+    migration!(14, "0014_list_counts"),
+    migration!(15, "0015_visit_due"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

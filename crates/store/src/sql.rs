@@ -2,6 +2,7 @@
 
 use crate::{Result, Store, dispatch};
 use pingan_domain::Scope;
+use pingan_domain::page::{Cursor, KeyPart, Page, PageAt, Total};
 
 /// `($1, $2, …), ($k, …)`: `rows` groups of `cols` numbered placeholders.
 pub(crate) fn values(rows: usize, cols: usize) -> String {
@@ -39,6 +40,15 @@ impl From<i64> for Value {
     }
 }
 
+impl From<&KeyPart> for Value {
+    fn from(k: &KeyPart) -> Self {
+        match k {
+            KeyPart::Int(i) => Value::Int(*i),
+            KeyPart::Text(s) => Value::Text(s.clone()),
+        }
+    }
+}
+
 /// 列表查询 — the WHERE clause of a list, built one condition at a time. A condition writes each
 /// of its values as `?`; the query numbers them (`$1`, `$2` …) in the order they were added, so no
 /// repository counts placeholders by hand, and [`Store::fetch_list`] binds them in that order.
@@ -63,21 +73,31 @@ impl ListQuery {
         clause: &str,
         values: impl IntoIterator<Item = V>,
     ) -> &mut Self {
+        let numbered = self.number(clause, values);
+        self.clauses.push(numbered);
+        self
+    }
+
+    /// `text` with each `?` replaced by the number of the next of `values` (kept in order).
+    fn number<V: Into<Value>>(
+        &mut self,
+        text: &str,
+        values: impl IntoIterator<Item = V>,
+    ) -> String {
         let mut values = values.into_iter().map(Into::into);
-        let mut out = String::with_capacity(clause.len() + 8);
-        for (i, piece) in clause.split('?').enumerate() {
+        let mut out = String::with_capacity(text.len() + 8);
+        for (i, piece) in text.split('?').enumerate() {
             if i > 0 {
                 let value = values.next();
-                debug_assert!(value.is_some(), "fewer values than `?` in {clause}");
+                debug_assert!(value.is_some(), "fewer values than `?` in {text}");
                 self.values
                     .push(value.unwrap_or(Value::Text(String::new())));
                 out.push_str(&format!("${}", self.values.len()));
             }
             out.push_str(piece);
         }
-        debug_assert!(values.next().is_none(), "more values than `?` in {clause}");
-        self.clauses.push(out);
-        self
+        debug_assert!(values.next().is_none(), "more values than `?` in {text}");
+        out
     }
 
     /// Adds a condition without values.
@@ -91,30 +111,90 @@ impl ListQuery {
         vec!["?"; n].join(", ")
     }
 
-    /// The query `select WHERE … ORDER BY order LIMIT … OFFSET …` and its values.
-    pub(crate) fn page(mut self, select: &str, order: &str, limit: i64, offset: i64) -> Built {
-        self.values.push(Value::Int(limit));
-        self.values.push(Value::Int(offset));
-        let n = self.values.len();
+    /// The query of one page, `select WHERE … ORDER BY key LIMIT limit + 1` (the extra row says
+    /// whether there is a next page): after or before a cursor, the rows whose sort key (the
+    /// columns of `key`, all ascending, the last unique) lies past it — a range of an index, never
+    /// an OFFSET. Before a cursor the rows come in reverse; [`Store::fetch_page`] turns them back.
+    pub(crate) fn keyset(mut self, select: &str, key: &[&str], at: &PageAt, limit: i64) -> Built {
+        let columns = key.join(", ");
+        let (cursor, op, desc) = match at {
+            PageAt::First => (None, "", false),
+            PageAt::After(c) => (Some(c), ">", false),
+            PageAt::Before(c) => (Some(c), "<", true),
+        };
+        if let Some(c) = cursor {
+            let marks = Self::list(c.0.len());
+            let clause = if key.len() == 1 {
+                format!("{columns} {op} {marks}")
+            } else {
+                format!("({columns}) {op} ({marks})")
+            };
+            self.and(&clause, c.0.iter());
+        }
+        let order: Vec<String> = key
+            .iter()
+            .map(|c| {
+                if desc {
+                    format!("{c} DESC")
+                } else {
+                    (*c).to_owned()
+                }
+            })
+            .collect();
+        self.values.push(Value::Int(limit.saturating_add(1)));
         Built {
             sql: format!(
-                "{select} WHERE {} ORDER BY {order} LIMIT ${} OFFSET ${n}",
+                "{select} WHERE {} ORDER BY {} LIMIT ${}",
                 self.clauses.join(" AND "),
-                n - 1
+                order.join(", "),
+                self.values.len()
             ),
+            values: self.values,
+        }
+    }
+
+    /// The query counting the rows of `from` (`FROM table alias`) that match, stopping after
+    /// `cap + 1` of them when a cap is given.
+    pub(crate) fn count(self, from: &str, cap: Option<u64>) -> Built {
+        let filter = format!("{from} WHERE {}", self.clauses.join(" AND "));
+        let sql = match cap {
+            Some(cap) => format!(
+                "SELECT COUNT(*) FROM (SELECT 1 {filter} LIMIT {}) counted",
+                cap.saturating_add(1)
+            ),
+            None => format!("SELECT COUNT(*) {filter}"),
+        };
+        Built {
+            sql,
+            values: self.values,
+        }
+    }
+
+    /// The query `select WHERE …` where each `?` in `select` (a SELECT list that compares) takes
+    /// the next of `values`, numbered after the conditions' own.
+    pub(crate) fn select_with<V: Into<Value>>(
+        mut self,
+        select: &str,
+        values: impl IntoIterator<Item = V>,
+    ) -> Built {
+        let select = self.number(select, values);
+        self.filter(&select)
+    }
+
+    /// The query `select WHERE …` and its values.
+    pub(crate) fn filter(self, select: &str) -> Built {
+        Built {
+            sql: format!("{select} WHERE {}", self.clauses.join(" AND ")),
             values: self.values,
         }
     }
 
     /// The query `select WHERE … ORDER BY order` (every row) and its values.
     pub(crate) fn all(self, select: &str, order: &str) -> Built {
-        Built {
-            sql: format!(
-                "{select} WHERE {} ORDER BY {order}",
-                self.clauses.join(" AND ")
-            ),
-            values: self.values,
-        }
+        let mut built = self.filter(select);
+        built.sql.push_str(" ORDER BY ");
+        built.sql.push_str(order);
+        built
     }
 }
 
@@ -173,6 +253,62 @@ impl Store {
             query.persistent(generic_safe).fetch_all(p).await
         })?)
     }
+
+    /// One page of a list built by [`ListQuery::keyset`], with the cursors of its neighbours.
+    pub(crate) async fn fetch_page<T>(
+        &self,
+        q: &Built,
+        at: &PageAt,
+        limit: i64,
+        key: impl Fn(&T) -> Cursor,
+    ) -> Result<Page<T>>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+            + Send
+            + Unpin,
+    {
+        let rows = self.fetch_list(q).await?;
+        Ok(Page::from_fetched(
+            rows,
+            at,
+            usize::try_from(limit).unwrap_or(0),
+            key,
+        ))
+    }
+
+    /// The total of a list built by [`ListQuery::count`] (`cap` as given to it).
+    pub(crate) async fn fetch_total(&self, q: &Built, cap: Option<u64>) -> Result<Total> {
+        let generic_safe = self.plans_are_generic_safe();
+        let counted: i64 = dispatch!(self, |p| {
+            let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(q.sql.clone()));
+            for v in &q.values {
+                query = match v {
+                    Value::Text(s) => query.bind(s),
+                    Value::Int(i) => query.bind(i),
+                };
+            }
+            query.persistent(generic_safe).fetch_one(p).await
+        })?;
+        let counted = u64::try_from(counted).unwrap_or(0);
+        Ok(match cap {
+            Some(cap) => Total::capped(counted, cap),
+            None => Total {
+                count: counted,
+                exact: true,
+            },
+        })
+    }
+
+    /// The active rows of `kind` (`persons`, `persons/<residence>`, `households`, `places`) in the
+    /// grids under `prefix`,
+    /// from the counts the triggers of migration 0014 keep.
+    pub(crate) async fn kept_total(&self, kind: &str, prefix: &str) -> Result<Total> {
+        let mut q = ListQuery::scoped("grid_code", prefix);
+        q.and("kind = ?", [kind]);
+        let q = q.filter("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM registry_counts");
+        self.fetch_total(&q, None).await
+    }
 }
 
 #[cfg(test)]
@@ -184,7 +320,7 @@ mod tests {
 
     #[test]
     fn a_list_query_numbers_its_values_in_order_after_the_scope() {
-        use super::{ListQuery, Value};
+        use super::{Cursor, KeyPart, ListQuery, PageAt, Value};
         let mut q = ListQuery::scoped("p.grid_code", "511702001");
         q.and_always("p.ended_at IS NULL")
             .and("p.tag = ?", ["elderly"])
@@ -196,15 +332,32 @@ mod tests {
                 ["通川", "川区"],
             )
             .and("(p.code = ? OR p.name LIKE ? ESCAPE '\\')", ["a", "%a%"]);
-        let built = q.page("SELECT p.id FROM persons p", "p.id", 20, 40);
+        let counted = q.clone().count("FROM persons p", Some(100));
+        assert_eq!(
+            counted.sql,
+            "SELECT COUNT(*) FROM (SELECT 1 FROM persons p WHERE p.grid_code LIKE $1 || '%' \
+             AND p.ended_at IS NULL AND p.tag = $2 AND p.id IN (SELECT id FROM grams WHERE gram \
+             IN ($3, $4)) AND (p.code = $5 OR p.name LIKE $6 ESCAPE '\\') LIMIT 101) counted"
+        );
+        let at = PageAt::Before(Cursor(vec![KeyPart::Text("5117".into()), KeyPart::Int(7)]));
+        let built = q.keyset(
+            "SELECT p.id FROM persons p",
+            &["p.grid_code", "p.id"],
+            &at,
+            20,
+        );
         assert_eq!(
             built.sql,
             "SELECT p.id FROM persons p WHERE p.grid_code LIKE $1 || '%' AND p.ended_at IS NULL \
              AND p.tag = $2 AND p.id IN (SELECT id FROM grams WHERE gram IN ($3, $4)) \
-             AND (p.code = $5 OR p.name LIKE $6 ESCAPE '\\') ORDER BY p.id LIMIT $7 OFFSET $8"
+             AND (p.code = $5 OR p.name LIKE $6 ESCAPE '\\') AND (p.grid_code, p.id) < ($7, $8) \
+             ORDER BY p.grid_code DESC, p.id DESC LIMIT $9"
         );
-        assert_eq!(built.values.len(), 8);
+        assert_eq!(built.values.len(), 9);
         assert_eq!(built.values[0], Value::Text("511702001".into()));
-        assert_eq!(built.values[6..], [Value::Int(20), Value::Int(40)]);
+        assert_eq!(
+            built.values[6..],
+            [Value::Text("5117".into()), Value::Int(7), Value::Int(21)]
+        );
     }
 }

@@ -203,7 +203,7 @@ impl App {
         let mut tenancies = Vec::new();
         for r in &rentals {
             let name = format!("{}出租房", r.address);
-            let Some(house) = houses.iter().find(|h| h.name == name) else {
+            let Some(house) = houses.rows.iter().find(|h| h.name == name) else {
                 continue;
             };
             for t in &r.tenants {

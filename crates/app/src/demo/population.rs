@@ -444,6 +444,7 @@ impl App {
         self.store
             .insert_members_and_visits(&members, &visits)
             .await?;
+        self.registry().refresh_visit_dues(None, true).await?;
         Ok(writes.inserted)
     }
 }

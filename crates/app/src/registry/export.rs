@@ -30,15 +30,15 @@ impl crate::services::Registry<'_> {
     ) -> Result<Vec<u8>> {
         let reason = self.plain_export_reason(actor, "persons", reason).await?;
         let filter = self.person_filter(user, q, "persons.export").await?;
-        let rows = self
+        let page = self
             .store
             .persons(&PersonFilter {
-                limit: MAX_EXPORT_ROWS as i64 + 1,
-                offset: 0,
+                limit: MAX_EXPORT_ROWS as i64,
                 ..filter
             })
             .await?;
-        if rows.len() > MAX_EXPORT_ROWS {
+        let rows = page.rows;
+        if page.after.is_some() {
             return Err(AppError::TooLarge(format!(
                 "符合条件的人员超过 {} 人：请按网格或人员类型缩小范围，分批导出",
                 pingan_domain::time::format_count(MAX_EXPORT_ROWS as u64)

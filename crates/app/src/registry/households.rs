@@ -1,9 +1,12 @@
 //! 户 — the households of the registry: persons with the same 户号 in a grid, each with their
 //! relation to the head (GB/T 4761). Listed and opened within scope, members masked.
 
+use crate::list::{Listed, page_at};
 use crate::sheet::{Column, write_sheet};
 use crate::{Actor, AppError, CurrentUser, PersonView, Result};
 use pingan_domain::Capability;
+use pingan_domain::page::KeyKind::{Int, Text};
+use pingan_domain::page::PageAt;
 use pingan_domain::text::filter_text;
 use pingan_store::HouseholdRecord;
 use serde_json::json;
@@ -50,8 +53,12 @@ pub struct HouseholdQuery {
     pub q: Option<String>,
     /// A grid, village or township code in your scope.
     pub grid: Option<String>,
-    /// Page from 1 (50 rows each).
-    pub page: Option<i64>,
+    /// The next page: the `after` cursor of the page before it.
+    pub after: Option<String>,
+    /// The previous page: the `before` cursor of the page after it.
+    pub before: Option<String>,
+    /// Count every match for the total (`true`); by default a search's total stops at 10,000.
+    pub exact_total: Option<bool>,
 }
 
 impl crate::services::Registry<'_> {
@@ -60,12 +67,9 @@ impl crate::services::Registry<'_> {
         self,
         user: &CurrentUser,
         q: &HouseholdQuery,
-    ) -> Result<(Vec<HouseholdView>, i64)> {
+    ) -> Result<Listed<HouseholdView>> {
         let prefix = self.prefix_asked(user, q.grid.as_deref(), Capability::ViewRegistry)?;
-        let page = q.page.unwrap_or(1);
-        if !(1..=100_000).contains(&page) {
-            return Err(AppError::Invalid("page 应为从 1 开始的页码".into()));
-        }
+        let at = page_at(q.after.as_deref(), q.before.as_deref(), &[Text, Text, Int])?;
         let text = filter_text(q.q.as_deref(), "q").map_err(AppError::Invalid)?;
         let text = text.as_deref();
         if text.is_some_and(|t| t.chars().count() < 2) {
@@ -73,17 +77,15 @@ impl crate::services::Registry<'_> {
                 "按地址或户号查找请至少输入 2 个字".into(),
             ));
         }
-        let rows = self
+        let page = self
             .store
-            .households(
-                &prefix,
-                text,
-                HOUSEHOLD_PAGE_ROWS,
-                (page - 1) * HOUSEHOLD_PAGE_ROWS,
-            )
+            .households(&prefix, text, &at, HOUSEHOLD_PAGE_ROWS)
             .await?;
-        let total = rows.first().map_or(0, |r| r.total);
-        Ok((rows.iter().map(HouseholdView::from).collect(), total))
+        let total = self
+            .store
+            .count_households(&prefix, text, q.exact_total.unwrap_or(false))
+            .await?;
+        Ok(Listed::new(page, total, |h| HouseholdView::from(&h)))
     }
 
     /// The households a search finds, as an .xlsx (at most 100,000): 户号, address, members,
@@ -97,11 +99,12 @@ impl crate::services::Registry<'_> {
         let prefix = self.prefix_asked(user, q.grid.as_deref(), Capability::ViewRegistry)?;
         let text = filter_text(q.q.as_deref(), "q").map_err(AppError::Invalid)?;
         let text = text.as_deref();
-        let rows = self
+        let page = self
             .store
-            .households(&prefix, text, crate::MAX_EXPORT_ROWS as i64 + 1, 0)
+            .households(&prefix, text, &PageAt::First, crate::MAX_EXPORT_ROWS as i64)
             .await?;
-        if rows.len() > crate::MAX_EXPORT_ROWS {
+        let rows = page.rows;
+        if page.after.is_some() {
             return Err(AppError::TooLarge(
                 "符合条件的户超过 10 万户：请按网格缩小范围，分批导出".into(),
             ));

@@ -4,11 +4,13 @@
 //! plain text only to those allowed, for a stated reason, on the audit record.
 
 use crate::access::contacts::MIN_REASON_CHARS;
+use crate::list::{Listed, page_at};
 use crate::sheet::{Cell, Column, RejectedCell, add_refused, read_import, write_sheet};
 use crate::{Actor, AppError, CurrentUser, Result};
 use chrono::{DateTime, Datelike, Utc};
 use pingan_domain::code_table::{ETHNICITY, RELATION, SEX};
 use pingan_domain::identity::{IdNumber, PhoneNumber, mask_name};
+use pingan_domain::page::{KeyKind, PageAt};
 use pingan_domain::person::{
     HEAD_OF_HOUSEHOLD, PersonInput, PersonTag, Residence, ValidPerson, field, two_char_pieces,
 };
@@ -123,8 +125,12 @@ pub struct PersonQuery {
     pub group: Option<String>,
     /// A 人员标签 code or name (独居老人 …).
     pub tag: Option<String>,
-    /// Page from 1 (50 rows each).
-    pub page: Option<i64>,
+    /// The next page: the `after` cursor of the page before it.
+    pub after: Option<String>,
+    /// The previous page: the `before` cursor of the page after it.
+    pub before: Option<String>,
+    /// Count every match for the total (`true`); by default a search's total stops at 10,000.
+    pub exact_total: Option<bool>,
 }
 
 /// A person as entered on the phone's quick-add form or sent to the API: the template's fields.
@@ -577,9 +583,13 @@ impl crate::services::Registry<'_> {
         for mut h in households {
             let found = self
                 .store
-                .households(&h.grid_code, Some(&h.household_no), 50, 0)
+                .households(&h.grid_code, Some(&h.household_no), &PageAt::First, 50)
                 .await?;
-            if let Some(existing) = found.into_iter().find(|e| e.household_no == h.household_no) {
+            if let Some(existing) = found
+                .rows
+                .into_iter()
+                .find(|e| e.household_no == h.household_no)
+            {
                 h.address = existing.address;
             }
             out.push(h);
@@ -649,26 +659,18 @@ impl crate::services::Registry<'_> {
 
     /// Persons of the user's scope, masked. Searches by ID number or phone are on the audit record
     /// (the values are not).
-    pub async fn persons(
-        self,
-        user: &CurrentUser,
-        q: &PersonQuery,
-    ) -> Result<(Vec<PersonView>, i64)> {
-        let page = q.page.unwrap_or(1);
-        if !(1..=100_000).contains(&page) {
-            return Err(AppError::Invalid("page 应为从 1 开始的页码".into()));
-        }
-        let filter = self.person_filter(user, q, "persons.search").await?;
-        let rows = self
+    pub async fn persons(self, user: &CurrentUser, q: &PersonQuery) -> Result<Listed<PersonView>> {
+        let at = page_at(q.after.as_deref(), q.before.as_deref(), &[KeyKind::Int])?;
+        let filter = PersonFilter {
+            at,
+            ..self.person_filter(user, q, "persons.search").await?
+        };
+        let page = self.store.persons(&filter).await?;
+        let total = self
             .store
-            .persons(&PersonFilter {
-                limit: PERSON_PAGE_ROWS,
-                offset: (page - 1) * PERSON_PAGE_ROWS,
-                ..filter
-            })
+            .count_persons(&filter, q.exact_total.unwrap_or(false))
             .await?;
-        let total = rows.first().map_or(0, |r| r.total);
-        Ok((rows.into_iter().map(PersonView::from).collect(), total))
+        Ok(Listed::new(page, total, PersonView::from))
     }
 
     /// The store's filter for a search of the user's scope; a search by ID number or phone is
@@ -746,8 +748,8 @@ impl crate::services::Registry<'_> {
             group: group.map(|g| g.code().to_owned()),
             tag,
             ended: false,
+            at: PageAt::First,
             limit: PERSON_PAGE_ROWS,
-            offset: 0,
         })
     }
 

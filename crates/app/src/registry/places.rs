@@ -4,11 +4,14 @@
 //! nothing new), listed within scope with the principal masked, and the tenants of rental houses
 //! taken from the persons of the registry.
 
+use crate::list::{Listed, page_at};
 use crate::sheet::{Column, RejectedCell, add_refused, read_import, write_sheet};
 use crate::{Actor, AppError, CurrentUser, PersonView, Result};
 use chrono::Utc;
 use pingan_domain::Capability;
 use pingan_domain::identity::{IdNumber, PhoneNumber, mask_name};
+use pingan_domain::page::KeyKind::{Int, Text};
+use pingan_domain::page::PageAt;
 use pingan_domain::place::{Attention, PlaceCategory, PlaceInput, ValidPlace, field};
 use pingan_domain::text::filter_text;
 use pingan_store::{NewPlace, PlaceFilter, PlaceRecord};
@@ -108,8 +111,12 @@ pub struct PlaceQuery {
     pub attention: Option<String>,
     /// A grid, village or township code in your scope.
     pub grid: Option<String>,
-    /// Page from 1 (50 rows each).
-    pub page: Option<i64>,
+    /// The next page: the `after` cursor of the page before it.
+    pub after: Option<String>,
+    /// The previous page: the `before` cursor of the page after it.
+    pub before: Option<String>,
+    /// Count every match for the total (`true`); by default a search's total stops at 10,000.
+    pub exact_total: Option<bool>,
 }
 
 /// A place as entered on a form or sent to the API: the fields as text, as in the template.
@@ -350,7 +357,7 @@ impl crate::services::Registry<'_> {
             json!({"grid": grid, "category": category}),
         )
         .await?;
-        let (found, _) = self
+        let found = self
             .places(
                 user,
                 &PlaceQuery {
@@ -362,27 +369,28 @@ impl crate::services::Registry<'_> {
             )
             .await?;
         found
+            .rows
             .into_iter()
             .find(|p| p.name == name)
             .ok_or_else(|| AppError::Internal("刚保存的场所未能读回".into()))
     }
 
     /// Places of the user's scope, masked; the total of the search.
-    pub async fn places(self, user: &CurrentUser, q: &PlaceQuery) -> Result<(Vec<PlaceView>, i64)> {
-        let page = q.page.unwrap_or(1);
-        if !(1..=100_000).contains(&page) {
-            return Err(AppError::Invalid("page 应为从 1 开始的页码".into()));
-        }
-        let rows = self
+    pub async fn places(self, user: &CurrentUser, q: &PlaceQuery) -> Result<Listed<PlaceView>> {
+        let filter = PlaceFilter {
+            at: page_at(
+                q.after.as_deref(),
+                q.before.as_deref(),
+                &[Text, Text, Text, Int],
+            )?,
+            ..self.place_filter(user, q)?
+        };
+        let page = self.store.places(&filter).await?;
+        let total = self
             .store
-            .places(&PlaceFilter {
-                limit: PLACE_PAGE_ROWS,
-                offset: (page - 1) * PLACE_PAGE_ROWS,
-                ..self.place_filter(user, q)?
-            })
+            .count_places(&filter, q.exact_total.unwrap_or(false))
             .await?;
-        let total = rows.first().map_or(0, |r| r.total);
-        Ok((rows.into_iter().map(PlaceView::from).collect(), total))
+        Ok(Listed::new(page, total, PlaceView::from))
     }
 
     /// The store's filter for a search of the user's scope (the first page).
@@ -400,8 +408,8 @@ impl crate::services::Registry<'_> {
             category,
             attention,
             text: text(&q.q)?.map(search_text),
+            at: PageAt::First,
             limit: PLACE_PAGE_ROWS,
-            offset: 0,
         })
     }
 
@@ -501,15 +509,15 @@ impl crate::services::Registry<'_> {
     ) -> Result<Vec<u8>> {
         let reason = self.plain_export_reason(actor, "places", reason).await?;
         let filter = self.place_filter(user, q)?;
-        let rows = self
+        let page = self
             .store
             .places(&PlaceFilter {
-                limit: crate::MAX_EXPORT_ROWS as i64 + 1,
-                offset: 0,
+                limit: crate::MAX_EXPORT_ROWS as i64,
                 ..filter
             })
             .await?;
-        if rows.len() > crate::MAX_EXPORT_ROWS {
+        let rows = page.rows;
+        if page.after.is_some() {
             return Err(AppError::TooLarge(
                 "符合条件的场所超过 10 万处：请按网格或类别缩小范围，分批导出".into(),
             ));

@@ -3,19 +3,31 @@
 //! overdue for a visit (走访任务) and each grid's coverage. Each group is seen only by holders of
 //! its permission; 重点青少年 has its own.
 
+use crate::list::page_at;
 use crate::{Actor, AppError, CurrentUser, Result};
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, Duration, NaiveDate, Utc};
+use pingan_domain::page::KeyKind::{Int, Text};
 use pingan_domain::special_group::{
-    DEFAULT_VISIT_POLICIES, MAX_RISK_LEVEL, SpecialGroup, VisitPolicy, VisitState, next_visit_due,
-    visit_interval, visit_state,
+    DEFAULT_VISIT_POLICIES, DUE_SOON_DAYS, MAX_RISK_LEVEL, SpecialGroup, VisitPolicy, VisitState,
+    next_visit_due, visit_interval, visit_state,
 };
 use pingan_domain::time::{beijing_date, format_minute};
 use pingan_domain::{Capability, OrgCode, OrgLevel};
-use pingan_store::{MemberFilter, MemberRecord, NewMember};
+use pingan_store::{MemberFilter, MemberRecord, NO_VISIT_DUE, NewMember};
 use serde_json::json;
 use std::collections::BTreeMap;
 
 pub(crate) const FACTS_FIELD: &str = "special_groups.facts";
+
+/// The last real due date: memberships no rule covers are due on [`NO_VISIT_DUE`], the day after.
+const NO_VISIT_DUE_EVE: &str = "9999-12-30";
+
+/// Today and the last day of 即将到期 in Asia/Shanghai, `YYYY-MM-DD`.
+fn due_soon_window() -> (String, String) {
+    let today = beijing_date(Utc::now());
+    let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    (day(today), day(today + Duration::days(DUE_SOON_DAYS)))
+}
 
 /// 特殊人群成员 — a membership as lists and the API show it: the person masked, the visit due.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
@@ -58,21 +70,27 @@ pub struct MemberQuery {
     pub state: Option<String>,
     /// A grid, village or township code in your scope.
     pub grid: Option<String>,
-    /// Page from 1 (100 rows each).
-    pub page: Option<usize>,
+    /// The next page: the `after` cursor of the page before it.
+    pub after: Option<String>,
+    /// The previous page: the `before` cursor of the page after it.
+    pub before: Option<String>,
 }
 
 /// Members a page of the list.
 pub const MEMBER_PAGE_ROWS: usize = 100;
 
-/// A page of the member list, with the counts of the whole list.
+/// A page of the member list, soonest due first, with the counts of the whole list.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct MemberPage {
     pub items: Vec<MemberView>,
     /// Members of the whole list (100 a page).
-    pub total: usize,
-    pub overdue: usize,
-    pub due_soon: usize,
+    pub total: i64,
+    pub overdue: i64,
+    pub due_soon: i64,
+    /// The cursor of the page before this one (the `before` parameter), if any.
+    pub before: Option<String>,
+    /// The cursor of the page after this one (the `after` parameter), if any.
+    pub after: Option<String>,
 }
 
 /// Enrolling a person in a group, or changing a membership.
@@ -205,6 +223,7 @@ impl crate::services::Registry<'_> {
         rows.sort();
         rows.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
         self.store.replace_visit_policies(&rows).await?;
+        self.refresh_visit_dues(None, false).await?;
         self.audit(
             actor,
             "visit_policies.set",
@@ -254,6 +273,7 @@ impl crate::services::Registry<'_> {
             })
             .await?
             .ok_or_else(|| AppError::Conflict(format!("此人已列入{}", group.label())))?;
+        self.refresh_visit_dues(Some(person_id), false).await?;
         self.audit(
             actor,
             "special_groups.enrol",
@@ -282,6 +302,9 @@ impl crate::services::Registry<'_> {
         {
             return Err(AppError::Conflict("该人员已解除列管，不能修改".into()));
         }
+        let member = self.member_in_scope(user, id).await?;
+        self.refresh_visit_dues(Some(member.person_id), false)
+            .await?;
         self.audit(
             actor,
             "special_groups.update",
@@ -338,6 +361,7 @@ impl crate::services::Registry<'_> {
                 groups: groups.iter().map(|g| g.code().to_owned()).collect(),
                 person_id: Some(person_id),
                 ended: true,
+                ..MemberFilter::default()
             })
             .await?;
         if !rows.is_empty() {
@@ -359,53 +383,107 @@ impl crate::services::Registry<'_> {
     /// The active members of the user's scope in the groups they may see, filtered, by due date
     /// (those never due last).
     pub async fn members(self, user: &CurrentUser, q: &MemberQuery) -> Result<Vec<MemberView>> {
+        let filter = self.member_filter(user, q)?;
+        let policies = self.visit_policies().await?;
+        let mut rows = self.store.members(&filter).await?;
+        rows.sort_by(|a, b| (&a.due_on, a.id).cmp(&(&b.due_on, b.id)));
+        rows.into_iter()
+            .map(|r| self.member_view(r, &policies, false))
+            .collect()
+    }
+
+    /// One page of [`App::members`], with the counts of the whole list (counted in the database
+    /// from the kept due dates).
+    pub async fn member_page(self, user: &CurrentUser, q: &MemberQuery) -> Result<MemberPage> {
+        let at = page_at(q.after.as_deref(), q.before.as_deref(), &[Text, Int])?;
+        let filter = self.member_filter(user, q)?;
+        let policies = self.visit_policies().await?;
+        let page = self
+            .store
+            .member_page(&filter, &at, MEMBER_PAGE_ROWS as i64)
+            .await?;
+        let (today, soon) = due_soon_window();
+        let counts = self.store.member_counts(&filter, &today, &soon).await?;
+        Ok(MemberPage {
+            total: counts.members,
+            overdue: counts.overdue,
+            due_soon: counts.due_soon,
+            before: page.before.map(|c| c.encode()),
+            after: page.after.map(|c| c.encode()),
+            items: page
+                .rows
+                .into_iter()
+                .map(|r| self.member_view(r, &policies, false))
+                .collect::<Result<_>>()?,
+        })
+    }
+
+    /// The store's filter of a member search: the groups the user may see (or the one asked
+    /// for), the scope (or the grid asked for), and a 走访状态 as a range of due dates.
+    fn member_filter(self, user: &CurrentUser, q: &MemberQuery) -> Result<MemberFilter> {
         let groups = self.groups_asked(user, q.group.as_deref())?;
         let prefix = self.prefix_asked(user, q.grid.as_deref(), Capability::ViewSpecialGroups)?;
         let state =
             VisitState::parse_param(q.state.as_deref(), "state").map_err(AppError::Invalid)?;
-        let policies = self.visit_policies().await?;
-        let rows = self
-            .store
-            .members(&MemberFilter {
-                prefix,
-                groups: groups.iter().map(|g| g.code().to_owned()).collect(),
-                person_id: None,
-                ended: false,
-            })
-            .await?;
-        let mut views = rows
-            .into_iter()
-            .map(|r| self.member_view(r, &policies, false))
-            .collect::<Result<Vec<_>>>()?;
-        if let Some(s) = state {
-            views.retain(|v| v.state.as_deref() == Some(s.code()));
-        }
-        views.sort_by(|a, b| (a.due.is_none(), &a.due).cmp(&(b.due.is_none(), &b.due)));
-        Ok(views)
+        let today = beijing_date(Utc::now());
+        let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+        let soon = today + Duration::days(DUE_SOON_DAYS);
+        let (due_from, due_to) = match state {
+            None => (None, None),
+            Some(VisitState::Overdue) => (None, Some(day(today - Duration::days(1)))),
+            Some(VisitState::DueSoon) => (Some(day(today)), Some(day(soon))),
+            // Due later than the window, and covered by a rule.
+            Some(VisitState::OnTime) => (
+                Some(day(soon + Duration::days(1))),
+                Some(NO_VISIT_DUE_EVE.to_owned()),
+            ),
+        };
+        Ok(MemberFilter {
+            prefix,
+            groups: groups.iter().map(|g| g.code().to_owned()).collect(),
+            person_id: None,
+            ended: false,
+            due_from,
+            due_to,
+        })
     }
 
-    /// One page of [`App::members`], with the counts of the whole list.
-    pub async fn member_page(self, user: &CurrentUser, q: &MemberQuery) -> Result<MemberPage> {
-        let page = q.page.unwrap_or(1);
-        if page == 0 {
-            return Err(AppError::Invalid("page 应为从 1 开始的页码".into()));
+    /// Computes and keeps the due dates of active memberships: one person's (after an
+    /// enrolment, a change of risk level or a visit), every one (after the visiting rules
+    /// changed), or those not computed yet (at start, after the demo's bulk write).
+    pub(crate) async fn refresh_visit_dues(
+        self,
+        person_id: Option<i64>,
+        missing_only: bool,
+    ) -> Result<usize> {
+        let inputs = self.store.due_inputs(person_id, missing_only).await?;
+        if inputs.is_empty() {
+            return Ok(0);
         }
-        let all = self.members(user, q).await?;
-        let count = |s: VisitState| {
-            all.iter()
-                .filter(|m| m.state.as_deref() == Some(s.code()))
-                .count()
-        };
-        Ok(MemberPage {
-            total: all.len(),
-            overdue: count(VisitState::Overdue),
-            due_soon: count(VisitState::DueSoon),
-            items: all
-                .into_iter()
-                .skip((page - 1) * MEMBER_PAGE_ROWS)
-                .take(MEMBER_PAGE_ROWS)
-                .collect(),
-        })
+        let policies = self.visit_policies().await?;
+        let dues: Vec<(i64, String)> = inputs
+            .into_iter()
+            .map(|i| {
+                let every = SpecialGroup::parse(&i.group_code).and_then(|g| {
+                    visit_interval(
+                        &policies,
+                        g,
+                        i.risk_level.and_then(|l| i16::try_from(l).ok()),
+                    )
+                });
+                let due = every.map_or_else(
+                    || NO_VISIT_DUE.to_owned(),
+                    |e| {
+                        next_visit_due(i.enrolled_on, i.last_visit.map(beijing_date), e)
+                            .format("%Y-%m-%d")
+                            .to_string()
+                    },
+                );
+                (i.id, due)
+            })
+            .collect();
+        self.store.set_due_dates(&dues).await?;
+        Ok(dues.len())
     }
 
     /// The members a search finds, as an .xlsx: names and ID numbers masked, or — with a reason
@@ -490,13 +568,16 @@ impl crate::services::Registry<'_> {
 
     /// 走访任务 — who in the user's scope is overdue or due within a week, soonest first.
     pub async fn visit_tasks(self, user: &CurrentUser) -> Result<Vec<MemberView>> {
-        let mut due = self.members(user, &MemberQuery::default()).await?;
-        due.retain(|v| {
-            v.state
-                .as_deref()
-                .is_some_and(|s| s != VisitState::OnTime.code())
-        });
-        Ok(due)
+        let filter = MemberFilter {
+            due_to: Some(due_soon_window().1),
+            ..self.member_filter(user, &MemberQuery::default())?
+        };
+        let policies = self.visit_policies().await?;
+        let mut rows = self.store.members(&filter).await?;
+        rows.sort_by(|a, b| (&a.due_on, a.id).cmp(&(&b.due_on, b.id)));
+        rows.into_iter()
+            .map(|r| self.member_view(r, &policies, false))
+            .collect()
     }
 
     /// 走访覆盖 — how many members are visited in time under `org` (default: the user's scope):
@@ -507,15 +588,6 @@ impl crate::services::Registry<'_> {
         org: Option<&str>,
     ) -> Result<Vec<UnitCoverage>> {
         let prefix = self.prefix_asked(user, org, Capability::ViewSpecialGroups)?;
-        let members = self
-            .members(
-                user,
-                &MemberQuery {
-                    grid: Some(prefix.clone()),
-                    ..MemberQuery::default()
-                },
-            )
-            .await?;
         let units: Vec<(String, String)> = if prefix.len() <= 6 {
             let children = self.store.org_children(Some(&prefix)).await?;
             children.into_iter().map(|u| (u.code, u.name)).collect()
@@ -541,17 +613,30 @@ impl crate::services::Registry<'_> {
         let Some(width) = rows.keys().next().map(String::len) else {
             return Ok(Vec::new());
         };
-        for m in members {
-            let Some(c) = m.grid_code.get(..width).and_then(|k| rows.get_mut(k)) else {
-                continue;
-            };
-            match m.state.as_deref() {
-                Some("overdue") => c.overdue += 1,
-                Some("due_soon") => c.due_soon += 1,
-                Some(_) => c.on_time += 1,
-                None => continue,
+        let filter = MemberFilter {
+            // Members no rule covers are not visited on a schedule.
+            due_to: Some(NO_VISIT_DUE_EVE.to_owned()),
+            ..self.member_filter(
+                user,
+                &MemberQuery {
+                    grid: Some(prefix),
+                    ..MemberQuery::default()
+                },
+            )?
+        };
+        let (today, soon) = due_soon_window();
+        for unit in self
+            .store
+            .member_counts_by_unit(&filter, width, &today, &soon)
+            .await?
+        {
+            if let Some(c) = rows.get_mut(&unit.unit) {
+                let count = |n: i64| usize::try_from(n).unwrap_or(0);
+                c.members = count(unit.members);
+                c.overdue = count(unit.overdue);
+                c.due_soon = count(unit.due_soon);
+                c.on_time = c.members - c.overdue - c.due_soon;
             }
-            c.members += 1;
         }
         Ok(rows
             .into_values()
@@ -660,7 +745,21 @@ impl crate::services::Registry<'_> {
             ),
             _ => None,
         };
-        let due = every.map(|e| next_visit_due(r.enrolled_on, r.last_visit.map(beijing_date), e));
+        // The kept due date; computed here only for a row written before it was kept.
+        let kept = match r.due_on.as_deref() {
+            Some(NO_VISIT_DUE) => Some(None),
+            Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").ok().map(Some),
+            None => None,
+        };
+        let due = every.and_then(|e| {
+            kept.unwrap_or_else(|| {
+                Some(next_visit_due(
+                    r.enrolled_on,
+                    r.last_visit.map(beijing_date),
+                    e,
+                ))
+            })
+        });
         let state = due.map(|d| visit_state(d, today));
         let facts = match (&r.facts_sealed, open_facts) {
             (Some(s), true) => Some(self.cipher.open(FACTS_FIELD, s)?),

@@ -153,6 +153,7 @@ impl crate::services::Registry<'_> {
             ));
         }
         if created {
+            self.refresh_visit_dues(Some(person_id), false).await?;
             self.audit(
                 actor,
                 "visits.record",

@@ -7,6 +7,7 @@ use crate::sql::ListQuery;
 use crate::{Result, Store, dispatch};
 use chrono::{DateTime, NaiveDate, Utc};
 use pingan_domain::Scope;
+use pingan_domain::page::{COUNT_CAP, Cursor, KeyPart, Page, PageAt, Total};
 use pingan_domain::text::like_contains;
 
 /// A person to write, sealed and indexed by the caller.
@@ -75,7 +76,6 @@ pub struct PersonRecord {
     pub ended_at: Option<DateTime<Utc>>,
     pub household_id: Option<i64>,
     pub relation: Option<String>,
-    pub total: i64,
 }
 
 /// 户 as stored, with how many active members it has.
@@ -87,7 +87,6 @@ pub struct HouseholdRecord {
     pub address: String,
     pub members: i64,
     pub ended_at: Option<DateTime<Utc>>,
-    pub total: i64,
 }
 
 /// A person's sealed identifiers, for the reveal.
@@ -118,8 +117,26 @@ pub struct PersonFilter {
     pub tag: Option<String>,
     /// Also persons who moved out.
     pub ended: bool,
+    pub at: PageAt,
     pub limit: i64,
-    pub offset: i64,
+}
+
+impl PersonFilter {
+    /// The kept count that is this search's total, if it has one: the whole scope's active
+    /// persons, or those of one 人员类型 (migration 0014).
+    fn kept_kind(&self) -> Option<String> {
+        let only_scope = self.name_grams.is_empty()
+            && self.address.is_none()
+            && self.id_index.is_none()
+            && self.phone_index.is_none()
+            && self.group.is_none()
+            && self.tag.is_none()
+            && !self.ended;
+        only_scope.then(|| match &self.residence {
+            Some(r) => format!("persons/{r}"),
+            None => "persons".to_owned(),
+        })
+    }
 }
 
 /// Persons per insert statement (19 parameters each).
@@ -131,12 +148,12 @@ const HOUSEHOLD_CHUNK: usize = 500;
 
 const PERSON_COLUMNS: &str = "SELECT p.id, p.grid_code, p.name_masked, p.id_masked, p.phone_masked,
         p.sex, p.birth_date, p.ethnicity, p.address, p.residence, p.created_at, p.updated_at,
-        p.ended_at, p.household_id, p.relation, COUNT(*) OVER () AS total FROM persons p";
+        p.ended_at, p.household_id, p.relation FROM persons p";
 
 const HOUSEHOLD_COLUMNS: &str = "SELECT h.id, h.grid_code, h.household_no, h.address,
         (SELECT COUNT(*) FROM persons m WHERE m.household_id = h.id AND m.ended_at IS NULL)
             AS members,
-        h.ended_at, COUNT(*) OVER () AS total FROM households h";
+        h.ended_at FROM households h";
 
 impl Store {
     /// Writes persons keyed by their ID number's blind index: new ones inserted, active ones with
@@ -357,8 +374,28 @@ impl Store {
         Ok(())
     }
 
-    /// A search of the persons under a prefix, masked, in id order.
-    pub async fn persons(&self, f: &PersonFilter) -> Result<Vec<PersonRecord>> {
+    /// A page of a search of the persons under a prefix, masked, in id order.
+    pub async fn persons(&self, f: &PersonFilter) -> Result<Page<PersonRecord>> {
+        let q = Self::person_query(f).keyset(PERSON_COLUMNS, &["p.id"], &f.at, f.limit);
+        self.fetch_page(&q, &f.at, f.limit, |r: &PersonRecord| {
+            Cursor(vec![KeyPart::Int(r.id)])
+        })
+        .await
+    }
+
+    /// How many persons a search finds: the kept count for a whole scope or one 人员类型, else
+    /// counted up to [`COUNT_CAP`] unless `exact`.
+    pub async fn count_persons(&self, f: &PersonFilter, exact: bool) -> Result<Total> {
+        if let Some(kind) = f.kept_kind() {
+            return self.kept_total(&kind, &f.prefix).await;
+        }
+        let cap = (!exact).then_some(COUNT_CAP);
+        let q = Self::person_query(f).count("FROM persons p", cap);
+        self.fetch_total(&q, cap).await
+    }
+
+    /// The conditions of a person search.
+    fn person_query(f: &PersonFilter) -> ListQuery {
         let mut q = ListQuery::scoped("p.grid_code", &f.prefix);
         if !f.ended {
             q.and_always("p.ended_at IS NULL");
@@ -419,8 +456,7 @@ impl Store {
                 q.and(clause, [v.as_str()]);
             }
         }
-        self.fetch_list(&q.page(PERSON_COLUMNS, "p.id", f.limit, f.offset))
-            .await
+        q
     }
 
     /// One person of `scope`, masked, whether active or ended.
@@ -482,15 +518,47 @@ impl Store {
         .await
     }
 
-    /// Households under a prefix, by grid and 户号; `text` matches part of the address or the
-    /// whole 户号.
+    /// A page of the households under a prefix, by grid and 户号; `text` matches part of the
+    /// address or the whole 户号.
     pub async fn households(
         &self,
         prefix: &str,
         text: Option<&str>,
+        at: &PageAt,
         limit: i64,
-        offset: i64,
-    ) -> Result<Vec<HouseholdRecord>> {
+    ) -> Result<Page<HouseholdRecord>> {
+        let q = Self::household_query(prefix, text).keyset(
+            HOUSEHOLD_COLUMNS,
+            &["h.grid_code", "h.household_no", "h.id"],
+            at,
+            limit,
+        );
+        self.fetch_page(&q, at, limit, |h: &HouseholdRecord| {
+            Cursor(vec![
+                KeyPart::Text(h.grid_code.clone()),
+                KeyPart::Text(h.household_no.clone()),
+                KeyPart::Int(h.id),
+            ])
+        })
+        .await
+    }
+
+    /// How many households a search finds (as [`Store::count_persons`] counts).
+    pub async fn count_households(
+        &self,
+        prefix: &str,
+        text: Option<&str>,
+        exact: bool,
+    ) -> Result<Total> {
+        if text.is_none() {
+            return self.kept_total("households", prefix).await;
+        }
+        let cap = (!exact).then_some(COUNT_CAP);
+        let q = Self::household_query(prefix, text).count("FROM households h", cap);
+        self.fetch_total(&q, cap).await
+    }
+
+    fn household_query(prefix: &str, text: Option<&str>) -> ListQuery {
         let mut q = ListQuery::scoped("h.grid_code", prefix);
         q.and_always("h.ended_at IS NULL");
         if let Some(t) = text {
@@ -499,13 +567,7 @@ impl Store {
                 [t.to_owned(), like_contains(t)],
             );
         }
-        self.fetch_list(&q.page(
-            HOUSEHOLD_COLUMNS,
-            "h.grid_code, h.household_no",
-            limit,
-            offset,
-        ))
-        .await
+        q
     }
 
     /// A person's tags, in code order.

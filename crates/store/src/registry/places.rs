@@ -5,6 +5,7 @@ use crate::sql::ListQuery;
 use crate::{Result, Store, dispatch};
 use chrono::{DateTime, NaiveDate, Utc};
 use pingan_domain::Scope;
+use pingan_domain::page::{COUNT_CAP, Cursor, KeyPart, Page, PageAt, Total};
 use pingan_domain::text::like_contains;
 
 /// A place to write, sealed by the caller.
@@ -41,7 +42,6 @@ pub struct PlaceRecord {
     pub hazard: Option<String>,
     pub ended_at: Option<DateTime<Utc>>,
     pub tenants: i64,
-    pub total: i64,
 }
 
 /// A place's sealed principal, for the reveal.
@@ -61,16 +61,15 @@ pub struct PlaceFilter {
     pub attention: Option<String>,
     /// Part of the name or address, or a whole credit code.
     pub text: Option<String>,
+    pub at: PageAt,
     pub limit: i64,
-    pub offset: i64,
 }
 
 const PLACE_COLUMNS: &str = "SELECT s.id, s.grid_code, s.category, s.name, s.address,
         s.credit_code, s.principal_masked, s.phone_masked, s.headcount, s.attention, s.hazard,
         s.ended_at,
         (SELECT COUNT(*) FROM place_tenants t WHERE t.place_id = s.id AND t.ended_at IS NULL)
-            AS tenants,
-        COUNT(*) OVER () AS total
+            AS tenants
     FROM places s";
 
 /// What a write of places did.
@@ -169,8 +168,37 @@ impl Store {
         Ok(writes)
     }
 
-    /// Active places under a prefix, by grid, category and name.
-    pub async fn places(&self, f: &PlaceFilter) -> Result<Vec<PlaceRecord>> {
+    /// A page of the active places under a prefix, by grid, category and name.
+    pub async fn places(&self, f: &PlaceFilter) -> Result<Page<PlaceRecord>> {
+        let q = Self::place_query(f).keyset(
+            PLACE_COLUMNS,
+            &["s.grid_code", "s.category", "s.name", "s.id"],
+            &f.at,
+            f.limit,
+        );
+        self.fetch_page(&q, &f.at, f.limit, |r: &PlaceRecord| {
+            Cursor(vec![
+                KeyPart::Text(r.grid_code.clone()),
+                KeyPart::Text(r.category.clone()),
+                KeyPart::Text(r.name.clone()),
+                KeyPart::Int(r.id),
+            ])
+        })
+        .await
+    }
+
+    /// How many places a search finds: the kept count for a whole scope, else counted up to
+    /// [`COUNT_CAP`] unless `exact`.
+    pub async fn count_places(&self, f: &PlaceFilter, exact: bool) -> Result<Total> {
+        if f.category.is_none() && f.attention.is_none() && f.text.is_none() {
+            return self.kept_total("places", &f.prefix).await;
+        }
+        let cap = (!exact).then_some(COUNT_CAP);
+        let q = Self::place_query(f).count("FROM places s", cap);
+        self.fetch_total(&q, cap).await
+    }
+
+    fn place_query(f: &PlaceFilter) -> ListQuery {
         let mut q = ListQuery::scoped("s.grid_code", &f.prefix);
         q.and_always("s.ended_at IS NULL");
         for (clause, value) in [
@@ -188,13 +216,7 @@ impl Store {
                 [t.clone(), like.clone(), like],
             );
         }
-        self.fetch_list(&q.page(
-            PLACE_COLUMNS,
-            "s.grid_code, s.category, s.name, s.id",
-            f.limit,
-            f.offset,
-        ))
-        .await
+        q
     }
 
     /// One place of `scope`.

@@ -6,6 +6,7 @@ use crate::sql::ListQuery;
 use crate::{Result, Store, dispatch};
 use chrono::{DateTime, NaiveDate, Utc};
 use pingan_domain::Scope;
+use pingan_domain::page::{Cursor, KeyPart, Page, PageAt};
 
 /// A membership to write.
 #[derive(Debug, Clone)]
@@ -35,6 +36,39 @@ pub struct MemberRecord {
     pub id_masked: String,
     pub address: String,
     pub last_visit: Option<DateTime<Utc>>,
+    /// The next visit's due date, `YYYY-MM-DD` ([`NO_VISIT_DUE`] when no rule applies; none for an
+    /// ended membership or before the app has computed it).
+    pub due_on: Option<String>,
+}
+
+/// The due date of a membership that no visiting rule covers: it sorts after every real one.
+pub const NO_VISIT_DUE: &str = "9999-12-31";
+
+/// What a membership's due date is computed from.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct DueInput {
+    pub id: i64,
+    pub group_code: String,
+    pub risk_level: Option<i32>,
+    pub enrolled_on: NaiveDate,
+    pub last_visit: Option<DateTime<Utc>>,
+}
+
+/// The members of a list and how many of them are overdue or due soon.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct DueCounts {
+    pub members: i64,
+    pub overdue: i64,
+    pub due_soon: i64,
+}
+
+/// [`DueCounts`] of one unit (a township or grid: the first `width` characters of the grid code).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct UnitDueCounts {
+    pub unit: String,
+    pub members: i64,
+    pub overdue: i64,
+    pub due_soon: i64,
 }
 
 /// A photo of a visit as stored (the bytes are in the files folder under the digest).
@@ -57,6 +91,10 @@ pub struct MemberFilter {
     pub person_id: Option<i64>,
     /// Also ended memberships.
     pub ended: bool,
+    /// Only memberships due on or after this date, `YYYY-MM-DD`.
+    pub due_from: Option<String>,
+    /// Only memberships due on or before this date (those no rule covers never are).
+    pub due_to: Option<String>,
 }
 
 /// A visit to write.
@@ -116,8 +154,15 @@ macro_rules! bind_visit {
 const MEMBER_COLUMNS: &str = "SELECT m.id, m.person_id, m.group_code, m.risk_level,
         m.facts_sealed, m.enrolled_on, m.ended_at, m.end_reason, p.grid_code, p.name_masked,
         p.id_masked, p.address,
-        (SELECT MAX(v.visited_at) FROM visits v WHERE v.person_id = m.person_id) AS last_visit
+        (SELECT MAX(v.visited_at) FROM visits v WHERE v.person_id = m.person_id) AS last_visit,
+        m.due_on
     FROM special_group_members m JOIN persons p ON p.id = m.person_id";
+
+/// The counts of [`DueCounts`] over the memberships of a filter; its values are today, today and
+/// the last day of 即将到期.
+const DUE_COUNTS: &str = "COUNT(*) AS members,
+        COALESCE(SUM(CASE WHEN m.due_on < ? THEN 1 ELSE 0 END), 0) AS overdue,
+        COALESCE(SUM(CASE WHEN m.due_on >= ? AND m.due_on <= ? THEN 1 ELSE 0 END), 0) AS due_soon";
 
 impl Store {
     /// Enrols a person in a group; `None` when they already are an active member of it.
@@ -216,8 +261,90 @@ impl Store {
 
     /// The memberships of the groups asked for under a prefix, by grid then person.
     pub async fn members(&self, f: &MemberFilter) -> Result<Vec<MemberRecord>> {
-        if f.groups.is_empty() {
+        match Self::member_query(f) {
+            Some(q) => {
+                self.fetch_list(&q.all(MEMBER_COLUMNS, "p.grid_code, m.person_id, m.id"))
+                    .await
+            }
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// A page of the active memberships of a filter, soonest due first.
+    pub async fn member_page(
+        &self,
+        f: &MemberFilter,
+        at: &PageAt,
+        limit: i64,
+    ) -> Result<Page<MemberRecord>> {
+        let Some(q) = Self::member_query(f) else {
+            return Ok(Page::from_fetched(Vec::new(), at, 0, |_: &MemberRecord| {
+                Cursor(Vec::new())
+            }));
+        };
+        let q = q.keyset(MEMBER_COLUMNS, &["m.due_on", "m.id"], at, limit);
+        self.fetch_page(&q, at, limit, |m: &MemberRecord| {
+            Cursor(vec![
+                KeyPart::Text(m.due_on.clone().unwrap_or_default()),
+                KeyPart::Int(m.id),
+            ])
+        })
+        .await
+    }
+
+    /// How many memberships a filter holds, and how many are overdue (due before `today`) or due
+    /// soon (from `today` to `soon`).
+    pub async fn member_counts(
+        &self,
+        f: &MemberFilter,
+        today: &str,
+        soon: &str,
+    ) -> Result<DueCounts> {
+        let Some(q) = Self::member_query(f) else {
+            return Ok(DueCounts::default());
+        };
+        let q = q.select_with(
+            &format!(
+                "SELECT {DUE_COUNTS}
+                 FROM special_group_members m JOIN persons p ON p.id = m.person_id"
+            ),
+            [today, today, soon],
+        );
+        Ok(self
+            .fetch_list(&q)
+            .await?
+            .into_iter()
+            .next()
+            .unwrap_or_default())
+    }
+
+    /// [`Store::member_counts`] per unit: grid codes cut to `width` characters.
+    pub async fn member_counts_by_unit(
+        &self,
+        f: &MemberFilter,
+        width: usize,
+        today: &str,
+        soon: &str,
+    ) -> Result<Vec<UnitDueCounts>> {
+        let Some(q) = Self::member_query(f) else {
             return Ok(Vec::new());
+        };
+        let unit = format!("SUBSTR(p.grid_code, 1, {width})");
+        let mut q = q.select_with(
+            &format!(
+                "SELECT {unit} AS unit, {DUE_COUNTS}
+                 FROM special_group_members m JOIN persons p ON p.id = m.person_id"
+            ),
+            [today, today, soon],
+        );
+        q.sql.push_str(&format!(" GROUP BY {unit}"));
+        self.fetch_list(&q).await
+    }
+
+    /// The conditions of a membership filter; none when no group may be read.
+    fn member_query(f: &MemberFilter) -> Option<ListQuery> {
+        if f.groups.is_empty() {
+            return None;
         }
         let mut q = ListQuery::scoped("p.grid_code", &f.prefix);
         q.and(
@@ -230,8 +357,54 @@ impl Store {
         if let Some(id) = f.person_id {
             q.and("m.person_id = ?", [id]);
         }
-        self.fetch_list(&q.all(MEMBER_COLUMNS, "p.grid_code, m.person_id, m.id"))
-            .await
+        if let Some(from) = &f.due_from {
+            q.and("m.due_on >= ?", [from.as_str()]);
+        }
+        if let Some(to) = &f.due_to {
+            q.and("m.due_on <= ?", [to.as_str()]);
+        }
+        Some(q)
+    }
+
+    /// What the due dates of active memberships are computed from: those of one person, or
+    /// every one (only those not computed yet when `missing_only`).
+    pub async fn due_inputs(
+        &self,
+        person_id: Option<i64>,
+        missing_only: bool,
+    ) -> Result<Vec<DueInput>> {
+        let mut q = ListQuery::default();
+        q.and_always("m.ended_at IS NULL");
+        if let Some(id) = person_id {
+            q.and("m.person_id = ?", [id]);
+        }
+        if missing_only {
+            q.and_always("m.due_on IS NULL");
+        }
+        self.fetch_list(&q.all(
+            "SELECT m.id, m.group_code, m.risk_level, m.enrolled_on,
+                (SELECT MAX(v.visited_at) FROM visits v WHERE v.person_id = m.person_id)
+                    AS last_visit
+             FROM special_group_members m",
+            "m.id",
+        ))
+        .await
+    }
+
+    /// Writes memberships' due dates (`YYYY-MM-DD`) in one transaction.
+    pub async fn set_due_dates(&self, dues: &[(i64, String)]) -> Result<()> {
+        dispatch!(self, |p| {
+            let mut tx = p.begin_with(self.begin_write()).await?;
+            for (id, due) in dues {
+                sqlx::query("UPDATE special_group_members SET due_on = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(due)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await
+        })?;
+        Ok(())
     }
 
     /// The visiting rules as stored: `(group, min_risk, every_days)`; empty means the defaults.

@@ -511,13 +511,13 @@ async fn a_visit_made_without_signal_is_sent_once_when_it_returns() {
         .await
         .unwrap();
     let commander = crate::signed_in(&t, "commander", &pw).await;
-    let (found, _) = t
+    let found = t
         .app
         .registry()
         .persons(&commander, &Default::default())
         .await
         .unwrap();
-    let person = found[0].id;
+    let person = found.rows[0].id;
     let worker = t.ready(&format!("wg{grid}"), &pw).await;
 
     // Online: sign in and open the task list and the visit form; the service worker keeps them.
@@ -634,7 +634,8 @@ async fn a_visit_made_without_signal_is_sent_once_when_it_returns() {
             .persons(&commander, &by_id)
             .await
             .unwrap()
-            .1;
+            .total
+            .count;
         if found == 1 {
             break;
         }

@@ -196,24 +196,25 @@ async fn the_demo_population_lives_in_households_and_is_visited() {
 
     let commander =
         crate::signed_in(&t, "commander", demo.account_password.as_deref().unwrap()).await;
-    let (_, persons) = t
+    let persons = t
         .app
         .registry()
         .persons(&commander, &Default::default())
         .await
         .unwrap();
-    assert_eq!(persons, 3_000);
-    let (households, total) = t
+    assert_eq!((persons.total.count, persons.total.exact), (3_000, true));
+    let households = t
         .app
         .registry()
         .households(&commander, &Default::default())
         .await
         .unwrap();
+    let total = households.total.count;
     assert!((900..1_300).contains(&total), "{total} households");
     let one = t
         .app
         .registry()
-        .household(&commander, households[0].id)
+        .household(&commander, households.rows[0].id)
         .await
         .unwrap();
     assert_eq!(one.members[0].relation.as_deref(), Some("户主"));
@@ -229,14 +230,15 @@ async fn the_demo_population_lives_in_households_and_is_visited() {
         members.len()
     );
     assert!(members.iter().all(|m| m.last_visit.is_some()));
-    let (places, total) = t
+    let places = t
         .app
         .registry()
         .places(&commander, &Default::default())
         .await
         .unwrap();
+    let total = places.total.count;
     assert!(total > 36 * 3, "{total} places");
-    assert!(places.iter().any(|p| p.category == "school"));
+    assert!(places.rows.iter().any(|p| p.category == "school"));
     let firms = t
         .app
         .registry()
@@ -249,7 +251,7 @@ async fn the_demo_population_lives_in_households_and_is_visited() {
         )
         .await
         .unwrap();
-    assert!(firms.0.iter().all(|f| f.credit_code.is_some()));
+    assert!(firms.rows.iter().all(|f| f.credit_code.is_some()));
     let rentals = t
         .app
         .registry()
@@ -262,11 +264,15 @@ async fn the_demo_population_lives_in_households_and_is_visited() {
         )
         .await
         .unwrap();
-    assert!(rentals.1 > 10, "{} rental houses", rentals.1);
+    assert!(
+        rentals.total.count > 10,
+        "{:?} rental houses",
+        rentals.total
+    );
     let house = t
         .app
         .registry()
-        .place(&commander, rentals.0[0].id)
+        .place(&commander, rentals.rows[0].id)
         .await
         .unwrap();
     assert!(!house.tenants.is_empty());

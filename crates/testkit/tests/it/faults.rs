@@ -459,7 +459,7 @@ async fn another_users_client_id_is_a_409_that_reveals_nothing() {
 }
 
 /// The first grid of an actor's scope.
-async fn a_grid_of(t: &TestApp, actor: &pingan_app::Actor) -> String {
+pub(crate) async fn a_grid_of(t: &TestApp, actor: &pingan_app::Actor) -> String {
     let grids = t
         .app
         .org()
@@ -508,7 +508,11 @@ async fn an_import_never_takes_over_another_townships_resident() {
     assert!(cell.reason.contains("已在其他辖区登记"), "{}", cell.reason);
     assert!(!cell.reason.contains("511702001") && !cell.reason.contains("东城"));
     // Still where they were, as they were; the other township does not see them.
-    let (found, n) =
+    let pingan_app::Listed {
+        rows: found,
+        total: n,
+        ..
+    } =
         h.t.app
             .registry()
             .persons(
@@ -521,10 +525,10 @@ async fn an_import_never_takes_over_another_townships_resident() {
             .await
             .unwrap();
     assert_eq!(
-        (n, found[0].grid_code.as_str(), found[0].name.as_str()),
+        (n.count, found[0].grid_code.as_str(), found[0].name.as_str()),
         (1, h.grid.as_str(), "张**")
     );
-    let (none, _) =
+    let none =
         h.t.app
             .registry()
             .persons(
@@ -536,7 +540,7 @@ async fn an_import_never_takes_over_another_townships_resident() {
             )
             .await
             .unwrap();
-    assert!(none.is_empty());
+    assert!(none.rows.is_empty());
     // The same for the phone's quick add: refused, nowhere named.
     let entry = pingan_app::PersonEntry {
         grid: theirs.clone(),
@@ -611,7 +615,7 @@ async fn a_credit_code_never_takes_over_another_townships_place() {
             .await
             .unwrap_err();
     assert!(matches!(e, pingan_app::AppError::Conflict(_)), "{e}");
-    let (found, _) =
+    let found =
         h.t.app
             .registry()
             .places(
@@ -623,7 +627,7 @@ async fn a_credit_code_never_takes_over_another_townships_place() {
             )
             .await
             .unwrap();
-    assert_eq!(found[0].name, "川东物流有限公司");
+    assert_eq!(found.rows[0].name, "川东物流有限公司");
 }
 
 /// Rule: the same for cameras keyed by their device and channel IDs: a township's commander
@@ -1046,7 +1050,8 @@ async fn a_move_between_townships_is_a_request_both_see() {
                 )
                 .await
                 .unwrap()
-                .1
+                .total
+                .count
         }
     };
     assert_eq!(

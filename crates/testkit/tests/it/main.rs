@@ -19,6 +19,7 @@ mod faults;
 mod grids;
 mod hubs;
 mod input;
+mod lists;
 mod pages;
 mod persons;
 mod places;

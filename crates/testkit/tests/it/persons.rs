@@ -168,8 +168,8 @@ async fn persons_are_found_masked_within_scope_and_revealed_for_a_reason() {
     })
     .await
     .unwrap();
-    assert_eq!(by_name.1, 1);
-    let p = &by_name.0[0];
+    assert_eq!(by_name.total.count, 1);
+    let p = &by_name.rows[0];
     assert_eq!(
         (p.name.as_str(), p.phone.as_deref()),
         ("张**", Some("138****5678"))
@@ -179,7 +179,7 @@ async fn persons_are_found_masked_within_scope_and_revealed_for_a_reason() {
         (p.sex.as_str(), p.residence_label.as_str()),
         ("男", "户籍人口")
     );
-    let json = serde_json::to_string(&by_name.0).unwrap();
+    let json = serde_json::to_string(&by_name.rows).unwrap();
     assert!(
         !json.contains("张三丰") && !json.contains(&good[0][1]),
         "masked: {json}"
@@ -199,7 +199,7 @@ async fn persons_are_found_masked_within_scope_and_revealed_for_a_reason() {
         })
         .await
         .unwrap();
-        assert_eq!(found.1, want, "{q}");
+        assert_eq!(found.total.count, want, "{q}");
     }
     let by_id = find(PersonQuery {
         id_number: Some(good[1][1].clone()),
@@ -207,14 +207,14 @@ async fn persons_are_found_masked_within_scope_and_revealed_for_a_reason() {
     })
     .await
     .unwrap();
-    assert_eq!(by_id.0[0].name, "李*");
+    assert_eq!(by_id.rows[0].name, "李*");
     let by_phone = find(PersonQuery {
         phone: Some("0818-2123456".into()),
         ..Default::default()
     })
     .await
     .unwrap();
-    assert_eq!(by_phone.1, 1);
+    assert_eq!(by_phone.total.count, 1);
     let too_short = find(PersonQuery {
         q: Some("张".into()),
         ..Default::default()
@@ -231,7 +231,8 @@ async fn persons_are_found_masked_within_scope_and_revealed_for_a_reason() {
             .persons(&other, &PersonQuery::default())
             .await
             .unwrap()
-            .1,
+            .total
+            .count,
         0
     );
     let police = h.police.user.clone().unwrap();
@@ -484,7 +485,7 @@ async fn the_pages_import_search_and_reveal() {
             )
             .await
             .unwrap()
-            .0[0]
+            .rows[0]
             .id;
     let res = c
         .post(h.t.url(&format!("/persons/{id}/reveal")))
@@ -598,13 +599,14 @@ async fn persons_with_one_household_number_form_a_household() {
     );
 
     let operator = h.operator.user.clone().unwrap();
-    let (list, total) =
+    let households =
         h.t.app
             .registry()
             .households(&operator, &pingan_app::HouseholdQuery::default())
             .await
             .unwrap();
-    assert_eq!(total, 1);
+    assert_eq!(households.total.count, 1);
+    let list = households.rows;
     assert_eq!(
         (
             list[0].household_no.as_str(),
@@ -644,7 +646,7 @@ async fn persons_with_one_household_number_form_a_household() {
             )
             .await
             .unwrap();
-    assert_eq!(by_address.1, 1);
+    assert_eq!(by_address.total.count, 1);
     let other = h.other_operator.user.clone().unwrap();
     assert!(matches!(
         h.t.app.registry().household(&other, list[0].id).await,
@@ -656,7 +658,8 @@ async fn persons_with_one_household_number_form_a_household() {
             .households(&other, &pingan_app::HouseholdQuery::default())
             .await
             .unwrap()
-            .1,
+            .total
+            .count,
         0
     );
 
@@ -839,13 +842,13 @@ async fn tags_mark_persons_and_find_them() {
         .await
         .unwrap();
     let worker = h.worker.user.clone().unwrap();
-    let (found, _) =
+    let found =
         h.t.app
             .registry()
             .persons(&worker, &PersonQuery::default())
             .await
             .unwrap();
-    let id = found[0].id;
+    let id = found.rows[0].id;
     let tags =
         h.t.app
             .registry()
@@ -870,7 +873,7 @@ async fn tags_mark_persons_and_find_them() {
             )
             .await
             .unwrap();
-    assert_eq!(alone.0.iter().map(|p| p.id).collect::<Vec<_>>(), [id]);
+    assert_eq!(alone.rows.iter().map(|p| p.id).collect::<Vec<_>>(), [id]);
     assert!(matches!(
         h.t.app
             .registry()

@@ -101,13 +101,14 @@ async fn places_import_keyed_by_credit_code_and_are_seen_within_scope() {
     assert_eq!((again.inserted, again.updated), (0, 4));
 
     let operator = h.operator.user.clone().unwrap();
-    let (all, total) =
+    let listed =
         h.t.app
             .registry()
             .places(&operator, &PlaceQuery::default())
             .await
             .unwrap();
-    assert_eq!(total, 4);
+    assert_eq!(listed.total.count, 4);
+    let all = listed.rows;
     let firm = all
         .iter()
         .find(|p| p.credit_code.as_deref() == Some(SHOP))
@@ -130,7 +131,7 @@ async fn places_import_keyed_by_credit_code_and_are_seen_within_scope() {
             )
             .await
             .unwrap();
-    assert_eq!(by_code.1, 1);
+    assert_eq!(by_code.total.count, 1);
     let schools =
         h.t.app
             .registry()
@@ -143,7 +144,7 @@ async fn places_import_keyed_by_credit_code_and_are_seen_within_scope() {
             )
             .await
             .unwrap();
-    assert_eq!(schools.1, 1);
+    assert_eq!(schools.total.count, 1);
     let other = h.other_operator.user.clone().unwrap();
     assert_eq!(
         h.t.app
@@ -151,7 +152,8 @@ async fn places_import_keyed_by_credit_code_and_are_seen_within_scope() {
             .places(&other, &PlaceQuery::default())
             .await
             .unwrap()
-            .1,
+            .total
+            .count,
         0
     );
     assert!(matches!(

@@ -722,30 +722,32 @@ async fn no_listing_crosses_a_township_boundary() {
             .unwrap();
         assert!(by_phone.iter().all(|u| inside(&u.org_code)));
         // The grid registry: every list, the coverage, the export, and imports into others' grids.
-        let (persons, total) = t
+        let persons = t
             .app
             .registry()
             .persons(&op_user, &Default::default())
             .await
             .unwrap();
         assert!(
-            total > 0 && persons.iter().all(|p| inside(&p.grid_code)),
+            persons.total.count > 0 && persons.rows.iter().all(|p| inside(&p.grid_code)),
             "persons of {township}"
         );
-        let (households, _) = t
+        let households = t
             .app
             .registry()
             .households(&op_user, &Default::default())
             .await
             .unwrap();
-        assert!(!households.is_empty() && households.iter().all(|h| inside(&h.grid_code)));
-        let (places, _) = t
+        assert!(
+            !households.rows.is_empty() && households.rows.iter().all(|h| inside(&h.grid_code))
+        );
+        let places = t
             .app
             .registry()
             .places(&op_user, &Default::default())
             .await
             .unwrap();
-        assert!(!places.is_empty() && places.iter().all(|p| inside(&p.grid_code)));
+        assert!(!places.rows.is_empty() && places.rows.iter().all(|p| inside(&p.grid_code)));
         let members = t
             .app
             .registry()
@@ -781,7 +783,7 @@ async fn no_listing_crosses_a_township_boundary() {
             .filter_map(|r| r.get(9).map(|c| c.text()))
             .filter(|c| !c.is_empty())
             .collect();
-        assert_eq!(grid_cells.len(), usize::try_from(total).unwrap());
+        assert_eq!(grid_cells.len() as u64, persons.total.count);
         assert!(grid_cells.iter().all(|c| inside(c)), "export of {township}");
         let elsewhere = if township == "511702001" {
             "511702104001001"

@@ -18,13 +18,13 @@ async fn three_people(h: &Hub) -> Vec<i64> {
         .await
         .unwrap();
     let user = h.commander.user.clone().unwrap();
-    let (rows, _) =
+    let list =
         h.t.app
             .registry()
             .persons(&user, &PersonQuery::default())
             .await
             .unwrap();
-    let mut ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut ids: Vec<i64> = list.rows.iter().map(|r| r.id).collect();
     ids.sort_unstable();
     ids
 }
@@ -166,7 +166,7 @@ async fn groups_are_seen_with_their_permission_and_visits_fall_due() {
             .await
             .unwrap();
     assert_eq!(
-        in_group.0.iter().map(|p| p.id).collect::<Vec<_>>(),
+        in_group.rows.iter().map(|p| p.id).collect::<Vec<_>>(),
         [ids[2]]
     );
     assert!(matches!(
@@ -902,7 +902,7 @@ async fn a_key_rotation_seals_the_registry_again() {
         )
         .await
         .unwrap();
-    assert_eq!(found.1, 1, "blind indexes survive the rotation");
+    assert_eq!(found.total.count, 1, "blind indexes survive the rotation");
     let notes = rotated.registry().visits(&worker, ids[0]).await.unwrap();
     assert_eq!(notes[0].notes, "本人在家，情绪稳定，按时服药");
 }

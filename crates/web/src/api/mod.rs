@@ -10,6 +10,33 @@ mod video;
 
 use crate::AppState;
 use axum::Router;
+use pingan_app::Listed;
+use serde::Serialize;
+
+/// 列表页 — one page of a list: its rows, the list's total, and the cursors to pass as `after`
+/// (the next page) or `before` (the previous page), absent where there is no such page.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ListBody<T> {
+    items: Vec<T>,
+    /// Rows of the whole list; a search's count stops at 10,000 (`total_exact` false) unless
+    /// asked for with `exact_total=true`.
+    total: u64,
+    total_exact: bool,
+    before: Option<String>,
+    after: Option<String>,
+}
+
+impl<T> From<Listed<T>> for ListBody<T> {
+    fn from(l: Listed<T>) -> Self {
+        Self {
+            items: l.rows,
+            total: l.total.count,
+            total_exact: l.total.exact,
+            before: l.before,
+            after: l.after,
+        }
+    }
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()

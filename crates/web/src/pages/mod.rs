@@ -221,14 +221,84 @@ pub(crate) fn options<T: Copy>(
 
 /// The query string of another page of a filtered list.
 pub(crate) fn page_href(base: &str, pairs: &[(&str, Option<&str>)], page: i64) -> String {
+    let page = page.to_string();
+    let mut all = vec![("page", Some(page.as_str()))];
+    all.extend_from_slice(pairs);
+    query_href(base, &all)
+}
+
+/// `base` with the pairs that have a value as its query string.
+pub(crate) fn query_href(base: &str, pairs: &[(&str, Option<&str>)]) -> String {
     let enc = pingan_domain::text::percent_encode;
-    let mut href = format!("{base}?page={page}");
-    for (k, v) in pairs {
-        if let Some(v) = v.filter(|v| !v.is_empty()) {
-            href.push_str(&format!("&{k}={}", enc(v)));
+    let query: Vec<String> = pairs
+        .iter()
+        .filter_map(|(k, v)| {
+            v.filter(|v| !v.is_empty())
+                .map(|v| format!("{k}={}", enc(v)))
+        })
+        .collect();
+    if query.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", query.join("&"))
+    }
+}
+
+/// 翻页 — what a list page shows around its rows: the total (`10,000 以上` when the count stopped
+/// at its cap, with a link that counts exactly) and the links to the pages before and after.
+pub(crate) struct ListNav {
+    pub total: String,
+    pub exact_href: Option<String>,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl ListNav {
+    /// The navigation of a page of the list at `base` filtered by `filters`.
+    pub(crate) fn new<T>(
+        base: &str,
+        filters: &[(&str, Option<&str>)],
+        list: &pingan_app::Listed<T>,
+    ) -> Self {
+        Self::of(
+            base,
+            filters,
+            list.total,
+            list.before.as_deref(),
+            list.after.as_deref(),
+        )
+    }
+
+    /// The navigation of a page given by its total and the cursors of its neighbours.
+    pub(crate) fn of(
+        base: &str,
+        filters: &[(&str, Option<&str>)],
+        total: pingan_app::Total,
+        before: Option<&str>,
+        after: Option<&str>,
+    ) -> Self {
+        let with = |key: &'static str, value: Option<&str>| {
+            let mut pairs = filters.to_vec();
+            pairs.push((key, value));
+            query_href(base, &pairs)
+        };
+        Self {
+            total: total.label(),
+            exact_href: (!total.exact).then(|| with("exact_total", Some("true"))),
+            prev: before.map(|c| with("before", Some(c))),
+            next: after.map(|c| with("after", Some(c))),
         }
     }
-    href
+
+    /// The navigation of a list that could not be read (its error is on the page).
+    pub(crate) fn empty() -> Self {
+        Self {
+            total: "0".into(),
+            exact_href: None,
+            prev: None,
+            next: None,
+        }
+    }
 }
 
 /// Links to the page before and after this one (of `rows` each), if there are such pages.

@@ -2,6 +2,7 @@
 //! identifiers for a stated reason, and the .xlsx import with its template.
 
 use crate::AppState;
+use crate::api::ListBody;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
@@ -38,27 +39,20 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/persons/{id}/tags", get(tags).put(set_tags))
 }
 
-/// A page of persons.
-#[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct PersonList {
-    items: Vec<PersonView>,
-    /// Rows of the whole search (50 a page).
-    total: i64,
-}
-
 /// Persons of your scope, masked: `q` (two or more characters of a name, or part of an
 /// address), `id_number` and `phone` (exact), `grid`, `residence`.
 #[utoipa::path(get, path = "/api/v1/persons", tag = "registry", params(PersonQuery),
     security(("bearer" = [])),
-    responses((status = 200, body = PersonList), (status = 400, body = Problem),
+    responses((status = 200, body = ListBody<PersonView>), (status = 400, body = Problem),
         (status = 403, body = Problem)))]
 pub(crate) async fn list(
     State(state): State<AppState>,
     api: ApiUser,
     Query(q): Query<PersonQuery>,
-) -> Result<Json<PersonList>, ApiError> {
-    let (items, total) = state.app.registry().persons(&api.user, &q).await?;
-    Ok(Json(PersonList { items, total }))
+) -> Result<Json<ListBody<PersonView>>, ApiError> {
+    Ok(Json(
+        state.app.registry().persons(&api.user, &q).await?.into(),
+    ))
 }
 
 /// One person of your scope, masked.
@@ -177,26 +171,19 @@ pub(crate) async fn export(
     ))
 }
 
-/// A page of households.
-#[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct HouseholdList {
-    items: Vec<HouseholdView>,
-    /// Rows of the whole search (50 a page).
-    total: i64,
-}
-
 /// Households (户) of your scope: `q` (part of the address, or a whole 户号), `grid`.
 #[utoipa::path(get, path = "/api/v1/households", tag = "registry", params(HouseholdQuery),
     security(("bearer" = [])),
-    responses((status = 200, body = HouseholdList), (status = 400, body = Problem),
+    responses((status = 200, body = ListBody<HouseholdView>), (status = 400, body = Problem),
         (status = 403, body = Problem)))]
 pub(crate) async fn households(
     State(state): State<AppState>,
     api: ApiUser,
     Query(q): Query<HouseholdQuery>,
-) -> Result<Json<HouseholdList>, ApiError> {
-    let (items, total) = state.app.registry().households(&api.user, &q).await?;
-    Ok(Json(HouseholdList { items, total }))
+) -> Result<Json<ListBody<HouseholdView>>, ApiError> {
+    Ok(Json(
+        state.app.registry().households(&api.user, &q).await?.into(),
+    ))
 }
 
 /// One household of your scope with its members (masked), the head first.

@@ -2,6 +2,7 @@
 //! entering one, the tenants of a rental house, and the .xlsx import with its template.
 
 use crate::AppState;
+use crate::api::ListBody;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
@@ -11,7 +12,7 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::{get, post};
 use pingan_app::{PlaceEntry, PlaceImportReport, PlacePage, PlacePlain, PlaceQuery, PlaceView};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -27,27 +28,20 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/places/{id}/reveal", post(reveal))
 }
 
-/// A page of places.
-#[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct PlaceList {
-    items: Vec<PlaceView>,
-    /// Rows of the whole search (50 a page).
-    total: i64,
-}
-
 /// Places of your scope: `q` (part of the name or address, or a whole 统一社会信用代码),
 /// `category`, `attention`, `grid`.
 #[utoipa::path(get, path = "/api/v1/places", tag = "registry", params(PlaceQuery),
     security(("bearer" = [])),
-    responses((status = 200, body = PlaceList), (status = 400, body = Problem),
+    responses((status = 200, body = ListBody<PlaceView>), (status = 400, body = Problem),
         (status = 403, body = Problem)))]
 pub(crate) async fn list(
     State(state): State<AppState>,
     api: ApiUser,
     Query(q): Query<PlaceQuery>,
-) -> Result<Json<PlaceList>, ApiError> {
-    let (items, total) = state.app.registry().places(&api.user, &q).await?;
-    Ok(Json(PlaceList { items, total }))
+) -> Result<Json<ListBody<PlaceView>>, ApiError> {
+    Ok(Json(
+        state.app.registry().places(&api.user, &q).await?.into(),
+    ))
 }
 
 /// Enters a place; an organisation with the same 统一社会信用代码, or a place of the same grid,

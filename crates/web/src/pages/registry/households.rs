@@ -5,14 +5,13 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
 use crate::extract::page::{Path, Query};
-use crate::pages::{Shell, page_href, pager};
+use crate::pages::{ListNav, Shell, query_href};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use pingan_app::{AppError, HOUSEHOLD_PAGE_ROWS, HouseholdPage, HouseholdQuery, HouseholdView};
-use pingan_domain::time::format_count;
+use pingan_app::{AppError, HouseholdPage, HouseholdQuery, HouseholdView};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -26,10 +25,8 @@ pub fn router() -> Router<AppState> {
 struct HouseholdsPage {
     shell: Shell,
     rows: Vec<HouseholdView>,
-    total: String,
     q: HouseholdQuery,
-    prev: Option<String>,
-    next: Option<String>,
+    nav: ListNav,
     /// The export of this search.
     export_href: String,
     error: Option<String>,
@@ -40,31 +37,22 @@ async fn list(
     page: PageUser,
     Query(q): Query<HouseholdQuery>,
 ) -> Result<HouseholdsPage, PageError> {
-    let (rows, total, error) = match state.app.registry().households(&page.user, &q).await {
-        Ok((rows, total)) => (rows, total, None),
-        Err(AppError::Invalid(msg)) => (Vec::new(), 0, Some(msg)),
+    let filters = [("q", q.q.as_deref()), ("grid", q.grid.as_deref())];
+    let (rows, nav, error) = match state.app.registry().households(&page.user, &q).await {
+        Ok(list) => {
+            let nav = ListNav::new("/households", &filters, &list);
+            (list.rows, nav, None)
+        }
+        Err(AppError::Invalid(msg)) => (Vec::new(), ListNav::empty(), Some(msg)),
         Err(e) => return Err(e.into()),
     };
-    let (prev, next) = pager(total, q.page.unwrap_or(1), HOUSEHOLD_PAGE_ROWS, |p| {
-        page_href(
-            "/households",
-            &[("q", q.q.as_deref()), ("grid", q.grid.as_deref())],
-            p,
-        )
-    });
-    let export_href = page_href(
-        "/households/export",
-        &[("q", q.q.as_deref()), ("grid", q.grid.as_deref())],
-        1,
-    );
+    let export_href = query_href("/households/export", &filters);
     Ok(HouseholdsPage {
         shell: Shell::new(&state.app, &page.user, "/persons").await?,
         export_href,
         rows,
-        total: format_count(total.max(0).unsigned_abs()),
+        nav,
         q,
-        prev,
-        next,
         error,
     })
 }

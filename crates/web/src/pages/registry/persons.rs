@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{PageError, on_the_form};
 use crate::extract::page::{Path, Query};
-use crate::pages::{ReasonForm, Shell, options, page_href, pager};
+use crate::pages::{ListNav, ReasonForm, Shell, options};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Multipart, State};
@@ -13,12 +13,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use pingan_app::{
-    AppError, ImportJobView, PERSON_PAGE_ROWS, PersonImportReport, PersonPlain, PersonQuery,
-    PersonView,
+    AppError, ImportJobView, PersonImportReport, PersonPlain, PersonQuery, PersonView,
 };
 use pingan_domain::Capability;
 use pingan_domain::person::{PersonTag, Residence};
-use pingan_domain::time::format_count;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -42,14 +40,12 @@ pub fn router() -> Router<AppState> {
 struct PersonsPage {
     shell: Shell,
     rows: Vec<PersonView>,
-    total: String,
+    nav: ListNav,
     q: PersonQuery,
     residences: Vec<(&'static str, &'static str)>,
     /// The special groups the user may filter by.
     groups: Vec<(&'static str, &'static str)>,
     tags: Vec<(&'static str, &'static str)>,
-    prev: Option<String>,
-    next: Option<String>,
     can_reveal: bool,
     can_import: bool,
     /// A person shown in plain text after a reveal.
@@ -64,7 +60,7 @@ async fn render(
     revealed: Option<PersonPlain>,
     error: Option<String>,
 ) -> Result<PersonsPage, PageError> {
-    let (rows, total) = match state.app.registry().persons(&page.user, &q).await {
+    let list = match state.app.registry().persons(&page.user, &q).await {
         Ok(found) => found,
         Err(AppError::Invalid(msg)) if error.is_none() => {
             return Box::pin(render(
@@ -78,23 +74,21 @@ async fn render(
         }
         Err(e) => return Err(e.into()),
     };
-    let (prev, next) = pager(total, q.page.unwrap_or(1), PERSON_PAGE_ROWS, |p| {
-        page_href(
-            "/persons",
-            &[
-                ("q", q.q.as_deref()),
-                ("grid", q.grid.as_deref()),
-                ("residence", q.residence.as_deref()),
-                ("group", q.group.as_deref()),
-                ("tag", q.tag.as_deref()),
-            ],
-            p,
-        )
-    });
+    let nav = ListNav::new(
+        "/persons",
+        &[
+            ("q", q.q.as_deref()),
+            ("grid", q.grid.as_deref()),
+            ("residence", q.residence.as_deref()),
+            ("group", q.group.as_deref()),
+            ("tag", q.tag.as_deref()),
+        ],
+        &list,
+    );
     Ok(PersonsPage {
         shell: Shell::new(&state.app, &page.user, "/persons").await?,
-        rows,
-        total: format_count(total.max(0).unsigned_abs()),
+        rows: list.rows,
+        nav,
         residences: options(Residence::ALL, Residence::code, Residence::label),
         tags: options(PersonTag::ALL, PersonTag::code, PersonTag::label),
         groups: pingan_app::Registry::visible_groups(&page.user)
@@ -104,8 +98,6 @@ async fn render(
         can_reveal: page.user.can(Capability::RevealPersonalData),
         can_import: page.user.can(Capability::ManageRegistry),
         q,
-        prev,
-        next,
         revealed,
         error,
     })

@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{PageError, on_the_form};
 use crate::extract::page::{Path, Query};
-use crate::pages::{ReasonForm, Shell, options, page_href, pager};
+use crate::pages::{ListNav, ReasonForm, Shell, options};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Multipart, State};
@@ -14,12 +14,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use pingan_app::{
-    AppError, PLACE_PAGE_ROWS, PlaceEntry, PlaceImportReport, PlacePage, PlacePlain, PlaceQuery,
-    PlaceView,
+    AppError, PlaceEntry, PlaceImportReport, PlacePage, PlacePlain, PlaceQuery, PlaceView,
 };
 use pingan_domain::Capability;
 use pingan_domain::place::{Attention, PlaceCategory};
-use pingan_domain::time::format_count;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -41,14 +39,12 @@ pub fn router() -> Router<AppState> {
 struct PlacesPage {
     shell: Shell,
     rows: Vec<PlaceView>,
-    total: String,
+    nav: ListNav,
     q: PlaceQuery,
     categories: Vec<(&'static str, &'static str)>,
     attentions: Vec<(&'static str, &'static str)>,
     /// The grids of the user's scope: (code, name).
     grids: Vec<(String, String)>,
-    prev: Option<String>,
-    next: Option<String>,
     can_edit: bool,
     can_reveal: bool,
     report: Option<PlaceImportReport>,
@@ -62,23 +58,20 @@ async fn render(
     report: Option<PlaceImportReport>,
     error: Option<String>,
 ) -> Result<PlacesPage, PageError> {
-    let (rows, total, error) = match state.app.registry().places(&page.user, &q).await {
-        Ok((rows, total)) => (rows, total, error),
-        Err(AppError::Invalid(msg)) => (Vec::new(), 0, Some(msg)),
+    let filters = [
+        ("q", q.q.as_deref()),
+        ("category", q.category.as_deref()),
+        ("attention", q.attention.as_deref()),
+        ("grid", q.grid.as_deref()),
+    ];
+    let (rows, nav, error) = match state.app.registry().places(&page.user, &q).await {
+        Ok(list) => {
+            let nav = ListNav::new("/places", &filters, &list);
+            (list.rows, nav, error)
+        }
+        Err(AppError::Invalid(msg)) => (Vec::new(), ListNav::empty(), Some(msg)),
         Err(e) => return Err(e.into()),
     };
-    let (prev, next) = pager(total, q.page.unwrap_or(1), PLACE_PAGE_ROWS, |p| {
-        page_href(
-            "/places",
-            &[
-                ("q", q.q.as_deref()),
-                ("category", q.category.as_deref()),
-                ("attention", q.attention.as_deref()),
-                ("grid", q.grid.as_deref()),
-            ],
-            p,
-        )
-    });
     let can_edit = page.user.can(Capability::ManageRegistry);
     let grids = if can_edit {
         crate::pages::grid_options(&state.app, &page.user).await?
@@ -88,7 +81,7 @@ async fn render(
     Ok(PlacesPage {
         shell: Shell::new(&state.app, &page.user, "/places").await?,
         rows,
-        total: format_count(total.max(0).unsigned_abs()),
+        nav,
         q,
         categories: options(
             PlaceCategory::ALL,
@@ -97,8 +90,6 @@ async fn render(
         ),
         attentions: options(Attention::ALL, Attention::code, Attention::label),
         grids,
-        prev,
-        next,
         can_edit,
         can_reveal: page.user.can(Capability::RevealPersonalData),
         report,

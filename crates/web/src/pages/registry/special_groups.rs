@@ -6,16 +6,14 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{PageError, on_the_form};
 use crate::extract::page::Query;
-use crate::pages::{Shell, options, page_href, pager};
+use crate::pages::{ListNav, Shell, options};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use pingan_app::{
-    AppError, MEMBER_PAGE_ROWS, MemberPage, MemberQuery, MemberView, UnitCoverage, VisitPolicyView,
-};
+use pingan_app::{AppError, MemberPage, MemberQuery, MemberView, UnitCoverage, VisitPolicyView};
 use pingan_domain::special_group::VisitState;
 use pingan_domain::time::format_count;
 use pingan_domain::{Capability, OrgLevel};
@@ -34,9 +32,7 @@ pub fn router() -> Router<AppState> {
 struct GroupsPage {
     shell: Shell,
     rows: Vec<MemberView>,
-    prev: Option<String>,
-    next: Option<String>,
-    total: String,
+    nav: ListNav,
     overdue: String,
     due_soon: String,
     q: MemberQuery,
@@ -64,26 +60,26 @@ async fn render(
                 total: 0,
                 overdue: 0,
                 due_soon: 0,
+                before: None,
+                after: None,
             },
             Some(msg),
         ),
         Err(e) => return Err(e.into()),
     };
-    let (prev, next) = pager(
-        list.total as i64,
-        q.page.unwrap_or(1) as i64,
-        MEMBER_PAGE_ROWS as i64,
-        |p| {
-            page_href(
-                "/special-groups",
-                &[
-                    ("group", q.group.as_deref()),
-                    ("state", q.state.as_deref()),
-                    ("grid", q.grid.as_deref()),
-                ],
-                p,
-            )
+    let nav = ListNav::of(
+        "/special-groups",
+        &[
+            ("group", q.group.as_deref()),
+            ("state", q.state.as_deref()),
+            ("grid", q.grid.as_deref()),
+        ],
+        pingan_app::Total {
+            count: list.total.max(0).unsigned_abs(),
+            exact: true,
         },
+        list.before.as_deref(),
+        list.after.as_deref(),
     );
     let coverage = match state
         .app
@@ -97,12 +93,10 @@ async fn render(
     };
     Ok(GroupsPage {
         shell: Shell::new(&state.app, user, "/special-groups").await?,
-        total: format_count(list.total as u64),
-        overdue: format_count(list.overdue as u64),
-        due_soon: format_count(list.due_soon as u64),
+        overdue: format_count(list.overdue.max(0).unsigned_abs()),
+        due_soon: format_count(list.due_soon.max(0).unsigned_abs()),
         rows: list.items,
-        prev,
-        next,
+        nav,
         groups: pingan_app::Registry::visible_groups(user)
             .into_iter()
             .map(|g| (g.code(), g.label()))

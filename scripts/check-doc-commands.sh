@@ -3,7 +3,8 @@
 #   1. README.md's first command (under "## Try it"), exactly as written, in a clean clone with its
 #      own data directory, until it serves /healthz; then stops it.
 #   2. `pingan --help`, which must list every command README.md says it lists.
-#   3. The load-generator blocks of docs/benchmarks.md (event intake and push; GB/T 28181 devices),
+#   3. The load-generator blocks of docs/benchmarks.md (event intake and push; GB/T 28181 devices;
+#      the lists, with a bound on their p95),
 #      at a tiny scale: the same lines with smaller counts and durations, and the small demo.
 # Each command is read out of the docs, never retyped here, so a doc that drifts fails CI.
 set -euo pipefail
@@ -77,8 +78,11 @@ tiny() {
   sed -E 's/--workers [0-9]+/--workers 2/; s/--seconds [0-9]+/--seconds 2/;
     s/--clients [0-9]+/--clients 3/; s/--events [0-9]+/--events 2/;
     s/--devices [0-9]+/--devices 20/; s/--keepalive [0-9]+/--keepalive 1/;
-    s/ demo --scale small / demo /; s/ demo / demo --scale small --no-population /;
-    s#/tmp/(bench|sip)#'"$work"'/\1#g;
+    s/--requests [0-9]+/--requests 10/; s/--depth [0-9]+/--depth 3/;
+    s/--max-p95-ms [0-9]+/--max-p95-ms 250/; s/--population [0-9]+/--population 20000/;
+    s/ demo --scale small / demo /; /--population/ s/ demo / demo --scale small /;
+    /--population/! s/ demo / demo --scale small --no-population /;
+    s#/tmp/(bench|sip|full)#'"$work"'/\1#g;
     s/127\.0\.0\.1:18080/127.0.0.1:'"$1"'/g; s/127\.0\.0\.1:18095/127.0.0.1:'"$2"'/g;
     s/127\.0\.0\.1:15070/127.0.0.1:'"$3"'/g'
 }
@@ -107,4 +111,5 @@ run_block() {
 
 run_block '^## Event intake and live push'
 run_block '^## GB/T 28181 devices'
+run_block '^## Lists at district scale'
 echo "== the docs' commands work"

@@ -53,8 +53,11 @@ enum Command {
         #[arg(long, default_value = "district", value_parser = parse_scale)]
         scale: DemoScale,
         /// 不生成全区 905,678 名演示人口（默认在服务启动后于后台生成，中断后下次接着生成）
-        #[arg(long)]
+        #[arg(long, conflicts_with = "population")]
         no_population: bool,
+        /// 演示人口人数（district 默认 905,678，small 默认不生成）；用于缩小规模的基准测试
+        #[arg(long)]
+        population: Option<usize>,
     },
     /// 只升级数据库结构，然后退出
     Migrate,
@@ -249,13 +252,19 @@ pub async fn run(cli: Cli) -> Result<()> {
             serve: args,
             scale,
             no_population,
+            population,
         } => {
             resolved.ensure_data_dir()?;
             let (app, listener) = open_and_bind(&resolved, &args).await?;
             let outcome = app.load_demo(scale).await.map_err(app_err)?;
             print_demo(&outcome);
-            if scale == DemoScale::District && !no_population {
-                tokio::spawn(seed_population(app.clone()));
+            let population = match (scale, no_population) {
+                (_, true) => 0,
+                (DemoScale::District, false) => population.unwrap_or(pingan_app::demo::POPULATION),
+                (DemoScale::Small, false) => population.unwrap_or(0),
+            };
+            if population > 0 {
+                tokio::spawn(seed_population(app.clone(), population));
             }
             serve(app, listener).await
         }
@@ -664,11 +673,11 @@ fn write_rejected(file: &std::path::Path, rejected: &[pingan_app::RejectedCell])
 
 /// Generates the demo population in the background, saying how far it got every tenth of the
 /// grids and when it is done.
-async fn seed_population(app: App) {
+async fn seed_population(app: App, persons: usize) {
     let started = std::time::Instant::now();
     let said = std::sync::atomic::AtomicUsize::new(0);
     let outcome = app
-        .seed_demo_population(pingan_app::demo::POPULATION, |done, grids, persons| {
+        .seed_demo_population(persons, |done, grids, persons| {
             let tenth = done * 10 / grids.max(1);
             if tenth > said.swap(tenth, std::sync::atomic::Ordering::Relaxed) {
                 println!(

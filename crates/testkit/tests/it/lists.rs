@@ -180,7 +180,30 @@ async fn kept_totals_equal_the_rows_after_adds_ends_and_moves() {
         .end_person(&h.operator, &ours, mine[0], "迁出本区")
         .await
         .unwrap();
-    // The other township takes one floating resident over.
+    // The other township takes one floating resident over, with their special-group membership.
+    let commander = h.commander.user.clone().unwrap();
+    let moved = walk(
+        &h,
+        &ours,
+        &PersonQuery {
+            id_number: Some(floating[0].clone()),
+            ..Default::default()
+        },
+    )
+    .await[0];
+    h.t.app
+        .registry()
+        .enrol_member(
+            &h.commander,
+            &commander,
+            moved,
+            &pingan_app::MemberInput {
+                group: "刑满释放人员".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     let to_grid = crate::faults::a_grid_of(&h.t, &h.other_operator).await;
     let asked =
         h.t.app
@@ -190,7 +213,7 @@ async fn kept_totals_equal_the_rows_after_adds_ends_and_moves() {
                 &theirs,
                 &pingan_app::TransferEntry {
                     id_number: floating[0].clone(),
-                    to_grid,
+                    to_grid: to_grid.clone(),
                     reason: "投靠子女".into(),
                 },
             )
@@ -202,7 +225,23 @@ async fn kept_totals_equal_the_rows_after_adds_ends_and_moves() {
         .await
         .unwrap();
 
-    let commander = h.commander.user.clone().unwrap();
+    let members_in = |grid: &str| {
+        let (app, user, grid) = (h.t.app.clone(), commander.clone(), grid[..9].to_owned());
+        async move {
+            let q = pingan_app::MemberQuery {
+                grid: Some(grid),
+                ..Default::default()
+            };
+            let page = app.registry().member_page(&user, &q).await.unwrap();
+            page.items.iter().map(|m| m.person_id).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        members_in(&to_grid).await,
+        [moved],
+        "the membership moved along"
+    );
+    assert!(members_in(&h.grid).await.is_empty());
     for user in [&ours, &theirs, &commander] {
         for residence in [None, Some("floating"), Some("registered")] {
             let q = PersonQuery {

@@ -7,6 +7,7 @@ mod access;
 mod cache;
 mod cases;
 pub mod demo;
+pub mod doctor;
 mod error;
 mod hub;
 mod list;

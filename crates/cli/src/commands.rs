@@ -61,6 +61,12 @@ enum Command {
     },
     /// 只升级数据库结构，然后退出
     Migrate,
+    /// 检查部署（数据库、主密钥、文件目录、时钟、SIP 端口），不做任何改动，每项一行说明
+    Doctor {
+        /// 要检查的 GB/T 28181 信令地址，如 0.0.0.0:5060
+        #[arg(long, value_name = "IP:PORT")]
+        sip_listen: Option<String>,
+    },
     /// 管理账号
     #[command(subcommand)]
     User(UserCommand),
@@ -278,6 +284,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::Doctor { sip_listen } => doctor(&resolved, sip_listen.as_deref()).await,
         Command::User(cmd) => {
             resolved.ensure_data_dir()?;
             let app = open(&resolved, None).await?;
@@ -668,6 +675,37 @@ fn write_rejected(file: &std::path::Path, rejected: &[pingan_app::RejectedCell])
     let sheet = pingan_app::sheet::rejected_sheet(rejected)?;
     std::fs::write(&out, sheet).map_err(|e| anyhow!("无法写入 {}（{e}）", out.display()))?;
     println!("未导入的行及原因：{}", out.display());
+    Ok(())
+}
+
+/// `pingan doctor`: every check on one line, ✓ or ✗; fails when any check does.
+async fn doctor(resolved: &Resolved, sip_listen: Option<&str>) -> Result<()> {
+    let sip = sip_listen
+        .map(|s| {
+            s.parse::<SocketAddr>()
+                .map_err(|_| anyhow!("SIP 地址 \"{s}\" 无效：应为 IP:端口，如 0.0.0.0:5060"))
+        })
+        .transpose()?;
+    let files_dir = resolved
+        .file
+        .files_dir
+        .clone()
+        .unwrap_or_else(|| resolved.data_dir.join("files"));
+    let findings = pingan_app::doctor::checkup(pingan_app::doctor::Deployment {
+        db: &resolved.db,
+        key: resolved.existing_master_key(),
+        files_dir: &files_dir,
+        sip,
+    })
+    .await;
+    for f in &findings {
+        println!("{} {}：{}", if f.ok { "✓" } else { "✗" }, f.what, f.detail);
+    }
+    let wrong = findings.iter().filter(|f| !f.ok).count();
+    if wrong > 0 {
+        bail!("部署检查发现 {wrong} 个问题，见上");
+    }
+    println!("部署检查通过");
     Ok(())
 }
 

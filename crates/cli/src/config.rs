@@ -108,6 +108,27 @@ impl Resolved {
         Ok(Arc::new(key))
     }
 
+    /// The master key as `pingan doctor` reads it: never created, the reason when it is missing or
+    /// unreadable.
+    pub fn existing_master_key(&self) -> std::result::Result<Arc<dyn KeyProvider>, String> {
+        let from_env = std::env::var("PINGAN_MASTER_KEY")
+            .ok()
+            .filter(|v| !v.trim().is_empty());
+        let path = self.data_dir.join("master.key");
+        let text = match from_env {
+            Some(v) => v,
+            None => std::fs::read_to_string(&path).map_err(|e| {
+                format!(
+                    "读不到 {}（{e}）：首次运行 pingan serve 会创建它；多个实例请用同一个 PINGAN_MASTER_KEY",
+                    path.display()
+                )
+            })?,
+        };
+        MasterKey::from_hex(&text)
+            .map(|k| Arc::new(k) as Arc<dyn KeyProvider>)
+            .map_err(|e| format!("主密钥格式不对：{e}"))
+    }
+
     /// The service settings, with the tile URL flag (or `PINGAN_TILE_URL`) over the file.
     pub fn app_config(&self, tile_url: Option<String>) -> Result<AppConfig> {
         let minutes = self.file.session_idle_minutes.unwrap_or(30);

@@ -7,6 +7,7 @@
 mod access;
 mod backup;
 mod cases;
+mod checkup;
 mod db_url;
 mod error;
 mod in_use;

@@ -51,6 +51,37 @@ const CREATE_LEDGER_POSTGRES: &str = "CREATE TABLE IF NOT EXISTS schema_migratio
     version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)";
 
 impl Store {
+    /// The migrations not applied yet, without applying any (all of them on an empty database).
+    pub async fn pending_migrations(&self) -> Result<Vec<&'static str>> {
+        let ledger: Option<String> = match self.backend() {
+            crate::Backend::Sqlite => dispatch!(self, |p| {
+                sqlx::query_scalar(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+                )
+                .fetch_optional(p)
+                .await
+            })?,
+            crate::Backend::Postgres => dispatch!(self, |p| {
+                sqlx::query_scalar("SELECT CAST(to_regclass('schema_migrations') AS TEXT)")
+                    .fetch_one(p)
+                    .await
+            })?,
+        };
+        let applied: Vec<i64> = match ledger {
+            Some(_) => dispatch!(self, |p| {
+                sqlx::query_scalar("SELECT version FROM schema_migrations")
+                    .fetch_all(p)
+                    .await
+            })?,
+            None => Vec::new(),
+        };
+        Ok(MIGRATIONS
+            .iter()
+            .filter(|m| !applied.contains(&m.version))
+            .map(|m| m.name)
+            .collect())
+    }
+
     /// Applies every migration not yet applied, each in its own transaction. Returns the names of
     /// those applied now.
     pub async fn migrate(&self) -> Result<Vec<&'static str>> {

@@ -15,6 +15,23 @@ pub(crate) fn values(rows: usize, cols: usize) -> String {
         .join(", ")
 }
 
+/// The codes that start with `prefix` (digits, as org and grid codes are) as the range
+/// `[low, high)`, `high` none when every digit is 9. A range is an index range scan on both
+/// backends, where `LIKE 'prefix%'` is not: SQLite does not narrow a `LIKE` whose pattern is an
+/// expression, and PostgreSQL only under the "C" collation (a grid's persons took 207 ms as a
+/// sequential scan of 905,678 rows under C.UTF-8). None for an empty or non-digit prefix.
+pub(crate) fn prefix_range(prefix: &str) -> Option<(String, Option<String>)> {
+    if prefix.is_empty() || !prefix.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let kept = prefix.trim_end_matches('9');
+    let high = kept.char_indices().last().map(|(i, last)| {
+        let next = char::from_u32(u32::from(last) + 1).unwrap_or(last);
+        format!("{}{next}", kept.get(..i).unwrap_or_default())
+    });
+    Some((prefix.to_owned(), high))
+}
+
 /// A value of a [`ListQuery`], bound in order.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Value {
@@ -63,7 +80,13 @@ impl ListQuery {
     /// first, so that no list is built without one.
     pub(crate) fn scoped(column: &str, prefix: &str) -> Self {
         let mut q = Self::default();
-        q.and(&format!("{column} LIKE ? || '%'"), [prefix]);
+        match prefix_range(prefix) {
+            Some((low, Some(high))) => {
+                q.and(&format!("{column} >= ? AND {column} < ?"), [low, high])
+            }
+            Some((low, None)) => q.and(&format!("{column} >= ?"), [low]),
+            None => q.and(&format!("{column} LIKE ? || '%'"), [prefix]),
+        };
         q
     }
 
@@ -318,6 +341,30 @@ mod tests {
         assert_eq!(super::values(2, 3), "($1, $2, $3), ($4, $5, $6)");
     }
 
+    proptest::proptest! {
+        #[test]
+        fn a_prefix_range_holds_exactly_the_codes_that_start_with_it(
+            prefix in "[0-9]{1,6}",
+            code in "[0-9]{0,9}",
+        ) {
+            let (low, high) = super::prefix_range(&prefix).unwrap();
+            let inside = code.as_str() >= low.as_str()
+                && high.as_deref().is_none_or(|h| code.as_str() < h);
+            proptest::prop_assert_eq!(inside, code.starts_with(&prefix), "{} {:?}", low, high);
+        }
+    }
+
+    #[test]
+    fn a_prefix_of_nines_has_no_upper_end_and_other_text_keeps_like() {
+        assert_eq!(
+            super::prefix_range("5117029"),
+            Some(("5117029".into(), Some("511703".into())))
+        );
+        assert_eq!(super::prefix_range("999"), Some(("999".into(), None)));
+        assert_eq!(super::prefix_range(""), None);
+        assert_eq!(super::prefix_range("51a"), None);
+    }
+
     #[test]
     fn a_list_query_numbers_its_values_in_order_after_the_scope() {
         use super::{Cursor, KeyPart, ListQuery, PageAt, Value};
@@ -335,9 +382,10 @@ mod tests {
         let counted = q.clone().count("FROM persons p", Some(100));
         assert_eq!(
             counted.sql,
-            "SELECT COUNT(*) FROM (SELECT 1 FROM persons p WHERE p.grid_code LIKE $1 || '%' \
-             AND p.ended_at IS NULL AND p.tag = $2 AND p.id IN (SELECT id FROM grams WHERE gram \
-             IN ($3, $4)) AND (p.code = $5 OR p.name LIKE $6 ESCAPE '\\') LIMIT 101) counted"
+            "SELECT COUNT(*) FROM (SELECT 1 FROM persons p WHERE p.grid_code >= $1 AND \
+             p.grid_code < $2 AND p.ended_at IS NULL AND p.tag = $3 AND p.id IN (SELECT id FROM \
+             grams WHERE gram IN ($4, $5)) AND (p.code = $6 OR p.name LIKE $7 ESCAPE '\\') LIMIT \
+             101) counted"
         );
         let at = PageAt::Before(Cursor(vec![KeyPart::Text("5117".into()), KeyPart::Int(7)]));
         let built = q.keyset(
@@ -348,15 +396,21 @@ mod tests {
         );
         assert_eq!(
             built.sql,
-            "SELECT p.id FROM persons p WHERE p.grid_code LIKE $1 || '%' AND p.ended_at IS NULL \
-             AND p.tag = $2 AND p.id IN (SELECT id FROM grams WHERE gram IN ($3, $4)) \
-             AND (p.code = $5 OR p.name LIKE $6 ESCAPE '\\') AND (p.grid_code, p.id) < ($7, $8) \
-             ORDER BY p.grid_code DESC, p.id DESC LIMIT $9"
+            "SELECT p.id FROM persons p WHERE p.grid_code >= $1 AND p.grid_code < $2 AND \
+             p.ended_at IS NULL AND p.tag = $3 AND p.id IN (SELECT id FROM grams WHERE gram IN \
+             ($4, $5)) AND (p.code = $6 OR p.name LIKE $7 ESCAPE '\\') AND (p.grid_code, p.id) \
+             < ($8, $9) ORDER BY p.grid_code DESC, p.id DESC LIMIT $10"
         );
-        assert_eq!(built.values.len(), 9);
-        assert_eq!(built.values[0], Value::Text("511702001".into()));
+        assert_eq!(built.values.len(), 10);
         assert_eq!(
-            built.values[6..],
+            built.values[..2],
+            [
+                Value::Text("511702001".into()),
+                Value::Text("511702002".into())
+            ]
+        );
+        assert_eq!(
+            built.values[7..],
             [Value::Text("5117".into()), Value::Int(7), Value::Int(21)]
         );
     }

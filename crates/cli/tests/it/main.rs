@@ -652,3 +652,73 @@ fn every_intake_answered_2xx_survives_a_kill_9_mid_load() {
     );
     assert_eq!(verdict.present, report.acked.len());
 }
+
+/// Rule: `pingan doctor` changes nothing and says what is wrong in one line each — a database not
+/// migrated, a missing or wrong master key, a taken SIP port — and passes on a sound deployment.
+#[tokio::test]
+async fn doctor_names_each_problem_in_one_line() {
+    let db = TestDb::fresh().await;
+    let dir = temp_dir();
+    let doctor = |extra: &[&str]| {
+        let out = on(&dir, &db).arg("doctor").args(extra).output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            out,
+        )
+    };
+    let (ok, said, out) = doctor(&[]);
+    assert!(!ok && said.contains("✗ 数据库"), "{said}");
+    assert_clear_failure(&out, "部署检查发现");
+
+    stdout(&on(&dir, &db).arg("migrate").output().unwrap());
+    let (ok, said, _) = doctor(&[]);
+    assert!(!ok, "{said}");
+    assert!(said.contains("✓ 数据库结构：已是最新"), "{said}");
+    assert!(said.contains("✗ 主密钥：读不到"), "{said}");
+
+    let mut add = on(&dir, &db);
+    add.args(["user", "add", "--username", "checked", "--org", "511702"])
+        .args([
+            "--role",
+            "leader",
+            "--phone",
+            "13712345678",
+            "--password-stdin",
+        ]);
+    stdout(&run_with_stdin(add, "Chec#Ked2026\n"));
+    let (ok, said, _) = doctor(&[]);
+    assert!(ok, "{said}");
+    for line in [
+        "✓ 主密钥：与库中加密数据相符",
+        "✓ 文件目录",
+        "✓ 时钟",
+        "部署检查通过",
+    ] {
+        assert!(said.contains(line), "{line} in {said}");
+    }
+    assert_eq!(
+        said.lines().filter(|l| l.starts_with('✓')).count(),
+        5,
+        "{said}"
+    );
+
+    let taken = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let (ok, said, _) = doctor(&["--sip-listen", &addr]);
+    assert!(
+        !ok && said.contains("✗ SIP 端口") && said.contains("已被占用"),
+        "{said}"
+    );
+
+    let key = dir.join("master.key");
+    let kept = std::fs::read_to_string(&key).unwrap();
+    std::fs::write(&key, format!("1:{}\n", "ab".repeat(32))).unwrap();
+    let (ok, said, _) = doctor(&[]);
+    assert!(
+        !ok && said.contains("✗ 主密钥：打不开库中的加密数据"),
+        "{said}"
+    );
+    std::fs::write(&key, kept).unwrap();
+    assert!(doctor(&[]).0, "the right key again");
+}

@@ -918,7 +918,8 @@ async fn the_sweeper_raises_yellow_then_red_once_each() {
     let e = h.report("sweep-0001").await;
     let yellow_past = "UPDATE cases SET yellow_at = '2020-01-01T00:00:00+00:00' WHERE id = ";
     h.t.db.execute(&format!("{yellow_past}{}", e.id)).await;
-    assert_eq!(h.t.app.cases().sweep_deadlines().await.unwrap(), 1);
+    // This sweep races the server's own (every second in tests): either raises the card, once.
+    assert!(h.t.app.cases().sweep_deadlines().await.unwrap() <= 1);
     assert_eq!(
         h.t.app.cases().sweep_deadlines().await.unwrap(),
         0,
@@ -932,13 +933,19 @@ async fn the_sweeper_raises_yellow_then_red_once_each() {
             .unwrap();
     assert_eq!(d.event.alert, "yellow");
     assert_eq!(d.timeline.last().unwrap().action_label, "黄牌预警");
+    let yellow_cards = d
+        .timeline
+        .iter()
+        .filter(|t| t.action_label == "黄牌预警")
+        .count();
+    assert_eq!(yellow_cards, 1);
     h.t.db
         .execute(&format!(
             "UPDATE cases SET deadline = '2020-01-01T00:00:00+00:00' WHERE id = {}",
             e.id
         ))
         .await;
-    assert_eq!(h.t.app.cases().sweep_deadlines().await.unwrap(), 1);
+    assert!(h.t.app.cases().sweep_deadlines().await.unwrap() <= 1);
     let counts = h.t.app.cases().event_counts(&h.operator).await.unwrap();
     assert_eq!(
         (counts.open, counts.yellow, counts.red, counts.since),

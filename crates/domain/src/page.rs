@@ -205,10 +205,10 @@ impl Total {
         }
     }
 
-    /// As a page shows it: `905,678` or `10,000 以上`.
+    /// As a page shows it: `905,678`, or `10,000+` when counting stopped at the cap.
     pub fn label(&self) -> String {
         let n = crate::time::format_count(self.count);
-        if self.exact { n } else { format!("{n} 以上") }
+        if self.exact { n } else { format!("{n}+") }
     }
 }
 
@@ -322,6 +322,6 @@ mod tests {
         assert_eq!(Total::capped(12, COUNT_CAP).label(), "12");
         let t = Total::capped(COUNT_CAP + 1, COUNT_CAP);
         assert_eq!((t.count, t.exact), (COUNT_CAP, false));
-        assert_eq!(t.label(), "10,000 以上");
+        assert_eq!(t.label(), "10,000+");
     }
 }

@@ -244,7 +244,7 @@ pub(crate) fn query_href(base: &str, pairs: &[(&str, Option<&str>)]) -> String {
     }
 }
 
-/// 翻页 — what a list page shows around its rows: the total (`10,000 以上` when the count stopped
+/// 翻页 — what a list page shows around its rows: the total (`10,000+` when the count stopped
 /// at its cap, with a link that counts exactly) and the links to the pages before and after.
 pub(crate) struct ListNav {
     pub total: String,

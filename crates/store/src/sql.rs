@@ -302,18 +302,10 @@ impl Store {
 
     /// The total of a list built by [`ListQuery::count`] (`cap` as given to it).
     pub(crate) async fn fetch_total(&self, q: &Built, cap: Option<u64>) -> Result<Total> {
-        let generic_safe = self.plans_are_generic_safe();
-        let counted: i64 = dispatch!(self, |p| {
-            let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(q.sql.clone()));
-            for v in &q.values {
-                query = match v {
-                    Value::Text(s) => query.bind(s),
-                    Value::Int(i) => query.bind(i),
-                };
-            }
-            query.persistent(generic_safe).fetch_one(p).await
-        })?;
-        let counted = u64::try_from(counted).unwrap_or(0);
+        let rows: Vec<(i64,)> = self.fetch_list(q).await?;
+        let counted = rows
+            .first()
+            .map_or(0, |(n,)| u64::try_from(*n).unwrap_or(0));
         Ok(match cap {
             Some(cap) => Total::capped(counted, cap),
             None => Total {

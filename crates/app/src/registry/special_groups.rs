@@ -293,7 +293,7 @@ impl crate::services::Registry<'_> {
         id: i64,
         input: &MemberInput,
     ) -> Result<MemberView> {
-        self.member_in_scope(user, id).await?;
+        let person_id = self.member_in_scope(user, id).await?.person_id;
         let (risk_level, facts_sealed) = self.member_fields(input)?;
         if !self
             .store
@@ -302,9 +302,7 @@ impl crate::services::Registry<'_> {
         {
             return Err(AppError::Conflict("该人员已解除列管，不能修改".into()));
         }
-        let member = self.member_in_scope(user, id).await?;
-        self.refresh_visit_dues(Some(member.person_id), false)
-            .await?;
+        self.refresh_visit_dues(Some(person_id), false).await?;
         self.audit(
             actor,
             "special_groups.update",
@@ -383,9 +381,13 @@ impl crate::services::Registry<'_> {
     /// The active members of the user's scope in the groups they may see, filtered, by due date
     /// (those never due last).
     pub async fn members(self, user: &CurrentUser, q: &MemberQuery) -> Result<Vec<MemberView>> {
-        let filter = self.member_filter(user, q)?;
+        self.member_views(&self.member_filter(user, q)?).await
+    }
+
+    /// Every membership of a filter as lists show it, soonest due first.
+    async fn member_views(self, filter: &MemberFilter) -> Result<Vec<MemberView>> {
         let policies = self.visit_policies().await?;
-        let mut rows = self.store.members(&filter).await?;
+        let mut rows = self.store.members(filter).await?;
         rows.sort_by(|a, b| (&a.due_on, a.id).cmp(&(&b.due_on, b.id)));
         rows.into_iter()
             .map(|r| self.member_view(r, &policies, false))
@@ -568,16 +570,11 @@ impl crate::services::Registry<'_> {
 
     /// 走访任务 — who in the user's scope is overdue or due within a week, soonest first.
     pub async fn visit_tasks(self, user: &CurrentUser) -> Result<Vec<MemberView>> {
-        let filter = MemberFilter {
+        self.member_views(&MemberFilter {
             due_to: Some(due_soon_window().1),
             ..self.member_filter(user, &MemberQuery::default())?
-        };
-        let policies = self.visit_policies().await?;
-        let mut rows = self.store.members(&filter).await?;
-        rows.sort_by(|a, b| (&a.due_on, a.id).cmp(&(&b.due_on, b.id)));
-        rows.into_iter()
-            .map(|r| self.member_view(r, &policies, false))
-            .collect()
+        })
+        .await
     }
 
     /// 走访覆盖 — how many members are visited in time under `org` (default: the user's scope):

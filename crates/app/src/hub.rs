@@ -1,8 +1,7 @@
 //! 综治中心 — the [`App`] every use case hangs off: the store, the configuration, the grid index,
-//! the caches, the case bus and intake queue, and the background jobs of this instance.
+//! the caches, the case bus and the intake queue.
 
 use crate::cases;
-use crate::registry;
 use crate::{AppError, Backend, DbUrl, KeyProvider, cache};
 use pingan_crypto::FieldCipher;
 use pingan_geo::GridIndex;
@@ -95,8 +94,6 @@ pub struct App {
     pub(crate) intake: cases::intake_queue::IntakeQueue,
     /// This instance's GB/T 28181 server, for queries sent on demand (none when not started).
     pub(crate) sip: Arc<std::sync::OnceLock<pingan_gb28181::transport::Commander>>,
-    /// The person imports running in the background on this instance.
-    pub(crate) jobs: Arc<registry::import_jobs::ImportJobs>,
 }
 
 /// Reference data read on every intake, kept for a minute.
@@ -141,7 +138,6 @@ impl App {
             bus,
             intake,
             sip: Arc::default(),
-            jobs: Arc::default(),
         };
         app.access().sync_default_roles().await?;
         app.org().sync_reference_data().await?;

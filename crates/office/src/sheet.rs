@@ -141,7 +141,7 @@ fn refuse_oversize(bytes: &[u8]) -> Result<()> {
 }
 
 /// A cell that was refused.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct RejectedCell {
     /// The row number as Excel shows it (the header is row 1).
     pub row: usize,

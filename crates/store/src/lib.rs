@@ -11,6 +11,7 @@ mod checkup;
 mod db_url;
 mod error;
 mod in_use;
+mod jobs;
 mod migrate;
 mod notify;
 mod org;
@@ -35,6 +36,7 @@ pub use cases::{CaseDepartmentRecord, CaseRecord, NewTimelineEntry, RaisedAlert,
 pub use db_url::{Backend, DbUrl};
 pub use error::StoreError;
 pub use in_use::{DatabaseLock, lock_exclusive};
+pub use jobs::{JobProgress, JobRecord};
 pub use migrate::MIGRATIONS;
 pub use notify::Listener;
 pub use org::calendar::CalendarDayRecord;

@@ -43,6 +43,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(13, "0013_roles"),
     migration!(14, "0014_list_counts"),
     migration!(15, "0015_visit_due"),
+    migration!(16, "0016_import_jobs"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -178,7 +178,9 @@ impl ImportProgress {
 }
 
 /// What a person import did.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 pub struct PersonImportReport {
     pub inserted: usize,
     pub updated: usize,

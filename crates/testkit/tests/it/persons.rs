@@ -4,7 +4,7 @@
 
 use crate::events::Hub;
 use pingan_app::sheet::{Column, read_first_sheet, write_sheet};
-use pingan_app::{AppError, PersonQuery};
+use pingan_app::{AppError, CurrentUser, ImportJobView, PersonQuery};
 
 /// A valid 公民身份号码 of 通川区 for a birth date and sequence.
 pub(crate) fn id(birth: &str, seq: u16) -> String {
@@ -446,7 +446,7 @@ async fn the_pages_import_search_and_reveal() {
     let id = job.rsplit('/').next().unwrap();
     let operator = h.operator.user.clone().unwrap();
     assert!(matches!(
-        h.t.app.registry().import_job(&operator, id),
+        h.t.app.registry().import_job(&operator, id).await,
         Err(AppError::NotFound(_))
     ));
 
@@ -901,4 +901,87 @@ async fn tags_mark_persons_and_find_them() {
         .get_json(&format!("/api/v1/persons/{id}/tags"), &h.tokens.operator)
         .await;
     assert_eq!(now["tags"], serde_json::json!(["veteran"]));
+}
+
+/// Polls an import job on `app` until it has ended.
+async fn ended_job(app: &pingan_app::App, user: &CurrentUser, id: &str) -> ImportJobView {
+    for _ in 0..200 {
+        let job = app.registry().import_job(user, id).await.unwrap();
+        if job.state != "running" {
+            return job;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("import job {id} still running");
+}
+
+#[tokio::test]
+async fn an_import_job_is_answered_by_every_instance_and_its_report_is_sealed() {
+    let h = Hub::new().await;
+    let other = h.t.another_instance().await;
+    let user = h.operator.user.clone().unwrap();
+    let good = people();
+    let mut bad = id("19850303", 131);
+    bad.pop();
+    bad.push('0');
+    let mut rows = as_rows(&good);
+    rows.push(["王五", &bad, "", "朝阳路"]);
+    let id =
+        h.t.app
+            .registry()
+            .start_person_import(h.operator.clone(), sheet(&rows), Some(h.grid.clone()))
+            .await
+            .unwrap();
+    // The second instance, which never saw the file, follows the job to its end.
+    let job = ended_job(&other.app, &user, &id).await;
+    assert_eq!(job.state, "done", "{job:?}");
+    let report = job.report.unwrap();
+    assert_eq!((report.inserted, report.rejected_rows), (3, 1));
+    assert!(report.rejected.iter().any(|c| c.value == bad));
+    assert_eq!((job.percent, job.progress.total), (100, 4));
+    // Stored, the report does not show the refused ID number.
+    let store = pingan_store::Store::connect(h.t.db.url()).await.unwrap();
+    let sealed = store.job(&id).await.unwrap().unwrap().report.unwrap();
+    assert!(
+        !sealed.windows(bad.len()).any(|w| w == bad.as_bytes()),
+        "the report is sealed at rest"
+    );
+    // Another user never sees it, on any instance.
+    let commander = h.commander.user.clone().unwrap();
+    assert!(matches!(
+        other.app.registry().import_job(&commander, &id).await,
+        Err(AppError::NotFound(_))
+    ));
+
+    // A running job whose instance stopped writing to it a minute ago is shown as interrupted;
+    // starting the next job forgets those that ended more than a day before.
+    let long_ago = chrono::Utc::now() - chrono::Duration::minutes(2);
+    store
+        .start_job("deadjob", "persons", user.id, long_ago, long_ago)
+        .await
+        .unwrap();
+    let dead =
+        h.t.app
+            .registry()
+            .import_job(&user, "deadjob")
+            .await
+            .unwrap();
+    assert_eq!(dead.state, "failed");
+    assert!(dead.message.unwrap().contains("导入中断"));
+    store
+        .end_job("deadjob", Err("测试"), long_ago - chrono::Duration::days(2))
+        .await
+        .unwrap();
+    let next =
+        h.t.app
+            .registry()
+            .start_person_import(
+                h.operator.clone(),
+                sheet(&as_rows(&good)),
+                Some(h.grid.clone()),
+            )
+            .await
+            .unwrap();
+    assert!(store.job("deadjob").await.unwrap().is_none());
+    assert_eq!(ended_job(&h.t.app, &user, &next).await.state, "done");
 }

@@ -215,13 +215,14 @@ pub(crate) async fn start_import(
     let id = state
         .app
         .registry()
-        .start_person_import(api.actor(), body.to_vec(), q.grid)?;
-    let job = state.app.registry().import_job(&api.user, &id)?;
+        .start_person_import(api.actor(), body.to_vec(), q.grid)
+        .await?;
+    let job = state.app.registry().import_job(&api.user, &id).await?;
     Ok((axum::http::StatusCode::ACCEPTED, Json(job)))
 }
 
 /// One of your import jobs: `running` with its progress, `done` with the report, or `failed`
-/// with the reason. Kept an hour after it ends, on the instance that took the file.
+/// with the reason. Kept a day after it ends; any instance answers.
 #[utoipa::path(get, path = "/api/v1/persons/import/jobs/{id}", tag = "registry",
     params(("id" = String, Path, description = "job id")),
     security(("bearer" = [])),
@@ -231,7 +232,7 @@ pub(crate) async fn import_job(
     api: ApiUser,
     Path(id): Path<String>,
 ) -> Result<Json<ImportJobView>, ApiError> {
-    Ok(Json(state.app.registry().import_job(&api.user, &id)?))
+    Ok(Json(state.app.registry().import_job(&api.user, &id).await?))
 }
 
 /// Registers one person (the phone's quick add): every field checked as in the import; 409 when

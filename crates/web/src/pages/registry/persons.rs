@@ -210,7 +210,8 @@ async fn import(
     let id = state
         .app
         .registry()
-        .start_person_import(page.actor(), file.bytes.to_vec(), grid)?;
+        .start_person_import(page.actor(), file.bytes.to_vec(), grid)
+        .await?;
     Ok(Redirect::to(&format!("/persons/import/jobs/{id}")).into_response())
 }
 
@@ -220,7 +221,7 @@ async fn import_job(
     page: PageUser,
     Path(id): Path<String>,
 ) -> Result<ImportPage, PageError> {
-    let job = state.app.registry().import_job(&page.user, &id)?;
+    let job = state.app.registry().import_job(&page.user, &id).await?;
     import_page(&state, &page, Some(job), None).await
 }
 

@@ -1,6 +1,6 @@
 //! 部署自检 (`pingan doctor`) — checks a deployment without changing it and says what is wrong in
 //! one line each: the database reachable and migrated, the master key present and the one the data
-//! was sealed with, the files folder writable, the clock, the SIP port.
+//! was sealed with, the files store writable, the clock, the SIP port.
 
 use pingan_crypto::{FieldCipher, KeyProvider};
 use pingan_store::{Backend, DbUrl, Store};
@@ -44,7 +44,7 @@ pub struct Deployment<'a> {
     pub db: &'a DbUrl,
     /// The master key, or why it could not be read.
     pub key: Result<Arc<dyn KeyProvider>, String>,
-    pub files_dir: &'a Path,
+    pub files: &'a crate::FilesConfig,
     /// The GB/T 28181 signalling address, when the deployment serves cameras.
     pub sip: Option<SocketAddr>,
 }
@@ -58,7 +58,7 @@ pub async fn checkup(d: Deployment<'_>) -> Vec<Finding> {
         (Ok(key), Some(store)) => out.push(key_matches(store, key.clone()).await),
         (Ok(_), None) => out.push(Finding::ok("主密钥", "已读取（数据库不可用，未核对）")),
     }
-    out.push(files_writable(d.files_dir));
+    out.push(files_writable(d.files).await);
     if let Some(store) = &store {
         out.push(clock(store).await);
     }
@@ -139,16 +139,16 @@ async fn key_matches(store: &Store, key: Arc<dyn KeyProvider>) -> Finding {
     }
 }
 
-fn files_writable(dir: &Path) -> Finding {
-    let probe = dir.join(format!(".pingan-doctor-{}", std::process::id()));
-    let written = std::fs::create_dir_all(dir)
-        .and_then(|()| std::fs::write(&probe, b"ok"))
-        .and_then(|()| std::fs::remove_file(&probe));
-    match written {
-        Ok(()) => Finding::ok("文件目录", format!("{} 可写", dir.display())),
+async fn files_writable(config: &crate::FilesConfig) -> Finding {
+    let probed = match crate::files::Files::open(config) {
+        Ok(files) => files.probe().await,
+        Err(e) => Err(e.to_string()),
+    };
+    match probed {
+        Ok(()) => Finding::ok("附件存储", format!("{config} 可写")),
         Err(e) => Finding::wrong(
-            "文件目录",
-            format!("{} 不可写（{e}）：照片和附件无法保存", dir.display()),
+            "附件存储",
+            format!("{config} 不可写（{e}）：照片和附件无法保存"),
         ),
     }
 }

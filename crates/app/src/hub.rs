@@ -30,9 +30,9 @@ pub struct AppConfig {
     /// Reverse proxies whose `X-Forwarded-For` is believed: behind them, the client's own address
     /// is the one recorded and throttled, not the proxy's.
     pub trusted_proxies: Vec<std::net::IpAddr>,
-    /// Where photos of cases are kept (`<data-dir>/files` from the command line); none refuses
-    /// uploads. Several instances need a folder they share.
-    pub files_dir: Option<std::path::PathBuf>,
+    /// Where photos and other files are kept (`<data-dir>/files` from the command line); none
+    /// refuses uploads. Several instances need storage they share: an S3-compatible bucket.
+    pub files: Option<crate::files::FilesConfig>,
     /// The password GB/T 28181 devices register with when the registry gives a device none of
     /// its own. None refuses every device without its own.
     pub sip_password: Option<String>,
@@ -74,7 +74,7 @@ impl Default for AppConfig {
             password_max_age: Some(Duration::from_secs(90 * 24 * 3600)),
             secure_cookies: false,
             trusted_proxies: Vec::new(),
-            files_dir: None,
+            files: None,
             sip_password: None,
             video_url: None,
         }
@@ -94,6 +94,8 @@ pub struct App {
     pub(crate) intake: cases::intake_queue::IntakeQueue,
     /// This instance's GB/T 28181 server, for queries sent on demand (none when not started).
     pub(crate) sip: Arc<std::sync::OnceLock<pingan_gb28181::transport::Commander>>,
+    /// Where photos and other files are kept (none configured: uploads are refused).
+    pub(crate) files: Option<crate::files::Files>,
 }
 
 /// Reference data read on every intake, kept for a minute.
@@ -129,6 +131,11 @@ impl App {
         store.migrate().await?;
         let intake = cases::intake_queue::IntakeQueue::start(store.clone());
         let bus = cases::bus::CaseBus::new(&store);
+        let files = config
+            .files
+            .as_ref()
+            .map(crate::files::Files::open)
+            .transpose()?;
         let app = Self {
             store,
             config: Arc::new(config),
@@ -138,6 +145,7 @@ impl App {
             bus,
             intake,
             sip: Arc::default(),
+            files,
         };
         app.access().sync_default_roles().await?;
         app.org().sync_reference_data().await?;

@@ -9,6 +9,7 @@ mod cases;
 pub mod demo;
 pub mod doctor;
 mod error;
+mod files;
 mod hub;
 mod list;
 mod org;
@@ -31,6 +32,7 @@ pub use cases::{
     parse_case_ref,
 };
 pub use error::AppError;
+pub use files::FilesConfig;
 pub use org::calendar::CalendarYear;
 pub use org::divisions::{DivisionImportReport, MAX_DIVISION_BYTES};
 pub use org::grid_import::{GridImportReport, MAX_IMPORT_BYTES};

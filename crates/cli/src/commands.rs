@@ -623,8 +623,8 @@ async fn serve(app: App, listener: TcpListener) -> Result<()> {
         match checker.cases().missing_photo_files().await {
             Ok((0, _)) => {}
             Ok((missing, total)) => tracing::warn!(
-                "附件目录中缺少 {missing} 张照片的文件（共 {total} 张）：恢复数据库时请一并恢复 files 目录；\
-                 缺失的照片打开时会提示“照片文件已不在附件目录中”"
+                "附件存储中缺少 {missing} 张照片的文件（共 {total} 张）：恢复数据库时请一并恢复附件（files 目录或对象存储）；\
+                 缺失的照片打开时会提示“照片文件已不在附件存储中”"
             ),
             Err(e) => tracing::warn!("检查照片文件失败: {e}"),
         }
@@ -686,15 +686,11 @@ async fn doctor(resolved: &Resolved, sip_listen: Option<&str>) -> Result<()> {
                 .map_err(|_| anyhow!("SIP 地址 \"{s}\" 无效：应为 IP:端口，如 0.0.0.0:5060"))
         })
         .transpose()?;
-    let files_dir = resolved
-        .file
-        .files_dir
-        .clone()
-        .unwrap_or_else(|| resolved.data_dir.join("files"));
+    let files = resolved.files()?;
     let findings = pingan_app::doctor::checkup(pingan_app::doctor::Deployment {
         db: &resolved.db,
         key: resolved.existing_master_key(),
-        files_dir: &files_dir,
+        files: &files,
         sip,
     })
     .await;

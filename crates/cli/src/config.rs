@@ -2,7 +2,7 @@
 //! environment < command-line flags. Nothing needs configuring to run.
 
 use anyhow::{Result, anyhow, bail};
-use pingan_app::{AppConfig, DbUrl, KeyProvider, MasterKey};
+use pingan_app::{AppConfig, DbUrl, FilesConfig, KeyProvider, MasterKey};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -31,6 +31,11 @@ pub struct FileConfig {
     /// Where photos of cases are kept (default `<data-dir>/files`; a shared folder for several
     /// instances).
     pub files_dir: Option<PathBuf>,
+    /// An S3-compatible bucket for photos and files instead of `files_dir`, such as
+    /// `s3://pingan-files` — what several instances share. Credentials come from `AWS_*`.
+    pub files_store: Option<String>,
+    /// Settings of `files_store`: `aws_endpoint`, `aws_region`, `aws_allow_http` …
+    pub files_store_options: Option<std::collections::BTreeMap<String, String>>,
     /// The password GB/T 28181 devices register with (or `PINGAN_SIP_PASSWORD`).
     pub sip_password: Option<String>,
     /// The media service's page for a camera, `{id}` standing for its 20-digit id.
@@ -155,18 +160,43 @@ impl Resolved {
             },
             secure_cookies: self.file.secure_cookies.unwrap_or(false),
             trusted_proxies: self.file.trusted_proxies.clone().unwrap_or_default(),
-            files_dir: Some(
-                self.file
-                    .files_dir
-                    .clone()
-                    .unwrap_or_else(|| self.data_dir.join("files")),
-            ),
+            files: Some(self.files()?),
             sip_password: std::env::var("PINGAN_SIP_PASSWORD")
                 .ok()
                 .or_else(|| self.file.sip_password.clone())
                 .filter(|p| !p.is_empty()),
             video_url: self.file.video_url.clone(),
         })
+    }
+}
+
+impl Resolved {
+    /// Where photos and files go: `files_store` (a bucket) or `files_dir` (a folder, by default
+    /// `<data-dir>/files`), never both.
+    pub fn files(&self) -> Result<FilesConfig> {
+        match (&self.file.files_store, &self.file.files_dir) {
+            (Some(_), Some(_)) => bail!(
+                "配置项 files_dir 与 files_store 只能设置一个：多实例共用对象存储时请删去 files_dir"
+            ),
+            (Some(url), None) => {
+                if !url.starts_with("s3://") {
+                    bail!("配置项 files_store 应为 s3://存储桶 或 s3://存储桶/前缀，收到 {url}");
+                }
+                Ok(FilesConfig::S3 {
+                    url: url.clone(),
+                    options: self
+                        .file
+                        .files_store_options
+                        .clone()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .collect(),
+                })
+            }
+            (None, dir) => Ok(FilesConfig::Dir(
+                dir.clone().unwrap_or_else(|| self.data_dir.join("files")),
+            )),
+        }
     }
 }
 
@@ -206,6 +236,37 @@ mod tests {
         let c = r.app_config(None).unwrap();
         assert_eq!(c.session_idle, Duration::from_secs(1800));
         assert_eq!(c.tile_url, None);
+        assert_eq!(c.files, Some(FilesConfig::Dir(dir.join("files"))));
+    }
+
+    #[test]
+    fn files_go_to_a_folder_or_a_bucket_never_both() {
+        let dir = std::env::temp_dir().join(format!("pingan-cfg3-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("pingan.toml");
+        let with = |text: &str| {
+            std::fs::write(&path, text).unwrap();
+            Resolved::load(Some(dir.clone()), None, Some(path.clone())).unwrap()
+        };
+        let bucket = with(
+            "files_store = \"s3://pingan-files/tc\"\n[files_store_options]\naws_endpoint = \"http://10.0.0.5:9000\"\n",
+        );
+        assert_eq!(
+            bucket.files().unwrap(),
+            FilesConfig::S3 {
+                url: "s3://pingan-files/tc".into(),
+                options: vec![("aws_endpoint".into(), "http://10.0.0.5:9000".into())],
+            }
+        );
+        let both = with("files_store = \"s3://b\"\nfiles_dir = \"/srv/files\"\n");
+        assert!(
+            both.files()
+                .unwrap_err()
+                .to_string()
+                .contains("只能设置一个")
+        );
+        let not_s3 = with("files_store = \"/srv/files\"\n");
+        assert!(not_s3.files().unwrap_err().to_string().contains("s3://"));
     }
 
     #[test]

@@ -10,9 +10,13 @@
 
 mod browser;
 mod db;
+mod proxy;
+mod s3;
 
 pub use browser::Browser;
 pub use db::{TestDb, unique_name};
+pub use proxy::RoundRobin;
+pub use s3::S3Server;
 
 use pingan_app::demo::{DemoOutcome, DemoScale};
 use pingan_app::{App, AppConfig};
@@ -43,7 +47,9 @@ impl TestApp {
 
     /// A server over a fresh, empty database with the given settings.
     pub async fn spawn_with(mut config: AppConfig) -> Self {
-        config.files_dir = config.files_dir.or_else(|| Some(Self::files_dir()));
+        config.files = config
+            .files
+            .or_else(|| Some(pingan_app::FilesConfig::Dir(Self::files_dir())));
         let db = TestDb::fresh().await;
         let mut master = [0u8; 32];
         for (i, b) in unique_name("key").bytes().enumerate() {
@@ -97,7 +103,12 @@ impl TestApp {
 
     /// A server over the small demo district; returns the generated passwords too.
     pub async fn spawn_demo() -> (Self, DemoOutcome) {
-        let t = Self::spawn().await;
+        Self::spawn_demo_with(AppConfig::default()).await
+    }
+
+    /// [`Self::spawn_demo`] with the given settings.
+    pub async fn spawn_demo_with(config: AppConfig) -> (Self, DemoOutcome) {
+        let t = Self::spawn_with(config).await;
         let outcome = t
             .app
             .load_demo(DemoScale::Small)

@@ -15,8 +15,8 @@ pub use events::{
     DuplicateHint, EventDetailView, EventIntake, EventListQuery, EventPage, EventView,
     IntakeOutcome, new_client_id,
 };
+pub(crate) use photos::sniff;
 pub use photos::{MAX_PHOTO_BYTES, PhotoUpload, PhotoView};
-pub(crate) use photos::{sniff, write_once};
 pub use routing::RoutingRuleView;
 pub use view::{ActionView, CaseDepartmentView, CategoryView, TimelineView};
 

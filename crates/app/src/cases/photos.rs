@@ -1,5 +1,5 @@
 //! 现场照片 — photos of a case before and after handling, taken by the people on it. The bytes
-//! are kept in the files folder under their SM3 digest; each upload is one timeline entry.
+//! are kept in the files store under their SM3 digest; each upload is one timeline entry.
 
 use crate::{Actor, App, AppError, Result};
 use chrono::{DateTime, Utc};
@@ -8,7 +8,6 @@ use pingan_domain::Capability;
 use pingan_store::{CaseFileRecord, NewCaseFile, NewTimelineEntry};
 use serde::Serialize;
 use serde_json::json;
-use std::path::PathBuf;
 
 /// The largest photo accepted.
 pub const MAX_PHOTO_BYTES: usize = 10 * 1024 * 1024;
@@ -90,9 +89,11 @@ pub(crate) fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
 
 impl App {
     /// Where photos are kept, or the refusal that says none is configured.
-    pub(crate) fn files_dir(&self) -> Result<&PathBuf> {
-        self.config.files_dir.as_ref().ok_or_else(|| {
-            AppError::Invalid("本服务器未配置附件目录（files_dir），暂不能上传或查看照片".into())
+    pub(crate) fn files(&self) -> Result<&crate::files::Files> {
+        self.files.as_ref().ok_or_else(|| {
+            AppError::Invalid(
+                "本服务器未配置附件存储（files_dir 或 files_store），暂不能上传或查看照片".into(),
+            )
         })
     }
 }
@@ -137,7 +138,7 @@ impl crate::services::Cases<'_> {
                 "每个事件最多 {MAX_PHOTOS_PER_CASE} 张照片，已有 {had} 张"
             )));
         }
-        let dir = self.files_dir()?.join("cases").join(case_id.to_string());
+        let store = self.files()?;
         let mut files = Vec::with_capacity(uploads.len());
         for u in &uploads {
             let name = u.file_name.trim();
@@ -151,7 +152,9 @@ impl crate::services::Cases<'_> {
             let (content_type, ext) = sniff(&u.bytes)
                 .ok_or_else(|| AppError::Invalid(format!("{shown} 不是 JPEG、PNG 或 WebP 图片")))?;
             let digest = sm3_hex(&u.bytes);
-            write_once(&dir, &format!("{digest}.{ext}"), &u.bytes).await?;
+            store
+                .put_once(&format!("cases/{case_id}/{digest}.{ext}"), &u.bytes)
+                .await?;
             files.push(NewCaseFile {
                 stage: stage.into(),
                 file_name: shown.chars().take(100).collect(),
@@ -215,73 +218,43 @@ impl crate::services::Cases<'_> {
         Ok((file.content_type, bytes))
     }
 
-    /// The bytes of a stored photo. A file missing from the files directory (a database restored
-    /// without its `files/`) is a 404 that says so, not a server error.
+    /// The bytes of a stored photo (a file missing from the store is a 404 that says so).
     pub(crate) async fn read_photo(
         self,
         folder: &str,
         digest: &str,
         content_type: &str,
     ) -> Result<Vec<u8>> {
-        let path = photo_path(self.files_dir()?, folder, digest, content_type);
-        tokio::fs::read(&path).await.map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                tracing::warn!("照片文件缺失: {}", path.display());
-                AppError::NotFound(
-                    "照片文件已不在附件目录中（恢复数据库时可能未一并恢复 files 目录），请联系系统管理员"
-                        .into(),
-                )
-            } else {
-                AppError::Internal(format!("照片文件 {} 无法读取: {e}", path.display()))
-            }
-        })
+        self.files()?
+            .get(&photo_name(folder, digest, content_type))
+            .await
     }
 
-    /// How many stored photos have no file in the files directory, of how many: checked at
-    /// start, so that the operator learns of a restore without `files/` before users do.
+    /// How many stored photos have no file in the files store, of how many: checked at start,
+    /// so that the operator learns of a restore without the files before users do.
     pub async fn missing_photo_files(self) -> Result<(usize, usize)> {
-        let Ok(dir) = self.files_dir() else {
+        let Ok(files) = self.files() else {
             return Ok((0, 0));
         };
         let photos = self.store.stored_photos().await?;
-        let mut missing = 0;
-        for (folder, digest, content_type) in &photos {
-            let path = photo_path(dir, folder, digest, content_type);
-            if !tokio::fs::try_exists(&path).await.unwrap_or(false) {
-                missing += 1;
-            }
-        }
+        let mut present = files.names_under("cases").await?;
+        present.extend(files.names_under("visits").await?);
+        let missing = photos
+            .iter()
+            .filter(|(folder, digest, content_type)| {
+                !present.contains(&photo_name(folder, digest, content_type))
+            })
+            .count();
         Ok((missing, photos.len()))
     }
 }
 
-/// Where a photo lives: `<files dir>/<folder>/<digest>.<jpg|png|webp>`.
-pub(crate) fn photo_path(
-    dir: &std::path::Path,
-    folder: &str,
-    digest: &str,
-    content_type: &str,
-) -> std::path::PathBuf {
+/// A photo's name in the files store: `<folder>/<digest>.<jpg|png|webp>`.
+fn photo_name(folder: &str, digest: &str, content_type: &str) -> String {
     let ext = content_type
         .trim_start_matches("image/")
         .replace("jpeg", "jpg");
-    dir.join(folder).join(format!("{digest}.{ext}"))
-}
-
-/// Writes `bytes` to `dir/name` unless it is there already (same digest, same bytes): through a
-/// temporary file and a rename, so that a crash never leaves half a photo under the real name.
-pub(crate) async fn write_once(dir: &std::path::Path, name: &str, bytes: &[u8]) -> Result<()> {
-    let path = dir.join(name);
-    if tokio::fs::try_exists(&path).await.unwrap_or(false) {
-        return Ok(());
-    }
-    let io =
-        |e: std::io::Error| AppError::Internal(format!("无法保存照片到 {}: {e}", dir.display()));
-    tokio::fs::create_dir_all(dir).await.map_err(io)?;
-    let tmp = dir.join(format!(".{name}.{}", std::process::id()));
-    tokio::fs::write(&tmp, bytes).await.map_err(io)?;
-    tokio::fs::rename(&tmp, &path).await.map_err(io)?;
-    Ok(())
+    format!("{folder}/{digest}.{ext}")
 }
 
 #[cfg(test)]

@@ -91,10 +91,12 @@ impl crate::services::Registry<'_> {
         // enter the database together (a resend writes the same files again, harmlessly).
         let mut kept = Vec::with_capacity(files.len());
         if !files.is_empty() {
-            let dir = self.files_dir()?.join("visits");
+            let store = self.files()?;
             for (content_type, ext, bytes) in &files {
                 let digest = sm3_hex(bytes);
-                crate::cases::write_once(&dir, &format!("{digest}.{ext}"), bytes).await?;
+                store
+                    .put_once(&format!("visits/{digest}.{ext}"), bytes)
+                    .await?;
                 let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
                 kept.push(((*content_type).to_owned(), size, digest));
             }

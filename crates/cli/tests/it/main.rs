@@ -691,7 +691,7 @@ async fn doctor_names_each_problem_in_one_line() {
     assert!(ok, "{said}");
     for line in [
         "✓ 主密钥：与库中加密数据相符",
-        "✓ 文件目录",
+        "✓ 附件存储：附件目录",
         "✓ 时钟",
         "部署检查通过",
     ] {

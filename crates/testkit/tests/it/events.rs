@@ -47,7 +47,12 @@ pub async fn actor(t: &TestApp, username: &str, password: &str) -> (Actor, Strin
 
 impl Hub {
     pub async fn new() -> Self {
-        let (t, demo) = TestApp::spawn_demo().await;
+        Self::with_config(pingan_app::AppConfig::default()).await
+    }
+
+    /// The hub over the small demo district with the given settings.
+    pub async fn with_config(config: pingan_app::AppConfig) -> Self {
+        let (t, demo) = TestApp::spawn_demo_with(config).await;
         let pw = demo.account_password.clone().unwrap();
         let (commander, commander_token) = actor(&t, "commander", &pw).await;
         let grids = t
@@ -1539,7 +1544,7 @@ async fn a_departments_handler_account_belongs_to_one_of_its_units_departments()
 }
 
 /// A 1×1 PNG.
-const PNG: &[u8] = &[
+pub const PNG: &[u8] = &[
     0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
     0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
     0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x60, 0x00, 0x02, 0x00,
@@ -1680,7 +1685,9 @@ async fn photos_before_and_after_belong_to_the_people_on_the_case() {
     // Issue 12 fault 15: a database restored without its files directory: the photo is a 404
     // that says why, and the start-up check counts what is missing.
     assert_eq!(app.cases().missing_photo_files().await.unwrap(), (0, 3));
-    let files = app.config().files_dir.clone().unwrap();
+    let Some(pingan_app::FilesConfig::Dir(files)) = app.config().files.clone() else {
+        panic!("the tests keep files in a folder")
+    };
     std::fs::remove_dir_all(files.join("cases")).unwrap();
     assert_eq!(app.cases().missing_photo_files().await.unwrap(), (3, 3));
     let res = c
@@ -1692,7 +1699,7 @@ async fn photos_before_and_after_belong_to_the_people_on_the_case() {
     assert_eq!(res.status(), 404);
     let problem: Value = res.json().await.unwrap();
     assert!(
-        problem["detail"].as_str().unwrap().contains("files 目录"),
+        problem["detail"].as_str().unwrap().contains("附件存储"),
         "{problem}"
     );
 }

@@ -24,6 +24,7 @@ mod pages;
 mod persons;
 mod places;
 mod roles;
+mod scale_out;
 mod security;
 mod special_groups;
 mod store;

@@ -30,6 +30,8 @@ pub struct AppConfig {
     /// Reverse proxies whose `X-Forwarded-For` is believed: behind them, the client's own address
     /// is the one recorded and throttled, not the proxy's.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Addresses besides this machine's that may read `/metrics` (a Prometheus server).
+    pub metrics_allow: Vec<std::net::IpAddr>,
     /// Where photos and other files are kept (`<data-dir>/files` from the command line); none
     /// refuses uploads. Several instances need storage they share: an S3-compatible bucket.
     pub files: Option<crate::files::FilesConfig>,
@@ -75,6 +77,7 @@ impl Default for AppConfig {
             secure_cookies: false,
             trusted_proxies: Vec::new(),
             files: None,
+            metrics_allow: Vec::new(),
             sip_password: None,
             video_url: None,
         }
@@ -96,6 +99,8 @@ pub struct App {
     pub(crate) sip: Arc<std::sync::OnceLock<pingan_gb28181::transport::Commander>>,
     /// Where photos and other files are kept (none configured: uploads are refused).
     pub(crate) files: Option<crate::files::Files>,
+    /// When the deadline sweeper last finished a round.
+    pub(crate) last_sweep: Arc<crate::runtime::LastSweep>,
 }
 
 /// Reference data read on every intake, kept for a minute.
@@ -146,6 +151,7 @@ impl App {
             intake,
             sip: Arc::default(),
             files,
+            last_sweep: Arc::default(),
         };
         app.access().sync_default_roles().await?;
         app.org().sync_reference_data().await?;

@@ -15,6 +15,7 @@ mod list;
 mod org;
 mod registry;
 mod restore;
+mod runtime;
 mod services;
 mod video;
 
@@ -61,6 +62,7 @@ pub use registry::special_groups::{
 pub use registry::transfers::{TransferEntry, TransferView};
 pub use registry::visits::{VisitEntry, VisitView};
 pub use restore::restore_sqlite;
+pub use runtime::RuntimeGauges;
 pub use video::{
     ChannelQuery, ChannelView, DailyRate, DevicePage, DeviceQuery, DeviceView, MAX_DAYS, MapPoint,
     OnlineRate, OnlineRateReport, PAGE_ROWS, RegistryImportReport, StatusChange, StatusReport,

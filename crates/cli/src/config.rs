@@ -28,6 +28,8 @@ pub struct FileConfig {
     pub secure_cookies: Option<bool>,
     /// Addresses of reverse proxies whose `X-Forwarded-For` header is believed.
     pub trusted_proxies: Option<Vec<std::net::IpAddr>>,
+    /// Addresses besides this machine's that may read `/metrics` (a Prometheus server).
+    pub metrics_allow: Option<Vec<std::net::IpAddr>>,
     /// Where photos of cases are kept (default `<data-dir>/files`; a shared folder for several
     /// instances).
     pub files_dir: Option<PathBuf>,
@@ -161,6 +163,7 @@ impl Resolved {
             secure_cookies: self.file.secure_cookies.unwrap_or(false),
             trusted_proxies: self.file.trusted_proxies.clone().unwrap_or_default(),
             files: Some(self.files()?),
+            metrics_allow: self.file.metrics_allow.clone().unwrap_or_default(),
             sip_password: std::env::var("PINGAN_SIP_PASSWORD")
                 .ok()
                 .or_else(|| self.file.sip_password.clone())

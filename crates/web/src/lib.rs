@@ -7,6 +7,7 @@ mod assets;
 mod auth;
 mod error;
 mod extract;
+mod metrics;
 mod multipart;
 mod pages;
 mod router;
@@ -24,12 +25,18 @@ pub struct AppState {
     pub app: App,
     /// The Content-Security-Policy header, fixed at start from the configuration.
     csp: String,
+    /// Request counts and latencies by route, for `/metrics`.
+    metrics: std::sync::Arc<metrics::RequestMetrics>,
 }
 
 impl AppState {
     pub fn new(app: App) -> Self {
         let csp = router::content_security_policy(app.config().tile_url.as_deref());
-        Self { app, csp }
+        Self {
+            app,
+            csp,
+            metrics: std::sync::Arc::default(),
+        }
     }
 }
 

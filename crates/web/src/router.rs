@@ -1,6 +1,6 @@
 //! The one place where routes are merged and the layers added.
 
-use crate::{AppState, api, assets, pages};
+use crate::{AppState, api, assets, metrics, pages};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::{Request, State};
@@ -60,6 +60,11 @@ pub fn router(state: AppState) -> Router {
         .merge(api::router())
         .merge(pages::router())
         .merge(assets::router())
+        .route("/metrics", axum::routing::get(metrics::metrics))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::record,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security_headers,

@@ -27,6 +27,12 @@ impl IntakeQueue {
         Self { tx }
     }
 
+    /// Intakes queued now, and how many the queue holds.
+    pub(crate) fn depth(&self) -> (usize, usize) {
+        let max = self.tx.max_capacity();
+        (max - self.tx.capacity(), max)
+    }
+
     /// Writes one event (with whatever else is queued) and says what became of it.
     pub(crate) async fn write(&self, insert: EventInsert) -> Result<Inserted> {
         let (reply, answer) = oneshot::channel();

@@ -341,8 +341,9 @@ impl crate::services::Cases<'_> {
             let mut tick = tokio::time::interval(sweep_every);
             loop {
                 tick.tick().await;
-                if let Err(e) = sweeper.cases().sweep_deadlines().await {
-                    tracing::warn!("时限检查失败（下一轮再试）: {e}");
+                match sweeper.cases().sweep_deadlines().await {
+                    Ok(_) => sweeper.last_sweep.mark(),
+                    Err(e) => tracing::warn!("时限检查失败（下一轮再试）: {e}"),
                 }
             }
         });

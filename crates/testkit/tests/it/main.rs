@@ -20,6 +20,7 @@ mod grids;
 mod hubs;
 mod input;
 mod lists;
+mod metrics;
 mod pages;
 mod persons;
 mod places;

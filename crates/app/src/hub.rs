@@ -101,6 +101,10 @@ pub struct App {
     pub(crate) files: Option<crate::files::Files>,
     /// When the deadline sweeper last finished a round.
     pub(crate) last_sweep: Arc<crate::runtime::LastSweep>,
+    /// Keepalives waiting to be written in the next batch.
+    pub(crate) heartbeats: Arc<crate::video::heartbeats::Heartbeats>,
+    /// The registrations of the devices heard lately (the keepalive path's reads).
+    pub(crate) registrations: Arc<crate::video::heartbeats::Registrations>,
 }
 
 /// Reference data read on every intake, kept for a minute.
@@ -136,6 +140,7 @@ impl App {
         store.migrate().await?;
         let intake = cases::intake_queue::IntakeQueue::start(store.clone());
         let bus = cases::bus::CaseBus::new(&store);
+        let heartbeats = crate::video::heartbeats::Heartbeats::start(store.clone());
         let files = config
             .files
             .as_ref()
@@ -152,6 +157,8 @@ impl App {
             sip: Arc::default(),
             files,
             last_sweep: Arc::default(),
+            heartbeats,
+            registrations: Arc::default(),
         };
         app.access().sync_default_roles().await?;
         app.org().sync_reference_data().await?;
@@ -190,6 +197,9 @@ impl App {
 
     /// Closes the database cleanly.
     pub async fn close(&self) {
+        if let Err(e) = self.heartbeats.flush().await {
+            tracing::warn!("停止前写入设备心跳失败: {e}");
+        }
         self.store.close().await;
     }
 }

@@ -1,6 +1,7 @@
 //! 视频设备在线状态 — what the GB/T 28181 signalling server learns (registrations, keepalives,
 //! departures), written through to the database, and the sweep that marks silent devices offline.
 
+pub(crate) mod heartbeats;
 mod import;
 mod rate;
 mod registry;
@@ -40,6 +41,7 @@ fn to_utc(t: SystemTime) -> DateTime<Utc> {
 impl crate::services::Video<'_> {
     /// Marks offline the devices whose registration ran out or whose heartbeats stopped.
     pub async fn sweep_video_offline(self) -> Result<Vec<String>> {
+        self.heartbeats.flush().await?;
         Ok(self
             .store
             .devices_offline(to_utc(SystemTime::now()), None, "heartbeat_timeout")
@@ -121,6 +123,24 @@ impl crate::services::Video<'_> {
         Ok(known.filter(|d| d.registered_until.is_some()))
     }
 
+    /// A device's registration, from memory when read lately (the keepalive path).
+    async fn registration(
+        self,
+        device: &DeviceId,
+    ) -> std::result::Result<Option<heartbeats::Registration>, String> {
+        if let Some(kept) = self.registrations.get(device.as_str()) {
+            return Ok(kept);
+        }
+        let registration = self.registered_device(device).await?.and_then(|d| {
+            Some(heartbeats::Registration {
+                until: d.registered_until?,
+                from: d.remote_addr.and_then(|a| a.parse().ok()),
+            })
+        });
+        self.registrations.put(device.as_str(), registration);
+        Ok(registration)
+    }
+
     async fn seen(
         self,
         device: &DeviceId,
@@ -143,6 +163,14 @@ impl crate::services::Video<'_> {
                 i64::from(heartbeat.count),
             ),
         };
+        if !registered {
+            // The device is known (the caller checked): the deadline is written with the next
+            // batch.
+            self.heartbeats.push(seen);
+            return Ok(true);
+        }
+        self.heartbeats.flush().await.map_err(|e| e.to_string())?;
+        self.registrations.forget(device.as_str());
         self.store
             .device_seen(&seen)
             .await
@@ -191,13 +219,14 @@ impl Registry for App {
     ) -> std::result::Result<Option<SocketAddr>, String> {
         Ok(self
             .video()
-            .registered_device(device)
+            .registration(device)
             .await?
-            .and_then(|d| d.remote_addr)
-            .and_then(|a| a.parse().ok()))
+            .and_then(|r| r.from))
     }
 
     async fn unregistered(&self, device: &DeviceId) -> std::result::Result<(), String> {
+        self.heartbeats.flush().await.map_err(|e| e.to_string())?;
+        self.registrations.forget(device.as_str());
         self.store
             .devices_offline(
                 to_utc(SystemTime::now()),
@@ -256,14 +285,10 @@ impl Registry for App {
         addr: SocketAddr,
         transport: Transport,
     ) -> std::result::Result<bool, String> {
-        let Some(until) = self
-            .video()
-            .registered_device(device)
-            .await?
-            .and_then(|d| d.registered_until)
-        else {
+        let Some(registration) = self.video().registration(device).await? else {
             return Ok(false);
         };
+        let until = registration.until;
         self.video()
             .seen(device, (addr, transport), until, false)
             .await

@@ -5,6 +5,11 @@
 pub(crate) mod registry;
 
 use crate::{Result, Store, dispatch};
+use sqlx::AssertSqlSafe;
+use std::collections::HashMap;
+
+/// Keepalives written by one statement.
+const KEEPALIVES_PER_STATEMENT: usize = 500;
 use chrono::{DateTime, Utc};
 
 /// The tail of a channel upsert that keeps a stored place when the new row brings none.
@@ -132,6 +137,62 @@ impl Store {
             tx.commit().await?;
             Ok::<_, sqlx::Error>(known)
         })?)
+    }
+
+    /// Records a batch of keepalives of registered devices in one transaction: each device is
+    /// online until its `offline_at`, and one that was offline gets a log row. The last
+    /// keepalive of a device in the batch counts; devices never registered are left alone.
+    pub async fn keepalives(&self, batch: &[DeviceSeen]) -> Result<()> {
+        let mut last: HashMap<&str, &DeviceSeen> = HashMap::new();
+        for s in batch {
+            last.insert(s.device_id.as_str(), s);
+        }
+        let mut rows: Vec<&DeviceSeen> = last.into_values().collect();
+        rows.sort_by(|a, b| a.device_id.cmp(&b.device_id));
+        dispatch!(self, |p| {
+            let mut tx = p.begin_with(self.begin_write()).await?;
+            for part in rows.chunks(KEEPALIVES_PER_STATEMENT) {
+                // The log first, while `online` still says which devices come back.
+                let sql = format!(
+                    "INSERT INTO video_status_log (device_id, online, at, reason)
+                     SELECT v.column1, TRUE, v.column4, 'keepalive'
+                     FROM (VALUES {}) AS v JOIN video_devices d ON d.device_id = v.column1
+                     WHERE d.online = FALSE AND d.registered_until IS NOT NULL",
+                    self.positional_rows(part.len(), 5)
+                );
+                let mut q = sqlx::query(AssertSqlSafe(sql));
+                for s in part {
+                    q = q
+                        .bind(&s.device_id)
+                        .bind(&s.remote_addr)
+                        .bind(&s.transport)
+                        .bind(s.at)
+                        .bind(s.offline_at);
+                }
+                q.execute(&mut *tx).await?;
+                let sql = format!(
+                    "UPDATE video_devices SET remote_addr = v.column2, transport = v.column3,
+                        last_heard_at = v.column4, offline_at = v.column5, online = TRUE,
+                        updated_at = v.column4
+                     FROM (VALUES {}) AS v
+                     WHERE video_devices.device_id = v.column1
+                       AND video_devices.registered_until IS NOT NULL",
+                    self.positional_rows(part.len(), 5)
+                );
+                let mut q = sqlx::query(AssertSqlSafe(sql));
+                for s in part {
+                    q = q
+                        .bind(&s.device_id)
+                        .bind(&s.remote_addr)
+                        .bind(&s.transport)
+                        .bind(s.at)
+                        .bind(s.offline_at);
+                }
+                q.execute(&mut *tx).await?;
+            }
+            tx.commit().await
+        })?;
+        Ok(())
     }
 
     /// Marks devices offline: those whose `offline_at` has passed (`reason` says why), or one

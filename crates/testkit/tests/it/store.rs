@@ -418,3 +418,79 @@ async fn reads_by_id_return_nothing_outside_the_scope() {
     assert!(store.case(reported.id, &own).await.unwrap().is_some());
     assert!(store.case(reported.id, &other).await.unwrap().is_none());
 }
+
+#[tokio::test]
+async fn keepalives_are_written_in_one_batch_the_last_of_each_device_counting() {
+    use chrono::{Duration, Utc};
+    use pingan_store::DeviceSeen;
+    let (_db, store) = store().await;
+    let t0 = pingan_domain::audit::to_micros(Utc::now());
+    let seen = |id: &str, at: chrono::DateTime<Utc>, registered: bool| DeviceSeen {
+        device_id: id.into(),
+        remote_addr: "10.0.0.8:5060".into(),
+        transport: "UDP".into(),
+        at,
+        registered_until: registered.then(|| at + Duration::hours(1)),
+        offline_at: at + Duration::minutes(3),
+        reason: if registered { "register" } else { "keepalive" },
+        heartbeat: (60, 3),
+    };
+    let (on, off) = ("51170200001320000001", "51170200001320000002");
+    for id in [on, off] {
+        assert!(store.device_seen(&seen(id, t0, true)).await.unwrap());
+    }
+    store
+        .devices_offline(t0 + Duration::seconds(1), Some(off), "unregister")
+        .await
+        .unwrap();
+    let (t1, t2) = (t0 + Duration::seconds(60), t0 + Duration::seconds(61));
+    store
+        .keepalives(&[
+            seen(on, t1, false),
+            seen(off, t1, false),
+            seen(off, t2, false),
+            seen("51170200001320000003", t1, false),
+        ])
+        .await
+        .unwrap();
+    let back = store.video_device(off).await.unwrap().unwrap();
+    assert!(back.online);
+    assert_eq!(
+        back.last_heard_at,
+        Some(t2),
+        "the last keepalive of the batch"
+    );
+    assert_eq!(back.offline_at, Some(t2 + Duration::minutes(3)));
+    let log: Vec<_> = store
+        .video_status_log(off)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|l| (l.online, l.reason))
+        .collect();
+    assert_eq!(
+        log,
+        [
+            (true, "register".to_owned()),
+            (false, "unregister".to_owned()),
+            (true, "keepalive".to_owned())
+        ]
+    );
+    assert_eq!(
+        store.video_status_log(on).await.unwrap().len(),
+        1,
+        "no change, no row"
+    );
+    assert_eq!(
+        store.video_device(on).await.unwrap().unwrap().last_heard_at,
+        Some(t1)
+    );
+    assert!(
+        store
+            .video_device("51170200001320000003")
+            .await
+            .unwrap()
+            .is_none(),
+        "a device that never registered is not created by a keepalive"
+    );
+}

@@ -152,43 +152,34 @@ impl Store {
         dispatch!(self, |p| {
             let mut tx = p.begin_with(self.begin_write()).await?;
             for part in rows.chunks(KEEPALIVES_PER_STATEMENT) {
+                let values = self.positional_rows(part.len(), 5);
                 // The log first, while `online` still says which devices come back.
-                let sql = format!(
+                let log = format!(
                     "INSERT INTO video_status_log (device_id, online, at, reason)
                      SELECT v.column1, TRUE, v.column4, 'keepalive'
-                     FROM (VALUES {}) AS v JOIN video_devices d ON d.device_id = v.column1
-                     WHERE d.online = FALSE AND d.registered_until IS NOT NULL",
-                    self.positional_rows(part.len(), 5)
+                     FROM (VALUES {values}) AS v JOIN video_devices d ON d.device_id = v.column1
+                     WHERE d.online = FALSE AND d.registered_until IS NOT NULL"
                 );
-                let mut q = sqlx::query(AssertSqlSafe(sql));
-                for s in part {
-                    q = q
-                        .bind(&s.device_id)
-                        .bind(&s.remote_addr)
-                        .bind(&s.transport)
-                        .bind(s.at)
-                        .bind(s.offline_at);
-                }
-                q.execute(&mut *tx).await?;
-                let sql = format!(
+                let update = format!(
                     "UPDATE video_devices SET remote_addr = v.column2, transport = v.column3,
                         last_heard_at = v.column4, offline_at = v.column5, online = TRUE,
                         updated_at = v.column4
-                     FROM (VALUES {}) AS v
+                     FROM (VALUES {values}) AS v
                      WHERE video_devices.device_id = v.column1
-                       AND video_devices.registered_until IS NOT NULL",
-                    self.positional_rows(part.len(), 5)
+                       AND video_devices.registered_until IS NOT NULL"
                 );
-                let mut q = sqlx::query(AssertSqlSafe(sql));
-                for s in part {
-                    q = q
-                        .bind(&s.device_id)
-                        .bind(&s.remote_addr)
-                        .bind(&s.transport)
-                        .bind(s.at)
-                        .bind(s.offline_at);
+                for sql in [log, update] {
+                    let mut q = sqlx::query(AssertSqlSafe(sql));
+                    for s in part {
+                        q = q
+                            .bind(&s.device_id)
+                            .bind(&s.remote_addr)
+                            .bind(&s.transport)
+                            .bind(s.at)
+                            .bind(s.offline_at);
+                    }
+                    q.execute(&mut *tx).await?;
                 }
-                q.execute(&mut *tx).await?;
             }
             tx.commit().await
         })?;

@@ -127,64 +127,58 @@ pub(crate) async fn record(State(state): State<AppState>, req: Request, next: Ne
     res
 }
 
-fn gauge(out: &mut String, name: &str, help: &str, value: impl std::fmt::Display) {
-    let _ = writeln!(
-        out,
-        "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}"
-    );
-}
-
+/// This instance's gauges, each with its help text; the sweeper's only once it has run.
 fn write_gauges(out: &mut String, g: &RuntimeGauges) {
-    gauge(
-        out,
-        "pingan_intake_queue_depth",
-        "Event intakes waiting for the writer.",
-        g.intake_queued,
-    );
-    gauge(
-        out,
-        "pingan_intake_queue_capacity",
-        "Event intakes the queue holds before intake waits.",
-        g.intake_capacity,
-    );
-    gauge(
-        out,
-        "pingan_sip_devices_registered",
-        "GB/T 28181 devices registered and online.",
-        g.devices_online,
-    );
-    gauge(
-        out,
-        "pingan_sip_devices_known",
-        "GB/T 28181 devices ever registered.",
-        g.devices_known,
-    );
-    if let Some(age) = g.sweep_age_seconds {
-        gauge(
-            out,
+    let gauges: [(&str, &str, Option<String>); 8] = [
+        (
+            "pingan_intake_queue_depth",
+            "Event intakes waiting for the writer.",
+            Some(g.intake_queued.to_string()),
+        ),
+        (
+            "pingan_intake_queue_capacity",
+            "Event intakes the queue holds before intake waits.",
+            Some(g.intake_capacity.to_string()),
+        ),
+        (
+            "pingan_sip_devices_registered",
+            "GB/T 28181 devices registered and online.",
+            Some(g.devices_online.to_string()),
+        ),
+        (
+            "pingan_sip_devices_known",
+            "GB/T 28181 devices ever registered.",
+            Some(g.devices_known.to_string()),
+        ),
+        (
             "pingan_sweeper_lag_seconds",
             "Seconds since this instance's deadline sweeper last finished a round.",
-            age,
-        );
+            g.sweep_age_seconds.map(|s| s.to_string()),
+        ),
+        (
+            "pingan_db_pool_connections",
+            "Database connections open.",
+            Some(g.pool.open.to_string()),
+        ),
+        (
+            "pingan_db_pool_idle",
+            "Database connections open and idle.",
+            Some(g.pool.idle.to_string()),
+        ),
+        (
+            "pingan_db_pool_max",
+            "The most database connections the pool opens.",
+            Some(g.pool.max.to_string()),
+        ),
+    ];
+    for (name, help, value) in gauges {
+        if let Some(value) = value {
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}"
+            );
+        }
     }
-    gauge(
-        out,
-        "pingan_db_pool_connections",
-        "Database connections open.",
-        g.pool.open,
-    );
-    gauge(
-        out,
-        "pingan_db_pool_idle",
-        "Database connections open and idle.",
-        g.pool.idle,
-    );
-    gauge(
-        out,
-        "pingan_db_pool_max",
-        "The most database connections the pool opens.",
-        g.pool.max,
-    );
 }
 
 /// The metrics in Prometheus' text format.

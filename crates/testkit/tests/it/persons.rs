@@ -985,3 +985,87 @@ async fn an_import_job_is_answered_by_every_instance_and_its_report_is_sealed() 
     assert!(store.job("deadjob").await.unwrap().is_none());
     assert_eq!(ended_job(&h.t.app, &user, &next).await.state, "done");
 }
+
+/// A part of an address in tens of thousands of addresses is found by reading the persons in
+/// order (the pieces would collect every match before the first page): the same persons, within
+/// scope, a name that matches still found, each exactly once across the pages.
+#[tokio::test]
+async fn an_address_part_in_many_addresses_finds_each_person_once() {
+    let h = Hub::new().await;
+    // More than a small scope holds, each piece of “单元” in more addresses than a narrow search.
+    let mut rows: Vec<[String; 4]> = (0..20_050u16)
+        .map(|i| {
+            let birth = format!("{}{:02}01", 1950 + i / 100 % 50, 1 + i / 5_000);
+            [
+                format!("居民{}", ["甲", "乙", "丙", "丁", "戊"][usize::from(i % 5)]),
+                id(&birth, 100 + i % 100),
+                String::new(),
+                format!("朝阳路 {} 号 {} 单元", i / 10, i % 10),
+            ]
+        })
+        .collect();
+    rows.push([
+        "王单元".into(),
+        id("19700707", 777),
+        String::new(),
+        "翠屏路 9 号".into(),
+    ]);
+    rows.push([
+        "赵六".into(),
+        id("19700708", 778),
+        String::new(),
+        "翠屏路 10 号".into(),
+    ]);
+    h.t.app
+        .registry()
+        .import_persons(&h.commander, &sheet(&as_rows(&rows)), Some(&h.grid))
+        .await
+        .unwrap();
+    let operator = h.operator.user.clone().unwrap();
+    let mut seen = std::collections::HashSet::new();
+    let mut after = None;
+    loop {
+        let page =
+            h.t.app
+                .registry()
+                .persons(
+                    &operator,
+                    &PersonQuery {
+                        q: Some("单元".into()),
+                        after: after.take(),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+        assert_eq!(
+            (page.total.count, page.total.exact),
+            (10_000, false),
+            "counted up to 10,000"
+        );
+        for p in &page.rows {
+            assert!(seen.insert(p.id), "person {} twice", p.id);
+            assert!(p.address.contains("单元") || p.name == "王**", "{p:?}");
+        }
+        match page.after {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 20_051);
+    // Another township's operator finds none of them by the same words.
+    let other = h.other_operator.user.clone().unwrap();
+    let theirs =
+        h.t.app
+            .registry()
+            .persons(
+                &other,
+                &PersonQuery {
+                    q: Some("单元".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    assert_eq!((theirs.total.count, theirs.rows.len()), (0, 0));
+}

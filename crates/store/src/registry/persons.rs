@@ -156,7 +156,7 @@ enum AddressPlan {
     ReadInOrder,
 }
 
-/// Persons per insert statement (19 parameters each).
+/// Persons per insert statement (20 parameters each).
 const PERSON_CHUNK: usize = 200;
 /// Name pieces per insert statement (2 parameters each).
 const GRAM_CHUNK: usize = 2_000;
@@ -268,9 +268,17 @@ impl Store {
             // than linear time in the number of parameters of a statement.
             for (n, chunk) in rows.chunks(PERSON_CHUNK).enumerate() {
                 progress(n * PERSON_CHUNK);
+                let changed = |r: &NewPerson| {
+                    known
+                        .get(&r.id_index)
+                        .is_none_or(|(_, digest, _)| *digest != r.row_digest)
+                };
+                let addresses = tx
+                    .address_ids(chunk.iter().copied().filter(|r| changed(r)))
+                    .await?;
+                let address_of = |r: &NewPerson| addresses.get(&r.address).copied();
                 let mut fresh = Vec::new();
                 let mut grams: Vec<(i64, &str)> = Vec::new();
-                let mut places: Vec<(i64, &str)> = Vec::new();
                 for r in chunk.iter().copied() {
                     match known.get(&r.id_index) {
                         Some((_, digest, _)) if *digest == r.row_digest => writes.unchanged += 1,
@@ -281,7 +289,7 @@ impl Store {
                                     phone_index = $7, phone_masked = $8, sex = $9,
                                     birth_date = $10, ethnicity = $11, address = $12,
                                     residence = $13, row_digest = $14, updated_at = $15,
-                                    household_id = $16, relation = $17
+                                    household_id = $16, relation = $17, address_id = $18
                                  WHERE id = $1",
                             )
                             .bind(id)
@@ -301,17 +309,14 @@ impl Store {
                             .bind(r.at)
                             .bind(household_of(r))
                             .bind(&r.relation)
+                            .bind(address_of(r))
                             .execute(&mut *tx)
                             .await?;
-                            for table in ["person_name_grams", "person_address_grams"] {
-                                let sql = format!("DELETE FROM {table} WHERE person_id = $1");
-                                sqlx::query(sqlx::AssertSqlSafe(sql))
-                                    .bind(id)
-                                    .execute(&mut *tx)
-                                    .await?;
-                            }
+                            sqlx::query("DELETE FROM person_name_grams WHERE person_id = $1")
+                                .bind(id)
+                                .execute(&mut *tx)
+                                .await?;
                             grams.extend(r.grams.iter().map(|g| (*id, g.as_str())));
-                            places.extend(r.address_grams.iter().map(|g| (*id, g.as_str())));
                             writes.updated += 1;
                         }
                         None => fresh.push(r),
@@ -322,9 +327,9 @@ impl Store {
                         "INSERT INTO persons (grid_code, name_sealed, name_masked, id_sealed,
                             id_index, id_masked, phone_sealed, phone_index, phone_masked, sex,
                             birth_date, ethnicity, address, residence, row_digest, created_at,
-                            updated_at, household_id, relation)
+                            updated_at, household_id, relation, address_id)
                          VALUES {} RETURNING id, id_index",
-                        self.positional_rows(fresh.len(), 19)
+                        self.positional_rows(fresh.len(), 20)
                     );
                     let mut q = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql));
                     for r in fresh.iter().copied() {
@@ -347,7 +352,8 @@ impl Store {
                             .bind(r.at)
                             .bind(r.at)
                             .bind(household_of(r))
-                            .bind(&r.relation);
+                            .bind(&r.relation)
+                            .bind(address_of(r));
                     }
                     let ids: std::collections::HashMap<String, i64> = q
                         .fetch_all(&mut *tx)
@@ -358,17 +364,12 @@ impl Store {
                     for r in &fresh {
                         if let Some(id) = ids.get(&r.id_index) {
                             grams.extend(r.grams.iter().map(|g| (*id, g.as_str())));
-                            places.extend(r.address_grams.iter().map(|g| (*id, g.as_str())));
                         }
                     }
                     writes.inserted += fresh.len();
                 }
-                for (table, pieces) in [
-                    ("person_name_grams", &grams),
-                    ("person_address_grams", &places),
-                ] {
-                    tx.insert_pieces(table, pieces).await?;
-                }
+                tx.insert_pieces("person_name_grams", "person_id", &grams)
+                    .await?;
             }
             tx.commit().await
         })?;
@@ -383,7 +384,7 @@ impl Store {
             // VACUUM too, so that the visibility map lets the piece indexes answer alone
             // (index-only scans): name search at 905,678 persons went from 26.6 to 19.0 ms p95.
             crate::Backend::Postgres => {
-                "VACUUM (ANALYZE) persons, person_name_grams, person_address_grams, households,
+                "VACUUM (ANALYZE) persons, person_name_grams, addresses, address_grams, households,
                     registry_counts"
             }
             crate::Backend::Sqlite => "PRAGMA optimize",
@@ -430,7 +431,7 @@ impl Store {
         for piece in pieces {
             let (n,): (i64,) = dispatch!(self, |p| {
                 sqlx::query_as(
-                    "SELECT COUNT(*) FROM (SELECT 1 FROM person_address_grams
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM address_grams
                                            WHERE gram = $1 LIMIT $2) counted",
                 )
                 .bind(piece)
@@ -483,9 +484,10 @@ impl Store {
                 values.push(like_contains(address));
                 by_text.push((
                 format!(
-                    "SELECT g.person_id FROM person_address_grams g JOIN persons a ON a.id = g.person_id
-                     WHERE g.gram IN ({}) AND a.address LIKE ? ESCAPE '\\'
-                     GROUP BY g.person_id HAVING COUNT(*) = {}",
+                    "SELECT a.id FROM persons a WHERE a.address_id IN (
+                         SELECT address_id FROM address_grams WHERE gram IN ({})
+                         GROUP BY address_id HAVING COUNT(*) = {})
+                       AND a.address LIKE ? ESCAPE '\\'",
                     ListQuery::list(pieces.len()),
                     pieces.len()
                 ),
@@ -728,19 +730,77 @@ impl Store {
 
 /// Writing the name and address pieces of a batch, the fastest way each backend offers. The
 /// pieces are of persons just inserted or whose pieces were just deleted, each piece once per
-/// person, so nothing can conflict (PostgreSQL's `ON CONFLICT` check probed every index twice).
+/// person, or of addresses just inserted, so nothing can conflict (PostgreSQL's `ON CONFLICT`
+/// check probed every index twice).
 trait InsertPieces {
-    /// Inserts `(person id, piece)` rows into `table` (a fixed name).
-    async fn insert_pieces(&mut self, table: &str, pieces: &[(i64, &str)]) -> sqlx::Result<()>;
+    /// Inserts `(key, piece)` rows into `table` (a fixed name) whose key column is `key`.
+    async fn insert_pieces(
+        &mut self,
+        table: &str,
+        key: &str,
+        pieces: &[(i64, &str)],
+    ) -> sqlx::Result<()>;
+
+    /// Inserts the addresses not yet known; the `(id, address)` of those it inserted.
+    async fn insert_addresses(&mut self, addresses: &[&str]) -> sqlx::Result<Vec<(i64, String)>>;
+
+    /// The `(id, address)` of known addresses.
+    async fn select_addresses(&mut self, addresses: &[&str]) -> sqlx::Result<Vec<(i64, String)>>;
+
+    /// The id of each address of `rows`, the addresses not yet known added with their pieces.
+    async fn address_ids<'r>(
+        &mut self,
+        rows: impl Iterator<Item = &'r NewPerson>,
+    ) -> sqlx::Result<std::collections::HashMap<String, i64>> {
+        let mut pieces: std::collections::HashMap<&str, &[String]> =
+            std::collections::HashMap::new();
+        for r in rows {
+            pieces.entry(r.address.as_str()).or_insert(&r.address_grams);
+        }
+        let addresses: Vec<&str> = pieces.keys().copied().collect();
+        let added = self.insert_addresses(&addresses).await?;
+        let added_pieces: Vec<(i64, &str)> = added
+            .iter()
+            .flat_map(|(id, address)| {
+                pieces
+                    .get(address.as_str())
+                    .into_iter()
+                    .flat_map(|p| p.iter())
+                    .map(|g| (*id, g.as_str()))
+            })
+            .collect();
+        self.insert_pieces("address_grams", "address_id", &added_pieces)
+            .await?;
+        let mut ids: std::collections::HashMap<String, i64> =
+            added.into_iter().map(|(id, a)| (a, id)).collect();
+        let rest: Vec<&str> = addresses
+            .into_iter()
+            .filter(|a| !ids.contains_key(*a))
+            .collect();
+        if !rest.is_empty() {
+            ids.extend(
+                self.select_addresses(&rest)
+                    .await?
+                    .into_iter()
+                    .map(|(id, a)| (a, id)),
+            );
+        }
+        Ok(ids)
+    }
 }
 
 impl InsertPieces for sqlx::Transaction<'_, sqlx::Sqlite> {
     /// Multi-row statements with anonymous placeholders (numbered ones cost quadratic time).
-    async fn insert_pieces(&mut self, table: &str, pieces: &[(i64, &str)]) -> sqlx::Result<()> {
+    async fn insert_pieces(
+        &mut self,
+        table: &str,
+        key: &str,
+        pieces: &[(i64, &str)],
+    ) -> sqlx::Result<()> {
         for part in pieces.chunks(GRAM_CHUNK) {
             let row = "(?, ?)";
             let sql = format!(
-                "INSERT INTO {table} (person_id, gram) VALUES {}",
+                "INSERT INTO {table} ({key}, gram) VALUES {}",
                 vec![row; part.len()].join(", ")
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -751,17 +811,50 @@ impl InsertPieces for sqlx::Transaction<'_, sqlx::Sqlite> {
         }
         Ok(())
     }
+
+    async fn insert_addresses(&mut self, addresses: &[&str]) -> sqlx::Result<Vec<(i64, String)>> {
+        if addresses.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "INSERT INTO addresses (address) VALUES {} ON CONFLICT (address) DO NOTHING
+             RETURNING id, address",
+            vec!["(?)"; addresses.len()].join(", ")
+        );
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+        for a in addresses {
+            q = q.bind(*a);
+        }
+        q.fetch_all(&mut **self).await
+    }
+
+    async fn select_addresses(&mut self, addresses: &[&str]) -> sqlx::Result<Vec<(i64, String)>> {
+        let sql = format!(
+            "SELECT id, address FROM addresses WHERE address IN ({})",
+            vec!["?"; addresses.len()].join(", ")
+        );
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+        for a in addresses {
+            q = q.bind(*a);
+        }
+        q.fetch_all(&mut **self).await
+    }
 }
 
 impl InsertPieces for sqlx::Transaction<'_, sqlx::Postgres> {
     /// One statement of two arrays: PostgreSQL parses two parameters instead of thousands.
-    async fn insert_pieces(&mut self, table: &str, pieces: &[(i64, &str)]) -> sqlx::Result<()> {
+    async fn insert_pieces(
+        &mut self,
+        table: &str,
+        key: &str,
+        pieces: &[(i64, &str)],
+    ) -> sqlx::Result<()> {
         if pieces.is_empty() {
             return Ok(());
         }
         let (ids, grams): (Vec<i64>, Vec<&str>) = pieces.iter().copied().unzip();
         let sql = format!(
-            "INSERT INTO {table} (person_id, gram) SELECT * FROM UNNEST($1::BIGINT[], $2::TEXT[])"
+            "INSERT INTO {table} ({key}, gram) SELECT * FROM UNNEST($1::BIGINT[], $2::TEXT[])"
         );
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(ids)
@@ -769,5 +862,22 @@ impl InsertPieces for sqlx::Transaction<'_, sqlx::Postgres> {
             .execute(&mut **self)
             .await?;
         Ok(())
+    }
+
+    async fn insert_addresses(&mut self, addresses: &[&str]) -> sqlx::Result<Vec<(i64, String)>> {
+        sqlx::query_as(
+            "INSERT INTO addresses (address) SELECT * FROM UNNEST($1::TEXT[])
+             ON CONFLICT (address) DO NOTHING RETURNING id, address",
+        )
+        .bind(addresses)
+        .fetch_all(&mut **self)
+        .await
+    }
+
+    async fn select_addresses(&mut self, addresses: &[&str]) -> sqlx::Result<Vec<(i64, String)>> {
+        sqlx::query_as("SELECT id, address FROM addresses WHERE address = ANY($1)")
+            .bind(addresses)
+            .fetch_all(&mut **self)
+            .await
     }
 }

@@ -140,20 +140,22 @@ impl PersonFilter {
 }
 
 /// Addresses each piece of a search must be in for the persons to be read in order instead
-/// ([`Store::address_plan`]): about 2 % of a district.
+/// ([`Store::person_plan`]): about 7 % of a district's addresses.
 const BROAD_PIECE: i64 = 20_000;
-/// Persons of a scope few enough to be read whole for a search by address.
+/// Persons of a scope few enough to be read whole through the grid index.
 const SMALL_SCOPE: u64 = 10_000;
 
-/// How a search by part of an address finds its persons ([`Store::address_plan`]).
+/// How a person search reads ([`Store::person_plan`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum AddressPlan {
-    /// The persons whose address has every piece, from the piece index.
-    Pieces,
-    /// The scope's persons (through the grid index), keeping those whose address has the words.
-    ReadScope,
-    /// The persons in id order, keeping those in scope whose address has the words.
-    ReadInOrder,
+struct PersonPlan {
+    /// The scope holds more than [`SMALL_SCOPE`] persons: read them in id order, the scope a
+    /// condition on each row, not a range of the grid index. SQLite takes a range of the grid
+    /// index for a narrow one whatever its size, and read the district's 905,678 persons through
+    /// it and sorted them to show 50 (274 ms p50 for the unfiltered list).
+    large_scope: bool,
+    /// The persons with an address part are found through its pieces; else each person read is
+    /// kept when its address contains the words.
+    address_by_pieces: bool,
 }
 
 /// Persons per insert statement (20 parameters each).
@@ -395,7 +397,7 @@ impl Store {
 
     /// A page of a search of the persons under a prefix, masked, in id order.
     pub async fn persons(&self, f: &PersonFilter) -> Result<Page<PersonRecord>> {
-        let plan = self.address_plan(f).await?;
+        let plan = self.person_plan(f).await?;
         let q = Self::person_query(f, plan).keyset(PERSON_COLUMNS, &["p.id"], &f.at, f.limit);
         self.fetch_page(&q, &f.at, f.limit, |r: &PersonRecord| {
             Cursor(vec![KeyPart::Int(r.id)])
@@ -410,53 +412,51 @@ impl Store {
             return self.kept_total(&kind, &f.prefix).await;
         }
         let cap = (!exact).then_some(COUNT_CAP);
-        let plan = self.address_plan(f).await?;
+        let plan = self.person_plan(f).await?;
         let q = Self::person_query(f, plan).count("FROM persons p", cap);
         self.fetch_total(&q, cap).await
     }
 
-    /// How a search by part of an address reads the persons. Collecting the matches from the
-    /// pieces costs as many index rows as its pieces have; reading the persons in order and
-    /// keeping those whose address contains the words costs the persons read until a page is
-    /// full. `q=单元` is in 690,218 of 905,678 addresses: from the pieces, its first page took
-    /// 1.1–2.8 s, in one grid too; read in order, 4 ms in a grid and a few ms in the district.
-    async fn address_plan(&self, f: &PersonFilter) -> Result<AddressPlan> {
-        let Some((_, pieces)) = &f.address else {
-            return Ok(AddressPlan::Pieces);
-        };
-        let in_scope = self.kept_total("persons", &f.prefix).await?.count;
-        if in_scope <= SMALL_SCOPE {
-            return Ok(AddressPlan::ReadScope);
-        }
-        for piece in pieces {
-            let (n,): (i64,) = dispatch!(self, |p| {
-                sqlx::query_as(
-                    "SELECT COUNT(*) FROM (SELECT 1 FROM address_grams
-                                           WHERE gram = $1 LIMIT $2) counted",
-                )
-                .bind(piece)
-                .bind(BROAD_PIECE)
-                .fetch_one(p)
-                .await
-            })?;
-            if n < BROAD_PIECE {
-                return Ok(AddressPlan::Pieces);
+    /// How a person search reads. Collecting the matches of an address part from its pieces
+    /// costs as many index rows as its pieces have; reading the persons in order and keeping
+    /// those whose address contains the words costs the persons read until a page is full.
+    /// `q=单元` is in 690,218 of 905,678 addresses: from the pieces, its first page took 1.1–2.8 s,
+    /// in one grid too; read in order, 4 ms in a grid and 13 ms in the district.
+    async fn person_plan(&self, f: &PersonFilter) -> Result<PersonPlan> {
+        let large_scope = self.kept_total("persons", &f.prefix).await?.count > SMALL_SCOPE;
+        let mut address_by_pieces = false;
+        if let Some((_, pieces)) = &f.address
+            && large_scope
+        {
+            for piece in pieces {
+                let (n,): (i64,) = dispatch!(self, |p| {
+                    sqlx::query_as(
+                        "SELECT COUNT(*) FROM (SELECT 1 FROM address_grams
+                                               WHERE gram = $1 LIMIT $2) counted",
+                    )
+                    .bind(piece)
+                    .bind(BROAD_PIECE)
+                    .fetch_one(p)
+                    .await
+                })?;
+                if n < BROAD_PIECE {
+                    address_by_pieces = true;
+                    break;
+                }
             }
         }
-        Ok(if pieces.is_empty() {
-            AddressPlan::Pieces
-        } else {
-            AddressPlan::ReadInOrder
+        Ok(PersonPlan {
+            large_scope,
+            address_by_pieces,
         })
     }
 
-    /// The conditions of a person search, its address part read by `plan`.
-    fn person_query(f: &PersonFilter, plan: AddressPlan) -> ListQuery {
-        // Read in id order, the scope must not be taken for a narrow range of the grid index:
-        // SQLite would collect the whole district's matches through it and sort them.
-        let scope_column = match plan {
-            AddressPlan::ReadInOrder => "(p.grid_code || '')",
-            AddressPlan::Pieces | AddressPlan::ReadScope => "p.grid_code",
+    /// The conditions of a person search, read by `plan`.
+    fn person_query(f: &PersonFilter, plan: PersonPlan) -> ListQuery {
+        let scope_column = if plan.large_scope {
+            "(p.grid_code || '')"
+        } else {
+            "p.grid_code"
         };
         let mut q = ListQuery::scoped(scope_column, &f.prefix);
         if !f.ended {
@@ -477,7 +477,7 @@ impl Store {
         }
         let mut address_words = None;
         if let Some((address, pieces)) = &f.address {
-            if plan != AddressPlan::Pieces {
+            if !plan.address_by_pieces {
                 address_words = Some(like_contains(address));
             } else {
                 let mut values = pieces.clone();

@@ -44,7 +44,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(14, "0014_list_counts"),
     migration!(15, "0015_visit_due"),
     migration!(16, "0016_import_jobs"),
-    migration!(17, "0017_address_pieces"),
+    migration!(17, "0017_compact_registry"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

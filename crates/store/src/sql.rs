@@ -37,6 +37,13 @@ pub(crate) fn prefix_range(prefix: &str) -> Option<(String, Option<String>)> {
 pub(crate) enum Value {
     Text(String),
     Int(i64),
+    Bytes(Vec<u8>),
+}
+
+impl From<Vec<u8>> for Value {
+    fn from(b: Vec<u8>) -> Self {
+        Value::Bytes(b)
+    }
 }
 
 impl From<String> for Value {
@@ -271,6 +278,7 @@ impl Store {
                 query = match v {
                     Value::Text(s) => query.bind(s),
                     Value::Int(i) => query.bind(i),
+                    Value::Bytes(b) => query.bind(b),
                 };
             }
             query.persistent(generic_safe).fetch_all(p).await

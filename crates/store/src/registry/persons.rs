@@ -3,7 +3,7 @@
 //! deleting them. Writes go in batches (an import of a district's population is hundreds of
 //! thousands of rows).
 
-use crate::sql::ListQuery;
+use crate::sql::{ListQuery, Value};
 use crate::{Result, Store, dispatch};
 use chrono::{DateTime, NaiveDate, Utc};
 use pingan_domain::Scope;
@@ -158,6 +158,35 @@ struct PersonPlan {
     address_by_pieces: bool,
 }
 
+/// A blind index as stored: its 32 bytes. The services pass it as the 64 hex digits
+/// the cipher's `blind_index` gives; as text it took twice the room in the persons, their
+/// ID and phone indexes and the name pieces. A malformed one (never made by the services) becomes
+/// bytes that match nothing.
+fn index_bytes(hex: &str) -> Vec<u8> {
+    let digit = |b: u8| {
+        char::from(b)
+            .to_digit(16)
+            .and_then(|d| u8::try_from(d).ok())
+    };
+    hex.as_bytes()
+        .chunks(2)
+        .map(|pair| match pair {
+            [hi, lo] => digit(*hi).zip(digit(*lo)).map_or(0xff, |(h, l)| h << 4 | l),
+            _ => 0xff,
+        })
+        .collect()
+}
+
+/// A stored blind index as the services know it: 64 hex digits.
+fn index_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// An address piece as stored: its UTF-8 bytes (the pieces of both kinds are byte strings).
+fn piece_bytes(piece: &str) -> Value {
+    Value::Bytes(piece.as_bytes().to_vec())
+}
+
 /// Persons per insert statement (20 parameters each).
 const PERSON_CHUNK: usize = 200;
 /// Name pieces per insert statement (2 parameters each).
@@ -202,16 +231,16 @@ impl Store {
                     self.positional_list(chunk.len())
                 );
                 let mut q =
-                    sqlx::query_as::<_, (String, i64, String, String)>(sqlx::AssertSqlSafe(sql));
+                    sqlx::query_as::<_, (Vec<u8>, i64, Vec<u8>, String)>(sqlx::AssertSqlSafe(sql));
                 for r in chunk {
-                    q = q.bind(&r.id_index);
+                    q = q.bind(index_bytes(&r.id_index));
                 }
                 // Planned with its values on PostgreSQL: a plan kept from when the table was
                 // empty scans the whole table, and an import of 100,000 rows took 430 s.
                 for (index, id, digest, grid) in
                     q.persistent(generic_safe).fetch_all(&mut *tx).await?
                 {
-                    known.insert(index, (id, digest, grid));
+                    known.insert(index_hex(&index), (id, index_hex(&digest), grid));
                 }
             }
             let outside = |r: &NewPerson| {
@@ -280,7 +309,7 @@ impl Store {
                     .await?;
                 let address_of = |r: &NewPerson| addresses.get(&r.address).copied();
                 let mut fresh = Vec::new();
-                let mut grams: Vec<(i64, &str)> = Vec::new();
+                let mut grams: Vec<(i64, Vec<u8>)> = Vec::new();
                 for r in chunk.iter().copied() {
                     match known.get(&r.id_index) {
                         Some((_, digest, _)) if *digest == r.row_digest => writes.unchanged += 1,
@@ -300,14 +329,14 @@ impl Store {
                             .bind(&r.name_masked)
                             .bind(&r.id_sealed)
                             .bind(&r.phone_sealed)
-                            .bind(&r.phone_index)
+                            .bind(r.phone_index.as_deref().map(index_bytes))
                             .bind(&r.phone_masked)
                             .bind(&r.sex)
                             .bind(r.birth_date)
                             .bind(&r.ethnicity)
                             .bind(&r.address)
                             .bind(&r.residence)
-                            .bind(&r.row_digest)
+                            .bind(index_bytes(&r.row_digest))
                             .bind(r.at)
                             .bind(household_of(r))
                             .bind(&r.relation)
@@ -318,7 +347,7 @@ impl Store {
                                 .bind(id)
                                 .execute(&mut *tx)
                                 .await?;
-                            grams.extend(r.grams.iter().map(|g| (*id, g.as_str())));
+                            grams.extend(r.grams.iter().map(|g| (*id, index_bytes(g))));
                             writes.updated += 1;
                         }
                         None => fresh.push(r),
@@ -333,24 +362,24 @@ impl Store {
                          VALUES {} RETURNING id, id_index",
                         self.positional_rows(fresh.len(), 20)
                     );
-                    let mut q = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql));
+                    let mut q = sqlx::query_as::<_, (i64, Vec<u8>)>(sqlx::AssertSqlSafe(sql));
                     for r in fresh.iter().copied() {
                         q = q
                             .bind(&r.grid_code)
                             .bind(&r.name_sealed)
                             .bind(&r.name_masked)
                             .bind(&r.id_sealed)
-                            .bind(&r.id_index)
+                            .bind(index_bytes(&r.id_index))
                             .bind(&r.id_masked)
                             .bind(&r.phone_sealed)
-                            .bind(&r.phone_index)
+                            .bind(r.phone_index.as_deref().map(index_bytes))
                             .bind(&r.phone_masked)
                             .bind(&r.sex)
                             .bind(r.birth_date)
                             .bind(&r.ethnicity)
                             .bind(&r.address)
                             .bind(&r.residence)
-                            .bind(&r.row_digest)
+                            .bind(index_bytes(&r.row_digest))
                             .bind(r.at)
                             .bind(r.at)
                             .bind(household_of(r))
@@ -361,11 +390,11 @@ impl Store {
                         .fetch_all(&mut *tx)
                         .await?
                         .into_iter()
-                        .map(|(id, index)| (index, id))
+                        .map(|(id, index)| (index_hex(&index), id))
                         .collect();
                     for r in &fresh {
                         if let Some(id) = ids.get(&r.id_index) {
-                            grams.extend(r.grams.iter().map(|g| (*id, g.as_str())));
+                            grams.extend(r.grams.iter().map(|g| (*id, index_bytes(g))));
                         }
                     }
                     writes.inserted += fresh.len();
@@ -434,7 +463,7 @@ impl Store {
                         "SELECT COUNT(*) FROM (SELECT 1 FROM address_grams
                                                WHERE gram = $1 LIMIT $2) counted",
                     )
-                    .bind(piece)
+                    .bind(piece.as_bytes())
                     .bind(BROAD_PIECE)
                     .fetch_one(p)
                     .await
@@ -463,7 +492,7 @@ impl Store {
             q.and_always("p.ended_at IS NULL");
         }
         // One `IN` over a union: PostgreSQL plans an OR of two subqueries as a scan of every person.
-        let mut by_text: Vec<(String, Vec<String>)> = Vec::new();
+        let mut by_text: Vec<(String, Vec<Value>)> = Vec::new();
         if !f.name_grams.is_empty() {
             by_text.push((
                 format!(
@@ -472,7 +501,10 @@ impl Store {
                     ListQuery::list(f.name_grams.len()),
                     f.name_grams.len()
                 ),
-                f.name_grams.clone(),
+                f.name_grams
+                    .iter()
+                    .map(|g| Value::Bytes(index_bytes(g)))
+                    .collect(),
             ));
         }
         let mut address_words = None;
@@ -480,28 +512,28 @@ impl Store {
             if !plan.address_by_pieces {
                 address_words = Some(like_contains(address));
             } else {
-                let mut values = pieces.clone();
-                values.push(like_contains(address));
+                let mut values: Vec<Value> = pieces.iter().map(|g| piece_bytes(g)).collect();
+                values.push(like_contains(address).into());
                 by_text.push((
-                format!(
-                    "SELECT a.id FROM persons a WHERE a.address_id IN (
+                    format!(
+                        "SELECT a.id FROM persons a WHERE a.address_id IN (
                          SELECT address_id FROM address_grams WHERE gram IN ({})
                          GROUP BY address_id HAVING COUNT(*) = {})
                        AND a.address LIKE ? ESCAPE '\\'",
-                    ListQuery::list(pieces.len()),
-                    pieces.len()
-                ),
-                values,
-            ));
+                        ListQuery::list(pieces.len()),
+                        pieces.len()
+                    ),
+                    values,
+                ));
             }
         }
-        let (clauses, values): (Vec<String>, Vec<Vec<String>>) = by_text.into_iter().unzip();
+        let (clauses, values): (Vec<String>, Vec<Vec<Value>>) = by_text.into_iter().unzip();
         let by_pieces =
             (!clauses.is_empty()).then(|| format!("p.id IN ({})", clauses.join(" UNION ")));
         match (address_words, by_pieces) {
             (Some(like), Some(by_pieces)) => q.and(
                 &format!("(p.address LIKE ? ESCAPE '\\' OR {by_pieces})"),
-                std::iter::once(like).chain(values.into_iter().flatten()),
+                std::iter::once(Value::Text(like)).chain(values.into_iter().flatten()),
             ),
             (Some(like), None) => q.and("p.address LIKE ? ESCAPE '\\'", [like]),
             (None, Some(by_pieces)) => q.and(&by_pieces, values.into_iter().flatten()),
@@ -520,14 +552,16 @@ impl Store {
                 [tag.as_str()],
             );
         }
-        for (clause, value) in [
+        for (clause, index) in [
             ("p.id_index = ?", &f.id_index),
             ("p.phone_index = ?", &f.phone_index),
-            ("p.residence = ?", &f.residence),
         ] {
-            if let Some(v) = value {
-                q.and(clause, [v.as_str()]);
+            if let Some(v) = index {
+                q.and(clause, [index_bytes(v)]);
             }
+        }
+        if let Some(residence) = &f.residence {
+            q.and("p.residence = ?", [residence.as_str()]);
         }
         q
     }
@@ -572,13 +606,17 @@ impl Store {
         &self,
         id_indexes: &[String],
     ) -> Result<std::collections::HashMap<String, i64>> {
-        let rows: Vec<(String, i64)> = self
+        let keys: Vec<Vec<u8>> = id_indexes.iter().map(|i| index_bytes(i)).collect();
+        let rows: Vec<(Vec<u8>, i64)> = self
             .fetch_in(
                 "SELECT id_index, id FROM persons WHERE ended_at IS NULL AND id_index IN ({})",
-                id_indexes,
+                &keys,
             )
             .await?;
-        Ok(rows.into_iter().collect())
+        Ok(rows
+            .into_iter()
+            .map(|(index, id)| (index_hex(&index), id))
+            .collect())
     }
 
     /// The sealed identifiers of many persons (for an export in plain text).
@@ -738,7 +776,7 @@ trait InsertPieces {
         &mut self,
         table: &str,
         key: &str,
-        pieces: &[(i64, &str)],
+        pieces: &[(i64, Vec<u8>)],
     ) -> sqlx::Result<()>;
 
     /// Inserts the addresses not yet known; the `(id, address)` of those it inserted.
@@ -759,14 +797,14 @@ trait InsertPieces {
         }
         let addresses: Vec<&str> = pieces.keys().copied().collect();
         let added = self.insert_addresses(&addresses).await?;
-        let added_pieces: Vec<(i64, &str)> = added
+        let added_pieces: Vec<(i64, Vec<u8>)> = added
             .iter()
             .flat_map(|(id, address)| {
                 pieces
                     .get(address.as_str())
                     .into_iter()
                     .flat_map(|p| p.iter())
-                    .map(|g| (*id, g.as_str()))
+                    .map(|g| (*id, g.as_bytes().to_vec()))
             })
             .collect();
         self.insert_pieces("address_grams", "address_id", &added_pieces)
@@ -795,7 +833,7 @@ impl InsertPieces for sqlx::Transaction<'_, sqlx::Sqlite> {
         &mut self,
         table: &str,
         key: &str,
-        pieces: &[(i64, &str)],
+        pieces: &[(i64, Vec<u8>)],
     ) -> sqlx::Result<()> {
         for part in pieces.chunks(GRAM_CHUNK) {
             let row = "(?, ?)";
@@ -805,7 +843,7 @@ impl InsertPieces for sqlx::Transaction<'_, sqlx::Sqlite> {
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for (id, gram) in part {
-                q = q.bind(*id).bind(*gram);
+                q = q.bind(*id).bind(gram);
             }
             q.execute(&mut **self).await?;
         }
@@ -847,14 +885,15 @@ impl InsertPieces for sqlx::Transaction<'_, sqlx::Postgres> {
         &mut self,
         table: &str,
         key: &str,
-        pieces: &[(i64, &str)],
+        pieces: &[(i64, Vec<u8>)],
     ) -> sqlx::Result<()> {
         if pieces.is_empty() {
             return Ok(());
         }
-        let (ids, grams): (Vec<i64>, Vec<&str>) = pieces.iter().copied().unzip();
+        let (ids, grams): (Vec<i64>, Vec<&[u8]>) =
+            pieces.iter().map(|(id, g)| (*id, g.as_slice())).unzip();
         let sql = format!(
-            "INSERT INTO {table} ({key}, gram) SELECT * FROM UNNEST($1::BIGINT[], $2::TEXT[])"
+            "INSERT INTO {table} ({key}, gram) SELECT * FROM UNNEST($1::BIGINT[], $2::BYTEA[])"
         );
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(ids)
@@ -879,5 +918,26 @@ impl InsertPieces for sqlx::Transaction<'_, sqlx::Postgres> {
             .bind(addresses)
             .fetch_all(&mut **self)
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{index_bytes, index_hex};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A blind index goes into the database as 32 bytes and comes back as the same hex.
+        #[test]
+        fn a_blind_index_round_trips_through_its_bytes(bytes in proptest::collection::vec(any::<u8>(), 32)) {
+            let hex = index_hex(&bytes);
+            prop_assert_eq!(hex.len(), 64);
+            prop_assert_eq!(index_bytes(&hex), bytes);
+        }
+    }
+
+    #[test]
+    fn a_malformed_index_matches_no_stored_one() {
+        assert_eq!(index_bytes("zz0"), vec![0xff, 0xff]);
     }
 }

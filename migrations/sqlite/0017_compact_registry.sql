@@ -6,8 +6,9 @@ CREATE TABLE addresses (
     address TEXT NOT NULL UNIQUE
 );
 
+-- A piece is its UTF-8 bytes, as a name piece is its blind index's bytes.
 CREATE TABLE address_grams (
-    gram       TEXT NOT NULL,
+    gram       BLOB NOT NULL,
     address_id INTEGER NOT NULL REFERENCES addresses (id),
     PRIMARY KEY (gram, address_id)
 ) WITHOUT ROWID;
@@ -16,18 +17,24 @@ INSERT INTO addresses (address) SELECT DISTINCT address FROM persons;
 ALTER TABLE persons ADD COLUMN address_id INTEGER REFERENCES addresses (id);
 UPDATE persons SET address_id = (SELECT a.id FROM addresses a WHERE a.address = persons.address);
 INSERT INTO address_grams (gram, address_id)
-    SELECT DISTINCT g.gram, p.address_id
+    SELECT DISTINCT CAST(g.gram AS BLOB), p.address_id
     FROM person_address_grams g JOIN persons p ON p.id = g.person_id;
 DROP TABLE person_address_grams;
 CREATE INDEX persons_address ON persons (address_id);
 
--- The name pieces without a rowid: the table is its primary key, one b-tree instead of two.
+-- 盲索引 — blind indexes as their 32 bytes, not 64 hex digits (the services still pass hex; the
+-- store converts). The columns keep their declared type: SQLite stores a blob as a blob in them.
+UPDATE persons SET id_index = unhex(id_index), phone_index = unhex(phone_index),
+    row_digest = unhex(row_digest);
+
+-- The name pieces as bytes and without a rowid: the table is its primary key, one b-tree instead
+-- of two.
 CREATE TABLE person_name_grams_kept (
-    gram      TEXT NOT NULL,
+    gram      BLOB NOT NULL,
     person_id INTEGER NOT NULL REFERENCES persons (id),
     PRIMARY KEY (gram, person_id)
 ) WITHOUT ROWID;
-INSERT INTO person_name_grams_kept (gram, person_id) SELECT gram, person_id FROM person_name_grams;
+INSERT INTO person_name_grams_kept (gram, person_id) SELECT unhex(gram), person_id FROM person_name_grams;
 DROP TABLE person_name_grams;
 ALTER TABLE person_name_grams_kept RENAME TO person_name_grams;
 CREATE INDEX person_name_grams_person ON person_name_grams (person_id);

@@ -854,29 +854,40 @@ impl InsertPieces for sqlx::Transaction<'_, sqlx::Sqlite> {
         if addresses.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = format!(
+        sqlite_addresses(
+            self,
             "INSERT INTO addresses (address) VALUES {} ON CONFLICT (address) DO NOTHING
              RETURNING id, address",
-            vec!["(?)"; addresses.len()].join(", ")
-        );
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-        for a in addresses {
-            q = q.bind(*a);
-        }
-        q.fetch_all(&mut **self).await
+            "(?)",
+            addresses,
+        )
+        .await
     }
 
     async fn select_addresses(&mut self, addresses: &[&str]) -> sqlx::Result<Vec<(i64, String)>> {
-        let sql = format!(
+        sqlite_addresses(
+            self,
             "SELECT id, address FROM addresses WHERE address IN ({})",
-            vec!["?"; addresses.len()].join(", ")
-        );
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-        for a in addresses {
-            q = q.bind(*a);
-        }
-        q.fetch_all(&mut **self).await
+            "?",
+            addresses,
+        )
+        .await
     }
+}
+
+/// The `(id, address)` rows of `sql`, whose `{}` takes one `each` per address, bound in order.
+async fn sqlite_addresses(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    sql: &str,
+    each: &str,
+    addresses: &[&str],
+) -> sqlx::Result<Vec<(i64, String)>> {
+    let sql = sql.replacen("{}", &vec![each; addresses.len()].join(", "), 1);
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for a in addresses {
+        q = q.bind(*a);
+    }
+    q.fetch_all(&mut **tx).await
 }
 
 impl InsertPieces for sqlx::Transaction<'_, sqlx::Postgres> {

@@ -155,12 +155,17 @@ impl Store {
         })?)
     }
 
-    /// The candidates for duplicate suggestions, in one query: the latest open events of
-    /// `category` reported since `since` inside a lon/lat box, and the latest open events at
-    /// `place` (a grid, or the unit of an event without a grid) — both only of what the reader may
-    /// open, by the rule of [`Store::event`] (the scope, a department's own cases) and, for those
-    /// who follow only their own reports, `reporter_id`. Only what the comparison needs is read:
-    /// this runs at every intake.
+    /// The candidates for duplicate suggestions, in one query: the open ones reported since
+    /// `since` among the 40 latest events of `category` inside a lon/lat box, and the
+    /// latest open events at `place` (a grid, or the unit of an event without a grid) — both only
+    /// of what the reader may open, by the rule of [`Store::event`] (the scope, a department's own
+    /// cases) and, for those who follow only their own reports, `reporter_id`. Only what the
+    /// comparison needs is read: this runs at every intake.
+    ///
+    /// The box's events are first chosen from the index alone (its rows carry the case id), and
+    /// only those looked up: looking up every event in the box and sorting them cost more as the
+    /// table grew (78 events in the box after 57,000 intakes of one category, 0.7–2 ms; now
+    /// 0.2–0.4 ms). `CROSS JOIN` keeps SQLite reading from those few ids.
     pub async fn duplicate_candidates(
         &self,
         scope: &Scope,
@@ -171,11 +176,12 @@ impl Store {
         since: DateTime<Utc>,
     ) -> Result<Vec<DuplicateCandidate>> {
         macro_rules! candidates {
-            ($where:literal) => {
+            ($from:literal, $where:literal) => {
                 concat!(
                     "SELECT * FROM (SELECT c.id, c.title, c.state, c.org_code, c.created_at,
-                            e.description, e.category_code, e.lon, e.lat
-                     FROM cases c JOIN events e ON e.case_id = c.id WHERE ",
+                            e.description, e.category_code, e.lon, e.lat FROM ",
+                    $from,
+                    " WHERE ",
                     scoped!(),
                     "AND ($11 IS NULL OR c.reporter_id = $11) AND ",
                     $where,
@@ -185,11 +191,17 @@ impl Store {
         }
         const SQL: &str = concat!(
             candidates!(
-                "e.category_code = $3 AND c.open = $4 AND c.created_at >= $5
-                   AND e.lat BETWEEN $6 AND $7 AND e.lon BETWEEN $8 AND $9"
+                "(SELECT n.case_id FROM events n
+                  WHERE n.category_code = $3 AND n.lat BETWEEN $6 AND $7 AND n.lon BETWEEN $8 AND $9
+                  ORDER BY n.case_id DESC LIMIT 40) recent
+                 CROSS JOIN cases c CROSS JOIN events e",
+                "c.id = recent.case_id AND e.case_id = c.id AND c.open = $4 AND c.created_at >= $5"
             ),
             " AS near UNION ALL ",
-            candidates!("c.org_code = $10 AND c.open = $4 AND c.created_at >= $5"),
+            candidates!(
+                "cases c JOIN events e ON e.case_id = c.id",
+                "c.org_code = $10 AND c.open = $4 AND c.created_at >= $5"
+            ),
             " AS here"
         );
         // Without a point the box is empty and only the place counts.

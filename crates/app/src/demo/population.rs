@@ -330,14 +330,16 @@ impl App {
                 index: i,
                 count: *count,
             };
-            // The grid before this one, then the last once every grid is being prepared.
-            let last = (i + 1 == grids.len()).then_some(());
-            for before in [pending.replace(next), last.and_then(|()| pending.take())]
-                .into_iter()
-                .flatten()
-            {
-                let (index, count) = (before.index, before.count);
-                written += self.write_grid(before, today, now).await?;
+            // The grid before this one, then this one too if it is the last.
+            let before = pending.replace(next);
+            let last = if i + 1 == grids.len() {
+                pending.take()
+            } else {
+                None
+            };
+            for ready in before.into_iter().chain(last) {
+                let (index, count) = (ready.index, ready.count);
+                written += self.write_grid(ready, today, now).await?;
                 so_far += count;
                 progress(index + 1, grids.len(), so_far);
             }

@@ -667,10 +667,9 @@ impl crate::services::Registry<'_> {
             at,
             ..self.person_filter(user, q, "persons.search").await?
         };
-        let page = self.store.persons(&filter).await?;
-        let total = self
+        let (page, total) = self
             .store
-            .count_persons(&filter, q.exact_total.unwrap_or(false))
+            .persons_counted(&filter, q.exact_total.unwrap_or(false))
             .await?;
         Ok(Listed::new(page, total, PersonView::from))
     }

@@ -427,23 +427,36 @@ impl Store {
     /// A page of a search of the persons under a prefix, masked, in id order.
     pub async fn persons(&self, f: &PersonFilter) -> Result<Page<PersonRecord>> {
         let plan = self.person_plan(f).await?;
+        self.person_page(f, plan).await
+    }
+
+    /// A page of a search and how many persons it finds: the kept count for a whole scope or one
+    /// 人员类型, else counted up to [`COUNT_CAP`] unless `exact`. Planned once for both.
+    pub async fn persons_counted(
+        &self,
+        f: &PersonFilter,
+        exact: bool,
+    ) -> Result<(Page<PersonRecord>, Total)> {
+        let plan = self.person_plan(f).await?;
+        let page = self.person_page(f, plan).await?;
+        let total = match f.kept_kind() {
+            Some(kind) => self.kept_total(&kind, &f.prefix).await?,
+            None => {
+                let cap = (!exact).then_some(COUNT_CAP);
+                let q = Self::person_query(f, plan).count("FROM persons p", cap);
+                self.fetch_total(&q, cap).await?
+            }
+        };
+        Ok((page, total))
+    }
+
+    /// The page of a search read by `plan`.
+    async fn person_page(&self, f: &PersonFilter, plan: PersonPlan) -> Result<Page<PersonRecord>> {
         let q = Self::person_query(f, plan).keyset(PERSON_COLUMNS, &["p.id"], &f.at, f.limit);
         self.fetch_page(&q, &f.at, f.limit, |r: &PersonRecord| {
             Cursor(vec![KeyPart::Int(r.id)])
         })
         .await
-    }
-
-    /// How many persons a search finds: the kept count for a whole scope or one 人员类型, else
-    /// counted up to [`COUNT_CAP`] unless `exact`.
-    pub async fn count_persons(&self, f: &PersonFilter, exact: bool) -> Result<Total> {
-        if let Some(kind) = f.kept_kind() {
-            return self.kept_total(&kind, &f.prefix).await;
-        }
-        let cap = (!exact).then_some(COUNT_CAP);
-        let plan = self.person_plan(f).await?;
-        let q = Self::person_query(f, plan).count("FROM persons p", cap);
-        self.fetch_total(&q, cap).await
     }
 
     /// How a person search reads. Collecting the matches of an address part from its pieces
@@ -509,9 +522,7 @@ impl Store {
         }
         let mut address_words = None;
         if let Some((address, pieces)) = &f.address {
-            if !plan.address_by_pieces {
-                address_words = Some(like_contains(address));
-            } else {
+            if plan.address_by_pieces {
                 let mut values: Vec<Value> = pieces.iter().map(|g| piece_bytes(g)).collect();
                 values.push(like_contains(address).into());
                 by_text.push((
@@ -525,6 +536,8 @@ impl Store {
                     ),
                     values,
                 ));
+            } else {
+                address_words = Some(like_contains(address));
             }
         }
         let (clauses, values): (Vec<String>, Vec<Vec<Value>>) = by_text.into_iter().unzip();

@@ -29,6 +29,10 @@ pub enum TimeUnit {
     UrgentHours,
     /// 自然日 — calendar days.
     NaturalDays,
+    /// 法定期间 — calendar days as the law counts a period (人民调解法, 信访工作条例, 民事诉讼法
+    /// Art 85): from the day after the start, and a period whose last day is a day off ends on the
+    /// next working day; due at the close of office.
+    StatutoryDays,
 }
 
 impl TimeUnit {
@@ -38,6 +42,7 @@ impl TimeUnit {
             TimeUnit::WorkDays => "工作日",
             TimeUnit::UrgentHours => "紧急工作时",
             TimeUnit::NaturalDays => "自然日",
+            TimeUnit::StatutoryDays => "日（期满逢节假日顺延）",
         }
     }
 
@@ -47,6 +52,7 @@ impl TimeUnit {
             TimeUnit::WorkDays => "work_days",
             TimeUnit::UrgentHours => "urgent_hours",
             TimeUnit::NaturalDays => "natural_days",
+            TimeUnit::StatutoryDays => "statutory_days",
         }
     }
 
@@ -56,6 +62,7 @@ impl TimeUnit {
             Self::WorkDays,
             Self::UrgentHours,
             Self::NaturalDays,
+            Self::StatutoryDays,
         ]
         .into_iter()
         .find(|u| u.as_str() == s)
@@ -167,6 +174,13 @@ impl WorkCalendar {
         match unit {
             TimeUnit::UrgentHours => start + Duration::hours(i64::from(amount)),
             TimeUnit::NaturalDays => start + Duration::days(i64::from(amount)),
+            TimeUnit::StatutoryDays => {
+                let mut day = start.date_naive() + Duration::days(i64::from(amount));
+                if !self.is_workday(day) {
+                    day = self.next_workday(day);
+                }
+                at(day, self.close_of_office())
+            }
             TimeUnit::WorkDays => {
                 // Something received on a day off counts as received on the next working day;
                 // the limit runs from the working day after receipt.
@@ -380,10 +394,45 @@ mod tests {
             bj(2026, 10, 16, 9, 0)
         );
         assert_eq!(TimeUnit::parse("work_days"), Some(TimeUnit::WorkDays));
+        assert_eq!(
+            TimeUnit::parse("statutory_days"),
+            Some(TimeUnit::StatutoryDays)
+        );
         assert_eq!(TimeUnit::WorkHours.label(), "工作时");
     }
 
+    #[test]
+    fn a_statutory_period_ending_on_a_day_off_ends_on_the_next_working_day() {
+        let c = calendar();
+        // 30 days from 2026-09-05 end on 2026-10-05, inside the National Day holiday: the
+        // period ends on the first working day after it, at the close of office.
+        assert_eq!(
+            c.deadline(bj(2026, 9, 5, 10, 0), 30, TimeUnit::StatutoryDays),
+            bj(2026, 10, 8, 17, 30)
+        );
+        // Ending on a working day: that day, at the close of office.
+        assert_eq!(
+            c.deadline(bj(2026, 11, 2, 10, 0), 30, TimeUnit::StatutoryDays),
+            bj(2026, 12, 2, 17, 30)
+        );
+    }
+
     proptest! {
+        #[test]
+        fn statutory_periods_end_on_working_days_never_before_the_calendar_day(day in 0i64..700, hour in 0u32..24, n in 1u32..60) {
+            let c = calendar();
+            let start = bj(2026, 1, 1, hour, 0) + Duration::days(day);
+            let end = c.deadline(start, n, TimeUnit::StatutoryDays);
+            prop_assert!(c.is_workday(end.date_naive()));
+            prop_assert!(end.date_naive() >= start.date_naive() + Duration::days(i64::from(n)));
+            // Only days off lie between the calendar day and the day it ends.
+            let mut d = start.date_naive() + Duration::days(i64::from(n));
+            while d < end.date_naive() {
+                prop_assert!(!c.is_workday(d));
+                d += Duration::days(1);
+            }
+        }
+
         #[test]
         fn work_day_deadlines_fall_on_working_days_and_grow(day in 0i64..700, hour in 0u32..24, n in 0u32..30) {
             let c = calendar();

@@ -109,6 +109,8 @@ impl Role {
                 ManageRegistry,
                 ViewSpecialGroups,
                 ViewKeyYouth,
+                RegisterDisputes,
+                ManageMediation,
             ],
             Role::Operator => &[
                 ViewOrg,
@@ -121,6 +123,7 @@ impl Role {
                 ViewPlaces,
                 ManageRegistry,
                 ViewSpecialGroups,
+                RegisterDisputes,
             ],
             Role::GridWorker => &[
                 ViewOrg,
@@ -134,9 +137,16 @@ impl Role {
                 ManageRegistry,
                 ViewSpecialGroups,
                 ViewKeyYouth,
+                RegisterDisputes,
             ],
-            Role::Handler => &[ViewOrg, ViewCases, ReportEvents, DepartmentWork],
-            Role::Mediator => &[ViewOrg, ViewCases],
+            Role::Handler => &[
+                ViewOrg,
+                ViewCases,
+                ReportEvents,
+                DepartmentWork,
+                RegisterDisputes,
+            ],
+            Role::Mediator => &[ViewOrg, ViewCases, DepartmentWork, RegisterDisputes],
             Role::Leader => &[
                 ViewOrg,
                 ViewCases,
@@ -226,6 +236,11 @@ capabilities! {
     ViewSpecialGroups = "view_special_groups", "特殊人群与走访";
     /// See, enrol and visit the 重点青少年 of one's scope (minors: a permission of its own).
     ViewKeyYouth = "view_key_youth", "重点青少年";
+    /// Register a dispute (矛盾纠纷登记): from 排查, a party's application, or a referral by a
+    /// court, procuratorate, police station or petition office, which then follows what it referred.
+    RegisterDisputes = "register_disputes", "登记矛盾纠纷";
+    /// Keep the mediation organisations and their mediators (人民调解组织与调解员).
+    ManageMediation = "manage_mediation", "维护调解组织与调解员";
 }
 
 impl Capability {

@@ -142,9 +142,10 @@ impl crate::services::Cases<'_> {
                 None => None,
             },
         };
+        let now = pingan_domain::audit::to_micros(Utc::now());
         let spec = decide(
             kind,
-            &old.core.facts(),
+            &old.core.facts(now),
             &req.action,
             &parties(user, &old)?,
             &input,
@@ -157,7 +158,6 @@ impl crate::services::Cases<'_> {
             self.check_merge_target(user, &old, target).await?;
         }
 
-        let now = pingan_domain::audit::to_micros(Utc::now());
         let mut case = old.clone();
         case.updated_at = now;
         let calendar = self.org().work_calendar().await?;

@@ -7,7 +7,7 @@ use super::{
     ActionInput, ActionSpec, Alert, CaseFacts, Effect, KindSpec, Rating, Refusal, StateSpec,
     StepClock, StepLimit, Target, TimeLimit,
 };
-use crate::calendar::WorkCalendar;
+use crate::calendar::{TimeUnit, WorkCalendar};
 use crate::time::in_shanghai;
 use crate::{OrgCode, OrgLevel};
 use chrono::{DateTime, Utc};
@@ -69,12 +69,31 @@ impl CaseCore {
         self.state.open
     }
 
-    /// What [`decide`](super::decide) needs of this case.
-    pub fn facts(&self) -> CaseFacts {
+    /// What [`decide`](super::decide) needs of this case at `now`.
+    pub fn facts(&self, now: DateTime<Utc>) -> CaseFacts {
         CaseFacts {
             state: self.state.key.to_owned(),
             extension_pending: self.extension_days.is_some(),
             owned_by_district: self.owner_org.level() == OrgLevel::District,
+            deadline_passed: self.clock.is_some_and(|c| now >= c.deadline),
+        }
+    }
+
+    /// The unit the current step's limit is counted in, if a clock runs.
+    fn step_unit(&self) -> Option<TimeUnit> {
+        match self.state.limit {
+            StepLimit::Fixed(l) => Some(l.unit),
+            StepLimit::Handling => Some(self.handling.unit),
+            StepLimit::None => None,
+        }
+    }
+
+    /// Moves the running clock's deadline `days` later in the step's unit.
+    fn extend_clock(&mut self, days: u32, now: DateTime<Utc>, calendar: &WorkCalendar) {
+        if let (Some(clock), Some(unit)) = (self.clock, self.step_unit()) {
+            let clock = clock.extend(calendar, days, unit);
+            self.alert = Alert::at(now, clock.yellow_at, clock.deadline);
+            self.clock = Some(clock);
         }
     }
 
@@ -176,11 +195,17 @@ pub fn apply(
         }
         Effect::ApproveExtension => {
             let days = case.extension_days.take().unwrap_or(0);
-            if let Some(clock) = case.clock {
-                let clock = clock.extend(calendar, days);
-                case.alert = Alert::at(now, clock.yellow_at, clock.deadline);
-                case.clock = Some(clock);
+            case.extend_clock(days, now, calendar);
+            Change::ExtensionApproved {
+                days,
+                deadline: case.clock.map(|c| c.deadline),
             }
+        }
+        Effect::Extend => {
+            let days = input
+                .extension_days
+                .ok_or(Refusal::Missing(super::Need::ExtensionDays))?;
+            case.extend_clock(days, now, calendar);
             Change::ExtensionApproved {
                 days,
                 deadline: case.clock.map(|c| c.deadline),
@@ -242,7 +267,7 @@ mod tests {
     fn act(case: &mut CaseCore, action: &str, input: &ActionInput, now: DateTime<Utc>) -> Change {
         let cal = WorkCalendar::new(official_2026());
         let parties = [Party::Hub, Party::Department, Party::Commander];
-        let spec = decide(case.kind, &case.facts(), action, &parties, input).unwrap();
+        let spec = decide(case.kind, &case.facts(now), action, &parties, input).unwrap();
         apply(spec, case, input, now, &cal).unwrap()
     }
 
@@ -315,7 +340,13 @@ mod tests {
         );
         act(&mut case, "escalate", &reason, at(25, 10));
         assert_eq!(case.owner_org.as_str(), "511702");
-        let refused = decide(case.kind, &case.facts(), "escalate", &[Party::Hub], &reason);
+        let refused = decide(
+            case.kind,
+            &case.facts(at(25, 10)),
+            "escalate",
+            &[Party::Hub],
+            &reason,
+        );
         assert!(matches!(refused, Err(Refusal::Guard(_))));
     }
 
@@ -341,7 +372,7 @@ mod tests {
             act(&mut case, "request_extension", &ask, at(25, 10)),
             Change::ExtensionRequested(2)
         );
-        assert!(case.facts().extension_pending);
+        assert!(case.facts(at(25, 10)).extension_pending);
         let change = act(
             &mut case,
             "approve_extension",

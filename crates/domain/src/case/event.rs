@@ -376,6 +376,7 @@ mod tests {
             state: state.into(),
             extension_pending: false,
             owned_by_district: false,
+            deadline_passed: false,
         }
     }
 

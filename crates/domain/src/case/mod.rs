@@ -6,6 +6,7 @@
 //! the case's [`CaseCore`]; the app layer writes the result with its timeline entry. Nothing here
 //! does I/O. A kind is registered by one line in [`KINDS`].
 
+pub mod dispute;
 mod engine;
 pub mod event;
 
@@ -122,6 +123,9 @@ pub enum Guard {
     NoExtensionPending,
     /// Only while the owning hub has a level above it.
     BelowDistrict,
+    /// Only before the current step's deadline (司法确认 is applied for within 30 days of the
+    /// agreement).
+    BeforeDeadline,
 }
 
 /// What an action changes besides the state; the app layer carries it out.
@@ -139,6 +143,9 @@ pub enum Effect {
     RequestExtension,
     /// Pushes the deadline back by the requested working days.
     ApproveExtension,
+    /// Pushes the deadline back at once by the days given, counted in the step's own unit (调解
+    /// 期限 extended with both parties' consent).
+    Extend,
     DenyExtension,
     /// Ends this case as part of another.
     MergeInto,
@@ -184,7 +191,7 @@ pub struct KindSpec {
 }
 
 /// Every kind of case this version knows: a new kind is one more line here.
-pub static KINDS: &[&KindSpec] = &[&event::EVENT];
+pub static KINDS: &[&KindSpec] = &[&event::EVENT, &dispute::DISPUTE];
 
 /// The kind with this key.
 pub fn kind(key: &str) -> Option<&'static KindSpec> {
@@ -220,6 +227,8 @@ pub struct CaseFacts {
     pub state: String,
     pub extension_pending: bool,
     pub owned_by_district: bool,
+    /// The current step's deadline has passed.
+    pub deadline_passed: bool,
 }
 
 /// What the actor supplied with an action.
@@ -358,6 +367,9 @@ fn check(
         Guard::BelowDistrict if facts.owned_by_district => {
             Err(Refusal::Guard("案件已由区综治中心办理，无法再向上提级"))
         }
+        Guard::BeforeDeadline if facts.deadline_passed => {
+            Err(Refusal::Guard("已超过本环节的期限，不能再办理此操作"))
+        }
         _ => Ok(()),
     }
 }
@@ -444,7 +456,7 @@ impl StepClock {
                 let total = i64::from(limit.amount) * calendar.office_minutes_per_day();
                 calendar.shift_work_minutes(deadline, -total * (100 - pct) / 100)
             }
-            TimeUnit::UrgentHours | TimeUnit::NaturalDays => {
+            TimeUnit::UrgentHours | TimeUnit::NaturalDays | TimeUnit::StatutoryDays => {
                 start + (deadline - start) * i32::try_from(pct).unwrap_or(80) / 100
             }
         };
@@ -454,11 +466,27 @@ impl StepClock {
         }
     }
 
-    /// The clock after an extension of `days` working days: the deadline moves to the same time
-    /// of day `days` working days later, and the yellow card keeps its lead before the deadline.
-    pub fn extend(&self, calendar: &WorkCalendar, days: u32) -> StepClock {
+    /// The clock after an extension of `days` days in `unit`: the deadline moves to the same time
+    /// of day `days` working days later (for the office-time units), `days` calendar days later
+    /// (for the continuous ones; a statutory period still ends on a working day), and the yellow
+    /// card keeps its lead before the deadline.
+    pub fn extend(&self, calendar: &WorkCalendar, days: u32, unit: TimeUnit) -> StepClock {
         let old = crate::time::in_shanghai(self.deadline);
-        let day = calendar.add_workdays(old.date_naive(), i32::try_from(days).unwrap_or(30));
+        let n = i32::try_from(days).unwrap_or(30);
+        let day = match unit {
+            TimeUnit::WorkDays | TimeUnit::WorkHours => calendar.add_workdays(old.date_naive(), n),
+            TimeUnit::NaturalDays | TimeUnit::UrgentHours => {
+                old.date_naive() + chrono::Duration::days(i64::from(n))
+            }
+            TimeUnit::StatutoryDays => {
+                let d = old.date_naive() + chrono::Duration::days(i64::from(n));
+                if calendar.is_workday(d) {
+                    d
+                } else {
+                    calendar.next_workday(d)
+                }
+            }
+        };
         let deadline = day
             .and_time(old.time())
             .and_local_timezone(*old.offset())
@@ -625,7 +653,7 @@ mod clock_tests {
             yellow_at: bj(27, 14, 42).to_utc(),
             deadline: bj(27, 17, 30).to_utc(),
         }
-        .extend(&cal, 2);
+        .extend(&cal, 2, TimeUnit::WorkDays);
         let tuesday = crate::time::shanghai()
             .with_ymd_and_hms(2026, 12, 1, 17, 30, 0)
             .unwrap();

@@ -32,7 +32,8 @@ impl crate::services::Cases<'_> {
         self.authorize(actor, Capability::ManageCaseRules, Some(&district))?;
         let unit = pingan_domain::calendar::TimeUnit::parse(unit).ok_or_else(|| {
             AppError::Invalid(
-                "时限单位应为 work_hours、work_days、urgent_hours 或 natural_days".into(),
+                "时限单位应为 work_hours、work_days、urgent_hours、natural_days 或 statutory_days"
+                    .into(),
             )
         })?;
         if !(1..=365).contains(&amount) {

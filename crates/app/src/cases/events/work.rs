@@ -105,7 +105,7 @@ impl crate::services::Cases<'_> {
                 format!("等待{}{}", who.join("或"), a.label)
             });
         let actions = EVENT
-            .available(&r.case.core.facts(), &parties(user, &r.case)?)
+            .available(&r.case.core.facts(Utc::now()), &parties(user, &r.case)?)
             .into_iter()
             .map(ActionView::from)
             .collect();

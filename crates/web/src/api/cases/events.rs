@@ -176,7 +176,7 @@ pub(crate) async fn categories(
 pub(crate) struct LimitBody {
     /// A whole number of units, 1–365.
     amount: u32,
-    /// `work_hours`, `work_days`, `urgent_hours` or `natural_days`.
+    /// `work_hours`, `work_days`, `urgent_hours`, `natural_days` or `statutory_days`.
     unit: String,
 }
 

@@ -23,7 +23,7 @@ pub(crate) struct DeadlineQuery {
     from: String,
     /// The limit, a whole number of units.
     amount: u32,
-    /// `work_hours`, `work_days`, `urgent_hours` or `natural_days`.
+    /// `work_hours`, `work_days`, `urgent_hours`, `natural_days` or `statutory_days`.
     unit: String,
 }
 
@@ -51,7 +51,9 @@ pub(crate) async fn deadline(
         ))
     })?;
     let unit = TimeUnit::parse(&q.unit).ok_or_else(|| {
-        AppError::Invalid("unit 应为 work_hours、work_days、urgent_hours 或 natural_days".into())
+        AppError::Invalid(
+            "unit 应为 work_hours、work_days、urgent_hours、natural_days 或 statutory_days".into(),
+        )
     })?;
     let due = state
         .app

@@ -159,6 +159,7 @@ async fn render(
             TimeUnit::WorkDays,
             TimeUnit::UrgentHours,
             TimeUnit::NaturalDays,
+            TimeUnit::StatutoryDays,
         ]
         .iter()
         .map(|u| (u.as_str(), u.label()))

@@ -27,10 +27,13 @@ pub use access::roles::{PermissionView, RoleEntry, RoleView};
 pub use access::second_factor::TotpEnrolment;
 pub use access::tokens::ApiTokenView;
 pub use cases::{
-    ActionRequest, ActionView, CaseChange, CaseDepartmentView, CategoryView, DuplicateHint,
-    EventDetailView, EventIntake, EventListQuery, EventPage, EventView, IntakeOutcome,
-    MAX_PHOTO_BYTES, PhotoUpload, PhotoView, RoutingRuleView, TimelineView, new_client_id,
-    parse_case_ref,
+    ActionRequest, ActionView, CaseChange, CaseDepartmentView, CategoryView, Comparison,
+    DisputeActionRequest, DisputeConversion, DisputeDetailView, DisputeIntake,
+    DisputeIntakeOutcome, DisputeListQuery, DisputePage, DisputePartyView, DisputeSessionView,
+    DisputeStatsQuery, DisputeStatsView, DisputeView, DuplicateHint, EventDetailView, EventIntake,
+    EventListQuery, EventPage, EventView, IntakeOutcome, MAX_PHOTO_BYTES,
+    MediationOrganisationEntry, MediationOrganisationView, MediatorView, PartyEntry, PhotoUpload,
+    PhotoView, RoutingRuleView, StatsRow, TimelineView, new_client_id, parse_case_ref,
 };
 pub use error::AppError;
 pub use files::FilesConfig;

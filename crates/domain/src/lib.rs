@@ -6,6 +6,7 @@ pub mod audit;
 pub mod calendar;
 pub mod case;
 pub mod code_table;
+pub mod compare;
 pub mod division;
 pub mod identity;
 mod labelled;

@@ -28,6 +28,11 @@ pub use access::sessions::SessionRecord;
 pub use access::tokens::{ApiTokenRecord, NewApiToken};
 pub use access::users::{NewUser, UserRecord};
 pub use cases::categories::{CategoryRecord, NewRoutingRule, RoutingRuleRecord};
+pub use cases::disputes::{
+    DisputeCount, DisputeDetail, DisputeFilter, DisputeInsert, DisputePartyRecord, DisputeRecord,
+    DisputeSessionRecord, DisputeStats, DisputeUpdate, MediationOrganisationRecord, MediatorRecord,
+    NewDisputeParty, NewDisputeSession, NewMediationOrganisation,
+};
 pub use cases::events::intake::EventInsert;
 pub use cases::events::{
     DuplicateCandidate, EventCounts, EventDetail, EventFilter, EventRecord, Inserted,

@@ -45,6 +45,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(15, "0015_visit_due"),
     migration!(16, "0016_import_jobs"),
     migration!(17, "0017_compact_registry"),
+    migration!(18, "0018_disputes"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

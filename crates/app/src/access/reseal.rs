@@ -76,6 +76,9 @@ impl crate::services::Access<'_> {
             SealedColumn::VisitNotes => crate::registry::visits::NOTES_FIELD,
             SealedColumn::PlacePrincipal => crate::registry::places::PRINCIPAL_FIELD,
             SealedColumn::PlacePhone => crate::registry::places::PHONE_FIELD,
+            SealedColumn::DisputePartyName => crate::cases::PARTY_NAME_FIELD,
+            SealedColumn::DisputePartyIdNumber => crate::cases::PARTY_ID_FIELD,
+            SealedColumn::DisputePartyPhone => crate::cases::PARTY_PHONE_FIELD,
         };
         let (mut after, mut changed) = (0i64, 0u64);
         loop {

@@ -3,6 +3,7 @@
 //! lives in [`events`]; later kinds add their own module and reuse [`App::act_on_event`].
 
 pub(crate) mod bus;
+mod disputes;
 mod events;
 pub(crate) mod intake_queue;
 mod photos;
@@ -10,11 +11,18 @@ pub(crate) mod routing;
 mod view;
 
 pub use bus::CaseChange;
-pub(crate) use events::check_client_id;
+pub use disputes::{
+    Comparison, DisputeActionRequest, DisputeConversion, DisputeDetailView, DisputeIntake,
+    DisputeIntakeOutcome, DisputeListQuery, DisputePage, DisputePartyView, DisputeSessionView,
+    DisputeStatsQuery, DisputeStatsView, DisputeView, MediationOrganisationEntry,
+    MediationOrganisationView, MediatorView, PartyEntry, StatsRow,
+};
 pub use events::{
     DuplicateHint, EventDetailView, EventIntake, EventListQuery, EventPage, EventView,
     IntakeOutcome, new_client_id,
 };
+pub(crate) use disputes::{PARTY_ID_FIELD, PARTY_NAME_FIELD, PARTY_PHONE_FIELD};
+pub(crate) use events::{check_client_id, intake_point, receiving_station};
 pub(crate) use photos::sniff;
 pub use photos::{MAX_PHOTO_BYTES, PhotoUpload, PhotoView};
 pub use routing::RoutingRuleView;
@@ -27,7 +35,7 @@ use pingan_domain::case::{
     Rating, Refusal, apply, decide, event::EVENT, parties_of,
 };
 use pingan_domain::{Capability, OrgCode, time::in_shanghai};
-use pingan_store::{CaseRecord, NewTimelineEntry, StoreError};
+use pingan_store::{CaseRecord, DisputeUpdate, NewTimelineEntry, StoreError};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -73,7 +81,7 @@ pub fn parse_case_ref(s: &str) -> Option<i64> {
     }
 }
 
-fn refusal(r: Refusal) -> AppError {
+pub(crate) fn refusal(r: Refusal) -> AppError {
     match r {
         Refusal::NotParty { .. } => AppError::Forbidden(r.to_string()),
         Refusal::WrongState { .. } | Refusal::Guard(_) => AppError::Conflict(r.to_string()),
@@ -116,14 +124,16 @@ pub(crate) struct Acted {
 impl crate::services::Cases<'_> {
     /// Takes one action on a case that `user` may see (the kind's module has read it under its
     /// own visibility rule): the engine decides and applies it, and the case is written with its
-    /// timeline entry if it is still at the version read (and at the version the user saw, when
-    /// given) — otherwise someone else acted first and the answer says so.
+    /// timeline entry — and what the action changed of the kind's own rows (`own`), in the same
+    /// transaction — if it is still at the version read (and at the version the user saw, when
+    /// given); otherwise someone else acted first and the answer says so.
     pub(crate) async fn take_action(
         self,
         actor: &Actor,
         user: &CurrentUser,
         old: CaseRecord,
         req: &ActionRequest,
+        own: Option<&DisputeUpdate>,
     ) -> Result<Acted> {
         let kind = old.core.kind;
         if req.version.is_some_and(|v| v != old.version) {
@@ -174,11 +184,20 @@ impl crate::services::Cases<'_> {
             comment: req.reason.as_deref().map(str::trim).map(str::to_owned),
             detail: detail.to_string(),
         };
-        match self
-            .store
-            .update_case(&case, old.version, &entry, change.departments())
-            .await
-        {
+        let departments = change.departments();
+        let written = match own {
+            Some(update) => {
+                self.store
+                    .update_dispute(&case, old.version, &entry, departments, update)
+                    .await
+            }
+            None => {
+                self.store
+                    .update_case(&case, old.version, &entry, departments)
+                    .await
+            }
+        };
+        match written {
             Ok(()) => {}
             Err(StoreError::Conflict(_)) => {
                 return Err(match self.store.case(old.id, &user.scope()).await? {
@@ -311,13 +330,14 @@ impl crate::services::Cases<'_> {
         let now = pingan_domain::audit::to_micros(Utc::now());
         let raised = self.store.sweep_alerts(now).await?;
         for r in &raised {
+            let kind = pingan_domain::case::kind(&r.kind).unwrap_or(&EVENT);
             let change = CaseChange {
                 case_id: r.id,
-                number: case_number(&EVENT, r.id, r.created_at),
-                kind: EVENT.key.into(),
+                number: case_number(kind, r.id, r.created_at),
+                kind: kind.key.into(),
                 action: format!("alert_{}", r.alert.as_str()),
                 state: r.state.clone(),
-                state_label: EVENT.state_label(&r.state).into(),
+                state_label: kind.state_label(&r.state).into(),
                 alert: r.alert.as_str().into(),
                 org_code: r.org_code.clone(),
                 departments: r.department_id.into_iter().collect(),
@@ -356,6 +376,26 @@ impl crate::services::Cases<'_> {
     ) -> Result<tokio::sync::broadcast::Receiver<CaseChange>> {
         self.authorize_user(user, Capability::ViewCases)?;
         Ok(self.bus.subscribe())
+    }
+
+    /// Tells the stream of a change to a case of any kind (events tell theirs from their view,
+    /// [`Self::publish`]).
+    pub(crate) fn publish_case(self, c: &CaseRecord, departments: &[i64], action: &str) {
+        let kind = c.core.kind;
+        self.bus.publish(CaseChange {
+            case_id: c.id,
+            number: case_number(kind, c.id, c.created_at),
+            kind: kind.key.into(),
+            action: action.into(),
+            state: c.core.state.key.into(),
+            state_label: c.core.state.label.into(),
+            alert: c.core.alert.as_str().into(),
+            org_code: c.org_code.clone(),
+            departments: departments.to_vec(),
+            version: c.version,
+            at: c.updated_at,
+            origin: self.bus.origin.clone(),
+        });
     }
 
     pub(crate) fn publish(self, e: &EventView, action: &str) {

@@ -2,8 +2,7 @@
 //! and the event categories. Each kind adds its own views in its folder.
 
 use chrono::{DateTime, Utc};
-use pingan_domain::case::event::EVENT;
-use pingan_domain::case::{ActionSpec, Need, Target};
+use pingan_domain::case::{ActionSpec, KindSpec, Need, Target};
 use pingan_store::{CategoryRecord, TimelineRecord};
 use serde::Serialize;
 
@@ -24,19 +23,21 @@ pub struct TimelineView {
     pub detail: serde_json::Value,
 }
 
-impl From<TimelineRecord> for TimelineView {
-    fn from(t: TimelineRecord) -> Self {
+impl TimelineView {
+    /// An entry of a case of `kind`, its action and state named in that kind's words.
+    pub(crate) fn new(t: TimelineRecord, kind: &KindSpec) -> Self {
         let t = t.entry;
         let action_label = match t.action.as_str() {
             "report" => "上报".to_owned(),
+            "intake" => "登记".to_owned(),
             "report_resolved" => "上报（已自行处置）".to_owned(),
             "photos" => "上传照片".to_owned(),
             "alert_yellow" => "黄牌预警".to_owned(),
             "alert_red" => "红牌超期".to_owned(),
-            key => EVENT.action(key).map_or(key, |a| a.label).to_owned(),
+            key => kind.action(key).map_or(key, |a| a.label).to_owned(),
         };
         Self {
-            to_state_label: EVENT.state_label(&t.to_state).to_owned(),
+            to_state_label: kind.state_label(&t.to_state).to_owned(),
             at: t.at,
             action: t.action,
             action_label,

@@ -31,6 +31,7 @@ pub const STATES: &[StateSpec] = &[
     state("evaluated", "已评价", false, StepLimit::None),
     state("rejected", "不予立案", false, StepLimit::None),
     state("merged", "已合并", false, StepLimit::None),
+    state("converted", "已转矛盾纠纷", false, StepLimit::None),
 ];
 
 const fn state(key: &'static str, label: &'static str, open: bool, limit: StepLimit) -> StateSpec {
@@ -213,6 +214,14 @@ pub const ACTIONS: &[ActionSpec] = &[
             &[Need::MergeTarget],
         )
     },
+    action(
+        "to_dispute",
+        "转为矛盾纠纷",
+        PRE_DISPATCH,
+        Target::State("converted"),
+        HUB,
+        &[],
+    ),
     ActionSpec {
         guard: Guard::BelowDistrict,
         effect: Effect::Escalate,

@@ -21,10 +21,13 @@ pub enum SealedColumn {
     VisitNotes,
     PlacePrincipal,
     PlacePhone,
+    DisputePartyName,
+    DisputePartyIdNumber,
+    DisputePartyPhone,
 }
 
 impl SealedColumn {
-    pub const ALL: [SealedColumn; 7] = [
+    pub const ALL: [SealedColumn; 10] = [
         SealedColumn::PersonName,
         SealedColumn::PersonIdNumber,
         SealedColumn::PersonPhone,
@@ -32,6 +35,9 @@ impl SealedColumn {
         SealedColumn::VisitNotes,
         SealedColumn::PlacePrincipal,
         SealedColumn::PlacePhone,
+        SealedColumn::DisputePartyName,
+        SealedColumn::DisputePartyIdNumber,
+        SealedColumn::DisputePartyPhone,
     ];
 
     /// Its table and column (fixed names, never user input).
@@ -44,6 +50,9 @@ impl SealedColumn {
             SealedColumn::VisitNotes => ("visits", "notes_sealed"),
             SealedColumn::PlacePrincipal => ("places", "principal_sealed"),
             SealedColumn::PlacePhone => ("places", "phone_sealed"),
+            SealedColumn::DisputePartyName => ("dispute_parties", "name_sealed"),
+            SealedColumn::DisputePartyIdNumber => ("dispute_parties", "id_sealed"),
+            SealedColumn::DisputePartyPhone => ("dispute_parties", "phone_sealed"),
         }
     }
 }

@@ -124,6 +124,15 @@ impl Store {
             .await)?)
     }
 
+    /// An account by id (disabled accounts included).
+    pub async fn user_by_id(&self, id: i64) -> Result<Option<UserRecord>> {
+        const SQL: &str = select_users!("WHERE id = $1");
+        Ok(dispatch!(self, |p| sqlx::query_as(SQL)
+            .bind(id)
+            .fetch_optional(p)
+            .await)?)
+    }
+
     /// Accounts in scope, in username order, at most `limit`.
     pub async fn users_in_scope(&self, scope: &Scope, limit: i64) -> Result<Vec<UserRecord>> {
         const SQL: &str = select_users!(

@@ -6,6 +6,7 @@
 //! timeline entry is appended in the same transaction.
 
 pub(crate) mod categories;
+pub(crate) mod disputes;
 pub(crate) mod events;
 pub(crate) mod files;
 
@@ -142,6 +143,8 @@ pub struct CaseDepartmentRecord {
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct RaisedAlert {
     pub id: i64,
+    /// The kind of case (`event`, `dispute` …).
+    pub kind: String,
     pub org_code: String,
     pub department_id: Option<i64>,
     pub state: String,
@@ -154,10 +157,10 @@ pub struct RaisedAlert {
 
 const RAISE_RED: &str = "UPDATE cases SET alert = $1, version = version + 1, updated_at = $2
      WHERE open = $3 AND alert <> 'red' AND deadline <= $2
-     RETURNING id, org_code, department_id, state, alert, version, created_at";
+     RETURNING id, kind, org_code, department_id, state, alert, version, created_at";
 const RAISE_YELLOW: &str = "UPDATE cases SET alert = $1, version = version + 1, updated_at = $2
      WHERE open = $3 AND alert = 'normal' AND yellow_at <= $2
-     RETURNING id, org_code, department_id, state, alert, version, created_at";
+     RETURNING id, kind, org_code, department_id, state, alert, version, created_at";
 
 /// Key of PostgreSQL's advisory lock for the deadline sweeper ("PA" "SW").
 const SWEEP_LOCK: i64 = 0x5041_5357;
@@ -220,7 +223,65 @@ macro_rules! append_timeline {
             .collect::<Vec<i64>>()
     }};
 }
-pub(crate) use {append_timeline, case_columns, scoped};
+
+/// Writes a changed case inside the transaction `$tx` if its version is still `$expected`: the
+/// row, its new departments when given, and its timeline entry. Evaluates to whether it was
+/// written (false: someone else changed it first). A macro so that a kind's own update
+/// (`update_dispute`) writes its rows in the same transaction on either backend.
+macro_rules! write_case_update {
+    ($tx:expr, $case:expr, $expected:expr, $entry:expr, $departments:expr) => {{
+        let (case, entry): (&CaseRecord, &NewTimelineEntry) = ($case, $entry);
+        let departments: Option<&[(i64, bool)]> = $departments;
+        let c = &case.core;
+        let n = sqlx::query(
+            "UPDATE cases SET state = $1, owner_org = $2, department_id = $3,
+                version = version + 1, updated_at = $4, step_started_at = $5, yellow_at = $6,
+                deadline = $7, alert = $8, open = $9, supervised = $10, extension_days = $11,
+                merged_into = $12, rating = $13
+             WHERE id = $14 AND version = $15",
+        )
+        .bind(c.state.key)
+        .bind(c.owner_org.as_str())
+        .bind(c.department)
+        .bind(case.updated_at)
+        .bind(c.step_started_at)
+        .bind(c.clock.map(|k| k.yellow_at))
+        .bind(c.clock.map(|k| k.deadline))
+        .bind(c.alert.as_str())
+        .bind(c.open())
+        .bind(c.supervised)
+        .bind(c.extension_days.map(i64::from))
+        .bind(c.merged_into)
+        .bind(c.rating.map(pingan_domain::case::Rating::as_str))
+        .bind(case.id)
+        .bind($expected)
+        .execute(&mut *$tx)
+        .await?
+        .rows_affected();
+        if n == 1 {
+            if let Some(list) = departments {
+                sqlx::query("DELETE FROM case_departments WHERE case_id = $1")
+                    .bind(case.id)
+                    .execute(&mut *$tx)
+                    .await?;
+                for (department, lead) in list {
+                    sqlx::query(
+                        "INSERT INTO case_departments (case_id, department_id, lead)
+                         VALUES ($1, $2, $3)",
+                    )
+                    .bind(case.id)
+                    .bind(department)
+                    .bind(lead)
+                    .execute(&mut *$tx)
+                    .await?;
+                }
+            }
+            let _ = $crate::cases::append_timeline!($tx, &[(case.id, entry)]);
+        }
+        n == 1
+    }};
+}
+pub(crate) use {append_timeline, case_columns, scoped, write_case_update};
 
 impl Store {
     /// One case of any kind — the engine's columns only — if it lies in `scope`.
@@ -254,56 +315,13 @@ impl Store {
         entry: &NewTimelineEntry,
         departments: Option<&[(i64, bool)]>,
     ) -> Result<()> {
-        let c = &case.core;
         let written = dispatch!(self, |p| {
             let mut tx = p.begin_with(self.begin_write()).await?;
-            let n = sqlx::query(
-                "UPDATE cases SET state = $1, owner_org = $2, department_id = $3,
-                    version = version + 1, updated_at = $4, step_started_at = $5, yellow_at = $6,
-                    deadline = $7, alert = $8, open = $9, supervised = $10, extension_days = $11,
-                    merged_into = $12, rating = $13
-                 WHERE id = $14 AND version = $15",
-            )
-            .bind(c.state.key)
-            .bind(c.owner_org.as_str())
-            .bind(c.department)
-            .bind(case.updated_at)
-            .bind(c.step_started_at)
-            .bind(c.clock.map(|k| k.yellow_at))
-            .bind(c.clock.map(|k| k.deadline))
-            .bind(c.alert.as_str())
-            .bind(c.open())
-            .bind(c.supervised)
-            .bind(c.extension_days.map(i64::from))
-            .bind(c.merged_into)
-            .bind(c.rating.map(Rating::as_str))
-            .bind(case.id)
-            .bind(expected)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if n == 1 {
-                if let Some(list) = departments {
-                    sqlx::query("DELETE FROM case_departments WHERE case_id = $1")
-                        .bind(case.id)
-                        .execute(&mut *tx)
-                        .await?;
-                    for (department, lead) in list {
-                        sqlx::query(
-                            "INSERT INTO case_departments (case_id, department_id, lead)
-                             VALUES ($1, $2, $3)",
-                        )
-                        .bind(case.id)
-                        .bind(department)
-                        .bind(lead)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
-                }
-                let _ = append_timeline!(tx, &[(case.id, entry)]);
+            let written = write_case_update!(tx, case, expected, entry, departments);
+            if written {
                 tx.commit().await?;
             }
-            Ok::<_, sqlx::Error>(n == 1)
+            Ok::<_, sqlx::Error>(written)
         })?;
         if written {
             Ok(())

@@ -59,7 +59,7 @@ impl crate::services::Cases<'_> {
                 "只有网格员可以上报“已自行处置”的事件".into(),
             ));
         }
-        let point = self.intake_point(intake)?;
+        let point = intake_point(intake.lat, intake.lon, intake.coord.as_deref())?;
         let place = self
             .intake_place(point, intake.grid_code.as_deref(), address)
             .await?;
@@ -160,37 +160,8 @@ impl crate::services::Cases<'_> {
         })
     }
 
-    /// The WGS-84 point of an intake, converted from GCJ-02 when so marked.
-    fn intake_point(self, intake: &EventIntake) -> Result<Option<(f64, f64)>> {
-        let (lat, lon) = match (intake.lat, intake.lon) {
-            (Some(lat), Some(lon)) => (lat, lon),
-            (None, None) => return Ok(None),
-            _ => {
-                return Err(AppError::Invalid(
-                    "经纬度 lat 和 lon 要么都填，要么都不填".into(),
-                ));
-            }
-        };
-        if !lat.is_finite()
-            || !(-90.0..=90.0).contains(&lat)
-            || !lon.is_finite()
-            || !(-180.0..=180.0).contains(&lon)
-        {
-            return Err(AppError::Invalid(
-                "经纬度超出范围：纬度 lat 在 -90 到 90 之间，经度 lon 在 -180 到 180 之间".into(),
-            ));
-        }
-        match intake.coord.as_deref().map(str::trim) {
-            None | Some("" | "wgs84" | "WGS84" | "WGS-84") => Ok(Some((lon, lat))),
-            Some("gcj02" | "GCJ02" | "GCJ-02") => Ok(Some(gcj02_to_wgs84(lon, lat))),
-            Some(other) => Err(AppError::Invalid(format!(
-                "坐标系 coord 应为 wgs84 或 gcj02，收到 {other}"
-            ))),
-        }
-    }
-
     /// Where an intake lies: the grid holding its point, or the grid chosen by hand.
-    async fn intake_place(
+    pub(crate) async fn intake_place(
         self,
         point: Option<(f64, f64)>,
         grid_code: Option<&str>,
@@ -294,10 +265,43 @@ fn hint(r: &DuplicateCandidate, distance_m: Option<f64>, similarity: f64) -> Dup
 
 /// The village station (村（社区）综治服务站) at whose counter `user` takes in an event at
 /// `place`: a hub worker of a village reporting within it.
-fn receiving_station<'a>(user: &'a CurrentUser, place: &OrgCode) -> Option<&'a OrgCode> {
+pub(crate) fn receiving_station<'a>(user: &'a CurrentUser, place: &OrgCode) -> Option<&'a OrgCode> {
     (user.can(Capability::HubWork)
         && user.department_id.is_none()
         && user.org_code.level() == OrgLevel::Village
         && place.is_within(&user.org_code))
     .then_some(&user.org_code)
+}
+
+/// The WGS-84 point of an intake (`lon`, `lat`), converted from GCJ-02 when `coord` says so.
+pub(crate) fn intake_point(
+    lat: Option<f64>,
+    lon: Option<f64>,
+    coord: Option<&str>,
+) -> Result<Option<(f64, f64)>> {
+    let (lat, lon) = match (lat, lon) {
+        (Some(lat), Some(lon)) => (lat, lon),
+        (None, None) => return Ok(None),
+        _ => {
+            return Err(AppError::Invalid(
+                "经纬度 lat 和 lon 要么都填，要么都不填".into(),
+            ));
+        }
+    };
+    if !lat.is_finite()
+        || !(-90.0..=90.0).contains(&lat)
+        || !lon.is_finite()
+        || !(-180.0..=180.0).contains(&lon)
+    {
+        return Err(AppError::Invalid(
+            "经纬度超出范围：纬度 lat 在 -90 到 90 之间，经度 lon 在 -180 到 180 之间".into(),
+        ));
+    }
+    match coord.map(str::trim) {
+        None | Some("" | "wgs84" | "WGS84" | "WGS-84") => Ok(Some((lon, lat))),
+        Some("gcj02" | "GCJ02" | "GCJ-02") => Ok(Some(gcj02_to_wgs84(lon, lat))),
+        Some(other) => Err(AppError::Invalid(format!(
+            "坐标系 coord 应为 wgs84 或 gcj02，收到 {other}"
+        ))),
+    }
 }

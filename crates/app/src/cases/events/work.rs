@@ -78,7 +78,9 @@ impl crate::services::Cases<'_> {
         req: &ActionRequest,
     ) -> Result<EventView> {
         let (user, record) = self.readable_event(actor, id).await?;
-        let acted = self.take_action(actor, user, record.case, req).await?;
+        let acted = self
+            .take_action(actor, user, record.case, req, None)
+            .await?;
         let view = EventView::new(
             EventRecord {
                 case: acted.case,
@@ -131,7 +133,10 @@ impl crate::services::Cases<'_> {
                     lead: d.lead,
                 })
                 .collect(),
-            timeline: timeline.into_iter().map(TimelineView::from).collect(),
+            timeline: timeline
+                .into_iter()
+                .map(|t| TimelineView::new(t, &EVENT))
+                .collect(),
             actions,
             suggested_department_id,
             photos: self.photos_of(id).await?,

@@ -1,0 +1,252 @@
+//! 调解统计 — the mediation indicators (受理数, 调解成功数, 调解成功率, 协议金额) of a scope and period,
+//! by type, source, township and organisation, with 同比 and 环比 worded by the statistics
+//! conventions. Counted from the disputes themselves each time.
+
+use crate::{Actor, AppError, Result};
+use chrono::{Datelike, Duration, NaiveDate, Utc};
+use pingan_domain::case::dispute::{DisputeSource, DisputeType, success_rate};
+use pingan_domain::compare::{growth, rate_change};
+use pingan_domain::time::{beijing_date, beijing_midnight};
+use pingan_domain::{OrgCode, Scope};
+use pingan_store::DisputeCount;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The period and unit asked about.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+pub struct DisputeStatsQuery {
+    /// An org code within your scope (default: your own).
+    pub org: Option<String>,
+    /// First day, `YYYY-MM-DD` (default: 1 January of this year).
+    pub from: Option<String>,
+    /// Last day, included (default: today).
+    pub to: Option<String>,
+}
+
+/// One line of a breakdown.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct StatsRow {
+    pub key: String,
+    pub label: String,
+    pub received: i64,
+    pub succeeded: i64,
+    pub failed: i64,
+    /// 调解成功率 in percent, one decimal (none when nothing concluded).
+    pub success_rate: Option<f64>,
+    pub amount_yuan: f64,
+}
+
+/// 同比 or 环比 of the main figures, in words.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Comparison {
+    /// The period compared with, `YYYY-MM-DD` to `YYYY-MM-DD`.
+    pub period: String,
+    pub received_before: i64,
+    pub received: String,
+    pub succeeded: String,
+    /// In 百分点.
+    pub success_rate: Option<String>,
+    /// Road-accident disputes taken to court (道交一体化).
+    pub traffic_litigated: String,
+}
+
+/// 矛盾纠纷调解统计.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct DisputeStatsView {
+    pub org_code: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// 受理数: registered in the period.
+    pub received: i64,
+    /// 调解成功数: concluded with an agreement in the period.
+    pub succeeded: i64,
+    pub failed: i64,
+    /// succeeded ÷ (succeeded + failed), percent, one decimal.
+    pub success_rate: Option<f64>,
+    /// 协议金额 of the successful mediations, yuan.
+    pub amount_yuan: f64,
+    /// Road-accident disputes registered in the period and taken to court.
+    pub traffic_litigated: i64,
+    /// 同比: the same days a year before.
+    pub year_on_year: Comparison,
+    /// 环比: the period of equal length just before.
+    pub period_on_period: Comparison,
+    pub by_type: Vec<StatsRow>,
+    pub by_source: Vec<StatsRow>,
+    pub by_township: Vec<StatsRow>,
+    pub by_organisation: Vec<StatsRow>,
+}
+
+#[derive(Default, Clone, Copy)]
+struct Tally {
+    received: i64,
+    succeeded: i64,
+    failed: i64,
+    amount_fen: i64,
+    litigated: i64,
+}
+
+impl Tally {
+    fn add(&mut self, c: &DisputeCount) {
+        self.received += c.received;
+        self.succeeded += c.succeeded;
+        self.failed += c.failed;
+        self.amount_fen += c.amount_fen;
+        self.litigated += c.litigated;
+    }
+
+    fn row(&self, key: String, label: String) -> StatsRow {
+        StatsRow {
+            key,
+            label,
+            received: self.received,
+            succeeded: self.succeeded,
+            failed: self.failed,
+            success_rate: success_rate(self.succeeded, self.failed),
+            amount_yuan: self.amount_fen as f64 / 100.0,
+        }
+    }
+}
+
+const TRAFFIC: &str = "13";
+
+impl crate::services::Cases<'_> {
+    /// The mediation indicators of `org` (or the user's scope) for a period of days.
+    pub async fn dispute_stats(
+        self,
+        actor: &Actor,
+        q: &DisputeStatsQuery,
+    ) -> Result<DisputeStatsView> {
+        let user = self.case_user(actor)?;
+        let scope = match q.org.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(o) => {
+                let code =
+                    OrgCode::parse(o).map_err(|e| AppError::Invalid(format!("org 无效：{e}")))?;
+                if !code.is_within(&user.org_code) || user.department_id.is_some() {
+                    return Err(AppError::NotFound(format!("{o} 不在您的管辖范围内")));
+                }
+                Scope::org(code)
+            }
+            None => user.scope(),
+        };
+        let today = beijing_date(Utc::now());
+        let day = |s: Option<&str>, what: &str, default: NaiveDate| -> Result<NaiveDate> {
+            match s.map(str::trim).filter(|s| !s.is_empty()) {
+                None => Ok(default),
+                Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+                    AppError::Invalid(format!("{what} 应为日期 YYYY-MM-DD，收到 {s}"))
+                }),
+            }
+        };
+        let from = day(
+            q.from.as_deref(),
+            "from",
+            today.with_ordinal(1).unwrap_or(today),
+        )?;
+        let to = day(q.to.as_deref(), "to", today)?;
+        if to < from || (to - from).num_days() > 3660 {
+            return Err(AppError::Invalid(
+                "统计期间应从 from 到 to，且不超过十年".into(),
+            ));
+        }
+        let counts = |a: NaiveDate, b: NaiveDate| {
+            let scope = scope.clone();
+            async move {
+                self.store
+                    .dispute_stats(
+                        &scope,
+                        beijing_midnight(a),
+                        beijing_midnight(b + Duration::days(1)),
+                    )
+                    .await
+            }
+        };
+        let now_rows = counts(from, to).await?;
+        let year_before =
+            |d: NaiveDate| d.with_year(d.year() - 1).unwrap_or(d - Duration::days(365));
+        let (ly_from, ly_to) = (year_before(from), year_before(to));
+        let length = to - from + Duration::days(1);
+        let (prev_from, prev_to) = (from - length, from - Duration::days(1));
+        let total = |rows: &[DisputeCount]| {
+            let mut t = Tally::default();
+            let mut traffic = 0;
+            for r in rows {
+                t.add(r);
+                if r.dispute_type == TRAFFIC {
+                    traffic += r.litigated;
+                }
+            }
+            t.litigated = traffic;
+            t
+        };
+        let here = total(&now_rows);
+        let compare = |before: Tally, a: NaiveDate, b: NaiveDate, base: &str| Comparison {
+            period: format!("{a} 至 {b}"),
+            received_before: before.received,
+            received: growth(here.received, before.received, base, "件"),
+            succeeded: growth(here.succeeded, before.succeeded, base, "件"),
+            success_rate: rate_change(
+                success_rate(here.succeeded, here.failed),
+                success_rate(before.succeeded, before.failed),
+            ),
+            traffic_litigated: growth(here.litigated, before.litigated, base, "件"),
+        };
+        let year_on_year = compare(
+            total(&counts(ly_from, ly_to).await?),
+            ly_from,
+            ly_to,
+            "上年同期",
+        );
+        let period_on_period = compare(
+            total(&counts(prev_from, prev_to).await?),
+            prev_from,
+            prev_to,
+            "上期",
+        );
+
+        let units = self.store.org_units_under(scope.prefix()).await?;
+        let departments = self.all_departments().await?;
+        let by = |key: &dyn Fn(&DisputeCount) -> String, label: &dyn Fn(&str) -> String| {
+            let mut m: BTreeMap<String, Tally> = BTreeMap::new();
+            for r in &now_rows {
+                m.entry(key(r)).or_default().add(r);
+            }
+            m.into_iter()
+                .map(|(k, t)| t.row(k.clone(), label(&k)))
+                .collect::<Vec<_>>()
+        };
+        Ok(DisputeStatsView {
+            org_code: scope.prefix().to_owned(),
+            from,
+            to,
+            received: here.received,
+            succeeded: here.succeeded,
+            failed: here.failed,
+            success_rate: success_rate(here.succeeded, here.failed),
+            amount_yuan: here.amount_fen as f64 / 100.0,
+            traffic_litigated: here.litigated,
+            year_on_year,
+            period_on_period,
+            by_type: by(&|r| r.dispute_type.clone(), &|k| {
+                DisputeType::parse(k).map_or_else(|| k.to_owned(), |t| t.label().into())
+            }),
+            by_source: by(&|r| r.source.clone(), &|k| {
+                DisputeSource::parse(k).map_or_else(|| k.to_owned(), |s| s.label().into())
+            }),
+            by_township: by(&|r| r.township.clone(), &|k| {
+                units
+                    .iter()
+                    .find(|u| u.code == k)
+                    .map_or_else(|| k.to_owned(), |u| u.name.clone())
+            }),
+            by_organisation: by(
+                &|r| r.department_id.map_or_else(String::new, |d| d.to_string()),
+                &|k| match k.parse::<i64>() {
+                    Ok(id) => crate::cases::routing::department_name(&departments, Some(id))
+                        .unwrap_or_else(|| k.to_owned()),
+                    Err(_) => "未分流".into(),
+                },
+            ),
+        })
+    }
+}

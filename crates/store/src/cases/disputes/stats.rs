@@ -1,0 +1,74 @@
+//! 调解统计 — the mediation indicators of a scope and period, counted from the disputes
+//! themselves (no figure is kept apart from the records it counts).
+
+use super::dispute_scoped;
+use crate::cases::scope_binds;
+use crate::{Result, Store, dispatch};
+use chrono::{DateTime, Utc};
+use pingan_domain::Scope;
+
+/// Counts of one combination of type, source, township and organisation in a period.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DisputeCount {
+    pub dispute_type: String,
+    pub source: String,
+    /// The township (乡镇街道) code the disputes lie in.
+    pub township: String,
+    /// The organisation leading them (none before assignment).
+    pub department_id: Option<i64>,
+    /// 受理数: registered in the period.
+    pub received: i64,
+    /// 调解成功数: concluded with an agreement in the period.
+    pub succeeded: i64,
+    /// 调解不成: concluded without one in the period.
+    pub failed: i64,
+    /// 协议金额 of those that succeeded, in fen.
+    pub amount_fen: i64,
+    /// Registered in the period and taken to court.
+    pub litigated: i64,
+}
+
+/// The indicators' raw counts of a scope and period.
+pub type DisputeStats = Vec<DisputeCount>;
+
+impl Store {
+    /// The dispute counts of `scope` for `[from, to)`, by type, source, township and
+    /// organisation: received by the day of registration, succeeded and failed by the day
+    /// mediation ended.
+    pub async fn dispute_stats(
+        &self,
+        scope: &Scope,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<DisputeStats> {
+        const SQL: &str = concat!(
+            "SELECT x.dispute_type, x.source, SUBSTR(c.org_code, 1, 9) AS township,
+                    c.department_id,
+                    CAST(SUM(CASE WHEN c.created_at >= $3 AND c.created_at < $4 THEN 1 ELSE 0 END) AS BIGINT) AS received,
+                    CAST(SUM(CASE WHEN x.concluded_at >= $3 AND x.concluded_at < $4 AND x.succeeded = $5 THEN 1 ELSE 0 END) AS BIGINT) AS succeeded,
+                    CAST(SUM(CASE WHEN x.concluded_at >= $3 AND x.concluded_at < $4 AND x.succeeded = $6 THEN 1 ELSE 0 END) AS BIGINT) AS failed,
+                    CAST(SUM(CASE WHEN x.concluded_at >= $3 AND x.concluded_at < $4 AND x.succeeded = $5
+                             THEN COALESCE(x.amount_fen, 0) ELSE 0 END) AS BIGINT) AS amount_fen,
+                    CAST(SUM(CASE WHEN c.created_at >= $3 AND c.created_at < $4 AND x.litigated = $5 THEN 1 ELSE 0 END) AS BIGINT) AS litigated
+             FROM disputes x JOIN cases c ON c.id = x.case_id
+             WHERE ",
+            dispute_scoped!(),
+            "AND ((c.created_at >= $3 AND c.created_at < $4)
+                  OR (x.concluded_at >= $3 AND x.concluded_at < $4))
+             GROUP BY x.dispute_type, x.source, SUBSTR(c.org_code, 1, 9), c.department_id"
+        );
+        let (org, dept) = scope_binds(scope);
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(SQL)
+                .persistent(self.plans_are_generic_safe())
+                .bind(&org)
+                .bind(dept)
+                .bind(from)
+                .bind(to)
+                .bind(true)
+                .bind(false)
+                .fetch_all(p)
+                .await
+        })?)
+    }
+}

@@ -1,0 +1,85 @@
+-- 矛盾纠纷: the dispute kind of case, the mediation organisations (a department each, so that a
+-- dispute is assigned to one as events are dispatched) and their mediators, the parties (sealed
+-- like persons), the mediation sessions; and the permissions of the default roles.
+
+CREATE TABLE mediation_organisations (
+    department_id BIGINT PRIMARY KEY REFERENCES departments (id),
+    kind          TEXT NOT NULL,
+    -- The dispute type a 行业性专业性 committee takes (交通事故 13, 医疗 12 …).
+    speciality    TEXT,
+    created_at    TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE mediators (
+    user_id    BIGINT PRIMARY KEY REFERENCES users (id),
+    full_time  BOOLEAN NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE disputes (
+    case_id                BIGINT PRIMARY KEY REFERENCES cases (id),
+    client_id              TEXT NOT NULL UNIQUE,
+    dispute_type           TEXT NOT NULL,
+    sub_type               TEXT,
+    source                 TEXT NOT NULL,
+    external_ref           TEXT,
+    scale                  TEXT NOT NULL,
+    people_count           BIGINT NOT NULL,
+    amount_fen             BIGINT,
+    facts                  TEXT NOT NULL,
+    lon                    DOUBLE PRECISION,
+    lat                    DOUBLE PRECISION,
+    address                TEXT,
+    -- The court, procuratorate, police station or petition office that referred it.
+    referrer_department_id BIGINT REFERENCES departments (id),
+    -- The event it was converted from.
+    event_id               BIGINT REFERENCES cases (id),
+    mediator_id            BIGINT REFERENCES users (id),
+    agreement_kind         TEXT,
+    agreement              TEXT,
+    -- When mediation ended: succeeded 1 or 0 (调解不成), for the statistics by period.
+    concluded_at           TIMESTAMPTZ,
+    succeeded              BOOLEAN,
+    referred_to            TEXT,
+    accident_number        TEXT,
+    insurer                TEXT,
+    liability_percent      BIGINT,
+    -- Whether a court ruled on it (道交一体化: disputes entering litigation).
+    litigated              BOOLEAN NOT NULL DEFAULT FALSE
+);
+CREATE INDEX disputes_referrer ON disputes (referrer_department_id, case_id);
+CREATE INDEX disputes_event ON disputes (event_id);
+
+CREATE TABLE dispute_parties (
+    id           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    case_id      BIGINT NOT NULL REFERENCES cases (id),
+    role         TEXT NOT NULL,
+    name_sealed  BYTEA NOT NULL,
+    name_masked  TEXT NOT NULL,
+    id_sealed    BYTEA,
+    id_index     TEXT,
+    id_masked    TEXT,
+    phone_sealed BYTEA,
+    phone_masked TEXT,
+    credit_code  TEXT
+);
+CREATE INDEX dispute_parties_case ON dispute_parties (case_id);
+CREATE INDEX dispute_parties_id ON dispute_parties (id_index);
+
+CREATE TABLE dispute_sessions (
+    id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    case_id       BIGINT NOT NULL REFERENCES cases (id),
+    held_at       TIMESTAMPTZ NOT NULL,
+    place         TEXT,
+    video_link    TEXT,
+    attendees     TEXT NOT NULL,
+    record        TEXT NOT NULL,
+    mediator_id   BIGINT REFERENCES users (id),
+    mediator_name TEXT NOT NULL
+);
+CREATE INDEX dispute_sessions_case ON dispute_sessions (case_id, id);
+
+UPDATE roles SET permissions = permissions || ' register_disputes'
+ WHERE builtin AND name IN ('commander', 'operator', 'grid_worker', 'handler', 'mediator');
+UPDATE roles SET permissions = permissions || ' department_work' WHERE builtin AND name = 'mediator';
+UPDATE roles SET permissions = permissions || ' manage_mediation' WHERE builtin AND name = 'commander';

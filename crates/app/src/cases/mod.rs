@@ -3,7 +3,7 @@
 //! lives in [`events`]; later kinds add their own module and reuse [`App::act_on_event`].
 
 pub(crate) mod bus;
-mod disputes;
+pub(crate) mod disputes;
 mod events;
 pub(crate) mod intake_queue;
 mod photos;
@@ -17,11 +17,13 @@ pub use disputes::{
     DisputeStatsQuery, DisputeStatsView, DisputeView, MediationOrganisationEntry,
     MediationOrganisationView, MediatorView, PartyEntry, StatsRow,
 };
+pub(crate) use disputes::{
+    MEDIATION_DEPARTMENT_KIND, PARTY_ID_FIELD, PARTY_NAME_FIELD, PARTY_PHONE_FIELD,
+};
 pub use events::{
     DuplicateHint, EventDetailView, EventIntake, EventListQuery, EventPage, EventView,
     IntakeOutcome, new_client_id,
 };
-pub(crate) use disputes::{PARTY_ID_FIELD, PARTY_NAME_FIELD, PARTY_PHONE_FIELD};
 pub(crate) use events::{check_client_id, intake_point, receiving_station};
 pub(crate) use photos::sniff;
 pub use photos::{MAX_PHOTO_BYTES, PhotoUpload, PhotoView};

@@ -7,6 +7,7 @@
 //! account; every township, village and community has a hub account (三级综治中心). At `small`
 //! scale the first two villages of each township get one grid each, for tests.
 
+mod disputes;
 mod events;
 mod layout;
 mod names;
@@ -28,7 +29,7 @@ use pingan_domain::{OrgLevel, Role, Scope};
 use pingan_geo::Polygon;
 use pingan_store::{NewDepartment, NewOrgUnit, NewUser};
 use rng::SplitMix64;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
 
 /// The seed of the demo district; change it and every generated name and boundary changes.
@@ -104,6 +105,15 @@ impl App {
         let plan = plan(scale)?;
         self.store.insert_org_units(&plan.units).await?;
         self.store.insert_departments(&plan.departments).await?;
+        let villages: HashSet<String> = plan
+            .units
+            .iter()
+            .filter_map(|u| u.parent_code.clone())
+            .collect();
+        let units = self.store.org_units_under(DISTRICT.0).await?;
+        self.store
+            .insert_mediation_organisations(&disputes::organisations(&units, &villages))
+            .await?;
 
         let admin_password = random_password()?;
         let account_password = random_password()?;
@@ -145,20 +155,43 @@ impl App {
                 phone: None,
             })
             .collect();
-        // One 承办人 per department, e.g. `bm-511702-ga` for the district's public security bureau.
+        // One 承办人 per department, e.g. `bm-511702-ga` for the district's public security bureau;
+        // one 人民调解员 per mediation organisation, e.g. `bm-511702001-tj` for a township's
+        // committee.
+        let mut mediators = Vec::new();
         for d in self.store.departments_under(DISTRICT.0).await? {
+            let mediation = d.kind == crate::cases::MEDIATION_DEPARTMENT_KIND;
+            let username = format!("bm-{}", d.code.to_lowercase());
+            if mediation {
+                mediators.push(username.clone());
+            }
             users.push(NewUser {
-                username: format!("bm-{}", d.code.to_lowercase()),
-                display_name: format!("{}承办人", d.name),
+                username,
+                display_name: if mediation {
+                    format!("{}调解员", d.name)
+                } else {
+                    format!("{}承办人", d.name)
+                },
                 org_code: d.org_code,
                 department_id: Some(d.id),
-                role: Role::Handler.as_str().into(),
+                role: if mediation {
+                    Role::Mediator
+                } else {
+                    Role::Handler
+                }
+                .as_str()
+                .into(),
                 password_hash: shared_hash.clone(),
                 must_change_password: true,
                 phone: None,
             });
         }
         self.store.insert_users(&users).await?;
+        for username in &mediators {
+            if let Some(u) = self.store.user_by_username(username).await? {
+                self.store.set_mediator(u.id, true).await?;
+            }
+        }
         self.store
             .set_setting(STATE_KEY, &format!("loaded:{}", scale.as_str()))
             .await?;

@@ -13,6 +13,7 @@ mod api;
 mod browser;
 mod calendar;
 mod demo;
+mod disputes;
 mod divisions;
 mod events;
 mod faults;

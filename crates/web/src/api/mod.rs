@@ -46,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .merge(openapi::router())
         .merge(org::calendar::router())
         .merge(cases::events::router())
+        .merge(cases::disputes::router())
         .merge(video::router())
         .merge(registry::persons::router())
         .merge(registry::places::router())

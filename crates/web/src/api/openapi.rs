@@ -1,7 +1,7 @@
 //! `GET /api/v1/openapi.json`: the API described in OpenAPI 3.1, generated from the handlers.
 
 use super::access::{roles, session};
-use super::cases::events;
+use super::cases::{disputes, events};
 use super::org::{calendar, tree as org};
 use super::registry::{persons, places, special_groups, transfers};
 use super::{health, video};
@@ -19,6 +19,8 @@ use utoipa::{Modify, OpenApi};
     paths(health::health, session::create, session::end, org::children, org::grids, org::locate, org::outline, calendar::deadline,
         events::create, events::list, events::show, events::act, events::add_photos, events::photo, events::categories, events::set_limit, events::rules,
         events::add_rule, events::delete_rule, events::stream, video::online_rate,
+        disputes::create, disputes::list, disputes::show, disputes::act, disputes::organisations,
+        disputes::create_organisation, disputes::organisation, disputes::set_mediator, disputes::stats,
         video::devices, video::device, video::channels, video::channel, video::near, video::map, video::import, video::template, video::query,
         persons::list, persons::show, persons::reveal, persons::import, persons::template, persons::export, persons::households, persons::household, persons::export_households, persons::add, persons::tags, persons::set_tags, persons::start_import, persons::import_job,
         special_groups::list, special_groups::of_person, special_groups::enrol, special_groups::update,
@@ -32,6 +34,11 @@ use utoipa::{Modify, OpenApi};
         pingan_app::EventIntake, pingan_app::IntakeOutcome, pingan_app::EventView, pingan_app::EventPage,
         pingan_app::EventDetailView, pingan_app::TimelineView, pingan_app::ActionView,
         pingan_app::CaseDepartmentView, pingan_app::DuplicateHint, pingan_app::ActionRequest,
+        events::EventActionBody, pingan_app::DisputeConversion, pingan_app::DisputeIntake, pingan_app::PartyEntry,
+        pingan_app::DisputeIntakeOutcome, pingan_app::DisputeView, pingan_app::DisputePage, pingan_app::DisputeDetailView,
+        pingan_app::DisputePartyView, pingan_app::DisputeSessionView, pingan_app::DisputeActionRequest,
+        pingan_app::MediationOrganisationView, pingan_app::MediationOrganisationEntry, pingan_app::MediatorView,
+        disputes::OrganisationDetail, disputes::MediatorBody, pingan_app::DisputeStatsView, pingan_app::StatsRow, pingan_app::Comparison,
         pingan_app::CategoryView, pingan_app::RoutingRuleView, pingan_app::CaseChange, pingan_app::PhotoView, pingan_app::OnlineRate, pingan_app::OnlineRateReport, pingan_app::DailyRate,
         pingan_app::ChannelView, pingan_app::DeviceView, pingan_app::DevicePage, pingan_app::StatusChange, pingan_app::MapPoint, pingan_app::RegistryImportReport, pingan_app::RejectedCell,
         video::ChannelList, video::DeviceList, video::ChannelDetail, video::QueryBody,

@@ -59,7 +59,7 @@ impl crate::services::Cases<'_> {
         )
         .map_err(crate::cases::refusal)?;
         let intake = DisputeIntake {
-            client_id: format!("event-{event_id}"),
+            client_id: format!("from-event-{event_id}"),
             dispute_type: conversion.dispute_type.clone(),
             sub_type: conversion.sub_type.clone(),
             source: DisputeSource::Event.code().into(),
@@ -85,7 +85,7 @@ impl crate::services::Cases<'_> {
                 reason: Some(format!("已转为矛盾纠纷 {}", outcome.dispute.number)),
                 ..ActionRequest::default()
             };
-            self.act_on_event(actor, event_id, &act).await?;
+            self.apply_event_action(actor, event_id, &act).await?;
         }
         Ok(outcome)
     }

@@ -4,12 +4,13 @@
 //! each writes of the dispute's own rows in the same transaction.
 
 mod intake;
-mod organisations;
+pub(crate) mod organisations;
 mod stats;
 mod view;
 mod work;
 
 pub(crate) use intake::{PARTY_ID_FIELD, PARTY_NAME_FIELD, PARTY_PHONE_FIELD};
+pub(crate) use organisations::MEDIATION_DEPARTMENT_KIND;
 pub use organisations::{MediationOrganisationEntry, MediationOrganisationView, MediatorView};
 pub use stats::{Comparison, DisputeStatsQuery, DisputeStatsView, StatsRow};
 pub use view::{DisputeDetailView, DisputePartyView, DisputeSessionView, DisputeView};

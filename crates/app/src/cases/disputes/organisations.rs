@@ -170,20 +170,9 @@ impl crate::services::Cases<'_> {
         if self.store.org_unit(org.as_str()).await?.is_none() {
             return Err(AppError::Invalid(format!("单位 {} 不存在", org.as_str())));
         }
-        let code = organisation_code(&org, kind, speciality);
-        let made = self
-            .store
-            .insert_mediation_organisations(&[NewMediationOrganisation {
-                department: NewDepartment {
-                    code: code.clone(),
-                    name: name.into(),
-                    kind: MEDIATION_DEPARTMENT_KIND.into(),
-                    org_code: org.as_str().into(),
-                },
-                kind: kind.code().into(),
-                speciality: speciality.map(|t| t.code().into()),
-            }])
-            .await?;
+        let new = new_organisation(&org, name, kind, speciality);
+        let code = new.department.code.clone();
+        let made = self.store.insert_mediation_organisations(&[new]).await?;
         if made == 0 {
             return Err(AppError::Conflict(format!(
                 "{} 已有同类调解组织（编码 {code}）",
@@ -248,24 +237,43 @@ impl crate::services::Cases<'_> {
     }
 }
 
-/// The department code of an organisation: `TJ` + its unit + its kind (+ speciality).
+/// The department code of an organisation: its unit, `TJ` and its kind (and speciality), e.g.
+/// `511702001-TJ` for a township's committee, `511702-TJ-HY13` for the district's road-traffic
+/// committee.
 pub(crate) fn organisation_code(
     org: &OrgCode,
     kind: OrganisationKind,
     speciality: Option<DisputeType>,
 ) -> String {
     let tail = match kind {
-        OrganisationKind::Village | OrganisationKind::Township | OrganisationKind::District => {
-            "RMTW"
-        }
-        OrganisationKind::Professional => "HY",
-        OrganisationKind::PoliceRoom => "GD",
-        OrganisationKind::CourtInvited => "SD",
-        OrganisationKind::PetitionRoom => "FD",
+        OrganisationKind::Village | OrganisationKind::Township | OrganisationKind::District => "",
+        OrganisationKind::Professional => "-HY",
+        OrganisationKind::PoliceRoom => "-GD",
+        OrganisationKind::CourtInvited => "-SD",
+        OrganisationKind::PetitionRoom => "-FD",
     };
     format!(
-        "TJ{}{tail}{}",
+        "{}-TJ{tail}{}",
         org.as_str(),
         speciality.map_or("", |t| t.code())
     )
+}
+
+/// A new organisation with its department.
+pub(crate) fn new_organisation(
+    org: &OrgCode,
+    name: &str,
+    kind: OrganisationKind,
+    speciality: Option<DisputeType>,
+) -> NewMediationOrganisation {
+    NewMediationOrganisation {
+        department: NewDepartment {
+            code: organisation_code(org, kind, speciality),
+            name: name.into(),
+            kind: MEDIATION_DEPARTMENT_KIND.into(),
+            org_code: org.as_str().into(),
+        },
+        kind: kind.code().into(),
+        speciality: speciality.map(|t| t.code().into()),
+    }
 }

@@ -89,6 +89,22 @@ impl crate::services::Cases<'_> {
         Ok(DisputePage { items, next_before })
     }
 
+    /// The dispute an event became, if the user may open it: (id, number).
+    pub(crate) async fn dispute_of_event(
+        self,
+        user: &CurrentUser,
+        event_id: i64,
+    ) -> Result<Option<(i64, String)>> {
+        let Some(id) = self.store.dispute_of_event(event_id).await? else {
+            return Ok(None);
+        };
+        Ok(self
+            .store
+            .dispute(id, &user.scope())
+            .await?
+            .map(|r| (id, case_number(&DISPUTE, id, r.case.created_at))))
+    }
+
     /// A dispute the user may see, by the rule of every case plus its referrer.
     async fn readable_dispute(
         self,

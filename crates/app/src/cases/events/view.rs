@@ -122,4 +122,6 @@ pub struct EventDetailView {
     pub photos: Vec<crate::cases::PhotoView>,
     /// Who the case waits for now, e.g. "等待承办部门签收" (none once it is finished).
     pub waiting_for: Option<String>,
+    /// The dispute it was converted into (转为矛盾纠纷), when the user may open it: id, number.
+    pub dispute: Option<(i64, String)>,
 }

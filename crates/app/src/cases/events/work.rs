@@ -77,6 +77,22 @@ impl crate::services::Cases<'_> {
         id: i64,
         req: &ActionRequest,
     ) -> Result<EventView> {
+        if req.action == "to_dispute" {
+            return Err(AppError::Invalid(
+                "转为矛盾纠纷还需纠纷类型和双方当事人：请同时提供 dispute（type、parties）".into(),
+            ));
+        }
+        self.apply_event_action(actor, id, req).await
+    }
+
+    /// [`Self::act_on_event`] without its refusal of `to_dispute`, which only
+    /// [`Self::event_to_dispute`] takes, once the dispute exists.
+    pub(crate) async fn apply_event_action(
+        self,
+        actor: &Actor,
+        id: i64,
+        req: &ActionRequest,
+    ) -> Result<EventView> {
         let (user, record) = self.readable_event(actor, id).await?;
         let acted = self
             .take_action(actor, user, record.case, req, None)
@@ -141,6 +157,7 @@ impl crate::services::Cases<'_> {
             suggested_department_id,
             photos: self.photos_of(id).await?,
             waiting_for,
+            dispute: self.dispute_of_event(user, id).await?,
         })
     }
 
@@ -197,7 +214,11 @@ impl crate::services::Cases<'_> {
             .all_departments()
             .await?
             .iter()
-            .filter(|d| crate::cases::routing::reaches(&hub, &d.org_code))
+            // Mediation organisations take disputes (转为矛盾纠纷), not dispatched events.
+            .filter(|d| {
+                crate::cases::routing::reaches(&hub, &d.org_code)
+                    && d.kind != crate::cases::MEDIATION_DEPARTMENT_KIND
+            })
             .map(|d| (d.org_code.len(), d.id, d.name.clone(), d.kind.clone()))
             .collect();
         list.sort();

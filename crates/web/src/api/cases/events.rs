@@ -15,8 +15,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use futures_util::Stream;
 use pingan_app::{
-    ActionRequest, AppError, CategoryView, EventDetailView, EventIntake, EventListQuery, EventPage,
-    EventView, IntakeOutcome, NewRoutingRule, PhotoView, RoutingRuleView,
+    ActionRequest, AppError, CategoryView, DisputeConversion, EventDetailView, EventIntake,
+    EventListQuery, EventPage, EventView, IntakeOutcome, NewRoutingRule, PhotoView,
+    RoutingRuleView,
 };
 use serde::Deserialize;
 use std::convert::Infallible;
@@ -92,10 +93,19 @@ pub(crate) async fn show(
     ))
 }
 
-/// Takes one action on an event (受理, 立案, 派遣, 签收, 回退, 反馈, 核查, 延期, 督办 …). Send the
-/// `version` you saw: if someone else acted first the answer is 409.
+/// An action on an event; `to_dispute` (转为矛盾纠纷) also carries the dispute's type and parties.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub(crate) struct EventActionBody {
+    #[serde(flatten)]
+    action: ActionRequest,
+    /// With `to_dispute`: what the dispute needs besides the event.
+    dispute: Option<DisputeConversion>,
+}
+
+/// Takes one action on an event (受理, 立案, 派遣, 签收, 回退, 反馈, 核查, 延期, 督办, 转为矛盾纠纷 …).
+/// Send the `version` you saw: if someone else acted first the answer is 409.
 #[utoipa::path(post, path = "/api/v1/events/{id}/actions", tag = "events", params(("id" = i64, Path)),
-    request_body = ActionRequest, security(("bearer" = [])),
+    request_body = EventActionBody, security(("bearer" = [])),
     responses((status = 200, body = EventView), (status = 400, description = "缺少理由、部门等", body = Problem),
         (status = 403, description = "无权进行此操作", body = Problem), (status = 404, body = Problem),
         (status = 409, description = "状态不允许，或已被他人处理", body = Problem)))]
@@ -103,16 +113,17 @@ pub(crate) async fn act(
     State(state): State<AppState>,
     api: ApiUser,
     Path(id): Path<i64>,
-    Json(body): Json<ActionRequest>,
+    Json(body): Json<EventActionBody>,
 ) -> Result<Json<EventView>, ApiError> {
-    let req = body;
-    Ok(Json(
-        state
-            .app
-            .cases()
-            .act_on_event(&api.actor(), id, &req)
-            .await?,
-    ))
+    let cases = state.app.cases();
+    let actor = api.actor();
+    if let (Some(conversion), "to_dispute") = (&body.dispute, body.action.action.as_str()) {
+        cases
+            .event_to_dispute(&actor, id, &body.action, conversion)
+            .await?;
+        return Ok(Json(cases.event_detail(&actor, id).await?.event));
+    }
+    Ok(Json(cases.act_on_event(&actor, id, &body.action).await?))
 }
 
 /// Adds photos to an event (multipart: `stage` = `before` or `after`, then one `file` part per

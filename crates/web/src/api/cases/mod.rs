@@ -1,3 +1,4 @@
-//! Cases over the API: one module per kind (events today).
+//! Cases over the API: one module per kind.
 
+pub(super) mod disputes;
 pub(super) mod events;

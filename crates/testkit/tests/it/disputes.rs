@@ -1,0 +1,674 @@
+//! 矛盾纠纷: registration, the mediation lifecycle through the API, every refusal, scope (the
+//! organisation, the referring court, another township), escalation, events converted into
+//! disputes, the organisations and the indicators — on whichever backend the run uses.
+
+use crate::events::{Hub, TOWNSHIP, actor};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+/// The hub with the mediators a dispute meets.
+struct Mediation {
+    h: Hub,
+    /// The township's 人民调解委员会 and its mediator.
+    committee: i64,
+    mediator: String,
+    /// The township police station's mediation room (公调) and its mediator.
+    police_room: i64,
+    police_mediator: String,
+    /// The district's road-traffic committee.
+    traffic: i64,
+}
+
+impl Mediation {
+    async fn new() -> Self {
+        let h = Hub::new().await;
+        let orgs = get(&h, "/api/v1/mediation-organisations", &h.tokens.operator)
+            .await
+            .1;
+        let id_of = |code: &str| {
+            orgs.as_array()
+                .unwrap()
+                .iter()
+                .find(|o| o["code"] == code)
+                .unwrap_or_else(|| panic!("{code} not in {orgs}"))["id"]
+                .as_i64()
+                .unwrap()
+        };
+        let committee = id_of(&format!("{TOWNSHIP}-TJ"));
+        let police_room = id_of(&format!("{TOWNSHIP}-TJ-GD"));
+        let traffic = id_of("511702-TJ-HY13");
+        let (_, mediator) = actor(&h.t, &format!("bm-{TOWNSHIP}-tj"), &h.password).await;
+        let (_, police_mediator) = actor(&h.t, &format!("bm-{TOWNSHIP}-tj-gd"), &h.password).await;
+        Self {
+            h,
+            committee,
+            mediator,
+            police_room,
+            police_mediator,
+            traffic,
+        }
+    }
+
+    fn intake(&self, client_id: &str) -> Value {
+        json!({
+            "client_id": client_id,
+            "type": "邻里纠纷",
+            "sub_type": "排水",
+            "source": "screening",
+            "title": "两户因排水沟堵塞发生争执",
+            "facts": "张家修建院坝堵塞排水沟，雨后李家房屋进水。",
+            "parties": [
+                {"role": "applicant", "name": "李德明", "id_number": "11010519491231002X", "phone": "13800138000"},
+                {"role": "respondent", "name": "张国强"}
+            ],
+            "lat": self.h.point.1,
+            "lon": self.h.point.0,
+            "people_count": 2,
+            "amount_yuan": 3500.5
+        })
+    }
+
+    async fn register(&self, client_id: &str, token: &str) -> Value {
+        let (status, body) =
+            post(&self.h, "/api/v1/disputes", token, &self.intake(client_id)).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body
+    }
+
+    async fn act(&self, id: i64, token: &str, body: Value) -> (StatusCode, Value) {
+        post(
+            &self.h,
+            &format!("/api/v1/disputes/{id}/actions"),
+            token,
+            &body,
+        )
+        .await
+    }
+
+    async fn ok(&self, id: i64, token: &str, body: Value) -> Value {
+        let (status, v) = self.act(id, token, body.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{body} → {v}");
+        v
+    }
+
+    /// A dispute taken to 调解中 at the township committee.
+    async fn mediating(&self, client_id: &str) -> i64 {
+        let id = self.register(client_id, &self.h.tokens.operator).await["id"]
+            .as_i64()
+            .unwrap();
+        self.ok(id, &self.h.tokens.operator, json!({"action": "accept"}))
+            .await;
+        self.ok(
+            id,
+            &self.h.tokens.operator,
+            json!({"action": "assign", "organisation_id": self.committee}),
+        )
+        .await;
+        id
+    }
+}
+
+async fn get(h: &Hub, path: &str, token: &str) -> (StatusCode, Value) {
+    let res = reqwest::Client::new()
+        .get(h.t.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+async fn post(h: &Hub, path: &str, token: &str, body: &Value) -> (StatusCode, Value) {
+    let res = reqwest::Client::new()
+        .post(h.t.url(path))
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn a_dispute_is_mediated_agreed_confirmed_and_archived() {
+    let m = Mediation::new().await;
+    let op = &m.h.tokens.operator;
+    let d = m.register("jf-life-0001", op).await;
+    assert!(d["number"].as_str().unwrap().starts_with("JF"), "{d}");
+    assert_eq!(d["state"], "registered");
+    assert_eq!(d["type"], "02");
+    assert_eq!(d["amount_yuan"], 3500.5);
+    assert_eq!(d["owner_org"], TOWNSHIP);
+    assert!(d["deadline"].is_string());
+    let id = d["id"].as_i64().unwrap();
+
+    // The same client id answers the same dispute.
+    let (status, again) = post(&m.h, "/api/v1/disputes", op, &m.intake("jf-life-0001")).await;
+    assert_eq!((status, &again["id"]), (StatusCode::OK, &d["id"]));
+
+    // Not yet the committee's: its mediator does not see it.
+    let (status, _) = get(&m.h, &format!("/api/v1/disputes/{id}"), &m.mediator).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    m.ok(id, op, json!({"action": "accept"})).await;
+    let v = m
+        .ok(
+            id,
+            op,
+            json!({"action": "assign", "organisation_id": m.committee}),
+        )
+        .await;
+    assert_eq!(
+        (v["state"].as_str(), v["organisation_id"].as_i64()),
+        (Some("mediating"), Some(m.committee))
+    );
+
+    // The committee's mediator now sees it, records a session and the agreement.
+    let (status, page) = get(&m.h, "/api/v1/disputes?open=true", &m.mediator).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["id"] == id),
+        "{page}"
+    );
+    m.ok(
+        id,
+        &m.mediator,
+        json!({"action": "record_session", "reason": "双方陈述，初步同意疏通排水沟", "place": "村调解室",
+               "attendees": "李德明、张国强、调解员"}),
+    )
+    .await;
+    m.ok(
+        id,
+        &m.mediator,
+        json!({"action": "record_session", "reason": "视频回访双方意见", "video_link": "https://meet.example.cn/room/42",
+               "attendees": "李德明、张国强"}),
+    )
+    .await;
+    let v = m
+        .ok(
+            id,
+            &m.mediator,
+            json!({"action": "succeed", "agreement": "written",
+                   "content": "张国强于 12 月 20 日前疏通排水沟并赔偿李德明 3500.5 元"}),
+        )
+        .await;
+    assert_eq!(v["state"], "performing");
+    assert_eq!(v["succeeded"], true);
+    assert_eq!(v["agreement"], "written");
+    assert!(v["mediator_id"].is_i64());
+    m.ok(
+        id,
+        op,
+        json!({"action": "follow_up", "reason": "回访：已疏通，赔偿已付"}),
+    )
+    .await;
+    m.ok(id, &m.mediator, json!({"action": "apply_confirmation"}))
+        .await;
+    let (status, e) = m
+        .act(id, &m.mediator, json!({"action": "record_confirmation"}))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
+    let v = m
+        .ok(
+            id,
+            &m.mediator,
+            json!({"action": "record_confirmation", "outcome": "confirmed"}),
+        )
+        .await;
+    assert_eq!(v["state"], "confirmed");
+    let v = m.ok(id, &m.mediator, json!({"action": "archive"})).await;
+    assert_eq!(
+        (v["state"].as_str(), v["open"].as_bool()),
+        (Some("archived"), Some(false))
+    );
+
+    let (status, detail) = get(&m.h, &format!("/api/v1/disputes/{id}"), op).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = detail.to_string();
+    // Parties masked: neither the full name nor the ID number leaves the server.
+    assert_eq!(detail["parties"][0]["name"], "李**");
+    assert_eq!(detail["parties"][0]["id_number"], "110105********002X");
+    assert!(!text.contains("11010519491231002X"));
+    assert_eq!(detail["sessions"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        detail["sessions"][1]["video_link"],
+        "https://meet.example.cn/room/42"
+    );
+    let labels: Vec<&str> = detail["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["action_label"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "登记",
+            "受理",
+            "分流调解",
+            "记录调解",
+            "记录调解",
+            "调解成功",
+            "回访",
+            "申请司法确认",
+            "司法确认有效",
+            "归档"
+        ]
+    );
+    assert_eq!(detail["organisations"][0]["id"], m.committee);
+}
+
+#[tokio::test]
+async fn each_refusal_says_why() {
+    let m = Mediation::new().await;
+    let op = &m.h.tokens.operator;
+    // Validation: one side only; a court referral without its number; a sub-type of another type.
+    let mut one_side = m.intake("jf-refuse-01");
+    one_side["parties"] = json!([{"role": "applicant", "name": "李德明"}]);
+    let (status, e) = post(&m.h, "/api/v1/disputes", op, &one_side).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(e["detail"].as_str().unwrap().contains("被申请人"), "{e}");
+    let mut court = m.intake("jf-refuse-02");
+    court["source"] = json!("court_delegated");
+    let (status, e) = post(&m.h, "/api/v1/disputes", op, &court).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(e["detail"].as_str().unwrap().contains("法院案号"), "{e}");
+    let mut sub = m.intake("jf-refuse-03");
+    sub["sub_type"] = json!("工伤");
+    let (status, _) = post(&m.h, "/api/v1/disputes", op, &sub).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    let id = m.register("jf-refuse-04", op).await["id"].as_i64().unwrap();
+    // Wrong state, missing reason, a department that is not a mediation organisation.
+    let (status, _) = m
+        .act(
+            id,
+            op,
+            json!({"action": "succeed", "agreement": "oral", "content": "双方和解"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, _) = m.act(id, op, json!({"action": "refuse"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    m.ok(id, op, json!({"action": "accept"})).await;
+    let (status, e) = m
+        .act(
+            id,
+            op,
+            json!({"action": "assign", "organisation_id": m.h.police_id}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
+    // Stale version.
+    let (status, _) = m
+        .act(
+            id,
+            op,
+            json!({"action": "assign", "organisation_id": m.committee, "version": 1}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    m.ok(
+        id,
+        op,
+        json!({"action": "assign", "organisation_id": m.committee}),
+    )
+    .await;
+    // The hub does not mediate; another organisation does not see it; another township neither.
+    let (status, e) = m
+        .act(
+            id,
+            op,
+            json!({"action": "record_session", "reason": "x", "place": "y", "attendees": "z"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{e}");
+    let (status, _) = m
+        .act(
+            id,
+            &m.police_mediator,
+            json!({"action": "fail", "reason": "x"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let other =
+        m.h.t
+            .app
+            .cases()
+            .dispute_detail(&m.h.other_operator, id)
+            .await;
+    assert!(matches!(other, Err(pingan_app::AppError::NotFound(_))));
+    // A session needs a place or a link, and its attendees; an agreement its content.
+    let (status, e) = m
+        .act(
+            id,
+            &m.mediator,
+            json!({"action": "record_session", "reason": "调解", "attendees": "双方"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(e["detail"].as_str().unwrap().contains("调解地点"), "{e}");
+    let (status, _) = m
+        .act(
+            id,
+            &m.mediator,
+            json!({"action": "succeed", "agreement": "written"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = m
+        .act(
+            id,
+            &m.mediator,
+            json!({"action": "extend", "reason": "双方同意", "extension_days": 40}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let v = m
+        .ok(
+            id,
+            &m.mediator,
+            json!({"action": "extend", "reason": "双方同意延长", "extension_days": 10}),
+        )
+        .await;
+    assert_eq!(v["state"], "mediating");
+}
+
+#[tokio::test]
+async fn a_failed_mediation_goes_up_a_level_or_out() {
+    let m = Mediation::new().await;
+    let op = &m.h.tokens.operator;
+    let id = m.mediating("jf-up-0001").await;
+    let v = m
+        .ok(
+            id,
+            &m.mediator,
+            json!({"action": "fail", "reason": "被申请人拒绝调解（人民调解法第十七条）"}),
+        )
+        .await;
+    assert_eq!(
+        (v["state"].as_str(), v["succeeded"].as_bool()),
+        (Some("failed"), Some(false))
+    );
+    let v = m
+        .ok(
+            id,
+            &m.mediator,
+            json!({"action": "escalate", "reason": "提交区调委会"}),
+        )
+        .await;
+    assert_eq!(
+        (v["state"].as_str(), v["owner_org"].as_str()),
+        (Some("accepted"), Some("511702"))
+    );
+    // The district's hub assigns it to a district committee.
+    let v = m
+        .ok(
+            id,
+            &m.h.tokens.commander,
+            json!({"action": "assign", "organisation_id": m.traffic}),
+        )
+        .await;
+    assert_eq!(v["organisation_id"], m.traffic);
+    // The township committee no longer holds it.
+    let (status, _) = get(&m.h, &format!("/api/v1/disputes/{id}"), &m.mediator).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let other = m.mediating("jf-up-0002").await;
+    m.ok(
+        other,
+        &m.mediator,
+        json!({"action": "fail", "reason": "双方分歧过大"}),
+    )
+    .await;
+    let v = m
+        .ok(other, op, json!({"action": "refer", "reason": "告知当事人向人民法院起诉", "referred_to": "通川区人民法院"}))
+        .await;
+    assert_eq!(
+        (
+            v["state"].as_str(),
+            v["referred_to"].as_str(),
+            v["open"].as_bool()
+        ),
+        (Some("referred"), Some("通川区人民法院"), Some(false))
+    );
+}
+
+#[tokio::test]
+async fn a_court_follows_what_it_referred_and_nothing_else() {
+    let m = Mediation::new().await;
+    let mut referral = m.intake("jf-court-0001");
+    referral["source"] = json!("court_delegated");
+    referral["external_ref"] = json!("(2026)川1702民诉前调1234号");
+    let (status, d) = post(&m.h, "/api/v1/disputes", &m.h.tokens.court, &referral).await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    let id = d["id"].as_i64().unwrap();
+    assert!(d["referrer_department_id"].is_i64());
+    assert_eq!(d["external_ref"], "(2026)川1702民诉前调1234号");
+    m.ok(id, &m.h.tokens.operator, json!({"action": "accept"}))
+        .await;
+    m.ok(
+        id,
+        &m.h.tokens.operator,
+        json!({"action": "assign", "organisation_id": m.committee}),
+    )
+    .await;
+    m.ok(
+        id,
+        &m.mediator,
+        json!({"action": "succeed", "agreement": "oral", "content": "双方当场和解，互不追究"}),
+    )
+    .await;
+    // The court sees the result on its own list.
+    let (status, page) = get(&m.h, "/api/v1/disputes?referred=true", &m.h.tokens.court).await;
+    assert_eq!(status, StatusCode::OK);
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{page}");
+    assert_eq!(
+        (items[0]["id"].as_i64(), items[0]["state"].as_str()),
+        (Some(id), Some("performing"))
+    );
+    // The police station, an unrelated department, does not.
+    let police = m.h.t.app.cases().dispute_detail(&m.h.police, id).await;
+    assert!(matches!(police, Err(pingan_app::AppError::NotFound(_))));
+    // A dispute the court did not refer is not on its list.
+    let own = m.register("jf-court-0002", &m.h.tokens.operator).await["id"]
+        .as_i64()
+        .unwrap();
+    let (status, _) = get(&m.h, &format!("/api/v1/disputes/{own}"), &m.h.tokens.court).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn an_event_becomes_a_dispute_and_each_points_at_the_other() {
+    let m = Mediation::new().await;
+    let e = m.h.report("ev-to-jf-0001").await;
+    let op = &m.h.tokens.operator;
+    let path = format!("/api/v1/events/{}/actions", e.id);
+    let (status, err) = post(&m.h, &path, op, &json!({"action": "to_dispute"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
+    let body = json!({"action": "to_dispute", "dispute": {"type": "02", "parties": [
+        {"role": "applicant", "name": "王芳"}, {"role": "respondent", "name": "赵强"}]}});
+    let (status, v) = post(&m.h, &path, op, &body).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(
+        (v["state"].as_str(), v["open"].as_bool()),
+        (Some("converted"), Some(false))
+    );
+    let (_, event) = get(&m.h, &format!("/api/v1/events/{}", e.id), op).await;
+    let dispute_id = event["dispute"][0].as_i64().unwrap();
+    let (_, d) = get(&m.h, &format!("/api/v1/disputes/{dispute_id}"), op).await;
+    assert_eq!(d["dispute"]["event_id"], e.id);
+    assert_eq!(d["dispute"]["source"], "event");
+    assert_eq!(d["dispute"]["org_code"], m.h.grid);
+    assert_eq!(d["event_number"], e.number);
+    // Converting again is refused: the event has ended.
+    let (status, _) = post(&m.h, &path, op, &body).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    // A grid worker cannot convert (the hub decides).
+    let e2 = m.h.report("ev-to-jf-0002").await;
+    let (status, _) = post(
+        &m.h,
+        &format!("/api/v1/events/{}/actions", e2.id),
+        &m.h.tokens.worker,
+        &body,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_success_rate_is_a_count_of_the_records() {
+    let m = Mediation::new().await;
+    let op = &m.h.tokens.operator;
+    for i in 0..5 {
+        let id = m.mediating(&format!("jf-rate-{i:04}")).await;
+        if i == 3 {
+            m.ok(
+                id,
+                &m.mediator,
+                json!({"action": "fail", "reason": "分歧较大"}),
+            )
+            .await;
+        } else {
+            m.ok(id, &m.mediator, json!({"action": "succeed", "agreement": "written", "content": "赔偿 1000 元并赔礼道歉"})).await;
+        }
+    }
+    m.register("jf-rate-open", op).await;
+    let (status, s) = get(&m.h, &format!("/api/v1/stats/disputes?org={TOWNSHIP}"), op).await;
+    assert_eq!(status, StatusCode::OK, "{s}");
+    // A direct count from the records the list shows.
+    let (_, page) = get(&m.h, "/api/v1/disputes?limit=200", op).await;
+    let items = page["items"].as_array().unwrap();
+    let succeeded = items.iter().filter(|i| i["succeeded"] == true).count() as i64;
+    let failed = items.iter().filter(|i| i["succeeded"] == false).count() as i64;
+    assert_eq!((succeeded, failed), (4, 1));
+    assert_eq!(s["received"], items.len() as i64);
+    assert_eq!(
+        (s["succeeded"].as_i64(), s["failed"].as_i64()),
+        (Some(succeeded), Some(failed))
+    );
+    assert_eq!(s["success_rate"], 80.0);
+    assert_eq!(s["amount_yuan"], 4.0 * 3500.5);
+    assert_eq!(s["by_type"][0]["label"], "邻里纠纷");
+    assert_eq!(s["by_source"][0]["label"], "排查发现");
+    assert_eq!(
+        s["year_on_year"]["received"],
+        format!("上年同期为0，新增{}件", items.len())
+    );
+    let committee = s["by_organisation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == m.committee.to_string())
+        .unwrap();
+    assert_eq!(committee["succeeded"], 4);
+    // Another township's figures do not include these; a unit outside the scope is refused.
+    let other =
+        m.h.t
+            .app
+            .cases()
+            .dispute_stats(&m.h.other_operator, &Default::default())
+            .await
+            .unwrap();
+    assert_eq!(other.received, 0);
+    let (status, _) = get(&m.h, "/api/v1/stats/disputes?org=511702002", op).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = get(&m.h, "/api/v1/stats/disputes?from=2026-13-01", op).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn organisations_and_mediators_carry_their_caseload() {
+    let m = Mediation::new().await;
+    m.mediating("jf-load-0001").await;
+    let (status, orgs) = get(
+        &m.h,
+        "/api/v1/mediation-organisations",
+        &m.h.tokens.operator,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let list = orgs.as_array().unwrap();
+    // The district's committees come first, then the township's, then its villages'.
+    assert_eq!(list[0]["org_code"], "511702");
+    assert!(
+        list.iter()
+            .any(|o| o["kind"] == "professional" && o["speciality_label"] == "道路交通事故纠纷")
+    );
+    assert!(list.iter().any(|o| o["kind"] == "village"));
+    assert!(
+        list.iter()
+            .all(|o| o["org_code"].as_str().unwrap().len() <= 6
+                || o["org_code"].as_str().unwrap().starts_with(TOWNSHIP))
+    );
+    let committee = list.iter().find(|o| o["id"] == m.committee).unwrap();
+    assert_eq!(
+        (
+            committee["open_cases"].as_i64(),
+            committee["mediators"].as_i64()
+        ),
+        (Some(1), Some(1))
+    );
+    let (_, one) = get(
+        &m.h,
+        &format!("/api/v1/mediation-organisations/{}", m.police_room),
+        &m.h.tokens.operator,
+    )
+    .await;
+    assert_eq!(one["mediators"][0]["full_time"], true);
+
+    // The commander creates a committee and names a mediator; an operator may not.
+    let entry = json!({"name": "通川区消费纠纷人民调解委员会", "kind": "professional", "org_code": "511702", "speciality": "11"});
+    let (status, _) = post(
+        &m.h,
+        "/api/v1/mediation-organisations",
+        &m.h.tokens.operator,
+        &entry,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, made) = post(
+        &m.h,
+        "/api/v1/mediation-organisations",
+        &m.h.tokens.commander,
+        &entry,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    assert_eq!(made["code"], "511702-TJ-HY11");
+    let (status, _) = post(
+        &m.h,
+        "/api/v1/mediation-organisations",
+        &m.h.tokens.commander,
+        &entry,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let no_speciality =
+        json!({"name": "某行业调委会", "kind": "professional", "org_code": "511702"});
+    let (status, _) = post(
+        &m.h,
+        "/api/v1/mediation-organisations",
+        &m.h.tokens.commander,
+        &no_speciality,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    // An account of another organisation cannot be named its mediator.
+    let op_id = m.h.operator.user.as_ref().unwrap().id;
+    let (status, _) = post(
+        &m.h,
+        &format!("/api/v1/mediation-organisations/{}/mediators", made["id"]),
+        &m.h.tokens.commander,
+        &json!({"user_id": op_id, "full_time": false}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

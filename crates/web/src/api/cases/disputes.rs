@@ -1,0 +1,226 @@
+//! `/api/v1/disputes` — 矛盾纠纷: registration, lists, the case record and mediation actions;
+//! `/api/v1/mediation-organisations` and their mediators; `/api/v1/stats/disputes`, the
+//! mediation indicators.
+
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::{ApiError, Problem};
+use crate::extract::{Json, Path, Query};
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use pingan_app::{
+    DisputeActionRequest, DisputeDetailView, DisputeIntake, DisputeIntakeOutcome, DisputeListQuery,
+    DisputePage, DisputeStatsQuery, DisputeStatsView, DisputeView, MediationOrganisationEntry,
+    MediationOrganisationView, MediatorView,
+};
+use serde::{Deserialize, Serialize};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/disputes", post(create).get(list))
+        .route("/api/v1/disputes/{id}", get(show))
+        .route("/api/v1/disputes/{id}/actions", post(act))
+        .route(
+            "/api/v1/mediation-organisations",
+            get(organisations).post(create_organisation),
+        )
+        .route("/api/v1/mediation-organisations/{id}", get(organisation))
+        .route(
+            "/api/v1/mediation-organisations/{id}/mediators",
+            post(set_mediator),
+        )
+        .route("/api/v1/stats/disputes", get(stats))
+}
+
+/// Registers a dispute (排查, 当事人申请, or a referral with its number). Sending the same
+/// `client_id` again answers 200 with the dispute it made.
+#[utoipa::path(post, path = "/api/v1/disputes", tag = "disputes", request_body = DisputeIntake,
+    security(("bearer" = [])),
+    responses((status = 201, description = "新纠纷", body = DisputeIntakeOutcome),
+        (status = 200, description = "client_id 已用过：返回它生成的纠纷", body = DisputeIntakeOutcome),
+        (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 409, description = "client_id 属于别人的纠纷", body = Problem)))]
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Json(body): Json<DisputeIntake>,
+) -> Result<(StatusCode, Json<DisputeIntakeOutcome>), ApiError> {
+    let outcome = state
+        .app
+        .cases()
+        .register_dispute(&api.actor(), &body)
+        .await?;
+    let status = if outcome.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(outcome)))
+}
+
+/// Disputes you may see, newest first: your scope's, your organisation's, or those your
+/// department referred.
+#[utoipa::path(get, path = "/api/v1/disputes", tag = "disputes", params(DisputeListQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = DisputePage), (status = 400, body = Problem), (status = 401, body = Problem)))]
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Query(q): Query<DisputeListQuery>,
+) -> Result<Json<DisputePage>, ApiError> {
+    Ok(Json(state.app.cases().disputes(&api.actor(), &q).await?))
+}
+
+/// One dispute with its parties (masked), sessions, organisation, timeline and your actions.
+#[utoipa::path(get, path = "/api/v1/disputes/{id}", tag = "disputes", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = DisputeDetailView), (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<DisputeDetailView>, ApiError> {
+    Ok(Json(
+        state.app.cases().dispute_detail(&api.actor(), id).await?,
+    ))
+}
+
+/// Takes one action on a dispute (受理, 分流调解, 记录调解, 调解成功, 调解不成, 提交上级调解, 转出,
+/// 回访, 申请司法确认, 司法确认结果, 归档 …). Send the `version` you saw: if someone else acted
+/// first the answer is 409.
+#[utoipa::path(post, path = "/api/v1/disputes/{id}/actions", tag = "disputes", params(("id" = i64, Path)),
+    request_body = DisputeActionRequest, security(("bearer" = [])),
+    responses((status = 200, body = DisputeView), (status = 400, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub(crate) async fn act(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<DisputeActionRequest>,
+) -> Result<Json<DisputeView>, ApiError> {
+    Ok(Json(
+        state
+            .app
+            .cases()
+            .act_on_dispute(&api.actor(), id, &body)
+            .await?,
+    ))
+}
+
+/// Which unit's organisations to list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub(crate) struct OrgQuery {
+    /// An org code within your scope (default: your own unit).
+    org: Option<String>,
+}
+
+/// The mediation organisations your hub reaches (those within `org` and above it), with their
+/// mediators and open caseload.
+#[utoipa::path(get, path = "/api/v1/mediation-organisations", tag = "disputes", params(OrgQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = Vec<MediationOrganisationView>), (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub(crate) async fn organisations(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Query(q): Query<OrgQuery>,
+) -> Result<Json<Vec<MediationOrganisationView>>, ApiError> {
+    Ok(Json(
+        state
+            .app
+            .cases()
+            .mediation_organisations(&api.actor(), q.org.as_deref())
+            .await?,
+    ))
+}
+
+/// Creates a mediation organisation (维护调解组织与调解员).
+#[utoipa::path(post, path = "/api/v1/mediation-organisations", tag = "disputes",
+    request_body = MediationOrganisationEntry, security(("bearer" = [])),
+    responses((status = 201, body = MediationOrganisationView), (status = 400, body = Problem),
+        (status = 403, body = Problem), (status = 409, body = Problem)))]
+pub(crate) async fn create_organisation(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Json(body): Json<MediationOrganisationEntry>,
+) -> Result<(StatusCode, Json<MediationOrganisationView>), ApiError> {
+    let made = state
+        .app
+        .cases()
+        .create_mediation_organisation(&api.actor(), &body)
+        .await?;
+    Ok((StatusCode::CREATED, Json(made)))
+}
+
+/// An organisation with its mediators.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct OrganisationDetail {
+    organisation: MediationOrganisationView,
+    mediators: Vec<MediatorView>,
+}
+
+/// One mediation organisation with its mediators and their caseload.
+#[utoipa::path(get, path = "/api/v1/mediation-organisations/{id}", tag = "disputes",
+    params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = OrganisationDetail), (status = 404, body = Problem)))]
+pub(crate) async fn organisation(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<OrganisationDetail>, ApiError> {
+    let (organisation, mediators) = state
+        .app
+        .cases()
+        .mediation_organisation(&api.actor(), id)
+        .await?;
+    Ok(Json(OrganisationDetail {
+        organisation,
+        mediators,
+    }))
+}
+
+/// A mediator to name.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub(crate) struct MediatorBody {
+    /// An account whose department is this organisation.
+    user_id: i64,
+    /// 专职 (true) or 兼职 (false).
+    #[serde(default)]
+    full_time: bool,
+}
+
+/// Names an account of the organisation as its mediator (专职 or 兼职).
+#[utoipa::path(post, path = "/api/v1/mediation-organisations/{id}/mediators", tag = "disputes",
+    params(("id" = i64, Path)), request_body = MediatorBody, security(("bearer" = [])),
+    responses((status = 200, body = MediatorView), (status = 400, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub(crate) async fn set_mediator(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<MediatorBody>,
+) -> Result<Json<MediatorView>, ApiError> {
+    Ok(Json(
+        state
+            .app
+            .cases()
+            .set_mediator(&api.actor(), id, body.user_id, body.full_time)
+            .await?,
+    ))
+}
+
+/// The mediation indicators (受理数, 调解成功数, 调解成功率, 协议金额) of a unit and period, by type,
+/// source, township and organisation, with 同比 and 环比.
+#[utoipa::path(get, path = "/api/v1/stats/disputes", tag = "disputes", params(DisputeStatsQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = DisputeStatsView), (status = 400, body = Problem), (status = 404, body = Problem)))]
+pub(crate) async fn stats(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Query(q): Query<DisputeStatsQuery>,
+) -> Result<Json<DisputeStatsView>, ApiError> {
+    Ok(Json(
+        state.app.cases().dispute_stats(&api.actor(), &q).await?,
+    ))
+}

@@ -19,7 +19,11 @@ async fn small_demo_has_every_township_and_a_worker_per_grid() {
         (s.townships, s.villages, s.grids, s.grid_workers),
         (18, 209, 36, 36)
     );
-    assert_eq!(s.departments, 18 + 18 * 2);
+    // 成员单位, each township's police station and 司法所; the mediation organisations: the
+    // district's committee, 5 professional ones, the court's and the petition office's; a
+    // committee and a police mediation room per township; a committee per village with grids.
+    let mediation = 8 + 18 * 2 + 36;
+    assert_eq!(s.departments, 18 + 18 * 2 + mediation);
     assert!(t.app.is_demo().await.unwrap());
     let users = t
         .app
@@ -29,8 +33,8 @@ async fn small_demo_has_every_township_and_a_worker_per_grid() {
         .unwrap();
     assert_eq!(
         users.len(),
-        1 + 1 + 18 + 36 + 36 + 54,
-        "admin, commander, township hubs, village stations, grid workers, a handler per department"
+        1 + 1 + 18 + 36 + 36 + 54 + mediation,
+        "admin, commander, township hubs, village stations, grid workers, a handler per department, a mediator per mediation organisation"
     );
 }
 

@@ -481,7 +481,7 @@ async fn the_main_line_runs_from_report_to_evaluation_with_every_step_on_the_tim
             .iter()
             .map(|a| a.action.as_str())
             .collect::<Vec<_>>(),
-        ["dispatch", "merge", "escalate"]
+        ["dispatch", "merge", "to_dispute", "escalate"]
     );
     let dispatched = h
         .act_with(

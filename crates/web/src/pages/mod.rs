@@ -22,7 +22,7 @@ pub struct NavItem {
 }
 
 /// The pages of the navigation, each with the capability it needs (none: everyone).
-const NAV: [(&str, &str, &str, Option<Capability>); 17] = [
+const NAV: [(&str, &str, &str, Option<Capability>); 18] = [
     ("/", "工作台", "", None),
     (
         "/events",
@@ -35,6 +35,12 @@ const NAV: [(&str, &str, &str, Option<Capability>); 17] = [
         "上报事件",
         "手机上报所见问题，可定位、可查看自己上报的事件",
         Some(Capability::ReportEvents),
+    ),
+    (
+        "/disputes",
+        "矛盾纠纷",
+        "纠纷登记、分流调解、调解协议与司法确认，调解成功率统计",
+        Some(Capability::ViewCases),
     ),
     (
         "/rules",
@@ -129,6 +135,7 @@ pub fn router() -> Router<AppState> {
         .merge(access::contacts::router())
         .merge(org::calendar::router())
         .merge(cases::events::router())
+        .merge(cases::disputes::router())
         .merge(cases::rules::router())
         .merge(video::router())
         .merge(registry::persons::router())

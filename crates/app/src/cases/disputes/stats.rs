@@ -250,3 +250,63 @@ impl crate::services::Cases<'_> {
         })
     }
 }
+
+impl crate::services::Cases<'_> {
+    /// The indicators as an .xlsx: the total and each breakdown, one line per row, with the
+    /// unit, the period and when it was made in the note under them.
+    pub async fn dispute_stats_sheet(self, actor: &Actor, q: &DisputeStatsQuery) -> Result<Vec<u8>> {
+        use crate::sheet::{Column, write_sheet};
+        let s = self.dispute_stats(actor, q).await?;
+        let total = Tally {
+            received: s.received,
+            succeeded: s.succeeded,
+            failed: s.failed,
+            amount_fen: (s.amount_yuan * 100.0).round() as i64,
+            litigated: s.traffic_litigated,
+        }
+        .row(s.org_code.clone(), "合计".into());
+        let groups = [
+            ("合计", std::slice::from_ref(&total)),
+            ("纠纷类型", s.by_type.as_slice()),
+            ("来源", s.by_source.as_slice()),
+            ("乡镇（街道）", s.by_township.as_slice()),
+            ("调解组织", s.by_organisation.as_slice()),
+        ];
+        let rows: Vec<Vec<String>> = groups
+            .iter()
+            .flat_map(|(group, rows)| {
+                rows.iter().map(move |r| {
+                    vec![
+                        (*group).to_owned(),
+                        r.label.clone(),
+                        r.received.to_string(),
+                        r.succeeded.to_string(),
+                        r.failed.to_string(),
+                        r.success_rate.map_or_else(|| "—".into(), |p| format!("{p:.1}")),
+                        format!("{:.2}", r.amount_yuan),
+                    ]
+                })
+            })
+            .collect();
+        let columns = [
+            Column::new("分组", 14.0),
+            Column::new("项目", 36.0),
+            Column::new("受理数", 10.0),
+            Column::new("调解成功数", 12.0),
+            Column::new("调解不成", 10.0),
+            Column::new("调解成功率（%）", 16.0),
+            Column::new("协议金额（元）", 16.0),
+        ];
+        let note = format!(
+            "统计范围 {}，{} 至 {}；同比受理{}，调解成功率{}；生成于 {}",
+            s.org_code,
+            s.from,
+            s.to,
+            s.year_on_year.received,
+            s.year_on_year.success_rate.as_deref().unwrap_or("—"),
+            pingan_domain::time::format_minute(Utc::now())
+        );
+        Ok(write_sheet("矛盾纠纷调解统计", &columns, &rows, Some(&note))?)
+    }
+}
+

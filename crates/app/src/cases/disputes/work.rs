@@ -89,6 +89,23 @@ impl crate::services::Cases<'_> {
         Ok(DisputePage { items, next_before })
     }
 
+    /// What the registration form offers: the grids of the user's unit (code, name), for
+    /// placing a dispute by hand.
+    pub async fn dispute_grids(self, actor: &Actor) -> Result<Vec<(String, String)>> {
+        self.authorize(actor, pingan_domain::Capability::RegisterDisputes, None)?;
+        let user = self.case_user(actor)?;
+        Ok(self
+            .store
+            .org_units_under(user.org_code.as_str())
+            .await?
+            .into_iter()
+            .filter(|u| {
+                u.level == pingan_domain::OrgLevel::Grid.as_str() && u.retired_at.is_none()
+            })
+            .map(|u| (u.code, u.name))
+            .collect())
+    }
+
     /// The dispute an event became, if the user may open it: (id, number).
     pub(crate) async fn dispute_of_event(
         self,

@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/events", get(list))
         .route("/events/{id}", get(show))
         .route("/events/{id}/act", post(act))
+        .route("/events/{id}/to-dispute", post(to_dispute))
         .route(
             "/events/{id}/photos",
             crate::router::with_uploads(post(add_photos), crate::router::Upload::Photos),
@@ -161,6 +162,8 @@ struct EventPage {
     departments: Vec<(i64, String, String, bool)>,
     /// The cameras within 500 m of the event, nearest first (for users who see video).
     cameras: Vec<pingan_app::ChannelView>,
+    /// The dispute types (code, name), for 转为矛盾纠纷.
+    dispute_types: Vec<(&'static str, &'static str)>,
     error: Option<String>,
 }
 
@@ -201,6 +204,10 @@ async fn render_case(
     };
     Ok(EventPage {
         cameras,
+        dispute_types: pingan_domain::case::dispute::DisputeType::ALL
+            .iter()
+            .map(|t| (t.code(), t.label()))
+            .collect(),
         shell: Shell::new(&state.app, &page.user, "/events").await?,
         created: format_minute(d.event.created_at),
         deadline: d
@@ -327,6 +334,62 @@ async fn act(
                 "/events".into()
             };
             Ok(Redirect::to(&to).into_response())
+        }
+        Err(e) => {
+            let (status, msg) = on_the_form(e)?;
+            failed(&state, &page, id, status, msg).await
+        }
+    }
+}
+
+/// 转为矛盾纠纷 as the case page's form sends it.
+#[derive(Debug, Default, Deserialize)]
+struct ToDisputeForm {
+    version: Option<i64>,
+    #[serde(default)]
+    r#type: String,
+    #[serde(default)]
+    applicant: String,
+    #[serde(default)]
+    respondent: String,
+    #[serde(default)]
+    people_count: String,
+}
+
+/// Converts the event into a dispute and opens the dispute.
+async fn to_dispute(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<ToDisputeForm>,
+) -> Result<Response, PageError> {
+    let party = |role: &str, name: &str| pingan_app::PartyEntry {
+        role: role.into(),
+        name: name.into(),
+        ..Default::default()
+    };
+    let conversion = pingan_app::DisputeConversion {
+        dispute_type: f.r#type.clone(),
+        parties: vec![
+            party("applicant", &f.applicant),
+            party("respondent", &f.respondent),
+        ],
+        people_count: f.people_count.trim().parse().ok(),
+        ..Default::default()
+    };
+    let req = ActionRequest {
+        action: "to_dispute".into(),
+        version: f.version,
+        ..Default::default()
+    };
+    match state
+        .app
+        .cases()
+        .event_to_dispute(&page.actor(), id, &req, &conversion)
+        .await
+    {
+        Ok(outcome) => {
+            Ok(Redirect::to(&format!("/disputes/{}", outcome.dispute.id)).into_response())
         }
         Err(e) => {
             let (status, msg) = on_the_form(e)?;

@@ -1,4 +1,5 @@
-//! The case pages: one module per kind (events today) and the routing rules.
+//! The case pages: one module per kind and the routing rules.
 
+pub(super) mod disputes;
 pub(super) mod events;
 pub(super) mod rules;

@@ -7,6 +7,7 @@
 //! account; every township, village and community has a hub account (三级综治中心). At `small`
 //! scale the first two villages of each township get one grid each, for tests.
 
+mod dispute_history;
 mod disputes;
 mod events;
 mod layout;
@@ -209,6 +210,7 @@ impl App {
             // The grid index must hold the new grids before events can be placed on them.
             self.org().reload_grid_index().await?;
             events::seed(self).await?;
+            dispute_history::seed(self).await?;
             video::seed(self).await?;
         }
         Ok(DemoOutcome {

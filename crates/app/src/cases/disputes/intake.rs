@@ -238,7 +238,8 @@ impl crate::services::Cases<'_> {
             case: case.clone(),
             detail: detail.clone(),
             parties: self.seal_parties(&parties)?,
-            entry,
+            entries: vec![entry],
+            sessions: Vec::new(),
             department: own_organisation,
         };
         let id = match self.store.insert_dispute(&insert).await? {
@@ -290,7 +291,7 @@ impl crate::services::Cases<'_> {
 
     /// The parties as stored: names, ID numbers and phones sealed, masks and a blind index of
     /// the ID number beside them.
-    fn seal_parties(self, parties: &[ValidParty]) -> Result<Vec<NewDisputeParty>> {
+    pub(crate) fn seal_parties(self, parties: &[ValidParty]) -> Result<Vec<NewDisputeParty>> {
         parties
             .iter()
             .map(|p| {

@@ -117,6 +117,8 @@ pub struct DisputeActionRequest {
     pub attendees: Option<String>,
     /// Where it goes (劳动人事争议仲裁委员会, 人民法院 …), with `refer`.
     pub referred_to: Option<String>,
+    /// With `refer`: the parties go to court (进入诉讼; 道交一体化 counts these).
+    pub to_court: Option<bool>,
 }
 
 /// Filters of a dispute list.

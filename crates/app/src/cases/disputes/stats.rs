@@ -254,7 +254,11 @@ impl crate::services::Cases<'_> {
 impl crate::services::Cases<'_> {
     /// The indicators as an .xlsx: the total and each breakdown, one line per row, with the
     /// unit, the period and when it was made in the note under them.
-    pub async fn dispute_stats_sheet(self, actor: &Actor, q: &DisputeStatsQuery) -> Result<Vec<u8>> {
+    pub async fn dispute_stats_sheet(
+        self,
+        actor: &Actor,
+        q: &DisputeStatsQuery,
+    ) -> Result<Vec<u8>> {
         use crate::sheet::{Column, write_sheet};
         let s = self.dispute_stats(actor, q).await?;
         let total = Tally {
@@ -282,7 +286,8 @@ impl crate::services::Cases<'_> {
                         r.received.to_string(),
                         r.succeeded.to_string(),
                         r.failed.to_string(),
-                        r.success_rate.map_or_else(|| "—".into(), |p| format!("{p:.1}")),
+                        r.success_rate
+                            .map_or_else(|| "—".into(), |p| format!("{p:.1}")),
                         format!("{:.2}", r.amount_yuan),
                     ]
                 })
@@ -306,7 +311,11 @@ impl crate::services::Cases<'_> {
             s.year_on_year.success_rate.as_deref().unwrap_or("—"),
             pingan_domain::time::format_minute(Utc::now())
         );
-        Ok(write_sheet("矛盾纠纷调解统计", &columns, &rows, Some(&note))?)
+        Ok(write_sheet(
+            "矛盾纠纷调解统计",
+            &columns,
+            &rows,
+            Some(&note),
+        )?)
     }
 }
-

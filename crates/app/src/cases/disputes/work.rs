@@ -99,9 +99,7 @@ impl crate::services::Cases<'_> {
             .org_units_under(user.org_code.as_str())
             .await?
             .into_iter()
-            .filter(|u| {
-                u.level == pingan_domain::OrgLevel::Grid.as_str() && u.retired_at.is_none()
-            })
+            .filter(|u| u.level == pingan_domain::OrgLevel::Grid.as_str() && u.retired_at.is_none())
             .map(|u| (u.code, u.name))
             .collect())
     }
@@ -287,6 +285,7 @@ impl crate::services::Cases<'_> {
                     return Err(AppError::Invalid("转往单位不能超过 60 个字".into()));
                 }
                 update.referred_to = to.map(str::to_owned);
+                update.litigated = req.to_court.unwrap_or(false);
             }
             _ => {}
         }

@@ -104,14 +104,16 @@ pub struct DisputeSessionRecord {
     pub session: NewDisputeSession,
 }
 
-/// A new dispute: its case, details, parties, first timeline entry and the organisation it
-/// starts with (a mediator registering at their own committee).
+/// A new dispute: its case, details, parties, timeline (its registration first; the demo's
+/// history brings the later steps too), sessions and the organisation it lies with (a mediator
+/// registering at their own committee).
 #[derive(Debug, Clone)]
 pub struct DisputeInsert {
     pub case: CaseRecord,
     pub detail: DisputeDetail,
     pub parties: Vec<NewDisputeParty>,
-    pub entry: NewTimelineEntry,
+    pub entries: Vec<NewTimelineEntry>,
+    pub sessions: Vec<NewDisputeSession>,
     pub department: Option<i64>,
 }
 
@@ -125,6 +127,8 @@ pub struct DisputeUpdate {
     /// Mediation ended at this time: succeeded or not.
     pub concluded: Option<(DateTime<Utc>, bool)>,
     pub referred_to: Option<String>,
+    /// Referred to a court (进入诉讼).
+    pub litigated: bool,
     pub session: Option<NewDisputeSession>,
 }
 
@@ -284,114 +288,158 @@ impl Store {
         })?)
     }
 
-    /// Writes a new dispute — case, details, parties, its organisation if any and the first
-    /// timeline entry — in one transaction; or, when its client id was taken already, says which
-    /// case has it.
+    /// Writes a new dispute (see [`Store::insert_disputes`]).
     pub async fn insert_dispute(&self, d: &DisputeInsert) -> Result<Inserted> {
-        let (c, k, x) = (&d.case, &d.case.core, &d.detail);
-        let written: std::result::Result<Inserted, sqlx::Error> = dispatch!(self, |p| {
+        self.insert_disputes(std::slice::from_ref(d))
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Writes new disputes — each its case, details, parties, organisation, timeline and
+    /// sessions — in one transaction; for each, in order, the id it got or, when its client id
+    /// was taken already, the case that has it.
+    pub async fn insert_disputes(&self, batch: &[DisputeInsert]) -> Result<Vec<Inserted>> {
+        let written: std::result::Result<Vec<Inserted>, sqlx::Error> = dispatch!(self, |p| {
             async {
                 let mut tx = p.begin_with(self.begin_write()).await?;
-                let taken: Option<(i64,)> =
-                    sqlx::query_as("SELECT case_id FROM disputes WHERE client_id = $1")
-                        .bind(&x.client_id)
-                        .fetch_optional(&mut *tx)
+                let mut out = Vec::with_capacity(batch.len());
+                for d in batch {
+                    let (c, k, x) = (&d.case, &d.case.core, &d.detail);
+                    let taken: Option<(i64,)> =
+                        sqlx::query_as("SELECT case_id FROM disputes WHERE client_id = $1")
+                            .bind(&x.client_id)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    if let Some((id,)) = taken {
+                        out.push(Inserted::Existing(id));
+                        continue;
+                    }
+                    let (id,): (i64,) = sqlx::query_as(
+                        "INSERT INTO cases (kind, title, state, org_code, owner_org, department_id,
+                            reporter_id, version, created_at, updated_at, step_started_at, yellow_at,
+                            deadline, alert, open, supervised, extension_days, handling_amount,
+                            handling_unit, merged_into, rating)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+                            $16, $17, $18, $19, $20, $21) RETURNING id",
+                    )
+                    .bind(k.kind.key)
+                    .bind(&c.title)
+                    .bind(k.state.key)
+                    .bind(&c.org_code)
+                    .bind(k.owner_org.as_str())
+                    .bind(k.department)
+                    .bind(c.reporter_id)
+                    .bind(c.version)
+                    .bind(c.created_at)
+                    .bind(c.updated_at)
+                    .bind(k.step_started_at)
+                    .bind(k.clock.map(|t| t.yellow_at))
+                    .bind(k.clock.map(|t| t.deadline))
+                    .bind(k.alert.as_str())
+                    .bind(k.open())
+                    .bind(k.supervised)
+                    .bind(k.extension_days.map(i64::from))
+                    .bind(i64::from(k.handling.amount))
+                    .bind(k.handling.unit.as_str())
+                    .bind(k.merged_into)
+                    .bind(k.rating.map(Rating::as_str))
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    sqlx::query(
+                        "INSERT INTO disputes (case_id, client_id, dispute_type, sub_type, source,
+                            external_ref, scale, people_count, amount_fen, facts, lon, lat, address,
+                            referrer_department_id, event_id, mediator_id, agreement_kind, agreement,
+                            concluded_at, succeeded, referred_to, accident_number, insurer,
+                            liability_percent, litigated)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+                            $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)",
+                    )
+                    .bind(id)
+                    .bind(&x.client_id)
+                    .bind(&x.dispute_type)
+                    .bind(&x.sub_type)
+                    .bind(&x.source)
+                    .bind(&x.external_ref)
+                    .bind(&x.scale)
+                    .bind(x.people_count)
+                    .bind(x.amount_fen)
+                    .bind(&x.facts)
+                    .bind(x.lon)
+                    .bind(x.lat)
+                    .bind(&x.address)
+                    .bind(x.referrer_department_id)
+                    .bind(x.event_id)
+                    .bind(x.mediator_id)
+                    .bind(&x.agreement_kind)
+                    .bind(&x.agreement)
+                    .bind(x.concluded_at)
+                    .bind(x.succeeded)
+                    .bind(&x.referred_to)
+                    .bind(&x.accident_number)
+                    .bind(&x.insurer)
+                    .bind(x.liability_percent)
+                    .bind(x.litigated)
+                    .execute(&mut *tx)
+                    .await?;
+                    for party in &d.parties {
+                        sqlx::query(
+                            "INSERT INTO dispute_parties (case_id, role, name_sealed, name_masked,
+                                id_sealed, id_index, id_masked, phone_sealed, phone_masked,
+                                credit_code)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                        )
+                        .bind(id)
+                        .bind(&party.role)
+                        .bind(&party.name_sealed)
+                        .bind(&party.name_masked)
+                        .bind(&party.id_sealed)
+                        .bind(&party.id_index)
+                        .bind(&party.id_masked)
+                        .bind(&party.phone_sealed)
+                        .bind(&party.phone_masked)
+                        .bind(&party.credit_code)
+                        .execute(&mut *tx)
                         .await?;
-                if let Some((id,)) = taken {
-                    return Ok(Inserted::Existing(id));
+                    }
+                    if let Some(department) = d.department {
+                        sqlx::query(
+                            "INSERT INTO case_departments (case_id, department_id, lead)
+                             VALUES ($1, $2, $3)",
+                        )
+                        .bind(id)
+                        .bind(department)
+                        .bind(true)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    for s in &d.sessions {
+                        sqlx::query(
+                            "INSERT INTO dispute_sessions (case_id, held_at, place, video_link,
+                                attendees, record, mediator_id, mediator_name)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                        )
+                        .bind(id)
+                        .bind(s.held_at)
+                        .bind(&s.place)
+                        .bind(&s.video_link)
+                        .bind(&s.attendees)
+                        .bind(&s.record)
+                        .bind(s.mediator_id)
+                        .bind(&s.mediator_name)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    let rows: Vec<(i64, &NewTimelineEntry)> =
+                        d.entries.iter().map(|e| (id, e)).collect();
+                    if !rows.is_empty() {
+                        let _ = append_timeline!(tx, &rows);
+                    }
+                    out.push(Inserted::New(id));
                 }
-                let (id,): (i64,) = sqlx::query_as(
-                    "INSERT INTO cases (kind, title, state, org_code, owner_org, department_id,
-                        reporter_id, version, created_at, updated_at, step_started_at, yellow_at,
-                        deadline, alert, open, supervised, extension_days, handling_amount,
-                        handling_unit, merged_into, rating)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                        $16, $17, $18, $19, $20, $21) RETURNING id",
-                )
-                .bind(k.kind.key)
-                .bind(&c.title)
-                .bind(k.state.key)
-                .bind(&c.org_code)
-                .bind(k.owner_org.as_str())
-                .bind(k.department)
-                .bind(c.reporter_id)
-                .bind(c.version)
-                .bind(c.created_at)
-                .bind(c.updated_at)
-                .bind(k.step_started_at)
-                .bind(k.clock.map(|t| t.yellow_at))
-                .bind(k.clock.map(|t| t.deadline))
-                .bind(k.alert.as_str())
-                .bind(k.open())
-                .bind(k.supervised)
-                .bind(k.extension_days.map(i64::from))
-                .bind(i64::from(k.handling.amount))
-                .bind(k.handling.unit.as_str())
-                .bind(k.merged_into)
-                .bind(k.rating.map(Rating::as_str))
-                .fetch_one(&mut *tx)
-                .await?;
-                sqlx::query(
-                    "INSERT INTO disputes (case_id, client_id, dispute_type, sub_type, source,
-                        external_ref, scale, people_count, amount_fen, facts, lon, lat, address,
-                        referrer_department_id, event_id, accident_number, insurer,
-                        liability_percent)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                        $16, $17, $18)",
-                )
-                .bind(id)
-                .bind(&x.client_id)
-                .bind(&x.dispute_type)
-                .bind(&x.sub_type)
-                .bind(&x.source)
-                .bind(&x.external_ref)
-                .bind(&x.scale)
-                .bind(x.people_count)
-                .bind(x.amount_fen)
-                .bind(&x.facts)
-                .bind(x.lon)
-                .bind(x.lat)
-                .bind(&x.address)
-                .bind(x.referrer_department_id)
-                .bind(x.event_id)
-                .bind(&x.accident_number)
-                .bind(&x.insurer)
-                .bind(x.liability_percent)
-                .execute(&mut *tx)
-                .await?;
-                for party in &d.parties {
-                    sqlx::query(
-                        "INSERT INTO dispute_parties (case_id, role, name_sealed, name_masked,
-                            id_sealed, id_index, id_masked, phone_sealed, phone_masked, credit_code)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                    )
-                    .bind(id)
-                    .bind(&party.role)
-                    .bind(&party.name_sealed)
-                    .bind(&party.name_masked)
-                    .bind(&party.id_sealed)
-                    .bind(&party.id_index)
-                    .bind(&party.id_masked)
-                    .bind(&party.phone_sealed)
-                    .bind(&party.phone_masked)
-                    .bind(&party.credit_code)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                if let Some(department) = d.department {
-                    sqlx::query(
-                        "INSERT INTO case_departments (case_id, department_id, lead)
-                         VALUES ($1, $2, $3)",
-                    )
-                    .bind(id)
-                    .bind(department)
-                    .bind(true)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                let _ = append_timeline!(tx, &[(id, &d.entry)]);
                 tx.commit().await?;
-                Ok(Inserted::New(id))
+                Ok(out)
             }
             .await
         });
@@ -442,12 +490,15 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 }
-                if let Some(to) = &change.referred_to {
-                    sqlx::query("UPDATE disputes SET referred_to = $1 WHERE case_id = $2")
-                        .bind(to)
-                        .bind(case.id)
-                        .execute(&mut *tx)
-                        .await?;
+                if change.referred_to.is_some() || change.litigated {
+                    sqlx::query(
+                        "UPDATE disputes SET referred_to = $1, litigated = $2 WHERE case_id = $3",
+                    )
+                    .bind(&change.referred_to)
+                    .bind(change.litigated)
+                    .bind(case.id)
+                    .execute(&mut *tx)
+                    .await?;
                 }
                 if let Some(s) = &change.session {
                     sqlx::query(

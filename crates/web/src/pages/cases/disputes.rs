@@ -63,7 +63,10 @@ fn short(t: chrono::DateTime<chrono::Utc>) -> String {
 
 /// The codes and names of the 15 types and of the sources, for the forms.
 fn types() -> Vec<(&'static str, &'static str)> {
-    DisputeType::ALL.iter().map(|t| (t.code(), t.label())).collect()
+    DisputeType::ALL
+        .iter()
+        .map(|t| (t.code(), t.label()))
+        .collect()
 }
 
 fn sources() -> Vec<(&'static str, &'static str)> {
@@ -346,7 +349,11 @@ async fn render_case(
             .deadline
             .map(format_minute)
             .unwrap_or_else(|| "—".into()),
-        concluded: d.dispute.concluded_at.map(format_minute).unwrap_or_default(),
+        concluded: d
+            .dispute
+            .concluded_at
+            .map(format_minute)
+            .unwrap_or_default(),
         timeline: d
             .timeline
             .iter()
@@ -393,6 +400,7 @@ struct ActForm {
     attendees: String,
     #[serde(default)]
     referred_to: String,
+    to_court: Option<String>,
 }
 
 async fn act(
@@ -403,8 +411,14 @@ async fn act(
 ) -> Result<Response, PageError> {
     let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
     let (action, outcome) = match f.action.as_str() {
-        "confirm" => ("record_confirmation".to_owned(), Some("confirmed".to_owned())),
-        "reject_confirmation" => ("record_confirmation".to_owned(), Some("rejected".to_owned())),
+        "confirm" => (
+            "record_confirmation".to_owned(),
+            Some("confirmed".to_owned()),
+        ),
+        "reject_confirmation" => (
+            "record_confirmation".to_owned(),
+            Some("rejected".to_owned()),
+        ),
         other => (other.to_owned(), None),
     };
     let req = DisputeActionRequest {
@@ -420,6 +434,7 @@ async fn act(
         video_link: some(&f.video_link),
         attendees: some(&f.attendees),
         referred_to: some(&f.referred_to),
+        to_court: Some(f.to_court.is_some()),
         held_at: None,
     };
     match state
@@ -502,7 +517,11 @@ async fn stats(
     page: PageUser,
     Query(q): Query<StatsForm>,
 ) -> Result<StatsPage, PageError> {
-    let s = state.app.cases().dispute_stats(&page.actor(), &q.query()).await?;
+    let s = state
+        .app
+        .cases()
+        .dispute_stats(&page.actor(), &q.query())
+        .await?;
     let enc = pingan_domain::text::percent_encode;
     Ok(StatsPage {
         shell: Shell::new(&state.app, &page.user, "/disputes").await?,

@@ -49,6 +49,9 @@ CREATE TABLE disputes (
 );
 CREATE INDEX disputes_referrer ON disputes (referrer_department_id, case_id);
 CREATE INDEX disputes_event ON disputes (event_id);
+CREATE INDEX disputes_concluded ON disputes (concluded_at);
+-- The mediation statistics read a period's registrations by kind and day.
+CREATE INDEX cases_kind_created ON cases (kind, created_at);
 
 CREATE TABLE dispute_parties (
     id           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -161,12 +161,17 @@ impl crate::services::Cases<'_> {
                     .await
             }
         };
-        let now_rows = counts(from, to).await?;
         let year_before =
             |d: NaiveDate| d.with_year(d.year() - 1).unwrap_or(d - Duration::days(365));
         let (ly_from, ly_to) = (year_before(from), year_before(to));
         let length = to - from + Duration::days(1);
         let (prev_from, prev_to) = (from - length, from - Duration::days(1));
+        // The three periods at once: each is its own pair of index ranges.
+        let (now_rows, last_year, before) = tokio::try_join!(
+            counts(from, to),
+            counts(ly_from, ly_to),
+            counts(prev_from, prev_to)
+        )?;
         let total = |rows: &[DisputeCount]| {
             let mut t = Tally::default();
             let mut traffic = 0;
@@ -191,18 +196,8 @@ impl crate::services::Cases<'_> {
             ),
             traffic_litigated: growth(here.litigated, before.litigated, base, "件"),
         };
-        let year_on_year = compare(
-            total(&counts(ly_from, ly_to).await?),
-            ly_from,
-            ly_to,
-            "上年同期",
-        );
-        let period_on_period = compare(
-            total(&counts(prev_from, prev_to).await?),
-            prev_from,
-            prev_to,
-            "上期",
-        );
+        let year_on_year = compare(total(&last_year), ly_from, ly_to, "上年同期");
+        let period_on_period = compare(total(&before), prev_from, prev_to, "上期");
 
         let units = self.store.org_units_under(scope.prefix()).await?;
         let departments = self.all_departments().await?;

@@ -30,8 +30,8 @@ pub use access::users::{NewUser, UserRecord};
 pub use cases::categories::{CategoryRecord, NewRoutingRule, RoutingRuleRecord};
 pub use cases::disputes::{
     DisputeCount, DisputeDetail, DisputeFilter, DisputeInsert, DisputePartyRecord, DisputeRecord,
-    DisputeSessionRecord, DisputeStats, DisputeUpdate, MediationOrganisationRecord, MediatorRecord,
-    NewDisputeParty, NewDisputeSession, NewMediationOrganisation,
+    DisputeSessionRecord, DisputeStats, DisputeTotals, DisputeUpdate, MediationOrganisationRecord,
+    MediatorRecord, NewDisputeParty, NewDisputeSession, NewMediationOrganisation,
 };
 pub use cases::events::intake::EventInsert;
 pub use cases::events::{

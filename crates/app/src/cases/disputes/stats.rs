@@ -8,7 +8,7 @@ use pingan_domain::case::dispute::{DisputeSource, DisputeType, success_rate};
 use pingan_domain::compare::{growth, rate_change};
 use pingan_domain::time::{beijing_date, beijing_midnight};
 use pingan_domain::{OrgCode, Scope};
-use pingan_store::DisputeCount;
+use pingan_store::{DisputeCount, DisputeTotals};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -86,6 +86,18 @@ struct Tally {
     litigated: i64,
 }
 
+impl From<DisputeTotals> for Tally {
+    fn from(t: DisputeTotals) -> Self {
+        Self {
+            received: t.received,
+            succeeded: t.succeeded,
+            failed: t.failed,
+            amount_fen: t.amount_fen,
+            litigated: t.traffic_litigated,
+        }
+    }
+}
+
 impl Tally {
     fn add(&mut self, c: &DisputeCount) {
         self.received += c.received;
@@ -149,28 +161,24 @@ impl crate::services::Cases<'_> {
                 "统计期间应从 from 到 to，且不超过十年".into(),
             ));
         }
-        let counts = |a: NaiveDate, b: NaiveDate| {
-            let scope = scope.clone();
-            async move {
-                self.store
-                    .dispute_stats(
-                        &scope,
-                        beijing_midnight(a),
-                        beijing_midnight(b + Duration::days(1)),
-                    )
-                    .await
-            }
+        let span = |a: NaiveDate, b: NaiveDate| {
+            (beijing_midnight(a), beijing_midnight(b + Duration::days(1)))
         };
         let year_before =
             |d: NaiveDate| d.with_year(d.year() - 1).unwrap_or(d - Duration::days(365));
         let (ly_from, ly_to) = (year_before(from), year_before(to));
         let length = to - from + Duration::days(1);
         let (prev_from, prev_to) = (from - length, from - Duration::days(1));
-        // The three periods at once: each is its own pair of index ranges.
+        // The three periods at once; the two compared with only as totals.
+        let ((a, b), (ly_a, ly_b), (prev_a, prev_b)) = (
+            span(from, to),
+            span(ly_from, ly_to),
+            span(prev_from, prev_to),
+        );
         let (now_rows, last_year, before) = tokio::try_join!(
-            counts(from, to),
-            counts(ly_from, ly_to),
-            counts(prev_from, prev_to)
+            self.store.dispute_stats(&scope, a, b),
+            self.store.dispute_totals(&scope, ly_a, ly_b),
+            self.store.dispute_totals(&scope, prev_a, prev_b)
         )?;
         let total = |rows: &[DisputeCount]| {
             let mut t = Tally::default();
@@ -196,8 +204,8 @@ impl crate::services::Cases<'_> {
             ),
             traffic_litigated: growth(here.litigated, before.litigated, base, "件"),
         };
-        let year_on_year = compare(total(&last_year), ly_from, ly_to, "上年同期");
-        let period_on_period = compare(total(&before), prev_from, prev_to, "上期");
+        let year_on_year = compare(last_year.into(), ly_from, ly_to, "上年同期");
+        let period_on_period = compare(before.into(), prev_from, prev_to, "上期");
 
         let units = self.store.org_units_under(scope.prefix()).await?;
         let departments = self.all_departments().await?;

@@ -10,7 +10,7 @@ mod organisations;
 mod stats;
 
 pub use organisations::{MediationOrganisationRecord, MediatorRecord, NewMediationOrganisation};
-pub use stats::{DisputeCount, DisputeStats};
+pub use stats::{DisputeCount, DisputeStats, DisputeTotals};
 
 use super::{CaseRecord, CaseRow, NewTimelineEntry, append_timeline, case_columns, scope_binds};
 use crate::cases::events::Inserted;

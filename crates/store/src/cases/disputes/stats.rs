@@ -31,6 +31,42 @@ pub struct DisputeCount {
 /// The indicators' raw counts of a scope and period.
 pub type DisputeStats = Vec<DisputeCount>;
 
+/// The totals of a scope and period, for comparing with another.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct DisputeTotals {
+    pub received: i64,
+    pub succeeded: i64,
+    pub failed: i64,
+    pub amount_fen: i64,
+    /// Road-accident disputes registered in the period and taken to court.
+    pub traffic_litigated: i64,
+}
+
+/// The disputes of a period, one row for each registered in it and one for each whose mediation
+/// ended in it, over `$3`..`$4` with the scope as `$1`, `$2` and `true`/`false` as `$5`/`$6`: two
+/// index ranges (`cases_kind_created`, `disputes_concluded`) rather than one scan with an OR.
+macro_rules! counted {
+    () => {
+        concat!(
+            "(SELECT x.dispute_type, x.source, SUBSTR(c.org_code, 1, 9) AS township,
+                     c.department_id, 1 AS received, 0 AS succeeded, 0 AS failed, 0 AS amount_fen,
+                     CASE WHEN x.litigated = $5 THEN 1 ELSE 0 END AS litigated
+              FROM cases c JOIN disputes x ON x.case_id = c.id
+              WHERE c.kind = 'dispute' AND c.created_at >= $3 AND c.created_at < $4 AND ",
+            dispute_scoped!(),
+            "UNION ALL
+              SELECT x.dispute_type, x.source, SUBSTR(c.org_code, 1, 9) AS township,
+                     c.department_id, 0, CASE WHEN x.succeeded = $5 THEN 1 ELSE 0 END,
+                     CASE WHEN x.succeeded = $6 THEN 1 ELSE 0 END,
+                     CASE WHEN x.succeeded = $5 THEN COALESCE(x.amount_fen, 0) ELSE 0 END, 0
+              FROM disputes x JOIN cases c ON c.id = x.case_id
+              WHERE x.concluded_at >= $3 AND x.concluded_at < $4 AND ",
+            dispute_scoped!(),
+            ") counted"
+        )
+    };
+}
+
 impl Store {
     /// The dispute counts of `scope` for `[from, to)`, by type, source, township and
     /// organisation: received by the day of registration, succeeded and failed by the day
@@ -41,8 +77,6 @@ impl Store {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<DisputeStats> {
-        // Two index ranges rather than one scan with an OR: the disputes registered in the period
-        // (`cases_kind_created`) and those whose mediation ended in it (`disputes_concluded`).
         const SQL: &str = concat!(
             "SELECT dispute_type, source, township, department_id,
                     CAST(SUM(received) AS BIGINT) AS received,
@@ -50,23 +84,9 @@ impl Store {
                     CAST(SUM(failed) AS BIGINT) AS failed,
                     CAST(SUM(amount_fen) AS BIGINT) AS amount_fen,
                     CAST(SUM(litigated) AS BIGINT) AS litigated
-             FROM (
-               SELECT x.dispute_type, x.source, SUBSTR(c.org_code, 1, 9) AS township, c.department_id,
-                      1 AS received, 0 AS succeeded, 0 AS failed, 0 AS amount_fen,
-                      CASE WHEN x.litigated = $5 THEN 1 ELSE 0 END AS litigated
-               FROM cases c JOIN disputes x ON x.case_id = c.id
-               WHERE c.kind = 'dispute' AND c.created_at >= $3 AND c.created_at < $4 AND ",
-            dispute_scoped!(),
-            "UNION ALL
-               SELECT x.dispute_type, x.source, SUBSTR(c.org_code, 1, 9) AS township, c.department_id,
-                      0, CASE WHEN x.succeeded = $5 THEN 1 ELSE 0 END,
-                      CASE WHEN x.succeeded = $6 THEN 1 ELSE 0 END,
-                      CASE WHEN x.succeeded = $5 THEN COALESCE(x.amount_fen, 0) ELSE 0 END, 0
-               FROM disputes x JOIN cases c ON c.id = x.case_id
-               WHERE x.concluded_at >= $3 AND x.concluded_at < $4 AND ",
-            dispute_scoped!(),
-            ") counted
-             GROUP BY dispute_type, source, township, department_id"
+             FROM ",
+            counted!(),
+            " GROUP BY dispute_type, source, township, department_id"
         );
         let (org, dept) = scope_binds(scope);
         Ok(dispatch!(self, |p| {
@@ -79,6 +99,38 @@ impl Store {
                 .bind(true)
                 .bind(false)
                 .fetch_all(p)
+                .await
+        })?)
+    }
+
+    /// The totals of `scope` for `[from, to)` (see [`Store::dispute_stats`]).
+    pub async fn dispute_totals(
+        &self,
+        scope: &Scope,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<DisputeTotals> {
+        const SQL: &str = concat!(
+            "SELECT CAST(COALESCE(SUM(received), 0) AS BIGINT) AS received,
+                    CAST(COALESCE(SUM(succeeded), 0) AS BIGINT) AS succeeded,
+                    CAST(COALESCE(SUM(failed), 0) AS BIGINT) AS failed,
+                    CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS amount_fen,
+                    CAST(COALESCE(SUM(CASE WHEN dispute_type = '13' THEN litigated ELSE 0 END), 0)
+                         AS BIGINT) AS traffic_litigated
+             FROM ",
+            counted!()
+        );
+        let (org, dept) = scope_binds(scope);
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(SQL)
+                .persistent(self.plans_are_generic_safe())
+                .bind(&org)
+                .bind(dept)
+                .bind(from)
+                .bind(to)
+                .bind(true)
+                .bind(false)
+                .fetch_one(p)
                 .await
         })?)
     }

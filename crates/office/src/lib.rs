@@ -2,6 +2,7 @@
 //! PDF documents (mediation agreements, notices) join here. Kept out of the app crate so that
 //! their heavy parsers build once and every module shares one way of doing it.
 
+pub mod pdf;
 pub mod sheet;
 
 /// Why a document was refused or could not be made; the app maps each to its own error.

@@ -672,3 +672,111 @@ async fn organisations_and_mediators_carry_their_caseload() {
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+/// The text of a PDF as `pdftotext` (poppler-utils) extracts it, and its page count from
+/// `pdfinfo`; none when poppler is not installed — except in CI (`CI` set), where that fails.
+fn pdf_text(bytes: &[u8]) -> Option<(String, usize)> {
+    let path = std::env::temp_dir().join(format!("pingan-agreement-{}.pdf", std::process::id()));
+    std::fs::write(&path, bytes).unwrap();
+    let text = match std::process::Command::new("pdftotext")
+        .arg("-enc")
+        .arg("UTF-8")
+        .arg(&path)
+        .arg("-")
+        .output()
+    {
+        Ok(out) => {
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8(out.stdout).unwrap()
+        }
+        Err(e) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "pdftotext (poppler-utils) is required in CI: {e}"
+            );
+            eprintln!("pdftotext not installed ({e}): the PDF's text is not checked");
+            return None;
+        }
+    };
+    let info = std::process::Command::new("pdfinfo")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let pages = String::from_utf8_lossy(&info.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse().unwrap()))
+        .unwrap();
+    let _ = std::fs::remove_file(&path);
+    Some((text, pages))
+}
+
+#[tokio::test]
+async fn the_agreement_prints_as_a_pdf_with_the_parties_and_what_they_agreed() {
+    let m = Mediation::new().await;
+    let id = m.mediating("jf-pdf-0001").await;
+    let path = format!("/api/v1/disputes/{id}/agreement.pdf");
+    let fetch = |token: String| {
+        let url = m.h.t.url(&path);
+        async move {
+            reqwest::Client::new()
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // Not before an agreement.
+    assert_eq!(
+        fetch(m.mediator.clone()).await.status(),
+        StatusCode::CONFLICT
+    );
+    m.ok(
+        id,
+        &m.mediator,
+        json!({"action": "succeed", "agreement": "written",
+               "content": "张国强于二〇二六年十二月二十日前疏通排水沟，并一次性赔偿李德明人民币三千五百元。"}),
+    )
+    .await;
+    let res = fetch(m.mediator.clone()).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let bytes = res.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert!(
+        bytes.len() < 300_000,
+        "the font is embedded as a subset: {} bytes",
+        bytes.len()
+    );
+    if let Some((text, pages)) = pdf_text(&bytes) {
+        let flat: String = text.split_whitespace().collect();
+        for expected in [
+            "人民调解协议书",
+            "申请人：李德明",
+            "被申请人：张国强",
+            "并一次性赔偿李德明人民币三千五百元",
+            "人民调解委员会（盖章）",
+        ] {
+            assert!(flat.contains(expected), "{expected} not in {text}");
+        }
+        assert!(
+            !flat.contains("11010519491231002X"),
+            "the ID number stays masked"
+        );
+        assert_eq!(pages, 1);
+    }
+    // Another township's operator cannot print it; a grid worker of the place cannot either.
+    let (status, _) = get(&m.h, &path, &m.h.tokens.worker).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let other =
+        m.h.t
+            .app
+            .cases()
+            .agreement_pdf(&m.h.other_operator, id)
+            .await;
+    assert!(matches!(other, Err(pingan_app::AppError::NotFound(_))));
+}

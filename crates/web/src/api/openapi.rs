@@ -19,7 +19,7 @@ use utoipa::{Modify, OpenApi};
     paths(health::health, session::create, session::end, org::children, org::grids, org::locate, org::outline, calendar::deadline,
         events::create, events::list, events::show, events::act, events::add_photos, events::photo, events::categories, events::set_limit, events::rules,
         events::add_rule, events::delete_rule, events::stream, video::online_rate,
-        disputes::create, disputes::list, disputes::show, disputes::act, disputes::organisations,
+        disputes::create, disputes::list, disputes::show, disputes::act, disputes::agreement, disputes::organisations,
         disputes::create_organisation, disputes::organisation, disputes::set_mediator, disputes::stats,
         video::devices, video::device, video::channels, video::channel, video::near, video::map, video::import, video::template, video::query,
         persons::list, persons::show, persons::reveal, persons::import, persons::template, persons::export, persons::households, persons::household, persons::export_households, persons::add, persons::tags, persons::set_tags, persons::start_import, persons::import_job,

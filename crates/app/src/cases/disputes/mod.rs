@@ -3,6 +3,7 @@
 //! organisations and the indicators. Actions go through the engine (`take_action`), with what
 //! each writes of the dispute's own rows in the same transaction.
 
+mod agreement;
 mod intake;
 pub(crate) mod organisations;
 mod stats;

@@ -8,7 +8,8 @@ use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Path, Query};
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use pingan_app::{
     DisputeActionRequest, DisputeDetailView, DisputeIntake, DisputeIntakeOutcome, DisputeListQuery,
@@ -22,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/disputes", post(create).get(list))
         .route("/api/v1/disputes/{id}", get(show))
         .route("/api/v1/disputes/{id}/actions", post(act))
+        .route("/api/v1/disputes/{id}/agreement.pdf", get(agreement))
         .route(
             "/api/v1/mediation-organisations",
             get(organisations).post(create_organisation),
@@ -107,6 +109,34 @@ pub(crate) async fn act(
             .act_on_dispute(&api.actor(), id, &body)
             .await?,
     ))
+}
+
+/// The agreement (调解协议书, or the record of an oral agreement) as a PDF to print and sign:
+/// the parties by their full names, so only the hub or the mediating organisation may print it,
+/// and each print is audited.
+#[utoipa::path(get, path = "/api/v1/disputes/{id}/agreement.pdf", tag = "disputes",
+    params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, content_type = "application/pdf", description = "调解协议书"),
+        (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, description = "尚未调解成功或没有协议内容", body = Problem)))]
+pub(crate) async fn agreement(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let (name, bytes) = state.app.cases().agreement_pdf(&api.actor(), id).await?;
+    let disposition = format!(
+        "inline; filename=\"agreement-{id}.pdf\"; filename*=UTF-8''{}",
+        pingan_domain::text::percent_encode(&name)
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// Which unit's organisations to list.

@@ -566,7 +566,7 @@ async fn the_success_rate_is_a_count_of_the_records() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["key"] == m.committee.to_string())
+        .find(|r| r["key"].as_str().and_then(|k| k.parse::<i64>().ok()) == Some(m.committee))
         .unwrap();
     assert_eq!(committee["succeeded"], 4);
     // Another township's figures do not include these; a unit outside the scope is refused.

@@ -736,14 +736,14 @@ async fn seed_population(app: App, persons: usize) {
 fn print_demo(o: &DemoOutcome) {
     let s = &o.summary;
     println!(
-        "演示辖区（真实区划，网格与人员为合成数据）：{} 个乡镇（街道），{} 个村（社区），{} 个网格，{} 名网格员，{} 个成员单位",
-        s.townships, s.villages, s.grids, s.grid_workers, s.departments
+        "演示辖区（真实区划，网格与人员为合成数据）：{} 个乡镇（街道），{} 个村（社区），{} 个网格，{} 名网格员，{} 个成员单位，{} 个人民调解组织",
+        s.townships, s.villages, s.grids, s.grid_workers, s.departments, s.mediation_organisations
     );
     match (&o.admin_password, &o.account_password) {
         (Some(admin), Some(shared)) => {
             println!("管理员账号 admin 的密码：{admin}");
             println!(
-                "其他演示账号（commander、op511702001 等乡镇账号、op511702002002（小北街社区）等村（社区）综治服务站账号、wg 开头的网格员账号、bm- 开头的部门承办人账号）统一密码：{shared}"
+                "其他演示账号（commander、op511702001 等乡镇账号、op511702002002（小北街社区）等村（社区）综治服务站账号、wg 开头的网格员账号、bm- 开头的部门承办人账号和 bm-…-tj 开头的人民调解员账号）统一密码：{shared}"
             );
             println!(
                 "密码只显示这一次，请妥善保存。首次登录须修改密码；管理员还须用验证器应用绑定动态口令。"

@@ -81,7 +81,10 @@ pub struct OrgSummary {
     pub villages: usize,
     pub grids: usize,
     pub grid_workers: usize,
+    /// 成员单位 (departments that handle cases).
     pub departments: usize,
+    /// 人民调解组织.
+    pub mediation_organisations: usize,
 }
 
 impl crate::services::Org<'_> {
@@ -149,6 +152,11 @@ impl crate::services::Org<'_> {
             .store
             .holder_counts_by_org(Capability::GridWork.key(), scope.prefix())
             .await?;
+        let departments = self.store.departments_under(scope.prefix()).await?;
+        let mediation = departments
+            .iter()
+            .filter(|d| d.kind == crate::cases::MEDIATION_DEPARTMENT_KIND)
+            .count();
         Ok(OrgSummary {
             name: units
                 .iter()
@@ -162,7 +170,8 @@ impl crate::services::Org<'_> {
                 .iter()
                 .map(|(_, n)| usize::try_from(*n).unwrap_or(0))
                 .sum(),
-            departments: self.store.departments_under(scope.prefix()).await?.len(),
+            departments: departments.len() - mediation,
+            mediation_organisations: mediation,
         })
     }
 

@@ -23,7 +23,10 @@ async fn small_demo_has_every_township_and_a_worker_per_grid() {
     // district's committee, 5 professional ones, the court's and the petition office's; a
     // committee and a police mediation room per township; a committee per village with grids.
     let mediation = 8 + 18 * 2 + 36;
-    assert_eq!(s.departments, 18 + 18 * 2 + mediation);
+    assert_eq!(
+        (s.departments, s.mediation_organisations),
+        (18 + 18 * 2, mediation)
+    );
     assert!(t.app.is_demo().await.unwrap());
     let users = t
         .app

@@ -569,6 +569,33 @@ async fn the_success_rate_is_a_count_of_the_records() {
         .find(|r| r["key"].as_str().and_then(|k| k.parse::<i64>().ok()) == Some(m.committee))
         .unwrap();
     assert_eq!(committee["succeeded"], 4);
+    // The same figures as a spreadsheet, read back.
+    let sheet =
+        m.h.t
+            .app
+            .cases()
+            .dispute_stats_sheet(&m.h.operator, &pingan_app::DisputeStatsQuery::default())
+            .await
+            .unwrap();
+    let rows = pingan_app::sheet::read_first_sheet(&sheet, 100).unwrap();
+    let text = |r: usize, c: usize| rows[r][c].text();
+    assert_eq!(
+        (text(0, 0), text(0, 5)),
+        ("分组".to_owned(), "调解成功率（%）".to_owned())
+    );
+    assert_eq!(
+        (text(1, 1), text(1, 2), text(1, 3), text(1, 5)),
+        (
+            "合计".to_owned(),
+            "6".to_owned(),
+            "4".to_owned(),
+            "80.0".to_owned()
+        )
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r[0].text() == "纠纷类型" && r[1].text() == "邻里纠纷")
+    );
     // Another township's figures do not include these; a unit outside the scope is refused.
     let other =
         m.h.t

@@ -54,6 +54,8 @@ pub struct Comparison {
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct DisputeStatsView {
     pub org_code: String,
+    /// The unit's name (通川区, 东城街道 …).
+    pub org_name: String,
     pub from: NaiveDate,
     pub to: NaiveDate,
     /// 受理数: registered in the period.
@@ -219,6 +221,10 @@ impl crate::services::Cases<'_> {
                 .collect::<Vec<_>>()
         };
         Ok(DisputeStatsView {
+            org_name: units
+                .iter()
+                .find(|u| u.code == scope.prefix())
+                .map_or_else(|| scope.prefix().to_owned(), |u| u.name.clone()),
             org_code: scope.prefix().to_owned(),
             from,
             to,
@@ -306,7 +312,8 @@ impl crate::services::Cases<'_> {
             Column::new("协议金额（元）", 16.0),
         ];
         let note = format!(
-            "统计范围 {}，{} 至 {}；同比受理{}，调解成功率{}；生成于 {}",
+            "统计范围 {}（{}），{} 至 {}；同比受理{}，调解成功率{}；生成于 {}",
+            s.org_name,
             s.org_code,
             s.from,
             s.to,

@@ -45,7 +45,10 @@ CREATE TABLE disputes (
     insurer                TEXT,
     liability_percent      BIGINT,
     -- Whether a court ruled on it (道交一体化: disputes entering litigation).
-    litigated              BOOLEAN NOT NULL DEFAULT FALSE
+    litigated              BOOLEAN NOT NULL DEFAULT FALSE,
+    -- What the successful mediation prevented: 民转刑 and 群体性上访 (the statistics count them).
+    prevented_crime        BOOLEAN NOT NULL DEFAULT FALSE,
+    prevented_petition     BOOLEAN NOT NULL DEFAULT FALSE
 );
 CREATE INDEX disputes_referrer ON disputes (referrer_department_id, case_id);
 CREATE INDEX disputes_event ON disputes (event_id);

@@ -45,7 +45,10 @@ CREATE TABLE disputes (
     insurer                TEXT,
     liability_percent      INTEGER,
     -- Whether a court ruled on it (道交一体化: disputes entering litigation).
-    litigated              INTEGER NOT NULL DEFAULT 0
+    litigated              INTEGER NOT NULL DEFAULT 0,
+    -- What the successful mediation prevented: 民转刑 and 群体性上访 (the statistics count them).
+    prevented_crime        INTEGER NOT NULL DEFAULT 0,
+    prevented_petition     INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX disputes_referrer ON disputes (referrer_department_id, case_id);
 CREATE INDEX disputes_event ON disputes (event_id);

@@ -550,6 +550,10 @@ impl Planned {
             liability_percent: traffic
                 .then(|| i64::try_from(one_of(rng, &[100, 70, 50, 30])).unwrap_or(100)),
             litigated: now >= ended && fails,
+            // About one success in forty kept a fight from becoming a crime, one group dispute in
+            // three kept its people from petitioning.
+            prevented_crime: concluded_yet && !fails && rng.below(40) == 0,
+            prevented_petition: concluded_yet && !fails && people >= 5 && rng.below(3) == 0,
         };
         let case = CaseRecord {
             id: 0,

@@ -536,6 +536,9 @@ async fn the_success_rate_is_a_count_of_the_records() {
                 json!({"action": "fail", "reason": "分歧较大"}),
             )
             .await;
+        } else if i == 4 {
+            m.ok(id, &m.mediator, json!({"action": "succeed", "agreement": "oral", "content": "当场和解，互相赔礼道歉",
+                "prevented_crime": true})).await;
         } else {
             m.ok(id, &m.mediator, json!({"action": "succeed", "agreement": "written", "content": "赔偿 1000 元并赔礼道歉"})).await;
         }
@@ -555,6 +558,13 @@ async fn the_success_rate_is_a_count_of_the_records() {
         (Some(succeeded), Some(failed))
     );
     assert_eq!(s["success_rate"], 80.0);
+    assert_eq!(
+        (
+            s["prevented_crime"].as_i64(),
+            s["prevented_petition"].as_i64()
+        ),
+        (Some(1), Some(0))
+    );
     assert_eq!(s["amount_yuan"], 4.0 * 3500.5);
     assert_eq!(s["by_type"][0]["label"], "邻里纠纷");
     assert_eq!(s["by_source"][0]["label"], "排查发现");
@@ -806,4 +816,43 @@ async fn the_agreement_prints_as_a_pdf_with_the_parties_and_what_they_agreed() {
             .agreement_pdf(&m.h.other_operator, id)
             .await;
     assert!(matches!(other, Err(pingan_app::AppError::NotFound(_))));
+}
+
+#[tokio::test]
+async fn two_offices_and_the_hub_mediate_jointly() {
+    // 两所一中心: the police station and the township's committee mediate together.
+    let m = Mediation::new().await;
+    let op = &m.h.tokens.operator;
+    let id = m.register("jf-joint-0001", op).await["id"]
+        .as_i64()
+        .unwrap();
+    m.ok(id, op, json!({"action": "accept"})).await;
+    let v = m
+        .ok(id, op, json!({"action": "assign", "organisation_id": m.committee, "assist_organisation_ids": [m.h.police_id]}))
+        .await;
+    assert_eq!(
+        (
+            v["organisation_id"].as_i64(),
+            v["assist_organisation_ids"].clone()
+        ),
+        (Some(m.committee), json!([m.h.police_id]))
+    );
+    // The police station's handler follows it; only the lead organisation records the outcome.
+    let seen =
+        m.h.t
+            .app
+            .cases()
+            .dispute_detail(&m.h.police, id)
+            .await
+            .unwrap();
+    assert_eq!(seen.organisations.len(), 2);
+    assert!(
+        seen.organisations
+            .iter()
+            .any(|o| o.id == m.h.police_id && !o.lead)
+    );
+    assert!(
+        seen.actions.is_empty(),
+        "a joint mediator records through the lead organisation"
+    );
 }

@@ -222,6 +222,8 @@ impl crate::services::Cases<'_> {
             insurer: traffic.1,
             liability_percent: traffic.2,
             litigated: false,
+            prevented_crime: false,
+            prevented_petition: false,
         };
         let entry = NewTimelineEntry {
             at: now,

@@ -106,6 +106,15 @@ pub struct DisputeActionRequest {
     pub agreement: Option<String>,
     /// The agreed content, with `succeed`.
     pub content: Option<String>,
+    /// With `succeed`: the mediation kept the dispute from turning into a criminal case
+    /// (防止民转刑).
+    pub prevented_crime: Option<bool>,
+    /// With `succeed`: it kept a group from petitioning (防止群体性上访).
+    pub prevented_petition: Option<bool>,
+    /// With `assign`: other organisations or departments mediating jointly (协办), e.g. the
+    /// police station and the 司法所 for 两所一中心 joint mediation.
+    #[serde(default)]
+    pub assist_organisation_ids: Vec<i64>,
     /// `confirmed` or `rejected`, with `record_confirmation`.
     pub outcome: Option<String>,
     /// When the session was held (default now), with `record_session`.

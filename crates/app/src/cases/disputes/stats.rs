@@ -69,6 +69,10 @@ pub struct DisputeStatsView {
     pub amount_yuan: f64,
     /// Road-accident disputes registered in the period and taken to court.
     pub traffic_litigated: i64,
+    /// 防止民转刑: successful mediations in the period that kept a dispute from becoming a crime.
+    pub prevented_crime: i64,
+    /// 防止群体性上访.
+    pub prevented_petition: i64,
     /// 同比: the same days a year before.
     pub year_on_year: Comparison,
     /// 环比: the period of equal length just before.
@@ -234,6 +238,8 @@ impl crate::services::Cases<'_> {
             success_rate: success_rate(here.succeeded, here.failed),
             amount_yuan: here.amount_fen as f64 / 100.0,
             traffic_litigated: here.litigated,
+            prevented_crime: now_rows.iter().map(|r| r.prevented_crime).sum(),
+            prevented_petition: now_rows.iter().map(|r| r.prevented_petition).sum(),
             year_on_year,
             period_on_period,
             by_type: by(&|r| r.dispute_type.clone(), &|k| {

@@ -53,6 +53,12 @@ pub struct DisputeView {
     pub accident_number: Option<String>,
     pub insurer: Option<String>,
     pub liability_percent: Option<i64>,
+    /// 防止民转刑.
+    pub prevented_crime: bool,
+    /// 防止群体性上访.
+    pub prevented_petition: bool,
+    /// The organisations and departments mediating jointly (协办), besides the lead.
+    pub assist_organisation_ids: Vec<i64>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     pub address: Option<String>,
@@ -94,6 +100,9 @@ impl DisputeView {
             org_code: c.org_code,
             owner_org: k.owner_org.as_str().into(),
             organisation_id: departments.first().copied(),
+            assist_organisation_ids: departments.iter().skip(1).copied().collect(),
+            prevented_crime: d.prevented_crime,
+            prevented_petition: d.prevented_petition,
             referrer_department_id: d.referrer_department_id,
             event_id: d.event_id,
             mediator_id: d.mediator_id,

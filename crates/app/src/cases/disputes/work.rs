@@ -270,6 +270,10 @@ impl crate::services::Cases<'_> {
                 update.mediator_id = mediator_id;
                 update.agreement = Some((kind.code().into(), content));
                 update.concluded = Some((now, true));
+                update.prevented = Some((
+                    req.prevented_crime.unwrap_or(false),
+                    req.prevented_petition.unwrap_or(false),
+                ));
             }
             "fail" => {
                 update.mediator_id = mediator_id;
@@ -294,6 +298,11 @@ impl crate::services::Cases<'_> {
             version: req.version,
             reason: req.reason.clone(),
             department_id: req.organisation_id.filter(|_| key == "assign"),
+            assist_department_ids: if key == "assign" {
+                req.assist_organisation_ids.clone()
+            } else {
+                Vec::new()
+            },
             extension_days: req.extension_days,
             ..ActionRequest::default()
         };

@@ -51,6 +51,10 @@ pub struct DisputeDetail {
     pub liability_percent: Option<i64>,
     /// Taken to court (道交一体化 counts the road-accident disputes that were).
     pub litigated: bool,
+    /// 防止民转刑: the mediation kept it from becoming a criminal case.
+    pub prevented_crime: bool,
+    /// 防止群体性上访.
+    pub prevented_petition: bool,
 }
 
 /// A dispute with its case.
@@ -129,6 +133,8 @@ pub struct DisputeUpdate {
     pub referred_to: Option<String>,
     /// Referred to a court (进入诉讼).
     pub litigated: bool,
+    /// With success: (防止民转刑, 防止群体性上访).
+    pub prevented: Option<(bool, bool)>,
     pub session: Option<NewDisputeSession>,
 }
 
@@ -160,7 +166,8 @@ macro_rules! select_disputes {
                     x.people_count, x.amount_fen, x.facts, x.lon, x.lat, x.address,
                     x.referrer_department_id, x.event_id, x.mediator_id, x.agreement_kind,
                     x.agreement, x.concluded_at, x.succeeded, x.referred_to, x.accident_number,
-                    x.insurer, x.liability_percent, x.litigated
+                    x.insurer, x.liability_percent, x.litigated, x.prevented_crime,
+                    x.prevented_petition
              FROM disputes x JOIN cases c ON c.id = x.case_id ",
             $($rest),*
         )
@@ -352,9 +359,9 @@ impl Store {
                             external_ref, scale, people_count, amount_fen, facts, lon, lat, address,
                             referrer_department_id, event_id, mediator_id, agreement_kind, agreement,
                             concluded_at, succeeded, referred_to, accident_number, insurer,
-                            liability_percent, litigated)
+                            liability_percent, litigated, prevented_crime, prevented_petition)
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                            $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)",
+                            $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)",
                     )
                     .bind(id)
                     .bind(&x.client_id)
@@ -381,6 +388,8 @@ impl Store {
                     .bind(&x.insurer)
                     .bind(x.liability_percent)
                     .bind(x.litigated)
+                    .bind(x.prevented_crime)
+                    .bind(x.prevented_petition)
                     .execute(&mut *tx)
                     .await?;
                     for party in &d.parties {
@@ -476,6 +485,17 @@ impl Store {
                     )
                     .bind(kind)
                     .bind(content)
+                    .bind(case.id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                if let Some((crime, petition)) = change.prevented {
+                    sqlx::query(
+                        "UPDATE disputes SET prevented_crime = $1, prevented_petition = $2
+                         WHERE case_id = $3",
+                    )
+                    .bind(crime)
+                    .bind(petition)
                     .bind(case.id)
                     .execute(&mut *tx)
                     .await?;

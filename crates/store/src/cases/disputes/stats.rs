@@ -26,6 +26,10 @@ pub struct DisputeCount {
     pub amount_fen: i64,
     /// Registered in the period and taken to court.
     pub litigated: i64,
+    /// 防止民转刑 among those that succeeded in the period.
+    pub prevented_crime: i64,
+    /// 防止群体性上访 among those that succeeded in the period.
+    pub prevented_petition: i64,
 }
 
 /// The indicators' raw counts of a scope and period.
@@ -50,7 +54,8 @@ macro_rules! counted {
         concat!(
             "(SELECT x.dispute_type, x.source, SUBSTR(c.org_code, 1, 9) AS township,
                      c.department_id, 1 AS received, 0 AS succeeded, 0 AS failed, 0 AS amount_fen,
-                     CASE WHEN x.litigated = $5 THEN 1 ELSE 0 END AS litigated
+                     CASE WHEN x.litigated = $5 THEN 1 ELSE 0 END AS litigated,
+                     0 AS prevented_crime, 0 AS prevented_petition
               FROM cases c JOIN disputes x ON x.case_id = c.id
               WHERE c.kind = 'dispute' AND c.created_at >= $3 AND c.created_at < $4 AND ",
             dispute_scoped!(),
@@ -58,7 +63,9 @@ macro_rules! counted {
               SELECT x.dispute_type, x.source, SUBSTR(c.org_code, 1, 9) AS township,
                      c.department_id, 0, CASE WHEN x.succeeded = $5 THEN 1 ELSE 0 END,
                      CASE WHEN x.succeeded = $6 THEN 1 ELSE 0 END,
-                     CASE WHEN x.succeeded = $5 THEN COALESCE(x.amount_fen, 0) ELSE 0 END, 0
+                     CASE WHEN x.succeeded = $5 THEN COALESCE(x.amount_fen, 0) ELSE 0 END, 0,
+                     CASE WHEN x.succeeded = $5 AND x.prevented_crime = $5 THEN 1 ELSE 0 END,
+                     CASE WHEN x.succeeded = $5 AND x.prevented_petition = $5 THEN 1 ELSE 0 END
               FROM disputes x JOIN cases c ON c.id = x.case_id
               WHERE x.concluded_at >= $3 AND x.concluded_at < $4 AND ",
             dispute_scoped!(),
@@ -83,7 +90,9 @@ impl Store {
                     CAST(SUM(succeeded) AS BIGINT) AS succeeded,
                     CAST(SUM(failed) AS BIGINT) AS failed,
                     CAST(SUM(amount_fen) AS BIGINT) AS amount_fen,
-                    CAST(SUM(litigated) AS BIGINT) AS litigated
+                    CAST(SUM(litigated) AS BIGINT) AS litigated,
+                    CAST(SUM(prevented_crime) AS BIGINT) AS prevented_crime,
+                    CAST(SUM(prevented_petition) AS BIGINT) AS prevented_petition
              FROM ",
             counted!(),
             " GROUP BY dispute_type, source, township, department_id"

@@ -317,6 +317,8 @@ struct DisputePage {
     sessions: Vec<(String, pingan_app::DisputeSessionView)>,
     /// The organisations the owning hub may assign to, when an action needs one.
     organisations: Vec<MediationOrganisationView>,
+    /// What may mediate jointly (协办): the organisations and the departments (派出所, 司法所 …).
+    assist_choices: Vec<(i64, String)>,
     error: Option<String>,
 }
 
@@ -330,14 +332,24 @@ async fn render_case(
     let d = state.app.cases().dispute_detail(&actor, id).await?;
     let names = state.app.cases().place_names(&actor).await?;
     let name = |code: &str| names.get(code).cloned().unwrap_or_else(|| code.to_owned());
-    let organisations = if d.actions.iter().any(|a| a.needs_department) {
-        state
+    let (organisations, assist_choices) = if d.actions.iter().any(|a| a.needs_department) {
+        let organisations = state
             .app
             .cases()
             .mediation_organisations(&actor, None)
+            .await?;
+        let mut assist: Vec<(i64, String)> = state
+            .app
+            .cases()
+            .dispatch_departments(&actor)
             .await?
+            .into_iter()
+            .map(|(id, name, _)| (id, name))
+            .collect();
+        assist.extend(organisations.iter().map(|o| (o.id, o.name.clone())));
+        (organisations, assist)
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     Ok(DisputePage {
         shell: Shell::new(&state.app, &page.user, "/disputes").await?,
@@ -365,6 +377,7 @@ async fn render_case(
             .map(|s| (format_minute(s.held_at), s.clone()))
             .collect(),
         organisations,
+        assist_choices,
         d,
         error,
     })
@@ -378,39 +391,23 @@ async fn show(
     render_case(&state, &page, id, None).await
 }
 
-/// An action as the case page's forms send it.
-#[derive(Debug, Default, Deserialize)]
-struct ActForm {
-    #[serde(default)]
-    action: String,
-    version: Option<i64>,
-    #[serde(default)]
-    reason: String,
-    organisation_id: Option<i64>,
-    extension_days: Option<u32>,
-    #[serde(default)]
-    agreement: String,
-    #[serde(default)]
-    content: String,
-    #[serde(default)]
-    place: String,
-    #[serde(default)]
-    video_link: String,
-    #[serde(default)]
-    attendees: String,
-    #[serde(default)]
-    referred_to: String,
-    to_court: Option<String>,
-}
-
-async fn act(
-    State(state): State<AppState>,
-    page: PageUser,
-    Path(id): Path<i64>,
-    Form(f): Form<ActForm>,
-) -> Result<Response, PageError> {
-    let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
-    let (action, outcome) = match f.action.as_str() {
+/// An action as the case page's forms send it: field pairs, since 联合调解 is a multiple choice
+/// (one `assist` pair per organisation).
+fn action_request(pairs: &[(String, String)]) -> Result<DisputeActionRequest, String> {
+    let field = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, v)| k == name && !v.trim().is_empty())
+            .map(|(_, v)| v.trim().to_owned())
+    };
+    let number = |name: &str| -> Result<Option<i64>, String> {
+        field(name)
+            .map(|v| v.parse().map_err(|_| format!("“{v}”不是有效的数字")))
+            .transpose()
+    };
+    let action = field("action").unwrap_or_default();
+    // The page offers the court's two rulings as two actions.
+    let (action, outcome) = match action.as_str() {
         "confirm" => (
             "record_confirmation".to_owned(),
             Some("confirmed".to_owned()),
@@ -419,23 +416,45 @@ async fn act(
             "record_confirmation".to_owned(),
             Some("rejected".to_owned()),
         ),
-        other => (other.to_owned(), None),
+        _ => (action, None),
     };
-    let req = DisputeActionRequest {
+    Ok(DisputeActionRequest {
         action,
         outcome,
-        version: f.version,
-        reason: some(&f.reason),
-        organisation_id: f.organisation_id,
-        extension_days: f.extension_days,
-        agreement: some(&f.agreement),
-        content: some(&f.content),
-        place: some(&f.place),
-        video_link: some(&f.video_link),
-        attendees: some(&f.attendees),
-        referred_to: some(&f.referred_to),
-        to_court: Some(f.to_court.is_some()),
+        version: number("version")?,
+        reason: field("reason"),
+        organisation_id: number("organisation_id")?,
+        assist_organisation_ids: pairs
+            .iter()
+            .filter(|(k, _)| k == "assist")
+            .filter_map(|(_, v)| v.parse().ok())
+            .collect(),
+        extension_days: number("extension_days")?.and_then(|d| u32::try_from(d).ok()),
+        agreement: field("agreement"),
+        content: field("content"),
+        prevented_crime: Some(field("prevented_crime").is_some()),
+        prevented_petition: Some(field("prevented_petition").is_some()),
+        place: field("place"),
+        video_link: field("video_link"),
+        attendees: field("attendees"),
+        referred_to: field("referred_to"),
+        to_court: Some(field("to_court").is_some()),
         held_at: None,
+    })
+}
+
+async fn act(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let req = match action_request(&pairs) {
+        Ok(r) => r,
+        Err(msg) => {
+            let form = render_case(&state, &page, id, Some(msg)).await?;
+            return Ok((StatusCode::BAD_REQUEST, form).into_response());
+        }
     };
     match state
         .app

@@ -16,6 +16,31 @@ CREATE TABLE mediators (
     created_at TEXT NOT NULL
 );
 
+-- 排查: a campaign asks every grid or village of a unit for its disputes, or a 零报告, by a day.
+CREATE TABLE dispute_screenings (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    topic      TEXT,
+    org_code   TEXT NOT NULL REFERENCES org_units (code),
+    level      TEXT NOT NULL,
+    due_on     TEXT NOT NULL,
+    created_by INTEGER REFERENCES users (id),
+    created_at TEXT NOT NULL
+);
+CREATE INDEX dispute_screenings_org ON dispute_screenings (org_code, id);
+
+-- A unit's 零报告 in a campaign (a unit that registered disputes in it has reported by them).
+CREATE TABLE screening_reports (
+    screening_id  INTEGER NOT NULL REFERENCES dispute_screenings (id),
+    unit_code     TEXT NOT NULL,
+    reported_by   INTEGER REFERENCES users (id),
+    reporter_name TEXT NOT NULL,
+    note          TEXT,
+    reported_at   TEXT NOT NULL,
+    PRIMARY KEY (screening_id, unit_code)
+);
+
 CREATE TABLE disputes (
     case_id                INTEGER PRIMARY KEY REFERENCES cases (id),
     client_id              TEXT NOT NULL UNIQUE,
@@ -48,11 +73,14 @@ CREATE TABLE disputes (
     litigated              INTEGER NOT NULL DEFAULT 0,
     -- What the successful mediation prevented: 民转刑 and 群体性上访 (the statistics count them).
     prevented_crime        INTEGER NOT NULL DEFAULT 0,
-    prevented_petition     INTEGER NOT NULL DEFAULT 0
+    prevented_petition     INTEGER NOT NULL DEFAULT 0,
+    -- The 排查 campaign it was found in.
+    screening_id           INTEGER REFERENCES dispute_screenings (id)
 );
 CREATE INDEX disputes_referrer ON disputes (referrer_department_id, case_id);
 CREATE INDEX disputes_event ON disputes (event_id);
 CREATE INDEX disputes_concluded ON disputes (concluded_at);
+CREATE INDEX disputes_screening ON disputes (screening_id);
 -- The mediation statistics read a period's registrations by kind and day.
 CREATE INDEX cases_kind_created ON cases (kind, created_at);
 

@@ -33,7 +33,8 @@ pub use cases::{
     DisputeStatsQuery, DisputeStatsView, DisputeView, DuplicateHint, EventDetailView, EventIntake,
     EventListQuery, EventPage, EventView, IntakeOutcome, MAX_PHOTO_BYTES,
     MediationOrganisationEntry, MediationOrganisationView, MediatorView, PartyEntry, PhotoUpload,
-    PhotoView, RoutingRuleView, StatsRow, TimelineView, new_client_id, parse_case_ref,
+    PhotoView, RoutingRuleView, ScreeningEntry, ScreeningUnitView, ScreeningView, StatsRow,
+    TimelineView, new_client_id, parse_case_ref,
 };
 pub use error::AppError;
 pub use files::FilesConfig;

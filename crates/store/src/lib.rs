@@ -31,7 +31,8 @@ pub use cases::categories::{CategoryRecord, NewRoutingRule, RoutingRuleRecord};
 pub use cases::disputes::{
     DisputeCount, DisputeDetail, DisputeFilter, DisputeInsert, DisputePartyRecord, DisputeRecord,
     DisputeSessionRecord, DisputeStats, DisputeTotals, DisputeUpdate, MediationOrganisationRecord,
-    MediatorRecord, NewDisputeParty, NewDisputeSession, NewMediationOrganisation,
+    MediatorRecord, NewDisputeParty, NewDisputeSession, NewMediationOrganisation, NewScreening,
+    ScreeningRecord, ScreeningReportRecord,
 };
 pub use cases::events::intake::EventInsert;
 pub use cases::events::{

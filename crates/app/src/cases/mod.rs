@@ -15,7 +15,8 @@ pub use disputes::{
     Comparison, DisputeActionRequest, DisputeConversion, DisputeDetailView, DisputeIntake,
     DisputeIntakeOutcome, DisputeListQuery, DisputePage, DisputePartyView, DisputeSessionView,
     DisputeStatsQuery, DisputeStatsView, DisputeView, MediationOrganisationEntry,
-    MediationOrganisationView, MediatorView, PartyEntry, StatsRow,
+    MediationOrganisationView, MediatorView, PartyEntry, ScreeningEntry, ScreeningUnitView,
+    ScreeningView, StatsRow,
 };
 pub(crate) use disputes::{
     MEDIATION_DEPARTMENT_KIND, PARTY_ID_FIELD, PARTY_NAME_FIELD, PARTY_PHONE_FIELD,

@@ -554,6 +554,7 @@ impl Planned {
             // three kept its people from petitioning.
             prevented_crime: concluded_yet && !fails && rng.below(40) == 0,
             prevented_petition: concluded_yet && !fails && people >= 5 && rng.below(3) == 0,
+            screening_id: None,
         };
         let case = CaseRecord {
             id: 0,

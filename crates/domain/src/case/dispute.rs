@@ -376,6 +376,50 @@ labelled! {
     }
 }
 
+labelled! {
+    /// 排查类型.
+    ScreeningKind {
+        /// 集中排查: every unit, on a schedule.
+        Centralised = "centralised", "集中排查";
+        /// 专项排查: one topic (涉疫, 婚姻家庭, 劳资 …).
+        Special = "special", "专项排查";
+    }
+}
+
+labelled! {
+    /// Which units a 排查 asks for a report.
+    ScreeningLevel {
+        Village = "village", "村（社区）";
+        Grid = "grid", "网格";
+    }
+}
+
+/// Checks a 排查 campaign as entered: a name, a topic for a 专项排查, a due day not before today
+/// and within a year.
+pub fn check_screening(
+    name: &str,
+    kind: ScreeningKind,
+    topic: Option<&str>,
+    due: NaiveDate,
+    today: NaiveDate,
+) -> Result<(String, Option<String>), String> {
+    let name = name.trim();
+    if !(2..=60).contains(&name.chars().count()) {
+        return Err("排查名称应为 2 到 60 个字".into());
+    }
+    let topic = topic.map(str::trim).filter(|t| !t.is_empty());
+    if topic.is_some_and(|t| t.chars().count() > 30) {
+        return Err("排查主题不能超过 30 个字".into());
+    }
+    if kind == ScreeningKind::Special && topic.is_none() {
+        return Err("专项排查须填写主题，如 涉疫、婚姻家庭、劳资纠纷".into());
+    }
+    if due < today || due > today + chrono::Duration::days(366) {
+        return Err("报告截止日期应在今天到一年之内".into());
+    }
+    Ok((name.to_owned(), topic.map(str::to_owned)))
+}
+
 /// A group dispute has at least this many people.
 pub const GROUP_MIN_PEOPLE: u32 = 5;
 /// The most parties one dispute may list.
@@ -882,6 +926,27 @@ mod tests {
         assert_eq!(success_rate(96, 4), Some(96.0));
         assert_eq!(success_rate(2, 1), Some(66.7));
         assert_eq!(success_rate(0, 0), None);
+    }
+
+    #[test]
+    fn a_screening_needs_a_name_a_topic_when_special_and_a_due_day_ahead() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let due = NaiveDate::from_ymd_opt(2026, 12, 20).unwrap();
+        let check = |name, kind, topic, due| check_screening(name, kind, topic, due, today);
+        assert_eq!(
+            check(
+                "年底矛盾纠纷集中排查",
+                ScreeningKind::Centralised,
+                None,
+                due
+            )
+            .unwrap(),
+            ("年底矛盾纠纷集中排查".to_owned(), None)
+        );
+        assert!(check("涉疫排查", ScreeningKind::Special, Some(" "), due).is_err());
+        assert!(check("x", ScreeningKind::Centralised, None, due).is_err());
+        let yesterday = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+        assert!(check("年底排查", ScreeningKind::Centralised, None, yesterday).is_err());
     }
 
     #[test]

@@ -856,3 +856,122 @@ async fn two_offices_and_the_hub_mediate_jointly() {
         "a joint mediator records through the lead organisation"
     );
 }
+
+#[tokio::test]
+async fn a_screening_shows_who_has_reported_disputes_a_zero_report_or_nothing() {
+    let m = Mediation::new().await;
+    let op = &m.h.tokens.operator;
+    let due = (chrono::Utc::now() + chrono::Duration::days(7))
+        .format("%Y-%m-%d")
+        .to_string();
+    let entry = json!({"name": "岁末年初矛盾纠纷集中排查", "kind": "centralised", "level": "village", "due_on": due});
+    // A grid worker does not start campaigns; a special one needs its topic.
+    let (status, _) = post(
+        &m.h,
+        "/api/v1/dispute-screenings",
+        &m.h.tokens.worker,
+        &entry,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let mut special = entry.clone();
+    special["kind"] = json!("special");
+    let (status, _) = post(&m.h, "/api/v1/dispute-screenings", op, &special).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, s) = post(&m.h, "/api/v1/dispute-screenings", op, &entry).await;
+    assert_eq!(status, StatusCode::CREATED, "{s}");
+    let id = s["id"].as_i64().unwrap();
+    assert_eq!(
+        (s["answered"].as_i64(), s["overdue"].as_bool()),
+        (Some(0), Some(false))
+    );
+    let units = s["units"].as_i64().unwrap();
+    assert!(units >= 2, "every village of the township: {s}");
+
+    // The grid's village answers by registering a dispute found in the campaign.
+    let village = &m.h.grid[..12];
+    let mut found = m.intake("jf-scr-0001");
+    found["screening_id"] = json!(id);
+    let (status, d) = post(&m.h, "/api/v1/disputes", op, &found).await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    // Another village answers 零报告, once.
+    let (_, detail) = get(&m.h, &format!("/api/v1/dispute-screenings/{id}"), op).await;
+    let other = detail["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["code"] != village)
+        .unwrap()["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let zero = format!("/api/v1/dispute-screenings/{id}/zero-report");
+    let (status, u) = post(
+        &m.h,
+        &zero,
+        op,
+        &json!({"unit_code": other, "note": "经排查无矛盾纠纷"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{u}");
+    assert_eq!(u["status"], "zero");
+    let (status, _) = post(&m.h, &zero, op, &json!({"unit_code": other})).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, _) = post(&m.h, &zero, op, &json!({"unit_code": village})).await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "a unit that reported disputes needs no 零报告"
+    );
+
+    let (_, detail) = get(&m.h, &format!("/api/v1/dispute-screenings/{id}"), op).await;
+    let status_of = |code: &str| {
+        detail["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["code"] == code)
+            .unwrap()["status"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(
+        (status_of(village), status_of(&other)),
+        ("disputes".to_owned(), "zero".to_owned())
+    );
+    assert_eq!(detail["screening"]["answered"], 2);
+    let missing = detail["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["status"] == "missing")
+        .count();
+    assert_eq!(missing as i64, units - 2);
+
+    // Another township neither sees it nor registers into it.
+    let other_township = m.h.t.app.cases().screening(&m.h.other_operator, id).await;
+    assert!(matches!(
+        other_township,
+        Err(pingan_app::AppError::NotFound(_))
+    ));
+    let mut elsewhere = m.intake("jf-scr-0002");
+    elsewhere["screening_id"] = json!(id);
+    elsewhere["lat"] = Value::Null;
+    elsewhere["lon"] = Value::Null;
+    elsewhere["address"] = json!("其他乡镇某地");
+    let other_grid =
+        m.h.t
+            .app
+            .cases()
+            .dispute_grids(&m.h.commander)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|(g, _)| !g.starts_with(TOWNSHIP))
+            .unwrap()
+            .0;
+    elsewhere["grid_code"] = json!(other_grid);
+    let (status, e) = post(&m.h, "/api/v1/disputes", &m.h.tokens.commander, &elsewhere).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
+}

@@ -160,6 +160,10 @@ impl crate::services::Cases<'_> {
             }
         };
         self.authorize(actor, Capability::RegisterDisputes, Some(&place))?;
+        let screening_id = match intake.screening_id {
+            Some(s) => Some(self.screening_of(s, &place).await?),
+            None => None,
+        };
 
         // A mediator registers at their own organisation; another department that registers a
         // referral (court, procuratorate, police, petition office) follows it as its referrer.
@@ -224,6 +228,7 @@ impl crate::services::Cases<'_> {
             litigated: false,
             prevented_crime: false,
             prevented_petition: false,
+            screening_id,
         };
         let entry = NewTimelineEntry {
             at: now,

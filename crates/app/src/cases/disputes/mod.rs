@@ -6,6 +6,7 @@
 mod agreement;
 mod intake;
 pub(crate) mod organisations;
+mod screenings;
 mod stats;
 mod view;
 mod work;
@@ -13,6 +14,7 @@ mod work;
 pub(crate) use intake::{PARTY_ID_FIELD, PARTY_NAME_FIELD, PARTY_PHONE_FIELD};
 pub(crate) use organisations::MEDIATION_DEPARTMENT_KIND;
 pub use organisations::{MediationOrganisationEntry, MediationOrganisationView, MediatorView};
+pub use screenings::{ScreeningEntry, ScreeningUnitView, ScreeningView};
 pub use stats::{Comparison, DisputeStatsQuery, DisputeStatsView, StatsRow};
 pub use view::{DisputeDetailView, DisputePartyView, DisputeSessionView, DisputeView};
 
@@ -72,6 +74,8 @@ pub struct DisputeIntake {
     pub insurer: Option<String>,
     /// 道交一体化: the respondent's share of liability, 0–100 %.
     pub liability_percent: Option<u32>,
+    /// The 排查 campaign this dispute was found in (its place must lie in the campaign's unit).
+    pub screening_id: Option<i64>,
 }
 
 /// 事件转矛盾纠纷 — what a dispute needs besides what its event already says.

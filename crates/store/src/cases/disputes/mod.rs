@@ -7,9 +7,11 @@
 //! that referred it (诉调/检调/公调/访调对接: the court follows what it referred).
 
 mod organisations;
+mod screenings;
 mod stats;
 
 pub use organisations::{MediationOrganisationRecord, MediatorRecord, NewMediationOrganisation};
+pub use screenings::{NewScreening, ScreeningRecord, ScreeningReportRecord};
 pub use stats::{DisputeCount, DisputeStats, DisputeTotals};
 
 use super::{CaseRecord, CaseRow, NewTimelineEntry, append_timeline, case_columns, scope_binds};
@@ -55,6 +57,8 @@ pub struct DisputeDetail {
     pub prevented_crime: bool,
     /// 防止群体性上访.
     pub prevented_petition: bool,
+    /// The 排查 campaign it was registered in.
+    pub screening_id: Option<i64>,
 }
 
 /// A dispute with its case.
@@ -167,7 +171,7 @@ macro_rules! select_disputes {
                     x.referrer_department_id, x.event_id, x.mediator_id, x.agreement_kind,
                     x.agreement, x.concluded_at, x.succeeded, x.referred_to, x.accident_number,
                     x.insurer, x.liability_percent, x.litigated, x.prevented_crime,
-                    x.prevented_petition
+                    x.prevented_petition, x.screening_id
              FROM disputes x JOIN cases c ON c.id = x.case_id ",
             $($rest),*
         )
@@ -359,9 +363,10 @@ impl Store {
                             external_ref, scale, people_count, amount_fen, facts, lon, lat, address,
                             referrer_department_id, event_id, mediator_id, agreement_kind, agreement,
                             concluded_at, succeeded, referred_to, accident_number, insurer,
-                            liability_percent, litigated, prevented_crime, prevented_petition)
+                            liability_percent, litigated, prevented_crime, prevented_petition,
+                            screening_id)
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                            $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)",
+                            $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)",
                     )
                     .bind(id)
                     .bind(&x.client_id)
@@ -390,6 +395,7 @@ impl Store {
                     .bind(x.litigated)
                     .bind(x.prevented_crime)
                     .bind(x.prevented_petition)
+                    .bind(x.screening_id)
                     .execute(&mut *tx)
                     .await?;
                     for party in &d.parties {

@@ -14,7 +14,7 @@ use axum::routing::{get, post};
 use pingan_app::{
     DisputeActionRequest, DisputeDetailView, DisputeIntake, DisputeIntakeOutcome, DisputeListQuery,
     DisputePage, DisputeStatsQuery, DisputeStatsView, DisputeView, MediationOrganisationEntry,
-    MediationOrganisationView, MediatorView,
+    MediationOrganisationView, MediatorView, ScreeningEntry, ScreeningUnitView, ScreeningView,
 };
 use serde::{Deserialize, Serialize};
 
@@ -34,6 +34,15 @@ pub fn router() -> Router<AppState> {
             post(set_mediator),
         )
         .route("/api/v1/stats/disputes", get(stats))
+        .route(
+            "/api/v1/dispute-screenings",
+            get(screenings).post(create_screening),
+        )
+        .route("/api/v1/dispute-screenings/{id}", get(screening))
+        .route(
+            "/api/v1/dispute-screenings/{id}/zero-report",
+            post(zero_report),
+        )
 }
 
 /// Registers a dispute (排查, 当事人申请, or a referral with its number). Sending the same
@@ -252,5 +261,87 @@ pub(crate) async fn stats(
 ) -> Result<Json<DisputeStatsView>, ApiError> {
     Ok(Json(
         state.app.cases().dispute_stats(&api.actor(), &q).await?,
+    ))
+}
+
+/// Starts a 排查 campaign: every village or grid of the unit reports its disputes (registered with
+/// `screening_id`) or a 零报告 by `due_on`.
+#[utoipa::path(post, path = "/api/v1/dispute-screenings", tag = "disputes", request_body = ScreeningEntry,
+    security(("bearer" = [])),
+    responses((status = 201, body = ScreeningView), (status = 400, body = Problem), (status = 403, body = Problem)))]
+pub(crate) async fn create_screening(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Json(body): Json<ScreeningEntry>,
+) -> Result<(StatusCode, Json<ScreeningView>), ApiError> {
+    let made = state
+        .app
+        .cases()
+        .create_screening(&api.actor(), &body)
+        .await?;
+    Ok((StatusCode::CREATED, Json(made)))
+}
+
+/// The campaigns your unit runs or takes part in, with how many units answered.
+#[utoipa::path(get, path = "/api/v1/dispute-screenings", tag = "disputes", security(("bearer" = [])),
+    responses((status = 200, body = Vec<ScreeningView>), (status = 401, body = Problem)))]
+pub(crate) async fn screenings(
+    State(state): State<AppState>,
+    api: ApiUser,
+) -> Result<Json<Vec<ScreeningView>>, ApiError> {
+    Ok(Json(state.app.cases().screenings(&api.actor()).await?))
+}
+
+/// A campaign and its units' answers.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct ScreeningDetail {
+    screening: ScreeningView,
+    units: Vec<ScreeningUnitView>,
+}
+
+/// One campaign with each unit's answer: disputes, 零报告 or not yet (未报告).
+#[utoipa::path(get, path = "/api/v1/dispute-screenings/{id}", tag = "disputes", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = ScreeningDetail), (status = 404, body = Problem)))]
+pub(crate) async fn screening(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<ScreeningDetail>, ApiError> {
+    let (screening, units) = state.app.cases().screening(&api.actor(), id).await?;
+    Ok(Json(ScreeningDetail { screening, units }))
+}
+
+/// A 零报告.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub(crate) struct ZeroReportBody {
+    /// The unit reporting (default: your own); a hub may report for a unit below it.
+    unit_code: Option<String>,
+    /// 说明 (optional, up to 200 characters).
+    note: Option<String>,
+}
+
+/// Reports that a unit found no dispute in the campaign (零报告).
+#[utoipa::path(post, path = "/api/v1/dispute-screenings/{id}/zero-report", tag = "disputes",
+    params(("id" = i64, Path)), request_body = ZeroReportBody, security(("bearer" = [])),
+    responses((status = 200, body = ScreeningUnitView), (status = 400, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub(crate) async fn zero_report(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<ZeroReportBody>,
+) -> Result<Json<ScreeningUnitView>, ApiError> {
+    Ok(Json(
+        state
+            .app
+            .cases()
+            .zero_report(
+                &api.actor(),
+                id,
+                body.unit_code.as_deref(),
+                body.note.as_deref(),
+            )
+            .await?,
     ))
 }

@@ -143,9 +143,9 @@ impl Store {
     ) -> Result<Vec<(String, i64)>> {
         Ok(dispatch!(self, |p| {
             sqlx::query_as(
-                "SELECT SUBSTR(c.org_code, 1, $2) AS unit, COUNT(*) AS n
+                "SELECT SUBSTR(c.org_code, 1, CAST($2 AS INTEGER)) AS unit, COUNT(*) AS n
                  FROM disputes x JOIN cases c ON c.id = x.case_id
-                 WHERE x.screening_id = $1 GROUP BY SUBSTR(c.org_code, 1, $2)",
+                 WHERE x.screening_id = $1 GROUP BY 1",
             )
             .bind(id)
             .bind(unit_len)

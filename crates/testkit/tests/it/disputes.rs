@@ -975,3 +975,76 @@ async fn a_screening_shows_who_has_reported_disputes_a_zero_report_or_nothing() 
     let (status, e) = post(&m.h, "/api/v1/disputes", &m.h.tokens.commander, &elsewhere).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
 }
+
+#[tokio::test]
+async fn the_pages_register_assign_and_show_a_dispute_escaped() {
+    let m = Mediation::new().await;
+    // The operator, signed in on the web (its first-login setup was done by `actor`).
+    let mut ready =
+        m.h.t
+            .ready(
+                &format!("op{TOWNSHIP}"),
+                &format!("{}#Own2026x", m.h.password.len()),
+            )
+            .await;
+    let c = crate::client();
+    crate::web_login(&m.h.t, &c, &mut ready).await;
+    let form = crate::page(&c, &m.h.t, "/disputes/new").await;
+    assert!(
+        form.contains("登记矛盾纠纷") && form.contains(&m.h.grid),
+        "{form}"
+    );
+    let res = c
+        .post(m.h.t.url("/disputes/new"))
+        .form(&[
+            ("client_id", "page-jf-000001"),
+            ("type", "02"),
+            ("source", "application"),
+            ("title", "<script>alert(1)</script>邻里纠纷"),
+            ("facts", "两户因排水发生争执"),
+            ("grid_code", m.h.grid.as_str()),
+            ("address", "某小区 3 栋"),
+            ("people_count", "2"),
+            ("applicant", "李德明"),
+            ("applicant_phone", "13800138000"),
+            ("respondent", "张国强"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = res.headers()["location"].to_str().unwrap().to_owned();
+    let id: i64 = to.trim_start_matches("/disputes/").parse().unwrap();
+    let act = |pairs: Vec<(&'static str, String)>| {
+        let c = c.clone();
+        let url = m.h.t.url(&format!("/disputes/{id}/act"));
+        async move { c.post(url).form(&pairs).send().await.unwrap() }
+    };
+    assert_eq!(
+        act(vec![("action", "accept".into())]).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let res = act(vec![
+        ("action", "assign".into()),
+        ("organisation_id", m.committee.to_string()),
+        ("assist", m.h.police_id.to_string()),
+    ])
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // A refusal re-renders the case page with its message.
+    let res = act(vec![("action", "fail".into()), ("reason", "x".into())]).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(res.text().await.unwrap().contains("只有"));
+    let html = crate::page(&c, &m.h.t, &format!("/disputes/{id}")).await;
+    assert!(html.contains("alert(1)") && html.contains("邻里纠纷"), "the title is shown");
+    assert!(!html.contains("<script>alert(1)"));
+    assert!(html.contains("（协办）") && html.contains("李**") && !html.contains("13800138000"));
+    let list = crate::page(&c, &m.h.t, "/disputes").await;
+    assert!(list.contains(&format!("/disputes/{id}")));
+    let stats = crate::page(&c, &m.h.t, "/disputes/stats").await;
+    assert!(stats.contains("调解成功率") && stats.contains("同比"));
+    let orgs = crate::page(&c, &m.h.t, "/mediation").await;
+    assert!(orgs.contains("通川区道路交通事故纠纷人民调解委员会"));
+    let screenings = crate::page(&c, &m.h.t, "/disputes/screenings").await;
+    assert!(screenings.contains("发起排查"));
+}

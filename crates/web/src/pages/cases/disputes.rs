@@ -15,7 +15,8 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use pingan_app::{
     DisputeActionRequest, DisputeDetailView, DisputeIntake, DisputeListQuery, DisputeStatsQuery,
-    DisputeStatsView, DisputeView, MediationOrganisationView, PartyEntry, StatsRow,
+    DisputeStatsView, DisputeView, MediationOrganisationView, PartyEntry, ScreeningEntry,
+    ScreeningUnitView, ScreeningView, StatsRow,
 };
 use pingan_domain::Capability;
 use pingan_domain::case::dispute::{DisputeSource, DisputeType};
@@ -32,6 +33,12 @@ pub fn router() -> Router<AppState> {
         .route("/disputes/{id}", get(show))
         .route("/disputes/{id}/act", post(act))
         .route("/mediation", get(organisations))
+        .route(
+            "/disputes/screenings",
+            get(screenings).post(create_screening),
+        )
+        .route("/disputes/screenings/{id}", get(screening))
+        .route("/disputes/screenings/{id}/zero-report", post(zero_report))
 }
 
 /// One row of the list, ready to show.
@@ -158,6 +165,8 @@ struct NewPage {
     types: Vec<(&'static str, &'static str)>,
     sources: Vec<(&'static str, &'static str)>,
     grids: Vec<(String, String)>,
+    /// The 排查 campaigns still open, to register a dispute as found in one.
+    screenings: Vec<ScreeningView>,
     f: NewForm,
     error: Option<String>,
 }
@@ -199,6 +208,8 @@ struct NewForm {
     respondent_id: String,
     #[serde(default)]
     respondent_credit_code: String,
+    #[serde(default)]
+    screening_id: String,
 }
 
 impl NewForm {
@@ -208,6 +219,13 @@ impl NewForm {
             Some(n) => Some(
                 n.parse::<u32>()
                     .map_err(|_| format!("涉及人数“{n}”不是整数"))?,
+            ),
+            None => None,
+        };
+        let screening_id = match some(&self.screening_id) {
+            Some(s) => Some(
+                s.parse::<i64>()
+                    .map_err(|_| "请从列表中选择排查".to_owned())?,
             ),
             None => None,
         };
@@ -230,6 +248,7 @@ impl NewForm {
             address: some(&self.address),
             people_count,
             amount_yuan,
+            screening_id,
             parties: vec![
                 PartyEntry {
                     role: "applicant".into(),
@@ -263,6 +282,14 @@ async fn render_new(
     Ok(NewPage {
         shell: Shell::new(&state.app, &page.user, "/disputes").await?,
         grids: state.app.cases().dispute_grids(&page.actor()).await?,
+        screenings: state
+            .app
+            .cases()
+            .screenings(&page.actor())
+            .await?
+            .into_iter()
+            .filter(|s| !s.overdue)
+            .collect(),
         types: types(),
         sources: sources(),
         f,
@@ -577,4 +604,152 @@ async fn stats_sheet(
         "dispute-stats.xlsx",
         "矛盾纠纷调解统计.xlsx",
     ))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "screenings.html")]
+struct ScreeningsPage {
+    shell: Shell,
+    screenings: Vec<ScreeningView>,
+    can_start: bool,
+    f: ScreeningForm,
+    error: Option<String>,
+}
+
+/// The campaign form.
+#[derive(Debug, Default, Deserialize)]
+struct ScreeningForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    topic: String,
+    #[serde(default)]
+    level: String,
+    #[serde(default)]
+    due_on: String,
+}
+
+async fn render_screenings(
+    state: &AppState,
+    page: &PageUser,
+    f: ScreeningForm,
+    error: Option<String>,
+) -> Result<ScreeningsPage, PageError> {
+    Ok(ScreeningsPage {
+        shell: Shell::new(&state.app, &page.user, "/disputes").await?,
+        screenings: state.app.cases().screenings(&page.actor()).await?,
+        can_start: page.user.can(Capability::HubWork),
+        f,
+        error,
+    })
+}
+
+async fn screenings(
+    State(state): State<AppState>,
+    page: PageUser,
+) -> Result<ScreeningsPage, PageError> {
+    render_screenings(&state, &page, ScreeningForm::default(), None).await
+}
+
+async fn create_screening(
+    State(state): State<AppState>,
+    page: PageUser,
+    Form(f): Form<ScreeningForm>,
+) -> Result<Response, PageError> {
+    let entry = ScreeningEntry {
+        name: f.name.clone(),
+        kind: f.kind.clone(),
+        topic: Some(f.topic.clone()),
+        level: f.level.clone(),
+        due_on: f.due_on.clone(),
+        org_code: None,
+    };
+    match state
+        .app
+        .cases()
+        .create_screening(&page.actor(), &entry)
+        .await
+    {
+        Ok(s) => Ok(Redirect::to(&format!("/disputes/screenings/{}", s.id)).into_response()),
+        Err(e) => {
+            let (status, msg) = on_the_form(e)?;
+            Ok((
+                status,
+                render_screenings(&state, &page, f, Some(msg)).await?,
+            )
+                .into_response())
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "screening.html")]
+struct ScreeningPage {
+    shell: Shell,
+    s: ScreeningView,
+    units: Vec<ScreeningUnitView>,
+    /// The user may report for units (their own unit or those below it).
+    can_report: bool,
+    user_org: String,
+    error: Option<String>,
+}
+
+async fn render_screening(
+    state: &AppState,
+    page: &PageUser,
+    id: i64,
+    error: Option<String>,
+) -> Result<ScreeningPage, PageError> {
+    let (s, units) = state.app.cases().screening(&page.actor(), id).await?;
+    Ok(ScreeningPage {
+        shell: Shell::new(&state.app, &page.user, "/disputes").await?,
+        can_report: page.user.can(Capability::RegisterDisputes),
+        user_org: page.user.org_code.to_string(),
+        s,
+        units,
+        error,
+    })
+}
+
+async fn screening(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+) -> Result<ScreeningPage, PageError> {
+    render_screening(&state, &page, id, None).await
+}
+
+/// A 零报告 from the campaign's page.
+#[derive(Debug, Default, Deserialize)]
+struct ZeroForm {
+    #[serde(default)]
+    unit_code: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn zero_report(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<ZeroForm>,
+) -> Result<Response, PageError> {
+    match state
+        .app
+        .cases()
+        .zero_report(&page.actor(), id, Some(&f.unit_code), Some(&f.note))
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/disputes/screenings/{id}")).into_response()),
+        Err(e) => {
+            let (status, msg) = on_the_form(e)?;
+            Ok((
+                status,
+                render_screening(&state, &page, id, Some(msg)).await?,
+            )
+                .into_response())
+        }
+    }
 }

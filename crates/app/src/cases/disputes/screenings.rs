@@ -92,9 +92,12 @@ impl crate::services::Cases<'_> {
                 ScreeningLevel::labels()
             ))
         })?;
-        if !matches!(org.level(), OrgLevel::District | OrgLevel::Township)
-            && !(org.level() == OrgLevel::Village && level == ScreeningLevel::Grid)
-        {
+        let may_run = match org.level() {
+            OrgLevel::District | OrgLevel::Township => true,
+            OrgLevel::Village => level == ScreeningLevel::Grid,
+            OrgLevel::Grid => false,
+        };
+        if !may_run {
             return Err(AppError::Invalid(
                 "排查由区、乡镇（街道）发起；村（社区）可发起网格排查".into(),
             ));

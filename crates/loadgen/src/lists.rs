@@ -20,7 +20,8 @@ pub struct ListTiming {
 }
 
 /// The lists to time, for an account whose scope holds `township` and `grid`: every registry list
-/// with each of its filters, the special groups, visit coverage, events and cameras.
+/// with each of its filters, the special groups, visit coverage, events, disputes and their
+/// indicators, and cameras.
 pub fn district_lists(township: &str, grid: &str) -> Vec<(String, String)> {
     [
         ("实有人口", "/api/v1/persons"),
@@ -42,6 +43,12 @@ pub fn district_lists(township: &str, grid: &str) -> Vec<(String, String)> {
         ("特殊人群·逾期", "/api/v1/special-groups?state=overdue"),
         ("走访覆盖", "/api/v1/visits/coverage"),
         ("事件", "/api/v1/events"),
+        ("矛盾纠纷", "/api/v1/disputes"),
+        ("矛盾纠纷·办理中", "/api/v1/disputes?open=true"),
+        ("矛盾纠纷·道交", "/api/v1/disputes?type=13"),
+        ("调解统计·本年", "/api/v1/stats/disputes"),
+        ("调解统计·乡镇", &format!("/api/v1/stats/disputes?org={township}")),
+        ("调解统计·全部历史", "/api/v1/stats/disputes?from=2023-01-01"),
         ("摄像机", "/api/v1/channels"),
         ("摄像机·离线", "/api/v1/channels?status=offline"),
         ("视频设备", "/api/v1/devices"),

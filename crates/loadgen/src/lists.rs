@@ -47,8 +47,14 @@ pub fn district_lists(township: &str, grid: &str) -> Vec<(String, String)> {
         ("矛盾纠纷·办理中", "/api/v1/disputes?open=true"),
         ("矛盾纠纷·道交", "/api/v1/disputes?type=13"),
         ("调解统计·本年", "/api/v1/stats/disputes"),
-        ("调解统计·乡镇", &format!("/api/v1/stats/disputes?org={township}")),
-        ("调解统计·全部历史", "/api/v1/stats/disputes?from=2023-01-01"),
+        (
+            "调解统计·乡镇",
+            &format!("/api/v1/stats/disputes?org={township}"),
+        ),
+        (
+            "调解统计·全部历史",
+            "/api/v1/stats/disputes?from=2023-01-01",
+        ),
         ("摄像机", "/api/v1/channels"),
         ("摄像机·离线", "/api/v1/channels?status=offline"),
         ("视频设备", "/api/v1/devices"),

@@ -381,6 +381,21 @@ impl crate::services::Cases<'_> {
         Ok(self.bus.subscribe())
     }
 
+    /// The departments on each case of a page of a list, the lead first, by case id.
+    pub(crate) async fn departments_of_page(
+        self,
+        ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, Vec<i64>>> {
+        let mut out: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
+        let (Some(low), Some(high)) = (ids.iter().min(), ids.iter().max()) else {
+            return Ok(out);
+        };
+        for (case, department, _) in self.store.departments_of_cases((*low, *high)).await? {
+            out.entry(case).or_default().push(department);
+        }
+        Ok(out)
+    }
+
     /// Tells the stream of a change to a case of any kind (events tell theirs from their view,
     /// [`Self::publish`]).
     pub(crate) fn publish_case(self, c: &CaseRecord, departments: &[i64], action: &str) {

@@ -6,7 +6,8 @@
 //! days of the agreement), counted as statutory periods on the work calendar.
 
 use super::{
-    ActionSpec, Effect, Guard, KindSpec, Need, Party, StateSpec, StepLimit, Target, TimeLimit,
+    ActionSpec, Effect, Guard, KindSpec, Need, Party, SUPERVISE, StateSpec, StepLimit, Target,
+    TimeLimit, URGE, action, state,
 };
 use crate::calendar::TimeUnit;
 use crate::identity::{IdNumber, PhoneNumber, mask_name};
@@ -36,15 +37,6 @@ pub const STATES: &[StateSpec] = &[
     state("refused", "不予受理", false, StepLimit::None),
     state("archived", "已归档", false, StepLimit::None),
 ];
-
-const fn state(key: &'static str, label: &'static str, open: bool, limit: StepLimit) -> StateSpec {
-    StateSpec {
-        key,
-        label,
-        open,
-        limit,
-    }
-}
 
 /// The hub that owns the dispute, or the mediation organisation it lies with (a department on
 /// the case: its mediators hold 部门承办).
@@ -179,47 +171,9 @@ pub const ACTIONS: &[ActionSpec] = &[
         HUB_OR_MEDIATOR,
         REASON,
     ),
-    ActionSpec {
-        effect: Effect::Supervise,
-        ..action(
-            "supervise",
-            "挂牌督办",
-            &[],
-            Target::Stay,
-            &[Party::Superior],
-            REASON,
-        )
-    },
-    action(
-        "urge",
-        "催办",
-        &[],
-        Target::Stay,
-        &[Party::Superior],
-        REASON,
-    ),
+    SUPERVISE,
+    URGE,
 ];
-
-const fn action(
-    key: &'static str,
-    label: &'static str,
-    from: &'static [&'static str],
-    to: Target,
-    by: &'static [Party],
-    needs: &'static [Need],
-) -> ActionSpec {
-    ActionSpec {
-        key,
-        label,
-        from,
-        to,
-        by,
-        needs,
-        guard: Guard::Always,
-        effect: Effect::None,
-        audited: false,
-    }
-}
 
 /// The dispute kind.
 pub static DISPUTE: KindSpec = KindSpec {

@@ -3,7 +3,8 @@
 //! hubs use (不予立案, 回退, 争议, 延期, 督办, 催办, 提级, 挂账, 合并, 强制结案).
 
 use super::{
-    ActionSpec, Effect, Guard, KindSpec, Need, Party, StateSpec, StepLimit, Target, TimeLimit,
+    ActionSpec, Effect, Guard, KindSpec, Need, Party, SUPERVISE, StateSpec, StepLimit, Target,
+    TimeLimit, URGE, action, state,
 };
 use crate::calendar::TimeUnit;
 use serde::{Deserialize, Serialize};
@@ -33,15 +34,6 @@ pub const STATES: &[StateSpec] = &[
     state("merged", "已合并", false, StepLimit::None),
     state("converted", "已转矛盾纠纷", false, StepLimit::None),
 ];
-
-const fn state(key: &'static str, label: &'static str, open: bool, limit: StepLimit) -> StateSpec {
-    StateSpec {
-        key,
-        label,
-        open,
-        limit,
-    }
-}
 
 const HUB: &[Party] = &[Party::Hub];
 const DEPARTMENT: &[Party] = &[Party::Department];
@@ -234,25 +226,8 @@ pub const ACTIONS: &[ActionSpec] = &[
             REASON,
         )
     },
-    ActionSpec {
-        effect: Effect::Supervise,
-        ..action(
-            "supervise",
-            "挂牌督办",
-            &[],
-            Target::Stay,
-            &[Party::Superior],
-            REASON,
-        )
-    },
-    action(
-        "urge",
-        "催办",
-        &[],
-        Target::Stay,
-        &[Party::Superior],
-        REASON,
-    ),
+    SUPERVISE,
+    URGE,
     ActionSpec {
         audited: true,
         ..action(
@@ -265,27 +240,6 @@ pub const ACTIONS: &[ActionSpec] = &[
         )
     },
 ];
-
-const fn action(
-    key: &'static str,
-    label: &'static str,
-    from: &'static [&'static str],
-    to: Target,
-    by: &'static [Party],
-    needs: &'static [Need],
-) -> ActionSpec {
-    ActionSpec {
-        key,
-        label,
-        from,
-        to,
-        by,
-        needs,
-        guard: Guard::Always,
-        effect: Effect::None,
-        audited: false,
-    }
-}
 
 /// The event kind.
 pub static EVENT: KindSpec = KindSpec {

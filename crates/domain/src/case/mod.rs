@@ -177,6 +177,68 @@ pub struct ActionSpec {
     pub audited: bool,
 }
 
+/// 挂牌督办 — any open case, by a leader or commander above its hub, with the reason; shared by
+/// every kind that may be supervised.
+pub const SUPERVISE: ActionSpec = ActionSpec {
+    effect: Effect::Supervise,
+    ..action(
+        "supervise",
+        "挂牌督办",
+        &[],
+        Target::Stay,
+        &[Party::Superior],
+        &[Need::Reason],
+    )
+};
+
+/// 催办 — any open case, by a leader or commander above its hub, with the reason.
+pub const URGE: ActionSpec = action(
+    "urge",
+    "催办",
+    &[],
+    Target::Stay,
+    &[Party::Superior],
+    &[Need::Reason],
+);
+
+/// A state, for a kind's table of states.
+pub(crate) const fn state(
+    key: &'static str,
+    label: &'static str,
+    open: bool,
+    limit: StepLimit,
+) -> StateSpec {
+    StateSpec {
+        key,
+        label,
+        open,
+        limit,
+    }
+}
+
+/// An action with no guard, no effect and no audit, for a kind's table of actions (set those
+/// with `..action(…)`).
+pub(crate) const fn action(
+    key: &'static str,
+    label: &'static str,
+    from: &'static [&'static str],
+    to: Target,
+    by: &'static [Party],
+    needs: &'static [Need],
+) -> ActionSpec {
+    ActionSpec {
+        key,
+        label,
+        from,
+        to,
+        by,
+        needs,
+        guard: Guard::Always,
+        effect: Effect::None,
+        audited: false,
+    }
+}
+
 /// 案件类型 — a kind of case: its states, actions and clock.
 #[derive(Debug, PartialEq, Eq)]
 pub struct KindSpec {

@@ -281,7 +281,39 @@ macro_rules! write_case_update {
         n == 1
     }};
 }
-pub(crate) use {append_timeline, case_columns, scoped, write_case_update};
+
+/// Binds the 21 columns of a new `cases` row that follow its id — `kind, title, state, org_code,
+/// owner_org, department_id, reporter_id, version, created_at, updated_at, step_started_at,
+/// yellow_at, deadline, alert, open, supervised, extension_days, handling_amount, handling_unit,
+/// merged_into, rating` — from a [`CaseRecord`], onto the query `$q`.
+macro_rules! bind_case {
+    ($q:expr, $case:expr) => {{
+        let c: &$crate::cases::CaseRecord = &$case;
+        let k = &c.core;
+        $q.bind(k.kind.key)
+            .bind(&c.title)
+            .bind(k.state.key)
+            .bind(&c.org_code)
+            .bind(k.owner_org.as_str())
+            .bind(k.department)
+            .bind(c.reporter_id)
+            .bind(c.version)
+            .bind(c.created_at)
+            .bind(c.updated_at)
+            .bind(k.step_started_at)
+            .bind(k.clock.map(|t| t.yellow_at))
+            .bind(k.clock.map(|t| t.deadline))
+            .bind(k.alert.as_str())
+            .bind(k.open())
+            .bind(k.supervised)
+            .bind(k.extension_days.map(i64::from))
+            .bind(i64::from(k.handling.amount))
+            .bind(k.handling.unit.as_str())
+            .bind(k.merged_into)
+            .bind(k.rating.map(pingan_domain::case::Rating::as_str))
+    }};
+}
+pub(crate) use {append_timeline, bind_case, case_columns, scoped, write_case_update};
 
 impl Store {
     /// One case of any kind — the engine's columns only — if it lies in `scope`.

@@ -1036,7 +1036,10 @@ async fn the_pages_register_assign_and_show_a_dispute_escaped() {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert!(res.text().await.unwrap().contains("只有"));
     let html = crate::page(&c, &m.h.t, &format!("/disputes/{id}")).await;
-    assert!(html.contains("alert(1)") && html.contains("邻里纠纷"), "the title is shown");
+    assert!(
+        html.contains("alert(1)") && html.contains("邻里纠纷"),
+        "the title is shown"
+    );
     assert!(!html.contains("<script>alert(1)"));
     assert!(html.contains("（协办）") && html.contains("李**") && !html.contains("13800138000"));
     let list = crate::page(&c, &m.h.t, "/disputes").await;

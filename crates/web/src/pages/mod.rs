@@ -4,6 +4,7 @@ mod access;
 mod cases;
 mod home;
 mod org;
+mod pairs;
 mod registry;
 mod video;
 

@@ -62,14 +62,8 @@ impl crate::services::Cases<'_> {
         let next_before = (rows.len() as i64 == limit)
             .then(|| rows.last().map(|r| r.case.id))
             .flatten();
-        let links = match (rows.last(), rows.first()) {
-            (Some(last), Some(first)) => {
-                self.store
-                    .departments_of_cases((last.case.id, first.case.id))
-                    .await?
-            }
-            _ => Vec::new(),
-        };
+        let ids: Vec<i64> = rows.iter().map(|r| r.case.id).collect();
+        let mut links = self.departments_of_page(&ids).await?;
         let items = rows
             .into_iter()
             .filter(|r| {
@@ -77,12 +71,7 @@ impl crate::services::Cases<'_> {
                     || text == Some(case_number(&DISPUTE, r.case.id, r.case.created_at).as_str())
             })
             .map(|r| {
-                let id = r.case.id;
-                let deps = links
-                    .iter()
-                    .filter(|(c, _, _)| *c == id)
-                    .map(|(_, d, _)| *d)
-                    .collect();
+                let deps = links.remove(&r.case.id).unwrap_or_default();
                 DisputeView::new(r, deps)
             })
             .collect();

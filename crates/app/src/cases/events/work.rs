@@ -39,15 +39,8 @@ impl crate::services::Cases<'_> {
         let next_before = (rows.len() as i64 == limit)
             .then(|| rows.last().map(|r| r.case.id))
             .flatten();
-        let ids = (
-            rows.last().map_or(0, |r| r.case.id),
-            rows.first().map_or(0, |r| r.case.id),
-        );
-        let links = if rows.is_empty() {
-            Vec::new()
-        } else {
-            self.store.departments_of_cases(ids).await?
-        };
+        let ids: Vec<i64> = rows.iter().map(|r| r.case.id).collect();
+        let mut links = self.departments_of_page(&ids).await?;
         let items = rows
             .into_iter()
             // A case number names the day of receipt too: SJ20200101000042 is not case 42 of today.
@@ -57,12 +50,7 @@ impl crate::services::Cases<'_> {
                         == Some(super::case_number(&EVENT, r.case.id, r.case.created_at).as_str())
             })
             .map(|r| {
-                let id = r.case.id;
-                let deps = links
-                    .iter()
-                    .filter(|(c, _, _)| *c == id)
-                    .map(|(_, d, _)| *d)
-                    .collect();
+                let deps = links.remove(&r.case.id).unwrap_or_default();
                 EventView::new(r, deps)
             })
             .collect();

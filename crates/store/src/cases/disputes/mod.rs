@@ -19,7 +19,6 @@ use crate::cases::events::Inserted;
 use crate::{Result, Store, StoreError, dispatch};
 use chrono::{DateTime, Utc};
 use pingan_domain::Scope;
-use pingan_domain::case::Rating;
 use pingan_domain::text::{like_contains, like_prefix};
 
 /// 纠纷详情 — what a dispute adds to its case.
@@ -205,24 +204,6 @@ impl Store {
         })?)
     }
 
-    /// The dispute with this client id, if it lies in `scope` (an idempotent intake's answer).
-    pub async fn dispute_by_client_id(
-        &self,
-        client_id: &str,
-        scope: &Scope,
-    ) -> Result<Option<DisputeRecord>> {
-        const SQL: &str = select_disputes!("WHERE x.client_id = $3 AND ", dispute_scoped!());
-        let (org, dept) = scope_binds(scope);
-        Ok(dispatch!(self, |p| {
-            sqlx::query_as(SQL)
-                .bind(&org)
-                .bind(dept)
-                .bind(client_id)
-                .fetch_optional(p)
-                .await
-        })?)
-    }
-
     /// Disputes in `scope` matching the filter, newest first.
     pub async fn disputes(
         &self,
@@ -317,7 +298,7 @@ impl Store {
                 let mut tx = p.begin_with(self.begin_write()).await?;
                 let mut out = Vec::with_capacity(batch.len());
                 for d in batch {
-                    let (c, k, x) = (&d.case, &d.case.core, &d.detail);
+                    let x = &d.detail;
                     let taken: Option<(i64,)> =
                         sqlx::query_as("SELECT case_id FROM disputes WHERE client_id = $1")
                             .bind(&x.client_id)
@@ -327,35 +308,15 @@ impl Store {
                         out.push(Inserted::Existing(id));
                         continue;
                     }
-                    let (id,): (i64,) = sqlx::query_as(
+                    let (id,): (i64,) =
+                        crate::cases::bind_case!(sqlx::query_as(
                         "INSERT INTO cases (kind, title, state, org_code, owner_org, department_id,
                             reporter_id, version, created_at, updated_at, step_started_at, yellow_at,
                             deadline, alert, open, supervised, extension_days, handling_amount,
                             handling_unit, merged_into, rating)
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
                             $16, $17, $18, $19, $20, $21) RETURNING id",
-                    )
-                    .bind(k.kind.key)
-                    .bind(&c.title)
-                    .bind(k.state.key)
-                    .bind(&c.org_code)
-                    .bind(k.owner_org.as_str())
-                    .bind(k.department)
-                    .bind(c.reporter_id)
-                    .bind(c.version)
-                    .bind(c.created_at)
-                    .bind(c.updated_at)
-                    .bind(k.step_started_at)
-                    .bind(k.clock.map(|t| t.yellow_at))
-                    .bind(k.clock.map(|t| t.deadline))
-                    .bind(k.alert.as_str())
-                    .bind(k.open())
-                    .bind(k.supervised)
-                    .bind(k.extension_days.map(i64::from))
-                    .bind(i64::from(k.handling.amount))
-                    .bind(k.handling.unit.as_str())
-                    .bind(k.merged_into)
-                    .bind(k.rating.map(Rating::as_str))
+                    ), d.case)
                     .fetch_one(&mut *tx)
                     .await?;
                     sqlx::query(

@@ -6,7 +6,6 @@ use super::{EventDetail, Inserted};
 use crate::cases::{CaseRecord, append_timeline};
 use crate::sql::values;
 use crate::{Backend, NewTimelineEntry, Result, Store, StoreError, dispatch};
-use pingan_domain::case::Rating;
 use sqlx::AssertSqlSafe;
 use std::collections::HashMap;
 
@@ -84,30 +83,7 @@ impl Store {
                 );
                 let mut q = sqlx::query(AssertSqlSafe(sql));
                 for (e, id) in fresh.iter().zip(&ids) {
-                    let (c, k) = (&e.case, &e.case.core);
-                    q = q
-                        .bind(*id)
-                        .bind(k.kind.key)
-                        .bind(&c.title)
-                        .bind(k.state.key)
-                        .bind(&c.org_code)
-                        .bind(k.owner_org.as_str())
-                        .bind(k.department)
-                        .bind(c.reporter_id)
-                        .bind(c.version)
-                        .bind(c.created_at)
-                        .bind(c.updated_at)
-                        .bind(k.step_started_at)
-                        .bind(k.clock.map(|t| t.yellow_at))
-                        .bind(k.clock.map(|t| t.deadline))
-                        .bind(k.alert.as_str())
-                        .bind(k.open())
-                        .bind(k.supervised)
-                        .bind(k.extension_days.map(i64::from))
-                        .bind(i64::from(k.handling.amount))
-                        .bind(k.handling.unit.as_str())
-                        .bind(k.merged_into)
-                        .bind(k.rating.map(Rating::as_str));
+                    q = crate::cases::bind_case!(q.bind(*id), e.case);
                 }
                 q.execute(&mut *tx).await?;
 

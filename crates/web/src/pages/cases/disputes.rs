@@ -6,6 +6,7 @@ use crate::auth::PageUser;
 use crate::error::{PageError, on_the_form};
 use crate::extract::page::{Path, Query};
 use crate::pages::Shell;
+use crate::pages::pairs::Pairs;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
@@ -421,18 +422,8 @@ async fn show(
 /// An action as the case page's forms send it: field pairs, since 联合调解 is a multiple choice
 /// (one `assist` pair per organisation).
 fn action_request(pairs: &[(String, String)]) -> Result<DisputeActionRequest, String> {
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, v)| k == name && !v.trim().is_empty())
-            .map(|(_, v)| v.trim().to_owned())
-    };
-    let number = |name: &str| -> Result<Option<i64>, String> {
-        field(name)
-            .map(|v| v.parse().map_err(|_| format!("“{v}”不是有效的数字")))
-            .transpose()
-    };
-    let action = field("action").unwrap_or_default();
+    let f = Pairs(pairs);
+    let action = f.text("action").unwrap_or_default();
     // The page offers the court's two rulings as two actions.
     let (action, outcome) = match action.as_str() {
         "confirm" => (
@@ -448,24 +439,22 @@ fn action_request(pairs: &[(String, String)]) -> Result<DisputeActionRequest, St
     Ok(DisputeActionRequest {
         action,
         outcome,
-        version: number("version")?,
-        reason: field("reason"),
-        organisation_id: number("organisation_id")?,
-        assist_organisation_ids: pairs
-            .iter()
-            .filter(|(k, _)| k == "assist")
-            .filter_map(|(_, v)| v.parse().ok())
-            .collect(),
-        extension_days: number("extension_days")?.and_then(|d| u32::try_from(d).ok()),
-        agreement: field("agreement"),
-        content: field("content"),
-        prevented_crime: Some(field("prevented_crime").is_some()),
-        prevented_petition: Some(field("prevented_petition").is_some()),
-        place: field("place"),
-        video_link: field("video_link"),
-        attendees: field("attendees"),
-        referred_to: field("referred_to"),
-        to_court: Some(field("to_court").is_some()),
+        version: f.number("version")?,
+        reason: f.text("reason"),
+        organisation_id: f.number("organisation_id")?,
+        assist_organisation_ids: f.numbers("assist"),
+        extension_days: f
+            .number("extension_days")?
+            .and_then(|d| u32::try_from(d).ok()),
+        agreement: f.text("agreement"),
+        content: f.text("content"),
+        prevented_crime: Some(f.ticked("prevented_crime")),
+        prevented_petition: Some(f.ticked("prevented_petition")),
+        place: f.text("place"),
+        video_link: f.text("video_link"),
+        attendees: f.text("attendees"),
+        referred_to: f.text("referred_to"),
+        to_court: Some(f.ticked("to_court")),
         held_at: None,
     })
 }

@@ -6,6 +6,7 @@ use crate::auth::PageUser;
 use crate::error::{PageError, on_the_form};
 use crate::extract::page::{Path, Query};
 use crate::pages::Shell;
+use crate::pages::pairs::Pairs;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Multipart, State};
@@ -276,18 +277,8 @@ async fn show(
 /// An action as the case page's forms send it: field pairs, since 协办部门 is a multiple choice
 /// (one `assist` pair per department).
 fn action_request(pairs: &[(String, String)]) -> Result<ActionRequest, String> {
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, v)| k == name && !v.trim().is_empty())
-            .map(|(_, v)| v.trim().to_owned())
-    };
-    let number = |name: &str| -> Result<Option<i64>, String> {
-        field(name)
-            .map(|v| v.parse().map_err(|_| format!("“{v}”不是有效的数字")))
-            .transpose()
-    };
-    let merge_into = match field("merge_into") {
+    let f = Pairs(pairs);
+    let merge_into = match f.text("merge_into") {
         Some(s) => Some(
             pingan_app::parse_case_ref(&s)
                 .ok_or_else(|| format!("“{s}”不是事件编号，请填写如 SJ20261128000042 的编号"))?,
@@ -295,18 +286,16 @@ fn action_request(pairs: &[(String, String)]) -> Result<ActionRequest, String> {
         None => None,
     };
     Ok(ActionRequest {
-        action: field("action").unwrap_or_default(),
-        version: number("version")?,
-        reason: field("reason"),
-        department_id: number("department_id")?,
-        assist_department_ids: pairs
-            .iter()
-            .filter(|(k, _)| k == "assist")
-            .filter_map(|(_, v)| v.parse().ok())
-            .collect(),
+        action: f.text("action").unwrap_or_default(),
+        version: f.number("version")?,
+        reason: f.text("reason"),
+        department_id: f.number("department_id")?,
+        assist_department_ids: f.numbers("assist"),
         merge_into,
-        extension_days: number("extension_days")?.and_then(|d| u32::try_from(d).ok()),
-        rating: field("rating"),
+        extension_days: f
+            .number("extension_days")?
+            .and_then(|d| u32::try_from(d).ok()),
+        rating: f.text("rating"),
     })
 }
 

@@ -113,6 +113,11 @@ CREATE TABLE dispute_sessions (
 );
 CREATE INDEX dispute_sessions_case ON dispute_sessions (case_id, id);
 
+-- A dispute's case files include the photographed signed agreement (签字协议书).
+ALTER TABLE case_files DROP CONSTRAINT case_files_stage_check;
+ALTER TABLE case_files ADD CONSTRAINT case_files_stage_check
+    CHECK (stage IN ('before', 'after', 'agreement'));
+
 UPDATE roles SET permissions = permissions || ' register_disputes'
  WHERE builtin AND name IN ('commander', 'operator', 'grid_worker', 'handler', 'mediator');
 UPDATE roles SET permissions = permissions || ' department_work' WHERE builtin AND name = 'mediator';

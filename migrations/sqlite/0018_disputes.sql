@@ -113,6 +113,26 @@ CREATE TABLE dispute_sessions (
 );
 CREATE INDEX dispute_sessions_case ON dispute_sessions (case_id, id);
 
+-- A dispute's case files include the photographed signed agreement (签字协议书): the stage check
+-- widens (SQLite rebuilds the table to change a CHECK).
+CREATE TABLE case_files_widened (
+    id           INTEGER PRIMARY KEY,
+    case_id      INTEGER NOT NULL REFERENCES cases (id),
+    timeline_id  INTEGER REFERENCES case_timeline (id),
+    stage        TEXT NOT NULL CHECK (stage IN ('before', 'after', 'agreement')),
+    file_name    TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size         INTEGER NOT NULL,
+    digest       TEXT NOT NULL,
+    uploaded_by  TEXT NOT NULL,
+    uploaded_at  TEXT NOT NULL
+);
+INSERT INTO case_files_widened SELECT id, case_id, timeline_id, stage, file_name, content_type, size,
+    digest, uploaded_by, uploaded_at FROM case_files;
+DROP TABLE case_files;
+ALTER TABLE case_files_widened RENAME TO case_files;
+CREATE INDEX case_files_case ON case_files (case_id, id);
+
 UPDATE roles SET permissions = permissions || ' register_disputes'
  WHERE builtin = 1 AND name IN ('commander', 'operator', 'grid_worker', 'handler', 'mediator');
 UPDATE roles SET permissions = permissions || ' department_work' WHERE builtin = 1 AND name = 'mediator';

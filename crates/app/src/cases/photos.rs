@@ -1,5 +1,6 @@
-//! 现场照片 — photos of a case before and after handling, taken by the people on it. The bytes
-//! are kept in the files store under their SM3 digest; each upload is one timeline entry.
+//! 现场照片 — photos of a case, taken by the people on it: an event's before and after handling,
+//! a dispute's signed agreement (签字协议书). The bytes are kept in the files store under their
+//! SM3 digest; each upload is one timeline entry.
 
 use crate::{Actor, App, AppError, Result};
 use chrono::{DateTime, Utc};
@@ -25,9 +26,9 @@ pub struct PhotoUpload {
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PhotoView {
     pub id: i64,
-    /// `before` or `after`.
+    /// `before`, `after` or `agreement`.
     pub stage: String,
-    /// 处置前 or 处置后.
+    /// 处置前, 处置后 or 签字协议书.
     pub stage_label: &'static str,
     pub file_name: String,
     pub content_type: String,
@@ -39,17 +40,18 @@ pub struct PhotoView {
 }
 
 fn stage_label(stage: &str) -> &'static str {
-    if stage == "after" {
-        "处置后"
-    } else {
-        "处置前"
+    match stage {
+        "after" => "处置后",
+        "agreement" => "签字协议书",
+        _ => "处置前",
     }
 }
 
-impl From<CaseFileRecord> for PhotoView {
-    fn from(f: CaseFileRecord) -> Self {
+impl PhotoView {
+    /// A stored photo of a case whose API lives under `/api/v1/{collection}`.
+    fn new(f: CaseFileRecord, collection: &str) -> Self {
         Self {
-            url: format!("/api/v1/events/{}/photos/{}", f.case_id, f.id),
+            url: format!("/api/v1/{collection}/{}/photos/{}", f.case_id, f.id),
             stage_label: stage_label(&f.stage),
             id: f.id,
             stage: f.stage,
@@ -99,8 +101,8 @@ impl App {
 }
 
 impl crate::services::Cases<'_> {
-    /// Adds photos to a case the user is on (hub, department, grid worker or reporter). `stage`
-    /// is `before`/处置前 or `after`/处置后.
+    /// Adds photos to an event the user is on (hub, department, grid worker or reporter).
+    /// `stage` is `before`/处置前 or `after`/处置后.
     pub async fn add_photos(
         self,
         actor: &Actor,
@@ -110,10 +112,6 @@ impl crate::services::Cases<'_> {
     ) -> Result<Vec<PhotoView>> {
         self.authorize(actor, Capability::ReportEvents, None)
             .or_else(|_| self.authorize(actor, Capability::ViewCases, None))?;
-        let user = actor
-            .user
-            .as_ref()
-            .ok_or(AppError::Unauthenticated("请先登录"))?;
         let stage = match stage.trim() {
             "before" | "处置前" | "" => "before",
             "after" | "处置后" => "after",
@@ -123,19 +121,34 @@ impl crate::services::Cases<'_> {
                 )));
             }
         };
-        let (_, record) = self.readable_event(actor, case_id).await?;
+        let (user, record) = self.readable_event(actor, case_id).await?;
         if super::parties(user, &record.case)?.is_empty() {
             return Err(AppError::Forbidden(
                 "只有办理此事件的人员可以上传照片".into(),
             ));
         }
+        self.attach_photos(user, &record.case, stage, uploads, "events")
+            .await
+    }
+
+    /// Stores photos of a case the caller has checked the user may add to, with their timeline
+    /// entry; answers the photos added.
+    pub(crate) async fn attach_photos(
+        self,
+        user: &crate::CurrentUser,
+        case: &pingan_store::CaseRecord,
+        stage: &str,
+        uploads: Vec<PhotoUpload>,
+        collection: &str,
+    ) -> Result<Vec<PhotoView>> {
+        let case_id = case.id;
         if uploads.is_empty() {
             return Err(AppError::Invalid("请选择要上传的照片".into()));
         }
         let had = self.store.case_file_count(case_id).await?;
         if had + i64::try_from(uploads.len()).unwrap_or(i64::MAX) > MAX_PHOTOS_PER_CASE {
             return Err(AppError::Invalid(format!(
-                "每个事件最多 {MAX_PHOTOS_PER_CASE} 张照片，已有 {had} 张"
+                "每件最多 {MAX_PHOTOS_PER_CASE} 张照片，已有 {had} 张"
             )));
         }
         let store = self.files()?;
@@ -169,14 +182,14 @@ impl crate::services::Cases<'_> {
             actor_id: Some(user.id),
             actor_name: user.display_name.clone(),
             actor_org: Some(user.org_code.as_str().into()),
-            from_state: Some(record.case.core.state.key.into()),
-            to_state: record.case.core.state.key.into(),
+            from_state: Some(case.core.state.key.into()),
+            to_state: case.core.state.key.into(),
             comment: None,
             detail: json!({"photos": files.len(), "stage": stage}).to_string(),
         };
         self.store.add_case_files(case_id, &files, &entry).await?;
         Ok(self
-            .photos_of(case_id)
+            .photos_of(case_id, collection)
             .await?
             .into_iter()
             .rev()
@@ -185,17 +198,18 @@ impl crate::services::Cases<'_> {
             .collect())
     }
 
-    pub(crate) async fn photos_of(self, case_id: i64) -> Result<Vec<PhotoView>> {
+    /// The photos of a case whose API lives under `/api/v1/{collection}`, oldest first.
+    pub(crate) async fn photos_of(self, case_id: i64, collection: &str) -> Result<Vec<PhotoView>> {
         Ok(self
             .store
             .case_files(case_id)
             .await?
             .into_iter()
-            .map(PhotoView::from)
+            .map(|f| PhotoView::new(f, collection))
             .collect())
     }
 
-    /// One photo of a case the user can see: its content type and bytes.
+    /// One photo of an event the user can see: its content type and bytes.
     pub async fn photo(
         self,
         actor: &Actor,
@@ -203,7 +217,12 @@ impl crate::services::Cases<'_> {
         photo_id: i64,
     ) -> Result<(String, Vec<u8>)> {
         // Seeing the case is the permission to see its photos.
-        self.event_detail(actor, case_id).await?;
+        self.readable_event(actor, case_id).await?;
+        self.case_photo(case_id, photo_id).await
+    }
+
+    /// The content type and bytes of a photo of a case the caller has checked the user may see.
+    pub(crate) async fn case_photo(self, case_id: i64, photo_id: i64) -> Result<(String, Vec<u8>)> {
         let file = self
             .store
             .case_files(case_id)

@@ -1051,3 +1051,79 @@ async fn the_pages_register_assign_and_show_a_dispute_escaped() {
     let screenings = crate::page(&c, &m.h.t, "/disputes/screenings").await;
     assert!(screenings.contains("发起排查"));
 }
+
+#[tokio::test]
+async fn the_signed_agreement_is_photographed_back_onto_the_dispute() {
+    let m = Mediation::new().await;
+    let id = m.mediating("jf-scan-0001").await;
+    let upload = |token: String| {
+        let url = m.h.t.url(&format!("/api/v1/disputes/{id}/photos"));
+        async move {
+            let part = reqwest::multipart::Part::bytes(crate::events::PNG.to_vec())
+                .file_name("协议书.png");
+            let form = reqwest::multipart::Form::new().part("file", part);
+            reqwest::Client::new()
+                .post(url)
+                .bearer_auth(token)
+                .multipart(form)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // Not before a written agreement.
+    assert_eq!(
+        upload(m.mediator.clone()).await.status(),
+        StatusCode::CONFLICT
+    );
+    m.ok(
+        id,
+        &m.mediator,
+        json!({"action": "succeed", "agreement": "written", "content": "赔偿 1000 元并赔礼道歉"}),
+    )
+    .await;
+    // A grid worker of the place may see it but not attach to it.
+    assert_eq!(
+        upload(m.h.tokens.worker.clone()).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let res = upload(m.mediator.clone()).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let photos: Value = res.json().await.unwrap();
+    assert_eq!(photos[0]["stage_label"], "签字协议书");
+    let url = photos[0]["url"].as_str().unwrap().to_owned();
+    assert!(
+        url.starts_with(&format!("/api/v1/disputes/{id}/photos/")),
+        "{url}"
+    );
+    let res = reqwest::Client::new()
+        .get(m.h.t.url(&url))
+        .bearer_auth(&m.h.tokens.operator)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            res.status(),
+            res.headers()["content-type"].to_str().unwrap()
+        ),
+        (StatusCode::OK, "image/png")
+    );
+    assert_eq!(res.bytes().await.unwrap().as_ref(), crate::events::PNG);
+    let (_, detail) = get(
+        &m.h,
+        &format!("/api/v1/disputes/{id}"),
+        &m.h.tokens.operator,
+    )
+    .await;
+    assert_eq!(detail["scans"].as_array().unwrap().len(), 1);
+    // Another township sees neither the dispute nor its photo.
+    let photo_id = photos[0]["id"].as_i64().unwrap();
+    let other =
+        m.h.t
+            .app
+            .cases()
+            .dispute_photo(&m.h.other_operator, id, photo_id)
+            .await;
+    assert!(matches!(other, Err(pingan_app::AppError::NotFound(_))));
+}

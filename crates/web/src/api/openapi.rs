@@ -19,7 +19,7 @@ use utoipa::{Modify, OpenApi};
     paths(health::health, session::create, session::end, org::children, org::grids, org::locate, org::outline, calendar::deadline,
         events::create, events::list, events::show, events::act, events::add_photos, events::photo, events::categories, events::set_limit, events::rules,
         events::add_rule, events::delete_rule, events::stream, video::online_rate,
-        disputes::create, disputes::list, disputes::show, disputes::act, disputes::agreement, disputes::organisations,
+        disputes::create, disputes::list, disputes::show, disputes::act, disputes::agreement, disputes::add_scans, disputes::photo, disputes::organisations,
         disputes::create_organisation, disputes::organisation, disputes::set_mediator, disputes::stats,
         disputes::create_screening, disputes::screenings, disputes::screening, disputes::zero_report,
         video::devices, video::device, video::channels, video::channel, video::near, video::map, video::import, video::template, video::query,

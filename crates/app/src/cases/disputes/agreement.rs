@@ -13,6 +13,40 @@ use pingan_domain::time::in_shanghai;
 use pingan_office::pdf::{Block, write_pdf};
 
 impl crate::services::Cases<'_> {
+    /// Adds photos of the signed agreement (签字协议书) to a dispute whose written agreement the
+    /// user's hub or organisation holds.
+    pub async fn add_agreement_scans(
+        self,
+        actor: &Actor,
+        id: i64,
+        uploads: Vec<crate::cases::PhotoUpload>,
+    ) -> Result<Vec<crate::cases::PhotoView>> {
+        let (user, r) = self.readable_dispute(actor, id).await?;
+        if !may_print(&parties(user, &r.case)?) {
+            return Err(AppError::Forbidden(
+                "只有承办的综治中心或调解组织可以上传签字协议书".into(),
+            ));
+        }
+        if r.detail.agreement_kind.as_deref() != Some(AgreementKind::Written.code()) {
+            return Err(AppError::Conflict(
+                "达成书面调解协议后才能上传签字协议书（口头协议只需记录内容）".into(),
+            ));
+        }
+        self.attach_photos(user, &r.case, "agreement", uploads, "disputes")
+            .await
+    }
+
+    /// One photo of a dispute the user can see: its content type and bytes.
+    pub async fn dispute_photo(
+        self,
+        actor: &Actor,
+        id: i64,
+        photo_id: i64,
+    ) -> Result<(String, Vec<u8>)> {
+        self.readable_dispute(actor, id).await?;
+        self.case_photo(id, photo_id).await
+    }
+
     /// The agreement of a dispute mediated successfully, as a PDF: (file name, bytes).
     pub async fn agreement_pdf(self, actor: &Actor, id: i64) -> Result<(String, Vec<u8>)> {
         let user = self.case_user(actor)?;
@@ -21,11 +55,7 @@ impl crate::services::Cases<'_> {
             .dispute(id, &user.scope())
             .await?
             .ok_or_else(|| AppError::NotFound(format!("纠纷 {id} 不存在或不在您的管辖范围内")))?;
-        let relations = parties(user, &r.case)?;
-        if !relations
-            .iter()
-            .any(|p| matches!(p, Party::Hub | Party::Department))
-        {
+        if !may_print(&parties(user, &r.case)?) {
             return Err(AppError::Forbidden(
                 "只有承办的综治中心或调解组织可以出具调解协议书".into(),
             ));
@@ -140,4 +170,12 @@ impl crate::services::Cases<'_> {
         .await?;
         Ok((format!("{title}_{number}.pdf"), bytes))
     }
+}
+
+/// Whether the user's relations to a dispute let them print or attach its agreement: its hub or
+/// the organisation on it.
+pub(crate) fn may_print(relations: &[Party]) -> bool {
+    relations
+        .iter()
+        .any(|p| matches!(p, Party::Hub | Party::Department))
 }

@@ -202,4 +202,8 @@ pub struct DisputeDetailView {
     pub actions: Vec<ActionView>,
     /// Who it waits for now, e.g. "等待调解组织调解成功" (none once finished).
     pub waiting_for: Option<String>,
+    /// Photos of the signed agreement (签字协议书).
+    pub scans: Vec<crate::cases::PhotoView>,
+    /// The user may upload them: the hub or the organisation, once a written agreement exists.
+    pub can_attach_agreement: bool,
 }

@@ -110,7 +110,7 @@ impl crate::services::Cases<'_> {
     }
 
     /// A dispute the user may see, by the rule of every case plus its referrer.
-    async fn readable_dispute(
+    pub(crate) async fn readable_dispute(
         self,
         actor: &Actor,
         id: i64,
@@ -145,8 +145,11 @@ impl crate::services::Cases<'_> {
                 format!("等待{}{}", who.join("或"), a.label)
             })
             .filter(|_| r.case.core.open());
+        let relations = parties(user, &r.case)?;
+        let can_attach_agreement = super::agreement::may_print(&relations)
+            && r.detail.agreement_kind.as_deref() == Some("written");
         let actions = DISPUTE
-            .available(&r.case.core.facts(Utc::now()), &parties(user, &r.case)?)
+            .available(&r.case.core.facts(Utc::now()), &relations)
             .into_iter()
             .map(ActionView::from)
             .collect();
@@ -191,6 +194,8 @@ impl crate::services::Cases<'_> {
                 .collect(),
             actions,
             waiting_for,
+            scans: self.photos_of(id, "disputes").await?,
+            can_attach_agreement,
         })
     }
 

@@ -143,7 +143,7 @@ impl crate::services::Cases<'_> {
                 .collect(),
             actions,
             suggested_department_id,
-            photos: self.photos_of(id).await?,
+            photos: self.photos_of(id, "events").await?,
             waiting_for,
             dispute: self.dispute_of_event(user, id).await?,
         })

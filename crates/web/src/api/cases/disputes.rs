@@ -7,14 +7,16 @@ use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Path, Query};
 use axum::Router;
-use axum::extract::State;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use pingan_app::{
-    DisputeActionRequest, DisputeDetailView, DisputeIntake, DisputeIntakeOutcome, DisputeListQuery,
-    DisputePage, DisputeStatsQuery, DisputeStatsView, DisputeView, MediationOrganisationEntry,
-    MediationOrganisationView, MediatorView, ScreeningEntry, ScreeningUnitView, ScreeningView,
+    AppError, DisputeActionRequest, DisputeDetailView, DisputeIntake, DisputeIntakeOutcome,
+    DisputeListQuery, DisputePage, DisputeStatsQuery, DisputeStatsView, DisputeView,
+    MediationOrganisationEntry, MediationOrganisationView, MediatorView, PhotoView, ScreeningEntry,
+    ScreeningUnitView, ScreeningView,
 };
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +26,11 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/disputes/{id}", get(show))
         .route("/api/v1/disputes/{id}/actions", post(act))
         .route("/api/v1/disputes/{id}/agreement.pdf", get(agreement))
+        .route(
+            "/api/v1/disputes/{id}/photos",
+            crate::router::with_uploads(post(add_scans), crate::router::Upload::Photos),
+        )
+        .route("/api/v1/disputes/{id}/photos/{photo_id}", get(photo))
         .route(
             "/api/v1/mediation-organisations",
             get(organisations).post(create_organisation),
@@ -146,6 +153,48 @@ pub(crate) async fn agreement(
         bytes,
     )
         .into_response())
+}
+
+/// Adds photos of the signed agreement (签字协议书; multipart, one `file` part per photo: JPEG, PNG
+/// or WebP, up to 10 MB each). Only the hub or the organisation, once a written agreement exists.
+#[utoipa::path(post, path = "/api/v1/disputes/{id}/photos", tag = "disputes", params(("id" = i64, Path)),
+    request_body(content_type = "multipart/form-data", description = "file…"),
+    security(("bearer" = [])),
+    responses((status = 201, body = Vec<PhotoView>), (status = 400, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub(crate) async fn add_scans(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<i64>,
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<(StatusCode, Json<Vec<PhotoView>>), ApiError> {
+    let form = form.map_err(|e| {
+        AppError::Invalid(format!("请以 multipart/form-data 上传：{}", e.body_text()))
+    })?;
+    let (_, files) = crate::multipart::read(form).await?;
+    let photos = state
+        .app
+        .cases()
+        .add_agreement_scans(&api.actor(), id, files)
+        .await?;
+    Ok((StatusCode::CREATED, Json(photos)))
+}
+
+/// One photo of a dispute you can see.
+#[utoipa::path(get, path = "/api/v1/disputes/{id}/photos/{photo_id}", tag = "disputes",
+    params(("id" = i64, Path), ("photo_id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "图片"), (status = 404, body = Problem)))]
+pub(crate) async fn photo(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path((id, photo_id)): Path<(i64, i64)>,
+) -> Result<Response, ApiError> {
+    let (content_type, bytes) = state
+        .app
+        .cases()
+        .dispute_photo(&api.actor(), id, photo_id)
+        .await?;
+    Ok(super::events::photo_response(content_type, bytes))
 }
 
 /// Which unit's organisations to list.

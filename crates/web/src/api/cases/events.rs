@@ -163,14 +163,19 @@ pub(crate) async fn photo(
     Path((id, photo_id)): Path<(i64, i64)>,
 ) -> Result<Response, ApiError> {
     let (content_type, bytes) = state.app.cases().photo(&api.actor(), id, photo_id).await?;
-    Ok((
+    Ok(photo_response(content_type, bytes))
+}
+
+/// A stored photo as the answer: its own type, kept a day by the browser only.
+pub(crate) fn photo_response(content_type: String, bytes: Vec<u8>) -> Response {
+    (
         [
             (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, "private, max-age=86400".to_owned()),
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
 }
 
 /// The event categories with their handling limits.

@@ -33,6 +33,10 @@ pub fn router() -> Router<AppState> {
         .route("/disputes/stats.xlsx", get(stats_sheet))
         .route("/disputes/{id}", get(show))
         .route("/disputes/{id}/act", post(act))
+        .route(
+            "/disputes/{id}/photos",
+            crate::router::with_uploads(post(add_scans), crate::router::Upload::Photos),
+        )
         .route("/mediation", get(organisations))
         .route(
             "/disputes/screenings",
@@ -486,6 +490,32 @@ async fn act(
             };
             Ok(Redirect::to(&to).into_response())
         }
+        Err(e) => {
+            let (status, msg) = on_the_form(e)?;
+            Ok((status, render_case(&state, &page, id, Some(msg)).await?).into_response())
+        }
+    }
+}
+
+/// 上传签字协议书 from the case page.
+async fn add_scans(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+    form: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    let result = match crate::multipart::read(form).await {
+        Ok((_, files)) => {
+            state
+                .app
+                .cases()
+                .add_agreement_scans(&page.actor(), id, files)
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/disputes/{id}#scans")).into_response()),
         Err(e) => {
             let (status, msg) = on_the_form(e)?;
             Ok((status, render_case(&state, &page, id, Some(msg)).await?).into_response())

@@ -419,6 +419,18 @@ async fn a_failed_mediation_goes_up_a_level_or_out() {
     // The township committee no longer holds it.
     let (status, _) = get(&m.h, &format!("/api/v1/disputes/{id}"), &m.mediator).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    // The indicators count it under the organisation that holds it now.
+    let (_, s) = get(&m.h, "/api/v1/stats/disputes", &m.h.tokens.commander).await;
+    let holders: Vec<i64> = s["by_organisation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["key"].as_str().and_then(|k| k.parse().ok()))
+        .collect();
+    assert!(
+        holders.contains(&m.traffic) && !holders.contains(&m.committee),
+        "{s}"
+    );
 
     let other = m.mediating("jf-up-0002").await;
     m.ok(

@@ -187,7 +187,6 @@ macro_rules! dispute_scoped {
                          WHERE d.case_id = c.id AND d.department_id = $2)) "
     };
 }
-pub(crate) use dispute_scoped;
 
 impl Store {
     /// One dispute, if it lies in `scope`.
@@ -320,16 +319,21 @@ impl Store {
                     .fetch_one(&mut *tx)
                     .await?;
                     sqlx::query(
-                        "INSERT INTO disputes (case_id, client_id, dispute_type, sub_type, source,
+                        "INSERT INTO disputes (case_id, org_code, department_id, created_at,
+                            client_id, dispute_type, sub_type, source,
                             external_ref, scale, people_count, amount_fen, facts, lon, lat, address,
                             referrer_department_id, event_id, mediator_id, agreement_kind, agreement,
                             concluded_at, succeeded, referred_to, accident_number, insurer,
                             liability_percent, litigated, prevented_crime, prevented_petition,
                             screening_id)
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                            $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)",
+                            $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29,
+                            $30, $31)",
                     )
                     .bind(id)
+                    .bind(&d.case.org_code)
+                    .bind(d.case.core.department)
+                    .bind(d.case.created_at)
                     .bind(&x.client_id)
                     .bind(&x.dispute_type)
                     .bind(&x.sub_type)
@@ -436,6 +440,11 @@ impl Store {
             let mut tx = p.begin_with(self.begin_write()).await?;
             let written = super::write_case_update!(tx, case, expected, entry, departments);
             if written {
+                sqlx::query("UPDATE disputes SET department_id = $1 WHERE case_id = $2")
+                    .bind(case.core.department)
+                    .bind(case.id)
+                    .execute(&mut *tx)
+                    .await?;
                 if let Some(mediator) = change.mediator_id {
                     sqlx::query(
                         "UPDATE disputes SET mediator_id = $1

@@ -489,6 +489,25 @@ async fn a_court_follows_what_it_referred_and_nothing_else() {
     // The police station, an unrelated department, does not.
     let police = m.h.t.app.cases().dispute_detail(&m.h.police, id).await;
     assert!(matches!(police, Err(pingan_app::AppError::NotFound(_))));
+    // The justice bureau, which guides the mediation committees, sees every dispute of the district
+    // (and acts on none of them).
+    let (justice, _) = actor(&m.h.t, "bm-511702-sf", &m.h.password).await;
+    let seen =
+        m.h.t
+            .app
+            .cases()
+            .dispute_detail(&justice, id)
+            .await
+            .unwrap();
+    assert!(seen.actions.is_empty());
+    let page =
+        m.h.t
+            .app
+            .cases()
+            .disputes(&justice, &Default::default())
+            .await
+            .unwrap();
+    assert!(page.items.iter().any(|d| d.id == id));
     // A dispute the court did not refer is not on its list.
     let own = m.register("jf-court-0002", &m.h.tokens.operator).await["id"]
         .as_i64()

@@ -52,7 +52,7 @@ impl crate::services::Cases<'_> {
         let user = self.case_user(actor)?;
         let r = self
             .store
-            .dispute(id, &user.scope())
+            .dispute(id, &self.dispute_scope(user).await?)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("纠纷 {id} 不存在或不在您的管辖范围内")))?;
         if !may_print(&parties(user, &r.case)?) {

@@ -281,7 +281,7 @@ impl crate::services::Cases<'_> {
     ) -> Result<DisputeIntakeOutcome> {
         let found = self
             .store
-            .dispute(id, &user.scope())
+            .dispute(id, &self.dispute_scope(user).await?)
             .await?
             .filter(|r| event_id.is_some() || r.case.reporter_id == Some(user.id));
         let Some(r) = found else {

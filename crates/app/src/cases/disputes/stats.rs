@@ -145,7 +145,7 @@ impl crate::services::Cases<'_> {
                 }
                 Scope::org(code)
             }
-            None => user.scope(),
+            None => self.dispute_scope(user).await?,
         };
         let today = beijing_date(Utc::now());
         let day = |s: Option<&str>, what: &str, default: NaiveDate| -> Result<NaiveDate> {

@@ -16,6 +16,9 @@ use pingan_domain::case::event::EVENT;
 use pingan_domain::text::filter_text;
 use pingan_store::{DisputeFilter, DisputeRecord, DisputeUpdate, NewDisputeSession};
 
+/// The department kind of the justice bureau and its 司法所 (the demo's `SF`/`SFS` departments).
+const JUSTICE_KIND: &str = "司法";
+
 impl crate::services::Cases<'_> {
     /// Disputes the user may see, newest first.
     pub async fn disputes(self, actor: &Actor, q: &DisputeListQuery) -> Result<DisputePage> {
@@ -58,7 +61,8 @@ impl crate::services::Cases<'_> {
             id: number,
             before_id: q.before,
         };
-        let rows = self.store.disputes(&user.scope(), &filter, limit).await?;
+        let scope = self.dispute_scope(user).await?;
+        let rows = self.store.disputes(&scope, &filter, limit).await?;
         let next_before = (rows.len() as i64 == limit)
             .then(|| rows.last().map(|r| r.case.id))
             .flatten();
@@ -102,11 +106,29 @@ impl crate::services::Cases<'_> {
         let Some(id) = self.store.dispute_of_event(event_id).await? else {
             return Ok(None);
         };
+        let scope = self.dispute_scope(user).await?;
         Ok(self
             .store
-            .dispute(id, &user.scope())
+            .dispute(id, &scope)
             .await?
             .map(|r| (id, case_number(&DISPUTE, id, r.case.created_at))))
+    }
+
+    /// The scope in which a user sees disputes: their own, except that the justice bureau and
+    /// its 司法所 (departments of kind 司法), who guide the mediation committees, see every dispute of
+    /// their unit (the 司法局 the district's, a 司法所 its township's).
+    pub(crate) async fn dispute_scope(self, user: &CurrentUser) -> Result<pingan_domain::Scope> {
+        if let Some(d) = user.department_id {
+            let justice = self
+                .all_departments()
+                .await?
+                .iter()
+                .any(|x| x.id == d && x.kind == JUSTICE_KIND);
+            if justice {
+                return Ok(pingan_domain::Scope::org(user.org_code.clone()));
+            }
+        }
+        Ok(user.scope())
     }
 
     /// A dispute the user may see, by the rule of every case plus its referrer.
@@ -116,8 +138,9 @@ impl crate::services::Cases<'_> {
         id: i64,
     ) -> Result<(&CurrentUser, DisputeRecord)> {
         let user = self.case_user(actor)?;
+        let scope = self.dispute_scope(user).await?;
         self.store
-            .dispute(id, &user.scope())
+            .dispute(id, &scope)
             .await?
             .map(|r| (user, r))
             .ok_or_else(|| AppError::NotFound(format!("纠纷 {id} 不存在或不在您的管辖范围内")))

@@ -30,7 +30,7 @@ pub use access::users::{NewUser, UserRecord};
 pub use cases::categories::{CategoryRecord, NewRoutingRule, RoutingRuleRecord};
 pub use cases::disputes::{
     DisputeCount, DisputeDetail, DisputeFilter, DisputeInsert, DisputePartyRecord, DisputeRecord,
-    DisputeSessionRecord, DisputeStats, DisputeTotals, DisputeUpdate, MediationOrganisationRecord,
+    DisputeSessionRecord, DisputeTotals, DisputeUpdate, MediationOrganisationRecord,
     MediatorRecord, NewDisputeParty, NewDisputeSession, NewMediationOrganisation, NewScreening,
     ScreeningRecord, ScreeningReportRecord,
 };

@@ -31,9 +31,6 @@ pub struct DisputeCount {
     pub prevented_petition: i64,
 }
 
-/// The indicators' raw counts of a scope and period.
-pub type DisputeStats = Vec<DisputeCount>;
-
 /// The totals of a scope and period, for comparing with another.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, sqlx::FromRow)]
 pub struct DisputeTotals {
@@ -94,7 +91,7 @@ impl Store {
         scope: &Scope,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-    ) -> Result<DisputeStats> {
+    ) -> Result<Vec<DisputeCount>> {
         const SQL: &str = concat!(
             "SELECT dispute_type, source, township, department_id,
                     CAST(SUM(received) AS BIGINT) AS received,

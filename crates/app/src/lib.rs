@@ -36,6 +36,12 @@ pub use cases::{
     PhotoView, RoutingRuleView, ScreeningEntry, ScreeningUnitView, ScreeningView, StatsRow,
     TimelineView, new_client_id, parse_case_ref,
 };
+pub use cases::{
+    LawyerEntry, LawyerView, LeaderLoadView, NoticeKind, PetitionActionRequest,
+    PetitionDetailView, PetitionIntake, PetitionIntakeOutcome, PetitionListQuery, PetitionPage,
+    PetitionStatsQuery, PetitionStatsRow, PetitionStatsView, PetitionView, PetitionerEntry,
+    PetitionerPlain, PetitionerView,
+};
 pub use error::AppError;
 pub use files::FilesConfig;
 pub use org::calendar::CalendarYear;

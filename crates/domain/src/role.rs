@@ -111,6 +111,8 @@ impl Role {
                 ViewKeyYouth,
                 RegisterDisputes,
                 ManageMediation,
+                RegisterPetitions,
+                ManageLawyers,
             ],
             Role::Operator => &[
                 ViewOrg,
@@ -124,6 +126,7 @@ impl Role {
                 ManageRegistry,
                 ViewSpecialGroups,
                 RegisterDisputes,
+                RegisterPetitions,
             ],
             Role::GridWorker => &[
                 ViewOrg,
@@ -241,6 +244,13 @@ capabilities! {
     RegisterDisputes = "register_disputes", "登记矛盾纠纷";
     /// Keep the mediation organisations and their mediators (人民调解组织与调解员).
     ManageMediation = "manage_mediation", "维护调解组织与调解员";
+    /// Register petitions (信访登记) and work them as the petition office of one's hub: 分办,
+    /// 受理, 答复, 复查/复核 records, 领导包案 and 律师 assignment.
+    RegisterPetitions = "register_petitions", "登记办理信访事项";
+    /// Keep the lawyers' directory (律师名录) that petitions draw on.
+    ManageLawyers = "manage_lawyers", "维护律师名录";
+    /// Take part in petitions as an assigned lawyer: see those assigned, record an opinion.
+    AdvisePetitions = "advise_petitions", "以律师身份参与信访化解";
 }
 
 impl Capability {

@@ -29,9 +29,9 @@ pub use access::tokens::{ApiTokenRecord, NewApiToken};
 pub use access::users::{NewUser, UserRecord};
 pub use cases::categories::{CategoryRecord, NewRoutingRule, RoutingRuleRecord};
 pub use cases::disputes::{
-    DisputeCount, DisputeDetail, DisputeFilter, DisputeInsert, DisputePartyRecord, DisputeRecord,
+    DisputeCount, DisputeDetail, DisputeFilter, DisputeInsert, DisputeRecord,
     DisputeSessionRecord, DisputeTotals, DisputeUpdate, MediationOrganisationRecord,
-    MediatorRecord, NewDisputeParty, NewDisputeSession, NewMediationOrganisation, NewScreening,
+    MediatorRecord, NewDisputeSession, NewMediationOrganisation, NewScreening,
     ScreeningRecord, ScreeningReportRecord,
 };
 pub use cases::events::intake::EventInsert;
@@ -39,6 +39,12 @@ pub use cases::events::{
     DuplicateCandidate, EventCounts, EventDetail, EventFilter, EventRecord, Inserted,
 };
 pub use cases::files::{CaseFileRecord, NewCaseFile};
+pub use cases::parties::{CasePartyRecord, NewCaseParty};
+pub use cases::petitions::{
+    HearingChange, LawyerRecord, LeaderLoad, NewLawyer, PetitionCount, PetitionDetail,
+    PetitionFilter, PetitionInsert, PetitionReader, PetitionRecord, PetitionUpdate,
+    RepeatCandidate,
+};
 pub use cases::{CaseDepartmentRecord, CaseRecord, NewTimelineEntry, RaisedAlert, TimelineRecord};
 pub use db_url::{Backend, DbUrl};
 pub use error::StoreError;

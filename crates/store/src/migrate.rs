@@ -46,6 +46,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(16, "0016_import_jobs"),
     migration!(17, "0017_compact_registry"),
     migration!(18, "0018_disputes"),
+    migration!(19, "0019_petitions"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

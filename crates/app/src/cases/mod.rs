@@ -6,6 +6,7 @@ pub(crate) mod bus;
 pub(crate) mod disputes;
 mod events;
 pub(crate) mod intake_queue;
+mod petitions;
 mod photos;
 pub(crate) mod routing;
 mod view;
@@ -26,6 +27,12 @@ pub use events::{
     IntakeOutcome, new_client_id,
 };
 pub(crate) use events::{check_client_id, intake_point, receiving_station};
+pub use petitions::{
+    LawyerEntry, LawyerView, LeaderLoadView, NoticeKind, PetitionActionRequest,
+    PetitionDetailView, PetitionIntake, PetitionIntakeOutcome, PetitionListQuery, PetitionPage,
+    PetitionStatsQuery, PetitionStatsRow, PetitionStatsView, PetitionView, PetitionerEntry,
+    PetitionerPlain, PetitionerView,
+};
 pub(crate) use photos::sniff;
 pub use photos::{MAX_PHOTO_BYTES, PhotoUpload, PhotoView};
 pub use routing::RoutingRuleView;
@@ -38,7 +45,7 @@ use pingan_domain::case::{
     Rating, Refusal, apply, decide, event::EVENT, parties_of,
 };
 use pingan_domain::{Capability, OrgCode, time::in_shanghai};
-use pingan_store::{CaseRecord, DisputeUpdate, NewTimelineEntry, StoreError};
+use pingan_store::{CaseRecord, DisputeUpdate, NewTimelineEntry, PetitionUpdate, StoreError};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -117,6 +124,23 @@ pub(crate) fn parties(user: &CurrentUser, c: &CaseRecord) -> Result<Vec<Party>> 
     ))
 }
 
+/// What an action writes of the kind's own rows with the case, in the same transaction; a
+/// petition brings the relations only it knows of too (包案领导, 承办律师, 关联案件).
+pub(crate) enum OwnRows<'a> {
+    None,
+    Dispute(&'a DisputeUpdate),
+    Petition(&'a PetitionUpdate, Vec<Party>),
+}
+
+impl OwnRows<'_> {
+    fn relations(&self) -> &[Party] {
+        match self {
+            OwnRows::Petition(_, relations) => relations,
+            _ => &[],
+        }
+    }
+}
+
 /// What an action did: the case as written, the departments now on it, and the action.
 pub(crate) struct Acted {
     pub case: CaseRecord,
@@ -136,7 +160,7 @@ impl crate::services::Cases<'_> {
         user: &CurrentUser,
         old: CaseRecord,
         req: &ActionRequest,
-        own: Option<&DisputeUpdate>,
+        own: OwnRows<'_>,
     ) -> Result<Acted> {
         let kind = old.core.kind;
         if req.version.is_some_and(|v| v != old.version) {
@@ -160,7 +184,7 @@ impl crate::services::Cases<'_> {
             kind,
             &old.core.facts(now),
             &req.action,
-            &parties(user, &old)?,
+            &[parties(user, &old)?.as_slice(), own.relations()].concat(),
             &input,
         )
         .map_err(refusal)?;
@@ -189,12 +213,17 @@ impl crate::services::Cases<'_> {
         };
         let departments = change.departments();
         let written = match own {
-            Some(update) => {
+            OwnRows::Dispute(update) => {
                 self.store
                     .update_dispute(&case, old.version, &entry, departments, update)
                     .await
             }
-            None => {
+            OwnRows::Petition(update, _) => {
+                self.store
+                    .update_petition(&case, old.version, &entry, departments, update)
+                    .await
+            }
+            OwnRows::None => {
                 self.store
                     .update_case(&case, old.version, &entry, departments)
                     .await

@@ -567,7 +567,7 @@ impl Planned {
             core,
         };
         Ok(Some(DisputeInsert {
-            parties: app.cases().seal_parties(&parties)?,
+            parties: app.cases().seal_parties(&parties, PartyRole::code)?,
             department: case.core.department,
             case,
             detail,

@@ -393,10 +393,11 @@ pub struct PartyInput {
     pub credit_code: Option<String>,
 }
 
-/// A party after validation.
+/// A party after validation, in a role of its kind (a dispute's 申请人 or 被申请人, a petition's
+/// 信访人 or 代表人).
 #[derive(Debug, Clone, PartialEq)]
-pub struct ValidParty {
-    pub role: PartyRole,
+pub struct ValidParty<R = PartyRole> {
+    pub role: R,
     pub name: String,
     pub name_masked: String,
     pub id_number: Option<IdNumber>,
@@ -410,9 +411,21 @@ impl PartyInput {
         let role = PartyRole::parse(&self.role).ok_or_else(|| {
             format!("第 {n} 位当事人的身份 role 应为 applicant（申请人）或 respondent（被申请人）")
         })?;
+        self.validate_as(role, "当事人", n, today)
+    }
+
+    /// Checks the name, identifiers and phone of a party whose role the caller has settled;
+    /// `who` names such parties in the messages (当事人, 信访人).
+    pub fn validate_as<R>(
+        &self,
+        role: R,
+        who: &str,
+        n: usize,
+        today: NaiveDate,
+    ) -> Result<ValidParty<R>, String> {
         let name = self.name.trim();
         if !(1..=60).contains(&name.chars().count()) {
-            return Err(format!("第 {n} 位当事人的姓名或名称必填，不超过 60 个字"));
+            return Err(format!("第 {n} 位{who}的姓名或名称必填，不超过 60 个字"));
         }
         let present = |s: &Option<String>| {
             s.as_deref()
@@ -424,7 +437,7 @@ impl PartyInput {
             Some(c) if uscc_valid(&c) => Some(c),
             Some(_) => {
                 return Err(format!(
-                    "第 {n} 位当事人的统一社会信用代码应为 18 位（GB 32100），末位校验码不符"
+                    "第 {n} 位{who}的统一社会信用代码应为 18 位（GB 32100），末位校验码不符"
                 ));
             }
             None => None,
@@ -432,19 +445,19 @@ impl PartyInput {
         let id_number = match present(&self.id_number) {
             Some(_) if credit_code.is_some() => {
                 return Err(format!(
-                    "第 {n} 位当事人是组织（填了统一社会信用代码），不应再填公民身份号码"
+                    "第 {n} 位{who}是组织（填了统一社会信用代码），不应再填公民身份号码"
                 ));
             }
             Some(raw) => Some(
                 IdNumber::parse(&raw, today)
-                    .map_err(|e| format!("第 {n} 位当事人的公民身份号码有误：{e}"))?,
+                    .map_err(|e| format!("第 {n} 位{who}的公民身份号码有误：{e}"))?,
             ),
             None => None,
         };
         let phone = match present(&self.phone) {
             Some(raw) => Some(
                 PhoneNumber::parse(&raw)
-                    .map_err(|e| format!("第 {n} 位当事人的联系电话有误：{e}"))?,
+                    .map_err(|e| format!("第 {n} 位{who}的联系电话有误：{e}"))?,
             ),
             None => None,
         };

@@ -97,6 +97,24 @@ impl CaseCore {
         }
     }
 
+    /// Recounts the running step's clock from its start with `days` more than its limit.
+    fn lengthen_step(&mut self, days: u32, now: DateTime<Utc>, calendar: &WorkCalendar) {
+        let limit = match self.state.limit {
+            StepLimit::Fixed(l) => l,
+            StepLimit::Handling => self.handling,
+            StepLimit::None => return,
+        };
+        let longer = TimeLimit::new(limit.amount + days, limit.unit);
+        let clock = StepClock::start(
+            calendar,
+            in_shanghai(self.step_started_at),
+            longer,
+            self.kind.yellow_percent,
+        );
+        self.alert = Alert::at(now, clock.yellow_at, clock.deadline);
+        self.clock = Some(clock);
+    }
+
     /// Starts the clock of the current state at `now` (or stops it, for states without a limit).
     fn start_step(&mut self, now: DateTime<Utc>, calendar: &WorkCalendar) {
         let limit = match self.state.limit {
@@ -206,6 +224,16 @@ pub fn apply(
                 .extension_days
                 .ok_or(Refusal::Missing(super::Need::ExtensionDays))?;
             case.extend_clock(days, now, calendar);
+            Change::ExtensionApproved {
+                days,
+                deadline: case.clock.map(|c| c.deadline),
+            }
+        }
+        Effect::Lengthen => {
+            let days = input
+                .extension_days
+                .ok_or(Refusal::Missing(super::Need::ExtensionDays))?;
+            case.lengthen_step(days, now, calendar);
             Change::ExtensionApproved {
                 days,
                 deadline: case.clock.map(|c| c.deadline),

@@ -9,6 +9,7 @@
 pub mod dispute;
 mod engine;
 pub mod event;
+pub mod petition;
 
 pub use engine::{CaseCore, Change, apply};
 
@@ -71,6 +72,13 @@ pub enum Party {
     Commander,
     /// Whoever reported the case.
     Reporter,
+    /// 包案领导 — the leader who took the case on; the kind's app module knows who that is.
+    Leader,
+    /// 承办律师 — the lawyer assigned to the case; the kind's app module knows who that is.
+    Lawyer,
+    /// 关联案件 — the outcome of a linked case acting on this one (访调对接: the dispute's
+    /// mediation closes the petition it came from); never a person.
+    Linked,
 }
 
 impl Party {
@@ -82,6 +90,9 @@ impl Party {
             Party::Superior => "上级领导",
             Party::Commander => "指挥长",
             Party::Reporter => "上报人",
+            Party::Leader => "包案领导",
+            Party::Lawyer => "承办律师",
+            Party::Linked => "关联案件",
         }
     }
 }
@@ -147,6 +158,10 @@ pub enum Effect {
     /// 期限 extended with both parties' consent).
     Extend,
     DenyExtension,
+    /// Recounts the step's limit from the step's start with the given days added in total (a
+    /// statutory period extended, or 听证 days not counted): the end is counted once, so a day
+    /// off moves it only once.
+    Lengthen,
     /// Ends this case as part of another.
     MergeInto,
     /// Records the rating.
@@ -253,7 +268,7 @@ pub struct KindSpec {
 }
 
 /// Every kind of case this version knows: a new kind is one more line here.
-pub static KINDS: &[&KindSpec] = &[&event::EVENT, &dispute::DISPUTE];
+pub static KINDS: &[&KindSpec] = &[&event::EVENT, &dispute::DISPUTE, &petition::PETITION];
 
 /// The kind with this key.
 pub fn kind(key: &str) -> Option<&'static KindSpec> {

@@ -50,9 +50,9 @@ impl SealedColumn {
             SealedColumn::VisitNotes => ("visits", "notes_sealed"),
             SealedColumn::PlacePrincipal => ("places", "principal_sealed"),
             SealedColumn::PlacePhone => ("places", "phone_sealed"),
-            SealedColumn::DisputePartyName => ("dispute_parties", "name_sealed"),
-            SealedColumn::DisputePartyIdNumber => ("dispute_parties", "id_sealed"),
-            SealedColumn::DisputePartyPhone => ("dispute_parties", "phone_sealed"),
+            SealedColumn::DisputePartyName => ("case_parties", "name_sealed"),
+            SealedColumn::DisputePartyIdNumber => ("case_parties", "id_sealed"),
+            SealedColumn::DisputePartyPhone => ("case_parties", "phone_sealed"),
         }
     }
 }

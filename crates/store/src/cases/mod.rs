@@ -9,6 +9,8 @@ pub(crate) mod categories;
 pub(crate) mod disputes;
 pub(crate) mod events;
 pub(crate) mod files;
+pub(crate) mod parties;
+pub(crate) mod petitions;
 
 use crate::{Backend, Result, Store, StoreError, dispatch};
 use chrono::{DateTime, Utc};

@@ -74,7 +74,7 @@ impl crate::services::Cases<'_> {
         };
         let number = case_number(&DISPUTE, id, r.case.created_at);
         let mut named = Vec::new();
-        for p in self.store.dispute_parties(id).await? {
+        for p in self.store.case_parties(id).await? {
             let name = self.cipher.open(PARTY_NAME_FIELD, &p.party.name_sealed)?;
             let role = PartyRole::parse(&p.party.role).map_or("当事人", |x| x.label());
             let id_text = p

@@ -8,12 +8,13 @@ use crate::{Actor, AppError, CurrentUser, Result};
 use chrono::Utc;
 use pingan_domain::calendar::TimeUnit;
 use pingan_domain::case::dispute::{
-    DISPUTE, DisputeSource, DisputeType, PartyInput, ValidParty, check_scale, validate_parties,
+    DISPUTE, DisputeSource, DisputeType, PartyInput, PartyRole, ValidParty, check_scale,
+    validate_parties,
 };
 use pingan_domain::case::{CaseCore, TimeLimit};
 use pingan_domain::{Capability, OrgCode, OrgLevel};
 use pingan_store::{
-    CaseRecord, DisputeDetail, DisputeInsert, DisputeRecord, Inserted, NewDisputeParty,
+    CaseRecord, DisputeDetail, DisputeInsert, DisputeRecord, Inserted, NewCaseParty,
     NewTimelineEntry,
 };
 use serde_json::json;
@@ -244,7 +245,7 @@ impl crate::services::Cases<'_> {
         let insert = DisputeInsert {
             case: case.clone(),
             detail: detail.clone(),
-            parties: self.seal_parties(&parties)?,
+            parties: self.seal_parties(&parties, PartyRole::code)?,
             entries: vec![entry],
             sessions: Vec::new(),
             department: own_organisation,
@@ -298,12 +299,16 @@ impl crate::services::Cases<'_> {
 
     /// The parties as stored: names, ID numbers and phones sealed, masks and a blind index of
     /// the ID number beside them.
-    pub(crate) fn seal_parties(self, parties: &[ValidParty]) -> Result<Vec<NewDisputeParty>> {
+    pub(crate) fn seal_parties<R: Copy>(
+        self,
+        parties: &[ValidParty<R>],
+        code: fn(R) -> &'static str,
+    ) -> Result<Vec<NewCaseParty>> {
         parties
             .iter()
             .map(|p| {
-                Ok(NewDisputeParty {
-                    role: p.role.code().into(),
+                Ok(NewCaseParty {
+                    role: code(p.role).into(),
                     name_sealed: self.cipher.seal(PARTY_NAME_FIELD, &p.name)?,
                     name_masked: p.name_masked.clone(),
                     id_sealed: p
@@ -329,7 +334,7 @@ impl crate::services::Cases<'_> {
     }
 }
 
-fn party_inputs(entries: &[PartyEntry]) -> Vec<PartyInput> {
+pub(crate) fn party_inputs(entries: &[PartyEntry]) -> Vec<PartyInput> {
     entries
         .iter()
         .map(|p| PartyInput {
@@ -386,10 +391,10 @@ fn traffic_facts(
     Ok((accident, insurer, share.map(i64::from)))
 }
 
-/// The hub that owns a new dispute: the village station registering within its village (三级
+/// The hub that owns a new dispute (or petition): the village station registering within its village (三级
 /// 调解 starts at the village), else the township of the place; a mediation organisation of any
 /// level mediates it under that hub.
-fn owner_hub(user: &CurrentUser, place: &OrgCode) -> OrgCode {
+pub(crate) fn owner_hub(user: &CurrentUser, place: &OrgCode) -> OrgCode {
     receiving_station(user, place).cloned().unwrap_or_else(|| {
         place
             .ancestor_at(OrgLevel::Township)

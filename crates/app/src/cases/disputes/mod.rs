@@ -7,7 +7,7 @@ mod agreement;
 mod intake;
 pub(crate) mod organisations;
 mod screenings;
-mod stats;
+pub(crate) mod stats;
 mod view;
 mod work;
 

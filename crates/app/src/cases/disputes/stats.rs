@@ -136,37 +136,11 @@ impl crate::services::Cases<'_> {
         q: &DisputeStatsQuery,
     ) -> Result<DisputeStatsView> {
         let user = self.case_user(actor)?;
-        let scope = match q.org.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(o) => {
-                let code =
-                    OrgCode::parse(o).map_err(|e| AppError::Invalid(format!("org 无效：{e}")))?;
-                if !code.is_within(&user.org_code) || user.department_id.is_some() {
-                    return Err(AppError::NotFound(format!("{o} 不在您的管辖范围内")));
-                }
-                Scope::org(code)
-            }
+        let scope = match stats_unit(user, q.org.as_deref())? {
+            Some(code) => Scope::org(code),
             None => self.dispute_scope(user).await?,
         };
-        let today = beijing_date(Utc::now());
-        let day = |s: Option<&str>, what: &str, default: NaiveDate| -> Result<NaiveDate> {
-            match s.map(str::trim).filter(|s| !s.is_empty()) {
-                None => Ok(default),
-                Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-                    AppError::Invalid(format!("{what} 应为日期 YYYY-MM-DD，收到 {s}"))
-                }),
-            }
-        };
-        let from = day(
-            q.from.as_deref(),
-            "from",
-            today.with_ordinal(1).unwrap_or(today),
-        )?;
-        let to = day(q.to.as_deref(), "to", today)?;
-        if to < from || (to - from).num_days() > 3660 {
-            return Err(AppError::Invalid(
-                "统计期间应从 from 到 to，且不超过十年".into(),
-            ));
-        }
+        let (from, to) = stats_period(q.from.as_deref(), q.to.as_deref())?;
         let span = |a: NaiveDate, b: NaiveDate| {
             (beijing_midnight(a), beijing_midnight(b + Duration::days(1)))
         };
@@ -334,4 +308,41 @@ impl crate::services::Cases<'_> {
             Some(&note),
         )?)
     }
+}
+
+/// The unit a statistics request names, if any: within the user's own, and not for a
+/// department's account (a department sees its own cases, not a unit's figures).
+pub(crate) fn stats_unit(user: &crate::CurrentUser, org: Option<&str>) -> Result<Option<OrgCode>> {
+    match org.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(o) => {
+            let code = OrgCode::parse(o).map_err(|e| AppError::Invalid(format!("org 无效：{e}")))?;
+            if !code.is_within(&user.org_code) || user.department_id.is_some() {
+                return Err(AppError::NotFound(format!("{o} 不在您的管辖范围内")));
+            }
+            Ok(Some(code))
+        }
+    }
+}
+
+/// The days a statistics request covers: `from` (default 1 January of this year) to `to`
+/// (default today), both `YYYY-MM-DD` and included, at most ten years.
+pub(crate) fn stats_period(from: Option<&str>, to: Option<&str>) -> Result<(NaiveDate, NaiveDate)> {
+    let today = beijing_date(Utc::now());
+    let day = |s: Option<&str>, what: &str, default: NaiveDate| -> Result<NaiveDate> {
+        match s.map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(default),
+            Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+                AppError::Invalid(format!("{what} 应为日期 YYYY-MM-DD，收到 {s}"))
+            }),
+        }
+    };
+    let from = day(from, "from", today.with_ordinal(1).unwrap_or(today))?;
+    let to = day(to, "to", today)?;
+    if to < from || (to - from).num_days() > 3660 {
+        return Err(AppError::Invalid(
+            "统计期间应从 from 到 to，且不超过十年".into(),
+        ));
+    }
+    Ok((from, to))
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use pingan_domain::case::dispute::{
     AgreementKind, DisputeScale, DisputeSource, DisputeType, PartyRole,
 };
-use pingan_store::{DisputePartyRecord, DisputeRecord, DisputeSessionRecord};
+use pingan_store::{CasePartyRecord, DisputeRecord, DisputeSessionRecord};
 use serde::Serialize;
 
 /// 矛盾纠纷 — one dispute as listed and answered.
@@ -144,8 +144,8 @@ pub struct DisputePartyView {
     pub credit_code: Option<String>,
 }
 
-impl From<DisputePartyRecord> for DisputePartyView {
-    fn from(r: DisputePartyRecord) -> Self {
+impl From<CasePartyRecord> for DisputePartyView {
+    fn from(r: CasePartyRecord) -> Self {
         let p = r.party;
         Self {
             id: r.id,

@@ -5,7 +5,7 @@
 use super::view::{DisputeDetailView, DisputeView};
 use super::{DisputeActionRequest, DisputeListQuery, DisputePage};
 use crate::cases::view::{ActionView, CaseDepartmentView, TimelineView};
-use crate::cases::{ActionRequest, case_number, parse_case_ref, parties};
+use crate::cases::{ActionRequest, OwnRows, case_number, parse_case_ref, parties};
 use crate::{Actor, AppError, CurrentUser, Result};
 use chrono::Utc;
 use pingan_domain::case::Target;
@@ -151,7 +151,7 @@ impl crate::services::Cases<'_> {
         let (user, r) = self.readable_dispute(actor, id).await?;
         let organisations = self.store.case_departments(id).await?;
         let timeline = self.store.timeline(id).await?;
-        let parties_here = self.store.dispute_parties(id).await?;
+        let parties_here = self.store.case_parties(id).await?;
         let sessions = self.store.dispute_sessions(id).await?;
         let waiting_for = DISPUTE
             .actions
@@ -324,9 +324,19 @@ impl crate::services::Cases<'_> {
             ..ActionRequest::default()
         };
         let acted = self
-            .take_action(actor, user, record.case, &engine_req, Some(&update))
+            .take_action(actor, user, record.case, &engine_req, OwnRows::Dispute(&update))
             .await?;
         self.publish_case(&acted.case, &acted.department_ids, acted.action.key);
+        // 访调对接: the petition this dispute came from ends with its mediation.
+        if let Some(succeeded) = match key {
+            "succeed" => Some(true),
+            "refer" => Some(false),
+            _ => None,
+        } {
+            let number = case_number(&DISPUTE, id, acted.case.created_at);
+            self.dispute_concluded(actor, user, id, succeeded, &number)
+                .await?;
+        }
         // Read back: the dispute's own rows changed with the case.
         let (_, fresh) = self.readable_dispute(actor, id).await.or_else(|_| {
             // An organisation that passed the case on no longer sees it: answer what was written.

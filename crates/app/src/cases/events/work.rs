@@ -3,7 +3,7 @@
 use super::view::{EventDetailView, EventView};
 use super::{EventListQuery, EventPage};
 use crate::cases::view::{ActionView, CaseDepartmentView, CategoryView, TimelineView};
-use crate::cases::{ActionRequest, parse_org, parties};
+use crate::cases::{ActionRequest, OwnRows, parse_org, parties};
 use crate::{Actor, AppError, Result};
 use chrono::Utc;
 use pingan_domain::case::Target;
@@ -83,7 +83,7 @@ impl crate::services::Cases<'_> {
     ) -> Result<EventView> {
         let (user, record) = self.readable_event(actor, id).await?;
         let acted = self
-            .take_action(actor, user, record.case, req, None)
+            .take_action(actor, user, record.case, req, OwnRows::None)
             .await?;
         let view = EventView::new(
             EventRecord {

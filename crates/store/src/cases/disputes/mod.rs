@@ -1,6 +1,6 @@
 //! 矛盾纠纷 — what the dispute kind stores besides its case: its details (type, source, scale,
-//! money, the referring body, the agreement and outcome), its parties (sealed) and mediation
-//! sessions; its scoped reads and lists; the mediation organisations; the indicators.
+//! money, the referring body, the agreement and outcome), its mediation sessions (its parties are
+//! `case_parties`, sealed); its scoped reads and lists; the mediation organisations; the indicators.
 //!
 //! A dispute is visible by the rule of every case (the scope's org prefix, or for a department
 //! the cases on it — a mediation organisation is a department) and, besides, to the department
@@ -14,6 +14,7 @@ pub use organisations::{MediationOrganisationRecord, MediatorRecord, NewMediatio
 pub use screenings::{NewScreening, ScreeningRecord, ScreeningReportRecord};
 pub use stats::{DisputeCount, DisputeTotals};
 
+use super::parties::NewCaseParty;
 use super::{CaseRecord, CaseRow, NewTimelineEntry, append_timeline, case_columns, scope_binds};
 use crate::cases::events::Inserted;
 use crate::{Result, Store, StoreError, dispatch};
@@ -69,28 +70,6 @@ pub struct DisputeRecord {
     pub detail: DisputeDetail,
 }
 
-/// 当事人 — one party as stored: the name, ID number and phone sealed, masks beside them.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-pub struct NewDisputeParty {
-    pub role: String,
-    pub name_sealed: Vec<u8>,
-    pub name_masked: String,
-    pub id_sealed: Option<Vec<u8>>,
-    pub id_index: Option<String>,
-    pub id_masked: Option<String>,
-    pub phone_sealed: Option<Vec<u8>>,
-    pub phone_masked: Option<String>,
-    pub credit_code: Option<String>,
-}
-
-/// A stored party.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-pub struct DisputePartyRecord {
-    pub id: i64,
-    #[sqlx(flatten)]
-    pub party: NewDisputeParty,
-}
-
 /// 调解记录 — one mediation session.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct NewDisputeSession {
@@ -118,7 +97,7 @@ pub struct DisputeSessionRecord {
 pub struct DisputeInsert {
     pub case: CaseRecord,
     pub detail: DisputeDetail,
-    pub parties: Vec<NewDisputeParty>,
+    pub parties: Vec<NewCaseParty>,
     pub entries: Vec<NewTimelineEntry>,
     pub sessions: Vec<NewDisputeSession>,
     pub department: Option<i64>,
@@ -250,21 +229,6 @@ impl Store {
         })?)
     }
 
-    /// The parties of a dispute, applicants first, in the order entered.
-    pub async fn dispute_parties(&self, case_id: i64) -> Result<Vec<DisputePartyRecord>> {
-        Ok(dispatch!(self, |p| {
-            sqlx::query_as(
-                "SELECT id, role, name_sealed, name_masked, id_sealed, id_index, id_masked,
-                        phone_sealed, phone_masked, credit_code
-                 FROM dispute_parties WHERE case_id = $1
-                 ORDER BY CASE role WHEN 'applicant' THEN 0 ELSE 1 END, id",
-            )
-            .bind(case_id)
-            .fetch_all(p)
-            .await
-        })?)
-    }
-
     /// The mediation sessions of a dispute, oldest first.
     pub async fn dispute_sessions(&self, case_id: i64) -> Result<Vec<DisputeSessionRecord>> {
         Ok(dispatch!(self, |p| {
@@ -363,26 +327,7 @@ impl Store {
                     .bind(x.screening_id)
                     .execute(&mut *tx)
                     .await?;
-                    for party in &d.parties {
-                        sqlx::query(
-                            "INSERT INTO dispute_parties (case_id, role, name_sealed, name_masked,
-                                id_sealed, id_index, id_masked, phone_sealed, phone_masked,
-                                credit_code)
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                        )
-                        .bind(id)
-                        .bind(&party.role)
-                        .bind(&party.name_sealed)
-                        .bind(&party.name_masked)
-                        .bind(&party.id_sealed)
-                        .bind(&party.id_index)
-                        .bind(&party.id_masked)
-                        .bind(&party.phone_sealed)
-                        .bind(&party.phone_masked)
-                        .bind(&party.credit_code)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
+                    crate::cases::parties::insert_parties!(tx, id, &d.parties);
                     if let Some(department) = d.department {
                         sqlx::query(
                             "INSERT INTO case_departments (case_id, department_id, lead)

@@ -47,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .merge(org::calendar::router())
         .merge(cases::events::router())
         .merge(cases::disputes::router())
+        .merge(cases::petitions::router())
         .merge(video::router())
         .merge(registry::persons::router())
         .merge(registry::places::router())

@@ -55,6 +55,13 @@ impl NoticeKind {
     }
 }
 
+/// Whether the user is the office or the organ on the petition.
+fn handles(user: &crate::CurrentUser, r: &PetitionRecord) -> Result<bool> {
+    Ok(crate::cases::parties(user, &r.case)?
+        .iter()
+        .any(|p| matches!(p, Party::Hub | Party::Department)))
+}
+
 /// The notices a petition has grounds for now.
 pub(crate) fn available(r: &PetitionRecord) -> Vec<NoticeKind> {
     let d = &r.detail;
@@ -78,11 +85,7 @@ impl crate::services::Cases<'_> {
         kind: NoticeKind,
     ) -> Result<(String, Vec<u8>)> {
         let (user, r) = self.readable_petition(actor, id).await?;
-        let relations = crate::cases::parties(user, &r.case)?;
-        if !relations
-            .iter()
-            .any(|p| matches!(p, Party::Hub | Party::Department))
-        {
+        if !handles(user, &r)? {
             return Err(AppError::Forbidden(
                 "只有承办的信访工作机构或承办部门可以出具信访文书".into(),
             ));
@@ -195,5 +198,35 @@ impl crate::services::Cases<'_> {
         )
         .await?;
         Ok((format!("{}_{number}.pdf", kind.title()), bytes))
+    }
+}
+
+impl crate::services::Cases<'_> {
+    /// Adds scans or photos (来信扫描件, 现场照片) to a petition the user's office or organ holds.
+    pub async fn add_petition_attachments(
+        self,
+        actor: &Actor,
+        id: i64,
+        uploads: Vec<crate::cases::PhotoUpload>,
+    ) -> Result<Vec<crate::cases::PhotoView>> {
+        let (user, r) = self.readable_petition(actor, id).await?;
+        if !handles(user, &r)? {
+            return Err(AppError::Forbidden(
+                "只有承办的信访工作机构或承办部门可以上传附件".into(),
+            ));
+        }
+        self.attach_photos(user, &r.case, "before", uploads, "petitions")
+            .await
+    }
+
+    /// One attachment of a petition the user can see.
+    pub async fn petition_photo(
+        self,
+        actor: &Actor,
+        id: i64,
+        photo_id: i64,
+    ) -> Result<(String, Vec<u8>)> {
+        self.readable_petition(actor, id).await?;
+        self.case_photo(id, photo_id).await
     }
 }

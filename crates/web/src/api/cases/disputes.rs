@@ -9,8 +9,8 @@ use crate::extract::{Json, Path, Query};
 use axum::Router;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post};
 use pingan_app::{
     AppError, DisputeActionRequest, DisputeDetailView, DisputeIntake, DisputeIntakeOutcome,
@@ -141,18 +141,7 @@ pub(crate) async fn agreement(
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
     let (name, bytes) = state.app.cases().agreement_pdf(&api.actor(), id).await?;
-    let disposition = format!(
-        "inline; filename=\"agreement-{id}.pdf\"; filename*=UTF-8''{}",
-        pingan_domain::text::percent_encode(&name)
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(super::pdf_response(&format!("agreement-{id}.pdf"), &name, bytes))
 }
 
 /// Adds photos of the signed agreement (签字协议书; multipart, one `file` part per photo: JPEG, PNG

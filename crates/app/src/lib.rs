@@ -37,10 +37,10 @@ pub use cases::{
     TimelineView, new_client_id, parse_case_ref,
 };
 pub use cases::{
-    LawyerEntry, LawyerView, LeaderLoadView, NoticeKind, PetitionActionRequest,
-    PetitionDetailView, PetitionIntake, PetitionIntakeOutcome, PetitionListQuery, PetitionPage,
-    PetitionStatsQuery, PetitionStatsRow, PetitionStatsView, PetitionView, PetitionerEntry,
-    PetitionerPlain, PetitionerView,
+    LawyerEntry, LawyerView, LeaderLoadView, NoticeKind, PetitionActionRequest, PetitionDetailView,
+    PetitionIntake, PetitionIntakeOutcome, PetitionListQuery, PetitionPage, PetitionStatsQuery,
+    PetitionStatsRow, PetitionStatsView, PetitionView, PetitionerEntry, PetitionerPlain,
+    PetitionerView,
 };
 pub use error::AppError;
 pub use files::FilesConfig;

@@ -29,10 +29,9 @@ pub use access::tokens::{ApiTokenRecord, NewApiToken};
 pub use access::users::{NewUser, UserRecord};
 pub use cases::categories::{CategoryRecord, NewRoutingRule, RoutingRuleRecord};
 pub use cases::disputes::{
-    DisputeCount, DisputeDetail, DisputeFilter, DisputeInsert, DisputeRecord,
-    DisputeSessionRecord, DisputeTotals, DisputeUpdate, MediationOrganisationRecord,
-    MediatorRecord, NewDisputeSession, NewMediationOrganisation, NewScreening,
-    ScreeningRecord, ScreeningReportRecord,
+    DisputeCount, DisputeDetail, DisputeFilter, DisputeInsert, DisputeRecord, DisputeSessionRecord,
+    DisputeTotals, DisputeUpdate, MediationOrganisationRecord, MediatorRecord, NewDisputeSession,
+    NewMediationOrganisation, NewScreening, ScreeningRecord, ScreeningReportRecord,
 };
 pub use cases::events::intake::EventInsert;
 pub use cases::events::{

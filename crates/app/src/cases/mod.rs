@@ -28,10 +28,10 @@ pub use events::{
 };
 pub(crate) use events::{check_client_id, intake_point, receiving_station};
 pub use petitions::{
-    LawyerEntry, LawyerView, LeaderLoadView, NoticeKind, PetitionActionRequest,
-    PetitionDetailView, PetitionIntake, PetitionIntakeOutcome, PetitionListQuery, PetitionPage,
-    PetitionStatsQuery, PetitionStatsRow, PetitionStatsView, PetitionView, PetitionerEntry,
-    PetitionerPlain, PetitionerView,
+    LawyerEntry, LawyerView, LeaderLoadView, NoticeKind, PetitionActionRequest, PetitionDetailView,
+    PetitionIntake, PetitionIntakeOutcome, PetitionListQuery, PetitionPage, PetitionStatsQuery,
+    PetitionStatsRow, PetitionStatsView, PetitionView, PetitionerEntry, PetitionerPlain,
+    PetitionerView,
 };
 pub(crate) use photos::sniff;
 pub use photos::{MAX_PHOTO_BYTES, PhotoUpload, PhotoView};

@@ -108,7 +108,7 @@ impl Mediation {
     }
 }
 
-async fn get(h: &Hub, path: &str, token: &str) -> (StatusCode, Value) {
+pub(crate) async fn get(h: &Hub, path: &str, token: &str) -> (StatusCode, Value) {
     let res = reqwest::Client::new()
         .get(h.t.url(path))
         .bearer_auth(token)
@@ -119,7 +119,7 @@ async fn get(h: &Hub, path: &str, token: &str) -> (StatusCode, Value) {
     (status, res.json().await.unwrap_or(Value::Null))
 }
 
-async fn post(h: &Hub, path: &str, token: &str, body: &Value) -> (StatusCode, Value) {
+pub(crate) async fn post(h: &Hub, path: &str, token: &str, body: &Value) -> (StatusCode, Value) {
     let res = reqwest::Client::new()
         .post(h.t.url(path))
         .bearer_auth(token)
@@ -743,7 +743,7 @@ async fn organisations_and_mediators_carry_their_caseload() {
 
 /// The text of a PDF as `pdftotext` (poppler-utils) extracts it, and its page count from
 /// `pdfinfo`; none when poppler is not installed — except in CI (`CI` set), where that fails.
-fn pdf_text(bytes: &[u8]) -> Option<(String, usize)> {
+pub(crate) fn pdf_text(bytes: &[u8]) -> Option<(String, usize)> {
     let path = std::env::temp_dir().join(format!("pingan-agreement-{}.pdf", std::process::id()));
     std::fs::write(&path, bytes).unwrap();
     let text = match std::process::Command::new("pdftotext")

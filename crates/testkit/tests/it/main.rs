@@ -24,6 +24,7 @@ mod lists;
 mod metrics;
 mod pages;
 mod persons;
+mod petitions;
 mod places;
 mod roles;
 mod scale_out;

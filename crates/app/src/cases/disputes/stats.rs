@@ -316,7 +316,8 @@ pub(crate) fn stats_unit(user: &crate::CurrentUser, org: Option<&str>) -> Result
     match org.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(o) => {
-            let code = OrgCode::parse(o).map_err(|e| AppError::Invalid(format!("org 无效：{e}")))?;
+            let code =
+                OrgCode::parse(o).map_err(|e| AppError::Invalid(format!("org 无效：{e}")))?;
             if !code.is_within(&user.org_code) || user.department_id.is_some() {
                 return Err(AppError::NotFound(format!("{o} 不在您的管辖范围内")));
             }
@@ -332,9 +333,8 @@ pub(crate) fn stats_period(from: Option<&str>, to: Option<&str>) -> Result<(Naiv
     let day = |s: Option<&str>, what: &str, default: NaiveDate| -> Result<NaiveDate> {
         match s.map(str::trim).filter(|s| !s.is_empty()) {
             None => Ok(default),
-            Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-                AppError::Invalid(format!("{what} 应为日期 YYYY-MM-DD，收到 {s}"))
-            }),
+            Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map_err(|_| AppError::Invalid(format!("{what} 应为日期 YYYY-MM-DD，收到 {s}"))),
         }
     };
     let from = day(from, "from", today.with_ordinal(1).unwrap_or(today))?;

@@ -324,7 +324,13 @@ impl crate::services::Cases<'_> {
             ..ActionRequest::default()
         };
         let acted = self
-            .take_action(actor, user, record.case, &engine_req, OwnRows::Dispute(&update))
+            .take_action(
+                actor,
+                user,
+                record.case,
+                &engine_req,
+                OwnRows::Dispute(&update),
+            )
             .await?;
         self.publish_case(&acted.case, &acted.department_ids, acted.action.key);
         // 访调对接: the petition this dispute came from ends with its mediation.

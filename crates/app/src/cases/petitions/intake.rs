@@ -59,11 +59,16 @@ impl crate::services::Cases<'_> {
             ))
         })?;
         let class = PetitionClass::parse(&intake.class).ok_or_else(|| {
-            AppError::Invalid(format!("信访类别 class 应为 {} 之一", PetitionClass::labels()))
+            AppError::Invalid(format!(
+                "信访类别 class 应为 {} 之一",
+                PetitionClass::labels()
+            ))
         })?;
         let title = intake.title.trim();
         if !(2..=100).contains(&title.chars().count()) {
-            return Err(AppError::Invalid("信访事项 title 应为 2 到 100 个字".into()));
+            return Err(AppError::Invalid(
+                "信访事项 title 应为 2 到 100 个字".into(),
+            ));
         }
         let content = intake.content.trim();
         if !(4..=5000).contains(&content.chars().count()) {
@@ -217,8 +222,9 @@ impl crate::services::Cases<'_> {
             from_state: None,
             to_state: case.core.state.key.into(),
             comment: (!findings.is_empty()).then(|| findings.join("；")),
-            detail: json!({"channel": channel.code(), "repeat_of": repeat_of, "skipped_level": skipped})
-                .to_string(),
+            detail:
+                json!({"channel": channel.code(), "repeat_of": repeat_of, "skipped_level": skipped})
+                    .to_string(),
         };
         let insert = PetitionInsert {
             case: case.clone(),
@@ -292,15 +298,19 @@ impl crate::services::Cases<'_> {
             })
             .collect();
         matches.sort_by_key(|c| std::cmp::Reverse(c.case_id));
-        earlier.below_district = matches.iter().any(|c| {
-            OrgCode::parse(&c.owner_org).is_ok_and(|o| o.level() != OrgLevel::District)
-        });
+        earlier.below_district = matches
+            .iter()
+            .any(|c| OrgCode::parse(&c.owner_org).is_ok_and(|o| o.level() != OrgLevel::District));
         earlier.repeat_of = matches.into_iter().next();
         Ok(earlier)
     }
 
     /// The number of a petition if `user` may open it.
-    pub(crate) async fn visible_number(self, user: &CurrentUser, id: i64) -> Result<Option<String>> {
+    pub(crate) async fn visible_number(
+        self,
+        user: &CurrentUser,
+        id: i64,
+    ) -> Result<Option<String>> {
         let reader = self.petition_reader(user)?;
         Ok(self
             .store
@@ -347,8 +357,10 @@ fn inputs(entries: &[PetitionerEntry]) -> Vec<PartyInput> {
 /// The office that owns a new petition: the hub of the registering user when it is a township's
 /// or the district's (the office the petitioner came to), else the township of the place.
 fn receiving_office(user: &CurrentUser, place: &OrgCode) -> OrgCode {
-    let office = matches!(user.org_code.level(), OrgLevel::District | OrgLevel::Township)
-        && place.is_within(&user.org_code);
+    let office = matches!(
+        user.org_code.level(),
+        OrgLevel::District | OrgLevel::Township
+    ) && place.is_within(&user.org_code);
     if office {
         user.org_code.clone()
     } else {

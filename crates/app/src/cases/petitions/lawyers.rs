@@ -85,13 +85,23 @@ impl crate::services::Cases<'_> {
         if licence.len() != 17 || !licence.bytes().all(|b| b.is_ascii_digit()) {
             return Err(AppError::Invalid("律师执业证号应为 17 位数字".into()));
         }
-        let org = match e.org_code.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let org = match e
+            .org_code
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             Some(code) => OrgCode::parse(code)
                 .map_err(|_| AppError::Invalid(format!("服务区域 {code} 不是有效的区划代码")))?,
             None => user.org_code.clone(),
         };
         self.authorize(actor, Capability::ManageLawyers, Some(&org))?;
-        let user_id = match e.username.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let user_id = match e
+            .username
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             Some(u) => Some(
                 self.store
                     .user_by_username(u)
@@ -114,9 +124,7 @@ impl crate::services::Cases<'_> {
             .await
         {
             Err(StoreError::Conflict(_)) => {
-                return Err(AppError::Conflict(
-                    "该执业证号或账号已在律师名录中".into(),
-                ));
+                return Err(AppError::Conflict("该执业证号或账号已在律师名录中".into()));
             }
             other => other?,
         };

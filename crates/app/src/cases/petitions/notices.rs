@@ -112,7 +112,8 @@ impl crate::services::Cases<'_> {
             .into_iter()
             .find(|d| d.lead)
             .map(|d| d.name);
-        let day = |t: chrono::DateTime<chrono::Utc>| in_shanghai(t).format("%Y年%-m月%-d日").to_string();
+        let day =
+            |t: chrono::DateTime<chrono::Utc>| in_shanghai(t).format("%Y年%-m月%-d日").to_string();
         let d = &r.detail;
         let received = day(r.case.created_at);
         let body = match kind {
@@ -128,7 +129,9 @@ impl crate::services::Cases<'_> {
                     .and_then(RefusalGround::parse)
                     .map_or("不符合受理条件", RefusalGround::label);
                 let earlier = match d.repeat_of {
-                    Some(e) if d.refusal_ground.as_deref() == Some(RefusalGround::Concluded.code()) => {
+                    Some(e)
+                        if d.refusal_ground.as_deref() == Some(RefusalGround::Concluded.code()) =>
+                    {
                         self.visible_number(user, e)
                             .await?
                             .map(|n| format!("（原信访件编号 {n}）"))

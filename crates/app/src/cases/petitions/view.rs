@@ -1,8 +1,8 @@
 //! What a petition looks like to a client: in lists, and on its case page.
 
+use crate::cases::PhotoView;
 use crate::cases::case_number;
 use crate::cases::view::{ActionView, CaseDepartmentView, TimelineView};
-use crate::cases::PhotoView;
 use chrono::{DateTime, Utc};
 use pingan_domain::case::petition::{
     LawyerRole, PetitionChannel, PetitionClass, PetitionerRole, RefusalGround, ReplyOutcome,
@@ -115,7 +115,9 @@ impl PetitionView {
             refusal_ground: d.refusal_ground,
             accepted_at: d.accepted_at,
             extended_days: d.extended_days,
-            outcome_label: label_of(&d.outcome, |o| ReplyOutcome::parse(o).map(ReplyOutcome::label)),
+            outcome_label: label_of(&d.outcome, |o| {
+                ReplyOutcome::parse(o).map(ReplyOutcome::label)
+            }),
             outcome: d.outcome,
             replied_at: d.replied_at,
             served_at: d.served_at,

@@ -60,7 +60,11 @@ impl crate::services::Cases<'_> {
 
     /// The user's relations to a petition: those of every case (the office acting only with
     /// 登记办理信访事项), and besides its 包案 leader and its lawyer.
-    async fn petition_relations(self, user: &CurrentUser, r: &PetitionRecord) -> Result<Vec<Party>> {
+    async fn petition_relations(
+        self,
+        user: &CurrentUser,
+        r: &PetitionRecord,
+    ) -> Result<Vec<Party>> {
         let mut relations = parties(user, &r.case)?;
         if !user.can(Capability::RegisterPetitions) {
             relations.retain(|p| *p != Party::Hub);
@@ -92,9 +96,12 @@ impl crate::services::Cases<'_> {
             Some("leader") => (Some(user.id), None),
             Some("lawyer") => (
                 None,
-                Some(self.store.lawyer_of_user(user.id).await?.ok_or_else(|| {
-                    AppError::Invalid("您的账号不在律师名录中".into())
-                })?),
+                Some(
+                    self.store
+                        .lawyer_of_user(user.id)
+                        .await?
+                        .ok_or_else(|| AppError::Invalid("您的账号不在律师名录中".into()))?,
+                ),
             ),
             Some(_) => {
                 return Err(AppError::Invalid(
@@ -231,12 +238,18 @@ impl crate::services::Cases<'_> {
     ) -> Result<PetitionerPlain> {
         let reason = crate::registry::persons::reveal_reason(reason)?;
         let object = format!("case:{id}:party:{party_id}");
-        let detail = serde_json::json!({"fields": ["name", "id_number", "phone"], "reason": reason});
+        let detail =
+            serde_json::json!({"fields": ["name", "id_number", "phone"], "reason": reason});
         let (user, _) = self.readable_petition(actor, id).await?;
         if !user.can(Capability::RevealPersonalData) {
             return Err(self
                 .registry()
-                .reveal_refused(actor, &object, &detail, "您没有查看个人信息明文的权限".into())
+                .reveal_refused(
+                    actor,
+                    &object,
+                    &detail,
+                    "您没有查看个人信息明文的权限".into(),
+                )
                 .await);
         }
         let Some(p) = self
@@ -378,9 +391,11 @@ impl crate::services::Cases<'_> {
                 let lawyer = req
                     .lawyer_id
                     .ok_or_else(|| AppError::Invalid("请从律师名录中选择律师 lawyer_id".into()))?;
-                let found = self.store.lawyer(lawyer).await.map_err(|_| {
-                    AppError::Invalid(format!("律师名录中没有 {lawyer}"))
-                })?;
+                let found = self
+                    .store
+                    .lawyer(lawyer)
+                    .await
+                    .map_err(|_| AppError::Invalid(format!("律师名录中没有 {lawyer}")))?;
                 let role = LawyerRole::parse_or(
                     req.lawyer_role.as_deref().unwrap_or_default(),
                     LawyerRole::Advise,
@@ -564,7 +579,11 @@ impl crate::services::Cases<'_> {
             .into(),
             reason: Some(format!(
                 "纠纷 {dispute_number} {}",
-                if succeeded { "调解成功" } else { "调解未成" }
+                if succeeded {
+                    "调解成功"
+                } else {
+                    "调解未成"
+                }
             )),
             ..ActionRequest::default()
         };

@@ -191,7 +191,11 @@ macro_rules! petition_scoped {
 
 impl Store {
     /// One petition, if `reader` may see it.
-    pub async fn petition(&self, id: i64, reader: &PetitionReader) -> Result<Option<PetitionRecord>> {
+    pub async fn petition(
+        &self,
+        id: i64,
+        reader: &PetitionReader,
+    ) -> Result<Option<PetitionRecord>> {
         const SQL: &str = select_petitions!("WHERE c.id = $5 AND ", petition_scoped!());
         let (org, dept) = scope_binds(&reader.scope);
         Ok(dispatch!(self, |p| {

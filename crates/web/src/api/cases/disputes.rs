@@ -141,7 +141,11 @@ pub(crate) async fn agreement(
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
     let (name, bytes) = state.app.cases().agreement_pdf(&api.actor(), id).await?;
-    Ok(super::pdf_response(&format!("agreement-{id}.pdf"), &name, bytes))
+    Ok(super::pdf_response(
+        &format!("agreement-{id}.pdf"),
+        &name,
+        bytes,
+    ))
 }
 
 /// Adds photos of the signed agreement (签字协议书; multipart, one `file` part per photo: JPEG, PNG

@@ -136,7 +136,11 @@ pub(crate) async fn notice(
         .cases()
         .petition_notice(&api.actor(), id, kind)
         .await?;
-    Ok(super::pdf_response(&format!("petition-{id}-{}.pdf", kind.key()), &name, bytes))
+    Ok(super::pdf_response(
+        &format!("petition-{id}-{}.pdf", kind.key()),
+        &name,
+        bytes,
+    ))
 }
 
 /// Why a petitioner's identity is revealed.
@@ -244,5 +248,7 @@ pub(crate) async fn stats(
     api: ApiUser,
     Query(q): Query<PetitionStatsQuery>,
 ) -> Result<Json<PetitionStatsView>, ApiError> {
-    Ok(Json(state.app.cases().petition_stats(&api.actor(), &q).await?))
+    Ok(Json(
+        state.app.cases().petition_stats(&api.actor(), &q).await?,
+    ))
 }

@@ -658,3 +658,80 @@ async fn a_visit_made_without_signal_is_sent_once_when_it_returns() {
     );
     b.close().await;
 }
+
+#[tokio::test]
+async fn a_petition_is_registered_and_assigned_on_the_pages() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let (t, demo) = TestApp::spawn_demo().await;
+    let pw = demo.account_password.clone().unwrap();
+    let grid = "511702001001001";
+    let operator = t.ready("op511702001", &pw).await;
+    log_in(&b, &t, &operator.username, &operator.password, "").await;
+    wait_for(&b, "form[action='/logout']").await;
+    b.client.goto(&t.url("/petitions/new")).await.unwrap();
+    fill_and_submit(
+        &b,
+        "#petition-form",
+        &[
+            ("channel", "visit"),
+            ("class", "claim"),
+            ("title", "反映村道硬化占用承包地未补偿"),
+            (
+                "content",
+                "2025年村道硬化工程占用承包地约0.3亩，至今未补偿。",
+            ),
+            ("requests", "要求按标准补偿"),
+            ("grid_code", grid),
+            ("address", "东城街道某村 3 组"),
+            ("name1", "王秀英"),
+            ("phone1", "13800138000"),
+        ],
+    )
+    .await;
+    for _ in 0..50 {
+        if visible_text(&b, "#state").await.starts_with("待分办") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(visible_text(&b, "#state").await.starts_with("待分办"));
+    assert!(visible_text(&b, "#petitioners").await.contains("王*"));
+    let (police, _) = crate::events::actor(&t, "bm-511702001-pcs", &pw).await;
+    let police = police.user.unwrap().department_id.unwrap().to_string();
+    fill_and_submit(
+        &b,
+        "form[data-action=route]",
+        &[
+            ("mode", "assign"),
+            ("department_id", &police),
+            ("reason", "请核实后答复"),
+        ],
+    )
+    .await;
+    for _ in 0..50 {
+        if visible_text(&b, "#state").await.starts_with("待受理") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(visible_text(&b, "#organ").await.contains("派出所"));
+    assert!(visible_text(&b, "#timeline").await.contains("请核实后答复"));
+    screenshot(&b, "petition-case").await;
+    b.client.goto(&t.url("/petitions")).await.unwrap();
+    let row = visible_text(&b, "#petition-list tbody tr").await;
+    assert!(
+        row.contains("反映村道硬化") && row.contains("待受理"),
+        "{row}"
+    );
+    screenshot(&b, "petitions").await;
+    b.client.goto(&t.url("/petitions/stats")).await.unwrap();
+    assert!(
+        visible_text(&b, "#petition-stats")
+            .await
+            .contains("东城街道")
+    );
+    screenshot(&b, "petition-stats").await;
+    b.close().await;
+}

@@ -509,3 +509,66 @@ async fn a_civil_matter_goes_to_mediation_and_its_success_closes_the_petition() 
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_pages_register_and_show_a_petition_escaped_and_masked() {
+    let h = Hub::new().await;
+    let mut ready =
+        h.t.ready(
+            &format!("op{TOWNSHIP}"),
+            &format!("{}#Own2026x", h.password.len()),
+        )
+        .await;
+    let c = crate::client();
+    crate::web_login(&h.t, &c, &mut ready).await;
+    let form = crate::page(&c, &h.t, "/petitions/new").await;
+    assert!(
+        form.contains("登记信访事项") && form.contains(&h.grid),
+        "{form}"
+    );
+    let res = c
+        .post(h.t.url("/petitions/new"))
+        .form(&[
+            ("client_id", "page-xf-000001"),
+            ("channel", "letter"),
+            ("class", "suggestion"),
+            ("title", "<script>alert(1)</script>建议增设路灯"),
+            ("content", "村口道路夜间无照明，建议增设路灯。"),
+            ("grid_code", h.grid.as_str()),
+            ("address", "某村村口"),
+            ("name1", "李德明"),
+            ("phone1", "13800138000"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = res.headers()["location"].to_str().unwrap().to_owned();
+    let id: i64 = to.trim_start_matches("/petitions/").parse().unwrap();
+    // A refusal re-renders the case page with its message.
+    let res = c
+        .post(h.t.url(&format!("/petitions/{id}/act")))
+        .form(&[("action", "route"), ("mode", "transfer")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.text().await.unwrap().contains("请选择承办部门"));
+    let res = c
+        .post(h.t.url(&format!("/petitions/{id}/act")))
+        .form(&[("action", "accept")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let html = crate::page(&c, &h.t, &format!("/petitions/{id}")).await;
+    assert!(html.contains("alert(1)") && !html.contains("<script>alert(1)"));
+    assert!(html.contains("李**") && !html.contains("13800138000"));
+    assert!(html.contains("信访事项受理告知书"), "the notice is offered");
+    let list = crate::page(&c, &h.t, "/petitions").await;
+    assert!(list.contains(&format!("/petitions/{id}")));
+    let stats = crate::page(&c, &h.t, "/petitions/stats").await;
+    assert!(stats.contains("按期办结率") && stats.contains("同比"));
+    let lawyers = crate::page(&c, &h.t, "/petitions/lawyers").await;
+    assert!(lawyers.contains("律师名录"));
+}

@@ -23,7 +23,7 @@ pub struct NavItem {
 }
 
 /// The pages of the navigation, each with the capability it needs (none: everyone).
-const NAV: [(&str, &str, &str, Option<Capability>); 18] = [
+const NAV: [(&str, &str, &str, Option<Capability>); 19] = [
     ("/", "工作台", "", None),
     (
         "/events",
@@ -41,6 +41,12 @@ const NAV: [(&str, &str, &str, Option<Capability>); 18] = [
         "/disputes",
         "矛盾纠纷",
         "纠纷登记、分流调解、调解协议与司法确认，调解成功率统计",
+        Some(Capability::ViewCases),
+    ),
+    (
+        "/petitions",
+        "信访事项",
+        "信访登记、分办、受理、答复与复查复核，领导包案与律师参与",
         Some(Capability::ViewCases),
     ),
     (
@@ -137,6 +143,7 @@ pub fn router() -> Router<AppState> {
         .merge(org::calendar::router())
         .merge(cases::events::router())
         .merge(cases::disputes::router())
+        .merge(cases::petitions::router())
         .merge(cases::rules::router())
         .merge(video::router())
         .merge(registry::persons::router())

@@ -160,11 +160,21 @@ impl crate::services::Cases<'_> {
                 format!("等待{}{}", who.join("或"), a.label)
             })
             .filter(|_| r.case.core.open());
+        // 转送, 交办 and 告知 are one choice on the page: 分办 with its mode.
         let actions = PETITION
             .available(&r.case.core.facts(Utc::now()), &relations)
             .into_iter()
-            .filter(|a| a.key != "transfer" && a.key != "assign" && a.key != "inform")
-            .map(ActionView::from)
+            .filter_map(|a| match a.key {
+                "transfer" => Some(ActionView {
+                    action: "route".into(),
+                    label: "分办（转送、交办、告知）".into(),
+                    needs_department: false,
+                    needs_reason: false,
+                    ..ActionView::from(a)
+                }),
+                "assign" | "inform" => None,
+                _ => Some(ActionView::from(a)),
+            })
             .collect();
         let repeat_of_number = match r.detail.repeat_of {
             Some(e) => self.visible_number(user, e).await?,
@@ -464,6 +474,29 @@ impl crate::services::Cases<'_> {
                 detail: d.clone(),
             });
         Ok(PetitionView::new(fresh))
+    }
+
+    /// The accounts that may take a petition on as its 包案 leader, for the case page: active
+    /// accounts of the district that may supervise cases, (id, name).
+    pub async fn petition_leaders(self, actor: &Actor) -> Result<Vec<(i64, String)>> {
+        self.authorize(actor, Capability::RegisterPetitions, None)?;
+        let user = self.petition_user(actor)?;
+        let district = user
+            .org_code
+            .ancestor_at(pingan_domain::OrgLevel::District)
+            .unwrap_or_else(|| user.org_code.clone());
+        Ok(self
+            .store
+            .users_in_scope(&pingan_domain::Scope::org(district), 5000)
+            .await?
+            .into_iter()
+            .filter(|u| {
+                !u.disabled
+                    && pingan_domain::Permissions::from_stored(&u.role_permissions)
+                        .contains(Capability::SuperviseCases)
+            })
+            .map(|u| (u.id, u.display_name))
+            .collect())
     }
 
     /// Checks that an account may take a petition on as its 包案 leader: an active account that

@@ -2,4 +2,5 @@
 
 pub(super) mod disputes;
 pub(super) mod events;
+pub(super) mod petitions;
 pub(super) mod rules;

@@ -124,19 +124,6 @@ const SOURCES: [(DisputeSource, usize); 9] = [
     (DisputeSource::Grid, 30),
 ];
 
-/// One of `items`, each as likely as its weight; none only when `items` is empty.
-fn weighted<T: Copy>(rng: &mut SplitMix64, items: &[(T, usize)]) -> Option<T> {
-    let total: usize = items.iter().map(|(_, w)| w).sum();
-    let mut at = rng.below(total.max(1));
-    for (item, w) in items {
-        if at < *w {
-            return Some(*item);
-        }
-        at -= w;
-    }
-    items.first().map(|(item, _)| *item)
-}
-
 /// One of `values`, evenly (0 when empty).
 fn one_of(rng: &mut SplitMix64, values: &[usize]) -> usize {
     values
@@ -273,8 +260,8 @@ impl Planned {
         let weights: Vec<(usize, usize)> =
             TYPES.iter().enumerate().map(|(i, t)| (i, t.1)).collect();
         let (Some((dispute_type, _, titles)), Some(source)) = (
-            weighted(rng, &weights).and_then(|i| TYPES.get(i)).copied(),
-            weighted(rng, &SOURCES),
+            rng.weighted(&weights).and_then(|i| TYPES.get(i)).copied(),
+            rng.weighted(&SOURCES),
         ) else {
             return Ok(None);
         };

@@ -12,6 +12,7 @@ mod disputes;
 mod events;
 mod layout;
 mod names;
+mod petition_history;
 mod places;
 mod population;
 pub use population::POPULATION;
@@ -211,6 +212,7 @@ impl App {
             self.org().reload_grid_index().await?;
             events::seed(self).await?;
             dispute_history::seed(self).await?;
+            petition_history::seed(self).await?;
             video::seed(self).await?;
         }
         Ok(DemoOutcome {
@@ -260,12 +262,27 @@ fn plan(scale: DemoScale) -> Result<Plan> {
             .iter()
             .map(|(suffix, kind, name)| department(DISTRICT.0, suffix, kind, name))
             .collect(),
-        accounts: vec![(
-            "commander".into(),
-            "区综治中心指挥长".into(),
-            DISTRICT.0.into(),
-            Role::Commander,
-        )],
+        accounts: vec![
+            (
+                "commander".into(),
+                "区综治中心指挥长".into(),
+                DISTRICT.0.into(),
+                Role::Commander,
+            ),
+            // The district leaders who take hard petitions on (领导包案) and read the figures.
+            (
+                "leader-zfw".into(),
+                "区委政法委书记".into(),
+                DISTRICT.0.into(),
+                Role::Leader,
+            ),
+            (
+                "leader-fqz".into(),
+                "分管副区长".into(),
+                DISTRICT.0.into(),
+                Role::Leader,
+            ),
+        ],
     };
     let mut villages = villages_by_township(scale);
     let cells_of = |code: &str, vs: &[Village]| -> usize {

@@ -105,7 +105,7 @@ fn allocation(grids: usize, total: usize, rng: &mut SplitMix64) -> Vec<usize> {
 
 /// Builds the valid 18-character number for an area, a birth date and a sex, unique through
 /// `taken` (the next free sequence per area, date and sex).
-fn id_number(
+pub(super) fn id_number(
     area: &str,
     birth: NaiveDate,
     male: bool,

@@ -29,6 +29,19 @@ impl SplitMix64 {
         1.0 - spread + 2.0 * spread * unit
     }
 
+    /// One of `items`, each as likely as its weight; none only when `items` is empty.
+    pub fn weighted<T: Copy>(&mut self, items: &[(T, usize)]) -> Option<T> {
+        let total: usize = items.iter().map(|(_, w)| w).sum();
+        let mut at = self.below(total.max(1));
+        for (item, w) in items {
+            if at < *w {
+                return Some(*item);
+            }
+            at -= w;
+        }
+        items.first().map(|(item, _)| *item)
+    }
+
     /// One item of a non-empty list.
     pub fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
         items

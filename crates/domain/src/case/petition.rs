@@ -71,6 +71,14 @@ pub const ACTIONS: &[ActionSpec] = &[
         )
     },
     action(
+        "accept",
+        "受理",
+        &["registered", "routed"],
+        Target::State("handling"),
+        OFFICE_OR_ORGAN,
+        &[],
+    ),
+    action(
         "inform",
         "告知（向有权机关或法定途径提出）",
         &["registered"],
@@ -85,14 +93,6 @@ pub const ACTIONS: &[ActionSpec] = &[
         Target::State("refused"),
         OFFICE_OR_ORGAN,
         REASON,
-    ),
-    action(
-        "accept",
-        "受理",
-        &["registered", "routed"],
-        Target::State("handling"),
-        OFFICE_OR_ORGAN,
-        &[],
     ),
     ActionSpec {
         effect: Effect::Lengthen,

@@ -1,4 +1,5 @@
-//! 信访统计 — the petition indicators of a unit and period by township: 受理 (按期受理率), 办结
+//! 信访统计 — the petition indicators of a unit and period by the units one level down (the
+//! district's townships, a township's villages): 受理 (按期受理率), 办结
 //! (按期办结率), 群众满意率, 重复访率, 越级访, 集体访, with 同比 of the petitions received; and
 //! the 包案 load of each leader. Counted from the petitions themselves each time.
 
@@ -23,7 +24,7 @@ pub struct PetitionStatsQuery {
     pub to: Option<String>,
 }
 
-/// One township's (or the total's) figures.
+/// One unit's (or the total's) figures.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PetitionStatsRow {
     pub org_code: String,
@@ -76,10 +77,14 @@ pub struct LeaderLoadView {
 pub struct PetitionStatsView {
     pub from: NaiveDate,
     pub to: NaiveDate,
+    /// The unit asked about, and its name.
+    pub org_code: String,
+    pub org_name: String,
     pub total: PetitionStatsRow,
     /// 同比 of the petitions received (the same days a year before).
     pub received_year_on_year: String,
-    pub by_township: Vec<PetitionStatsRow>,
+    /// The units one level down.
+    pub by_unit: Vec<PetitionStatsRow>,
     pub leaders: Vec<LeaderLoadView>,
 }
 
@@ -101,9 +106,11 @@ impl crate::services::Cases<'_> {
             |d: NaiveDate| d.with_year(d.year() - 1).unwrap_or(d - Duration::days(365));
         let ((a, b), (la, lb)) = (span(from, to), span(year_before(from), year_before(to)));
         let prefix = unit.as_str();
+        // One level down: a district's townships (9 digits), a township's villages (12).
+        let unit_len = if prefix.len() <= 6 { 9 } else { 12 };
         let (rows, last_year, loads) = tokio::try_join!(
-            self.store.petition_counts(prefix, a, b),
-            self.store.petition_counts(prefix, la, lb),
+            self.store.petition_counts(prefix, unit_len, a, b),
+            self.store.petition_counts(prefix, unit_len, la, lb),
             self.store.leader_loads(prefix)
         )?;
         let units = self.store.org_units_under(prefix).await?;
@@ -130,11 +137,13 @@ impl crate::services::Cases<'_> {
         Ok(PetitionStatsView {
             from,
             to,
-            total: PetitionStatsRow::new(prefix.into(), name_of(prefix), &total),
+            org_code: prefix.into(),
+            org_name: name_of(prefix),
+            total: PetitionStatsRow::new(prefix.into(), "合计".into(), &total),
             received_year_on_year: growth(total.received, before, "上年同期", "件"),
-            by_township: rows
+            by_unit: rows
                 .iter()
-                .map(|r| PetitionStatsRow::new(r.township.clone(), name_of(&r.township), r))
+                .map(|r| PetitionStatsRow::new(r.unit.clone(), name_of(&r.unit), r))
                 .collect(),
             leaders: loads
                 .into_iter()

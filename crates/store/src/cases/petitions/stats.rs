@@ -4,10 +4,10 @@
 use crate::{Result, Store, dispatch};
 use chrono::{DateTime, Utc};
 
-/// Counts of the petitions registered in a period in one township (乡镇街道).
+/// Counts of the petitions registered in a period in one unit (乡镇街道, or 村社区).
 #[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
 pub struct PetitionCount {
-    pub township: String,
+    pub unit: String,
     pub received: i64,
     /// 集体访.
     pub collective: i64,
@@ -38,16 +38,18 @@ pub struct LeaderLoad {
 }
 
 impl Store {
-    /// The petitions registered in `from`..`to` within the org prefix, by township.
+    /// The petitions registered in `from`..`to` within the org prefix, by the unit whose code is
+    /// the first `unit_len` digits of their place's (9: township, 12: village).
     pub async fn petition_counts(
         &self,
         prefix: &str,
+        unit_len: i64,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<PetitionCount>> {
         Ok(dispatch!(self, |p| {
             sqlx::query_as(
-                "SELECT SUBSTR(x.org_code, 1, 9) AS township, COUNT(*) AS received,
+                "SELECT SUBSTR(x.org_code, 1, CAST($5 AS INTEGER)) AS unit, COUNT(*) AS received,
                         SUM(CASE WHEN x.collective = $4 THEN 1 ELSE 0 END) AS collective,
                         SUM(CASE WHEN x.skipped_level = $4 THEN 1 ELSE 0 END) AS skipped_level,
                         SUM(CASE WHEN x.repeat_of IS NOT NULL THEN 1 ELSE 0 END) AS repeated,
@@ -68,6 +70,7 @@ impl Store {
             .bind(from)
             .bind(to)
             .bind(true)
+            .bind(unit_len)
             .fetch_all(p)
             .await
         })?)

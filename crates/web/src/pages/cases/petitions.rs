@@ -459,7 +459,7 @@ struct StatsPage {
     shell: Shell,
     s: PetitionStatsView,
     q: StatsForm,
-    /// The townships' lines, then the total: name and the figures as shown.
+    /// The units' lines, then the total: name and the figures as shown.
     lines: Vec<[String; 9]>,
 }
 
@@ -510,7 +510,7 @@ async fn stats(
             to: s.to.to_string(),
         },
         lines: s
-            .by_township
+            .by_unit
             .iter()
             .chain(std::iter::once(&s.total))
             .map(line)

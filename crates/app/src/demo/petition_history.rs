@@ -669,10 +669,14 @@ impl Planned {
             lawyer_role: lawyer.map(|_| "advise".into()),
             dispute_id: None,
         };
-        let mut who = vec![petitioner.clone()];
-        if collective {
-            who[0].role = PetitionerRole::Representative;
-        }
+        let who = vec![ValidParty {
+            role: if collective {
+                PetitionerRole::Representative
+            } else {
+                PetitionerRole::Petitioner
+            },
+            ..petitioner.clone()
+        }];
         let case = CaseRecord {
             id: 0,
             title: (*title).into(),

@@ -555,7 +555,6 @@ impl Planned {
         };
         Ok(Some(DisputeInsert {
             parties: app.cases().seal_parties(&parties, PartyRole::code)?,
-            department: case.core.department,
             case,
             detail,
             entries,

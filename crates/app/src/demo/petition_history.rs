@@ -689,7 +689,6 @@ impl Planned {
         };
         Ok(Some(PetitionInsert {
             parties: app.cases().seal_parties(&who, PetitionerRole::code)?,
-            department: case.core.department,
             case,
             detail,
             entries,

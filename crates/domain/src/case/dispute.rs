@@ -15,9 +15,7 @@ use crate::labelled::labelled;
 use crate::place::uscc_valid;
 use chrono::{DateTime, NaiveDate, Utc};
 
-const fn days(n: u32) -> StepLimit {
-    StepLimit::Fixed(TimeLimit::new(n, TimeUnit::StatutoryDays))
-}
+use super::statutory_days as days;
 
 const fn work_days(n: u32) -> StepLimit {
     StepLimit::Fixed(TimeLimit::new(n, TimeUnit::WorkDays))

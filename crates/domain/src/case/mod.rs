@@ -216,6 +216,11 @@ pub const URGE: ActionSpec = action(
     &[Need::Reason],
 );
 
+/// A step limit of `n` statutory days (法定期间), for a kind's table of states.
+pub(crate) const fn statutory_days(n: u32) -> StepLimit {
+    StepLimit::Fixed(TimeLimit::new(n, TimeUnit::StatutoryDays))
+}
+
 /// A state, for a kind's table of states.
 pub(crate) const fn state(
     key: &'static str,

@@ -8,17 +8,14 @@
 
 use super::{
     ActionSpec, Effect, Guard, KindSpec, Need, Party, SUPERVISE, StateSpec, StepLimit, Target,
-    TimeLimit, URGE, action, state,
+    URGE, action, state,
 };
-use crate::calendar::TimeUnit;
 use crate::case::dispute::{PartyInput, ValidParty};
 use crate::labelled::labelled;
 use crate::time::beijing_date;
 use chrono::{DateTime, NaiveDate, Utc};
 
-const fn days(n: u32) -> StepLimit {
-    StepLimit::Fixed(TimeLimit::new(n, TimeUnit::StatutoryDays))
-}
+use super::statutory_days as days;
 
 /// The states of a petition.
 pub const STATES: &[StateSpec] = &[
@@ -482,8 +479,8 @@ pub fn rate(part: i64, whole: i64) -> Option<f64> {
 mod tests {
     use super::*;
     use crate::OrgCode;
-    use crate::calendar::{WorkCalendar, official_2026};
-    use crate::case::{ActionInput, CaseCore, Refusal, apply, decide};
+    use crate::calendar::{TimeUnit, WorkCalendar, official_2026};
+    use crate::case::{ActionInput, CaseCore, Refusal, TimeLimit, apply, decide};
     use chrono::TimeZone;
 
     fn at(m: u32, d: u32, h: u32) -> DateTime<Utc> {

@@ -315,7 +315,39 @@ macro_rules! bind_case {
             .bind(k.rating.map(pingan_domain::case::Rating::as_str))
     }};
 }
-pub(crate) use {append_timeline, bind_case, case_columns, scoped, write_case_update};
+/// Inserts a kind's new case row `$case` (a [`CaseRecord`]) and, when it lies with a department
+/// already, that department as its lead, inside the transaction `$tx`; evaluates to the new id.
+macro_rules! insert_case {
+    ($tx:expr, $case:expr) => {{
+        let case: &$crate::cases::CaseRecord = &$case;
+        let (id,): (i64,) = $crate::cases::bind_case!(
+            sqlx::query_as(
+                "INSERT INTO cases (kind, title, state, org_code, owner_org, department_id,
+                    reporter_id, version, created_at, updated_at, step_started_at, yellow_at,
+                    deadline, alert, open, supervised, extension_days, handling_amount,
+                    handling_unit, merged_into, rating)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+                    $16, $17, $18, $19, $20, $21) RETURNING id",
+            ),
+            case
+        )
+        .fetch_one(&mut *$tx)
+        .await?;
+        if let Some(department) = case.core.department {
+            sqlx::query(
+                "INSERT INTO case_departments (case_id, department_id, lead) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(department)
+            .bind(true)
+            .execute(&mut *$tx)
+            .await?;
+        }
+        id
+    }};
+}
+
+pub(crate) use {append_timeline, bind_case, case_columns, insert_case, scoped, write_case_update};
 
 impl Store {
     /// One case of any kind — the engine's columns only — if it lies in `scope`.

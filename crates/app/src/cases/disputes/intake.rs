@@ -248,7 +248,6 @@ impl crate::services::Cases<'_> {
             parties: self.seal_parties(&parties, PartyRole::code)?,
             entries: vec![entry],
             sessions: Vec::new(),
-            department: own_organisation,
         };
         let id = match self.store.insert_dispute(&insert).await? {
             Inserted::New(id) => id,

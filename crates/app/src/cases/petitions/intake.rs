@@ -231,7 +231,6 @@ impl crate::services::Cases<'_> {
             detail: detail.clone(),
             parties: self.seal_parties(&petitioners, PetitionerRole::code)?,
             entries: vec![entry],
-            department: None,
         };
         let id = match self.store.insert_petition(&insert).await? {
             Inserted::New(id) => id,

@@ -91,8 +91,8 @@ pub struct DisputeSessionRecord {
 }
 
 /// A new dispute: its case, details, parties, timeline (its registration first; the demo's
-/// history brings the later steps too), sessions and the organisation it lies with (a mediator
-/// registering at their own committee).
+/// history brings the later steps too) and sessions; the organisation it lies with (a mediator
+/// registering at their own committee) is its case's department.
 #[derive(Debug, Clone)]
 pub struct DisputeInsert {
     pub case: CaseRecord,
@@ -100,7 +100,6 @@ pub struct DisputeInsert {
     pub parties: Vec<NewCaseParty>,
     pub entries: Vec<NewTimelineEntry>,
     pub sessions: Vec<NewDisputeSession>,
-    pub department: Option<i64>,
 }
 
 /// What an action changes of a dispute's own rows, written with the case in one transaction.
@@ -271,17 +270,7 @@ impl Store {
                         out.push(Inserted::Existing(id));
                         continue;
                     }
-                    let (id,): (i64,) =
-                        crate::cases::bind_case!(sqlx::query_as(
-                        "INSERT INTO cases (kind, title, state, org_code, owner_org, department_id,
-                            reporter_id, version, created_at, updated_at, step_started_at, yellow_at,
-                            deadline, alert, open, supervised, extension_days, handling_amount,
-                            handling_unit, merged_into, rating)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                            $16, $17, $18, $19, $20, $21) RETURNING id",
-                    ), d.case)
-                    .fetch_one(&mut *tx)
-                    .await?;
+                    let id = crate::cases::insert_case!(tx, d.case);
                     sqlx::query(
                         "INSERT INTO disputes (case_id, org_code, department_id, created_at,
                             client_id, dispute_type, sub_type, source,
@@ -328,17 +317,6 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                     crate::cases::parties::insert_parties!(tx, id, &d.parties);
-                    if let Some(department) = d.department {
-                        sqlx::query(
-                            "INSERT INTO case_departments (case_id, department_id, lead)
-                             VALUES ($1, $2, $3)",
-                        )
-                        .bind(id)
-                        .bind(department)
-                        .bind(true)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
                     for s in &d.sessions {
                         sqlx::query(
                             "INSERT INTO dispute_sessions (case_id, held_at, place, video_link,

@@ -84,14 +84,13 @@ pub struct PetitionRecord {
 }
 
 /// A new petition: its case, details, petitioners and timeline (its registration first; the
-/// demo's history brings the later steps too), and the organ it lies with.
+/// demo's history brings the later steps too); the organ it lies with is its case's department.
 #[derive(Debug, Clone)]
 pub struct PetitionInsert {
     pub case: CaseRecord,
     pub detail: PetitionDetail,
     pub parties: Vec<NewCaseParty>,
     pub entries: Vec<NewTimelineEntry>,
-    pub department: Option<i64>,
 }
 
 /// A 听证 begun or ended.
@@ -320,16 +319,7 @@ impl Store {
                         out.push(Inserted::Existing(id));
                         continue;
                     }
-                    let (id,): (i64,) = crate::cases::bind_case!(sqlx::query_as(
-                        "INSERT INTO cases (kind, title, state, org_code, owner_org, department_id,
-                            reporter_id, version, created_at, updated_at, step_started_at, yellow_at,
-                            deadline, alert, open, supervised, extension_days, handling_amount,
-                            handling_unit, merged_into, rating)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                            $16, $17, $18, $19, $20, $21) RETURNING id",
-                    ), d.case)
-                    .fetch_one(&mut *tx)
-                    .await?;
+                    let id = crate::cases::insert_case!(tx, d.case);
                     sqlx::query(
                         "INSERT INTO petitions (case_id, client_id, org_code, created_at, channel,
                             class, content, requests, people_count, collective, external_ref, lon,
@@ -379,17 +369,6 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                     insert_parties!(tx, id, &d.parties);
-                    if let Some(department) = d.department {
-                        sqlx::query(
-                            "INSERT INTO case_departments (case_id, department_id, lead)
-                             VALUES ($1, $2, $3)",
-                        )
-                        .bind(id)
-                        .bind(department)
-                        .bind(true)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
                     let rows: Vec<(i64, &NewTimelineEntry)> =
                         d.entries.iter().map(|e| (id, e)).collect();
                     if !rows.is_empty() {

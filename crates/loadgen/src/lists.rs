@@ -20,8 +20,8 @@ pub struct ListTiming {
 }
 
 /// The lists to time, for an account whose scope holds `township` and `grid`: every registry list
-/// with each of its filters, the special groups, visit coverage, events, disputes and their
-/// indicators, and cameras.
+/// with each of its filters, the special groups, visit coverage, events, disputes and petitions
+/// and their indicators, and cameras.
 pub fn district_lists(township: &str, grid: &str) -> Vec<(String, String)> {
     [
         ("实有人口", "/api/v1/persons"),
@@ -54,6 +54,14 @@ pub fn district_lists(township: &str, grid: &str) -> Vec<(String, String)> {
         (
             "调解统计·全部历史",
             "/api/v1/stats/disputes?from=2023-01-01",
+        ),
+        ("信访事项", "/api/v1/petitions"),
+        ("信访事项·办理中", "/api/v1/petitions?open=true"),
+        ("信访事项·重复信访", "/api/v1/petitions?repeated=true"),
+        ("信访统计·本年", "/api/v1/stats/petitions"),
+        (
+            "信访统计·全部历史",
+            "/api/v1/stats/petitions?from=2025-01-01",
         ),
         ("摄像机", "/api/v1/channels"),
         ("摄像机·离线", "/api/v1/channels?status=offline"),

@@ -37,6 +37,10 @@ pub use cases::{
     TimelineView, new_client_id, parse_case_ref,
 };
 pub use cases::{
+    ClueActionRequest, ClueDetailView, ClueIntake, ClueIntakeOutcome, ClueListQuery, ClueLookup,
+    CluePage, ClueView, InformantEntry, InformantPlain,
+};
+pub use cases::{
     LawyerEntry, LawyerView, LeaderLoadView, NoticeKind, PetitionActionRequest, PetitionDetailView,
     PetitionIntake, PetitionIntakeOutcome, PetitionListQuery, PetitionPage, PetitionStatsQuery,
     PetitionStatsRow, PetitionStatsView, PetitionView, PetitionerEntry, PetitionerPlain,

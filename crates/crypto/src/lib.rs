@@ -11,7 +11,7 @@ mod totp;
 
 pub use keys::{KeyProvider, MasterKey};
 pub use password::{hash_password, verify_password};
-pub use random::{random_bytes_into, random_password, random_token};
+pub use random::{random_bytes_into, random_code, random_password, random_token};
 pub use seal::FieldCipher;
 pub use totp::{STEP as TOTP_STEP, base32, otpauth_uri, qr_svg, totp_check, totp_code};
 

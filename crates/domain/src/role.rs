@@ -251,6 +251,10 @@ capabilities! {
     ManageLawyers = "manage_lawyers", "维护律师名录";
     /// Take part in petitions as an assigned lawyer: see those assigned, record an opinion.
     AdvisePetitions = "advise_petitions", "以律师身份参与信访化解";
+    /// Take in and work 涉黑涉恶线索 as the clue office (扫黑办), and see an informant's identity for a
+    /// stated reason. No default role but the 扫黑办线索管理员 holds it: not commanders, not the
+    /// administrators (反有组织犯罪法: the informant's identity is confidential).
+    ManageClues = "manage_clues", "涉黑涉恶线索管理";
 }
 
 impl Capability {

@@ -28,6 +28,9 @@ pub use access::sessions::SessionRecord;
 pub use access::tokens::{ApiTokenRecord, NewApiToken};
 pub use access::users::{NewUser, UserRecord};
 pub use cases::categories::{CategoryRecord, NewRoutingRule, RoutingRuleRecord};
+pub use cases::clues::{
+    ClueDetail, ClueFilter, ClueInsert, ClueReader, ClueRecord, ClueUpdate, SealedInformant,
+};
 pub use cases::disputes::{
     DisputeCount, DisputeDetail, DisputeFilter, DisputeInsert, DisputeRecord, DisputeSessionRecord,
     DisputeTotals, DisputeUpdate, MediationOrganisationRecord, MediatorRecord, NewDisputeSession,

@@ -47,6 +47,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(17, "0017_compact_registry"),
     migration!(18, "0018_disputes"),
     migration!(19, "0019_petitions"),
+    migration!(20, "0020_clues"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -485,7 +485,11 @@ impl crate::services::Access<'_> {
 
     /// Counts one failed attempt under `key` by the lockout policy; the time the key is locked
     /// until when this failure reached the threshold.
-    async fn record_failure(self, key: &str, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
+    pub(crate) async fn record_failure(
+        self,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>> {
         let policy = &self.config.lockout;
         let window = chrono::Duration::from_std(policy.window).unwrap_or(chrono::Duration::MAX);
         let lock_for = chrono::Duration::from_std(policy.lock_for).unwrap_or(chrono::Duration::MAX);

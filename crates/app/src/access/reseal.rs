@@ -79,6 +79,10 @@ impl crate::services::Access<'_> {
             SealedColumn::DisputePartyName => crate::cases::PARTY_NAME_FIELD,
             SealedColumn::DisputePartyIdNumber => crate::cases::PARTY_ID_FIELD,
             SealedColumn::DisputePartyPhone => crate::cases::PARTY_PHONE_FIELD,
+            SealedColumn::ClueInformantName => crate::cases::clues::INFORMANT_NAME_FIELD,
+            SealedColumn::ClueInformantPhone => crate::cases::clues::INFORMANT_PHONE_FIELD,
+            SealedColumn::ClueInformantIdNumber => crate::cases::clues::INFORMANT_ID_FIELD,
+            SealedColumn::ClueInformantContact => crate::cases::clues::INFORMANT_CONTACT_FIELD,
         };
         let (mut after, mut changed) = (0i64, 0u64);
         loop {

@@ -3,6 +3,7 @@
 //! lives in [`events`]; later kinds add their own module and reuse [`App::act_on_event`].
 
 pub(crate) mod bus;
+pub(crate) mod clues;
 pub(crate) mod disputes;
 mod events;
 pub(crate) mod intake_queue;
@@ -12,6 +13,10 @@ pub(crate) mod routing;
 mod view;
 
 pub use bus::CaseChange;
+pub use clues::{
+    ClueActionRequest, ClueDetailView, ClueIntake, ClueIntakeOutcome, ClueListQuery, ClueLookup,
+    CluePage, ClueView, InformantEntry, InformantPlain,
+};
 pub use disputes::{
     Comparison, DisputeActionRequest, DisputeConversion, DisputeDetailView, DisputeIntake,
     DisputeIntakeOutcome, DisputeListQuery, DisputePage, DisputePartyView, DisputeSessionView,
@@ -45,7 +50,9 @@ use pingan_domain::case::{
     Rating, Refusal, apply, decide, event::EVENT, parties_of,
 };
 use pingan_domain::{Capability, OrgCode, time::in_shanghai};
-use pingan_store::{CaseRecord, DisputeUpdate, NewTimelineEntry, PetitionUpdate, StoreError};
+use pingan_store::{
+    CaseRecord, ClueUpdate, DisputeUpdate, NewTimelineEntry, PetitionUpdate, StoreError,
+};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -130,12 +137,13 @@ pub(crate) enum OwnRows<'a> {
     None,
     Dispute(&'a DisputeUpdate),
     Petition(&'a PetitionUpdate, Vec<Party>),
+    Clue(&'a ClueUpdate, Vec<Party>),
 }
 
 impl OwnRows<'_> {
     fn relations(&self) -> &[Party] {
         match self {
-            OwnRows::Petition(_, relations) => relations,
+            OwnRows::Petition(_, relations) | OwnRows::Clue(_, relations) => relations,
             _ => &[],
         }
     }
@@ -221,6 +229,11 @@ impl crate::services::Cases<'_> {
             OwnRows::Petition(update, _) => {
                 self.store
                     .update_petition(&case, old.version, &entry, departments, update)
+                    .await
+            }
+            OwnRows::Clue(update, _) => {
+                self.store
+                    .update_clue(&case, old.version, &entry, departments, update)
                     .await
             }
             OwnRows::None => {
@@ -363,6 +376,9 @@ impl crate::services::Cases<'_> {
         let raised = self.store.sweep_alerts(now).await?;
         for r in &raised {
             let kind = pingan_domain::case::kind(&r.kind).unwrap_or(&EVENT);
+            if kind.confidential {
+                continue;
+            }
             let change = CaseChange {
                 case_id: r.id,
                 number: case_number(kind, r.id, r.created_at),
@@ -429,6 +445,9 @@ impl crate::services::Cases<'_> {
     /// [`Self::publish`]).
     pub(crate) fn publish_case(self, c: &CaseRecord, departments: &[i64], action: &str) {
         let kind = c.core.kind;
+        if kind.confidential {
+            return;
+        }
         self.bus.publish(CaseChange {
             case_id: c.id,
             number: case_number(kind, c.id, c.created_at),

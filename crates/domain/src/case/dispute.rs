@@ -181,6 +181,7 @@ pub static DISPUTE: KindSpec = KindSpec {
     states: STATES,
     actions: ACTIONS,
     yellow_percent: 80,
+    confidential: false,
 };
 
 /// The states in which a dispute counts as mediated successfully (调解成功数).

@@ -249,6 +249,7 @@ pub static EVENT: KindSpec = KindSpec {
     states: STATES,
     actions: ACTIONS,
     yellow_percent: 80,
+    confidential: false,
 };
 
 /// The state of a new event: waiting for the hub, or — fixed on the spot by the grid worker who

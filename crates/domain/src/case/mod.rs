@@ -6,6 +6,7 @@
 //! the case's [`CaseCore`]; the app layer writes the result with its timeline entry. Nothing here
 //! does I/O. A kind is registered by one line in [`KINDS`].
 
+pub mod clue;
 pub mod dispute;
 mod engine;
 pub mod event;
@@ -270,10 +271,18 @@ pub struct KindSpec {
     pub actions: &'static [ActionSpec],
     /// 黄牌 when this share (in percent) of a step's time has passed; 红牌 at the deadline.
     pub yellow_percent: u32,
+    /// Its changes never reach the live stream (涉黑涉恶线索: even a clue's number and place are
+    /// for the clue office and the unit verifying it).
+    pub confidential: bool,
 }
 
 /// Every kind of case this version knows: a new kind is one more line here.
-pub static KINDS: &[&KindSpec] = &[&event::EVENT, &dispute::DISPUTE, &petition::PETITION];
+pub static KINDS: &[&KindSpec] = &[
+    &event::EVENT,
+    &dispute::DISPUTE,
+    &petition::PETITION,
+    &clue::CLUE,
+];
 
 /// The kind with this key.
 pub fn kind(key: &str) -> Option<&'static KindSpec> {

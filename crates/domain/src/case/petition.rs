@@ -268,6 +268,7 @@ pub static PETITION: KindSpec = KindSpec {
     states: STATES,
     actions: ACTIONS,
     yellow_percent: 80,
+    confidential: false,
 };
 
 labelled! {

@@ -24,10 +24,14 @@ pub enum SealedColumn {
     DisputePartyName,
     DisputePartyIdNumber,
     DisputePartyPhone,
+    ClueInformantName,
+    ClueInformantPhone,
+    ClueInformantIdNumber,
+    ClueInformantContact,
 }
 
 impl SealedColumn {
-    pub const ALL: [SealedColumn; 10] = [
+    pub const ALL: [SealedColumn; 14] = [
         SealedColumn::PersonName,
         SealedColumn::PersonIdNumber,
         SealedColumn::PersonPhone,
@@ -38,6 +42,10 @@ impl SealedColumn {
         SealedColumn::DisputePartyName,
         SealedColumn::DisputePartyIdNumber,
         SealedColumn::DisputePartyPhone,
+        SealedColumn::ClueInformantName,
+        SealedColumn::ClueInformantPhone,
+        SealedColumn::ClueInformantIdNumber,
+        SealedColumn::ClueInformantContact,
     ];
 
     /// Its table and column (fixed names, never user input).
@@ -53,6 +61,10 @@ impl SealedColumn {
             SealedColumn::DisputePartyName => ("case_parties", "name_sealed"),
             SealedColumn::DisputePartyIdNumber => ("case_parties", "id_sealed"),
             SealedColumn::DisputePartyPhone => ("case_parties", "phone_sealed"),
+            SealedColumn::ClueInformantName => ("clue_informants", "name_sealed"),
+            SealedColumn::ClueInformantPhone => ("clue_informants", "phone_sealed"),
+            SealedColumn::ClueInformantIdNumber => ("clue_informants", "id_sealed"),
+            SealedColumn::ClueInformantContact => ("clue_informants", "contact_sealed"),
         }
     }
 }

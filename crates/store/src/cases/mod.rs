@@ -6,6 +6,7 @@
 //! timeline entry is appended in the same transaction.
 
 pub(crate) mod categories;
+pub(crate) mod clues;
 pub(crate) mod disputes;
 pub(crate) mod events;
 pub(crate) mod files;

@@ -12,6 +12,7 @@ mod api;
 #[cfg(feature = "browser")]
 mod browser;
 mod calendar;
+mod clues;
 mod demo;
 mod disputes;
 mod divisions;

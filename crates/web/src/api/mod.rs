@@ -48,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .merge(cases::events::router())
         .merge(cases::disputes::router())
         .merge(cases::petitions::router())
+        .merge(cases::clues::router())
         .merge(video::router())
         .merge(registry::persons::router())
         .merge(registry::places::router())

@@ -300,3 +300,77 @@ async fn an_anonymous_report_has_nobody_to_reveal_and_wrong_codes_are_locked_out
     let (status, _) = lookup(&h, &code).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
 }
+
+#[tokio::test]
+async fn the_pages_register_a_clue_show_its_code_once_and_reveal_only_for_a_reason() {
+    let h = Hub::new().await;
+    crate::add_user(
+        &h.t,
+        "sh-web",
+        "扫黑办",
+        "511702",
+        "clue_officer",
+        &h.password,
+    )
+    .await
+    .unwrap();
+    let mut ready = h.t.ready("sh-web", &h.password).await;
+    let c = crate::client();
+    crate::web_login(&h.t, &c, &mut ready).await;
+    let form = crate::page(&c, &h.t, "/clues/new").await;
+    assert!(form.contains("举报人身份严格保密"), "{form}");
+    let res = c
+        .post(h.t.url("/clues/new"))
+        .form(&[
+            ("client_id", "page-xs-000001"),
+            ("source", "visit"),
+            ("title", "<script>alert(1)</script>某市场欺行霸市"),
+            ("content", "有人在农贸市场强收保护费，商户不敢报警。"),
+            ("named", "王某"),
+            ("informant_name", INFORMANT),
+            ("informant_phone", INFORMANT_PHONE),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let made = res.text().await.unwrap();
+    let code = made
+        .split("id=\"clue-code\">")
+        .nth(1)
+        .and_then(|s| s.get(..16))
+        .unwrap()
+        .to_owned();
+    let number_at = made.find("XS").unwrap();
+    let link = &made[..number_at];
+    let id: i64 = link
+        .rsplit("/clues/")
+        .next()
+        .and_then(|s| s.split('"').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap();
+    let html = crate::page(&c, &h.t, &format!("/clues/{id}")).await;
+    assert!(html.contains("alert(1)") && !html.contains("<script>alert(1)"));
+    assert!(
+        html.contains("实名举报") && !html.contains(INFORMANT) && !html.contains(INFORMANT_PHONE)
+    );
+    assert!(!crate::page(&c, &h.t, "/clues").await.contains(INFORMANT));
+    let res = c
+        .post(h.t.url(&format!("/clues/{id}/informant")))
+        .form(&[("reason", "约谈举报人补充证据")])
+        .send()
+        .await
+        .unwrap();
+    let revealed = res.text().await.unwrap();
+    assert!(revealed.contains(INFORMANT) && revealed.contains(INFORMANT_PHONE));
+    // The informant's page needs no sign-in and says the stage only.
+    let public = reqwest::Client::new()
+        .get(h.t.url(&format!("/clues/lookup?code={code}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(public.status(), StatusCode::OK);
+    let public = public.text().await.unwrap();
+    assert!(public.contains("已受理，正在甄别"), "{public}");
+    assert!(!public.contains("欺行霸市") && !public.contains("王某"));
+}

@@ -995,7 +995,7 @@ async fn a_screening_shows_who_has_reported_disputes_a_zero_report_or_nothing() 
         m.h.t
             .app
             .cases()
-            .dispute_grids(&m.h.commander)
+            .form_grids(&m.h.commander)
             .await
             .unwrap()
             .into_iter()

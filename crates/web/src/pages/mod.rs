@@ -23,7 +23,7 @@ pub struct NavItem {
 }
 
 /// The pages of the navigation, each with the capability it needs (none: everyone).
-const NAV: [(&str, &str, &str, Option<Capability>); 19] = [
+const NAV: [(&str, &str, &str, Option<Capability>); 21] = [
     ("/", "工作台", "", None),
     (
         "/events",
@@ -48,6 +48,18 @@ const NAV: [(&str, &str, &str, Option<Capability>); 19] = [
         "信访事项",
         "信访登记、分办、受理、答复与复查复核，领导包案与律师参与",
         Some(Capability::ViewCases),
+    ),
+    (
+        "/clues",
+        "涉黑涉恶线索",
+        "线索受理、甄别分级、分流核查与反馈，举报人身份严格保密",
+        Some(Capability::ManageClues),
+    ),
+    (
+        "/clues",
+        "线索核查",
+        "交本单位核查的涉黑涉恶线索",
+        Some(Capability::DepartmentWork),
     ),
     (
         "/rules",
@@ -144,6 +156,7 @@ pub fn router() -> Router<AppState> {
         .merge(cases::events::router())
         .merge(cases::disputes::router())
         .merge(cases::petitions::router())
+        .merge(cases::clues::router())
         .merge(cases::rules::router())
         .merge(video::router())
         .merge(registry::persons::router())

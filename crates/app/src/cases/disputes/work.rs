@@ -82,11 +82,14 @@ impl crate::services::Cases<'_> {
         Ok(DisputePage { items, next_before })
     }
 
-    /// What the registration form offers: the grids of the user's unit (code, name), for
-    /// placing a dispute by hand.
-    pub async fn dispute_grids(self, actor: &Actor) -> Result<Vec<(String, String)>> {
-        self.authorize(actor, pingan_domain::Capability::RegisterDisputes, None)?;
-        let user = self.case_user(actor)?;
+    /// The grids of the user's unit (code, name), for the registration forms that place a case
+    /// by hand (纠纷, 信访, 线索).
+    pub async fn form_grids(self, actor: &Actor) -> Result<Vec<(String, String)>> {
+        self.authorize(actor, pingan_domain::Capability::ViewOrg, None)?;
+        let user = actor
+            .user
+            .as_ref()
+            .ok_or(AppError::Unauthenticated("请先登录"))?;
         Ok(self
             .store
             .org_units_under(user.org_code.as_str())

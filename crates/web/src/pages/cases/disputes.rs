@@ -286,7 +286,7 @@ async fn render_new(
     }
     Ok(NewPage {
         shell: Shell::new(&state.app, &page.user, "/disputes").await?,
-        grids: state.app.cases().dispute_grids(&page.actor()).await?,
+        grids: state.app.cases().form_grids(&page.actor()).await?,
         screenings: state
             .app
             .cases()

@@ -268,7 +268,7 @@ async fn render_new(
     }
     Ok(NewPage {
         shell: Shell::new(&state.app, &page.user, "/petitions").await?,
-        grids: state.app.cases().dispute_grids(&page.actor()).await?,
+        grids: state.app.cases().form_grids(&page.actor()).await?,
         channels: choices!(PetitionChannel),
         classes: choices!(PetitionClass),
         f,

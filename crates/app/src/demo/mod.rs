@@ -7,6 +7,7 @@
 //! account; every township, village and community has a hub account (三级综治中心). At `small`
 //! scale the first two villages of each township get one grid each, for tests.
 
+mod clue_history;
 mod dispute_history;
 mod disputes;
 mod events;
@@ -188,6 +189,17 @@ impl App {
                 phone: None,
             });
         }
+        // The district's clue office (扫黑办): a role that exists as data only (migration 0020).
+        users.push(NewUser {
+            username: "sh-511702".into(),
+            display_name: "区扫黑办线索管理员".into(),
+            org_code: DISTRICT.0.into(),
+            department_id: None,
+            role: "clue_officer".into(),
+            password_hash: shared_hash.clone(),
+            must_change_password: true,
+            phone: None,
+        });
         self.store.insert_users(&users).await?;
         for username in &mediators {
             if let Some(u) = self.store.user_by_username(username).await? {
@@ -213,6 +225,7 @@ impl App {
             events::seed(self).await?;
             dispute_history::seed(self).await?;
             petition_history::seed(self).await?;
+            clue_history::seed(self).await?;
             video::seed(self).await?;
         }
         Ok(DemoOutcome {

@@ -735,3 +735,52 @@ async fn a_petition_is_registered_and_assigned_on_the_pages() {
     screenshot(&b, "petition-stats").await;
     b.close().await;
 }
+
+#[tokio::test]
+async fn a_clue_is_registered_and_its_informant_looks_it_up() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let (t, demo) = TestApp::spawn_demo().await;
+    let pw = demo.account_password.clone().unwrap();
+    crate::add_user(&t, "sh-browser", "扫黑办", "511702", "clue_officer", &pw)
+        .await
+        .unwrap();
+    let office = t.ready("sh-browser", &pw).await;
+    log_in(&b, &t, &office.username, &office.password, "").await;
+    wait_for(&b, "form[action='/logout']").await;
+    b.client.goto(&t.url("/clues/new")).await.unwrap();
+    fill_and_submit(
+        &b,
+        "#clue-form",
+        &[
+            ("source", "phone"),
+            ("title", "农贸市场有人强收保护费"),
+            ("content", "市场内有人向商户强收管理费，不交即砸摊。"),
+            ("named", "王某等人"),
+            ("informant_name", "周知情"),
+        ],
+    )
+    .await;
+    let code = visible_text(&b, "#clue-code").await;
+    assert_eq!(code.len(), 16, "{code}");
+    screenshot(&b, "clue-new").await;
+    b.client
+        .find(Locator::Css("#clue-made a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let facts = visible_text(&b, "#anonymity").await;
+    assert!(facts.contains("实名举报"), "{facts}");
+    screenshot(&b, "clue-case").await;
+    // The informant, signed out, reads the stage with the code.
+    b.client.delete_all_cookies().await.unwrap();
+    b.client.goto(&t.url("/clues/lookup")).await.unwrap();
+    fill_and_submit(&b, "form[action='/clues/lookup']", &[("code", &code)]).await;
+    let result = visible_text(&b, "#lookup-result").await;
+    assert!(result.contains("已受理，正在甄别"), "{result}");
+    screenshot(&b, "clue-lookup").await;
+    b.close().await;
+}

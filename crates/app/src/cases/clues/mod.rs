@@ -21,7 +21,7 @@ pub(crate) const INFORMANT_PHONE_FIELD: &str = "clue_informants.phone";
 pub(crate) const INFORMANT_ID_FIELD: &str = "clue_informants.id_number";
 pub(crate) const INFORMANT_CONTACT_FIELD: &str = "clue_informants.contact";
 /// The blind-index key label of lookup codes.
-const CODE_FIELD: &str = "clues.code";
+pub(crate) const CODE_FIELD: &str = "clues.code";
 
 /// 举报人 — the informant as the office enters them; all optional (anonymous when none given).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]

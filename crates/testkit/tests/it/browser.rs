@@ -730,7 +730,7 @@ async fn a_petition_is_registered_and_assigned_on_the_pages() {
     assert!(
         visible_text(&b, "#petition-stats")
             .await
-            .contains("东城街道")
+            .contains("合计")
     );
     screenshot(&b, "petition-stats").await;
     b.close().await;

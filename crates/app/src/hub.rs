@@ -41,6 +41,8 @@ pub struct AppConfig {
     /// The external media service's page for a camera, `{id}` replaced by its 20-digit id
     /// (`http://media.example/play?channel={id}`); none shows no link.
     pub video_url: Option<String>,
+    /// The local letters of the 稳评 levels 高, 中, 低 (default A, B, C).
+    pub risk_grade_letters: pingan_domain::case::risk::GradeLetters,
 }
 
 /// 登录锁定策略 — how many failed logins within a window lock a source address (or, without one,
@@ -80,6 +82,7 @@ impl Default for AppConfig {
             metrics_allow: Vec::new(),
             sip_password: None,
             video_url: None,
+            risk_grade_letters: Default::default(),
         }
     }
 }

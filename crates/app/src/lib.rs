@@ -46,6 +46,10 @@ pub use cases::{
     PetitionStatsRow, PetitionStatsView, PetitionView, PetitionerEntry, PetitionerPlain,
     PetitionerView,
 };
+pub use cases::{
+    PanelView, RiskActionRequest, RiskDetailView, RiskDocumentView, RiskExpertView, RiskIntake,
+    RiskListQuery, RiskMeasureView, RiskPage, RiskRegisterView, RiskScoreView, RiskView,
+};
 pub use error::AppError;
 pub use files::FilesConfig;
 pub use org::calendar::CalendarYear;

@@ -42,6 +42,8 @@ pub struct FileConfig {
     pub sip_password: Option<String>,
     /// The media service's page for a camera, `{id}` standing for its 20-digit id.
     pub video_url: Option<String>,
+    /// The local letters of the 稳评 levels 高, 中, 低, e.g. `["A", "B", "C"]` (the default).
+    pub risk_grade_letters: Option<[String; 3]>,
 }
 
 /// Where the data lives and which database to use, resolved.
@@ -169,6 +171,15 @@ impl Resolved {
                 .or_else(|| self.file.sip_password.clone())
                 .filter(|p| !p.is_empty()),
             video_url: self.file.video_url.clone(),
+            risk_grade_letters: match &self.file.risk_grade_letters {
+                Some(letters) if letters.iter().all(|l| (1..=4).contains(&l.chars().count())) => {
+                    pingan_domain::case::risk::GradeLetters(letters.clone())
+                }
+                Some(_) => bail!(
+                    "配置项 risk_grade_letters 应为三个 1 到 4 个字的等级代号，如 [\"A\", \"B\", \"C\"]"
+                ),
+                None => Default::default(),
+            },
         })
     }
 }

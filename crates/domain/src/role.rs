@@ -113,6 +113,7 @@ impl Role {
                 ManageMediation,
                 RegisterPetitions,
                 ManageLawyers,
+                ManageRiskAssessments,
             ],
             Role::Operator => &[
                 ViewOrg,
@@ -148,6 +149,7 @@ impl Role {
                 ReportEvents,
                 DepartmentWork,
                 RegisterDisputes,
+                ManageRiskAssessments,
             ],
             Role::Mediator => &[ViewOrg, ViewCases, DepartmentWork, RegisterDisputes],
             Role::Leader => &[
@@ -255,6 +257,9 @@ capabilities! {
     /// stated reason. No default role but the 扫黑办线索管理员 holds it: not commanders, not the
     /// administrators (反有组织犯罪法: the informant's identity is confidential).
     ManageClues = "manage_clues", "涉黑涉恶线索管理";
+    /// Register matters for 社会稳定风险评估 and carry them through the eight steps as their 评估主体
+    /// or the hub that oversees them; keep the expert pool.
+    ManageRiskAssessments = "manage_risk_assessments", "社会稳定风险评估";
 }
 
 impl Capability {

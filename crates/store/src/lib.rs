@@ -47,6 +47,11 @@ pub use cases::petitions::{
     PetitionFilter, PetitionInsert, PetitionReader, PetitionRecord, PetitionUpdate,
     RepeatCandidate,
 };
+pub use cases::risks::{
+    NewRiskDocument, NewRiskMeasure, NewRiskScore, RiskDetail, RiskDocumentRecord,
+    RiskExpertRecord, RiskFilter, RiskInsert, RiskMeasureRecord, RiskRecord, RiskRegisterCount,
+    RiskScoreRecord, RiskUpdate,
+};
 pub use cases::{CaseDepartmentRecord, CaseRecord, NewTimelineEntry, RaisedAlert, TimelineRecord};
 pub use db_url::{Backend, DbUrl};
 pub use error::StoreError;

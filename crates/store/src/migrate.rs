@@ -48,6 +48,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(18, "0018_disputes"),
     migration!(19, "0019_petitions"),
     migration!(20, "0020_clues"),
+    migration!(21, "0021_risk_assessments"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

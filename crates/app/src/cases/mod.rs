@@ -9,6 +9,7 @@ mod events;
 pub(crate) mod intake_queue;
 mod petitions;
 mod photos;
+pub(crate) mod risks;
 pub(crate) mod routing;
 mod view;
 
@@ -40,6 +41,10 @@ pub use petitions::{
 };
 pub(crate) use photos::sniff;
 pub use photos::{MAX_PHOTO_BYTES, PhotoUpload, PhotoView};
+pub use risks::{
+    PanelView, RiskActionRequest, RiskDetailView, RiskDocumentView, RiskExpertView, RiskIntake,
+    RiskListQuery, RiskMeasureView, RiskPage, RiskRegisterView, RiskScoreView, RiskView,
+};
 pub use routing::RoutingRuleView;
 pub use view::{ActionView, CaseDepartmentView, CategoryView, TimelineView};
 
@@ -51,7 +56,7 @@ use pingan_domain::case::{
 };
 use pingan_domain::{Capability, OrgCode, time::in_shanghai};
 use pingan_store::{
-    CaseRecord, ClueUpdate, DisputeUpdate, NewTimelineEntry, PetitionUpdate, StoreError,
+    CaseRecord, ClueUpdate, DisputeUpdate, NewTimelineEntry, PetitionUpdate, RiskUpdate, StoreError,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -138,6 +143,7 @@ pub(crate) enum OwnRows<'a> {
     Dispute(&'a DisputeUpdate),
     Petition(&'a PetitionUpdate, Vec<Party>),
     Clue(&'a ClueUpdate, Vec<Party>),
+    Risk(&'a RiskUpdate),
 }
 
 impl OwnRows<'_> {
@@ -234,6 +240,11 @@ impl crate::services::Cases<'_> {
             OwnRows::Clue(update, _) => {
                 self.store
                     .update_clue(&case, old.version, &entry, departments, update)
+                    .await
+            }
+            OwnRows::Risk(update) => {
+                self.store
+                    .update_risk(&case, old.version, &entry, departments, update)
                     .await
             }
             OwnRows::None => {

@@ -11,6 +11,7 @@ pub mod dispute;
 mod engine;
 pub mod event;
 pub mod petition;
+pub mod risk;
 
 pub use engine::{CaseCore, Change, apply};
 
@@ -282,6 +283,7 @@ pub static KINDS: &[&KindSpec] = &[
     &dispute::DISPUTE,
     &petition::PETITION,
     &clue::CLUE,
+    &risk::RISK,
 ];
 
 /// The kind with this key.

@@ -12,6 +12,7 @@ pub(crate) mod events;
 pub(crate) mod files;
 pub(crate) mod parties;
 pub(crate) mod petitions;
+pub(crate) mod risks;
 
 use crate::{Backend, Result, Store, StoreError, dispatch};
 use chrono::{DateTime, Utc};

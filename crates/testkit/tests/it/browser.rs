@@ -727,11 +727,7 @@ async fn a_petition_is_registered_and_assigned_on_the_pages() {
     );
     screenshot(&b, "petitions").await;
     b.client.goto(&t.url("/petitions/stats")).await.unwrap();
-    assert!(
-        visible_text(&b, "#petition-stats")
-            .await
-            .contains("合计")
-    );
+    assert!(visible_text(&b, "#petition-stats").await.contains("合计"));
     screenshot(&b, "petition-stats").await;
     b.close().await;
 }

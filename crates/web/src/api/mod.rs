@@ -49,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .merge(cases::disputes::router())
         .merge(cases::petitions::router())
         .merge(cases::clues::router())
+        .merge(cases::risks::router())
         .merge(video::router())
         .merge(registry::persons::router())
         .merge(registry::places::router())

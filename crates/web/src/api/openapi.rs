@@ -1,7 +1,7 @@
 //! `GET /api/v1/openapi.json`: the API described in OpenAPI 3.1, generated from the handlers.
 
 use super::access::{roles, session};
-use super::cases::{clues, disputes, events, petitions};
+use super::cases::{clues, disputes, events, petitions, risks};
 use super::org::{calendar, tree as org};
 use super::registry::{persons, places, special_groups, transfers};
 use super::{health, video};
@@ -25,6 +25,7 @@ use utoipa::{Modify, OpenApi};
         petitions::create, petitions::list, petitions::show, petitions::act, petitions::notice, petitions::reveal,
         petitions::add_attachments, petitions::photo, petitions::lawyers, petitions::add_lawyer, petitions::stats,
         clues::create, clues::list, clues::show, clues::act, clues::reveal, clues::lookup,
+        risks::create, risks::list, risks::show, risks::act, risks::experts, risks::add_expert, risks::register,
         video::devices, video::device, video::channels, video::channel, video::near, video::map, video::import, video::template, video::query,
         persons::list, persons::show, persons::reveal, persons::import, persons::template, persons::export, persons::households, persons::household, persons::export_households, persons::add, persons::tags, persons::set_tags, persons::start_import, persons::import_job,
         special_groups::list, special_groups::of_person, special_groups::enrol, special_groups::update,
@@ -50,6 +51,9 @@ use utoipa::{Modify, OpenApi};
         pingan_app::ClueIntake, pingan_app::InformantEntry, pingan_app::ClueIntakeOutcome, pingan_app::ClueView,
         pingan_app::CluePage, pingan_app::ClueDetailView, pingan_app::ClueActionRequest, pingan_app::InformantPlain,
         pingan_app::ClueLookup, clues::InformantBody,
+        pingan_app::RiskIntake, pingan_app::RiskView, pingan_app::RiskPage, pingan_app::RiskDetailView,
+        pingan_app::RiskActionRequest, pingan_app::RiskDocumentView, pingan_app::RiskScoreView, pingan_app::PanelView,
+        pingan_app::RiskMeasureView, pingan_app::RiskExpertView, pingan_app::RiskRegisterView,
         pingan_app::ScreeningEntry, pingan_app::ScreeningView, pingan_app::ScreeningUnitView, pingan_app::DisputeStatsView, pingan_app::StatsRow, pingan_app::Comparison,
         pingan_app::CategoryView, pingan_app::RoutingRuleView, pingan_app::CaseChange, pingan_app::PhotoView, pingan_app::OnlineRate, pingan_app::OnlineRateReport, pingan_app::DailyRate,
         pingan_app::ChannelView, pingan_app::DeviceView, pingan_app::DevicePage, pingan_app::StatusChange, pingan_app::MapPoint, pingan_app::RegistryImportReport, pingan_app::RejectedCell,

@@ -4,6 +4,7 @@ pub(super) mod clues;
 pub(super) mod disputes;
 pub(super) mod events;
 pub(super) mod petitions;
+pub(super) mod risks;
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};

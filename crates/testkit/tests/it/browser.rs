@@ -780,3 +780,92 @@ async fn a_clue_is_registered_and_its_informant_looks_it_up() {
     screenshot(&b, "clue-lookup").await;
     b.close().await;
 }
+
+#[tokio::test]
+async fn a_risk_assessment_is_registered_and_its_plan_added_on_the_pages() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let (t, demo) = TestApp::spawn_demo().await;
+    let pw = demo.account_password.clone().unwrap();
+    let commander = t.ready("commander", &pw).await;
+    log_in(&b, &t, &commander.username, &commander.password, "").await;
+    wait_for(&b, "form[action='/logout']").await;
+    b.client.goto(&t.url("/risks/new")).await.unwrap();
+    let subject = b
+        .client
+        .find(Locator::Css(
+            "select[name=department_id] option:nth-child(2)",
+        ))
+        .await
+        .unwrap()
+        .attr("value")
+        .await
+        .unwrap()
+        .unwrap();
+    fill_and_submit(
+        &b,
+        "#risk-form",
+        &[
+            ("matter_type", "project"),
+            ("title", "垃圾焚烧发电厂选址"),
+            (
+                "description",
+                "拟在北部乡镇建设垃圾焚烧发电厂，日处理能力 600 吨。",
+            ),
+            ("people_affected", "5000"),
+            ("department_id", &subject),
+        ],
+    )
+    .await;
+    for _ in 0..50 {
+        if visible_text(&b, "#state").await.starts_with("确定评估事项") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    fill_and_submit(&b, "form[data-action=advance]", &[]).await;
+    for _ in 0..50 {
+        if visible_text(&b, "#state").await.starts_with("制定评估方案") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let state = visible_text(&b, "#state").await;
+    assert!(state.contains("请先上传评估方案"), "{state}");
+    // The form sits in a folded section: open it as a person would.
+    b.client
+        .find(Locator::Css(
+            "details:has(form[data-action=add_document]) summary",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    fill_and_submit(
+        &b,
+        "form[data-action=add_document]",
+        &[
+            ("kind", "plan"),
+            ("title", "选址稳评方案"),
+            ("content", "评估组织、分工、时间安排和方法"),
+        ],
+    )
+    .await;
+    for _ in 0..50 {
+        if visible_text(&b, "#documents")
+            .await
+            .contains("选址稳评方案")
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(visible_text(&b, "#documents").await.contains("评估方案"));
+    screenshot(&b, "risk-case").await;
+    b.client.goto(&t.url("/risks")).await.unwrap();
+    assert!(visible_text(&b, "#risk-register").await.contains("未定级"));
+    screenshot(&b, "risks").await;
+    b.close().await;
+}

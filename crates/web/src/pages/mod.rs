@@ -23,7 +23,7 @@ pub struct NavItem {
 }
 
 /// The pages of the navigation, each with the capability it needs (none: everyone).
-const NAV: [(&str, &str, &str, Option<Capability>); 21] = [
+const NAV: [(&str, &str, &str, Option<Capability>); 22] = [
     ("/", "工作台", "", None),
     (
         "/events",
@@ -48,6 +48,12 @@ const NAV: [(&str, &str, &str, Option<Capability>); 21] = [
         "信访事项",
         "信访登记、分办、受理、答复与复查复核，领导包案与律师参与",
         Some(Capability::ViewCases),
+    ),
+    (
+        "/risks",
+        "稳评",
+        "社会稳定风险评估：八个步骤、专家评审、风险等级、决策与跟踪",
+        Some(Capability::ManageRiskAssessments),
     ),
     (
         "/clues",
@@ -157,6 +163,7 @@ pub fn router() -> Router<AppState> {
         .merge(cases::disputes::router())
         .merge(cases::petitions::router())
         .merge(cases::clues::router())
+        .merge(cases::risks::router())
         .merge(cases::rules::router())
         .merge(video::router())
         .merge(registry::persons::router())

@@ -4,4 +4,5 @@ pub(super) mod clues;
 pub(super) mod disputes;
 pub(super) mod events;
 pub(super) mod petitions;
+pub(super) mod risks;
 pub(super) mod rules;

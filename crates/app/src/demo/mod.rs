@@ -16,6 +16,7 @@ mod names;
 mod petition_history;
 mod places;
 mod population;
+mod risk_history;
 pub use population::POPULATION;
 mod rng;
 mod video;
@@ -226,6 +227,7 @@ impl App {
             dispute_history::seed(self).await?;
             petition_history::seed(self).await?;
             clue_history::seed(self).await?;
+            risk_history::seed(self).await?;
             video::seed(self).await?;
         }
         Ok(DemoOutcome {

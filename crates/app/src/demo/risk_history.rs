@@ -124,11 +124,17 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
             ])
             .unwrap_or(RiskLevel::Low)
         };
+        // The simple track skips 听取意见 and 分析论证.
+        let steps: Vec<&str> = STEPS
+            .iter()
+            .copied()
+            .filter(|s| !simple || !matches!(*s, "consulting" | "analysing"))
+            .collect();
         // Each step takes one to three weeks; the matter stands where that brings it today.
         let mut at = created;
         let mut reached = 0usize;
         let mut times = vec![created];
-        for _ in 1..STEPS.len() {
+        for _ in 1..steps.len() {
             at += Duration::days(i64::try_from(7 + rng.below(14)).unwrap_or(7));
             if at > now {
                 break;
@@ -136,7 +142,7 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
             reached += 1;
             times.push(at);
         }
-        let decision = (reached == STEPS.len() - 1).then(|| match level {
+        let decision = (reached == steps.len() - 1).then(|| match level {
             RiskLevel::High => Decision::Postpone,
             RiskLevel::Medium if rng.below(5) == 0 => Decision::Reject,
             _ => Decision::Implement,
@@ -145,7 +151,7 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
             Some(Decision::Postpone) => "postponed",
             Some(Decision::Reject) => "rejected",
             Some(Decision::Implement) if rng.below(3) == 0 => "closed",
-            _ => STEPS.get(reached).copied().unwrap_or("defining"),
+            _ => steps.get(reached).copied().unwrap_or("defining"),
         };
         let since = times.last().copied().unwrap_or(created);
         let mut core = CaseCore::received(
@@ -178,9 +184,16 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
             added_at: at,
         };
         let mut documents = Vec::new();
-        let step_at = |i: usize| times.get(i).copied().unwrap_or(created);
+        let step_at = |step: &str| {
+            steps
+                .iter()
+                .position(|s| *s == step)
+                .and_then(|i| times.get(i + 1))
+                .copied()
+                .unwrap_or(since)
+        };
         if has("planning") {
-            documents.push(doc(DocumentKind::Plan, step_at(1)));
+            documents.push(doc(DocumentKind::Plan, step_at("planning")));
         }
         if has("consulting") && !simple {
             documents.push(NewRiskDocument {
@@ -190,34 +203,35 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
                 title: "群众意见征集".into(),
                 content: "多数群众理解支持，对补偿和出行有意见，已采纳（演示数据）".into(),
                 added_by: "评估主体".into(),
-                added_at: step_at(2),
+                added_at: step_at("consulting"),
             });
         }
         if has("analysing") && !simple {
-            documents.push(doc(DocumentKind::Analysis, step_at(3)));
+            documents.push(doc(DocumentKind::Analysis, step_at("analysing")));
         }
         if has("reporting") {
-            documents.push(doc(DocumentKind::Report, step_at(5)));
+            documents.push(doc(DocumentKind::Report, step_at("reporting")));
         }
         if decision.is_some() {
             if level != RiskLevel::Low {
-                documents.push(doc(DocumentKind::Contingency, step_at(6)));
+                documents.push(doc(DocumentKind::Contingency, step_at("deciding")));
             }
-            documents.push(doc(DocumentKind::Minutes, step_at(7)));
+            documents.push(doc(DocumentKind::Minutes, step_at("deciding")));
         }
         let entries: Vec<NewTimelineEntry> = (1..=reached)
             .map(|i| NewTimelineEntry {
-                at: step_at(i),
-                action: match (STEPS.get(i).copied(), decision) {
+                at: times.get(i).copied().unwrap_or(since),
+                action: match (steps.get(i).copied(), decision) {
                     (Some("tracking"), Some(d)) => d.action().into(),
+                    (Some("leveling"), _) if simple => "to_leveling_simple".into(),
                     (Some(s), _) => format!("to_{s}"),
                     (None, _) => "advance".into(),
                 },
                 actor_id: hub.0,
                 actor_name: hub.1.clone(),
                 actor_org: None,
-                from_state: STEPS.get(i - 1).map(|s| (*s).into()),
-                to_state: STEPS.get(i).map_or_else(|| state.into(), |s| (*s).into()),
+                from_state: steps.get(i - 1).map(|s| (*s).into()),
+                to_state: steps.get(i).map_or_else(|| state.into(), |s| (*s).into()),
                 comment: None,
                 detail: "{}".into(),
             })
@@ -255,8 +269,8 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
             people_affected: i64::from(people),
             level: has("leveling").then(|| level.code().into()),
             decision: decision.map(|d| d.code().into()),
-            decided_at: decision.map(|_| step_at(7)),
-            filed_at: decision.map(|_| step_at(7)),
+            decided_at: decision.map(|_| step_at("deciding")),
+            filed_at: decision.map(|_| step_at("deciding")),
             reassessments: 0,
         };
         let inserted = app
@@ -293,15 +307,22 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
                         controllability: score(&mut rng) - 2,
                         safety: None,
                         opinion: "建议完善补偿安置和沟通方案（演示数据）".into(),
-                        scored_at: step_at(3),
+                        scored_at: step_at("analysing"),
                     }),
                     ..RiskUpdate::default()
                 };
-                record(app, &mut written, &update, "expert_score", step_at(3)).await?;
+                record(
+                    app,
+                    &mut written,
+                    &update,
+                    "expert_score",
+                    step_at("analysing"),
+                )
+                .await?;
             }
         }
         if decision == Some(Decision::Implement) {
-            let due = pingan_domain::time::beijing_date(step_at(7)) + Duration::days(30);
+            let due = pingan_domain::time::beijing_date(step_at("deciding")) + Duration::days(30);
             let update = RiskUpdate {
                 measure: Some(NewRiskMeasure {
                     content: "建立群众诉求快速响应机制，每周研判".into(),
@@ -310,7 +331,14 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
                 }),
                 ..RiskUpdate::default()
             };
-            record(app, &mut written, &update, "add_measure", step_at(7)).await?;
+            record(
+                app,
+                &mut written,
+                &update,
+                "add_measure",
+                step_at("deciding"),
+            )
+            .await?;
         }
     }
     Ok(made)

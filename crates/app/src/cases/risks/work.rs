@@ -673,7 +673,15 @@ impl crate::services::Cases<'_> {
             return Err(AppError::Forbidden("稳评台账由综治中心查看".into()));
         }
         let letters = self.config().risk_grade_letters.clone();
-        let rows = self.store.risk_register(user.org_code.as_str()).await?;
+        let mut rows = self.store.risk_register(user.org_code.as_str()).await?;
+        // 高, 中, 低, then those not yet leveled.
+        let rank = |l: &Option<String>| match l.as_deref().and_then(RiskLevel::parse) {
+            Some(RiskLevel::High) => 0,
+            Some(RiskLevel::Medium) => 1,
+            Some(RiskLevel::Low) => 2,
+            None => 3,
+        };
+        rows.sort_by_key(|r| (rank(&r.level), r.decision.clone()));
         Ok(RiskRegisterView {
             total: rows.iter().map(|r| r.matters).sum(),
             lines: rows

@@ -17,6 +17,16 @@ use pingan_domain::time::beijing_midnight;
 use pingan_store::{CaseRecord, ClueDetail, ClueInsert, NewTimelineEntry, SealedInformant};
 
 const SEED: u64 = 20_250_301;
+
+/// A step of a generated clue: when, the action, who (id, name), from, to, the comment.
+type Step = (
+    DateTime<Utc>,
+    &'static str,
+    (Option<i64>, String),
+    &'static str,
+    &'static str,
+    String,
+);
 /// Clues per year.
 const PER_YEAR: [(i32, usize); 2] = [(2025, 160), (2026, 140)];
 
@@ -135,14 +145,7 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
                     .as_ref()
                     .map_or_else(String::new, |v| format!("{}承办人", v.1)),
             );
-            let mut steps: Vec<(
-                DateTime<Utc>,
-                &str,
-                (Option<i64>, String),
-                &str,
-                &str,
-                String,
-            )> = vec![(
+            let mut steps: Vec<Step> = vec![(
                 created,
                 "intake",
                 who.clone(),

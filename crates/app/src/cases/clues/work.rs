@@ -21,7 +21,8 @@ impl crate::services::Cases<'_> {
     /// department a clue was given to. Anyone else reads none.
     pub(crate) fn clue_reader(self, user: &CurrentUser) -> Result<ClueReader> {
         let office = user.can(Capability::ManageClues);
-        if !office && !(user.department_id.is_some() && user.can(Capability::DepartmentWork)) {
+        let verifier = user.department_id.is_some() && user.can(Capability::DepartmentWork);
+        if !(office || verifier) {
             return Err(AppError::Forbidden("您没有查看涉黑涉恶线索的权限".into()));
         }
         Ok(ClueReader {

@@ -254,11 +254,8 @@ impl Store {
         departments: Option<&[(i64, bool)]>,
         change: &ClueUpdate,
     ) -> Result<()> {
-        let written = dispatch!(self, |p| {
-            let mut tx = p.begin_with(self.begin_write()).await?;
-            let written = super::write_case_update!(tx, case, expected, entry, departments);
-            if written {
-                sqlx::query(
+        crate::cases::update_case_with!(self, case, expected, entry, departments, |tx| {
+            sqlx::query(
                     "UPDATE clues SET
                         grade = COALESCE($1, grade),
                         result = COALESCE($2, result),
@@ -282,15 +279,7 @@ impl Store {
                 .bind(case.id)
                 .execute(&mut *tx)
                 .await?;
-                tx.commit().await?;
-            }
-            Ok::<_, sqlx::Error>(written)
-        })?;
-        if written {
-            Ok(())
-        } else {
-            Err(StoreError::Conflict("case_version".into()))
-        }
+        })
     }
 
     /// The state and result of the clue whose lookup code has this blind index — all an

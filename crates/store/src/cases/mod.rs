@@ -286,6 +286,29 @@ macro_rules! write_case_update {
     }};
 }
 
+/// Writes a changed case as `write_case_update!` does and, when it was still at `$expected`, what
+/// `$body` writes of the kind's own rows through `$tx`, then commits — all in one transaction on
+/// either backend. Evaluates to the store's answer: a stale version is a conflict.
+macro_rules! update_case_with {
+    ($store:expr, $case:expr, $expected:expr, $entry:expr, $departments:expr, |$tx:ident| $body:block) => {{
+        let written = $crate::dispatch!($store, |p| {
+            let mut $tx = p.begin_with($store.begin_write()).await?;
+            let written =
+                $crate::cases::write_case_update!($tx, $case, $expected, $entry, $departments);
+            if written {
+                $body
+                $tx.commit().await?;
+            }
+            Ok::<_, sqlx::Error>(written)
+        })?;
+        if written {
+            Ok(())
+        } else {
+            Err($crate::StoreError::Conflict("case_version".into()))
+        }
+    }};
+}
+
 /// Binds the 21 columns of a new `cases` row that follow its id — `kind, title, state, org_code,
 /// owner_org, department_id, reporter_id, version, created_at, updated_at, step_started_at,
 /// yellow_at, deadline, alert, open, supervised, extension_days, handling_amount, handling_unit,
@@ -349,7 +372,10 @@ macro_rules! insert_case {
     }};
 }
 
-pub(crate) use {append_timeline, bind_case, case_columns, insert_case, scoped, write_case_update};
+pub(crate) use {
+    append_timeline, bind_case, case_columns, insert_case, scoped, update_case_with,
+    write_case_update,
+};
 
 impl Store {
     /// One case of any kind — the engine's columns only — if it lies in `scope`.
@@ -383,19 +409,7 @@ impl Store {
         entry: &NewTimelineEntry,
         departments: Option<&[(i64, bool)]>,
     ) -> Result<()> {
-        let written = dispatch!(self, |p| {
-            let mut tx = p.begin_with(self.begin_write()).await?;
-            let written = write_case_update!(tx, case, expected, entry, departments);
-            if written {
-                tx.commit().await?;
-            }
-            Ok::<_, sqlx::Error>(written)
-        })?;
-        if written {
-            Ok(())
-        } else {
-            Err(StoreError::Conflict("case_version".into()))
-        }
+        update_case_with!(self, case, expected, entry, departments, |tx| {})
     }
 
     /// The timeline of a case, oldest first.

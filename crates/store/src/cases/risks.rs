@@ -277,17 +277,14 @@ impl Store {
         departments: Option<&[(i64, bool)]>,
         change: &RiskUpdate,
     ) -> Result<()> {
-        let written = dispatch!(self, |p| {
-            let mut tx = p.begin_with(self.begin_write()).await?;
-            let written = super::write_case_update!(tx, case, expected, entry, departments);
-            if written {
-                let id = case.id;
-                if let Some(doc) = &change.document {
-                    insert_document!(tx, id, doc);
-                }
-                if let Some(s) = &change.score {
-                    sqlx::query(
-                        "INSERT INTO risk_scores (case_id, expert_id, legality, rationality,
+        crate::cases::update_case_with!(self, case, expected, entry, departments, |tx| {
+            let id = case.id;
+            if let Some(doc) = &change.document {
+                insert_document!(tx, id, doc);
+            }
+            if let Some(s) = &change.score {
+                sqlx::query(
+                    "INSERT INTO risk_scores (case_id, expert_id, legality, rationality,
                             feasibility, controllability, safety, opinion, scored_at)
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                          ON CONFLICT (case_id, expert_id) DO UPDATE SET
@@ -295,68 +292,60 @@ impl Store {
                             feasibility = excluded.feasibility,
                             controllability = excluded.controllability, safety = excluded.safety,
                             opinion = excluded.opinion, scored_at = excluded.scored_at",
-                    )
-                    .bind(id)
-                    .bind(s.expert_id)
-                    .bind(s.legality)
-                    .bind(s.rationality)
-                    .bind(s.feasibility)
-                    .bind(s.controllability)
-                    .bind(s.safety)
-                    .bind(&s.opinion)
-                    .bind(s.scored_at)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                if let Some(m) = &change.measure {
-                    sqlx::query(
-                        "INSERT INTO risk_measures (case_id, content, owner, due_on)
-                         VALUES ($1, $2, $3, $4)",
-                    )
-                    .bind(id)
-                    .bind(&m.content)
-                    .bind(&m.owner)
-                    .bind(m.due_on)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                if let Some((measure, at)) = change.measure_done {
-                    sqlx::query(
-                        "UPDATE risk_measures SET done_at = $1
-                         WHERE id = $2 AND case_id = $3 AND done_at IS NULL",
-                    )
-                    .bind(at)
-                    .bind(measure)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                )
+                .bind(id)
+                .bind(s.expert_id)
+                .bind(s.legality)
+                .bind(s.rationality)
+                .bind(s.feasibility)
+                .bind(s.controllability)
+                .bind(s.safety)
+                .bind(&s.opinion)
+                .bind(s.scored_at)
+                .execute(&mut *tx)
+                .await?;
+            }
+            if let Some(m) = &change.measure {
                 sqlx::query(
-                    "UPDATE risk_assessments SET
+                    "INSERT INTO risk_measures (case_id, content, owner, due_on)
+                         VALUES ($1, $2, $3, $4)",
+                )
+                .bind(id)
+                .bind(&m.content)
+                .bind(&m.owner)
+                .bind(m.due_on)
+                .execute(&mut *tx)
+                .await?;
+            }
+            if let Some((measure, at)) = change.measure_done {
+                sqlx::query(
+                    "UPDATE risk_measures SET done_at = $1
+                         WHERE id = $2 AND case_id = $3 AND done_at IS NULL",
+                )
+                .bind(at)
+                .bind(measure)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            sqlx::query(
+                "UPDATE risk_assessments SET
                         level = CASE WHEN $1 THEN NULL ELSE COALESCE($2, level) END,
                         decision = CASE WHEN $1 THEN NULL ELSE COALESCE($3, decision) END,
                         decided_at = CASE WHEN $1 THEN NULL ELSE COALESCE($4, decided_at) END,
                         filed_at = COALESCE($5, filed_at),
                         reassessments = reassessments + CASE WHEN $1 THEN 1 ELSE 0 END
                      WHERE case_id = $6",
-                )
-                .bind(change.reassessed)
-                .bind(&change.level)
-                .bind(change.decision.as_ref().map(|d| d.0.clone()))
-                .bind(change.decision.as_ref().map(|d| d.1))
-                .bind(change.filed_at)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-                tx.commit().await?;
-            }
-            Ok::<_, sqlx::Error>(written)
-        })?;
-        if written {
-            Ok(())
-        } else {
-            Err(StoreError::Conflict("case_version".into()))
-        }
+            )
+            .bind(change.reassessed)
+            .bind(&change.level)
+            .bind(change.decision.as_ref().map(|d| d.0.clone()))
+            .bind(change.decision.as_ref().map(|d| d.1))
+            .bind(change.filed_at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        })
     }
 
     /// The materials and opinion records of an assessment, oldest first.

@@ -174,6 +174,17 @@ pub fn router() -> Router<AppState> {
         .merge(registry::special_groups::router())
 }
 
+/// (code, label) of a closed list, for a form's options.
+macro_rules! choices {
+    ($t:ty) => {
+        <$t>::ALL
+            .iter()
+            .map(|x| (x.code(), x.label()))
+            .collect::<Vec<(&'static str, &'static str)>>()
+    };
+}
+pub(crate) use choices;
+
 /// What the navigation frame shows around every page.
 pub struct Shell {
     pub display_name: String,

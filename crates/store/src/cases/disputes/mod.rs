@@ -359,92 +359,81 @@ impl Store {
         departments: Option<&[(i64, bool)]>,
         change: &DisputeUpdate,
     ) -> Result<()> {
-        let written = dispatch!(self, |p| {
-            let mut tx = p.begin_with(self.begin_write()).await?;
-            let written = super::write_case_update!(tx, case, expected, entry, departments);
-            if written {
-                sqlx::query("UPDATE disputes SET department_id = $1 WHERE case_id = $2")
-                    .bind(case.core.department)
-                    .bind(case.id)
-                    .execute(&mut *tx)
-                    .await?;
-                if let Some(mediator) = change.mediator_id {
-                    sqlx::query(
-                        "UPDATE disputes SET mediator_id = $1
+        crate::cases::update_case_with!(self, case, expected, entry, departments, |tx| {
+            sqlx::query("UPDATE disputes SET department_id = $1 WHERE case_id = $2")
+                .bind(case.core.department)
+                .bind(case.id)
+                .execute(&mut *tx)
+                .await?;
+            if let Some(mediator) = change.mediator_id {
+                sqlx::query(
+                    "UPDATE disputes SET mediator_id = $1
                          WHERE case_id = $2 AND mediator_id IS NULL",
-                    )
-                    .bind(mediator)
-                    .bind(case.id)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                if let Some((kind, content)) = &change.agreement {
-                    sqlx::query(
-                        "UPDATE disputes SET agreement_kind = $1, agreement = $2 WHERE case_id = $3",
-                    )
-                    .bind(kind)
-                    .bind(content)
-                    .bind(case.id)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                if let Some((crime, petition)) = change.prevented {
-                    sqlx::query(
-                        "UPDATE disputes SET prevented_crime = $1, prevented_petition = $2
+                )
+                .bind(mediator)
+                .bind(case.id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            if let Some((kind, content)) = &change.agreement {
+                sqlx::query(
+                    "UPDATE disputes SET agreement_kind = $1, agreement = $2 WHERE case_id = $3",
+                )
+                .bind(kind)
+                .bind(content)
+                .bind(case.id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            if let Some((crime, petition)) = change.prevented {
+                sqlx::query(
+                    "UPDATE disputes SET prevented_crime = $1, prevented_petition = $2
                          WHERE case_id = $3",
-                    )
-                    .bind(crime)
-                    .bind(petition)
-                    .bind(case.id)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                if let Some((at, succeeded)) = change.concluded {
-                    sqlx::query(
-                        "UPDATE disputes SET concluded_at = $1, succeeded = $2 WHERE case_id = $3",
-                    )
-                    .bind(at)
-                    .bind(succeeded)
-                    .bind(case.id)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                if change.referred_to.is_some() || change.litigated {
-                    sqlx::query(
-                        "UPDATE disputes SET referred_to = $1, litigated = $2 WHERE case_id = $3",
-                    )
-                    .bind(&change.referred_to)
-                    .bind(change.litigated)
-                    .bind(case.id)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                if let Some(s) = &change.session {
-                    sqlx::query(
-                        "INSERT INTO dispute_sessions (case_id, held_at, place, video_link,
+                )
+                .bind(crime)
+                .bind(petition)
+                .bind(case.id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            if let Some((at, succeeded)) = change.concluded {
+                sqlx::query(
+                    "UPDATE disputes SET concluded_at = $1, succeeded = $2 WHERE case_id = $3",
+                )
+                .bind(at)
+                .bind(succeeded)
+                .bind(case.id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            if change.referred_to.is_some() || change.litigated {
+                sqlx::query(
+                    "UPDATE disputes SET referred_to = $1, litigated = $2 WHERE case_id = $3",
+                )
+                .bind(&change.referred_to)
+                .bind(change.litigated)
+                .bind(case.id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            if let Some(s) = &change.session {
+                sqlx::query(
+                    "INSERT INTO dispute_sessions (case_id, held_at, place, video_link,
                             attendees, record, mediator_id, mediator_name)
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    )
-                    .bind(case.id)
-                    .bind(s.held_at)
-                    .bind(&s.place)
-                    .bind(&s.video_link)
-                    .bind(&s.attendees)
-                    .bind(&s.record)
-                    .bind(s.mediator_id)
-                    .bind(&s.mediator_name)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                tx.commit().await?;
+                )
+                .bind(case.id)
+                .bind(s.held_at)
+                .bind(&s.place)
+                .bind(&s.video_link)
+                .bind(&s.attendees)
+                .bind(&s.record)
+                .bind(s.mediator_id)
+                .bind(&s.mediator_name)
+                .execute(&mut *tx)
+                .await?;
             }
-            Ok::<_, sqlx::Error>(written)
-        })?;
-        if written {
-            Ok(())
-        } else {
-            Err(StoreError::Conflict("case_version".into()))
-        }
+        })
     }
 
     /// The dispute an event was converted into, if any (in any scope: the event's reader sees

@@ -394,12 +394,9 @@ impl Store {
         departments: Option<&[(i64, bool)]>,
         change: &PetitionUpdate,
     ) -> Result<()> {
-        let written = dispatch!(self, |p| {
-            let mut tx = p.begin_with(self.begin_write()).await?;
-            let written = super::write_case_update!(tx, case, expected, entry, departments);
-            if written {
-                sqlx::query(
-                    "UPDATE petitions SET
+        crate::cases::update_case_with!(self, case, expected, entry, departments, |tx| {
+            sqlx::query(
+                "UPDATE petitions SET
                         refusal_ground = COALESCE($1, refusal_ground),
                         accepted_at = COALESCE($2, accepted_at),
                         accepted_on_time = COALESCE($3, accepted_on_time),
@@ -417,55 +414,47 @@ impl Store {
                         dispute_id = COALESCE($15, dispute_id),
                         rating = COALESCE($16, rating)
                      WHERE case_id = $17",
-                )
-                .bind(&change.refusal_ground)
-                .bind(change.accepted.map(|a| a.0))
-                .bind(change.accepted.map(|a| a.1))
-                .bind(change.extended_days)
-                .bind(change.replied.as_ref().map(|r| r.0))
-                .bind(change.replied.as_ref().map(|r| r.1.clone()))
-                .bind(change.replied.as_ref().map(|r| r.2))
-                .bind(change.served_at)
-                .bind(&change.review_outcome)
-                .bind(&change.recheck_outcome)
-                .bind(change.leader.as_ref().map(|l| l.0))
-                .bind(change.leader.as_ref().map(|l| l.1.clone()))
-                .bind(change.lawyer.as_ref().map(|l| l.0))
-                .bind(change.lawyer.as_ref().map(|l| l.1.clone()))
-                .bind(change.dispute_id)
-                .bind(&change.rating)
-                .bind(case.id)
-                .execute(&mut *tx)
-                .await?;
-                match change.hearing {
-                    Some(HearingChange::Started(at)) => {
-                        sqlx::query("UPDATE petitions SET hearing_since = $1 WHERE case_id = $2")
-                            .bind(at)
-                            .bind(case.id)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    Some(HearingChange::Ended(days)) => {
-                        sqlx::query(
-                            "UPDATE petitions SET hearing_since = NULL, hearing_days = $1
-                             WHERE case_id = $2",
-                        )
-                        .bind(days)
+            )
+            .bind(&change.refusal_ground)
+            .bind(change.accepted.map(|a| a.0))
+            .bind(change.accepted.map(|a| a.1))
+            .bind(change.extended_days)
+            .bind(change.replied.as_ref().map(|r| r.0))
+            .bind(change.replied.as_ref().map(|r| r.1.clone()))
+            .bind(change.replied.as_ref().map(|r| r.2))
+            .bind(change.served_at)
+            .bind(&change.review_outcome)
+            .bind(&change.recheck_outcome)
+            .bind(change.leader.as_ref().map(|l| l.0))
+            .bind(change.leader.as_ref().map(|l| l.1.clone()))
+            .bind(change.lawyer.as_ref().map(|l| l.0))
+            .bind(change.lawyer.as_ref().map(|l| l.1.clone()))
+            .bind(change.dispute_id)
+            .bind(&change.rating)
+            .bind(case.id)
+            .execute(&mut *tx)
+            .await?;
+            match change.hearing {
+                Some(HearingChange::Started(at)) => {
+                    sqlx::query("UPDATE petitions SET hearing_since = $1 WHERE case_id = $2")
+                        .bind(at)
                         .bind(case.id)
                         .execute(&mut *tx)
                         .await?;
-                    }
-                    None => {}
                 }
-                tx.commit().await?;
+                Some(HearingChange::Ended(days)) => {
+                    sqlx::query(
+                        "UPDATE petitions SET hearing_since = NULL, hearing_days = $1
+                             WHERE case_id = $2",
+                    )
+                    .bind(days)
+                    .bind(case.id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                None => {}
             }
-            Ok::<_, sqlx::Error>(written)
-        })?;
-        if written {
-            Ok(())
-        } else {
-            Err(StoreError::Conflict("case_version".into()))
-        }
+        })
     }
 
     /// The petition that went to mediation as this dispute, if any (访调对接; any scope: the

@@ -6,8 +6,8 @@ use crate::AppState;
 use crate::auth::{ClientAddr, PageUser};
 use crate::error::{PageError, on_the_form};
 use crate::extract::page::{Path, Query};
-use crate::pages::Shell;
 use crate::pages::pairs::Pairs;
+use crate::pages::{Shell, choices};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
@@ -32,16 +32,6 @@ pub fn router() -> Router<AppState> {
         .route("/clues/{id}", get(show))
         .route("/clues/{id}/act", post(act))
         .route("/clues/{id}/informant", post(reveal))
-}
-
-/// (code, label) of a closed list, for a form's options.
-macro_rules! choices {
-    ($t:ty) => {
-        <$t>::ALL
-            .iter()
-            .map(|x| (x.code(), x.label()))
-            .collect::<Vec<(&'static str, &'static str)>>()
-    };
 }
 
 #[derive(Template, WebTemplate)]

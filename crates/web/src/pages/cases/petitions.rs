@@ -5,8 +5,8 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{PageError, on_the_form};
 use crate::extract::page::{Path, Query};
-use crate::pages::Shell;
 use crate::pages::pairs::Pairs;
+use crate::pages::{Shell, choices};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
@@ -36,16 +36,6 @@ pub fn router() -> Router<AppState> {
         .route("/petitions/lawyers", get(lawyers).post(add_lawyer))
         .route("/petitions/{id}", get(show))
         .route("/petitions/{id}/act", post(act))
-}
-
-/// (code, label) of a closed list, for a form's options.
-macro_rules! choices {
-    ($t:ty) => {
-        <$t>::ALL
-            .iter()
-            .map(|x| (x.code(), x.label()))
-            .collect::<Vec<(&'static str, &'static str)>>()
-    };
 }
 
 /// One row of the list, ready to show.

@@ -5,8 +5,8 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{PageError, on_the_form};
 use crate::extract::page::{Path, Query};
-use crate::pages::Shell;
 use crate::pages::pairs::Pairs;
+use crate::pages::{Shell, choices};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
@@ -31,16 +31,6 @@ pub fn router() -> Router<AppState> {
         .route("/risks/experts", get(experts).post(add_expert))
         .route("/risks/{id}", get(show))
         .route("/risks/{id}/act", post(act))
-}
-
-/// (code, label) of a closed list, for a form's options.
-macro_rules! choices {
-    ($t:ty) => {
-        <$t>::ALL
-            .iter()
-            .map(|x| (x.code(), x.label()))
-            .collect::<Vec<(&'static str, &'static str)>>()
-    };
 }
 
 #[derive(Template, WebTemplate)]

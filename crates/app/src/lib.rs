@@ -17,6 +17,7 @@ mod registry;
 mod restore;
 mod runtime;
 mod services;
+mod stats;
 mod video;
 
 pub use access::accounts::{CurrentUser, LoginOutcome, NewAccount, SetupStep, UserSummary};
@@ -81,6 +82,7 @@ pub use registry::transfers::{TransferEntry, TransferView};
 pub use registry::visits::{VisitEntry, VisitView};
 pub use restore::restore_sqlite;
 pub use runtime::RuntimeGauges;
+pub use stats::{PoliceEntry, PoliceImportReport, PoliceLineView, PoliceYearView};
 pub use video::{
     ChannelQuery, ChannelView, DailyRate, DevicePage, DeviceQuery, DeviceView, MAX_DAYS, MapPoint,
     OnlineRate, OnlineRateReport, PAGE_ROWS, RegistryImportReport, StatusChange, StatusReport,

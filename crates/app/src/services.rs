@@ -44,4 +44,6 @@ services! {
     Cases => cases;
     /// 视频 — the GB/T 28181 registry, device signals and the online rate (点亮率).
     Video => video;
+    /// 统计 — figures no single case kind owns: the public-security statistics.
+    Stats => stats;
 }

@@ -14,6 +14,7 @@ pub mod org;
 pub mod page;
 pub mod person;
 pub mod place;
+pub mod police;
 pub mod role;
 pub mod special_group;
 pub mod time;

@@ -114,6 +114,7 @@ impl Role {
                 RegisterPetitions,
                 ManageLawyers,
                 ManageRiskAssessments,
+                ManagePoliceStatistics,
             ],
             Role::Operator => &[
                 ViewOrg,
@@ -260,6 +261,9 @@ capabilities! {
     /// Register matters for 社会稳定风险评估 and carry them through the eight steps as their 评估主体
     /// or the hub that oversees them; keep the expert pool.
     ManageRiskAssessments = "manage_risk_assessments", "社会稳定风险评估";
+    /// Enter and import the monthly public-security figures (警情, 治安案件, 刑事立案) of the
+    /// townships of one's scope.
+    ManagePoliceStatistics = "manage_police_statistics", "录入公安统计数据";
 }
 
 impl Capability {

@@ -16,6 +16,7 @@ mod jobs;
 mod migrate;
 mod notify;
 mod org;
+mod police;
 mod registry;
 mod settings;
 mod sql;
@@ -63,6 +64,7 @@ pub use notify::Listener;
 pub use org::calendar::CalendarDayRecord;
 pub use org::reference::CodeEntryRecord;
 pub use org::{DepartmentRecord, GridRecord, NewDepartment, NewOrgUnit, OrgUnitRecord};
+pub use police::PoliceFigureRow;
 pub use registry::persons::{
     HouseholdRecord, NewHousehold, NewPerson, PersonFilter, PersonRecord, PersonSealed,
     PersonWrites,

@@ -49,6 +49,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(19, "0019_petitions"),
     migration!(20, "0020_clues"),
     migration!(21, "0021_risk_assessments"),
+    migration!(22, "0022_police_statistics"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -15,6 +15,7 @@ mod layout;
 mod names;
 mod petition_history;
 mod places;
+pub mod police_history;
 mod population;
 mod risk_history;
 pub use population::POPULATION;
@@ -228,6 +229,7 @@ impl App {
             petition_history::seed(self).await?;
             clue_history::seed(self).await?;
             risk_history::seed(self).await?;
+            police_history::seed(self).await?;
             video::seed(self).await?;
         }
         Ok(DemoOutcome {

@@ -27,6 +27,7 @@ mod pages;
 mod persons;
 mod petitions;
 mod places;
+mod police;
 mod risks;
 mod roles;
 mod scale_out;

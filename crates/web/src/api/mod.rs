@@ -5,6 +5,7 @@ mod cases;
 mod health;
 mod openapi;
 mod org;
+mod police;
 mod registry;
 mod video;
 
@@ -50,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .merge(cases::petitions::router())
         .merge(cases::clues::router())
         .merge(cases::risks::router())
+        .merge(police::router())
         .merge(video::router())
         .merge(registry::persons::router())
         .merge(registry::places::router())

@@ -5,6 +5,7 @@ mod cases;
 mod home;
 mod org;
 mod pairs;
+mod police;
 mod registry;
 mod video;
 
@@ -23,7 +24,7 @@ pub struct NavItem {
 }
 
 /// The pages of the navigation, each with the capability it needs (none: everyone).
-const NAV: [(&str, &str, &str, Option<Capability>); 22] = [
+const NAV: [(&str, &str, &str, Option<Capability>); 23] = [
     ("/", "工作台", "", None),
     (
         "/events",
@@ -66,6 +67,12 @@ const NAV: [(&str, &str, &str, Option<Capability>); 22] = [
         "线索核查",
         "交本单位核查的涉黑涉恶线索",
         Some(Capability::DepartmentWork),
+    ),
+    (
+        "/stats/police",
+        "公安统计",
+        "警情、治安案件、刑事立案的月度数据与同比",
+        Some(Capability::SuperviseCases),
     ),
     (
         "/rules",
@@ -164,6 +171,7 @@ pub fn router() -> Router<AppState> {
         .merge(cases::petitions::router())
         .merge(cases::clues::router())
         .merge(cases::risks::router())
+        .merge(police::router())
         .merge(cases::rules::router())
         .merge(video::router())
         .merge(registry::persons::router())

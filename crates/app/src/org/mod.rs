@@ -88,6 +88,23 @@ pub struct OrgSummary {
 }
 
 impl crate::services::Org<'_> {
+    /// The units in use at `level` under `unit` (code, name), for the forms that pick one: the
+    /// grids of a township, the townships of the district.
+    pub(crate) async fn units_at(
+        self,
+        unit: &OrgCode,
+        level: OrgLevel,
+    ) -> Result<Vec<(String, String)>> {
+        Ok(self
+            .store
+            .org_units_under(unit.as_str())
+            .await?
+            .into_iter()
+            .filter(|u| u.level == level.as_str() && u.retired_at.is_none())
+            .map(|u| (u.code, u.name))
+            .collect())
+    }
+
     /// The children of `parent` (the district's top when none), each with its counts. The tree of
     /// divisions is reference data: any user who may see the org tree sees all of it.
     pub async fn org_children(

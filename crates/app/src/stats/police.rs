@@ -159,14 +159,9 @@ impl crate::services::Stats<'_> {
             .user
             .as_ref()
             .ok_or(AppError::Unauthenticated("请先登录"))?;
-        Ok(self
-            .store
-            .org_units_under(user.org_code.as_str())
-            .await?
-            .into_iter()
-            .filter(|u| u.level == OrgLevel::Township.as_str() && u.retired_at.is_none())
-            .map(|u| (u.code, u.name))
-            .collect())
+        self.org()
+            .units_at(&user.org_code, OrgLevel::Township)
+            .await
     }
 
     /// Enters one township's figures for a month, replacing what was entered before.

@@ -90,14 +90,9 @@ impl crate::services::Cases<'_> {
             .user
             .as_ref()
             .ok_or(AppError::Unauthenticated("请先登录"))?;
-        Ok(self
-            .store
-            .org_units_under(user.org_code.as_str())
-            .await?
-            .into_iter()
-            .filter(|u| u.level == pingan_domain::OrgLevel::Grid.as_str() && u.retired_at.is_none())
-            .map(|u| (u.code, u.name))
-            .collect())
+        self.org()
+            .units_at(&user.org_code, pingan_domain::OrgLevel::Grid)
+            .await
     }
 
     /// The dispute an event became, if the user may open it: (id, number).

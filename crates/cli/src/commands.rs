@@ -743,7 +743,7 @@ fn print_demo(o: &DemoOutcome) {
         (Some(admin), Some(shared)) => {
             println!("管理员账号 admin 的密码：{admin}");
             println!(
-                "其他演示账号（commander、op511702001 等乡镇账号、op511702002002（小北街社区）等村（社区）综治服务站账号、wg 开头的网格员账号、bm- 开头的部门承办人账号、bm-…-tj 开头的人民调解员账号、leader-zfw、leader-fqz 两名包案领导账号和区扫黑办线索管理员 sh-511702）统一密码：{shared}"
+                "其他演示账号（commander、op511702001 等乡镇账号、op511702002002（小北街社区）等村（社区）综治服务站账号、wg 开头的网格员账号、bm- 开头的部门承办人账号、bm-…-tj 开头的人民调解员账号、leader-zfw、leader-fqz 两名区领导和 ld511702001 等乡镇领导账号、区扫黑办线索管理员 sh-511702）统一密码：{shared}"
             );
             println!(
                 "密码只显示这一次，请妥善保存。首次登录须修改密码；管理员还须用验证器应用绑定动态口令。"

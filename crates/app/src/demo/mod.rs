@@ -466,6 +466,13 @@ fn add_township(
         code.into(),
         Role::Operator,
     ));
+    // The township's leader (分管平安建设的副书记): reads its figures, supervises, takes petitions on.
+    plan.accounts.push((
+        format!("ld{code}"),
+        format!("{name}分管领导"),
+        code.into(),
+        Role::Leader,
+    ));
     let Ok(township) = OrgCode::parse(code) else {
         return;
     };

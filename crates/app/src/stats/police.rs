@@ -45,6 +45,8 @@ pub struct PoliceLineView {
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PoliceYearView {
     pub org_code: String,
+    /// The unit's name (通川区, 东城街道 …).
+    pub org_name: String,
     pub year: i32,
     /// The months counted: 1 to this month (累计, for a year not yet over), else 12.
     pub months: u32,
@@ -141,7 +143,13 @@ impl crate::services::Stats<'_> {
             )
         };
         let (solve, solve_last) = (rate(&now_sums), rate(&last_sums));
+        let org_name = self
+            .store
+            .org_unit(unit.as_str())
+            .await?
+            .map_or_else(|| unit.as_str().to_owned(), |u| u.name);
         Ok(PoliceYearView {
+            org_name,
             org_code: unit.as_str().into(),
             year,
             months,

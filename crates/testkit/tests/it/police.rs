@@ -57,6 +57,7 @@ async fn the_demo_district_shows_the_published_2020_falls_and_a_township_sees_it
     let (status, own) = get(&h, "/api/v1/stats/police?year=2020", &leader).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(own["org_code"], TOWNSHIP);
+    assert_eq!(own["org_name"], "东城街道");
     let own_filed = line(&own, "criminal_filed")["this_year"].as_i64().unwrap();
     assert!(own_filed > 0 && own_filed < 1_170, "{own_filed}");
     let (status, _) = get(

@@ -182,12 +182,7 @@ impl Store {
             async {
                 let mut tx = p.begin_with(self.begin_write()).await?;
                 let x = &d.detail;
-                let taken: Option<(i64,)> =
-                    sqlx::query_as("SELECT case_id FROM clues WHERE client_id = $1")
-                        .bind(&x.client_id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                if let Some((id,)) = taken {
+                if let Some(id) = crate::cases::case_of_client_id!(tx, "clues", &x.client_id) {
                     return Ok(Inserted::Existing(id));
                 }
                 let id = crate::cases::insert_case!(tx, d.case);

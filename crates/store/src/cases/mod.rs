@@ -340,6 +340,22 @@ macro_rules! bind_case {
             .bind(k.rating.map(pingan_domain::case::Rating::as_str))
     }};
 }
+/// The case a kind's table already holds under this client id, inside the transaction `$tx`
+/// (every kind's registration is idempotent on it); `$table` is the kind's table, a literal.
+macro_rules! case_of_client_id {
+    ($tx:expr, $table:literal, $client_id:expr) => {{
+        let taken: Option<(i64,)> = sqlx::query_as(concat!(
+            "SELECT case_id FROM ",
+            $table,
+            " WHERE client_id = $1"
+        ))
+        .bind($client_id)
+        .fetch_optional(&mut *$tx)
+        .await?;
+        taken.map(|t| t.0)
+    }};
+}
+
 /// Inserts a kind's new case row `$case` (a [`CaseRecord`]) and, when it lies with a department
 /// already, that department as its lead, inside the transaction `$tx`; evaluates to the new id.
 macro_rules! insert_case {
@@ -373,8 +389,8 @@ macro_rules! insert_case {
 }
 
 pub(crate) use {
-    append_timeline, bind_case, case_columns, insert_case, scoped, update_case_with,
-    write_case_update,
+    append_timeline, bind_case, case_columns, case_of_client_id, insert_case, scoped,
+    update_case_with, write_case_update,
 };
 
 impl Store {

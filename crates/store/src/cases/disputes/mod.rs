@@ -261,12 +261,7 @@ impl Store {
                 let mut out = Vec::with_capacity(batch.len());
                 for d in batch {
                     let x = &d.detail;
-                    let taken: Option<(i64,)> =
-                        sqlx::query_as("SELECT case_id FROM disputes WHERE client_id = $1")
-                            .bind(&x.client_id)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                    if let Some((id,)) = taken {
+                    if let Some(id) = crate::cases::case_of_client_id!(tx, "disputes", &x.client_id) {
                         out.push(Inserted::Existing(id));
                         continue;
                     }

@@ -82,7 +82,10 @@ pub use registry::transfers::{TransferEntry, TransferView};
 pub use registry::visits::{VisitEntry, VisitView};
 pub use restore::restore_sqlite;
 pub use runtime::RuntimeGauges;
-pub use stats::{PoliceEntry, PoliceImportReport, PoliceLineView, PoliceYearView};
+pub use stats::{
+    BreakdownQuery, BreakdownView, CategoryFigure, Indicator, IndicatorQuery, IndicatorsView,
+    PoliceEntry, PoliceImportReport, PoliceLineView, PoliceYearView, TrendPoint, UnitFigures,
+};
 pub use video::{
     ChannelQuery, ChannelView, DailyRate, DevicePage, DeviceQuery, DeviceView, MAX_DAYS, MapPoint,
     OnlineRate, OnlineRateReport, PAGE_ROWS, RegistryImportReport, StatusChange, StatusReport,

@@ -79,6 +79,9 @@ enum Command {
     /// 审计日志
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// 统计汇总（各级单位按日、按月的案件汇总，随案件变化实时更新）
+    #[command(subcommand)]
+    Stats(StatsCommand),
     /// 导入数据
     #[command(subcommand)]
     Import(ImportCommand),
@@ -185,6 +188,14 @@ enum TokenCommand {
         #[arg(long, value_name = "CODE")]
         org: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum StatsCommand {
+    /// 由案件原始记录重新计算统计汇总（先报告与原始记录不一致的行数）
+    Rebuild,
+    /// 核对统计汇总与按原始记录直接统计的结果，不一致时以非零状态退出
+    Check,
 }
 
 #[derive(Subcommand)]
@@ -310,6 +321,35 @@ pub async fn run(cli: Cli) -> Result<()> {
                 pingan_domain::time::format_count(size)
             );
             Ok(())
+        }
+        Command::Stats(StatsCommand::Rebuild) => {
+            let app = open(&resolved, None).await?;
+            let done = app
+                .stats()
+                .rebuild_totals(&Actor::cli())
+                .await
+                .map_err(app_err)?;
+            app.close().await;
+            println!(
+                "统计汇总已重新计算：重算前与原始记录不一致 {} 行，现有汇总 {} 行",
+                done.drift_before, done.rows
+            );
+        }
+        Command::Stats(StatsCommand::Check) => {
+            let app = open(&resolved, None).await?;
+            let drift = app
+                .stats()
+                .totals_drift(&Actor::cli())
+                .await
+                .map_err(app_err)?;
+            app.close().await;
+            if drift == 0 {
+                println!("统计汇总与原始记录一致");
+            } else {
+                anyhow::bail!(
+                    "统计汇总与原始记录有 {drift} 行不一致，请运行 pingan stats rebuild 重新计算"
+                );
+            }
         }
         Command::Audit(AuditCommand::Verify) => {
             let app = open(&resolved, None).await?;

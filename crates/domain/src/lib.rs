@@ -12,6 +12,7 @@ pub mod identity;
 mod labelled;
 pub mod org;
 pub mod page;
+pub mod period;
 pub mod person;
 pub mod place;
 pub mod police;

@@ -20,6 +20,7 @@ mod police;
 mod registry;
 mod settings;
 mod sql;
+mod totals;
 mod video;
 
 pub use access::audit::{AuditFilter, AuditRecord, GENESIS_HASH};
@@ -75,6 +76,7 @@ pub use registry::special_groups::{
     UnitDueCounts, VisitPhotoRecord, VisitRecord,
 };
 pub use registry::transfers::{NewTransfer, TransferRecord};
+pub use totals::{CaseTotalRow, Grain, OpenCounts};
 pub use video::registry::{
     ChannelFilter, ChannelLogRecord, ChannelRow, DeviceFilter, DeviceRow, OnlineSample,
     RegistryChannel, RegistryDevice,

@@ -50,6 +50,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(20, "0020_clues"),
     migration!(21, "0021_risk_assessments"),
     migration!(22, "0022_police_statistics"),
+    migration!(23, "0023_case_totals"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -297,6 +297,7 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
                 id: 0,
                 title: title.into(),
                 org_code: grid,
+                category: detail.source.clone(),
                 reporter_id: Some(office.id),
                 version: i64::try_from(entries.len()).unwrap_or(1),
                 created_at: created,

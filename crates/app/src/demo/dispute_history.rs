@@ -547,6 +547,7 @@ impl Planned {
             id: 0,
             title,
             org_code: self.grid_code.clone(),
+            category: dispute_type.code().into(),
             reporter_id: Some(operator_id).filter(|id| *id > 0),
             version: i64::try_from(entries.len()).unwrap_or(1),
             created_at: self.created,

@@ -681,6 +681,7 @@ impl Planned {
             id: 0,
             title: (*title).into(),
             org_code: self.grid_code.clone(),
+            category: class.code().into(),
             reporter_id: Some(office.0).filter(|id| *id > 0),
             version: i64::try_from(entries.len()).unwrap_or(1),
             created_at: self.created,

@@ -253,6 +253,7 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
             id: 0,
             title: format!("{title}（{}）", 2025 + i32::try_from(n / 26).unwrap_or(0)),
             org_code: district.as_str().into(),
+            category: matter_type.code().into(),
             reporter_id: hub.0,
             version: i64::try_from(entries.len()).unwrap_or(1),
             created_at: created,

@@ -27,12 +27,29 @@ pub struct CaseRecord {
     pub title: String,
     /// Where the case lies: a grid code, or a village/township/district code.
     pub org_code: String,
+    /// What it is about, for the kept totals (`case_totals`): an event's category, a dispute's
+    /// type, a petition's class, a clue's source, a risk assessment's matter type.
+    pub category: String,
     pub reporter_id: Option<i64>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Its kind, state, owner, departments and clock, as the engine keeps them.
     pub core: CaseCore,
+}
+
+impl CaseRecord {
+    /// When a case written already concluded (as the demo's history is) was concluded — the time
+    /// of its last change — and whether after its deadline; none while it is open. A case that
+    /// concludes later has both set by the update that closes it.
+    pub fn closed(&self) -> Option<(DateTime<Utc>, bool)> {
+        let late = self.core.alert == Alert::Red
+            || self
+                .core
+                .clock
+                .is_some_and(|k| k.deadline < self.updated_at);
+        (!self.core.open()).then_some((self.updated_at, late))
+    }
 }
 
 /// The `cases` row as the database returns it, before its kind, state, alert, rating and
@@ -44,6 +61,7 @@ pub(crate) struct CaseRow {
     title: String,
     state: String,
     org_code: String,
+    category: String,
     owner_org: String,
     department_id: Option<i64>,
     reporter_id: Option<i64>,
@@ -102,6 +120,7 @@ impl TryFrom<CaseRow> for CaseRecord {
             id,
             title: r.title,
             org_code: r.org_code,
+            category: r.category,
             reporter_id: r.reporter_id,
             version: r.version,
             created_at: r.created_at,
@@ -172,7 +191,7 @@ const SWEEP_LOCK: i64 = 0x5041_5357;
 /// The columns of [`CaseRow`] over `c`.
 macro_rules! case_columns {
     () => {
-        "c.id, c.kind, c.title, c.state, c.org_code, c.owner_org, c.department_id,
+        "c.id, c.kind, c.title, c.state, c.org_code, c.category, c.owner_org, c.department_id,
          c.reporter_id, c.version, c.created_at, c.updated_at, c.step_started_at, c.yellow_at,
          c.deadline, c.alert, c.supervised, c.extension_days, c.handling_amount,
          c.handling_unit, c.merged_into, c.rating"
@@ -241,7 +260,10 @@ macro_rules! write_case_update {
             "UPDATE cases SET state = $1, owner_org = $2, department_id = $3,
                 version = version + 1, updated_at = $4, step_started_at = $5, yellow_at = $6,
                 deadline = $7, alert = $8, open = $9, supervised = $10, extension_days = $11,
-                merged_into = $12, rating = $13
+                merged_into = $12, rating = $13,
+                closed_late = CASE WHEN $9 THEN NULL WHEN closed_at IS NOT NULL THEN closed_late
+                                   WHEN alert = 'red' OR deadline < $4 THEN 1 ELSE 0 END,
+                closed_at = CASE WHEN $9 THEN NULL ELSE COALESCE(closed_at, $4) END
              WHERE id = $14 AND version = $15",
         )
         .bind(c.state.key)
@@ -309,10 +331,11 @@ macro_rules! update_case_with {
     }};
 }
 
-/// Binds the 21 columns of a new `cases` row that follow its id — `kind, title, state, org_code,
+/// Binds the 24 columns of a new `cases` row that follow its id — `kind, title, state, org_code,
 /// owner_org, department_id, reporter_id, version, created_at, updated_at, step_started_at,
 /// yellow_at, deadline, alert, open, supervised, extension_days, handling_amount, handling_unit,
-/// merged_into, rating` — from a [`CaseRecord`], onto the query `$q`.
+/// merged_into, rating, category, closed_at, closed_late` (the last two from
+/// [`CaseRecord::closed`]) — from a [`CaseRecord`], onto the query `$q`.
 macro_rules! bind_case {
     ($q:expr, $case:expr) => {{
         let c: &$crate::cases::CaseRecord = &$case;
@@ -338,6 +361,9 @@ macro_rules! bind_case {
             .bind(k.handling.unit.as_str())
             .bind(k.merged_into)
             .bind(k.rating.map(pingan_domain::case::Rating::as_str))
+            .bind(&c.category)
+            .bind(c.closed().map(|x| x.0))
+            .bind(c.closed().map(|x| i64::from(x.1)))
     }};
 }
 /// The case a kind's table already holds under this client id, inside the transaction `$tx`
@@ -366,9 +392,9 @@ macro_rules! insert_case {
                 "INSERT INTO cases (kind, title, state, org_code, owner_org, department_id,
                     reporter_id, version, created_at, updated_at, step_started_at, yellow_at,
                     deadline, alert, open, supervised, extension_days, handling_amount,
-                    handling_unit, merged_into, rating)
+                    handling_unit, merged_into, rating, category, closed_at, closed_late)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                    $16, $17, $18, $19, $20, $21) RETURNING id",
+                    $16, $17, $18, $19, $20, $21, $22, $23, $24) RETURNING id",
             ),
             case
         )

@@ -7,11 +7,11 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 /// The hub with the mediators a dispute meets.
-struct Mediation {
-    h: Hub,
+pub(crate) struct Mediation {
+    pub(crate) h: Hub,
     /// The township's 人民调解委员会 and its mediator.
     committee: i64,
-    mediator: String,
+    pub(crate) mediator: String,
     /// The township police station's mediation room (公调) and its mediator.
     police_room: i64,
     police_mediator: String,
@@ -20,7 +20,7 @@ struct Mediation {
 }
 
 impl Mediation {
-    async fn new() -> Self {
+    pub(crate) async fn new() -> Self {
         let h = Hub::new().await;
         let orgs = get(&h, "/api/v1/mediation-organisations", &h.tokens.operator)
             .await
@@ -85,14 +85,14 @@ impl Mediation {
         .await
     }
 
-    async fn ok(&self, id: i64, token: &str, body: Value) -> Value {
+    pub(crate) async fn ok(&self, id: i64, token: &str, body: Value) -> Value {
         let (status, v) = self.act(id, token, body.clone()).await;
         assert_eq!(status, StatusCode::OK, "{body} → {v}");
         v
     }
 
     /// A dispute taken to 调解中 at the township committee.
-    async fn mediating(&self, client_id: &str) -> i64 {
+    pub(crate) async fn mediating(&self, client_id: &str) -> i64 {
         let id = self.register(client_id, &self.h.tokens.operator).await["id"]
             .as_i64()
             .unwrap();

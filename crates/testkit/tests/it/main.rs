@@ -33,6 +33,7 @@ mod roles;
 mod scale_out;
 mod security;
 mod special_groups;
+mod stats;
 mod store;
 mod video;
 mod video_registry;

@@ -7,6 +7,7 @@ mod openapi;
 mod org;
 mod police;
 mod registry;
+mod stats;
 mod video;
 
 use crate::AppState;
@@ -52,6 +53,7 @@ pub fn router() -> Router<AppState> {
         .merge(cases::clues::router())
         .merge(cases::risks::router())
         .merge(police::router())
+        .merge(stats::router())
         .merge(video::router())
         .merge(registry::persons::router())
         .merge(registry::places::router())

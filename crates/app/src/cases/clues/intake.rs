@@ -96,6 +96,7 @@ impl crate::services::Cases<'_> {
             id: 0,
             title,
             org_code: place.as_str().into(),
+            category: source.code().into(),
             reporter_id: Some(user.id),
             version: 1,
             created_at: now,

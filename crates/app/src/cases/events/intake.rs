@@ -87,6 +87,7 @@ impl crate::services::Cases<'_> {
             id: 0,
             title: title.into(),
             org_code: place.as_str().into(),
+            category: category.code.clone(),
             reporter_id: Some(user.id),
             version: 1,
             created_at: now,

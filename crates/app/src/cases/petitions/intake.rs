@@ -146,6 +146,7 @@ impl crate::services::Cases<'_> {
             id: 0,
             title: title.into(),
             org_code: place.as_str().into(),
+            category: class.code().into(),
             reporter_id: Some(user.id),
             version: 1,
             created_at: now,

@@ -78,8 +78,9 @@ impl Store {
                     "INSERT INTO cases (id, kind, title, state, org_code, owner_org, department_id,
                         reporter_id, version, created_at, updated_at, step_started_at, yellow_at,
                         deadline, alert, open, supervised, extension_days, handling_amount,
-                        handling_unit, merged_into, rating) {overriding} VALUES {}",
-                    values(fresh.len(), 22)
+                        handling_unit, merged_into, rating, category, closed_at, closed_late)
+                        {overriding} VALUES {}",
+                    values(fresh.len(), 25)
                 );
                 let mut q = sqlx::query(AssertSqlSafe(sql));
                 for (e, id) in fresh.iter().zip(&ids) {

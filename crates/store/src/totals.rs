@@ -1,0 +1,184 @@
+//! 统计汇总 — the kept totals of the cases (`case_totals`): by kind, org unit at each level, day
+//! and month (Asia/Shanghai) and category. The database keeps them current with triggers in the
+//! transaction that changes a case (migration 0023); this module reads them, recounts them from
+//! the cases (`pingan stats rebuild`) and compares them with a count from the cases.
+
+use crate::{Result, Store, dispatch};
+use sqlx::AssertSqlSafe;
+
+/// How fine a kept period is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grain {
+    /// A day, `YYYY-MM-DD`.
+    Day,
+    /// A month, `YYYY-MM`.
+    Month,
+}
+
+impl Grain {
+    fn key(self) -> &'static str {
+        match self {
+            Grain::Day => "d",
+            Grain::Month => "m",
+        }
+    }
+}
+
+/// The kept totals of one unit, period and category of a kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct CaseTotalRow {
+    pub unit: String,
+    /// `YYYY-MM-DD` or `YYYY-MM`, as the grain asked.
+    pub period: String,
+    pub category: String,
+    /// 受理: registered in the period.
+    pub received: i64,
+    /// 办结: concluded in the period.
+    pub concluded: i64,
+    /// Of those concluded, after their step's deadline.
+    pub late: i64,
+    /// Of those concluded, rated by the reporter.
+    pub rated: i64,
+    /// Of those rated, 满意 or 基本满意.
+    pub satisfied: i64,
+    /// Minutes from registration to conclusion, summed over those concluded.
+    pub minutes: i64,
+}
+
+/// Cases open now in a unit, by alert.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct OpenCounts {
+    pub open: i64,
+    /// 黄牌.
+    pub yellow: i64,
+    /// 红牌 (overdue).
+    pub red: i64,
+}
+
+/// The totals summed over the cases, one row for each key (what `case_totals` must hold).
+const COUNTED: &str = "SELECT kind, unit, grain, period, category,
+        CAST(SUM(received) AS BIGINT) AS received, CAST(SUM(concluded) AS BIGINT) AS concluded,
+        CAST(SUM(late) AS BIGINT) AS late, CAST(SUM(rated) AS BIGINT) AS rated,
+        CAST(SUM(satisfied) AS BIGINT) AS satisfied, CAST(SUM(minutes) AS BIGINT) AS minutes
+   FROM case_contributions GROUP BY kind, unit, grain, period, category";
+
+/// The kept rows that count anything (a case moving away leaves zeros behind).
+const KEPT: &str = "SELECT kind, unit, grain, period, category, CAST(received AS BIGINT),
+        CAST(concluded AS BIGINT), CAST(late AS BIGINT), CAST(rated AS BIGINT),
+        CAST(satisfied AS BIGINT), CAST(minutes AS BIGINT)
+   FROM case_totals
+  WHERE received <> 0 OR concluded <> 0 OR late <> 0 OR rated <> 0 OR satisfied <> 0
+     OR minutes <> 0";
+
+impl Store {
+    /// The kept totals of `kind` for each of `units` over the periods `from`..=`to` of `grain`,
+    /// one row per unit, period and category that counts anything.
+    pub async fn case_totals(
+        &self,
+        kind: &str,
+        units: &[String],
+        grain: Grain,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<CaseTotalRow>> {
+        if units.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list: Vec<String> = (0..units.len()).map(|i| format!("${}", i + 5)).collect();
+        let sql = format!(
+            "SELECT unit, period, category, CAST(received AS BIGINT) AS received,
+                    CAST(concluded AS BIGINT) AS concluded, CAST(late AS BIGINT) AS late,
+                    CAST(rated AS BIGINT) AS rated, CAST(satisfied AS BIGINT) AS satisfied,
+                    CAST(minutes AS BIGINT) AS minutes
+               FROM case_totals
+              WHERE kind = $1 AND grain = $2 AND period >= $3 AND period <= $4
+                AND unit IN ({})
+                AND (received <> 0 OR concluded <> 0)",
+            list.join(", ")
+        );
+        Ok(dispatch!(self, |p| {
+            let mut q = sqlx::query_as(AssertSqlSafe(sql.clone()))
+                .bind(kind)
+                .bind(grain.key())
+                .bind(from)
+                .bind(to);
+            for u in units {
+                q = q.bind(u);
+            }
+            q.fetch_all(p).await
+        })?)
+    }
+
+    /// The cases of `kind` open now within the org prefix, by alert.
+    pub async fn open_case_counts(&self, kind: &str, prefix: &str) -> Result<OpenCounts> {
+        let Some((low, high)) = crate::sql::prefix_range(prefix) else {
+            return Ok(OpenCounts::default());
+        };
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(
+                "SELECT CAST(COUNT(*) AS BIGINT) AS open,
+                        CAST(COALESCE(SUM(CASE WHEN alert = 'yellow' THEN 1 ELSE 0 END), 0)
+                             AS BIGINT) AS yellow,
+                        CAST(COALESCE(SUM(CASE WHEN alert = 'red' THEN 1 ELSE 0 END), 0)
+                             AS BIGINT) AS red
+                   FROM cases
+                  WHERE open = $1 AND kind = $2 AND org_code >= $3
+                    AND ($4 IS NULL OR org_code < $4)",
+            )
+            .bind(true)
+            .bind(kind)
+            .bind(&low)
+            .bind(&high)
+            .fetch_one(p)
+            .await
+        })?)
+    }
+
+    /// Recounts the kept totals from the cases, in one transaction; the number of rows kept.
+    pub async fn rebuild_case_totals(&self) -> Result<u64> {
+        let insert = format!(
+            "INSERT INTO case_totals (kind, unit, grain, period, category, received, concluded,
+                late, rated, satisfied, minutes) {COUNTED}"
+        );
+        Ok(dispatch!(self, |p| {
+            let mut tx = p.begin_with(self.begin_write()).await?;
+            sqlx::query("DELETE FROM case_totals")
+                .execute(&mut *tx)
+                .await?;
+            let n = sqlx::query(AssertSqlSafe(insert.clone()))
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(n)
+        })?)
+    }
+
+    /// How many kept rows differ from a count from the cases — rows kept but not counted, or
+    /// counted but not kept, or with other figures (each such key counts twice). Zero when the
+    /// kept totals are right.
+    pub async fn case_totals_drift(&self) -> Result<i64> {
+        let sql = format!(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT * FROM ({KEPT}) k EXCEPT
+                SELECT * FROM ({COUNTED}) c) a
+             UNION ALL
+             SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT * FROM ({COUNTED}) c EXCEPT
+                SELECT * FROM ({KEPT}) k) b"
+        );
+        let rows: Vec<(i64,)> = dispatch!(self, |p| {
+            sqlx::query_as(AssertSqlSafe(sql.clone()))
+                .fetch_all(p)
+                .await
+        })?;
+        Ok(rows.iter().map(|r| r.0).sum())
+    }
+}
+
+impl Store {
+    /// The active rows of `kind` (`persons`, `households`, `places`) under the org prefix, from
+    /// the counts migration 0014's triggers keep.
+    pub async fn registry_total(&self, kind: &str, prefix: &str) -> Result<i64> {
+        let total = self.kept_total(kind, prefix).await?;
+        Ok(i64::try_from(total.count).unwrap_or(i64::MAX))
+    }
+}

@@ -85,6 +85,7 @@ pub use runtime::RuntimeGauges;
 pub use stats::{
     BreakdownQuery, BreakdownView, CategoryFigure, Indicator, IndicatorQuery, IndicatorsView,
     PoliceEntry, PoliceImportReport, PoliceLineView, PoliceYearView, TrendPoint, UnitFigures,
+    format_value,
 };
 pub use video::{
     ChannelQuery, ChannelView, DailyRate, DevicePage, DeviceQuery, DeviceView, MAX_DAYS, MapPoint,

@@ -6,7 +6,8 @@
 //! - [`push_latency`]: many clients hold `/api/v1/stream` open while events are posted one by one;
 //!   the answer is the time from sending an intake to its arrival at each client;
 //! - [`verify`]: posts every acknowledged intake again: a durable one answers 200 (already there),
-//!   a lost one 201.
+//!   a lost one 201;
+//! - [`trigger_cost`]: the cost of keeping the case totals per case written, in the same run.
 
 use anyhow::{Context, Result, anyhow, bail};
 use serde_json::{Value, json};
@@ -18,8 +19,10 @@ use tokio::sync::{Mutex, mpsc};
 
 mod lists;
 mod raw;
+mod totals;
 pub use lists::{ListTiming, district_lists, list_latency};
 pub use raw::{RawReport, raw_sqlite};
+pub use totals::{Round, trigger_cost};
 
 /// A member of a JSON object, or null.
 fn field<'a>(v: &'a Value, key: &str) -> &'a Value {

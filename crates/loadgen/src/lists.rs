@@ -63,6 +63,21 @@ pub fn district_lists(township: &str, grid: &str) -> Vec<(String, String)> {
             "信访统计·全部历史",
             "/api/v1/stats/petitions?from=2025-01-01",
         ),
+        ("指标·本月", "/api/v1/stats/indicators"),
+        ("指标·本年", "/api/v1/stats/indicators?period=year"),
+        (
+            "指标·乡镇本季",
+            &format!("/api/v1/stats/indicators?period=quarter&org={township}"),
+        ),
+        (
+            "指标·2020年",
+            "/api/v1/stats/indicators?period=year&at=2020",
+        ),
+        ("驾驶舱·事件本年", "/api/v1/stats/breakdown?period=year"),
+        (
+            "驾驶舱·纠纷本年",
+            "/api/v1/stats/breakdown?period=year&kind=dispute",
+        ),
         ("摄像机", "/api/v1/channels"),
         ("摄像机·离线", "/api/v1/channels?status=offline"),
         ("视频设备", "/api/v1/devices"),

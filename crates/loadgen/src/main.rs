@@ -3,7 +3,7 @@
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use pingan_loadgen::{
-    Target, district_lists, intake, list_latency, push_latency, raw_sqlite, verify,
+    Target, district_lists, intake, list_latency, push_latency, raw_sqlite, trigger_cost, verify,
 };
 use std::time::Duration;
 
@@ -50,6 +50,18 @@ enum Command {
         #[arg(long, default_value = ".")]
         dir: std::path::PathBuf,
     },
+    /// Writes intake-sized cases (case, event, timeline entry; one commit each) into a fresh
+    /// database with Pingan's schema, alternating rounds with the kept totals' trigger and
+    /// without it, and prints each round's rate and the ratio.
+    TotalsCost {
+        /// A fresh SQLite file (sqlite:///tmp/x.db) or an empty PostgreSQL database.
+        #[arg(long)]
+        database_url: String,
+        #[arg(long, default_value_t = 6)]
+        rounds: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
     /// Holds many stream clients open and measures the time from intake to arrival.
     Push {
         #[arg(long, default_value_t = 500)]
@@ -86,6 +98,36 @@ async fn main() -> Result<()> {
             raw.commits,
             raw.elapsed.as_secs_f64(),
             raw.per_second()
+        );
+        return Ok(());
+    }
+    if let Command::TotalsCost {
+        database_url,
+        rounds,
+        seconds,
+    } = &cli.command
+    {
+        let rounds = trigger_cost(database_url, *rounds, *seconds).await?;
+        let mean = |with: bool| {
+            let r: Vec<f64> = rounds
+                .iter()
+                .filter(|r| r.with_totals == with)
+                .map(|r| r.per_second)
+                .collect();
+            r.iter().sum::<f64>() / r.len().max(1) as f64
+        };
+        for (i, r) in rounds.iter().enumerate() {
+            let label = if r.with_totals {
+                "保持汇总"
+            } else {
+                "不保持汇总"
+            };
+            println!("第 {} 轮 {label}：{:.0} 件/秒", i + 1, r.per_second);
+        }
+        let (with, without) = (mean(true), mean(false));
+        println!(
+            "平均：保持汇总 {with:.0} 件/秒，不保持 {without:.0} 件/秒，为其 {:.1}%",
+            with * 100.0 / without.max(f64::EPSILON)
         );
         return Ok(());
     }
@@ -170,7 +212,7 @@ async fn main() -> Result<()> {
             }
         }
         // Answered above, without signing in.
-        Command::RawSqlite { .. } => {}
+        Command::RawSqlite { .. } | Command::TotalsCost { .. } => {}
         Command::Verify { acked } => {
             let ids: Vec<String> = std::fs::read_to_string(&acked)?
                 .lines()

@@ -255,3 +255,20 @@ impl crate::services::Stats<'_> {
         Ok(points)
     }
 }
+
+impl crate::services::Stats<'_> {
+    /// The units the dashboard offers: the user's own, then each one level down.
+    pub async fn dashboard_units(self, actor: &Actor) -> Result<Vec<(String, String)>> {
+        let unit = self.stats_area(actor, None)?;
+        let own = self
+            .store
+            .org_unit(unit.as_str())
+            .await?
+            .map_or_else(|| unit.as_str().to_owned(), |u| u.name);
+        let mut out = vec![(unit.as_str().to_owned(), own)];
+        if let Some(level) = unit.level().child() {
+            out.extend(self.org().units_at(&unit, level).await?);
+        }
+        Ok(out)
+    }
+}

@@ -7,5 +7,5 @@ pub(crate) mod indicators;
 pub(crate) mod police;
 
 pub use dashboard::{BreakdownQuery, BreakdownView, CategoryFigure, TrendPoint, UnitFigures};
-pub use indicators::{Indicator, IndicatorQuery, IndicatorsView};
+pub use indicators::{Indicator, IndicatorQuery, IndicatorsView, format_value};
 pub use police::{PoliceEntry, PoliceImportReport, PoliceLineView, PoliceYearView};

@@ -869,3 +869,64 @@ async fn a_risk_assessment_is_registered_and_its_plan_added_on_the_pages() {
     screenshot(&b, "risks").await;
     b.close().await;
 }
+
+/// How many pixels of the first canvas under `css` are painted.
+async fn painted(b: &Browser, css: &str) -> u64 {
+    let script = format!(
+        "var c = document.querySelector('{css} canvas'); if (!c) {{ return 0; }}
+         var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, n = 0;
+         for (var i = 3; i < d.length; i += 4) {{ if (d[i] > 0) {{ n++; }} }} return n;"
+    );
+    b.client
+        .execute(&script, vec![])
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn the_dashboard_draws_its_charts_and_map_on_the_desk_and_on_the_wall() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let h = crate::events::Hub::new().await;
+    for n in 0..3 {
+        h.report(&format!("dash-event-{n:04}")).await;
+    }
+    let commander =
+        h.t.ready("commander", &format!("{}#Own2026x", h.password.len()))
+            .await;
+    log_in(&b, &h.t, &commander.username, &commander.password, "").await;
+    wait_for(&b, "form[action='/logout']").await;
+    for (url, name) in [
+        ("/dashboard?period=year", "dashboard"),
+        ("/dashboard?period=year&wall=1", "dashboard-wall"),
+    ] {
+        if name == "dashboard-wall" {
+            b.client.set_window_size(1920, 1080).await.unwrap();
+        }
+        b.client.goto(&h.t.url(url)).await.unwrap();
+        wait_for(&b, "#dashboard[data-charts=drawn]").await;
+        let received = visible_text(&b, ".tile[data-key=events_received] .v").await;
+        assert_eq!(received, "3", "{name}");
+        for chart in ["#trend-chart", "#unit-chart", "#category-chart"] {
+            assert!(painted(&b, chart).await > 500, "{name}: {chart} is drawn");
+        }
+        let grids = b
+            .client
+            .find_all(Locator::Css("#dash-map path.leaflet-interactive"))
+            .await
+            .unwrap();
+        assert!(!grids.is_empty(), "{name}: the grids are on the map");
+        assert!(
+            visible_text(&b, "#live-state").await.contains("实时连接"),
+            "{name}"
+        );
+        screenshot(&b, name).await;
+    }
+    // The wall hides the menu: the screen is the figures.
+    let nav = b.client.find(Locator::Css(".topbar")).await.unwrap();
+    assert!(!nav.is_displayed().await.unwrap());
+    b.close().await;
+}

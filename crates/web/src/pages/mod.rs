@@ -2,6 +2,7 @@
 
 mod access;
 mod cases;
+mod dashboard;
 mod home;
 mod org;
 mod pairs;
@@ -24,7 +25,7 @@ pub struct NavItem {
 }
 
 /// The pages of the navigation, each with the capability it needs (none: everyone).
-const NAV: [(&str, &str, &str, Option<Capability>); 23] = [
+const NAV: [(&str, &str, &str, Option<Capability>); 24] = [
     ("/", "工作台", "", None),
     (
         "/events",
@@ -67,6 +68,12 @@ const NAV: [(&str, &str, &str, Option<Capability>); 23] = [
         "线索核查",
         "交本单位核查的涉黑涉恶线索",
         Some(Capability::DepartmentWork),
+    ),
+    (
+        "/dashboard",
+        "领导驾驶舱",
+        "各级事件、矛盾纠纷、信访等指标及同比环比，趋势图、网格地图与实时动态，可投到指挥中心大屏",
+        Some(Capability::SuperviseCases),
     ),
     (
         "/stats/police",
@@ -172,6 +179,7 @@ pub fn router() -> Router<AppState> {
         .merge(cases::clues::router())
         .merge(cases::risks::router())
         .merge(police::router())
+        .merge(dashboard::router())
         .merge(cases::rules::router())
         .merge(video::router())
         .merge(registry::persons::router())

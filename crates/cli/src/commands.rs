@@ -334,6 +334,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                 "统计汇总已重新计算：重算前与原始记录不一致 {} 行，现有汇总 {} 行",
                 done.drift_before, done.rows
             );
+            Ok(())
         }
         Command::Stats(StatsCommand::Check) => {
             let app = open(&resolved, None).await?;
@@ -343,13 +344,13 @@ pub async fn run(cli: Cli) -> Result<()> {
                 .await
                 .map_err(app_err)?;
             app.close().await;
-            if drift == 0 {
-                println!("统计汇总与原始记录一致");
-            } else {
-                anyhow::bail!(
+            if drift != 0 {
+                bail!(
                     "统计汇总与原始记录有 {drift} 行不一致，请运行 pingan stats rebuild 重新计算"
                 );
             }
+            println!("统计汇总与原始记录一致");
+            Ok(())
         }
         Command::Audit(AuditCommand::Verify) => {
             let app = open(&resolved, None).await?;

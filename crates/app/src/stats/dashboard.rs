@@ -168,7 +168,7 @@ impl crate::services::Stats<'_> {
                 received,
             })
             .collect();
-        categories.sort_by(|a, b| b.received.cmp(&a.received));
+        categories.sort_by_key(|c| std::cmp::Reverse(c.received));
         let org_name = self
             .store
             .org_unit(unit.as_str())

@@ -627,7 +627,7 @@ impl crate::services::Stats<'_> {
             pingan_office::sheet::Column::new("年初至今", 12.0),
             pingan_office::sheet::Column::new("累计同比", 22.0),
         ];
-        let shown = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |x| format_value(x));
+        let shown = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), format_value);
         let rows: Vec<Vec<String>> = view
             .indicators
             .iter()

@@ -82,6 +82,9 @@ enum Command {
     /// 统计汇总（各级单位按日、按月的案件汇总，随案件变化实时更新）
     #[command(subcommand)]
     Stats(StatsCommand),
+    /// 生成报表
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// 导入数据
     #[command(subcommand)]
     Import(ImportCommand),
@@ -187,6 +190,22 @@ enum TokenCommand {
         /// 把令牌限制在该组织及其下级（默认账号所属组织）
         #[arg(long, value_name = "CODE")]
         org: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// 某单位某月的综治工作月报（PDF）：各项指标及同比、环比、累计同比，各下级单位对比图
+    Monthly {
+        /// 单位代码，如 511702（全区）或 511702001（乡镇街道）
+        #[arg(long, value_name = "CODE")]
+        org: String,
+        /// 月份，如 2020-12
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        /// 输出文件（默认 月报-单位代码-月份.pdf，写在当前目录）
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
 }
 
@@ -320,6 +339,22 @@ pub async fn run(cli: Cli) -> Result<()> {
                 to.display(),
                 pingan_domain::time::format_count(size)
             );
+            Ok(())
+        }
+        Command::Report(ReportCommand::Monthly { org, month, out }) => {
+            let out = out.unwrap_or_else(|| PathBuf::from(format!("月报-{org}-{month}.pdf")));
+            if out.exists() {
+                bail!("{} 已存在：请换一个文件名，避免覆盖", out.display());
+            }
+            let app = open(&resolved, None).await?;
+            let pdf = app
+                .stats()
+                .monthly_report(&Actor::cli(), Some(&org), &month)
+                .await
+                .map_err(app_err)?;
+            app.close().await;
+            std::fs::write(&out, &pdf).map_err(|e| anyhow!("无法写入 {}（{e}）", out.display()))?;
+            println!("月报已生成：{}（{} 字节）", out.display(), pdf.len());
             Ok(())
         }
         Command::Stats(StatsCommand::Rebuild) => {

@@ -37,6 +37,36 @@ pub enum Block {
     Right(String),
     /// Empty space, in lines.
     Gap(f32),
+    /// A bar chart (柱状图) kept on one page: each row's label, this period's bar and the compared
+    /// period's under it, each with its figure.
+    Bars(BarChart),
+}
+
+/// The rows of a [`Block::Bars`] and what the two bars are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BarChart {
+    /// What the first and the second bar of each row show (本月, 上年同月).
+    pub legend: (String, String),
+    /// Label, first figure, second figure.
+    pub rows: Vec<(String, f64, f64)>,
+}
+
+/// One laid-out piece: a line of text or a chart, with the height it takes.
+enum Item<'a> {
+    Text(f32, f32, Align, String),
+    Chart(&'a BarChart),
+}
+
+const BAR_ROW: f32 = 18.0;
+const BAR_LABEL: f32 = 96.0;
+
+impl Item<'_> {
+    fn height(&self) -> f32 {
+        match self {
+            Item::Text(_, h, ..) => *h,
+            Item::Chart(c) => BAR_ROW * (c.rows.len() as f32 + 1.5),
+        }
+    }
 }
 
 /// Writes the blocks as an A4 PDF.
@@ -44,20 +74,21 @@ pub fn write_pdf(title: &str, blocks: &[Block]) -> Result<Vec<u8>> {
     let font = FONT
         .clone()
         .ok_or_else(|| OfficeError::Internal("内置中文字体无法读取".into()))?;
-    let mut lines: Vec<(f32, f32, Align, String)> = Vec::new();
+    let mut lines: Vec<Item> = Vec::new();
     for block in blocks {
         match block {
-            Block::Title(t) => lines.push((20.0, 36.0, Align::Centre, t.clone())),
-            Block::Heading(t) => lines.push((14.0, 26.0, Align::Left, t.clone())),
-            Block::Right(t) => lines.push((BODY, LINE, Align::Right, t.clone())),
-            Block::Gap(n) => lines.push((BODY, LINE * n, Align::Left, String::new())),
+            Block::Title(t) => lines.push(Item::Text(20.0, 36.0, Align::Centre, t.clone())),
+            Block::Heading(t) => lines.push(Item::Text(14.0, 26.0, Align::Left, t.clone())),
+            Block::Right(t) => lines.push(Item::Text(BODY, LINE, Align::Right, t.clone())),
+            Block::Gap(n) => lines.push(Item::Text(BODY, LINE * n, Align::Left, String::new())),
             Block::Paragraph(t) => {
                 for para in t.split('\n') {
                     for line in wrap(para, BODY, PAGE.0 - 2.0 * MARGIN_X) {
-                        lines.push((BODY, LINE, Align::Left, line));
+                        lines.push(Item::Text(BODY, LINE, Align::Left, line));
                     }
                 }
             }
+            Block::Bars(chart) => lines.push(Item::Chart(chart)),
         }
     }
     let mut document = Document::new();
@@ -71,16 +102,25 @@ pub fn write_pdf(title: &str, blocks: &[Block]) -> Result<Vec<u8>> {
         let mut surface = page.surface();
         let mut y = MARGIN_TOP;
         let mut used = 0;
-        for (size, height, align, text) in rest {
+        for item in rest {
+            let height = item.height();
             if y + height > PAGE.1 - MARGIN_BOTTOM && used > 0 {
                 break;
             }
-            y += height;
             used += 1;
+            let (size, align, text) = match item {
+                Item::Chart(chart) => {
+                    draw_bars(&mut surface, &font, chart, y);
+                    y += height;
+                    continue;
+                }
+                Item::Text(size, _, align, text) => (*size, *align, text),
+            };
+            y += height;
             if text.is_empty() {
                 continue;
             }
-            let width = measure(text, *size);
+            let width = measure(text, size);
             let x = match align {
                 Align::Left => MARGIN_X,
                 Align::Centre => (PAGE.0 - width) / 2.0,
@@ -89,7 +129,7 @@ pub fn write_pdf(title: &str, blocks: &[Block]) -> Result<Vec<u8>> {
             surface.draw_text(
                 Point::from_xy(x, y),
                 font.clone(),
-                *size,
+                size,
                 text,
                 false,
                 TextDirection::Auto,
@@ -107,6 +147,70 @@ pub fn write_pdf(title: &str, blocks: &[Block]) -> Result<Vec<u8>> {
     document
         .finish()
         .map_err(|e| OfficeError::Internal(format!("生成 PDF 失败：{e:?}")))
+}
+
+/// Draws a bar chart from `top`: a legend line, then a row per label with its two bars scaled
+/// to the largest figure, each figure written at its bar's end.
+fn draw_bars(surface: &mut krilla::surface::Surface, font: &Font, chart: &BarChart, top: f32) {
+    const SMALL: f32 = 9.0;
+    let colours = [
+        krilla::color::rgb::Color::new(31, 95, 168),
+        krilla::color::rgb::Color::new(170, 178, 189),
+    ];
+    let left = MARGIN_X + BAR_LABEL;
+    let room = PAGE.0 - MARGIN_X - left - 40.0;
+    let max = chart
+        .rows
+        .iter()
+        .flat_map(|r| [r.1, r.2])
+        .fold(0.0_f64, f64::max)
+        .max(1.0);
+    let mut text = |x: f32, y: f32, s: &str| {
+        surface.draw_text(
+            Point::from_xy(x, y),
+            font.clone(),
+            SMALL,
+            s,
+            false,
+            TextDirection::Auto,
+        );
+    };
+    let figure = |v: f64| {
+        if v.fract() == 0.0 {
+            format!("{}", v as i64)
+        } else {
+            format!("{v:.1}")
+        }
+    };
+    let legend = format!("■ {}    □ {}", chart.legend.0, chart.legend.1);
+    text(left, top + 12.0, &legend);
+    let mut boxes: Vec<(usize, f32, f32, f32)> = Vec::new();
+    for (i, (label, a, b)) in chart.rows.iter().enumerate() {
+        let y = top + BAR_ROW * (i as f32 + 1.5);
+        text(MARGIN_X, y + 5.0, label);
+        for (k, v) in [(0, *a), (1, *b)] {
+            let w = (v / max) as f32 * room;
+            let by = y - 4.0 + 6.0 * k as f32;
+            boxes.push((k, by, w.max(0.5), 5.0));
+            text(left + w + 4.0, by + 5.0, &figure(v));
+        }
+    }
+    for (k, colour) in colours.iter().enumerate() {
+        let mut path = krilla::geom::PathBuilder::new();
+        for (_, y, w, h) in boxes.iter().filter(|b| b.0 == k) {
+            if let Some(rect) = krilla::geom::Rect::from_xywh(left, *y, *w, *h) {
+                path.push_rect(rect);
+            }
+        }
+        if let Some(path) = path.finish() {
+            surface.set_fill(Some(krilla::paint::Fill {
+                paint: (*colour).into(),
+                ..Default::default()
+            }));
+            surface.draw_path(&path);
+        }
+    }
+    surface.set_fill(Some(krilla::paint::Fill::default()));
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

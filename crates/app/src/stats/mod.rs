@@ -5,6 +5,7 @@
 pub(crate) mod dashboard;
 pub(crate) mod indicators;
 pub(crate) mod police;
+pub(crate) mod report;
 
 pub use dashboard::{BreakdownQuery, BreakdownView, CategoryFigure, TrendPoint, UnitFigures};
 pub use indicators::{Indicator, IndicatorQuery, IndicatorsView, format_value};

@@ -246,6 +246,37 @@ async fn indicators_compare_periods_and_agree_with_the_mediation_page() {
         .sum();
     assert_eq!(b["trend"].as_array().unwrap().len(), 12);
     assert_eq!(units, 5, "{b}");
+
+    // The month's report: the same figures in the same words, the townships charted.
+    let month = year["to"].as_str().unwrap().get(..7).unwrap().to_owned();
+    let res = reqwest::Client::new()
+        .get(h.t.url(&format!("/api/v1/stats/report.pdf?month={month}")))
+        .bearer_auth(&h.tokens.commander)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let bytes = res.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    if let Some((text, _)) = crate::disputes::pdf_text(&bytes) {
+        let flat: String = text.split_whitespace().collect();
+        assert!(flat.contains("通川区综治工作月报"), "{text}");
+        assert!(
+            flat.contains("纠纷受理：5件，同比上年同期为0，新增5件"),
+            "{text}"
+        );
+        assert!(
+            flat.contains("各单位纠纷受理") && flat.contains("东城街道"),
+            "{text}"
+        );
+    }
+    let (status, v) = get(
+        h,
+        "/api/v1/stats/report.pdf?month=2020-13",
+        &h.tokens.commander,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{v}");
     assert_eq!(
         units, months,
         "the townships and the months hold the same disputes"

@@ -27,7 +27,7 @@ use utoipa::{Modify, OpenApi};
         clues::create, clues::list, clues::show, clues::act, clues::reveal, clues::lookup,
         risks::create, risks::list, risks::show, risks::act, risks::experts, risks::add_expert, risks::register,
         police::year, police::enter, police::import, police::template,
-        stats::indicators, stats::indicators_sheet, stats::breakdown,
+        stats::indicators, stats::indicators_sheet, stats::breakdown, stats::report,
         video::devices, video::device, video::channels, video::channel, video::near, video::map, video::import, video::template, video::query,
         persons::list, persons::show, persons::reveal, persons::import, persons::template, persons::export, persons::households, persons::household, persons::export_households, persons::add, persons::tags, persons::set_tags, persons::start_import, persons::import_job,
         special_groups::list, special_groups::of_person, special_groups::enrol, special_groups::update,

@@ -11,12 +11,14 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use pingan_app::{BreakdownQuery, BreakdownView, IndicatorQuery, IndicatorsView};
+use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/stats/indicators", get(indicators))
         .route("/api/v1/stats/indicators.xlsx", get(indicators_sheet))
         .route("/api/v1/stats/breakdown", get(breakdown))
+        .route("/api/v1/stats/report.pdf", get(report))
 }
 
 /// The indicators of a unit and period: events (received, concluded, 按期办结率, time taken,
@@ -64,4 +66,37 @@ pub(crate) async fn breakdown(
     Query(q): Query<BreakdownQuery>,
 ) -> Result<Json<BreakdownView>, ApiError> {
     Ok(Json(state.app.stats().breakdown(&api.actor(), &q).await?))
+}
+
+/// The unit and month of a monthly report.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub(crate) struct ReportQuery {
+    /// An org code within your area (default: your own unit).
+    pub org: Option<String>,
+    /// `YYYY-MM`.
+    pub month: String,
+}
+
+/// 月报: the month's indicators with 同比, 环比 and 累计同比 in words, and charts of the units one
+/// level down against the same month a year before, as a PDF.
+#[utoipa::path(get, path = "/api/v1/stats/report.pdf", tag = "stats", params(ReportQuery),
+    security(("bearer" = [])),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>),
+        (status = 400, body = Problem), (status = 404, body = Problem)))]
+pub(crate) async fn report(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, ApiError> {
+    let bytes = state
+        .app
+        .stats()
+        .monthly_report(&api.actor(), q.org.as_deref(), &q.month)
+        .await?;
+    let month: String = q.month.chars().take(7).collect();
+    Ok(super::cases::pdf_response(
+        &format!("report-{month}.pdf"),
+        &format!("综治工作月报-{month}.pdf"),
+        bytes,
+    ))
 }

@@ -13,6 +13,7 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
+use chrono::Datelike;
 use pingan_app::{Indicator, IndicatorQuery, IndicatorsView};
 use pingan_domain::period::PeriodKind;
 use serde::Deserialize;
@@ -37,6 +38,8 @@ struct DashboardPage {
     units: Vec<(String, String)>,
     periods: Vec<(&'static str, &'static str)>,
     at: String,
+    /// Last month, `YYYY-MM`: the report a leader asks for first.
+    report_month: String,
     wall: bool,
 }
 
@@ -79,6 +82,7 @@ async fn show(
     Ok(DashboardPage {
         shell: Shell::new(&state.app, &page.user, "/dashboard").await?,
         at: q.at.unwrap_or_default(),
+        report_month: last_month(),
         wall: q.wall.is_some_and(|w| w == "1"),
         periods: PeriodKind::ALL
             .iter()
@@ -88,4 +92,11 @@ async fn show(
         groups,
         v,
     })
+}
+
+/// The month before this one (Asia/Shanghai), `YYYY-MM`.
+fn last_month() -> String {
+    let today = pingan_domain::time::beijing_date(chrono::Utc::now());
+    let first = today.with_day(1).unwrap_or(today) - chrono::Duration::days(1);
+    first.format("%Y-%m").to_string()
 }

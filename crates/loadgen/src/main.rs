@@ -61,6 +61,9 @@ enum Command {
         rounds: usize,
         #[arg(long, default_value_t = 10)]
         seconds: u64,
+        /// Cases per commit (the intake queue commits what has queued together).
+        #[arg(long, default_value_t = 1)]
+        batch: usize,
     },
     /// Holds many stream clients open and measures the time from intake to arrival.
     Push {
@@ -105,9 +108,10 @@ async fn main() -> Result<()> {
         database_url,
         rounds,
         seconds,
+        batch,
     } = &cli.command
     {
-        let rounds = trigger_cost(database_url, *rounds, *seconds).await?;
+        let rounds = trigger_cost(database_url, *rounds, *seconds, *batch).await?;
         let mean = |with: bool| {
             let r: Vec<f64> = rounds
                 .iter()

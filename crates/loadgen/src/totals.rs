@@ -1,6 +1,6 @@
 //! 汇总代价 — what keeping the case totals costs each case written: a fresh database with Pingan's
 //! own schema (every migration), the rows one intake writes (the case, its event, its first
-//! timeline entry) committed one case at a time, in alternating rounds with the totals' insert
+//! timeline entry) committed one case at a time or in groups (as the intake queue commits), in alternating rounds with the totals' insert
 //! trigger in place and dropped — the same run, the same file, so the ratio is the trigger's.
 
 use anyhow::{Context, Result};
@@ -25,25 +25,37 @@ const CASE: &str =
 const EVENT: &str = "INSERT INTO events (case_id, client_id, channel, category_code, description,
         lon, lat, self_resolved) VALUES ($1, $2, 'grid_worker', 'ZZ02', '压力测试生成', 107.47,
         31.21, $3)";
-const TIMELINE: &str = "INSERT INTO case_timeline (case_id, at, action, to_state, detail)
-     VALUES ($1, $2, 'report', 'reported', '{}')";
+const TIMELINE: &str = "INSERT INTO case_timeline (case_id, at, action, actor_name, actor_org,
+        to_state, detail)
+     VALUES ($1, $2, 'report', '压力测试', '511702001', 'reported', '{}')";
 
 /// Runs `rounds` rounds of `seconds` each, alternating with and without the totals, on the
 /// database at `url` (a fresh SQLite file or an empty PostgreSQL database).
-pub async fn trigger_cost(url: &str, rounds: usize, seconds: u64) -> Result<Vec<Round>> {
+pub async fn trigger_cost(
+    url: &str,
+    rounds: usize,
+    seconds: u64,
+    batch: usize,
+) -> Result<Vec<Round>> {
     let url = DbUrl::parse(url).context("数据库地址无效")?;
     let store = Store::connect(&url).await.context("连接数据库失败")?;
     store.migrate().await.context("建表失败")?;
     store.close().await;
     let pg = url.expose().starts_with("postgres");
     if pg {
-        run::<sqlx::Postgres>(url.expose(), rounds, seconds, true).await
+        run::<sqlx::Postgres>(url.expose(), rounds, seconds, batch, true).await
     } else {
-        run::<sqlx::Sqlite>(url.expose(), rounds, seconds, false).await
+        run::<sqlx::Sqlite>(url.expose(), rounds, seconds, batch, false).await
     }
 }
 
-async fn run<DB>(url: &str, rounds: usize, seconds: u64, pg: bool) -> Result<Vec<Round>>
+async fn run<DB>(
+    url: &str,
+    rounds: usize,
+    seconds: u64,
+    batch: usize,
+    pg: bool,
+) -> Result<Vec<Round>>
 where
     DB: sqlx::Database,
     for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
@@ -56,6 +68,12 @@ where
 {
     use sqlx::Connection;
     let mut conn = DB::Connection::connect(url).await?;
+    if !pg {
+        // As the server runs it (crates/store): WAL, synchronous = NORMAL.
+        sqlx::raw_sql("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+            .execute(&mut conn)
+            .await?;
+    }
     sqlx::query(
         "INSERT INTO event_categories (code, name, family, handling_amount, handling_unit, version)
          VALUES ('ZZ02', '压力测试', 'test', 1, 'work_days', 'bench')",
@@ -86,29 +104,31 @@ where
         let started = Instant::now();
         let mut commits = 0u64;
         while started.elapsed() < Duration::from_secs(seconds) {
-            n += 1;
-            let at = base + chrono::Duration::seconds(n);
             let mut tx = conn.begin().await?;
-            let (id,): (i64,) = sqlx::query_as(CASE)
-                .bind(format!("511702001{:03}{:03}", n % 9 + 1, n % 3 + 1))
-                .bind(at)
-                .bind(true)
-                .bind(false)
-                .fetch_one(&mut *tx)
-                .await?;
-            sqlx::query(EVENT)
-                .bind(id)
-                .bind(format!("totals-bench-{n:09}"))
-                .bind(false)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(TIMELINE)
-                .bind(id)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
+            for _ in 0..batch.max(1) {
+                n += 1;
+                let at = base + chrono::Duration::seconds(n);
+                let (id,): (i64,) = sqlx::query_as(CASE)
+                    .bind(format!("511702001{:03}{:03}", n % 9 + 1, n % 3 + 1))
+                    .bind(at)
+                    .bind(true)
+                    .bind(false)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                sqlx::query(EVENT)
+                    .bind(id)
+                    .bind(format!("totals-bench-{n:09}"))
+                    .bind(false)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(TIMELINE)
+                    .bind(id)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                commits += 1;
+            }
             tx.commit().await?;
-            commits += 1;
         }
         out.push(Round {
             with_totals,

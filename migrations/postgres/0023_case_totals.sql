@@ -46,6 +46,9 @@ CREATE TABLE case_totals (
     PRIMARY KEY (kind, unit, grain, period, category)
 );
 
+-- Every unit of a level in a span of periods (a dashboard's townships, villages or grids).
+CREATE INDEX case_totals_period ON case_totals (kind, grain, period, unit);
+
 CREATE VIEW case_contributions AS
 SELECT c.id AS case_id, c.kind, substr(c.org_code, 1, l.len) AS unit, g.grain,
        substr(to_char(c.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'), 1, g.chars) AS period,

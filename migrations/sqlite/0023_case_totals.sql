@@ -42,6 +42,9 @@ CREATE TABLE case_totals (
     PRIMARY KEY (kind, unit, grain, period, category)
 ) WITHOUT ROWID;
 
+-- Every unit of a level in a span of periods (a dashboard's townships, villages or grids).
+CREATE INDEX case_totals_period ON case_totals (kind, grain, period, unit);
+
 CREATE VIEW case_contributions AS
 SELECT c.id AS case_id, c.kind, substr(c.org_code, 1, l.len) AS unit, g.grain,
        substr(date(c.created_at, '+8 hours'), 1, g.chars) AS period, c.category,

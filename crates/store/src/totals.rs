@@ -109,6 +109,49 @@ impl Store {
         })?)
     }
 
+    /// The kept totals of `kind` summed for each unit whose code is one of two lengths under the
+    /// org `prefix` (a district's townships and its grids) over the periods `from`..=`to` of
+    /// `grain` (period and category left empty): one range of `case_totals_period`, however
+    /// many units, and one row per unit.
+    pub async fn case_totals_under(
+        &self,
+        kind: &str,
+        prefix: &str,
+        unit_lens: (usize, usize),
+        grain: Grain,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<CaseTotalRow>> {
+        // The prefix as an expression, not a range of `unit`: a range would lead SQLite to the
+        // primary key (every period of every unit under the prefix, 60 ms for a district's
+        // disputes) instead of the period index (one span of periods).
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(
+                "SELECT unit, '' AS period, '' AS category,
+                        CAST(SUM(received) AS BIGINT) AS received,
+                        CAST(SUM(concluded) AS BIGINT) AS concluded,
+                        CAST(SUM(late) AS BIGINT) AS late, CAST(SUM(rated) AS BIGINT) AS rated,
+                        CAST(SUM(satisfied) AS BIGINT) AS satisfied,
+                        CAST(SUM(minutes) AS BIGINT) AS minutes
+                   FROM case_totals
+                  WHERE kind = $1 AND grain = $2 AND period >= $3 AND period <= $4
+                    AND substr(unit, 1, CAST($5 AS INTEGER)) = $6
+                    AND length(unit) IN ($7, $8)
+                  GROUP BY unit",
+            )
+            .bind(kind)
+            .bind(grain.key())
+            .bind(from)
+            .bind(to)
+            .bind(i64::try_from(prefix.len()).unwrap_or(0))
+            .bind(prefix)
+            .bind(i64::try_from(unit_lens.0).unwrap_or(15))
+            .bind(i64::try_from(unit_lens.1).unwrap_or(15))
+            .fetch_all(p)
+            .await
+        })?)
+    }
+
     /// The cases of `kind` open now within the org prefix, by alert.
     pub async fn open_case_counts(&self, kind: &str, prefix: &str) -> Result<OpenCounts> {
         let Some((low, high)) = crate::sql::prefix_range(prefix) else {

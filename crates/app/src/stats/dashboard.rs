@@ -100,7 +100,8 @@ impl crate::services::Stats<'_> {
                 .ok_or_else(|| AppError::Invalid("at 应为 YYYY-MM-DD、YYYY-MM 或 YYYY".into()))?,
         };
         let now = period.so_far(today);
-        let units: Vec<(String, String)> = match unit.level().child() {
+        let child = unit.level().child();
+        let units: Vec<(String, String)> = match child {
             Some(level) => self.org().units_at(&unit, level).await?,
             None => Vec::new(),
         };
@@ -109,16 +110,24 @@ impl crate::services::Stats<'_> {
         } else {
             self.org().units_at(&unit, OrgLevel::Grid).await?
         };
-        let codes =
-            |list: &[(String, String)]| list.iter().map(|u| u.0.clone()).collect::<Vec<_>>();
-        let (unit_codes, grid_codes) = (codes(&units), codes(&grids));
         let here = vec![unit.as_str().to_owned()];
-        let (trend, by_unit, by_grid, by_category) = tokio::try_join!(
+        // The units one level down and the grids in one scan of the period index.
+        let (trend, below, by_category) = tokio::try_join!(
             self.trend(kind, &unit, &period),
-            self.tallies(kind, &unit_codes, &now),
-            self.tallies(kind, &grid_codes, &now),
+            self.tallies_under(
+                kind,
+                &unit,
+                (child.unwrap_or(OrgLevel::Grid), OrgLevel::Grid),
+                &now
+            ),
             self.tallies(kind, &here, &now),
         )?;
+        let (by_grid, mut by_unit): (Vec<_>, Vec<_>) = below
+            .into_iter()
+            .partition(|r| r.unit.len() == OrgLevel::Grid.code_len());
+        if child == Some(OrgLevel::Grid) {
+            by_unit.clone_from(&by_grid);
+        }
         let figures = |list: &[(String, String)], rows: &[pingan_store::CaseTotalRow]| {
             let mut sums: BTreeMap<&str, Tally> = BTreeMap::new();
             for r in rows {

@@ -278,6 +278,27 @@ impl crate::services::Stats<'_> {
         Ok(parts.into_iter().flatten().collect())
     }
 
+    /// The kept totals of `kind` for every unit of two levels under `unit` over `period`.
+    pub(crate) async fn tallies_under(
+        &self,
+        kind: &str,
+        unit: &OrgCode,
+        levels: (pingan_domain::OrgLevel, pingan_domain::OrgLevel),
+        period: &Period,
+    ) -> Result<Vec<CaseTotalRow>> {
+        let lens = (levels.0.code_len(), levels.1.code_len());
+        let parts = try_join_all(period.pieces().into_iter().map(|piece| {
+            let (grain, from, to) = piece_keys(piece);
+            async move {
+                self.store
+                    .case_totals_under(kind, unit.as_str(), lens, grain, &from, &to)
+                    .await
+            }
+        }))
+        .await?;
+        Ok(parts.into_iter().flatten().collect())
+    }
+
     async fn tally(&self, kind: &str, unit: &OrgCode, period: &Period) -> Result<Tally> {
         let mut t = Tally::default();
         for r in self.tallies(kind, &[unit.as_str().into()], period).await? {

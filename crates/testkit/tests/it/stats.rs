@@ -246,6 +246,26 @@ async fn indicators_compare_periods_and_agree_with_the_mediation_page() {
         .sum();
     assert_eq!(b["trend"].as_array().unwrap().len(), 12);
     assert_eq!(units, 5, "{b}");
+    // A township's villages and a village's grids hold them too.
+    let village = &m.h.grid[..12];
+    for org in [TOWNSHIP, village] {
+        let (status, b) = get(
+            h,
+            &format!("/api/v1/stats/breakdown?kind=dispute&period=year&org={org}"),
+            &h.tokens.commander,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{b}");
+        for list in ["units", "grids"] {
+            let sum: i64 = b[list]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|u| u["received"].as_i64().unwrap())
+                .sum();
+            assert_eq!(sum, 5, "{org} {list}: {b}");
+        }
+    }
 
     // The month's report: the same figures in the same words, the townships charted.
     let month = year["to"].as_str().unwrap().get(..7).unwrap().to_owned();

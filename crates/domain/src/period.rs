@@ -142,6 +142,15 @@ impl Period {
         }
     }
 
+    /// The same calendar days a year before (累计同比 of 年初至今: 1 January to the same date).
+    pub fn same_days_a_year_before(&self) -> Self {
+        Self {
+            kind: self.kind,
+            first: year_before(self.first),
+            last: year_before(self.last),
+        }
+    }
+
     /// 年初至今 — from 1 January to this period's last day (累计).
     pub fn year_to_date(&self) -> Self {
         Self {

@@ -45,6 +45,8 @@ pub enum Block {
 /// The rows of a [`Block::Bars`] and what the two bars are.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BarChart {
+    /// A heading drawn with the chart, so that the two never part at a page's end.
+    pub title: String,
     /// What the first and the second bar of each row show (本月, 上年同月).
     pub legend: (String, String),
     /// Label, first figure, second figure.
@@ -58,13 +60,14 @@ enum Item<'a> {
 }
 
 const BAR_ROW: f32 = 18.0;
+const CHART_TITLE: f32 = 30.0;
 const BAR_LABEL: f32 = 96.0;
 
 impl Item<'_> {
     fn height(&self) -> f32 {
         match self {
             Item::Text(_, h, ..) => *h,
-            Item::Chart(c) => BAR_ROW * (c.rows.len() as f32 + 1.5),
+            Item::Chart(c) => CHART_TITLE + BAR_ROW * (c.rows.len() as f32 + 1.5),
         }
     }
 }
@@ -165,6 +168,22 @@ fn draw_bars(surface: &mut krilla::surface::Surface, font: &Font, chart: &BarCha
         .flat_map(|r| [r.1, r.2])
         .fold(0.0_f64, f64::max)
         .max(1.0);
+    let figure = |v: f64| {
+        if v.fract() == 0.0 {
+            format!("{}", v as i64)
+        } else {
+            format!("{v:.1}")
+        }
+    };
+    surface.draw_text(
+        Point::from_xy(MARGIN_X, top + 22.0),
+        font.clone(),
+        14.0,
+        &chart.title,
+        false,
+        TextDirection::Auto,
+    );
+    let top = top + CHART_TITLE;
     let mut text = |x: f32, y: f32, s: &str| {
         surface.draw_text(
             Point::from_xy(x, y),
@@ -174,13 +193,6 @@ fn draw_bars(surface: &mut krilla::surface::Surface, font: &Font, chart: &BarCha
             false,
             TextDirection::Auto,
         );
-    };
-    let figure = |v: f64| {
-        if v.fract() == 0.0 {
-            format!("{}", v as i64)
-        } else {
-            format!("{v:.1}")
-        }
     };
     let legend = format!("■ {}    □ {}", chart.legend.0, chart.legend.1);
     text(left, top + 12.0, &legend);

@@ -480,11 +480,13 @@ impl crate::services::Stats<'_> {
         if period.first > today {
             return Err(AppError::Invalid("统计期间尚未开始".into()));
         }
+        // A period in progress is compared over as many days; a whole one with the whole other.
         let now = period.so_far(today);
-        let last_year = period.year_before().as_long_as(&now);
-        let before = period.previous().as_long_as(&now);
+        let cut = |p: Period| if now == period { p } else { p.as_long_as(&now) };
+        let last_year = cut(period.year_before());
+        let before = cut(period.previous());
         let ytd = now.year_to_date();
-        let ytd_last = ytd.year_before().as_long_as(&ytd);
+        let ytd_last = ytd.same_days_a_year_before();
         // The command line (a report) gets every figure of a period and none of now.
         let sources: Vec<Source> = SOURCES
             .into_iter()

@@ -69,14 +69,17 @@ impl crate::services::Stats<'_> {
                 group.clone_from(&i.group);
                 blocks.push(Block::Paragraph(format!("【{group}】")));
             }
-            let value = format!("{}{}", shown(i.value), i.unit);
+            let with_unit = |v: Option<f64>| match v {
+                Some(_) => format!("{}{}", shown(v), i.unit),
+                None => "—".to_owned(),
+            };
+            let value = with_unit(i.value);
             blocks.push(Block::Paragraph(format!(
-                "{}：{value}，同比{}，环比{}；年初至今{}{}，累计同比{}。",
+                "{}：{value}，同比{}，环比{}；年初至今{}，累计同比{}。",
                 i.label,
                 i.wording,
                 i.mom_wording,
-                shown(i.cumulative),
-                i.unit,
+                with_unit(i.cumulative),
                 i.cumulative_wording
             )));
         }
@@ -120,14 +123,20 @@ impl crate::services::Stats<'_> {
             if rows.is_empty() {
                 continue;
             }
-            blocks.push(Block::Heading(format!(
+            let title = format!(
                 "{}、各单位{label}",
                 ["二", "三", "四"].get(n).copied().unwrap_or("")
-            )));
-            blocks.push(Block::Bars(BarChart {
-                legend: ("本月".into(), "上年同月".into()),
-                rows,
-            }));
+            );
+            if rows.iter().all(|r| r.1 == 0.0 && r.2 == 0.0) {
+                blocks.push(Block::Heading(title));
+                blocks.push(Block::Paragraph("本月及上年同月均无记录。".into()));
+            } else {
+                blocks.push(Block::Bars(BarChart {
+                    title,
+                    legend: ("本月".into(), "上年同月".into()),
+                    rows,
+                }));
+            }
         }
         blocks.push(Block::Gap(1.0));
         blocks.push(Block::Right(format!(

@@ -190,6 +190,23 @@ async fn indicators_compare_periods_and_agree_with_the_mediation_page() {
     assert_eq!(line("disputes_succeeded")["cumulative"], 4.0);
     let now = 5;
 
+    // A whole month is compared with the whole month before and the same month a year before.
+    let (_, nov) = get(
+        h,
+        "/api/v1/stats/indicators?period=month&at=2025-11",
+        &h.tokens.commander,
+    )
+    .await;
+    assert_eq!(
+        (
+            nov["previous_from"].as_str(),
+            nov["previous_to"].as_str(),
+            nov["compared_to"].as_str()
+        ),
+        (Some("2025-10-01"), Some("2025-10-31"), Some("2024-11-30")),
+        "{nov}"
+    );
+
     // Every period kind answers; a bad one is named.
     for period in ["day", "week", "month", "quarter", "year"] {
         let (status, v) = get(

@@ -2,13 +2,12 @@
 //! months (or the month's days) against a year before, each unit one level down, each grid for
 //! the map, and the categories; all from the kept case totals.
 
-use super::indicators::{Tally, piece_keys};
+use super::indicators::{Tally, on_time, period_asked, piece_keys};
 use crate::{Actor, AppError, Result};
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate};
 use pingan_domain::case::dispute::DisputeType;
 use pingan_domain::case::petition::PetitionClass;
 use pingan_domain::period::{Period, PeriodKind, Piece};
-use pingan_domain::time::beijing_date;
 use pingan_domain::{OrgCode, OrgLevel};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -73,11 +72,6 @@ pub struct BreakdownView {
 
 const KINDS: [&str; 3] = ["event", "dispute", "petition"];
 
-fn on_time(t: &Tally) -> Option<f64> {
-    (t.concluded > 0)
-        .then(|| ((t.concluded - t.late) as f64 * 1000.0 / t.concluded as f64).round() / 10.0)
-}
-
 impl crate::services::Stats<'_> {
     /// The breakdown of `kind` for `org` (or the user's unit) and a period.
     pub async fn breakdown(self, actor: &Actor, q: &BreakdownQuery) -> Result<BreakdownView> {
@@ -89,16 +83,7 @@ impl crate::services::Stats<'_> {
             ));
         }
         self.authorize(actor, pingan_domain::Capability::ViewCases, None)?;
-        let period_kind =
-            PeriodKind::parse(q.period.as_deref().unwrap_or("month")).ok_or_else(|| {
-                AppError::Invalid("period 应为 day、week、month、quarter 或 year".into())
-            })?;
-        let today = beijing_date(Utc::now());
-        let period = match q.at.as_deref().filter(|s| !s.trim().is_empty()) {
-            None => Period::holding(period_kind, today),
-            Some(at) => Period::parse(period_kind, at)
-                .ok_or_else(|| AppError::Invalid("at 应为 YYYY-MM-DD、YYYY-MM 或 YYYY".into()))?,
-        };
+        let (period, today) = period_asked(q.period.as_deref(), q.at.as_deref())?;
         let now = period.so_far(today);
         let child = unit.level().child();
         let units: Vec<(String, String)> = match child {
@@ -141,7 +126,7 @@ impl crate::services::Stats<'_> {
                         name: name.clone(),
                         received: t.received,
                         concluded: t.concluded,
-                        on_time_rate: on_time(&t),
+                        on_time_rate: on_time(&t).value(),
                     }
                 })
                 .collect::<Vec<_>>()

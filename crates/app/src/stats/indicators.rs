@@ -6,7 +6,6 @@
 use crate::{Actor, AppError, CurrentUser, Result};
 use chrono::{Duration, NaiveDate, Utc};
 use futures_util::future::try_join_all;
-use pingan_domain::case::dispute::success_rate;
 use pingan_domain::compare::{growth, rate_change};
 use pingan_domain::period::{Period, PeriodKind, Piece};
 use pingan_domain::time::{beijing_date, beijing_midnight};
@@ -25,7 +24,7 @@ pub(crate) enum Figure {
 
 impl Figure {
     /// The value shown: a count, a percent or hours, one decimal.
-    fn value(self) -> Option<f64> {
+    pub(crate) fn value(self) -> Option<f64> {
         let one = |x: f64| (x * 10.0).round() / 10.0;
         match self {
             Figure::Count(n) => Some(n as f64),
@@ -217,6 +216,49 @@ impl Tally {
     }
 }
 
+/// The period a statistics request names — `period` (default `month`) holding `at` (default
+/// today) — and today, Asia/Shanghai; a period not begun is refused.
+pub(crate) fn period_asked(period: Option<&str>, at: Option<&str>) -> Result<(Period, NaiveDate)> {
+    let kind_key = period.unwrap_or("month");
+    let kind = PeriodKind::parse(kind_key).ok_or_else(|| {
+        AppError::Invalid(format!(
+            "period 应为 day、week、month、quarter 或 year，收到 {}",
+            kind_key.chars().take(20).collect::<String>()
+        ))
+    })?;
+    let today = beijing_date(Utc::now());
+    let period = match at.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Period::holding(kind, today),
+        Some(at) => Period::parse(kind, at).ok_or_else(|| {
+            AppError::Invalid(format!(
+                "at 应为 YYYY-MM-DD、YYYY-MM 或 YYYY，收到 {}",
+                at.chars().take(20).collect::<String>()
+            ))
+        })?,
+    };
+    if period.first > today {
+        return Err(AppError::Invalid("统计期间尚未开始".into()));
+    }
+    Ok((period, today))
+}
+
+/// Indicators from `(key, label, unit, figure)`.
+fn measured(list: Vec<(&'static str, &'static str, &'static str, Figure)>) -> Vec<Measured> {
+    list.into_iter()
+        .map(|(key, label, unit, figure)| Measured {
+            key,
+            label,
+            unit,
+            figure,
+        })
+        .collect()
+}
+
+/// 按期办结率: concluded by the deadline ÷ concluded.
+pub(crate) fn on_time(t: &Tally) -> Figure {
+    Figure::Share(t.concluded - t.late, t.concluded)
+}
+
 fn day_key(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
@@ -309,41 +351,30 @@ impl crate::services::Stats<'_> {
 
     /// What a periodic source counts for a unit and period.
     async fn measure(&self, source: Source, unit: &OrgCode, p: &Period) -> Result<Vec<Measured>> {
-        let m = |key, label, unit, figure| Measured {
-            key,
-            label,
-            unit,
-            figure,
-        };
-        Ok(match source {
+        Ok(measured(match source {
             Source::Events => {
                 let t = self.tally("event", unit, p).await?;
                 vec![
-                    m(
+                    (
                         "events_received",
                         "事件受理",
                         "件",
                         Figure::Count(t.received),
                     ),
-                    m(
+                    (
                         "events_concluded",
                         "事件办结",
                         "件",
                         Figure::Count(t.concluded),
                     ),
-                    m(
-                        "events_on_time_rate",
-                        "按期办结率",
-                        "%",
-                        Figure::Share(t.concluded - t.late, t.concluded),
-                    ),
-                    m(
+                    ("events_on_time_rate", "按期办结率", "%", on_time(&t)),
+                    (
                         "events_hours",
                         "平均办理时长",
                         "小时",
                         Figure::Hours(t.minutes, t.concluded),
                     ),
-                    m(
+                    (
                         "events_satisfaction",
                         "群众满意率",
                         "%",
@@ -358,56 +389,44 @@ impl crate::services::Stats<'_> {
                     beijing_midnight(p.last + Duration::days(1)),
                 );
                 let t = self.store.dispute_totals(&scope, from, to).await?;
-                let rate = success_rate(t.succeeded, t.failed);
+                // 调解成功率: succeeded ÷ (succeeded + failed), as the mediation page counts it.
+                let rate = Figure::Share(t.succeeded, t.succeeded + t.failed);
                 vec![
-                    m(
+                    (
                         "disputes_received",
                         "纠纷受理",
                         "件",
                         Figure::Count(t.received),
                     ),
-                    m(
+                    (
                         "disputes_succeeded",
                         "调解成功",
                         "件",
                         Figure::Count(t.succeeded),
                     ),
-                    m(
-                        "disputes_success_rate",
-                        "调解成功率",
-                        "%",
-                        match rate {
-                            Some(_) => Figure::Share(t.succeeded, t.succeeded + t.failed),
-                            None => Figure::Share(0, 0),
-                        },
-                    ),
+                    ("disputes_success_rate", "调解成功率", "%", rate),
                 ]
             }
             Source::Petitions => {
                 let t = self.tally("petition", unit, p).await?;
                 vec![
-                    m(
+                    (
                         "petitions_received",
                         "信访登记",
                         "件",
                         Figure::Count(t.received),
                     ),
-                    m(
+                    (
                         "petitions_concluded",
                         "信访办结",
                         "件",
                         Figure::Count(t.concluded),
                     ),
-                    m(
-                        "petitions_on_time_rate",
-                        "信访按期办结率",
-                        "%",
-                        Figure::Share(t.concluded - t.late, t.concluded),
-                    ),
+                    ("petitions_on_time_rate", "信访按期办结率", "%", on_time(&t)),
                 ]
             }
             Source::OpenEvents | Source::Video | Source::Registry => Vec::new(),
-        })
+        }))
     }
 
     /// What a source of figures of now shows for a unit.
@@ -417,28 +436,22 @@ impl crate::services::Stats<'_> {
         user: &CurrentUser,
         unit: &OrgCode,
     ) -> Result<Vec<Measured>> {
-        let m = |key, label, unit, figure| Measured {
-            key,
-            label,
-            unit,
-            figure,
-        };
-        Ok(match source {
+        Ok(measured(match source {
             Source::OpenEvents => {
                 let c = self.store.open_case_counts("event", unit.as_str()).await?;
                 vec![
-                    m("events_open", "在办事件", "件", Figure::Count(c.open)),
-                    m("events_yellow", "黄牌预警", "件", Figure::Count(c.yellow)),
-                    m("events_red", "红牌超期", "件", Figure::Count(c.red)),
+                    ("events_open", "在办事件", "件", Figure::Count(c.open)),
+                    ("events_yellow", "黄牌预警", "件", Figure::Count(c.yellow)),
+                    ("events_red", "红牌超期", "件", Figure::Count(c.red)),
                 ]
             }
             Source::Video => {
-                let r = self.video().online_rate(user, unit, None).await?;
-                vec![m(
+                let r = self.video().online_rate(user, unit, None).await?.total;
+                vec![(
                     "video_online_rate",
                     "视频点亮率",
                     "%",
-                    Figure::Share(r.total.online, r.total.channels),
+                    Figure::Share(r.online, r.channels),
                 )]
             }
             Source::Registry => {
@@ -448,38 +461,19 @@ impl crate::services::Stats<'_> {
                     self.store.registry_total("places", unit.as_str()),
                 )?;
                 vec![
-                    m("persons", "实有人口", "人", Figure::Count(persons)),
-                    m("households", "实有户", "户", Figure::Count(households)),
-                    m("places", "实有单位与场所", "个", Figure::Count(places)),
+                    ("persons", "实有人口", "人", Figure::Count(persons)),
+                    ("households", "实有户", "户", Figure::Count(households)),
+                    ("places", "实有单位与场所", "个", Figure::Count(places)),
                 ]
             }
             Source::Events | Source::Disputes | Source::Petitions => Vec::new(),
-        })
+        }))
     }
 
     /// The indicators of `org` (or the user's unit) for a period, each with 同比, 环比 and 累计同比.
     pub async fn indicators(self, actor: &Actor, q: &IndicatorQuery) -> Result<IndicatorsView> {
         let unit = self.stats_area(actor, q.org.as_deref())?;
-        let kind_key = q.period.as_deref().unwrap_or("month");
-        let kind = PeriodKind::parse(kind_key).ok_or_else(|| {
-            AppError::Invalid(format!(
-                "period 应为 day、week、month、quarter 或 year，收到 {}",
-                kind_key.chars().take(20).collect::<String>()
-            ))
-        })?;
-        let today = beijing_date(Utc::now());
-        let period = match q.at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            None => Period::holding(kind, today),
-            Some(at) => Period::parse(kind, at).ok_or_else(|| {
-                AppError::Invalid(format!(
-                    "at 应为 YYYY-MM-DD、YYYY-MM 或 YYYY，收到 {}",
-                    at.chars().take(20).collect::<String>()
-                ))
-            })?,
-        };
-        if period.first > today {
-            return Err(AppError::Invalid("统计期间尚未开始".into()));
-        }
+        let (period, today) = period_asked(q.period.as_deref(), q.at.as_deref())?;
         // A period in progress is compared over as many days; a whole one with the whole other.
         let now = period.so_far(today);
         let cut = |p: Period| if now == period { p } else { p.as_long_as(&now) };
@@ -596,7 +590,7 @@ impl crate::services::Stats<'_> {
         Ok(IndicatorsView {
             org_code: unit.as_str().into(),
             org_name,
-            period: kind.key().into(),
+            period: period.kind.key().into(),
             period_label: period.label(),
             from: day_key(now.first),
             to: day_key(now.last),

@@ -89,17 +89,20 @@ enum Source {
     OpenEvents,
     /// Now: 点亮率.
     Video,
+    /// Now: special-group members and how many are visited in time (走访覆盖率).
+    Visits,
     /// Now: 实有人口, 实有房屋 (户), 实有单位.
     Registry,
 }
 
 /// Every module's indicators, in the order the dashboard shows them.
-const SOURCES: [Source; 6] = [
+const SOURCES: [Source; 7] = [
     Source::Events,
     Source::Disputes,
     Source::Petitions,
     Source::OpenEvents,
     Source::Video,
+    Source::Visits,
     Source::Registry,
 ];
 
@@ -111,6 +114,7 @@ impl Source {
             Source::Disputes => "矛盾纠纷化解",
             Source::Petitions => "信访",
             Source::Video => "视频监控",
+            Source::Visits => "特殊人群走访",
             Source::Registry => "实有人口与单位",
         }
     }
@@ -122,6 +126,7 @@ impl Source {
                 Capability::ViewCases
             }
             Source::Video => Capability::ViewVideo,
+            Source::Visits => Capability::ViewSpecialGroups,
             Source::Registry => Capability::ViewRegistry,
         }
     }
@@ -425,7 +430,7 @@ impl crate::services::Stats<'_> {
                     ("petitions_on_time_rate", "信访按期办结率", "%", on_time(&t)),
                 ]
             }
-            Source::OpenEvents | Source::Video | Source::Registry => Vec::new(),
+            Source::OpenEvents | Source::Video | Source::Visits | Source::Registry => Vec::new(),
         }))
     }
 
@@ -453,6 +458,30 @@ impl crate::services::Stats<'_> {
                     "%",
                     Figure::Share(r.online, r.channels),
                 )]
+            }
+            Source::Visits => {
+                let units = self
+                    .registry()
+                    .visit_coverage(user, Some(unit.as_str()))
+                    .await?;
+                let count = |f: fn(&crate::UnitCoverage) -> usize| {
+                    units.iter().map(f).sum::<usize>() as i64
+                };
+                let (members, on_time) = (count(|u| u.members), count(|u| u.on_time));
+                vec![
+                    (
+                        "visit_members",
+                        "列管特殊人群",
+                        "人",
+                        Figure::Count(members),
+                    ),
+                    (
+                        "visit_coverage",
+                        "走访覆盖率",
+                        "%",
+                        Figure::Share(on_time, members),
+                    ),
+                ]
             }
             Source::Registry => {
                 let (persons, households, places) = tokio::try_join!(

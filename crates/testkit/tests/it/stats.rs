@@ -342,6 +342,26 @@ async fn a_township_leader_sees_their_township_and_a_department_no_area() {
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    // What each reader may see: the commander every source, the leader no special groups.
+    let (_, all) = get(&h, "/api/v1/stats/indicators", &h.tokens.commander).await;
+    let keys = |v: &Value| -> Vec<String> {
+        v["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["key"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    for key in [
+        "events_received",
+        "disputes_success_rate",
+        "video_online_rate",
+        "visit_coverage",
+        "persons",
+    ] {
+        assert!(keys(&all).contains(&key.to_owned()), "{key}: {all}");
+    }
+    assert!(!keys(&own).contains(&"visit_coverage".to_owned()), "{own}");
     let (status, v) = get(&h, "/api/v1/stats/indicators", &h.tokens.court).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{v}");
 }

@@ -149,6 +149,10 @@
     return get("/api/v1/stats/breakdown?" + query + "&kind=" + encodeURIComponent(kindSel.value))
       .then(function (b) {
         breakdown = b;
+        var kindName = kindSel.options[kindSel.selectedIndex].text;
+        root.querySelectorAll("figcaption[data-base]").forEach(function (c) {
+          c.textContent = kindName + " · " + c.dataset.base;
+        });
         drawTrend(b); drawUnits(b); drawCategories(b); colourMap();
         root.dataset.charts = "drawn";
       });
@@ -173,13 +177,16 @@
         var set = function (sel, val) { var el = tile.querySelector(sel); if (el) { el.textContent = val; } };
         set(".v", i.value == null ? "—" : fmt(i.value));
         set(".yoy", i.wording); set(".mom", i.mom_wording);
-        set(".cum", i.cumulative == null ? "—" : fmt(i.cumulative)); set(".cumw", i.cumulative_wording);
+        set(".cum", i.cumulative == null ? "—" : fmt(i.cumulative) + i.unit); set(".cumw", i.cumulative_wording);
       });
     });
   }
 
   var retry = null;
+  var rounds = 0;
   function refresh() {
+    // The wall has no controls: its charts show events, disputes and petitions in turn (轮播).
+    if (wall && rounds++ > 0) { kindSel.selectedIndex = (kindSel.selectedIndex + 1) % kindSel.options.length; }
     Promise.all([loadIndicators(), loadBreakdown(), loadRed()]).then(function () {
       offline.hidden = true;
       document.getElementById("dash-updated").textContent = "；更新于 " + beijing(new Date().toISOString());

@@ -12,6 +12,7 @@ mod error;
 mod files;
 mod hub;
 mod list;
+mod open311;
 mod org;
 mod registry;
 mod restore;
@@ -53,6 +54,10 @@ pub use cases::{
 };
 pub use error::AppError;
 pub use files::FilesConfig;
+pub use open311::{
+    MAX_REQUESTS as OPEN311_MAX_REQUESTS, Open311Attribute, Open311Created, Open311Details,
+    Open311Form, Open311Key, Open311Query, Open311Request, Open311Service,
+};
 pub use org::calendar::CalendarYear;
 pub use org::divisions::{DivisionImportReport, MAX_DIVISION_BYTES};
 pub use org::grid_import::{GridImportReport, MAX_IMPORT_BYTES};

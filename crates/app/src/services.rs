@@ -46,4 +46,6 @@ services! {
     Video => video;
     /// 统计 — figures no single case kind owns: the public-security statistics.
     Stats => stats;
+    /// 开放接口 — the Open311 GeoReport v2 interface: services, requests, integrators' keys.
+    Open311 => open311;
 }

@@ -94,6 +94,9 @@ enum Command {
     /// API 令牌（供其他系统调用接口）
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Open311 GeoReport v2 接口（/open311/v2/）
+    #[command(subcommand)]
+    Open311(Open311Command),
     /// 用备份文件恢复 SQLite 数据库（请先停止服务）
     Restore {
         /// 由 pingan backup 生成的备份文件
@@ -188,6 +191,25 @@ enum TokenCommand {
         #[arg(long)]
         name: String,
         /// 把令牌限制在该组织及其下级（默认账号所属组织）
+        #[arg(long, value_name = "CODE")]
+        org: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum Open311Command {
+    /// 接入方的 api_key
+    #[command(subcommand)]
+    Key(Open311KeyCommand),
+}
+
+#[derive(Subcommand)]
+enum Open311KeyCommand {
+    /// 为一个接入方（如市民随手拍 App）生成 api_key（只显示这一次）；停用：pingan user disable 账号
+    Add {
+        /// 接入方名称，如 "市民随手拍 App"
+        name: String,
+        /// 把它提交的事件限制在该组织及其下级（默认全区）
         #[arg(long, value_name = "CODE")]
         org: Option<String>,
     },
@@ -586,6 +608,21 @@ pub async fn run(cli: Cli) -> Result<()> {
             app.close().await;
             println!("已为 {username} 生成 API 令牌（只显示这一次，请妥善保存）：");
             println!("{token}");
+            Ok(())
+        }
+        Command::Open311(Open311Command::Key(Open311KeyCommand::Add { name, org })) => {
+            let app = open(&resolved, None).await?;
+            let key = app
+                .open311()
+                .add_key(&Actor::cli(), &name, org.as_deref())
+                .await
+                .map_err(app_err)?;
+            app.close().await;
+            println!(
+                "已为“{name}”生成 Open311 api_key（账号 {}；只显示这一次，请妥善保存）：",
+                key.username
+            );
+            println!("{}", key.key);
             Ok(())
         }
         Command::Restore { from, force } => {

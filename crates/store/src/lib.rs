@@ -39,6 +39,7 @@ pub use cases::disputes::{
     NewMediationOrganisation, NewScreening, ScreeningRecord, ScreeningReportRecord,
 };
 pub use cases::events::intake::EventInsert;
+pub use cases::events::open311::{NewOpen311Request, Open311Filter, Open311Record};
 pub use cases::events::{
     DuplicateCandidate, EventCounts, EventDetail, EventFilter, EventRecord, Inserted,
 };

@@ -51,6 +51,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(21, "0021_risk_assessments"),
     migration!(22, "0022_police_statistics"),
     migration!(23, "0023_case_totals"),
+    migration!(24, "0024_open311"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

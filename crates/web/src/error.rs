@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use pingan_app::AppError;
 use serde::Serialize;
 
-fn status_of(e: &AppError) -> StatusCode {
+pub(crate) fn status_of(e: &AppError) -> StatusCode {
     match e {
         AppError::Invalid(_) => StatusCode::BAD_REQUEST,
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -36,7 +36,7 @@ pub(crate) fn on_the_form(e: AppError) -> Result<(StatusCode, String), PageError
     }
 }
 
-fn log_if_ours(e: &AppError) {
+pub(crate) fn log_if_ours(e: &AppError) {
     match e {
         AppError::Internal(cause) => tracing::error!("内部错误: {cause}"),
         AppError::Unavailable(cause) => tracing::error!("数据库不可用: {cause}"),

@@ -9,6 +9,7 @@ mod error;
 mod extract;
 mod metrics;
 mod multipart;
+mod open311;
 mod pages;
 mod router;
 mod xlsx;

@@ -58,6 +58,7 @@ pub(crate) fn with_uploads(route: MethodRouter<AppState>, kind: Upload) -> Metho
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::router())
+        .merge(crate::open311::router())
         .merge(pages::router())
         .merge(assets::router())
         .route("/metrics", axum::routing::get(metrics::metrics))

@@ -83,6 +83,7 @@ impl crate::services::Access<'_> {
             SealedColumn::ClueInformantPhone => crate::cases::clues::INFORMANT_PHONE_FIELD,
             SealedColumn::ClueInformantIdNumber => crate::cases::clues::INFORMANT_ID_FIELD,
             SealedColumn::ClueInformantContact => crate::cases::clues::INFORMANT_CONTACT_FIELD,
+            SealedColumn::Open311Contact => crate::open311::CONTACT_FIELD,
         };
         let (mut after, mut changed) = (0i64, 0u64);
         loop {

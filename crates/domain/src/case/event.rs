@@ -280,10 +280,12 @@ pub enum Channel {
     Department,
     /// 110 联动
     Police110,
+    /// Open311 接口 — a citizen app or platform through the Open311 GeoReport v2 interface.
+    Open311,
 }
 
 impl Channel {
-    pub const ALL: [Channel; 7] = [
+    pub const ALL: [Channel; 8] = [
         Channel::GridWorker,
         Channel::Citizen,
         Channel::Hotline12345,
@@ -291,6 +293,7 @@ impl Channel {
         Channel::Alarm,
         Channel::Department,
         Channel::Police110,
+        Channel::Open311,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -302,6 +305,7 @@ impl Channel {
             Channel::Alarm => "alarm",
             Channel::Department => "department",
             Channel::Police110 => "police_110",
+            Channel::Open311 => "open311",
         }
     }
 
@@ -314,6 +318,7 @@ impl Channel {
             Channel::Alarm => "一键报警",
             Channel::Department => "部门移送",
             Channel::Police110 => "110 联动",
+            Channel::Open311 => "Open311 接口",
         }
     }
 

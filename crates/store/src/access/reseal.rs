@@ -28,10 +28,11 @@ pub enum SealedColumn {
     ClueInformantPhone,
     ClueInformantIdNumber,
     ClueInformantContact,
+    Open311Contact,
 }
 
 impl SealedColumn {
-    pub const ALL: [SealedColumn; 14] = [
+    pub const ALL: [SealedColumn; 15] = [
         SealedColumn::PersonName,
         SealedColumn::PersonIdNumber,
         SealedColumn::PersonPhone,
@@ -46,11 +47,12 @@ impl SealedColumn {
         SealedColumn::ClueInformantPhone,
         SealedColumn::ClueInformantIdNumber,
         SealedColumn::ClueInformantContact,
+        SealedColumn::Open311Contact,
     ];
 
-    /// Its table and column (fixed names, never user input).
-    const fn place(self) -> (&'static str, &'static str) {
-        match self {
+    /// Its table, the table's integer key and the column (fixed names, never user input).
+    const fn place(self) -> (&'static str, &'static str, &'static str) {
+        let (table, col) = match self {
             SealedColumn::PersonName => ("persons", "name_sealed"),
             SealedColumn::PersonIdNumber => ("persons", "id_sealed"),
             SealedColumn::PersonPhone => ("persons", "phone_sealed"),
@@ -65,7 +67,11 @@ impl SealedColumn {
             SealedColumn::ClueInformantPhone => ("clue_informants", "phone_sealed"),
             SealedColumn::ClueInformantIdNumber => ("clue_informants", "id_sealed"),
             SealedColumn::ClueInformantContact => ("clue_informants", "contact_sealed"),
-        }
+            SealedColumn::Open311Contact => {
+                return ("open311_requests", "case_id", "contact_sealed");
+            }
+        };
+        (table, "id", col)
     }
 }
 
@@ -77,9 +83,9 @@ impl Store {
         after: i64,
         limit: i64,
     ) -> Result<Vec<(i64, Vec<u8>)>> {
-        let (table, col) = column.place();
+        let (table, key, col) = column.place();
         let sql = format!(
-            "SELECT id, {col} FROM {table} WHERE id > $1 AND {col} IS NOT NULL ORDER BY id LIMIT $2"
+            "SELECT {key}, {col} FROM {table} WHERE {key} > $1 AND {col} IS NOT NULL ORDER BY {key} LIMIT $2"
         );
         Ok(dispatch!(self, |p| {
             sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
@@ -97,8 +103,8 @@ impl Store {
         id: i64,
         value: &[u8],
     ) -> Result<()> {
-        let (table, col) = column.place();
-        let sql = format!("UPDATE {table} SET {col} = $2 WHERE id = $1");
+        let (table, key, col) = column.place();
+        let sql = format!("UPDATE {table} SET {col} = $2 WHERE {key} = $1");
         dispatch!(self, |p| {
             sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
                 .bind(id)

@@ -23,6 +23,7 @@ mod hubs;
 mod input;
 mod lists;
 mod metrics;
+mod open311;
 mod pages;
 mod persons;
 mod petitions;

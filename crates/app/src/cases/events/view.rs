@@ -124,4 +124,6 @@ pub struct EventDetailView {
     pub waiting_for: Option<String>,
     /// The dispute it was converted into (转为矛盾纠纷), when the user may open it: id, number.
     pub dispute: Option<(i64, String)>,
+    /// 上报人 of a request that came in through Open311: name, phone, e-mail, masked.
+    pub reporter_contact: Option<String>,
 }

@@ -7,7 +7,7 @@ use crate::cases::{ActionRequest, OwnRows, parse_org, parties};
 use crate::{Actor, AppError, Result};
 use chrono::Utc;
 use pingan_domain::case::Target;
-use pingan_domain::case::event::EVENT;
+use pingan_domain::case::event::{Channel, EVENT};
 use pingan_domain::text::filter_text;
 use pingan_domain::{Capability, OrgLevel};
 use pingan_store::{EventFilter, EventRecord};
@@ -125,7 +125,13 @@ impl crate::services::Cases<'_> {
             }
             _ => None,
         };
+        let reporter_contact = if r.detail.channel == Channel::Open311.as_str() {
+            self.open311().masked_contact(id).await?
+        } else {
+            None
+        };
         Ok(EventDetailView {
+            reporter_contact,
             category_name: category
                 .map_or_else(|| r.detail.category_code.clone(), |c| c.name.clone()),
             event: EventView::new(r, departments.iter().map(|d| d.department_id).collect()),

@@ -96,6 +96,8 @@ macro_rules! select_events {
     };
 }
 
+pub(crate) mod open311;
+
 impl Store {
     /// One event, if it lies in `scope`.
     pub async fn event(&self, id: i64, scope: &Scope) -> Result<Option<EventRecord>> {

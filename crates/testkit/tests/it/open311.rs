@@ -1,0 +1,366 @@
+//! The Open311 GeoReport v2 server: services, definitions, requests created with a key and read
+//! without one, the refusals in the specification's shape, and real third-party clients from
+//! PyPI driving it.
+
+use crate::events::Hub;
+use pingan_app::Actor;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+/// A hub with one integrator's key.
+async fn hub_with_key() -> (Hub, String) {
+    let h = Hub::new().await;
+    let key =
+        h.t.app
+            .open311()
+            .add_key(&Actor::cli(), "市民随手拍 App", None)
+            .await
+            .unwrap();
+    assert!(key.username.starts_with("open311-"));
+    (h, key.key)
+}
+
+async fn get(h: &Hub, path: &str) -> (StatusCode, String) {
+    let res = reqwest::get(h.t.url(path)).await.unwrap();
+    (res.status(), res.text().await.unwrap())
+}
+
+async fn get_json(h: &Hub, path: &str) -> (StatusCode, Value) {
+    let (status, body) = get(h, path).await;
+    (status, serde_json::from_str(&body).unwrap_or(Value::Null))
+}
+
+async fn post(h: &Hub, path: &str, form: &[(&str, String)]) -> (StatusCode, String) {
+    let res = reqwest::Client::new()
+        .post(h.t.url(path))
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    (res.status(), res.text().await.unwrap())
+}
+
+/// A request at the hub's test point, with everything the specification lets a client send.
+fn full_request(h: &Hub, key: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("api_key", key.into()),
+        ("jurisdiction_id", "tongchuan.gov.cn".into()),
+        ("service_code", "ZZ02".into()),
+        ("lat", h.point.1.to_string()),
+        ("long", h.point.0.to_string()),
+        ("address_string", "朝阳东路 12 号".into()),
+        ("first_name", "三".into()),
+        ("last_name", "张".into()),
+        ("phone", "13800138000".into()),
+        ("email", "zhangsan@example.com".into()),
+        ("description", "小区后门路灯坏了一周，夜里很黑".into()),
+        ("media_url", "https://example.com/p/1.jpg".into()),
+        ("attribute[title]", "后门路灯损坏".into()),
+        ("attribute[coord]", "wgs84".into()),
+    ]
+}
+
+#[tokio::test]
+async fn requests_are_taken_in_as_events_and_followed_with_details_only_for_their_sender() {
+    let (h, key) = hub_with_key().await;
+
+    let (status, services) = get_json(&h, "/open311/v2/services.json?jurisdiction_id=x").await;
+    assert_eq!(status, StatusCode::OK);
+    let zz02 = services
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["service_code"] == "ZZ02")
+        .expect("ZZ02 offered");
+    assert_eq!(zz02["service_name"], "治安隐患");
+    assert_eq!(zz02["metadata"], true);
+    assert_eq!(zz02["type"], "realtime");
+    let (status, xml) = get(&h, "/open311/v2/services.xml").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(xml.starts_with(r#"<?xml version="1.0" encoding="utf-8"?><services><service>"#));
+    assert!(xml.contains("<service_code>ZZ02</service_code>"), "{xml}");
+
+    let (status, def) = get_json(&h, "/open311/v2/services/ZZ02.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(def["service_code"], "ZZ02");
+    let attrs = def["attributes"].as_array().unwrap();
+    let codes: Vec<&str> = attrs.iter().map(|a| a["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["title", "coord", "grid_code"]);
+    assert_eq!(attrs[1]["values"][1]["key"], "gcj02");
+    let (status, xml) = get(&h, "/open311/v2/service/ZZ02.xml").await;
+    assert_eq!(status, StatusCode::OK, "the open311 1.1 client's path");
+    assert!(
+        xml.contains(
+            "<service_definition><service_code>ZZ02</service_code><attributes><attribute>"
+        )
+    );
+
+    let (status, body) = post(&h, "/open311/v2/requests.json", &full_request(&h, &key)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let created: Value = serde_json::from_str(&body).unwrap();
+    let id = created[0]["service_request_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(id.starts_with("SJ"), "{id}");
+    assert!(created[0]["service_notice"].as_str().unwrap().contains(&id));
+
+    // Read without a key: the status, not what the citizen wrote or where.
+    let (status, one) = get_json(&h, &format!("/open311/v2/requests/{id}.json")).await;
+    assert_eq!(status, StatusCode::OK);
+    let r = &one.as_array().expect("an array of one")[0];
+    assert_eq!(r["service_request_id"], id.as_str());
+    assert_eq!(r["status"], "open");
+    assert_eq!(r["service_code"], "ZZ02");
+    assert_eq!(r["service_name"], "治安隐患");
+    assert!(r["description"].is_null() && r["lat"].is_null() && r["address"].is_null());
+    assert!(
+        r["requested_datetime"]
+            .as_str()
+            .unwrap()
+            .ends_with("+08:00")
+    );
+    assert!(r["expected_datetime"].is_string(), "the step's deadline");
+    // Read with the sender's key: all it sent, and never the reporter's contact.
+    let (_, mine) = get_json(&h, &format!("/open311/v2/requests/{id}.json?api_key={key}")).await;
+    let r = &mine[0];
+    assert_eq!(r["description"], "小区后门路灯坏了一周，夜里很黑");
+    assert_eq!(r["address"], "朝阳东路 12 号");
+    assert_eq!(r["media_url"], "https://example.com/p/1.jpg");
+    assert!((r["lat"].as_f64().unwrap() - h.point.1).abs() < 1e-9);
+    let text = mine.to_string();
+    assert!(!text.contains("13800138000") && !text.contains("zhangsan"));
+
+    // The hub sees an Open311 event, the reporter masked.
+    let event_id = pingan_app::parse_case_ref(&id).unwrap();
+    let detail =
+        h.t.app
+            .cases()
+            .event_detail(&h.commander, event_id)
+            .await
+            .unwrap();
+    assert_eq!(detail.event.channel, "open311");
+    assert_eq!(detail.event.title, "后门路灯损坏");
+    let contact = detail.reporter_contact.unwrap();
+    assert!(
+        contact.starts_with("张*") && contact.contains("8000"),
+        "{contact}"
+    );
+    assert!(
+        !contact.contains("13800138000") && !contact.contains("zhangsan"),
+        "{contact}"
+    );
+
+    // Worked: dispatched, it names the department; rejected, it is closed.
+    h.act(&h.operator, event_id, "accept").await.unwrap();
+    h.act(&h.operator, event_id, "register").await.unwrap();
+    h.dispatch(event_id, h.police_id).await.unwrap();
+    let (_, xml) = get(&h, &format!("/open311/v2/requests/{id}.xml")).await;
+    assert!(xml.contains("<service_requests><request>"), "{xml}");
+    assert!(xml.contains("<status>open</status>"));
+    assert!(
+        xml.contains("<agency_responsible>") && xml.contains("派出所"),
+        "{xml}"
+    );
+    assert!(xml.contains("<description/>"));
+
+    let mut second = full_request(&h, &key);
+    second.retain(|(k, _)| !matches!(*k, "lat" | "long"));
+    second.push(("attribute[grid_code]", h.grid.clone()));
+    let (status, body) = post(&h, "/open311/v2/requests.xml", &second).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("<service_requests><request><service_request_id>SJ"));
+    let second_id = body
+        .split("<service_request_id>")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .unwrap()
+        .to_owned();
+    let second_event = pingan_app::parse_case_ref(&second_id).unwrap();
+    h.act(&h.operator, second_event, "accept").await.unwrap();
+    h.with_reason(
+        &h.operator,
+        second_event,
+        "reject",
+        "属于物业管理范围，已告知",
+    )
+    .await
+    .unwrap();
+
+    let (_, closed) = get_json(&h, "/open311/v2/requests.json?status=closed").await;
+    let ids: Vec<&str> = closed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["service_request_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [second_id.as_str()]);
+    assert_eq!(closed[0]["status_notes"], "不予立案");
+    let (_, open) = get_json(
+        &h,
+        "/open311/v2/requests.json?status=open&service_code=ZZ02,ZZ01",
+    )
+    .await;
+    assert_eq!(open.as_array().unwrap().len(), 1);
+    let (_, both) = get_json(
+        &h,
+        &format!("/open311/v2/requests.json?service_request_id={id},{second_id}"),
+    )
+    .await;
+    assert_eq!(both.as_array().unwrap().len(), 2);
+    let (_, paged) = get_json(&h, "/open311/v2/requests.json?page=2&page_size=1").await;
+    assert_eq!(paged[0]["service_request_id"], id.as_str(), "newest first");
+
+    // Events from other channels are not Open311's to answer.
+    let worker_event = h.report("worker-report-0001").await;
+    let (status, _) = get(
+        &h,
+        &format!("/open311/v2/requests/{}.json", worker_event.number),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, all) = get_json(&h, "/open311/v2/requests.json").await;
+    assert_eq!(all.as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn open311_refuses_in_the_specifications_shape() {
+    let (h, key) = hub_with_key().await;
+    let no_key: Vec<_> = full_request(&h, &key)
+        .into_iter()
+        .filter(|(k, _)| *k != "api_key")
+        .collect();
+    let (status, body) = post(&h, "/open311/v2/requests.json", &no_key).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let e: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(e[0]["code"], 403);
+    let (status, body) = post(
+        &h,
+        "/open311/v2/requests.xml",
+        &full_request(&h, "pat_wrong"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(
+        body.contains("<errors><error><code>403</code><description>Invalid api_key"),
+        "{body}"
+    );
+    // A session token is not a key.
+    let (status, _) = post(
+        &h,
+        "/open311/v2/requests.json",
+        &full_request(&h, &h.tokens.commander),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let with = |k: &'static str, v: &str| {
+        let mut f = full_request(&h, &key);
+        f.retain(|(name, _)| *name != k);
+        f.push((k, v.to_owned()));
+        f
+    };
+    let refusals = [
+        (
+            with("service_code", "XX01"),
+            StatusCode::NOT_FOUND,
+            "service_code XX01 not found",
+        ),
+        (with("lat", "北纬"), StatusCode::BAD_REQUEST, "lat 应为数字"),
+        (with("lat", "95"), StatusCode::BAD_REQUEST, "经纬度超出范围"),
+        (
+            with("media_url", "javascript:alert(1)"),
+            StatusCode::BAD_REQUEST,
+            "media_url",
+        ),
+        (
+            with("description", &"长".repeat(4001)),
+            StatusCode::BAD_REQUEST,
+            "description 不能超过 4000",
+        ),
+        (
+            with("attribute[coord]", "bd09"),
+            StatusCode::BAD_REQUEST,
+            "coord",
+        ),
+        (
+            with("phone", &"1".repeat(31)),
+            StatusCode::BAD_REQUEST,
+            "phone 不能超过 30",
+        ),
+    ];
+    for (form, expected, message) in refusals {
+        let (status, body) = post(&h, "/open311/v2/requests.json", &form).await;
+        assert_eq!(status, expected, "{message}: {body}");
+        let e: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(e[0]["code"], expected.as_u16(), "{body}");
+        assert!(
+            e[0]["description"].as_str().unwrap().contains(message),
+            "{body}"
+        );
+    }
+    let mut nowhere = full_request(&h, &key);
+    nowhere.retain(|(k, _)| !matches!(*k, "lat" | "long" | "address_string"));
+    let (status, body) = post(&h, "/open311/v2/requests.json", &nowhere).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body.contains("lat/long, address_string or address_id required"),
+        "{body}"
+    );
+    let mut address_only = nowhere.clone();
+    address_only.push(("address_string", "朝阳东路 12 号".into()));
+    let (status, body) = post(&h, "/open311/v2/requests.json", &address_only).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "an address needs its grid");
+    assert!(body.contains("grid"), "{body}");
+
+    for (path, expected) in [
+        (
+            "/open311/v2/requests.json?start_date=2026-01-01T00:00:00Z&end_date=2026-06-01T00:00:00Z",
+            "不能超过 90 天",
+        ),
+        ("/open311/v2/requests.json?start_date=2026-01-01", "带时区"),
+        ("/open311/v2/requests.json?status=pending", "status"),
+        ("/open311/v2/requests.json?page_size=5000", "page_size"),
+        (
+            "/open311/v2/requests.json?service_code=ZZ02%27--",
+            "service_code",
+        ),
+    ] {
+        let (status, body) = get(&h, path).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");
+        assert!(body.contains(expected), "{path}: {body}");
+    }
+    for path in [
+        "/open311/v2/tokens/12345.json",
+        "/open311/v2/requests/SJ20200101000001.json",
+        "/open311/v2/requests/42.xml",
+        "/open311/v2/services/XX01.json",
+        "/open311/v2/services.html",
+        "/open311/v2/elsewhere.json",
+    ] {
+        let (status, _) = get(&h, path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+    }
+    let (status, _) = get(&h, "/open311/v2/requests.json?api_key=pat_wrong").await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a wrong key is refused, not ignored"
+    );
+
+    // Keys are made on the server only, and a disabled integrator's key stops working.
+    let refused =
+        h.t.app
+            .open311()
+            .add_key(&h.commander, "网页上生成", None)
+            .await;
+    assert!(matches!(refused, Err(pingan_app::AppError::Forbidden(_))));
+    let account = h.t.app.access().authenticate(&key).await.unwrap().username;
+    h.t.app
+        .access()
+        .disable_user(&Actor::cli(), &account)
+        .await
+        .unwrap();
+    let (status, _) = post(&h, "/open311/v2/requests.json", &full_request(&h, &key)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

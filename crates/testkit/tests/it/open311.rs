@@ -364,3 +364,101 @@ async fn open311_refuses_in_the_specifications_shape() {
     let (status, _) = post(&h, "/open311/v2/requests.json", &full_request(&h, &key)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+/// A Python with `module` importable: `PINGAN_PYTHON2` for Python 2 clients, else `python3`.
+/// Without one this says so and gives none — except in CI, where a client test that cannot run
+/// is a failure (`.ci/run` installs them), unless the machine has no Python 2.7 at all
+/// (`PINGAN_PYTHON2=none`: Debian ships none).
+fn python_with(module: &str, python2: bool) -> Option<String> {
+    let python = if python2 {
+        std::env::var("PINGAN_PYTHON2").unwrap_or_else(|_| "python2.7".into())
+    } else {
+        "python3".into()
+    };
+    if python == "none" {
+        eprintln!("本机没有 Python 2.7，跳过 {module}");
+        return None;
+    }
+    let found = std::process::Command::new(&python)
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if found {
+        return Some(python);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{python} 没有 {module}（.ci/run 会安装）"
+    );
+    eprintln!("{python} 没有 {module}，跳过此 Open311 客户端");
+    None
+}
+
+/// Runs a client script to its end; the test's runtime keeps serving it meanwhile.
+async fn run_client(python: &str, script: &str, args: &[&str]) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/open311")
+        .join(script);
+    let out = tokio::process::Command::new(python)
+        .arg(path)
+        .args(args)
+        .output()
+        .await
+        .expect("run the client");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{script} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+#[tokio::test]
+async fn third_party_open311_clients_from_pypi_create_list_and_read_requests() {
+    let (h, key) = hub_with_key().await;
+    let (lat, lon) = (h.point.1.to_string(), h.point.0.to_string());
+
+    if let Some(python) = python_with("three", true) {
+        let dir = std::env::temp_dir().join(pingan_testkit::unique_name("open311"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let photo = dir.join("井盖.png");
+        let mut png = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+        png.extend_from_slice(b"a photo from a citizen app");
+        std::fs::write(&photo, png).unwrap();
+        let out = run_client(
+            &python,
+            "three_client.py",
+            &[&h.t.base_url, &key, &lat, &lon, photo.to_str().unwrap()],
+        )
+        .await;
+        for fmt in ["json", "xml"] {
+            let line = out
+                .lines()
+                .find(|l| l.starts_with(&format!("three {fmt} ok ")))
+                .unwrap_or_else(|| panic!("three {fmt}: {out}"));
+            let photo_rid = line.split(' ').nth(4).unwrap();
+            let id = pingan_app::parse_case_ref(photo_rid).unwrap();
+            let detail =
+                h.t.app
+                    .cases()
+                    .event_detail(&h.commander, id)
+                    .await
+                    .unwrap();
+            assert_eq!(detail.photos.len(), 1, "the multipart media became a photo");
+        }
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    if let Some(python) = python_with("georeport", false) {
+        let (status, body) = post(&h, "/open311/v2/requests.json", &full_request(&h, &key)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let created: Value = serde_json::from_str(&body).unwrap();
+        let rid = created[0]["service_request_id"].as_str().unwrap();
+        let out = run_client(&python, "georeport_client.py", &[&h.t.base_url, rid]).await;
+        assert!(
+            out.contains("georeport json ok") && out.contains("georeport xml ok"),
+            "{out}"
+        );
+    }
+}

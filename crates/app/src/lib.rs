@@ -4,6 +4,7 @@
 //! rules and calls the store. docs/architecture.md is the map.
 
 mod access;
+mod alarms;
 mod cache;
 mod cases;
 pub mod demo;
@@ -28,6 +29,11 @@ pub use access::login_locks::{FailedLoginView, LoginLockView};
 pub use access::roles::{PermissionView, RoleEntry, RoleView};
 pub use access::second_factor::TotpEnrolment;
 pub use access::tokens::ApiTokenView;
+pub use alarms::{
+    AlarmBody, AlarmPointRequest, AlarmPointView, AlarmPointsView, MAX_SIGNAL_BYTES,
+    RegisteredAlarmPoint, SignalOutcome, SignedCall,
+};
+pub use cases::AlarmNotice;
 pub use cases::{
     ActionRequest, ActionView, CaseChange, CaseDepartmentView, CategoryView, Comparison,
     DisputeActionRequest, DisputeConversion, DisputeDetailView, DisputeIntake,

@@ -48,4 +48,6 @@ services! {
     Stats => stats;
     /// 开放接口 — the Open311 GeoReport v2 interface: services, requests, integrators' keys.
     Open311 => open311;
+    /// 一键报警与门禁 — alarm points and door controllers, their signed signals and online rate.
+    Alarms => alarms;
 }

@@ -46,6 +46,33 @@ pub(crate) fn hmac_sm3(key: &[u8; 32], parts: &[&[u8]]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
+/// Whether `signature_hex` is the HMAC-SM3 of `message` under `key` (a device's signing key),
+/// compared in constant time.
+pub fn hmac_sm3_verify(key: &[u8; 32], message: &[u8], signature_hex: &str) -> bool {
+    let expected = hmac_sm3(key, &[message]);
+    let given: Option<Vec<u8>> = (signature_hex.len() == 64)
+        .then(|| {
+            (0..32)
+                .map(|i| u8::from_str_radix(signature_hex.get(2 * i..2 * i + 2)?, 16).ok())
+                .collect()
+        })
+        .flatten();
+    given.is_some_and(|g| {
+        g.iter()
+            .zip(expected.iter())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+    })
+}
+
+/// The HMAC-SM3 of `message` under `key`, as lowercase hex (what a device sends).
+pub fn hmac_sm3_hex(key: &[u8; 32], message: &[u8]) -> String {
+    hmac_sm3(key, &[message])
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// SM3 digest (GB/T 32905) of `data`, as lowercase hex.
 pub fn sm3_hex(data: &[u8]) -> String {
     let digest = Sm3::digest(data);
@@ -65,6 +92,34 @@ mod tests {
         reference.update(b"abc");
         let expected: [u8; 32] = reference.finalize().into_bytes().into();
         assert_eq!(hmac_sm3(&key, &[b"a", b"bc"]), expected);
+    }
+
+    #[test]
+    fn a_signature_verifies_only_with_its_key_and_message() {
+        let key = [7u8; 32];
+        let sig = hmac_sm3_hex(&key, b"1700000000\nnonce\nPOST\n/x\n{}");
+        assert!(hmac_sm3_verify(
+            &key,
+            b"1700000000\nnonce\nPOST\n/x\n{}",
+            &sig
+        ));
+        assert!(hmac_sm3_verify(
+            &key,
+            b"1700000000\nnonce\nPOST\n/x\n{}",
+            &sig.to_uppercase()
+        ));
+        assert!(!hmac_sm3_verify(
+            &key,
+            b"1700000001\nnonce\nPOST\n/x\n{}",
+            &sig
+        ));
+        assert!(!hmac_sm3_verify(
+            &[8u8; 32],
+            b"1700000000\nnonce\nPOST\n/x\n{}",
+            &sig
+        ));
+        assert!(!hmac_sm3_verify(&key, b"x", "zz"));
+        assert!(!hmac_sm3_verify(&key, b"x", &"é".repeat(32)));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! rules and time in Asia/Shanghai. Nothing here does I/O or waits on anything.
 
 pub mod account;
+pub mod alarm;
 pub mod audit;
 pub mod calendar;
 pub mod case;

@@ -5,6 +5,7 @@
 //! The store keeps no business rules: it reads and writes what the app layer decides.
 
 mod access;
+mod alarms;
 mod backup;
 mod cases;
 mod checkup;
@@ -29,6 +30,7 @@ pub use access::roles::{RoleRecord, RoleRow};
 pub use access::sessions::SessionRecord;
 pub use access::tokens::{ApiTokenRecord, NewApiToken};
 pub use access::users::{NewUser, UserRecord};
+pub use alarms::{AlarmPointRecord, NewAlarmPoint};
 pub use cases::categories::{CategoryRecord, NewRoutingRule, RoutingRuleRecord};
 pub use cases::clues::{
     ClueDetail, ClueFilter, ClueInsert, ClueReader, ClueRecord, ClueUpdate, SealedInformant,

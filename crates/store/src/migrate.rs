@@ -52,6 +52,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(22, "0022_police_statistics"),
     migration!(23, "0023_case_totals"),
     migration!(24, "0024_open311"),
+    migration!(25, "0025_alarm_points"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

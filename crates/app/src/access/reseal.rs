@@ -84,6 +84,7 @@ impl crate::services::Access<'_> {
             SealedColumn::ClueInformantIdNumber => crate::cases::clues::INFORMANT_ID_FIELD,
             SealedColumn::ClueInformantContact => crate::cases::clues::INFORMANT_CONTACT_FIELD,
             SealedColumn::Open311Contact => crate::open311::CONTACT_FIELD,
+            SealedColumn::AlarmPointKey => crate::alarms::KEY_FIELD,
         };
         let (mut after, mut changed) = (0i64, 0u64);
         loop {

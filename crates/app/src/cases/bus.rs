@@ -30,6 +30,23 @@ pub struct CaseChange {
     /// The instance that made the change (so an instance skips its own notifications).
     #[serde(default)]
     pub origin: String,
+    /// Set when the change is a device's alarm (一键报警, 门禁): pages sound it and mark the map.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alarm: Option<AlarmNotice>,
+}
+
+/// 报警提示 — what a page shows of an alarm: the point, what it signalled, where it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AlarmNotice {
+    pub point_id: i64,
+    pub point_name: String,
+    /// 校园一键报警, 门禁控制器 …
+    pub kind_label: String,
+    /// 一键报警, 门被强行打开 …
+    pub signal_label: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub address: Option<String>,
 }
 
 impl CaseChange {

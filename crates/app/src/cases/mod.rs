@@ -13,7 +13,7 @@ pub(crate) mod risks;
 pub(crate) mod routing;
 mod view;
 
-pub use bus::CaseChange;
+pub use bus::{AlarmNotice, CaseChange};
 pub use clues::{
     ClueActionRequest, ClueDetailView, ClueIntake, ClueIntakeOutcome, ClueListQuery, ClueLookup,
     CluePage, ClueView, InformantEntry, InformantPlain,
@@ -32,7 +32,9 @@ pub use events::{
     DuplicateHint, EventDetailView, EventIntake, EventListQuery, EventPage, EventView,
     IntakeOutcome, new_client_id,
 };
-pub(crate) use events::{check_client_id, intake_point, receiving_station};
+pub(crate) use events::{
+    Received, Receiver, Taken, check_client_id, intake_point, receiving_station,
+};
 pub use petitions::{
     LawyerEntry, LawyerView, LeaderLoadView, NoticeKind, PetitionActionRequest, PetitionDetailView,
     PetitionIntake, PetitionIntakeOutcome, PetitionListQuery, PetitionPage, PetitionStatsQuery,
@@ -391,6 +393,7 @@ impl crate::services::Cases<'_> {
                 continue;
             }
             let change = CaseChange {
+                alarm: None,
                 case_id: r.id,
                 number: case_number(kind, r.id, r.created_at),
                 kind: kind.key.into(),
@@ -460,6 +463,7 @@ impl crate::services::Cases<'_> {
             return;
         }
         self.bus.publish(CaseChange {
+            alarm: None,
             case_id: c.id,
             number: case_number(kind, c.id, c.created_at),
             kind: kind.key.into(),
@@ -476,7 +480,13 @@ impl crate::services::Cases<'_> {
     }
 
     pub(crate) fn publish(self, e: &EventView, action: &str) {
+        self.publish_alarm(e, action, None);
+    }
+
+    /// [`Self::publish`] with the alarm that made the event, if a device's.
+    pub(crate) fn publish_alarm(self, e: &EventView, action: &str, alarm: Option<AlarmNotice>) {
         let change = CaseChange {
+            alarm,
             case_id: e.id,
             number: e.number.clone(),
             kind: EVENT.key.into(),

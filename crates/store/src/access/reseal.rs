@@ -29,10 +29,11 @@ pub enum SealedColumn {
     ClueInformantIdNumber,
     ClueInformantContact,
     Open311Contact,
+    AlarmPointKey,
 }
 
 impl SealedColumn {
-    pub const ALL: [SealedColumn; 15] = [
+    pub const ALL: [SealedColumn; 16] = [
         SealedColumn::PersonName,
         SealedColumn::PersonIdNumber,
         SealedColumn::PersonPhone,
@@ -48,6 +49,7 @@ impl SealedColumn {
         SealedColumn::ClueInformantIdNumber,
         SealedColumn::ClueInformantContact,
         SealedColumn::Open311Contact,
+        SealedColumn::AlarmPointKey,
     ];
 
     /// Its table, the table's integer key and the column (fixed names, never user input).
@@ -67,6 +69,7 @@ impl SealedColumn {
             SealedColumn::ClueInformantPhone => ("clue_informants", "phone_sealed"),
             SealedColumn::ClueInformantIdNumber => ("clue_informants", "id_sealed"),
             SealedColumn::ClueInformantContact => ("clue_informants", "contact_sealed"),
+            SealedColumn::AlarmPointKey => ("alarm_points", "key_sealed"),
             SealedColumn::Open311Contact => {
                 return ("open311_requests", "case_id", "contact_sealed");
             }

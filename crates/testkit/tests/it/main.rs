@@ -8,6 +8,7 @@
     clippy::indexing_slicing
 )]
 
+mod alarms;
 mod api;
 #[cfg(feature = "browser")]
 mod browser;

@@ -41,6 +41,16 @@
         el.dataset.drawn = String(points.length);
       })
       .catch(function (e) { el.textContent = "地图加载失败（" + e.message + "）"; });
+    // A device's alarm (alarm.js): a pulsing red marker at the point, the map brought to it.
+    document.addEventListener("pingan:alarm", function (ev) {
+      var c = ev.detail, a = c.alarm;
+      L.circleMarker([a.lat, a.lon], { radius: 11, color: "#b3261e", fillColor: "#e53935", fillOpacity: 0.9,
+        weight: 3, className: "alarm-marker" })
+        .bindPopup("<a href=\"/events/" + c.case_id + "\">" + esc(a.signal_label + "：" + a.point_name) + "</a>")
+        .addTo(map)
+        .openPopup();
+      map.setView([a.lat, a.lon], Math.max(map.getZoom(), 15));
+    });
   }
 
   var status = document.getElementById("live-status");

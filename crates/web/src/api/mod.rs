@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, and `/healthz`.
 
 mod access;
+mod alarms;
 mod cases;
 mod health;
 mod openapi;
@@ -54,6 +55,7 @@ pub fn router() -> Router<AppState> {
         .merge(cases::risks::router())
         .merge(police::router())
         .merge(stats::router())
+        .merge(alarms::router())
         .merge(video::router())
         .merge(registry::persons::router())
         .merge(registry::places::router())

@@ -212,6 +212,8 @@ pub struct Shell {
     pub demo: bool,
     /// The time the page was made, Beijing time.
     pub now: String,
+    /// Whether the page listens for devices' alarms (hub workers: they see cases by area).
+    pub alarms: bool,
 }
 
 impl Shell {
@@ -240,6 +242,9 @@ impl Shell {
             nav,
             demo: app.is_demo().await?,
             now: pingan_domain::time::format_minute(chrono::Utc::now()),
+            alarms: user.setup.is_none()
+                && user.department_id.is_none()
+                && user.can(pingan_domain::Capability::ViewCases),
         })
     }
 }

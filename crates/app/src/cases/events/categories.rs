@@ -61,7 +61,7 @@ impl crate::services::Cases<'_> {
     }
 
     /// A category in force by code or Chinese name.
-    pub(super) async fn category(self, code_or_name: &str) -> Result<CategoryRecord> {
+    pub(crate) async fn category(self, code_or_name: &str) -> Result<CategoryRecord> {
         self.category_records()
             .await?
             .iter()

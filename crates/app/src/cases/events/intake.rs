@@ -13,8 +13,8 @@ use pingan_domain::text::Bigrams;
 use pingan_domain::{Capability, OrgCode, OrgLevel};
 use pingan_geo::coord::{degrees_around, distance_m, gcj02_to_wgs84};
 use pingan_store::{
-    CaseRecord, DuplicateCandidate, EventDetail, EventInsert, EventRecord, Inserted,
-    NewTimelineEntry,
+    CaseRecord, CategoryRecord, DuplicateCandidate, EventDetail, EventInsert, EventRecord,
+    Inserted, NewTimelineEntry,
 };
 
 /// How far apart two reports of the same category may be to count as possible duplicates.
@@ -65,79 +65,121 @@ impl crate::services::Cases<'_> {
             .await?;
         self.authorize(actor, Capability::ReportEvents, Some(&place))?;
 
-        let route = self
-            .route(&category, &place, receiving_station(user, &place))
-            .await?;
-        let now = pingan_domain::audit::to_micros(Utc::now());
-        let calendar = self.org().work_calendar().await?;
-        let handling = TimeLimit::new(
-            u32::try_from(category.handling_amount).unwrap_or(1),
-            TimeUnit::parse(&category.handling_unit).unwrap_or(TimeUnit::WorkDays),
-        );
-        let core = CaseCore::received(
-            &EVENT,
-            initial_state(intake.self_resolved),
-            route.owner_org.clone(),
-            handling,
-            now,
-            &calendar,
-        )
-        .ok_or_else(|| AppError::Internal("事件的初始状态未定义".into()))?;
-        let mut case = CaseRecord {
-            id: 0,
-            title: title.into(),
-            org_code: place.as_str().into(),
-            category: category.code.clone(),
-            reporter_id: Some(user.id),
-            version: 1,
-            created_at: now,
-            updated_at: now,
-            core,
-        };
-        let detail = EventDetail {
+        let received = Received {
             client_id: intake.client_id.clone(),
-            channel: channel.as_str().into(),
-            category_code: category.code.clone(),
+            channel,
+            category,
+            title: title.into(),
             description: description.into(),
-            lon: point.map(|p| p.0),
-            lat: point.map(|p| p.1),
+            point,
+            place,
             address: address.map(str::to_owned),
             self_resolved: intake.self_resolved,
         };
-        let entry = NewTimelineEntry {
-            at: now,
-            action: if intake.self_resolved {
+        let event = match self.receive(Receiver::User(user), received).await? {
+            Taken::New(event) => event,
+            Taken::Existing(id) => return self.existing_intake(user, id).await,
+        };
+        self.publish(
+            &event,
+            if intake.self_resolved {
                 "report_resolved"
             } else {
                 "report"
-            }
-            .into(),
-            actor_id: Some(user.id),
-            actor_name: user.display_name.clone(),
-            actor_org: Some(user.org_code.as_str().into()),
-            from_state: None,
-            to_state: case.core.state.key.into(),
-            comment: None,
-            detail: serde_json::json!({"channel": channel.as_str()}).to_string(),
-        };
-        let insert = EventInsert {
-            case: case.clone(),
-            detail: detail.clone(),
-            entry: entry.clone(),
-        };
-        let id = match self.intake.write(insert).await? {
-            Inserted::New(id) => id,
-            Inserted::Existing(id) => return self.existing_intake(user, id).await,
-        };
-        case.id = id;
-        let event = EventView::new(EventRecord { case, detail }, Vec::new());
-        self.publish(&event, &entry.action);
+            },
+        );
         let duplicates = self.duplicates_of(actor, &event).await?;
         Ok(IntakeOutcome {
             event,
             created: true,
             duplicates,
         })
+    }
+
+    /// Writes a checked intake from any channel: routes it to its hub, starts its clock and
+    /// stores the event with its first timeline entry (through the intake queue). The caller
+    /// tells the stream.
+    pub(crate) async fn receive(self, by: Receiver<'_>, r: Received) -> Result<Taken> {
+        let station = match by {
+            Receiver::User(user) => receiving_station(user, &r.place),
+            Receiver::Device(_) => None,
+        };
+        let route = self.route(&r.category, &r.place, station).await?;
+        let now = pingan_domain::audit::to_micros(Utc::now());
+        let calendar = self.org().work_calendar().await?;
+        let handling = TimeLimit::new(
+            u32::try_from(r.category.handling_amount).unwrap_or(1),
+            TimeUnit::parse(&r.category.handling_unit).unwrap_or(TimeUnit::WorkDays),
+        );
+        let core = CaseCore::received(
+            &EVENT,
+            initial_state(r.self_resolved),
+            route.owner_org.clone(),
+            handling,
+            now,
+            &calendar,
+        )
+        .ok_or_else(|| AppError::Internal("事件的初始状态未定义".into()))?;
+        let (reporter_id, actor_name, actor_org) = match by {
+            Receiver::User(u) => (
+                Some(u.id),
+                u.display_name.clone(),
+                Some(u.org_code.as_str().to_owned()),
+            ),
+            Receiver::Device(name) => (None, name.to_owned(), None),
+        };
+        let mut case = CaseRecord {
+            id: 0,
+            title: r.title,
+            org_code: r.place.as_str().into(),
+            category: r.category.code.clone(),
+            reporter_id,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+            core,
+        };
+        let detail = EventDetail {
+            client_id: r.client_id,
+            channel: r.channel.as_str().into(),
+            category_code: r.category.code.clone(),
+            description: r.description,
+            lon: r.point.map(|p| p.0),
+            lat: r.point.map(|p| p.1),
+            address: r.address,
+            self_resolved: r.self_resolved,
+        };
+        let entry = NewTimelineEntry {
+            at: now,
+            action: if r.self_resolved {
+                "report_resolved"
+            } else {
+                "report"
+            }
+            .into(),
+            actor_id: reporter_id,
+            actor_name,
+            actor_org,
+            from_state: None,
+            to_state: case.core.state.key.into(),
+            comment: None,
+            detail: serde_json::json!({"channel": r.channel.as_str()}).to_string(),
+        };
+        let insert = EventInsert {
+            case: case.clone(),
+            detail: detail.clone(),
+            entry,
+        };
+        match self.intake.write(insert).await? {
+            Inserted::New(id) => {
+                case.id = id;
+                Ok(Taken::New(EventView::new(
+                    EventRecord { case, detail },
+                    Vec::new(),
+                )))
+            }
+            Inserted::Existing(id) => Ok(Taken::Existing(id)),
+        }
     }
 
     /// The event an earlier intake with the same `client_id` made — only to its author: an
@@ -262,6 +304,36 @@ fn hint(r: &DuplicateCandidate, distance_m: Option<f64>, similarity: f64) -> Dup
         distance_m: distance_m.map(|d| d.round()),
         similarity: (similarity * 100.0).round() / 100.0,
     }
+}
+
+/// Who takes an event in: an account, or a device (an alarm point) by its name.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Receiver<'a> {
+    User(&'a CurrentUser),
+    Device(&'a str),
+}
+
+/// An intake checked and placed, ready to be written.
+#[derive(Debug, Clone)]
+pub(crate) struct Received {
+    pub client_id: String,
+    pub channel: Channel,
+    pub category: CategoryRecord,
+    pub title: String,
+    pub description: String,
+    /// WGS-84 (lon, lat).
+    pub point: Option<(f64, f64)>,
+    pub place: OrgCode,
+    pub address: Option<String>,
+    pub self_resolved: bool,
+}
+
+/// What became of an intake.
+#[derive(Debug, Clone)]
+pub(crate) enum Taken {
+    New(EventView),
+    /// Its client id made this event before.
+    Existing(i64),
 }
 
 /// The village station (村（社区）综治服务站) at whose counter `user` takes in an event at

@@ -6,7 +6,7 @@ mod intake;
 mod view;
 mod work;
 
-pub(crate) use intake::{intake_point, receiving_station};
+pub(crate) use intake::{Received, Receiver, Taken, intake_point, receiving_station};
 pub use view::{EventDetailView, EventView};
 
 use super::case_number;

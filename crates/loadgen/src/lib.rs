@@ -7,7 +7,9 @@
 //!   the answer is the time from sending an intake to its arrival at each client;
 //! - [`verify`]: posts every acknowledged intake again: a durable one answers 200 (already there),
 //!   a lost one 201;
-//! - [`trigger_cost`]: the cost of keeping the case totals per case written, in the same run.
+//! - [`trigger_cost`]: the cost of keeping the case totals per case written, in the same run;
+//! - [`alarm_latency`]: alarm points send signed alarms at a steady rate; the answer is the time
+//!   from a device's call to the alarm's arrival on a hub page's stream.
 
 use anyhow::{Context, Result, anyhow, bail};
 use serde_json::{Value, json};
@@ -17,9 +19,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::{Mutex, mpsc};
 
+mod alarms;
 mod lists;
 mod raw;
 mod totals;
+pub use alarms::{AlarmReport, alarm_latency};
 pub use lists::{ListTiming, district_lists, list_latency};
 pub use raw::{RawReport, raw_sqlite};
 pub use totals::{Round, trigger_cost};

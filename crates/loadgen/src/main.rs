@@ -3,7 +3,8 @@
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use pingan_loadgen::{
-    Target, district_lists, intake, list_latency, push_latency, raw_sqlite, trigger_cost, verify,
+    Target, alarm_latency, district_lists, intake, list_latency, push_latency, raw_sqlite,
+    trigger_cost, verify,
 };
 use std::time::Duration;
 
@@ -71,6 +72,17 @@ enum Command {
         clients: usize,
         #[arg(long, default_value_t = 50)]
         events: usize,
+    },
+    /// Registers alarm points and sends signed alarms at a steady rate while a stream is open;
+    /// prints the time from each device's call to the alarm's arrival (p50 / p99).
+    Alarms {
+        #[arg(long, default_value_t = 50)]
+        points: usize,
+        /// Alarms per second.
+        #[arg(long, default_value_t = 200)]
+        rate: u32,
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
     },
     /// Times every list a commander opens (first page and a deep page) and prints p50 / p95.
     Lists {
@@ -185,6 +197,17 @@ async fn main() -> Result<()> {
                 r.latency.p50,
                 r.latency.p99,
                 r.latency.max
+            );
+        }
+        Command::Alarms {
+            points,
+            rate,
+            seconds,
+        } => {
+            let r = alarm_latency(&target, points, rate, seconds, &run_id).await?;
+            println!(
+                "{points} 个报警点，发送 {} 次报警（{:.0} 次/秒）：受理 {}，推送到达 {}；从设备发起到页面收到 p50 {:.1} ms，p99 {:.1} ms，最大 {:.1} ms",
+                r.sent, r.rate, r.accepted, r.arrived, r.latency.p50, r.latency.p99, r.latency.max
             );
         }
         Command::Lists {

@@ -49,6 +49,8 @@ impl Browser {
                     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
                     "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=zh-CN",
+                    // The alarm sound plays without a click first, as on a hub's wall screen.
+                    "--autoplay-policy=no-user-gesture-required",
                     format!("--user-data-dir={}", profile.display()),
                 ]
             }

@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 /// A device: its id and key, and the calls it makes.
-struct Device {
+pub struct Device {
     id: i64,
     key: [u8; 32],
     base: String,
@@ -57,7 +57,7 @@ impl Device {
     }
 
     /// A fresh, correctly signed call.
-    async fn call(&self, what: &str, body: &str) -> (StatusCode, Value) {
+    pub async fn call(&self, what: &str, body: &str) -> (StatusCode, Value) {
         let path = self.path(what);
         let nonce = format!("n-{}", pingan_crypto::random_token().unwrap());
         let headers = self.headers(&path, body, chrono::Utc::now().timestamp(), &nonce[..40]);
@@ -77,7 +77,7 @@ async fn register(h: &Hub, token: &str, body: Value) -> (StatusCode, Value) {
     (status, res.json().await.unwrap())
 }
 
-async fn device(h: &Hub, code: &str, name: &str, kind: &str) -> Device {
+pub async fn device(h: &Hub, code: &str, name: &str, kind: &str) -> Device {
     let (status, point) = register(
         h,
         &h.tokens.commander,

@@ -930,3 +930,43 @@ async fn the_dashboard_draws_its_charts_and_map_on_the_desk_and_on_the_wall() {
     assert!(!nav.is_displayed().await.unwrap());
     b.close().await;
 }
+
+#[tokio::test]
+async fn an_alarm_appears_on_the_open_events_page_with_its_sound_and_marker() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let h = crate::events::Hub::new().await;
+    let school = crate::alarms::device(&h, "CAMPUS-0100", "朝阳小学东门一键报警", "campus").await;
+    let commander =
+        h.t.ready("commander", &format!("{}#Own2026x", h.password.len()))
+            .await;
+    log_in(&b, &h.t, &commander.username, &commander.password, "").await;
+    wait_for(&b, "form[action='/logout']").await;
+    b.client.goto(&h.t.url("/events")).await.unwrap();
+    wait_for(&b, "#event-map").await;
+    // Let the page's stream connect before the button is pressed.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let (status, outcome) = school.call("alarms", r#"{"signal":"button"}"#).await;
+    assert_eq!(status, reqwest::StatusCode::CREATED, "{outcome}");
+    wait_for(&b, "#alarm-bar:not([hidden])").await;
+    let text = visible_text(&b, "#alarm-bar li").await;
+    assert!(text.contains("一键报警：朝阳小学东门一键报警"), "{text}");
+    assert!(
+        text.contains(outcome["event_number"].as_str().unwrap()),
+        "{text}"
+    );
+    wait_for(&b, "#alarm-sound[data-played='1']").await;
+    wait_for(&b, "#event-map path.alarm-marker").await;
+    screenshot(&b, "alarm").await;
+    b.client
+        .find(Locator::Css("#alarm-bar li a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&b, "#state").await;
+    assert_eq!(visible_text(&b, "#state").await, "待受理");
+    b.close().await;
+}

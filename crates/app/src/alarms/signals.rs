@@ -136,12 +136,12 @@ impl crate::services::Alarms<'_> {
             }
         };
         let notice = AlarmNotice {
-            point_id: point.id,
+            point_id: Some(point.id),
             point_name: point.name.clone(),
             kind_label: kind.label().into(),
             signal_label: signal.label().into(),
-            lat: point.lat,
-            lon: point.lon,
+            lat: Some(point.lat),
+            lon: Some(point.lon),
             address: point.address.clone(),
         };
         self.cases().publish_alarm(&event, "report", Some(notice));

@@ -38,14 +38,16 @@ pub struct CaseChange {
 /// 报警提示 — what a page shows of an alarm: the point, what it signalled, where it is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AlarmNotice {
-    pub point_id: i64,
+    /// The alarm point (one-button alarms and door controllers); none for a camera's alarm.
+    pub point_id: Option<i64>,
     pub point_name: String,
     /// 校园一键报警, 门禁控制器 …
     pub kind_label: String,
     /// 一键报警, 门被强行打开 …
     pub signal_label: String,
-    pub lat: f64,
-    pub lon: f64,
+    /// Where it is (WGS-84), when known.
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
     pub address: Option<String>,
 }
 

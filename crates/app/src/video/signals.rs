@@ -233,6 +233,20 @@ impl crate::services::Video<'_> {
             ..Default::default()
         };
         let outcome = self.cases().report_event(&reporter, &intake).await?;
+        if outcome.created {
+            // The hub's pages sound it like a one-button alarm.
+            let notice = crate::cases::AlarmNotice {
+                point_id: None,
+                point_name: place,
+                kind_label: "视频告警".into(),
+                signal_label: what.clone(),
+                lat: outcome.event.lat,
+                lon: outcome.event.lon,
+                address: outcome.event.address.clone(),
+            };
+            self.cases()
+                .publish_alarm(&outcome.event, "alarm", Some(notice));
+        }
         Ok(Some(outcome.event.id))
     }
 

@@ -588,7 +588,9 @@ async fn alarms_become_events_and_devices_answer_queries() {
         );
     }
 
-    // An intrusion alarm at the camera becomes one event at its grid, however often it repeats.
+    // An intrusion alarm at the camera becomes one event at its grid, however often it repeats,
+    // and sounds on the hub's pages like a one-button alarm.
+    let mut changes = t.app.cases().subscribe_cases(&viewer()).unwrap();
     let alarm = manscdp(
         "Notify",
         "Alarm",
@@ -608,6 +610,25 @@ async fn alarms_become_events_and_devices_answer_queries() {
     assert_eq!(events.len(), 1, "the alarm made an event");
     assert_eq!(events[0].title, "视频告警：入侵检测（朝阳路口）");
     assert!(events[0].grid_code.is_some(), "at the camera's grid");
+    let notice = loop {
+        let change = tokio::time::timeout(Duration::from_secs(5), changes.recv())
+            .await
+            .expect("the alarm on the stream")
+            .unwrap();
+        if let Some(a) = change.alarm {
+            assert_eq!(change.case_id, events[0].id);
+            break a;
+        }
+    };
+    assert_eq!(
+        (
+            notice.kind_label.as_str(),
+            notice.signal_label.as_str(),
+            notice.point_name.as_str()
+        ),
+        ("视频告警", "入侵检测", "朝阳路口")
+    );
+    assert!(notice.lat.is_some() && notice.point_id.is_none());
     assert_eq!(code(&dev.message(alarm.as_bytes()).await), 200);
     // A video-loss alarm is the equipment's trouble: a line in the camera's log, no event.
     let loss = manscdp(

@@ -33,7 +33,7 @@
   var source = new EventSource("/api/v1/stream");
   source.addEventListener("case", function (msg) {
     var c = JSON.parse(msg.data);
-    if (!c.alarm || c.action !== "report") { return; }
+    if (!c.alarm) { return; }
     var a = c.alarm;
     var li = document.createElement("li");
     var when = new Date(c.at).toLocaleTimeString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false });

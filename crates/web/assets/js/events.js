@@ -44,6 +44,7 @@
     // A device's alarm (alarm.js): a pulsing red marker at the point, the map brought to it.
     document.addEventListener("pingan:alarm", function (ev) {
       var c = ev.detail, a = c.alarm;
+      if (a.lat == null || a.lon == null) { return; }
       L.circleMarker([a.lat, a.lon], { radius: 11, color: "#b3261e", fillColor: "#e53935", fillOpacity: 0.9,
         weight: 3, className: "alarm-marker" })
         .bindPopup("<a href=\"/events/" + c.case_id + "\">" + esc(a.signal_label + "：" + a.point_name) + "</a>")

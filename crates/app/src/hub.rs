@@ -43,6 +43,8 @@ pub struct AppConfig {
     pub video_url: Option<String>,
     /// The local letters of the 稳评 levels 高, 中, 低 (default A, B, C).
     pub risk_grade_letters: pingan_domain::case::risk::GradeLetters,
+    /// Where reports back to the 12345 hotline go; none keeps them queued.
+    pub hotline: Option<crate::HotlineConfig>,
 }
 
 /// 登录锁定策略 — how many failed logins within a window lock a source address (or, without one,
@@ -83,6 +85,7 @@ impl Default for AppConfig {
             sip_password: None,
             video_url: None,
             risk_grade_letters: Default::default(),
+            hotline: None,
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod doctor;
 mod error;
 mod files;
+mod hotline;
 mod hub;
 mod list;
 mod open311;
@@ -60,6 +61,10 @@ pub use cases::{
 };
 pub use error::AppError;
 pub use files::FilesConfig;
+pub use hotline::{
+    HotlineConfig, HotlineImportReport, HotlineOrder, HotlineOrderView, HotlineOutcome,
+    HotlineReportView, MAX_ORDER_ROWS,
+};
 pub use open311::{
     MAX_REQUESTS as OPEN311_MAX_REQUESTS, Open311Attribute, Open311Created, Open311Details,
     Open311Form, Open311Key, Open311Query, Open311Request, Open311Service,

@@ -50,4 +50,6 @@ services! {
     Open311 => open311;
     /// 一键报警与门禁 — alarm points and door controllers, their signed signals and online rate.
     Alarms => alarms;
+    /// 12345 热线 — orders taken in as events, and the reports back to the hotline.
+    Hotline => hotline;
 }

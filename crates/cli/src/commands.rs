@@ -753,6 +753,8 @@ async fn serve(app: App, listener: TcpListener) -> Result<()> {
         }
     });
     app.cases().spawn_case_workers(Duration::from_secs(30));
+    let hotline = app.clone();
+    tokio::spawn(async move { hotline.hotline().run_reports().await });
     app.video().spawn_video_workers(Duration::from_secs(5));
     // Grids imported from the command line or by another instance reach this one within 30 s.
     let watcher = app.clone();

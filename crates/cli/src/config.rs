@@ -44,6 +44,10 @@ pub struct FileConfig {
     pub video_url: Option<String>,
     /// The local letters of the 稳评 levels 高, 中, 低, e.g. `["A", "B", "C"]` (the default).
     pub risk_grade_letters: Option<[String; 3]>,
+    /// The 12345 hotline's URL that takes reports back (受理, 办结, 回访) as JSON POSTs.
+    pub hotline_callback_url: Option<String>,
+    /// The secret the reports back are signed with (HMAC-SM3), or `PINGAN_HOTLINE_SECRET`.
+    pub hotline_secret: Option<String>,
 }
 
 /// Where the data lives and which database to use, resolved.
@@ -179,6 +183,21 @@ impl Resolved {
                     "配置项 risk_grade_letters 应为三个 1 到 4 个字的等级代号，如 [\"A\", \"B\", \"C\"]"
                 ),
                 None => Default::default(),
+            },
+            hotline: match &self.file.hotline_callback_url {
+                Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                    Some(pingan_app::HotlineConfig {
+                        callback_url: url.clone(),
+                        secret: std::env::var("PINGAN_HOTLINE_SECRET")
+                            .ok()
+                            .or_else(|| self.file.hotline_secret.clone())
+                            .filter(|s| !s.is_empty()),
+                    })
+                }
+                Some(url) => bail!(
+                    "配置项 hotline_callback_url 应为 http:// 或 https:// 开头的地址，收到 {url}"
+                ),
+                None => None,
             },
         })
     }

@@ -73,6 +73,11 @@ pub fn hmac_sm3_hex(key: &[u8; 32], message: &[u8]) -> String {
         .collect()
 }
 
+/// SM3 digest (GB/T 32905) of `data`.
+pub fn sm3_digest(data: &[u8]) -> [u8; 32] {
+    Sm3::digest(data).into()
+}
+
 /// SM3 digest (GB/T 32905) of `data`, as lowercase hex.
 pub fn sm3_hex(data: &[u8]) -> String {
     let digest = Sm3::digest(data);

@@ -9,6 +9,7 @@ pub mod case;
 pub mod code_table;
 pub mod compare;
 pub mod division;
+pub mod hotline;
 pub mod identity;
 mod labelled;
 pub mod org;

@@ -12,6 +12,7 @@ mod checkup;
 mod db_url;
 mod error;
 mod health;
+mod hotline;
 mod in_use;
 mod jobs;
 mod migrate;
@@ -61,6 +62,7 @@ pub use cases::{CaseDepartmentRecord, CaseRecord, NewTimelineEntry, RaisedAlert,
 pub use db_url::{Backend, DbUrl};
 pub use error::StoreError;
 pub use health::PoolState;
+pub use hotline::{HotlineReportRecord, HotlineTry};
 pub use in_use::{DatabaseLock, lock_exclusive};
 pub use jobs::{JobProgress, JobRecord};
 pub use migrate::MIGRATIONS;

@@ -53,6 +53,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(23, "0023_case_totals"),
     migration!(24, "0024_open311"),
     migration!(25, "0025_alarm_points"),
+    migration!(26, "0026_hotline"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

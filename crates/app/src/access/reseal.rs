@@ -85,6 +85,7 @@ impl crate::services::Access<'_> {
             SealedColumn::ClueInformantContact => crate::cases::clues::INFORMANT_CONTACT_FIELD,
             SealedColumn::Open311Contact => crate::open311::CONTACT_FIELD,
             SealedColumn::AlarmPointKey => crate::alarms::KEY_FIELD,
+            SealedColumn::HotlineCaller => crate::hotline::CALLER_FIELD,
         };
         let (mut after, mut changed) = (0i64, 0u64);
         loop {

@@ -30,10 +30,11 @@ pub enum SealedColumn {
     ClueInformantContact,
     Open311Contact,
     AlarmPointKey,
+    HotlineCaller,
 }
 
 impl SealedColumn {
-    pub const ALL: [SealedColumn; 16] = [
+    pub const ALL: [SealedColumn; 17] = [
         SealedColumn::PersonName,
         SealedColumn::PersonIdNumber,
         SealedColumn::PersonPhone,
@@ -50,6 +51,7 @@ impl SealedColumn {
         SealedColumn::ClueInformantContact,
         SealedColumn::Open311Contact,
         SealedColumn::AlarmPointKey,
+        SealedColumn::HotlineCaller,
     ];
 
     /// Its table, the table's integer key and the column (fixed names, never user input).
@@ -72,6 +74,9 @@ impl SealedColumn {
             SealedColumn::AlarmPointKey => ("alarm_points", "key_sealed"),
             SealedColumn::Open311Contact => {
                 return ("open311_requests", "case_id", "contact_sealed");
+            }
+            SealedColumn::HotlineCaller => {
+                return ("hotline_orders", "case_id", "caller_sealed");
             }
         };
         (table, "id", col)

@@ -970,3 +970,121 @@ async fn an_alarm_appears_on_the_open_events_page_with_its_sound_and_marker() {
     assert_eq!(visible_text(&b, "#state").await, "待受理");
     b.close().await;
 }
+
+#[tokio::test]
+async fn a_residents_report_made_without_signal_is_kept_and_recorded_once_when_the_hub_is_back() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let h = crate::events::Hub::new().await;
+    let account = pingan_app::NewAccount {
+        username: "jumin-offline".into(),
+        display_name: "居民".into(),
+        org: crate::events::TOWNSHIP.into(),
+        role: "citizen".into(),
+        password: "Resident#2026".into(),
+        ..pingan_app::NewAccount::default()
+    };
+    h.t.app
+        .access()
+        .add_user(&pingan_app::Actor::cli(), &account)
+        .await
+        .unwrap();
+    let resident = h.t.ready("jumin-offline", "Resident#2026").await;
+
+    // Online: sign in on a hub that will go away and open the report page; the phone keeps it.
+    let first = h.t.another_instance().await;
+    let base = first.base_url.clone();
+    b.client.set_window_size(390, 844).await.unwrap();
+    b.client.goto(&format!("{base}/login")).await.unwrap();
+    let fields = [
+        ("username", resident.username.as_str()),
+        ("password", resident.password.as_str()),
+        ("totp", ""),
+    ];
+    fill_and_submit(&b, "form[action='/login']", &fields).await;
+    wait_for(&b, "form[action='/logout']").await;
+    b.client.goto(&format!("{base}/report")).await.unwrap();
+    let ready = b
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             navigator.serviceWorker.ready.then(() => done(true));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(ready, serde_json::json!(true));
+    b.client.goto(&format!("{base}/report")).await.unwrap();
+    wait_for(&b, "#report-form").await;
+
+    // The hub goes away; the report is kept on the phone.
+    drop(first);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    fill_and_submit(
+        &b,
+        "#report-form",
+        &[
+            ("category", "ZZ08"),
+            ("title", "楼道灯坏了没人修"),
+            ("description", "三单元楼道灯坏了两周"),
+            ("address", "朝阳东路 12 号 3 单元"),
+            ("grid_code", &h.grid),
+        ],
+    )
+    .await;
+    let kept = visible_text(&b, "#kept").await;
+    assert!(
+        kept.contains("已保存在本机") && kept.contains("待提交 1 条"),
+        "{kept}"
+    );
+    screenshot(&b, "report-kept-offline").await;
+    let find = pingan_app::EventListQuery {
+        q: Some("楼道灯坏了没人修".into()),
+        ..Default::default()
+    };
+    let count = || async {
+        h.t.app
+            .cases()
+            .events(&h.commander, &find)
+            .await
+            .unwrap()
+            .items
+            .len()
+    };
+    assert_eq!(count().await, 0);
+
+    // The hub is back at the same address: the next page sends the report, once.
+    let second = h.t.instance_at(base.trim_start_matches("http://")).await;
+    b.client
+        .goto(&format!("{}/report", second.base_url))
+        .await
+        .unwrap();
+    let mut n = 0;
+    for _ in 0..100 {
+        n = count().await;
+        if n > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(n, 1, "the kept report arrives");
+    b.client
+        .execute("window.pinganFlush();", vec![])
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(count().await, 1, "and only once");
+    let e =
+        &h.t.app
+            .cases()
+            .events(&h.commander, &find)
+            .await
+            .unwrap()
+            .items[0];
+    assert_eq!(
+        (e.channel.as_str(), e.category_code.as_str()),
+        ("citizen", "ZZ08")
+    );
+    b.close().await;
+}

@@ -20,6 +20,7 @@ mod divisions;
 mod events;
 mod faults;
 mod grids;
+mod hotline;
 mod hubs;
 mod input;
 mod lists;

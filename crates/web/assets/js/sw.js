@@ -1,17 +1,19 @@
-// 平安 service worker: lets a grid worker keep working without signal. Pages opened online (走访任务,
-// a person, the visit and person forms) are kept and shown offline; a visit or a new person sent
-// without signal is kept in IndexedDB and sent again when the signal returns. Each visit carries its
-// own client_id and a person their ID number, so the hub records each once however often it is sent.
+// 平安 service worker: lets a grid worker or a resident keep working without signal. Pages opened
+// online (走访任务, a person, the visit, person and report forms) are kept and shown offline; a visit,
+// a new person or an event report sent without signal is kept in IndexedDB and sent again when the
+// signal returns. Each visit and report carries its own client_id and a person their ID number, so
+// the hub records each once however often it is sent.
 "use strict";
-const CACHE = "pingan-pages-v3";
+const CACHE = "pingan-pages-v4";
 const DB = "pingan-offline";
 const OUTBOX = "outbox";
 const OFFLINE_PAGES = [
-  /^\/visits\/due$/, /^\/persons\/new$/, /^\/persons\/\d+$/, /^\/persons\/\d+\/visit$/, /^\/assets\//,
+  /^\/visits\/due$/, /^\/persons\/new$/, /^\/persons\/\d+$/, /^\/persons\/\d+\/visit$/, /^\/report$/,
+  /^\/assets\//,
 ];
-// What may be sent without signal: a visit, and a new person (the hub refuses a second
-// registration of an ID number, so a resend never makes two).
-const KEPT_POSTS = [/^\/persons\/\d+\/visit$/, /^\/persons\/new$/];
+// What may be sent without signal: a visit, a new person (the hub refuses a second registration of
+// an ID number, so a resend never makes two) and an event report (idempotent on its client_id).
+const KEPT_POSTS = [/^\/persons\/\d+\/visit$/, /^\/persons\/new$/, /^\/report$/];
 
 function openDb() {
   return new Promise((resolve, reject) => {
@@ -67,19 +69,23 @@ async function flush() {
   return left.length;
 }
 
-function keptPage(count) {
+function keptPage(count, path) {
+  const back = path === "/report"
+    ? `<a href="/report">‹ 返回上报事件</a>`
+    : `<a href="/visits/due">‹ 返回走访任务</a>`;
   const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>已暂存 · 平安</title>
 <link rel="stylesheet" href="/assets/css/pingan.css"></head><body><main>
-<h1>已暂存在手机上</h1><p class="notice" role="status" id="kept">当前没有网络。这条登记已保存在本机，恢复网络后会自动提交，不会重复登记（待提交 ${count} 条）。</p>
-<p><a href="/visits/due">‹ 返回走访任务</a></p></main></body></html>`;
+<h1>已暂存在手机上</h1><p class="notice" role="status" id="kept">当前没有网络。已保存在本机，恢复网络后会自动提交，不会重复提交（待提交 ${count} 条）。</p>
+<p>${back}</p></main></body></html>`;
   return new Response(html, { headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
 // What a grid worker needs first without signal, kept as soon as the worker is installed (only
 // real pages: a redirect to the login page is not kept).
 const SHELL = [
-  "/visits/due", "/persons/new", "/assets/css/pingan.css", "/assets/js/offline.js", "/assets/js/report.js",
+  "/visits/due", "/persons/new", "/report", "/assets/css/pingan.css", "/assets/js/offline.js",
+  "/assets/js/report.js",
 ];
 
 async function keepShell() {
@@ -125,7 +131,7 @@ self.addEventListener("fetch", (event) => {
       // Sent again as it was sent: multipart (a form with files) or urlencoded.
       const multipart = (copy.headers.get("Content-Type") || "").startsWith("multipart/");
       await keep({ client_id: clientId, url: url.pathname, fields, multipart, kept_at: Date.now() });
-      return keptPage((await waiting()).length);
+      return keptPage((await waiting()).length, url.pathname);
     }));
     return;
   }

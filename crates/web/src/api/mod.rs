@@ -4,6 +4,7 @@ mod access;
 mod alarms;
 mod cases;
 mod health;
+mod hotline;
 mod openapi;
 mod org;
 mod police;
@@ -56,6 +57,7 @@ pub fn router() -> Router<AppState> {
         .merge(police::router())
         .merge(stats::router())
         .merge(alarms::router())
+        .merge(hotline::router())
         .merge(video::router())
         .merge(registry::persons::router())
         .merge(registry::places::router())

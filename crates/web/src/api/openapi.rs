@@ -4,7 +4,7 @@ use super::access::{roles, session};
 use super::cases::{clues, disputes, events, petitions, risks};
 use super::org::{calendar, tree as org};
 use super::registry::{persons, places, special_groups, transfers};
-use super::{alarms, health, police, stats, video};
+use super::{alarms, health, hotline, police, stats, video};
 use crate::AppState;
 use crate::error::Problem;
 use crate::extract::Json;
@@ -29,6 +29,7 @@ use utoipa::{Modify, OpenApi};
         police::year, police::enter, police::import, police::template,
         stats::indicators, stats::indicators_sheet, stats::breakdown, stats::report,
         alarms::list, alarms::register, alarms::alarm, alarms::heartbeat,
+        hotline::take, hotline::import, hotline::show,
         video::devices, video::device, video::channels, video::channel, video::near, video::map, video::import, video::template, video::query,
         persons::list, persons::show, persons::reveal, persons::import, persons::template, persons::export, persons::households, persons::household, persons::export_households, persons::add, persons::tags, persons::set_tags, persons::start_import, persons::import_job,
         special_groups::list, special_groups::of_person, special_groups::enrol, special_groups::update,
@@ -61,7 +62,7 @@ use utoipa::{Modify, OpenApi};
         police::Written, pingan_app::IndicatorsView, pingan_app::Indicator, pingan_app::BreakdownView,
         pingan_app::TrendPoint, pingan_app::UnitFigures, pingan_app::CategoryFigure,
         pingan_app::ScreeningEntry, pingan_app::ScreeningView, pingan_app::ScreeningUnitView, pingan_app::DisputeStatsView, pingan_app::StatsRow, pingan_app::Comparison,
-        pingan_app::CategoryView, pingan_app::RoutingRuleView, pingan_app::CaseChange, pingan_app::AlarmNotice, pingan_app::AlarmPointRequest, pingan_app::AlarmPointView, pingan_app::AlarmPointsView, pingan_app::RegisteredAlarmPoint, pingan_app::SignalOutcome, pingan_app::AlarmBody, pingan_app::PhotoView, pingan_app::OnlineRate, pingan_app::OnlineRateReport, pingan_app::DailyRate,
+        pingan_app::CategoryView, pingan_app::RoutingRuleView, pingan_app::CaseChange, pingan_app::AlarmNotice, pingan_app::AlarmPointRequest, pingan_app::AlarmPointView, pingan_app::AlarmPointsView, pingan_app::RegisteredAlarmPoint, pingan_app::SignalOutcome, pingan_app::AlarmBody, pingan_app::HotlineOrder, pingan_app::HotlineOutcome, pingan_app::HotlineImportReport, pingan_app::HotlineOrderView, pingan_app::HotlineReportView, pingan_app::PhotoView, pingan_app::OnlineRate, pingan_app::OnlineRateReport, pingan_app::DailyRate,
         pingan_app::ChannelView, pingan_app::DeviceView, pingan_app::DevicePage, pingan_app::StatusChange, pingan_app::MapPoint, pingan_app::RegistryImportReport, pingan_app::RejectedCell,
         video::ChannelList, video::DeviceList, video::ChannelDetail, video::QueryBody,
         persons::RevealBody, pingan_app::PersonView, pingan_app::PersonPlain, pingan_app::PersonImportReport, events::RuleBody,

@@ -124,6 +124,7 @@ pub struct EventDetailView {
     pub waiting_for: Option<String>,
     /// The dispute it was converted into (转为矛盾纠纷), when the user may open it: id, number.
     pub dispute: Option<(i64, String)>,
-    /// 上报人 of a request that came in through Open311: name, phone, e-mail, masked.
+    /// 上报人 of a request that came in through Open311 (name, phone, e-mail) or of a 12345 order
+    /// (its 工单编号, the caller), masked.
     pub reporter_contact: Option<String>,
 }

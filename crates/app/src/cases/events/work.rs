@@ -93,6 +93,14 @@ impl crate::services::Cases<'_> {
             acted.department_ids,
         );
         self.publish(&view, acted.action.key);
+        // What 12345 must hear of an event it handed over; the action stands if queueing fails.
+        if let Err(e) = self
+            .hotline()
+            .after_event_action(&view, acted.action.key, req.reason.as_deref())
+            .await
+        {
+            tracing::error!(case = view.id, "12345 回传未能排队：{e}");
+        }
         Ok(view)
     }
 
@@ -125,10 +133,10 @@ impl crate::services::Cases<'_> {
             }
             _ => None,
         };
-        let reporter_contact = if r.detail.channel == Channel::Open311.as_str() {
-            self.open311().masked_contact(id).await?
-        } else {
-            None
+        let reporter_contact = match Channel::parse(&r.detail.channel) {
+            Some(Channel::Open311) => self.open311().masked_contact(id).await?,
+            Some(Channel::Hotline12345) => self.hotline().masked_caller(id).await?,
+            _ => None,
         };
         Ok(EventDetailView {
             reporter_contact,

@@ -4,7 +4,7 @@
 #      own data directory, until it serves /healthz; then stops it.
 #   2. `pingan --help`, which must list every command README.md says it lists.
 #   3. The load-generator blocks of docs/benchmarks.md (event intake and push; GB/T 28181 devices;
-#      the lists, with a bound on their p95),
+#      the lists, with a bound on their p95; the alarms),
 #      at a tiny scale: the same lines with smaller counts and durations, and the small demo.
 # Each command is read out of the docs, never retyped here, so a doc that drifts fails CI.
 set -euo pipefail
@@ -75,10 +75,10 @@ echo "   $(echo $listed | wc -w) commands listed"
 
 # docs/benchmarks.md's blocks at a tiny scale: smaller counts and durations, the small demo.
 tiny() {
-  sed -E 's/--workers [0-9]+/--workers 2/; s/--seconds [0-9]+/--seconds 2/;
+  sed -E 's/ --no-population//; s/--workers [0-9]+/--workers 2/; s/--seconds [0-9]+/--seconds 2/;
     s/--clients [0-9]+/--clients 3/; s/--events [0-9]+/--events 2/;
     s/--devices [0-9]+/--devices 20/; s/--keepalive [0-9]+/--keepalive 1/;
-    s/--requests [0-9]+/--requests 10/; s/--depth [0-9]+/--depth 3/;
+    s/--requests [0-9]+/--requests 10/; s/--points [0-9]+/--points 3/; s/--rate [0-9]+/--rate 20/; s/--depth [0-9]+/--depth 3/;
     s/--max-p95-ms [0-9]+/--max-p95-ms 250/; s/--population [0-9]+/--population 20000/;
     s/ demo --scale small / demo /; /--population/ s/ demo / demo --scale small /;
     /--population/! s/ demo / demo --scale small --no-population /;
@@ -112,4 +112,5 @@ run_block() {
 run_block '^## Event intake and live push'
 run_block '^## GB/T 28181 devices'
 run_block '^## Lists at district scale'
+run_block '^## One-button alarms'
 echo "== the docs' commands work"

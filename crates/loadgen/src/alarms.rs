@@ -49,7 +49,7 @@ pub async fn alarm_latency(
         if status != 201 {
             bail!("登记报警点失败：{status} {body}");
         }
-        let id = field(&body["point"], "id")
+        let id = field(field(&body, "point"), "id")
             .as_i64()
             .ok_or_else(|| anyhow!("登记应答没有 id"))?;
         let hex = field(&body, "key").as_str().unwrap_or_default();
@@ -75,9 +75,8 @@ pub async fn alarm_latency(
     let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(rate.max(1))));
     let total = usize::try_from(u64::from(rate) * seconds)?;
     let begun = Instant::now();
-    for n in 0..total {
+    for (n, &(id, key)) in devices.iter().cycle().take(total).enumerate() {
         tick.tick().await;
-        let (id, key) = devices[n % devices.len()];
         let client = target.client.clone();
         let base = target.base_url.clone();
         let started = started.clone();

@@ -128,7 +128,7 @@ impl crate::services::Alarms<'_> {
             .receive(Receiver::Device(&point.name), received)
             .await?
         {
-            Taken::New(e) => e,
+            Taken::New(e) => *e,
             Taken::Existing(id) => {
                 return Err(AppError::Conflict(format!(
                     "此报警已受理为事件 {id}，请勿重发同一 nonce"

@@ -128,10 +128,10 @@ impl crate::services::Hotline<'_> {
             let plain = self.cipher.open(CALLER_FIELD, &sealed)?;
             let c: serde_json::Value = serde_json::from_str(&plain)
                 .map_err(|e| AppError::Internal(format!("来电人信息无法读取：{e}")))?;
-            if let Some(n) = c["name"].as_str() {
+            if let Some(n) = c.get("name").and_then(|v| v.as_str()) {
                 parts.push(pingan_domain::identity::mask_name(n));
             }
-            if let Some(p) = c["phone"].as_str() {
+            if let Some(p) = c.get("phone").and_then(|v| v.as_str()) {
                 parts.push(pingan_domain::identity::mask_phone(p));
             }
         }

@@ -383,7 +383,7 @@ fn request_view(
         requested_datetime: c.created_at,
         updated_datetime: c.updated_at,
         expected_datetime: c.core.clock.filter(|_| open).map(|t| t.deadline),
-        details: sender.then(|| Open311Details {
+        details: sender.then_some(Open311Details {
             description: d.description,
             address: d.address,
             lat: d.lat,

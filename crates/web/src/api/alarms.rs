@@ -84,11 +84,9 @@ fn signed<'a>(
         headers
             .get(name)
             .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| {
-                ApiError(AppError::Unauthenticated(
-                    "缺少签名：请带 X-Pingan-Timestamp、X-Pingan-Nonce 与 X-Pingan-Signature",
-                ))
-            })
+            .ok_or(ApiError(AppError::Unauthenticated(
+                "缺少签名：请带 X-Pingan-Timestamp、X-Pingan-Nonce 与 X-Pingan-Signature",
+            )))
     };
     Ok(SignedCall {
         timestamp: header("x-pingan-timestamp")?,

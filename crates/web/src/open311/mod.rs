@@ -62,14 +62,12 @@ fn not_found(what: &str) -> AppError {
     AppError::NotFound(format!("{what} not found（没有这个 Open311 资源）"))
 }
 
-/// The format of a path, or a JSON 404 for another suffix.
-fn format_of(file: &str) -> Result<(&str, Format), Response> {
-    Format::split(file).ok_or_else(|| {
-        error(
-            &AppError::NotFound("请在路径末尾写明格式：.json 或 .xml".into()),
-            Format::Json,
-        )
-    })
+/// The answer to a path without `.json` or `.xml`: a JSON 404.
+fn unknown_format() -> Response {
+    error(
+        &AppError::NotFound("请在路径末尾写明格式：.json 或 .xml".into()),
+        Format::Json,
+    )
 }
 
 /// The integrator behind an `api_key`: only API tokens are keys.
@@ -114,9 +112,8 @@ async fn top_level(
     ClientAddr(source): ClientAddr,
     headers: HeaderMap,
 ) -> Response {
-    let (name, format) = match format_of(&file) {
-        Ok(f) => f,
-        Err(res) => return res,
+    let Some((name, format)) = Format::split(&file) else {
+        return unknown_format();
     };
     let answer = match name {
         "discovery" => Ok((discovery(&headers), "discovery")),
@@ -200,9 +197,8 @@ fn service_node(s: Open311Service) -> Node {
 
 /// `services/{code}` (and the `service/{code}` of the open311 1.1 client).
 async fn definition(State(state): State<AppState>, Path(file): Path<String>) -> Response {
-    let (code, format) = match format_of(&file) {
-        Ok(f) => f,
-        Err(res) => return res,
+    let Some((code, format)) = Format::split(&file) else {
+        return unknown_format();
     };
     match state.app.open311().service_definition(code).await {
         Ok(attributes) => Node::Record(vec![
@@ -285,9 +281,8 @@ async fn one_request(
     Query(params): Query<ReadParams>,
     ClientAddr(source): ClientAddr,
 ) -> Response {
-    let (id, format) = match format_of(&file) {
-        Ok(f) => f,
-        Err(res) => return res,
+    let Some((id, format)) = Format::split(&file) else {
+        return unknown_format();
     };
     let answer = async {
         let reader = integrator(&state, params.api_key.as_deref(), source).await?;
@@ -310,9 +305,8 @@ async fn one_request(
 /// `tokens/{token}`: every service is `realtime` (the id comes back with the POST), so no token
 /// is ever issued and each is unknown.
 async fn token(Path(file): Path<String>) -> Response {
-    let (token, format) = match format_of(&file) {
-        Ok(f) => f,
-        Err(res) => return res,
+    let Some((token, format)) = Format::split(&file) else {
+        return unknown_format();
     };
     let e = AppError::NotFound(format!(
         "token {} not found（本系统的服务均为 realtime，提交后即返回 service_request_id，不发放 token）",
@@ -372,9 +366,8 @@ async fn create(
     Query(query): Query<Vec<(String, String)>>,
     req: Request,
 ) -> Response {
-    let (name, format) = match format_of(&file) {
-        Ok(f) => f,
-        Err(res) => return res,
+    let Some((name, format)) = Format::split(&file) else {
+        return unknown_format();
     };
     if name != "requests" {
         return error(

@@ -77,7 +77,7 @@ impl crate::services::Cases<'_> {
             self_resolved: intake.self_resolved,
         };
         let event = match self.receive(Receiver::User(user), received).await? {
-            Taken::New(event) => event,
+            Taken::New(event) => *event,
             Taken::Existing(id) => return self.existing_intake(user, id).await,
         };
         self.publish(
@@ -173,10 +173,10 @@ impl crate::services::Cases<'_> {
         match self.intake.write(insert).await? {
             Inserted::New(id) => {
                 case.id = id;
-                Ok(Taken::New(EventView::new(
+                Ok(Taken::New(Box::new(EventView::new(
                     EventRecord { case, detail },
                     Vec::new(),
-                )))
+                ))))
             }
             Inserted::Existing(id) => Ok(Taken::Existing(id)),
         }
@@ -331,7 +331,7 @@ pub(crate) struct Received {
 /// What became of an intake.
 #[derive(Debug, Clone)]
 pub(crate) enum Taken {
-    New(EventView),
+    New(Box<EventView>),
     /// Its client id made this event before.
     Existing(i64),
 }

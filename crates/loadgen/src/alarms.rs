@@ -1,7 +1,7 @@
 //! 报警推送时延 — alarm points sending signed alarms at a steady rate while a hub page's stream is
 //! open: the time from a device starting its HTTP call to the alarm arriving on the stream.
 
-use crate::{Percentiles, Target, field, pick};
+use crate::{Percentiles, Target, field, pick, read_stream};
 use anyhow::{Result, anyhow, bail};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -67,7 +67,7 @@ pub async fn alarm_latency(
         .await?
         .error_for_status()?;
     let (tx, mut rx) = mpsc::unbounded_channel::<(i64, Instant)>();
-    let reader = tokio::spawn(read_alarms(stream, tx));
+    let reader = tokio::spawn(read_stream(stream, tx, |v| !field(v, "alarm").is_null()));
     tokio::time::sleep(Duration::from_millis(500)).await;
 
     let started: Arc<Mutex<HashMap<i64, Instant>>> = Arc::default();
@@ -140,27 +140,4 @@ pub async fn alarm_latency(
         rate: total as f64 / elapsed.max(f64::EPSILON),
         latency: Percentiles::of(samples),
     })
-}
-
-/// Reads the stream and reports each alarm's event id with its arrival time.
-async fn read_alarms(mut res: reqwest::Response, tx: mpsc::UnboundedSender<(i64, Instant)>) {
-    let mut buf = String::new();
-    while let Ok(Some(chunk)) = res.chunk().await {
-        let at = Instant::now();
-        buf.push_str(&String::from_utf8_lossy(&chunk));
-        while let Some(end) = buf.find("\n\n") {
-            let frame: String = buf.drain(..end + 2).collect();
-            let data: String = frame
-                .lines()
-                .filter_map(|l| l.strip_prefix("data: "))
-                .collect();
-            if let Ok(v) = serde_json::from_str::<Value>(&data)
-                && !field(&v, "alarm").is_null()
-                && let Some(id) = field(&v, "case_id").as_i64()
-                && tx.send((id, at)).is_err()
-            {
-                return;
-            }
-        }
-    }
 }

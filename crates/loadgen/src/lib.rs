@@ -327,7 +327,9 @@ pub async fn push_latency(
             .await?
             .error_for_status()?;
         let tx = tx.clone();
-        streams.push(tokio::spawn(read_stream(res, tx)));
+        streams.push(tokio::spawn(read_stream(res, tx, |v| {
+            field(v, "action") == "report"
+        })));
     }
     // Let every subscription settle before the first event.
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -373,8 +375,13 @@ pub async fn push_latency(
     })
 }
 
-/// Reads one SSE stream and reports each `report` change's case id with its arrival time.
-async fn read_stream(mut res: reqwest::Response, tx: mpsc::UnboundedSender<(i64, Instant)>) {
+/// Reads one SSE stream and reports the case id of each change that `wanted` picks, with its
+/// arrival time.
+pub(crate) async fn read_stream(
+    mut res: reqwest::Response,
+    tx: mpsc::UnboundedSender<(i64, Instant)>,
+    wanted: fn(&Value) -> bool,
+) {
     let mut buf = String::new();
     while let Ok(Some(chunk)) = res.chunk().await {
         let at = Instant::now();
@@ -386,7 +393,7 @@ async fn read_stream(mut res: reqwest::Response, tx: mpsc::UnboundedSender<(i64,
                 .filter_map(|l| l.strip_prefix("data: "))
                 .collect();
             if let Ok(v) = serde_json::from_str::<Value>(&data)
-                && field(&v, "action") == "report"
+                && wanted(&v)
                 && let Some(id) = field(&v, "case_id").as_i64()
                 && tx.send((id, at)).is_err()
             {

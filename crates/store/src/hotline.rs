@@ -19,6 +19,11 @@ pub struct HotlineReportRecord {
     pub created_at: DateTime<Utc>,
 }
 
+/// Queues a report: case, kind, payload, now.
+const QUEUE_REPORT: &str =
+    "INSERT INTO hotline_reports (case_id, kind, payload, next_at, created_at)
+     VALUES ($1, $2, $3, $4, $4)";
+
 const REPORT_COLUMNS: &str =
     "id, case_id, kind, payload, attempts, next_at, last_error, sent_at, failed_at, created_at";
 
@@ -48,16 +53,13 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            sqlx::query(
-                "INSERT INTO hotline_reports (case_id, kind, payload, next_at, created_at)
-                 VALUES ($1, $2, $3, $4, $4)",
-            )
-            .bind(case_id)
-            .bind(report_kind)
-            .bind(report)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            sqlx::query(QUEUE_REPORT)
+                .bind(case_id)
+                .bind(report_kind)
+                .bind(report)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
             tx.commit().await
         })?;
         Ok(())
@@ -103,17 +105,14 @@ impl Store {
         payload: &str,
     ) -> Result<()> {
         dispatch!(self, |db| {
-            sqlx::query(
-                "INSERT INTO hotline_reports (case_id, kind, payload, next_at, created_at)
-                 VALUES ($1, $2, $3, $4, $4)",
-            )
-            .bind(case_id)
-            .bind(kind)
-            .bind(payload)
-            .bind(Utc::now())
-            .execute(db)
-            .await
-            .map(|_| ())
+            sqlx::query(QUEUE_REPORT)
+                .bind(case_id)
+                .bind(kind)
+                .bind(payload)
+                .bind(Utc::now())
+                .execute(db)
+                .await
+                .map(|_| ())
         })?;
         Ok(())
     }

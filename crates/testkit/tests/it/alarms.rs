@@ -270,3 +270,59 @@ async fn a_devices_bad_calls_are_refused() {
         "departments work events, not devices"
     );
 }
+
+#[tokio::test]
+async fn the_alarms_page_lists_the_points_with_their_online_rate_and_registers_one() {
+    let h = Hub::new().await;
+    let c = reqwest::Client::new();
+    let form = |lat: &str| {
+        vec![
+            ("code", "HOME-0007".to_owned()),
+            ("name", "独居老人张某家紧急按钮".to_owned()),
+            ("kind", "home".to_owned()),
+            ("lat", lat.to_owned()),
+            ("lon", h.point.0.to_string()),
+            ("coord", "wgs84".to_owned()),
+            ("address", "朝阳东路 5 号 2 单元".to_owned()),
+            ("heartbeat_secs", "60".to_owned()),
+        ]
+    };
+    let post = |body: Vec<(&'static str, String)>| {
+        c.post(h.t.url("/alarms"))
+            .bearer_auth(&h.tokens.commander)
+            .form(&body)
+            .send()
+    };
+    let res = post(form("北纬三十一度")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.text().await.unwrap().contains("纬度应为数字"));
+    let res = post(form(&h.point.1.to_string())).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"point-key\""), "the key, once");
+    assert!(html.contains("独居老人张某家紧急按钮") && html.contains("居家紧急按钮"));
+
+    let page = |token: String| {
+        let c = c.clone();
+        let url = h.t.url("/alarms");
+        async move {
+            c.get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    let html = page(h.tokens.operator.clone()).await;
+    assert!(!html.contains("id=\"point-key\""), "never again");
+    assert!(html.contains("<span class=\"num\" id=\"points-total\">1</span>"));
+    assert!(html.contains("<span class=\"num\" id=\"points-rate\">0.0%</span>"));
+    assert!(html.contains("从未"), "never heard");
+    assert!(
+        !html.contains("id=\"point-form\""),
+        "operators do not register devices"
+    );
+}

@@ -60,6 +60,31 @@ async fn log_in(b: &Browser, t: &TestApp, user: &str, password: &str, totp: &str
     fill_and_submit(b, "form[action='/login']", &fields).await;
 }
 
+/// On a phone-sized window: signs `who` in at `base`, opens `page` and waits until the service
+/// worker looks after it (so the page is kept for use without signal).
+async fn on_the_phone(b: &Browser, base: &str, who: &pingan_testkit::Ready, page: &str) {
+    b.client.set_window_size(390, 844).await.unwrap();
+    b.client.goto(&format!("{base}/login")).await.unwrap();
+    let fields = [
+        ("username", who.username.as_str()),
+        ("password", who.password.as_str()),
+        ("totp", ""),
+    ];
+    fill_and_submit(b, "form[action='/login']", &fields).await;
+    wait_for(b, "form[action='/logout']").await;
+    b.client.goto(&format!("{base}{page}")).await.unwrap();
+    let ready = b
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             navigator.serviceWorker.ready.then(() => done(true));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(ready, serde_json::json!(true));
+}
+
 /// Saves a screenshot under target/screenshots for a person to look at.
 async fn screenshot(b: &Browser, name: &str) {
     let png = b.client.screenshot().await.unwrap();
@@ -523,26 +548,7 @@ async fn a_visit_made_without_signal_is_sent_once_when_it_returns() {
     // Online: sign in and open the task list and the visit form; the service worker keeps them.
     let first = t.another_instance().await;
     let base = first.base_url.clone();
-    b.client.set_window_size(390, 844).await.unwrap();
-    b.client.goto(&format!("{base}/login")).await.unwrap();
-    let fields = [
-        ("username", worker.username.as_str()),
-        ("password", worker.password.as_str()),
-        ("totp", ""),
-    ];
-    fill_and_submit(&b, "form[action='/login']", &fields).await;
-    wait_for(&b, "form[action='/logout']").await;
-    b.client.goto(&format!("{base}/visits/due")).await.unwrap();
-    let ready = b
-        .client
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             navigator.serviceWorker.ready.then(() => done(true));",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(ready, serde_json::json!(true));
+    on_the_phone(&b, &base, &worker, "/visits/due").await;
     b.client
         .goto(&format!("{base}/persons/{person}/visit"))
         .await
@@ -995,26 +1001,7 @@ async fn a_residents_report_made_without_signal_is_kept_and_recorded_once_when_t
     // Online: sign in on a hub that will go away and open the report page; the phone keeps it.
     let first = h.t.another_instance().await;
     let base = first.base_url.clone();
-    b.client.set_window_size(390, 844).await.unwrap();
-    b.client.goto(&format!("{base}/login")).await.unwrap();
-    let fields = [
-        ("username", resident.username.as_str()),
-        ("password", resident.password.as_str()),
-        ("totp", ""),
-    ];
-    fill_and_submit(&b, "form[action='/login']", &fields).await;
-    wait_for(&b, "form[action='/logout']").await;
-    b.client.goto(&format!("{base}/report")).await.unwrap();
-    let ready = b
-        .client
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             navigator.serviceWorker.ready.then(() => done(true));",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(ready, serde_json::json!(true));
+    on_the_phone(&b, &base, &resident, "/report").await;
     b.client.goto(&format!("{base}/report")).await.unwrap();
     wait_for(&b, "#report-form").await;
 

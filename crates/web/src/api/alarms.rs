@@ -7,6 +7,7 @@ use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Query};
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::routing::{get, post};
@@ -72,6 +73,17 @@ pub(crate) async fn register(
     Ok((StatusCode::CREATED, Json(point)))
 }
 
+/// A device's body, or the problem that it is larger than a signal may be.
+fn within_limit(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+    body.map_err(|e| {
+        ApiError(AppError::TooLarge(format!(
+            "设备请求体最多 {} KB（{}）",
+            MAX_SIGNAL_BYTES / 1024,
+            e.body_text()
+        )))
+    })
+}
+
 /// The signature headers of a device's call.
 fn signed<'a>(
     headers: &'a HeaderMap,
@@ -118,8 +130,9 @@ pub(crate) async fn alarm(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<SignalOutcome>), ApiError> {
+    let body = within_limit(body)?;
     let call = signed(&headers, &method, &uri, &body, source.as_deref())?;
     let outcome = state.app.alarms().alarm(id, &call).await?;
     Ok((StatusCode::CREATED, Json(outcome)))
@@ -136,8 +149,9 @@ pub(crate) async fn heartbeat(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<SignalOutcome>, ApiError> {
+    let body = within_limit(body)?;
     let call = signed(&headers, &method, &uri, &body, source.as_deref())?;
     Ok(Json(state.app.alarms().heartbeat(id, &call).await?))
 }

@@ -1,6 +1,7 @@
 //! The Chinese pages: login, the front page, the org tree, the grid map, and the licences.
 
 mod access;
+mod alarms;
 mod cases;
 mod dashboard;
 mod home;
@@ -25,7 +26,7 @@ pub struct NavItem {
 }
 
 /// The pages of the navigation, each with the capability it needs (none: everyone).
-const NAV: [(&str, &str, &str, Option<Capability>); 24] = [
+const NAV: [(&str, &str, &str, Option<Capability>); 25] = [
     ("/", "工作台", "", None),
     (
         "/events",
@@ -124,6 +125,12 @@ const NAV: [(&str, &str, &str, Option<Capability>); 24] = [
         Some(Capability::ViewSpecialGroups),
     ),
     (
+        "/alarms",
+        "一键报警",
+        "校园、社区一键报警与门禁：在线率，登记设备",
+        Some(Capability::HubWork),
+    ),
+    (
         "/video",
         "视频资源",
         "摄像机点亮率、离线清单、设备与分布地图",
@@ -182,6 +189,7 @@ pub fn router() -> Router<AppState> {
         .merge(dashboard::router())
         .merge(cases::rules::router())
         .merge(video::router())
+        .merge(alarms::router())
         .merge(registry::persons::router())
         .merge(registry::person_page::router())
         .merge(registry::households::router())

@@ -974,6 +974,11 @@ async fn an_alarm_appears_on_the_open_events_page_with_its_sound_and_marker() {
         .unwrap();
     wait_for(&b, "#state").await;
     assert_eq!(visible_text(&b, "#state").await, "待受理");
+    // The points' page: the one point, heard when it alarmed.
+    b.client.goto(&h.t.url("/alarms")).await.unwrap();
+    wait_for(&b, "#point-list").await;
+    assert_eq!(visible_text(&b, "#points-rate").await, "100.0%");
+    screenshot(&b, "alarms-page").await;
     b.close().await;
 }
 

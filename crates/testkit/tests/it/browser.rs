@@ -977,6 +977,11 @@ async fn an_alarm_appears_on_the_open_events_page_with_its_sound_and_marker() {
     // The points' page: the one point, heard when it alarmed.
     b.client.goto(&h.t.url("/alarms")).await.unwrap();
     wait_for(&b, "#point-list").await;
+    let bar = b.client.find(Locator::Css("#alarm-bar")).await.unwrap();
+    assert!(
+        !bar.is_displayed().await.unwrap(),
+        "no bar until an alarm comes"
+    );
     assert_eq!(visible_text(&b, "#points-rate").await, "100.0%");
     screenshot(&b, "alarms-page").await;
     b.close().await;

@@ -66,7 +66,7 @@ echo "   served /healthz, printed the passwords, kept its data in ./pingan-data"
 
 echo "== README: pingan --help lists its commands"
 listed="$(awk '/`pingan --help` lists the commands:/ { on = 1 } on { print } on && /\.$/ { exit }' README.md |
-  sed 's/.*lists the commands://' | grep -o '`[a-z][a-z |]*`' | tr -d '`' | awk '{print $1}' | sort -u)"
+  sed 's/.*lists the commands://' | grep -o '`[a-z][a-z0-9 |]*`' | tr -d '`' | awk '{print $1}' | sort -u)"
 help="$(target/release/pingan --help)"
 for c in $listed; do
   grep -qE "^  $c " <<<"$help" || { echo "pingan --help does not list '$c'" >&2; exit 1; }

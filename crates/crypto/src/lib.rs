@@ -50,19 +50,25 @@ pub(crate) fn hmac_sm3(key: &[u8; 32], parts: &[&[u8]]) -> [u8; 32] {
 /// compared in constant time.
 pub fn hmac_sm3_verify(key: &[u8; 32], message: &[u8], signature_hex: &str) -> bool {
     let expected = hmac_sm3(key, &[message]);
-    let given: Option<Vec<u8>> = (signature_hex.len() == 64)
-        .then(|| {
-            (0..32)
-                .map(|i| u8::from_str_radix(signature_hex.get(2 * i..2 * i + 2)?, 16).ok())
-                .collect()
-        })
-        .flatten();
-    given.is_some_and(|g| {
-        g.iter()
+    hex32(signature_hex).is_some_and(|given| {
+        given
+            .iter()
             .zip(expected.iter())
             .fold(0u8, |acc, (a, b)| acc | (a ^ b))
             == 0
     })
+}
+
+/// 32 bytes from 64 hex digits (a key or a signature); none for anything else.
+pub fn hex32(s: &str) -> Option<[u8; 32]> {
+    if s.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, b) in out.iter_mut().enumerate() {
+        *b = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
 }
 
 /// The HMAC-SM3 of `message` under `key`, as lowercase hex (what a device sends).
@@ -125,6 +131,9 @@ mod tests {
         ));
         assert!(!hmac_sm3_verify(&key, b"x", "zz"));
         assert!(!hmac_sm3_verify(&key, b"x", &"é".repeat(32)));
+        assert_eq!(hex32(&"0a".repeat(32)), Some([10u8; 32]));
+        assert_eq!(hex32(&"0a".repeat(31)), None);
+        assert_eq!(hex32(&"zz".repeat(32)), None);
     }
 
     #[test]

@@ -52,11 +52,10 @@ pub async fn alarm_latency(
         let id = field(field(&body, "point"), "id")
             .as_i64()
             .ok_or_else(|| anyhow!("登记应答没有 id"))?;
-        let hex = field(&body, "key").as_str().unwrap_or_default();
-        let mut key = [0u8; 32];
-        for (i, b) in key.iter_mut().enumerate() {
-            *b = u8::from_str_radix(hex.get(2 * i..2 * i + 2).unwrap_or("00"), 16)?;
-        }
+        let key = field(&body, "key")
+            .as_str()
+            .and_then(pingan_crypto::hex32)
+            .ok_or_else(|| anyhow!("登记应答没有 64 位十六进制的 key"))?;
         devices.push((id, key));
     }
     let stream = target

@@ -6,7 +6,7 @@ use crate::cases::intake_point;
 use crate::{Actor, AppError, Result};
 use chrono::Utc;
 use pingan_domain::alarm::{AlarmPointKind, online};
-use pingan_domain::{Capability, OrgCode, Scope};
+use pingan_domain::{Capability, OrgCode};
 use pingan_store::{AlarmPointRecord, NewAlarmPoint, StoreError};
 use serde_json::json;
 
@@ -63,9 +63,8 @@ impl crate::services::Alarms<'_> {
             // The place must be one the installer may open.
             self.registry().place(user, place_id).await?;
         }
-        let mut key_bytes = [0u8; 32];
-        pingan_crypto::random_bytes_into(&mut key_bytes)?;
-        let key: String = key_bytes.iter().map(|b| format!("{b:02x}")).collect();
+        // 32 random bytes as 64 hex digits: what the installer types into the device.
+        let key = pingan_crypto::random_token()?;
         let id = self
             .store
             .insert_alarm_point(&NewAlarmPoint {
@@ -119,7 +118,7 @@ impl crate::services::Alarms<'_> {
         let area = match org.map(str::trim).filter(|o| !o.is_empty()) {
             Some(o) => {
                 let code = OrgCode::parse(o).map_err(|e| AppError::Invalid(e.to_string()))?;
-                if !Scope::org(user.org_code.clone()).covers(&code) {
+                if !user.scope().covers(&code) {
                     return Err(AppError::Forbidden(format!("{o} 不在您的管辖范围内")));
                 }
                 code

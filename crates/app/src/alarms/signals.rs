@@ -159,36 +159,29 @@ impl crate::services::Alarms<'_> {
 
     /// The point that signed this call, or the refusal (logged with its reason).
     async fn verified(self, point_id: i64, call: &SignedCall<'_>) -> Result<AlarmPointRecord> {
-        let refuse = |reason: String| {
+        let log = |reason: &str| {
             tracing::warn!(
                 point = point_id,
                 source = call.source,
                 "报警点请求被拒绝：{reason}"
             );
+        };
+        let refuse = |reason: String| {
+            log(&reason);
             AppError::Unauthenticated("签名无效、已过期或重复：请检查设备密钥、时钟与 nonce")
         };
         let now = Utc::now();
         let at = check_timestamp(call.timestamp, now).map_err(|e| {
             let reason = e.to_string();
-            tracing::warn!(
-                point = point_id,
-                source = call.source,
-                "报警点请求被拒绝：{reason}"
-            );
+            log(&reason);
             AppError::Invalid(reason)
         })?;
         check_nonce(call.nonce).map_err(|e| AppError::Invalid(e.to_string()))?;
         let Some(point) = self.store.alarm_point(point_id).await? else {
             return Err(refuse("报警点不存在".into()));
         };
-        let key_hex = self.cipher.open(KEY_FIELD, &point.key_sealed)?;
-        let mut key = [0u8; 32];
-        for (i, b) in key.iter_mut().enumerate() {
-            *b = key_hex
-                .get(2 * i..2 * i + 2)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-                .ok_or_else(|| AppError::Internal("报警点密钥已损坏".into()))?;
-        }
+        let key = pingan_crypto::hex32(&self.cipher.open(KEY_FIELD, &point.key_sealed)?)
+            .ok_or_else(|| AppError::Internal("报警点密钥已损坏".into()))?;
         let message = signed_message(
             call.timestamp,
             call.nonce,

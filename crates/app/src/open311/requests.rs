@@ -72,6 +72,7 @@ impl crate::services::Open311<'_> {
             ));
         }
         let contact = self.contact(f)?;
+        let account_id = text(&f.account_id, "account_id", 64)?;
         // Checked before the event exists, so that a bad photo refuses the whole request.
         if f.media.len() > MAX_MEDIA {
             return Err(AppError::Invalid(format!("media 最多 {MAX_MEDIA} 张照片")));
@@ -118,7 +119,7 @@ impl crate::services::Open311<'_> {
                 integrator_id: user.id,
                 media_url,
                 contact_sealed: contact,
-                account_id: text(&f.account_id, "account_id", 64)?,
+                account_id: account_id.clone(),
                 device_id: text(&f.device_id, "device_id", 64)?,
             })
             .await?;
@@ -133,7 +134,7 @@ impl crate::services::Open311<'_> {
                 event.number, event.handling_limit
             ),
             service_request_id: event.number,
-            account_id: text(&f.account_id, "account_id", 64)?,
+            account_id,
         })
     }
 

@@ -4,6 +4,7 @@
 use super::{Open311Attribute, Open311Service};
 use crate::{AppError, Result};
 use pingan_domain::calendar::TimeUnit;
+use pingan_store::CategoryRecord;
 
 /// The questions every service asks besides the specification's own fields.
 pub(super) const ATTRIBUTES: [Open311Attribute; 3] = [
@@ -43,33 +44,10 @@ impl crate::services::Open311<'_> {
     /// The services: every event category in force.
     pub async fn services(self) -> Result<Vec<Open311Service>> {
         let categories = self.cases().category_records().await?;
-        let name_of = |code: &str| {
-            categories
-                .iter()
-                .find(|c| c.code == code)
-                .map(|c| c.name.clone())
-        };
         Ok(categories
             .iter()
             .filter(|c| c.retired_at.is_none())
-            .map(|c| {
-                let unit = TimeUnit::parse(&c.handling_unit)
-                    .map_or(c.handling_unit.as_str(), |u| u.label());
-                Open311Service {
-                    code: c.code.clone(),
-                    name: c.name.clone(),
-                    description: format!(
-                        "{}（{}），处置时限 {} {unit}",
-                        c.name, c.family, c.handling_amount
-                    ),
-                    group: c
-                        .parent_code
-                        .as_deref()
-                        .and_then(name_of)
-                        .unwrap_or_else(|| c.family.clone()),
-                    keywords: c.family.clone(),
-                }
-            })
+            .map(|c| service_of(c, &categories))
             .collect())
     }
 
@@ -81,16 +59,36 @@ impl crate::services::Open311<'_> {
 
     /// A service in force by its code.
     pub(super) async fn service(self, code: &str) -> Result<Open311Service> {
-        self.services()
-            .await?
-            .into_iter()
-            .find(|s| s.code == code)
+        let categories = self.cases().category_records().await?;
+        categories
+            .iter()
+            .find(|c| c.code == code && c.retired_at.is_none())
+            .map(|c| service_of(c, &categories))
             .ok_or_else(|| {
                 AppError::NotFound(format!(
                     "service_code {} not found（没有这个服务，可选服务见 services.json）",
                     clip(code)
                 ))
             })
+    }
+}
+
+/// A category as a service; `all` names its parent (大类) for the group.
+fn service_of(c: &CategoryRecord, all: &[CategoryRecord]) -> Open311Service {
+    let unit = TimeUnit::parse(&c.handling_unit).map_or(c.handling_unit.as_str(), |u| u.label());
+    let parent = c
+        .parent_code
+        .as_deref()
+        .and_then(|p| all.iter().find(|x| x.code == p));
+    Open311Service {
+        code: c.code.clone(),
+        name: c.name.clone(),
+        description: format!(
+            "{}（{}），处置时限 {} {unit}",
+            c.name, c.family, c.handling_amount
+        ),
+        group: parent.map_or_else(|| c.family.clone(), |p| p.name.clone()),
+        keywords: c.family.clone(),
     }
 }
 

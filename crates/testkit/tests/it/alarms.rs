@@ -86,12 +86,7 @@ pub async fn device(h: &Hub, code: &str, name: &str, kind: &str) -> Device {
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{point}");
-    let hex = point["key"].as_str().unwrap();
-    assert_eq!(hex.len(), 64);
-    let mut key = [0u8; 32];
-    for (i, b) in key.iter_mut().enumerate() {
-        *b = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap();
-    }
+    let key = pingan_crypto::hex32(point["key"].as_str().unwrap()).expect("64 hex digits");
     Device {
         id: point["point"]["id"].as_i64().unwrap(),
         key,

@@ -302,6 +302,15 @@ async fn orders_are_refused_with_a_reason_and_taken_from_a_sheet() {
         "{e}"
     );
     assert!(!e.to_string().contains("SJ"), "nothing of the event: {e}");
+    let res = reqwest::Client::new()
+        .get(h.t.url("/api/v1/hotline/orders/GD-NO-SUCH-ORDER"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::NOT_FOUND);
+    let e: Value = res.json().await.unwrap();
+    assert!(e["detail"].as_str().unwrap().contains("没有工单"), "{e}");
 
     let columns: Vec<pingan_app::sheet::Column> = [
         "工单编号",

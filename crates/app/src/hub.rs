@@ -45,6 +45,8 @@ pub struct AppConfig {
     pub risk_grade_letters: pingan_domain::case::risk::GradeLetters,
     /// Where reports back to the 12345 hotline go; none keeps them queued.
     pub hotline: Option<crate::HotlineConfig>,
+    /// How texts reach phones (sign-in codes, 一次性告知): a gateway, or the log.
+    pub sms: crate::SmsSender,
 }
 
 /// 登录锁定策略 — how many failed logins within a window lock a source address (or, without one,
@@ -86,6 +88,7 @@ impl Default for AppConfig {
             video_url: None,
             risk_grade_letters: Default::default(),
             hotline: None,
+            sms: crate::SmsSender::Log,
         }
     }
 }
@@ -169,6 +172,7 @@ impl App {
         app.access().sync_default_roles().await?;
         app.org().sync_reference_data().await?;
         app.cases().sync_event_categories().await?;
+        app.cases().sync_service_items().await?;
         app.org().sync_official_calendar().await?;
         app.org().reload_grid_index().await?;
         app.registry().refresh_visit_dues(None, true).await?;

@@ -20,12 +20,14 @@ mod registry;
 mod restore;
 mod runtime;
 mod services;
+mod sms;
 mod stats;
 mod video;
 
 pub use access::accounts::{CurrentUser, LoginOutcome, NewAccount, SetupStep, UserSummary};
 pub use access::audit::{AuditVerdict, AuditView};
 pub use access::authorize::Actor;
+pub use access::citizens::CitizenSignIn;
 pub use access::login_locks::{FailedLoginView, LoginLockView};
 pub use access::roles::{PermissionView, RoleEntry, RoleView};
 pub use access::second_factor::TotpEnrolment;
@@ -44,6 +46,10 @@ pub use cases::{
     MediationOrganisationEntry, MediationOrganisationView, MediatorView, PartyEntry, PhotoUpload,
     PhotoView, RoutingRuleView, ScreeningEntry, ScreeningUnitView, ScreeningView, StatsRow,
     TimelineView, new_client_id, parse_case_ref,
+};
+pub use cases::{
+    ApplicationActionRequest, ApplicationDetailView, ApplicationIntake, ApplicationIntakeOutcome,
+    ApplicationListQuery, ApplicationPage, ApplicationView, ServiceItemEdit, ServiceItemView,
 };
 pub use cases::{
     ClueActionRequest, ClueDetailView, ClueIntake, ClueIntakeOutcome, ClueListQuery, ClueLookup,
@@ -98,6 +104,7 @@ pub use registry::transfers::{TransferEntry, TransferView};
 pub use registry::visits::{VisitEntry, VisitView};
 pub use restore::restore_sqlite;
 pub use runtime::RuntimeGauges;
+pub use sms::SmsSender;
 pub use stats::{
     BreakdownQuery, BreakdownView, CategoryFigure, Indicator, IndicatorQuery, IndicatorsView,
     PoliceEntry, PoliceImportReport, PoliceLineView, PoliceYearView, TrendPoint, UnitFigures,

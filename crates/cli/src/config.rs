@@ -48,6 +48,9 @@ pub struct FileConfig {
     pub hotline_callback_url: Option<String>,
     /// The secret the reports back are signed with (HMAC-SM3), or `PINGAN_HOTLINE_SECRET`.
     pub hotline_secret: Option<String>,
+    /// The district's SMS gateway, which takes `{"phone", "text"}` as a JSON POST; without it,
+    /// texts (residents' sign-in codes) are written to the log.
+    pub sms_gateway_url: Option<String>,
 }
 
 /// Where the data lives and which database to use, resolved.
@@ -198,6 +201,15 @@ impl Resolved {
                     "配置项 hotline_callback_url 应为 http:// 或 https:// 开头的地址，收到 {url}"
                 ),
                 None => None,
+            },
+            sms: match &self.file.sms_gateway_url {
+                Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                    pingan_app::SmsSender::Http { url: url.clone() }
+                }
+                Some(url) => {
+                    bail!("配置项 sms_gateway_url 应为 http:// 或 https:// 开头的地址，收到 {url}")
+                }
+                None => pingan_app::SmsSender::Log,
             },
         })
     }

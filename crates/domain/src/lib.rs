@@ -26,5 +26,6 @@ pub mod video;
 pub use org::{OrgCode, OrgCodeError, OrgLevel};
 pub use role::{Capability, Permissions, Role, RoleDef, RoleRuleError};
 pub mod scope;
+pub mod service_item;
 pub mod text;
 pub use scope::Scope;

@@ -115,6 +115,8 @@ impl Role {
                 ManageLawyers,
                 ManageRiskAssessments,
                 ManagePoliceStatistics,
+                ApplyForServices,
+                ManageServices,
             ],
             Role::Operator => &[
                 ViewOrg,
@@ -129,6 +131,7 @@ impl Role {
                 ViewSpecialGroups,
                 RegisterDisputes,
                 RegisterPetitions,
+                ApplyForServices,
             ],
             Role::GridWorker => &[
                 ViewOrg,
@@ -161,7 +164,7 @@ impl Role {
                 ViewRegistry,
                 ViewPlaces,
             ],
-            Role::Citizen => &[ReportEvents, FollowOwnReports],
+            Role::Citizen => &[ReportEvents, FollowOwnReports, ApplyForServices],
         }
     }
 
@@ -264,6 +267,11 @@ capabilities! {
     /// Enter and import the monthly public-security figures (警情, 治安案件, 刑事立案) of the
     /// townships of one's scope.
     ManagePoliceStatistics = "manage_police_statistics", "录入公安统计数据";
+    /// Apply for a service of the catalogue (政务服务): a resident for themself and follow their
+    /// own applications, or the counter entering one for a resident who came in.
+    ApplyForServices = "apply_services", "申请政务服务";
+    /// Keep the district's service catalogue: materials, unit, promised limit, online flag.
+    ManageServices = "manage_services", "维护政务服务事项";
 }
 
 impl Capability {

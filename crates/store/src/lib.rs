@@ -29,9 +29,14 @@ pub use access::audit::{AuditFilter, AuditRecord, GENESIS_HASH};
 pub use access::reseal::{SealedColumn, SealedUserColumns};
 pub use access::roles::{RoleRecord, RoleRow};
 pub use access::sessions::SessionRecord;
+pub use access::sms_codes::SmsCodeRecord;
 pub use access::tokens::{ApiTokenRecord, NewApiToken};
 pub use access::users::{NewUser, UserRecord};
 pub use alarms::{AlarmPointRecord, NewAlarmPoint};
+pub use cases::applications::{
+    ApplicationDetail, ApplicationFilter, ApplicationInsert, ApplicationReader, ApplicationRecord,
+    ApplicationUpdate, ServiceItemRecord,
+};
 pub use cases::categories::{CategoryRecord, NewRoutingRule, RoutingRuleRecord};
 pub use cases::clues::{
     ClueDetail, ClueFilter, ClueInsert, ClueReader, ClueRecord, ClueUpdate, SealedInformant,

@@ -54,6 +54,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(24, "0024_open311"),
     migration!(25, "0025_alarm_points"),
     migration!(26, "0026_hotline"),
+    migration!(27, "0027_applications"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

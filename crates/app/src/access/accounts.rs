@@ -205,6 +205,18 @@ impl crate::services::Access<'_> {
             }
         };
         self.store.clear_login_failures(&lock_key).await?;
+        self.open_session(user, source, "login").await
+    }
+
+    /// Opens a session for an account whose owner has just proved who they are (`how`: the
+    /// audit action, `login` or `login.sms`).
+    pub(crate) async fn open_session(
+        self,
+        user: UserRecord,
+        source: Option<String>,
+        how: &str,
+    ) -> Result<LoginOutcome> {
+        let now = Utc::now();
         let token = random_token()?;
         self.store
             .insert_session(&SessionRecord {
@@ -218,7 +230,7 @@ impl crate::services::Access<'_> {
         let user = self.current_user(user)?;
         self.audit(
             &Actor::user(user.clone(), source),
-            "login",
+            how,
             &format!("user:{}", user.username),
             "ok",
             json!({}),

@@ -61,15 +61,37 @@ impl App {
         action: &str,
         result: &str,
     ) -> Result<()> {
+        self.audit_unsigned(
+            username,
+            source,
+            action,
+            &format!("user:{username}"),
+            result,
+            &serde_json::json!({}),
+        )
+        .await
+    }
+
+    /// Records what someone not signed in did (`who`: the name they gave, or the masked phone
+    /// they asked a code for).
+    pub(crate) async fn audit_unsigned(
+        &self,
+        who: &str,
+        source: Option<String>,
+        action: &str,
+        object: &str,
+        result: &str,
+        detail: &serde_json::Value,
+    ) -> Result<()> {
         let event = AuditEvent {
             at: to_micros(Utc::now()),
             user_id: None,
-            username: username.into(),
+            username: who.into(),
             source_addr: source,
             action: action.into(),
-            object: format!("user:{username}"),
+            object: object.into(),
             result: result.into(),
-            detail: "{}".into(),
+            detail: detail.to_string(),
         };
         self.append(event).await
     }

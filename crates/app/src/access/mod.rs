@@ -5,6 +5,7 @@
 pub(crate) mod accounts;
 pub(crate) mod audit;
 pub(crate) mod authorize;
+pub(crate) mod citizens;
 pub(crate) mod contacts;
 pub(crate) mod login_locks;
 pub(crate) mod reseal;

@@ -2,6 +2,7 @@
 //! deadline sweeper and the real-time bus. The event kind (intake, lists, duplicates, routing)
 //! lives in [`events`]; later kinds add their own module and reuse [`App::act_on_event`].
 
+mod applications;
 pub(crate) mod bus;
 pub(crate) mod clues;
 pub(crate) mod disputes;
@@ -13,6 +14,10 @@ pub(crate) mod risks;
 pub(crate) mod routing;
 mod view;
 
+pub use applications::{
+    ApplicationActionRequest, ApplicationDetailView, ApplicationIntake, ApplicationIntakeOutcome,
+    ApplicationListQuery, ApplicationPage, ApplicationView, ServiceItemEdit, ServiceItemView,
+};
 pub use bus::{AlarmNotice, CaseChange};
 pub use clues::{
     ClueActionRequest, ClueDetailView, ClueIntake, ClueIntakeOutcome, ClueListQuery, ClueLookup,
@@ -58,7 +63,8 @@ use pingan_domain::case::{
 };
 use pingan_domain::{Capability, OrgCode, time::in_shanghai};
 use pingan_store::{
-    CaseRecord, ClueUpdate, DisputeUpdate, NewTimelineEntry, PetitionUpdate, RiskUpdate, StoreError,
+    ApplicationUpdate, CaseRecord, ClueUpdate, DisputeUpdate, NewTimelineEntry, PetitionUpdate,
+    RiskUpdate, StoreError,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -146,6 +152,7 @@ pub(crate) enum OwnRows<'a> {
     Petition(&'a PetitionUpdate, Vec<Party>),
     Clue(&'a ClueUpdate, Vec<Party>),
     Risk(&'a RiskUpdate),
+    Application(&'a ApplicationUpdate),
 }
 
 impl OwnRows<'_> {
@@ -247,6 +254,11 @@ impl crate::services::Cases<'_> {
             OwnRows::Risk(update) => {
                 self.store
                     .update_risk(&case, old.version, &entry, departments, update)
+                    .await
+            }
+            OwnRows::Application(update) => {
+                self.store
+                    .update_application(&case, old.version, &entry, departments, update)
                     .await
             }
             OwnRows::None => {

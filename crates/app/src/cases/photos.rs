@@ -26,9 +26,9 @@ pub struct PhotoUpload {
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PhotoView {
     pub id: i64,
-    /// `before`, `after` or `agreement`.
+    /// `before`, `after`, `agreement` or `material`.
     pub stage: String,
-    /// 处置前, 处置后 or 签字协议书.
+    /// 处置前, 处置后, 签字协议书 or 申请材料.
     pub stage_label: &'static str,
     pub file_name: String,
     pub content_type: String,
@@ -43,6 +43,7 @@ fn stage_label(stage: &str) -> &'static str {
     match stage {
         "after" => "处置后",
         "agreement" => "签字协议书",
+        "material" => "申请材料",
         _ => "处置前",
     }
 }

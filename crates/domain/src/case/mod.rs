@@ -6,6 +6,7 @@
 //! the case's [`CaseCore`]; the app layer writes the result with its timeline entry. Nothing here
 //! does I/O. A kind is registered by one line in [`KINDS`].
 
+pub mod application;
 pub mod clue;
 pub mod dispute;
 mod engine;
@@ -284,6 +285,7 @@ pub static KINDS: &[&KindSpec] = &[
     &petition::PETITION,
     &clue::CLUE,
     &risk::RISK,
+    &application::APPLICATION,
 ];
 
 /// The kind with this key.

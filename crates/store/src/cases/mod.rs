@@ -5,6 +5,7 @@
 //! the caller read (optimistic locking, so two operators never overwrite each other), and the
 //! timeline entry is appended in the same transaction.
 
+pub(crate) mod applications;
 pub(crate) mod categories;
 pub(crate) mod clues;
 pub(crate) mod disputes;

@@ -53,6 +53,7 @@ pub fn router() -> Router<AppState> {
         .merge(cases::disputes::router())
         .merge(cases::petitions::router())
         .merge(cases::clues::router())
+        .merge(cases::applications::router())
         .merge(cases::risks::router())
         .merge(police::router())
         .merge(stats::router())

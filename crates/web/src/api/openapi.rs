@@ -1,7 +1,7 @@
 //! `GET /api/v1/openapi.json`: the API described in OpenAPI 3.1, generated from the handlers.
 
 use super::access::{roles, session};
-use super::cases::{clues, disputes, events, petitions, risks};
+use super::cases::{applications, clues, disputes, events, petitions, risks};
 use super::org::{calendar, tree as org};
 use super::registry::{persons, places, special_groups, transfers};
 use super::{alarms, health, hotline, police, stats, video};
@@ -16,7 +16,7 @@ use utoipa::{Modify, OpenApi};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "平安 Pingan API", description = "区县综治中心平台的 HTTP 接口。错误一律为 application/problem+json。"),
-    paths(health::health, session::create, session::end, org::children, org::grids, org::locate, org::outline, calendar::deadline,
+    paths(health::health, session::create, session::end, session::send_code, session::create_with_code, org::children, org::grids, org::locate, org::outline, calendar::deadline,
         events::create, events::list, events::show, events::act, events::add_photos, events::photo, events::categories, events::set_limit, events::rules,
         events::add_rule, events::delete_rule, events::stream, video::online_rate,
         disputes::create, disputes::list, disputes::show, disputes::act, disputes::agreement, disputes::add_scans, disputes::photo, disputes::organisations,
@@ -25,6 +25,8 @@ use utoipa::{Modify, OpenApi};
         petitions::create, petitions::list, petitions::show, petitions::act, petitions::notice, petitions::reveal,
         petitions::add_attachments, petitions::photo, petitions::lawyers, petitions::add_lawyer, petitions::stats,
         clues::create, clues::list, clues::show, clues::act, clues::reveal, clues::lookup,
+        applications::services, applications::edit_service, applications::create, applications::list,
+        applications::show, applications::act, applications::result, applications::add_materials, applications::material,
         risks::create, risks::list, risks::show, risks::act, risks::experts, risks::add_expert, risks::register,
         police::year, police::enter, police::import, police::template,
         stats::indicators, stats::indicators_sheet, stats::breakdown, stats::report,
@@ -38,7 +40,9 @@ use utoipa::{Modify, OpenApi};
         places::list, places::save, places::show, places::add_tenant, places::import, places::template, places::reveal, places::export,
         transfers::list, transfers::request, transfers::decide,
         roles::permissions, roles::list, roles::show, roles::create, roles::update, roles::remove),
-    components(schemas(Problem, session::Credentials, session::Session, pingan_app::CurrentUser,
+    components(schemas(Problem, session::Credentials, session::Session, session::CodeRequest, pingan_app::CitizenSignIn,
+        pingan_app::ServiceItemView, pingan_app::ServiceItemEdit, pingan_app::ApplicationIntake, pingan_app::ApplicationIntakeOutcome,
+        pingan_app::ApplicationView, pingan_app::ApplicationPage, pingan_app::ApplicationDetailView, pingan_app::ApplicationActionRequest, pingan_app::CurrentUser,
         pingan_app::OrgUnitView, pingan_app::OrgRef, pingan_app::Located, calendar::Deadline,
         pingan_app::EventIntake, pingan_app::IntakeOutcome, pingan_app::EventView, pingan_app::EventPage,
         pingan_app::EventDetailView, pingan_app::TimelineView, pingan_app::ActionView,

@@ -1,5 +1,6 @@
 //! Cases over the API: one module per kind.
 
+pub(super) mod applications;
 pub(super) mod clues;
 pub(super) mod disputes;
 pub(super) mod events;

@@ -51,3 +51,8 @@ CREATE TABLE sms_codes (
 UPDATE roles SET permissions = permissions || ' apply_services'
  WHERE builtin AND name IN ('citizen', 'operator', 'commander');
 UPDATE roles SET permissions = permissions || ' manage_services' WHERE builtin AND name = 'commander';
+
+-- An application's case files are the photographed documents of the applicant (申请材料).
+ALTER TABLE case_files DROP CONSTRAINT case_files_stage_check;
+ALTER TABLE case_files ADD CONSTRAINT case_files_stage_check
+    CHECK (stage IN ('before', 'after', 'agreement', 'material'));

@@ -51,3 +51,23 @@ CREATE TABLE sms_codes (
 UPDATE roles SET permissions = permissions || ' apply_services'
  WHERE builtin = 1 AND name IN ('citizen', 'operator', 'commander');
 UPDATE roles SET permissions = permissions || ' manage_services' WHERE builtin = 1 AND name = 'commander';
+
+-- An application's case files are the photographed documents of the applicant (申请材料): the
+-- stage check widens (SQLite rebuilds the table to change a CHECK).
+CREATE TABLE case_files_widened (
+    id           INTEGER PRIMARY KEY,
+    case_id      INTEGER NOT NULL REFERENCES cases (id),
+    timeline_id  INTEGER REFERENCES case_timeline (id),
+    stage        TEXT NOT NULL CHECK (stage IN ('before', 'after', 'agreement', 'material')),
+    file_name    TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size         INTEGER NOT NULL,
+    digest       TEXT NOT NULL,
+    uploaded_by  TEXT NOT NULL,
+    uploaded_at  TEXT NOT NULL
+);
+INSERT INTO case_files_widened SELECT id, case_id, timeline_id, stage, file_name, content_type, size,
+    digest, uploaded_by, uploaded_at FROM case_files;
+DROP TABLE case_files;
+ALTER TABLE case_files_widened RENAME TO case_files;
+CREATE INDEX case_files_case ON case_files (case_id, id);

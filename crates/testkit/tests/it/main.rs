@@ -10,6 +10,7 @@
 
 mod alarms;
 mod api;
+mod applications;
 #[cfg(feature = "browser")]
 mod browser;
 mod calendar;
@@ -31,6 +32,7 @@ mod persons;
 mod petitions;
 mod places;
 mod police;
+mod receiver;
 mod risks;
 mod roles;
 mod scale_out;

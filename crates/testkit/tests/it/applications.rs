@@ -198,7 +198,14 @@ async fn a_resident_signs_in_by_sms_applies_supplements_once_and_reads_the_resul
             && missing.contains("近期免冠一寸照片")
             && missing.contains("白底")
     );
-    // The resident reads it on their own page, adds what was missing and sends it again.
+    // …texted to the applicant, and on their own page; they add it and send it again.
+    let texted = gateway.bodies().last().unwrap().clone();
+    assert_eq!(texted["phone"], PHONE);
+    let text = texted["text"].as_str().unwrap();
+    assert!(
+        text.contains("需补正") && text.contains("居民户口簿"),
+        "{text}"
+    );
     let (_, mine) = get(&h, &format!("/api/v1/applications/{id}"), &resident).await;
     assert_eq!(mine["missing"], told["missing"]);
     assert_eq!(mine["stage"], "材料需要补正，请按告知内容补齐后重新提交");
@@ -241,6 +248,13 @@ async fn a_resident_signs_in_by_sms_applies_supplements_once_and_reads_the_resul
         (status, done["state"].as_str()),
         (StatusCode::OK, Some("done")),
         "{done}"
+    );
+    let texted = gateway.bodies().last().unwrap().clone();
+    assert!(
+        texted["text"]
+            .as_str()
+            .unwrap()
+            .contains("已办结：老年人优待证已制作完成")
     );
     let res = reqwest::Client::new()
         .get(&pdf_url)

@@ -85,6 +85,17 @@ async fn on_the_phone(b: &Browser, base: &str, who: &pingan_testkit::Ready, page
     assert_eq!(ready, serde_json::json!(true));
 }
 
+/// Clicks the element matching `css`.
+async fn click(b: &Browser, css: &str) {
+    b.client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
 /// Saves a screenshot under target/screenshots for a person to look at.
 async fn screenshot(b: &Browser, name: &str) {
     let png = b.client.screenshot().await.unwrap();
@@ -1083,5 +1094,135 @@ async fn a_residents_report_made_without_signal_is_kept_and_recorded_once_when_t
         (e.channel.as_str(), e.category_code.as_str()),
         ("citizen", "ZZ08")
     );
+    b.close().await;
+}
+
+#[tokio::test]
+async fn a_resident_signs_in_with_a_text_applies_on_the_phone_and_supplements_what_is_asked() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let gateway = crate::receiver::Receiver::start(vec![]).await;
+    let h = crate::events::Hub::with_config(pingan_app::AppConfig {
+        sms: pingan_app::SmsSender::Http {
+            url: gateway.url.clone(),
+        },
+        ..Default::default()
+    })
+    .await;
+    let village = h.grid[..12].to_owned();
+    let phone = "13912340002";
+    b.client.set_window_size(390, 844).await.unwrap();
+    b.client.goto(&h.t.url("/login/phone")).await.unwrap();
+    let form = wait_for(&b, "#phone-login").await;
+    let field = |name: &'static str| {
+        let form = form.clone();
+        async move {
+            form.find(Locator::Css(&format!("[name={name}]")))
+                .await
+                .unwrap()
+        }
+    };
+    field("phone").await.send_keys(phone).await.unwrap();
+    click(&b, "button[value=code]").await;
+    let sent = visible_text(&b, "#code-sent").await;
+    assert!(sent.contains("验证码已发送"), "{sent}");
+    let text = gateway.bodies().last().unwrap()["text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let code: String = text
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|d| d.len() == 6)
+        .unwrap()
+        .into();
+    let form = wait_for(&b, "#phone-login").await;
+    form.find(Locator::Css("[name=code]"))
+        .await
+        .unwrap()
+        .send_keys(&code)
+        .await
+        .unwrap();
+    form.find(Locator::Css("details summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    form.find(Locator::Css("[name=name]"))
+        .await
+        .unwrap()
+        .send_keys("王秀英")
+        .await
+        .unwrap();
+    form.find(Locator::Css("[name=org]"))
+        .await
+        .unwrap()
+        .select_by_value(&village)
+        .await
+        .unwrap();
+    screenshot(&b, "citizen-phone-login").await;
+    click(&b, "button[value=signin]").await;
+    wait_for(&b, "li.service[data-code=FW09]").await;
+    screenshot(&b, "citizen-services").await;
+
+    b.client
+        .goto(&h.t.url("/services/FW09/apply"))
+        .await
+        .unwrap();
+    let photo = std::env::temp_dir().join(format!("pingan-id-{}.png", std::process::id()));
+    std::fs::write(&photo, crate::events::PNG).unwrap();
+    wait_for(&b, "#apply-form [name=photo]")
+        .await
+        .send_keys(photo.to_str().unwrap())
+        .await
+        .unwrap();
+    fill_and_submit(
+        &b,
+        "#apply-form",
+        &[
+            ("name", "王秀英"),
+            ("id_number", "511702195203150020"),
+            ("phone", phone),
+            ("note", "本人年满七十岁"),
+        ],
+    )
+    .await;
+    let stage = visible_text(&b, "#stage").await;
+    assert!(stage.contains("等待窗口受理"), "{stage}");
+    wait_for(&b, "#materials img").await;
+    screenshot(&b, "citizen-application").await;
+
+    // The counter says once what is missing; the resident reads it and sends it back.
+    let mine =
+        h.t.app
+            .cases()
+            .applications(&h.operator, &pingan_app::ApplicationListQuery::default())
+            .await
+            .unwrap();
+    let id = mine.items[0].id;
+    let notify: pingan_app::ApplicationActionRequest = serde_json::from_value(serde_json::json!({
+        "action": "notify", "missing_materials": ["居民户口簿"]
+    }))
+    .unwrap();
+    h.t.app
+        .cases()
+        .act_on_application(&h.operator, id, &notify)
+        .await
+        .unwrap();
+    b.client.refresh().await.unwrap();
+    let missing = visible_text(&b, "#missing").await;
+    assert!(missing.contains("居民户口簿"), "{missing}");
+    screenshot(&b, "citizen-application-missing").await;
+    b.client
+        .find(Locator::Css("form[data-action=resubmit] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let stage = visible_text(&b, "#state").await;
+    assert_eq!(stage, "待受理");
+    let _ = std::fs::remove_file(photo);
     b.close().await;
 }

@@ -4,7 +4,7 @@
 // signal returns. Each visit and report carries its own client_id and a person their ID number, so
 // the hub records each once however often it is sent.
 "use strict";
-const CACHE = "pingan-pages-v4";
+const CACHE = "pingan-pages-v5";
 const DB = "pingan-offline";
 const OUTBOX = "outbox";
 const OFFLINE_PAGES = [

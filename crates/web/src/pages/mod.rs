@@ -26,7 +26,7 @@ pub struct NavItem {
 }
 
 /// The pages of the navigation, each with the capability it needs (none: everyone).
-const NAV: [(&str, &str, &str, Option<Capability>); 25] = [
+const NAV: [(&str, &str, &str, Option<Capability>); 27] = [
     ("/", "工作台", "", None),
     (
         "/events",
@@ -39,6 +39,18 @@ const NAV: [(&str, &str, &str, Option<Capability>); 25] = [
         "上报事件",
         "手机上报所见问题，可定位、可查看自己上报的事件",
         Some(Capability::ReportEvents),
+    ),
+    (
+        "/services",
+        "办事服务",
+        "政务服务事项的办事指南：所需材料、办理单位、承诺时限，网上申请",
+        Some(Capability::ApplyForServices),
+    ),
+    (
+        "/applications",
+        "政务服务办件",
+        "网上和窗口申请的办件：受理、一次性告知、办结，群众查看本人办件",
+        Some(Capability::ApplyForServices),
     ),
     (
         "/disputes",
@@ -184,6 +196,7 @@ pub fn router() -> Router<AppState> {
         .merge(cases::disputes::router())
         .merge(cases::petitions::router())
         .merge(cases::clues::router())
+        .merge(cases::applications::router())
         .merge(cases::risks::router())
         .merge(police::router())
         .merge(dashboard::router())

@@ -29,6 +29,15 @@ impl Pairs<'_> {
             .collect()
     }
 
+    /// Every non-empty value of `name`, trimmed (the boxes ticked in a list of texts).
+    pub fn texts(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, v)| k == name && !v.trim().is_empty())
+            .map(|(_, v)| v.trim().to_owned())
+            .collect()
+    }
+
     /// Whether a checkbox `name` was ticked.
     pub fn ticked(&self, name: &str) -> bool {
         self.text(name).is_some()

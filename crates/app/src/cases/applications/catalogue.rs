@@ -46,6 +46,38 @@ impl crate::services::Cases<'_> {
             .collect())
     }
 
+    /// The stations an application may be made at, for forms: each township's 便民服务中心 and
+    /// each village's or community's 便民服务站, labelled with its township ("东城街道 · 朝阳社区").
+    /// The divisions are reference data: anyone may read them.
+    pub async fn service_stations(self) -> Result<Vec<(String, String)>> {
+        let units = self
+            .store
+            .org_units_under(pingan_domain::division::DISTRICT.0)
+            .await?;
+        let townships: std::collections::HashMap<&str, &str> = units
+            .iter()
+            .filter(|u| u.level == "township")
+            .map(|u| (u.code.as_str(), u.name.as_str()))
+            .collect();
+        Ok(units
+            .iter()
+            .filter(|u| u.retired_at.is_none())
+            .filter_map(|u| match u.level.as_str() {
+                "township" => Some((u.code.clone(), format!("{}（便民服务中心）", u.name))),
+                "village" => {
+                    let township = u
+                        .parent_code
+                        .as_deref()
+                        .and_then(|p| townships.get(p))
+                        .copied()
+                        .unwrap_or_default();
+                    Some((u.code.clone(), format!("{township} · {}", u.name)))
+                }
+                _ => None,
+            })
+            .collect())
+    }
+
     /// A service in force by code or name (taken off the list: refused, with what to do).
     pub(crate) async fn service_item(self, code_or_name: &str) -> Result<ServiceItemRecord> {
         let wanted = code_or_name.trim();

@@ -8,14 +8,15 @@ use super::{
 use crate::cases::disputes::DisputePartyView;
 use crate::cases::view::{ActionView, TimelineView};
 use crate::cases::{
-    ActionRequest, OwnRows, PARTY_NAME_FIELD, PhotoUpload, PhotoView, case_number, parse_case_ref,
-    parties,
+    ActionRequest, OwnRows, PARTY_NAME_FIELD, PARTY_PHONE_FIELD, PhotoUpload, PhotoView,
+    case_number, parse_case_ref, parties,
 };
 use crate::{Actor, AppError, CurrentUser, Result};
 use chrono::Utc;
 use pingan_domain::Capability;
 use pingan_domain::case::Party;
 use pingan_domain::case::application::APPLICATION;
+use pingan_domain::identity::PhoneNumber;
 use pingan_domain::text::filter_text;
 use pingan_domain::time::in_shanghai;
 use pingan_office::pdf::{Block, write_pdf};
@@ -253,7 +254,48 @@ impl crate::services::Cases<'_> {
                 case: acted.case,
                 detail: record.detail,
             });
-        Ok(ApplicationView::new(fresh))
+        let view = ApplicationView::new(fresh);
+        let told = match (acted.action.key, &view.missing, &view.result) {
+            ("notify", Some(missing), _) => {
+                Some(format!("需补正：{missing}请登录“我的办件”补正后重新提交。"))
+            }
+            ("complete", _, Some(result)) => Some(format!("已办结：{result}")),
+            _ => None,
+        };
+        if let Some(what) = told {
+            self.tell_applicant(id, &view, &what).await;
+        }
+        Ok(view)
+    }
+
+    /// Texts the applicant what the counter said (一次性告知, 办结). A text that cannot be sent
+    /// is logged: the application has changed, and its page says the same.
+    async fn tell_applicant(self, id: i64, view: &ApplicationView, what: &str) {
+        let sent = async {
+            let Some(sealed) = self
+                .store
+                .case_parties(id)
+                .await?
+                .into_iter()
+                .next()
+                .and_then(|p| p.party.phone_sealed)
+            else {
+                return Ok(());
+            };
+            let phone = PhoneNumber::parse(&self.cipher.open(PARTY_PHONE_FIELD, &sealed)?)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            let text: String = format!(
+                "【平安通川】您申请的“{}”（{}）{what}",
+                view.service_name, view.number
+            )
+            .chars()
+            .take(300)
+            .collect();
+            self.config.sms.send(&phone, &text).await
+        };
+        if let Err(e) = sent.await {
+            tracing::warn!(case = id, error = %e, "办件短信未能发送");
+        }
     }
 
     /// Adds photos of the applicant's documents (申请材料): the applicant while the counter has

@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::auth::{ClientAddr, PageUser, cleared_cookie, session_cookie, session_token};
-use crate::error::PageError;
+use crate::error::{PageError, on_the_form};
 use crate::extract::page::Query;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -12,12 +12,13 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use pingan_app::AppError;
+use pingan_app::{AppError, CitizenSignIn};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/login", get(form).post(submit))
+        .route("/login/phone", get(phone_form).post(phone_submit))
         .route("/logout", post(logout))
 }
 
@@ -95,6 +96,94 @@ async fn submit(
         )
             .into_response()),
         Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login_phone.html")]
+struct PhoneLoginPage {
+    notice: Option<String>,
+    error: Option<String>,
+    f: PhoneForm,
+    stations: Vec<(String, String)>,
+}
+
+/// 手机验证码登录: `step` is `code` (send one) or `signin`.
+#[derive(Debug, Default, Deserialize)]
+struct PhoneForm {
+    #[serde(default)]
+    step: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    org: String,
+}
+
+async fn phone_page(
+    state: &AppState,
+    f: PhoneForm,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<PhoneLoginPage, PageError> {
+    Ok(PhoneLoginPage {
+        stations: state.app.cases().service_stations().await?,
+        notice,
+        error,
+        f,
+    })
+}
+
+async fn phone_form(State(state): State<AppState>) -> Result<PhoneLoginPage, PageError> {
+    phone_page(&state, PhoneForm::default(), None, None).await
+}
+
+/// Residents sign in with a code sent to their phone; the first time makes their account.
+async fn phone_submit(
+    State(state): State<AppState>,
+    ClientAddr(source): ClientAddr,
+    Form(f): Form<PhoneForm>,
+) -> Result<Response, PageError> {
+    let access = state.app.access();
+    if f.step == "code" {
+        return Ok(match access.send_sign_in_code(&f.phone, source).await {
+            Ok(()) => phone_page(
+                &state,
+                f,
+                Some("验证码已发送，5 分钟内有效，请查看短信".into()),
+                None,
+            )
+            .await?
+            .into_response(),
+            Err(e) => {
+                let (status, msg) = on_the_form(e)?;
+                (status, phone_page(&state, f, None, Some(msg)).await?).into_response()
+            }
+        });
+    }
+    let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
+    let req = CitizenSignIn {
+        phone: f.phone.clone(),
+        code: f.code.clone(),
+        name: some(&f.name),
+        org: some(&f.org),
+    };
+    match access.sign_in_with_code(&req, source).await {
+        Ok(outcome) => Ok((
+            [(
+                header::SET_COOKIE,
+                session_cookie(&outcome.token, state.app.config().secure_cookies),
+            )],
+            Redirect::to("/services"),
+        )
+            .into_response()),
+        Err(e) => {
+            let (status, msg) = on_the_form(e)?;
+            Ok((status, phone_page(&state, f, None, Some(msg)).await?).into_response())
+        }
     }
 }
 

@@ -46,7 +46,7 @@ const SEED: u64 = 20_261_128;
 
 /// The demo's accounts as signed-in users (the demo acts for them; their own first login is
 /// still ahead of them).
-fn as_user(app: &App, u: pingan_store::UserRecord) -> Result<Actor> {
+pub(super) fn as_user(app: &App, u: pingan_store::UserRecord) -> Result<Actor> {
     let mut user: CurrentUser = app.access().current_user(u)?;
     user.setup = None;
     Ok(Actor::user(user, Some("demo".into())))

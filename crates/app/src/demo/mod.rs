@@ -7,6 +7,7 @@
 //! account; every township, village and community has a hub account (三级综治中心). At `small`
 //! scale the first two villages of each township get one grid each, for tests.
 
+mod applications;
 mod clue_history;
 mod dispute_history;
 mod disputes;
@@ -231,6 +232,7 @@ impl App {
             risk_history::seed(self).await?;
             police_history::seed(self).await?;
             video::seed(self).await?;
+            applications::seed(self).await?;
         }
         Ok(DemoOutcome {
             created: true,

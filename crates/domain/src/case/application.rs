@@ -35,6 +35,8 @@ pub const STATES: &[StateSpec] = &[
 /// made at, or the township above).
 const COUNTER: &[Party] = &[Party::Hub];
 const APPLICANT: &[Party] = &[Party::Reporter];
+/// The applicant online, or the counter for a resident who came back in person.
+const APPLICANT_OR_COUNTER: &[Party] = &[Party::Reporter, Party::Hub];
 const REASON: &[Need] = &[Need::Reason];
 
 /// The actions on an application.
@@ -60,7 +62,7 @@ pub const ACTIONS: &[ActionSpec] = &[
         "补正后重新提交",
         &["supplement"],
         Target::State("submitted"),
-        APPLICANT,
+        APPLICANT_OR_COUNTER,
         &[],
     ),
     action(
@@ -84,7 +86,7 @@ pub const ACTIONS: &[ActionSpec] = &[
         "撤回申请",
         &["submitted", "supplement"],
         Target::State("withdrawn"),
-        APPLICANT,
+        APPLICANT_OR_COUNTER,
         &[],
     ),
     ActionSpec {

@@ -343,6 +343,37 @@ async fn residents_see_only_their_own_applications_and_every_form_refuses_what_i
     assert!(cases.act_on_application(&b, id, &withdraw).await.is_err());
     assert!(cases.act_on_application(&a, id, &withdraw).await.is_ok());
 
+    // At the counter: the operator enters it for a resident who came in, and works it for them.
+    let at_counter = intake("bj-counter-0001", "FW08", &village(&h));
+    let entered = cases
+        .apply_for_service(&h.operator, &at_counter)
+        .await
+        .unwrap();
+    assert_eq!(entered.application.channel, "counter");
+    let again = cases
+        .apply_for_service(&h.operator, &at_counter)
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.application.id, again.created),
+        (entered.application.id, false)
+    );
+    let step = |action: &str| -> pingan_app::ApplicationActionRequest {
+        serde_json::from_value(json!({"action": action, "reason": "缺户口簿"})).unwrap()
+    };
+    let counter_id = entered.application.id;
+    cases
+        .act_on_application(&h.operator, counter_id, &step("notify"))
+        .await
+        .unwrap();
+    let back = cases
+        .act_on_application(&h.operator, counter_id, &step("resubmit"))
+        .await
+        .unwrap();
+    assert_eq!(back.state, "submitted");
+    // …and no resident sees it as theirs.
+    assert!(cases.application_detail(&a, counter_id).await.is_err());
+
     // Refusals of the application form.
     let refused = |body: pingan_app::ApplicationIntake, who: &'static str| {
         let a = a.clone();

@@ -80,7 +80,9 @@ impl crate::services::Cases<'_> {
             title: format!("{}（{}）", service.name, applicant.name_masked),
             org_code: station.as_str().into(),
             category: service.code.clone(),
-            reporter_id: Some(user.id),
+            // A resident follows their own online; one entered at the counter is the counter's
+            // (the resident has no account to follow it with).
+            reporter_id: (channel == ApplicationChannel::Online).then_some(user.id),
             version: 1,
             created_at: now,
             updated_at: now,
@@ -125,7 +127,11 @@ impl crate::services::Cases<'_> {
                     .store
                     .application(id, &self.application_reader(user)?)
                     .await?
-                    .filter(|r| r.case.reporter_id == Some(user.id))
+                    .filter(|r| {
+                        r.case.reporter_id == Some(user.id)
+                            || (r.case.reporter_id.is_none()
+                                && r.detail.channel == ApplicationChannel::Counter.code())
+                    })
                     .ok_or_else(|| {
                         AppError::Conflict(
                             "此 client_id 已被另一件申请使用，请为每次申请生成新的 client_id"

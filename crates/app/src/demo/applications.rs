@@ -69,21 +69,13 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
                 async move { app.cases().act_on_application(&who, id, &req).await.is_ok() }
             };
             // How far it has come: 0 waiting, 1 told what is missing, 2 handling, 3 done.
-            match rng.below(4) {
-                1 => {
-                    let missing = service.materials.iter().take(1).map(|m| (*m).to_owned());
-                    act("notify", None, missing.collect()).await;
-                }
-                2 => {
-                    act("accept", None, Vec::new()).await;
-                }
-                3 => {
-                    if act("accept", None, Vec::new()).await {
-                        let result = format!("“{}”已办结，请到便民服务站领取结果。", service.name);
-                        act("complete", Some(result), Vec::new()).await;
-                    }
-                }
-                _ => {}
+            let stage = rng.below(4);
+            if stage == 1 {
+                let missing = service.materials.iter().take(1).map(|m| (*m).to_owned());
+                act("notify", None, missing.collect()).await;
+            } else if stage >= 2 && act("accept", None, Vec::new()).await && stage == 3 {
+                let result = format!("“{}”已办结，请到便民服务站领取结果。", service.name);
+                act("complete", Some(result), Vec::new()).await;
             }
         }
     }

@@ -1,6 +1,7 @@
-//! Open311 — the Open311 GeoReport v2 interface (开放接口): the event categories offered as
-//! services, requests taken in as events of the `open311` channel and followed as they are
-//! worked, and the integrators' keys. Formats (JSON, XML) are the web layer's; this module gives
+//! Open311 — the Open311 GeoReport v2 interface (开放接口): the event categories and the services
+//! of the catalogue offered as services, requests taken in as events of the `open311` channel (or
+//! as applications, for a service of the catalogue) and followed as they are worked, and the
+//! integrators' keys. Formats (JSON, XML) are the web layer's; this module gives
 //! the values.
 //!
 //! Who sees what: the list of services is public. A request is created only with an integrator's
@@ -10,6 +11,7 @@
 //! the place and the media URL go only to the integrator that sent the request, and the
 //! reporter's name, phone and e-mail are sealed and never answered at all.
 
+mod applications;
 mod keys;
 mod requests;
 mod services;

@@ -1,6 +1,7 @@
 //! Open311 服务请求 — a `POST /requests` taken in as an event of the `open311` channel, and the
 //! reads that follow it (`GET /requests`, `/requests/{id}`).
 
+use super::applications::is_application;
 use super::services::clip;
 use super::{
     MAX_DESCRIPTION_CHARS, MAX_REQUESTS, MAX_WINDOW_DAYS, Open311Created, Open311Details,
@@ -9,16 +10,17 @@ use super::{
 use crate::cases::{EventIntake, case_number, parse_case_ref};
 use crate::{Actor, AppError, CurrentUser, Result};
 use chrono::{DateTime, Duration, Utc};
+use pingan_domain::case::application::APPLICATION;
 use pingan_domain::case::event::EVENT;
 use pingan_domain::identity::{mask_name, mask_phone};
 use pingan_domain::{OrgCode, Scope};
-use pingan_store::{NewOpen311Request, Open311Filter, Open311Record};
+use pingan_store::{ApplicationRecord, NewOpen311Request, Open311Filter, Open311Record};
 use serde_json::json;
 
 /// The sealed column of a request's contact (also the associated data of its ciphertext).
 pub(crate) const CONTACT_FIELD: &str = "open311_requests.contact_sealed";
 /// The most photos one request may upload.
-const MAX_MEDIA: usize = 9;
+pub(super) const MAX_MEDIA: usize = 9;
 /// The most ids one `service_request_id` list may name.
 const MAX_IDS: usize = 50;
 
@@ -29,6 +31,9 @@ impl crate::services::Open311<'_> {
             .user
             .as_ref()
             .ok_or(AppError::Unauthenticated("api_key 无效或缺失"))?;
+        if let Some(item) = self.catalogue_item(f.service_code.trim()).await? {
+            return self.create_application_request(actor, user, f, &item).await;
+        }
         let service = self.service(f.service_code.trim()).await?;
         let text = |v: &Option<String>, name: &str, max: usize| -> Result<Option<String>> {
             let v = v.as_deref().map(str::trim).filter(|v| !v.is_empty());
@@ -139,7 +144,7 @@ impl crate::services::Open311<'_> {
     }
 
     /// The reporter's name, phone and e-mail, checked and sealed; none when none was given.
-    fn contact(self, f: &Open311Form) -> Result<Option<Vec<u8>>> {
+    pub(super) fn contact(self, f: &Open311Form) -> Result<Option<Vec<u8>>> {
         let fields = [
             ("first_name", &f.first_name, 50),
             ("last_name", &f.last_name, 50),
@@ -181,7 +186,9 @@ impl crate::services::Open311<'_> {
             }
             let mut out = Vec::new();
             for id in ids {
-                if let Some(r) = self.record(id).await? {
+                if is_application(id) {
+                    out.extend(self.application_request(reader, id, &district()?).await?);
+                } else if let Some(r) = self.record(id).await? {
                     out.push(request_view(r, reader, &names));
                 }
             }
@@ -261,28 +268,61 @@ impl crate::services::Open311<'_> {
             open,
             codes,
         };
-        let rows = self
+        // Events and applications, each newest first, merged by number order: a page is the
+        // same slice of the one list however the two are mixed.
+        let offset = (page - 1) * page_size;
+        let district = district()?;
+        let events = self
             .store
-            .open311_requests(&district()?, &filter, (page - 1) * page_size, page_size)
+            .open311_requests(&district, &filter, 0, offset + page_size)
             .await?;
-        Ok(rows
+        let applications = self
+            .store
+            .open311_applications(
+                &district,
+                filter.from,
+                filter.to,
+                filter.open,
+                filter.codes.as_deref(),
+                offset + page_size,
+            )
+            .await?;
+        let units = self.units().await?;
+        let mut all: Vec<(i64, Open311Request)> = events
             .into_iter()
-            .map(|r| request_view(r, reader, &names))
+            .map(|r| (r.event.case.id, request_view(r, reader, &names)))
+            .chain(applications.into_iter().map(|(r, integrator)| {
+                (
+                    r.case.id,
+                    view_of_application(r, integrator, reader, &units),
+                )
+            }))
+            .collect();
+        all.sort_by_key(|(id, _)| std::cmp::Reverse(*id));
+        Ok(all
+            .into_iter()
+            .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+            .take(usize::try_from(page_size).unwrap_or(0))
+            .map(|(_, v)| v)
             .collect())
     }
 
     /// One request by its number (`SJ20261207000042`); 404 for any other event.
     pub async fn request(self, reader: Option<&CurrentUser>, id: &str) -> Result<Open311Request> {
         let names = self.service_names().await?;
-        self.record(id)
-            .await?
-            .map(|r| request_view(r, reader, &names))
-            .ok_or_else(|| {
-                AppError::NotFound(format!(
-                    "service_request_id {} not found（没有这个服务请求）",
-                    clip(id)
-                ))
-            })
+        let found = if is_application(id) {
+            self.application_request(reader, id, &district()?).await?
+        } else {
+            self.record(id)
+                .await?
+                .map(|r| request_view(r, reader, &names))
+        };
+        found.ok_or_else(|| {
+            AppError::NotFound(format!(
+                "service_request_id {} not found（没有这个服务请求）",
+                clip(id)
+            ))
+        })
     }
 
     /// The Open311 request with this number, if there is one (the number must name its day too).
@@ -351,7 +391,7 @@ fn w3c(s: &str, name: &str) -> Result<DateTime<Utc>> {
 }
 
 /// A query value, trimmed; empty is absent (the specification's rule).
-fn text(v: &Option<String>) -> Option<&str> {
+pub(super) fn text(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
@@ -360,6 +400,37 @@ fn mask_email(e: &str) -> String {
     match e.split_once('@') {
         Some((user, host)) => format!("{}***@{host}", user.chars().next().unwrap_or('*')),
         None => "***".into(),
+    }
+}
+
+/// An application that came in through Open311, as `GET /requests` answers it: its state, the
+/// unit that decides it, its step deadline; the note only to the integrator that sent it.
+pub(super) fn view_of_application(
+    r: ApplicationRecord,
+    integrator_id: i64,
+    reader: Option<&CurrentUser>,
+    units: &std::collections::HashMap<String, String>,
+) -> Open311Request {
+    let (c, d) = (r.case, r.detail);
+    let open = c.core.open();
+    let sender = reader.is_some_and(|u| u.id == integrator_id);
+    Open311Request {
+        service_request_id: case_number(&APPLICATION, c.id, c.created_at),
+        status: if open { "open" } else { "closed" },
+        status_notes: c.core.state.label.to_owned(),
+        service_name: d.service_name,
+        agency_responsible: units.get(&d.service_code).cloned(),
+        service_code: d.service_code,
+        requested_datetime: c.created_at,
+        updated_datetime: c.updated_at,
+        expected_datetime: c.core.clock.filter(|_| open).map(|t| t.deadline),
+        details: sender.then_some(Open311Details {
+            description: d.note,
+            address: None,
+            lat: None,
+            long: None,
+            media_url: None,
+        }),
     }
 }
 

@@ -96,16 +96,28 @@ pub struct ApplicationFilter {
     pub before_id: Option<i64>,
 }
 
+/// An application with the integrator that sent it through Open311.
+#[derive(sqlx::FromRow)]
+struct Open311ApplicationRow {
+    #[sqlx(flatten)]
+    application: ApplicationRecord,
+    integrator_id: i64,
+}
+
+/// `SELECT` an application's columns (and `$cols`) from its tables (and `$joins`), then `$rest`.
 macro_rules! select_applications {
-    ($($rest:expr),*) => {
+    (with $cols:expr, $joins:expr; $($rest:expr),*) => {
         concat!(
             "SELECT ", case_columns!(), ",
                     x.client_id, x.service_code, s.name AS service_name, x.channel, x.note,
-                    x.missing, x.result, x.concluded_at
+                    x.missing, x.result, x.concluded_at ", $cols, "
              FROM applications x JOIN cases c ON c.id = x.case_id
-                  JOIN service_items s ON s.code = x.service_code ",
+                  JOIN service_items s ON s.code = x.service_code ", $joins,
             $($rest),*
         )
+    };
+    ($($rest:expr),*) => {
+        select_applications!(with "", ""; $($rest),*)
     };
 }
 
@@ -247,6 +259,70 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         })
+    }
+
+    /// One application that came in through Open311, with the integrator's account, if it lies
+    /// in `scope`.
+    pub async fn open311_application(
+        &self,
+        id: i64,
+        scope: &Scope,
+    ) -> Result<Option<(ApplicationRecord, i64)>> {
+        const SQL: &str = select_applications!(
+            with ", o.integrator_id", "JOIN open311_requests o ON o.case_id = c.id ";
+            "WHERE c.id = $3 AND ",
+            crate::cases::scoped!()
+        );
+        let (org, dept) = scope_binds(scope);
+        let row: Option<Open311ApplicationRow> = dispatch!(self, |p| {
+            sqlx::query_as(SQL)
+                .bind(&org)
+                .bind(dept)
+                .bind(id)
+                .fetch_optional(p)
+                .await
+        })?;
+        Ok(row.map(|r| (r.application, r.integrator_id)))
+    }
+
+    /// Applications that came in through Open311 in `scope`, made within `[from, to)`, open or
+    /// closed when asked, of the services in `codes` (comma-separated) when given; newest first.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn open311_applications(
+        &self,
+        scope: &Scope,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        open: Option<bool>,
+        codes: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<(ApplicationRecord, i64)>> {
+        const SQL: &str = select_applications!(
+            with ", o.integrator_id", "JOIN open311_requests o ON o.case_id = c.id ";
+            "WHERE ",
+            crate::cases::scoped!(),
+            "AND c.created_at >= $3 AND c.created_at < $4
+               AND ($5 IS NULL OR c.open = $5)
+               AND ($6 IS NULL OR (',' || $6 || ',') LIKE ('%,' || x.service_code || ',%'))
+             ORDER BY c.id DESC LIMIT $7"
+        );
+        let (org, dept) = scope_binds(scope);
+        let rows: Vec<Open311ApplicationRow> = dispatch!(self, |p| {
+            sqlx::query_as(SQL)
+                .bind(&org)
+                .bind(dept)
+                .bind(from)
+                .bind(to)
+                .bind(open)
+                .bind(codes)
+                .bind(limit)
+                .fetch_all(p)
+                .await
+        })?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.application, r.integrator_id))
+            .collect())
     }
 
     /// Brings the shipped services in: new ones are inserted, names and categories follow the

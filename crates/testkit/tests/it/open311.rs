@@ -462,3 +462,105 @@ async fn third_party_open311_clients_from_pypi_create_list_and_read_requests() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_request_for_a_service_of_the_catalogue_is_an_application_followed_by_its_number() {
+    let (h, key) = hub_with_key().await;
+    let (_, services) = get_json(&h, "/open311/v2/services.json").await;
+    let fw09 = services
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["service_code"] == "FW09")
+        .expect("the catalogue is offered");
+    assert_eq!(fw09["group"], "政务服务·养老服务");
+    let (status, definition) = get_json(&h, "/open311/v2/services/FW09.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let codes: Vec<&str> = definition["attributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["org", "id_number"]);
+
+    let request = |with_name: bool| {
+        let mut form = vec![
+            ("api_key", key.clone()),
+            ("service_code", "FW09".to_owned()),
+            ("lat", h.point.1.to_string()),
+            ("long", h.point.0.to_string()),
+            ("phone", "13800138001".to_owned()),
+            ("description", "为父亲申请老年人优待证".to_owned()),
+        ];
+        if with_name {
+            form.push(("last_name", "李".into()));
+            form.push(("first_name", "桂兰".into()));
+        }
+        form
+    };
+    let (status, body) = post(&h, "/open311/v2/requests.json", &request(false)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.contains("last_name"), "{body}");
+    let (status, body) = post(&h, "/open311/v2/requests.json", &request(true)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let made: Value = serde_json::from_str(&body).unwrap();
+    let number = made[0]["service_request_id"].as_str().unwrap().to_owned();
+    assert!(number.starts_with("BJ"), "{number}");
+
+    // Anyone reads its status; the unit that decides it is the agency.
+    let (status, read) = get_json(&h, &format!("/open311/v2/requests/{number}.json")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(read[0]["status"], "open");
+    assert_eq!(read[0]["status_notes"], "待受理");
+    assert_eq!(read[0]["service_code"], "FW09");
+    assert_eq!(read[0]["agency_responsible"], "乡镇（街道）民政办");
+    assert!(
+        read[0].get("description").is_none_or(Value::is_null),
+        "{read}"
+    );
+    // The counter of the village at the point has it, the applicant masked.
+    let id = pingan_app::parse_case_ref(&number).unwrap();
+    let seen =
+        h.t.app
+            .cases()
+            .application_detail(&h.operator, id)
+            .await
+            .unwrap();
+    assert_eq!(seen.application.org_code, &h.grid[..12]);
+    assert_eq!(seen.applicant.unwrap().name, "李**");
+    // In the list beside the events, and by its number.
+    let (_, events) = post(&h, "/open311/v2/requests.json", &full_request(&h, &key)).await;
+    assert!(events.contains("SJ"), "{events}");
+    let (_, list) = get_json(&h, "/open311/v2/requests.json").await;
+    let ids: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["service_request_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    assert!(ids[0].starts_with("SJ") && ids[1] == number, "{ids:?}");
+    let (_, only) = get_json(&h, "/open311/v2/requests.json?service_code=FW09").await;
+    assert_eq!(only.as_array().unwrap().len(), 1);
+    let (_, second_page) = get_json(&h, "/open311/v2/requests.json?page=2&page_size=1").await;
+    assert_eq!(second_page[0]["service_request_id"], number.as_str());
+    // Done at the counter: closed for Open311 too.
+    for action in ["accept", "complete"] {
+        let req: pingan_app::ApplicationActionRequest =
+            serde_json::from_value(serde_json::json!({"action": action, "reason": "已办好"}))
+                .unwrap();
+        h.t.app
+            .cases()
+            .act_on_application(&h.operator, id, &req)
+            .await
+            .unwrap();
+    }
+    let (_, read) = get_json(
+        &h,
+        &format!("/open311/v2/requests.json?service_request_id={number}"),
+    )
+    .await;
+    assert_eq!(read[0]["status"], "closed");
+    assert_eq!(read[0]["status_notes"], "已办结");
+}

@@ -56,6 +56,19 @@ impl crate::services::Access<'_> {
             .user_by_username(&owner)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("用户 {owner} 不存在")))?;
+        self.issue_token(actor, &record, name, org).await
+    }
+
+    /// Issues a token for `record` (whose owner the caller has settled), limited to `org`
+    /// (default: the account's own); audited as the actor's.
+    pub(crate) async fn issue_token(
+        self,
+        actor: &Actor,
+        record: &pingan_store::UserRecord,
+        name: &str,
+        org: Option<&str>,
+    ) -> Result<String> {
+        let owner = &record.username;
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 50 {
             return Err(AppError::Invalid(

@@ -1,13 +1,16 @@
 //! Open311 接入密钥 — an integrator's `api_key`: an API token of an account of its own with the
-//! 群众 role (it may report events and follow its own reports, nothing else), made by the
-//! system administrator on the server. Revoking it is disabling that account
-//! (`pingan user disable USERNAME`); every use is on record as the token's.
+//! 群众 role (it may report events, apply for services and follow its own, nothing else), made by
+//! the system administrator on the 接入方 page or on the server (`pingan open311 key add`).
+//! Revoking it is disabling that account; every use is on record as the token's.
 
-use crate::{Actor, AppError, NewAccount, Result};
+use crate::{Actor, AppError, NewAccount, Result, UserSummary};
 use pingan_crypto::random_token;
+use pingan_domain::{Capability, OrgCode, Scope};
 
 /// The prefix of the accounts that hold Open311 keys.
 const ACCOUNT_PREFIX: &str = "open311-";
+/// The most integrators a page lists.
+const MAX_KEYS: i64 = 500;
 
 /// A key just issued: shown this once.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,13 +23,8 @@ pub struct Open311Key {
 
 impl crate::services::Open311<'_> {
     /// Issues a key for the integrator `name` (e.g. "市民随手拍 App"), limited to `org` (default:
-    /// the district). Only on the server (`pingan open311 key add`).
+    /// the district): 管理账号 within `org`, or the server's command line.
     pub async fn add_key(self, actor: &Actor, name: &str, org: Option<&str>) -> Result<Open311Key> {
-        if actor.user.is_some() {
-            return Err(AppError::Forbidden(
-                "Open311 密钥请系统管理员在服务器上用 pingan open311 key add 生成".into(),
-            ));
-        }
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 40 {
             return Err(AppError::Invalid(
@@ -55,10 +53,46 @@ impl crate::services::Open311<'_> {
                 },
             )
             .await?;
+        let record = self
+            .store
+            .user_by_username(&username)
+            .await?
+            .ok_or_else(|| AppError::Internal("新建的接入方账号未能读出".into()))?;
         let key = self
             .access()
-            .create_api_token(actor, Some(&username), &format!("Open311：{name}"), None)
+            .issue_token(actor, &record, &format!("Open311：{name}"), None)
             .await?;
         Ok(Open311Key { username, key })
+    }
+
+    /// The integrators (accounts holding Open311 keys) within the actor's scope.
+    pub async fn keys(self, actor: &Actor) -> Result<Vec<UserSummary>> {
+        let scope = match &actor.user {
+            Some(me) => {
+                self.authorize(actor, Capability::ManageUsers, None)?;
+                me.scope()
+            }
+            None => Scope::org(
+                OrgCode::parse(pingan_domain::division::DISTRICT.0)
+                    .map_err(|e| AppError::Internal(e.to_string()))?,
+            ),
+        };
+        self.store
+            .users_named_from(&scope, ACCOUNT_PREFIX, MAX_KEYS)
+            .await?
+            .into_iter()
+            .map(|u| self.access().summary(u))
+            .collect()
+    }
+
+    /// Revokes an integrator's key by disabling its account (管理账号 within its org).
+    pub async fn revoke_key(self, actor: &Actor, username: &str) -> Result<()> {
+        if !username.starts_with(ACCOUNT_PREFIX) {
+            return Err(AppError::NotFound(format!(
+                "{} 不是 Open311 接入方账号",
+                username.chars().take(40).collect::<String>()
+            )));
+        }
+        self.access().disable_user(actor, username).await
     }
 }

@@ -150,6 +150,30 @@ impl Store {
     }
 
     /// Accounts in scope whose phone has this blind index.
+    /// Accounts in scope whose username starts with `prefix` (letters, digits, `-`), in username
+    /// order, at most `limit`.
+    pub async fn users_named_from(
+        &self,
+        scope: &Scope,
+        prefix: &str,
+        limit: i64,
+    ) -> Result<Vec<UserRecord>> {
+        const SQL: &str = select_users!(
+            "WHERE username LIKE $1 || '%' AND org_code LIKE $2 || '%'
+               AND ($3 IS NULL OR department_id = $3)
+             ORDER BY username LIMIT $4"
+        );
+        Ok(dispatch!(self, |p| {
+            sqlx::query_as(SQL)
+                .bind(prefix)
+                .bind(scope.prefix())
+                .bind(scope.department_id())
+                .bind(limit)
+                .fetch_all(p)
+                .await
+        })?)
+    }
+
     pub async fn users_by_phone_index(
         &self,
         scope: &Scope,

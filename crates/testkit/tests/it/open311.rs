@@ -348,7 +348,7 @@ async fn open311_refuses_in_the_specifications_shape() {
         "a wrong key is refused, not ignored"
     );
 
-    // Keys are made on the server only, and a disabled integrator's key stops working.
+    // Keys are made by a system administrator only, and a disabled integrator's key stops working.
     let refused =
         h.t.app
             .open311()
@@ -563,4 +563,100 @@ async fn a_request_for_a_service_of_the_catalogue_is_an_application_followed_by_
     .await;
     assert_eq!(read[0]["status"], "closed");
     assert_eq!(read[0]["status_notes"], "已办结");
+}
+
+#[tokio::test]
+async fn a_system_administrator_issues_and_revokes_keys_on_the_page() {
+    let h = Hub::new().await;
+    crate::add_user(
+        &h.t,
+        "sa-open311",
+        "系统管理员",
+        "511702",
+        "sysadmin",
+        &h.password,
+    )
+    .await
+    .unwrap();
+    let mut admin = h.t.ready("sa-open311", &h.password).await;
+    let code = admin.next_code().await.unwrap();
+    let token =
+        h.t.app
+            .access()
+            .login_with_totp("sa-open311", &admin.password, Some(&code), None)
+            .await
+            .unwrap()
+            .token;
+    let page = |form: Option<Vec<(&'static str, String)>>, path: &'static str| {
+        let (url, token) = (h.t.url(path), token.clone());
+        async move {
+            let client = reqwest::Client::new();
+            let req = match form {
+                Some(f) => client.post(url).form(&f),
+                None => client.get(url),
+            };
+            let res = req.bearer_auth(token).send().await.unwrap();
+            (res.status(), res.text().await.unwrap())
+        }
+    };
+    let (status, html) = page(None, "/open311-keys").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("还没有接入方"), "{html}");
+    let (status, html) = page(Some(vec![("name", "".into())]), "/open311-keys").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("接入方名称应为"), "{html}");
+    let (status, html) = page(
+        Some(vec![("name", "市民随手拍 App".into())]),
+        "/open311-keys",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let key = html
+        .split("id=\"open311-key\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .unwrap()
+        .to_owned();
+    assert!(key.starts_with("pat_"), "{key}");
+    let (status, _) = post(&h, "/open311/v2/requests.json", &full_request(&h, &key)).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, html) = page(None, "/open311-keys").await;
+    assert!(
+        html.contains("市民随手拍 App") && html.contains("有效"),
+        "{html}"
+    );
+    // Shown once: the list never holds the key.
+    assert!(!html.contains(&key));
+    let username = html
+        .split("/open311-keys/")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap()
+        .to_owned();
+    // A commander may not issue keys; only integrators' accounts are revoked here.
+    assert!(matches!(
+        h.t.app
+            .open311()
+            .add_key(&h.commander, "网页上生成", None)
+            .await,
+        Err(pingan_app::AppError::Forbidden(_))
+    ));
+    let (status, _) = reqwest::Client::new()
+        .post(h.t.url("/open311-keys/commander/revoke"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .map(|r| (r.status(), ()))
+        .unwrap();
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = reqwest::Client::new()
+        .post(h.t.url(&format!("/open311-keys/{username}/revoke")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .map(|r| (r.status(), ()))
+        .unwrap();
+    assert!(status.is_success() || status.is_redirection(), "{status}");
+    let (status, _) = post(&h, "/open311/v2/requests.json", &full_request(&h, &key)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }

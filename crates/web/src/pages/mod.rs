@@ -26,7 +26,7 @@ pub struct NavItem {
 }
 
 /// The pages of the navigation, each with the capability it needs (none: everyone).
-const NAV: [(&str, &str, &str, Option<Capability>); 27] = [
+const NAV: [(&str, &str, &str, Option<Capability>); 28] = [
     ("/", "工作台", "", None),
     (
         "/events",
@@ -167,6 +167,12 @@ const NAV: [(&str, &str, &str, Option<Capability>); 27] = [
         Some(Capability::ManageUsers),
     ),
     (
+        "/open311-keys",
+        "Open311 接入",
+        "市民随手拍等第三方应用的接入密钥：签发与吊销",
+        Some(Capability::ManageUsers),
+    ),
+    (
         "/security",
         "安全策略",
         "角色与权限、密码、锁定、会话和动态口令策略",
@@ -191,6 +197,7 @@ pub fn router() -> Router<AppState> {
         .merge(access::account::router())
         .merge(access::security::router())
         .merge(access::contacts::router())
+        .merge(access::integrators::router())
         .merge(org::calendar::router())
         .merge(cases::events::router())
         .merge(cases::disputes::router())

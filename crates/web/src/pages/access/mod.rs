@@ -3,6 +3,7 @@
 pub(super) mod account;
 pub(super) mod audit;
 pub(super) mod contacts;
+pub(super) mod integrators;
 pub(super) mod login;
 pub(super) mod security;
 pub(super) mod users;

@@ -50,7 +50,8 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
                 org: Some((*village).clone()),
                 name,
                 id_number: None,
-                phone: Some(format!("139{:08}", rng.below(100_000_000))),
+                // No phone: the demo must never text a real number, whatever gateway is set.
+                phone: None,
                 note: "窗口受理（演示数据）".into(),
             };
             let Ok(outcome) = app.cases().apply_for_service(&counter, &intake).await else {

@@ -53,17 +53,19 @@ impl crate::services::Cases<'_> {
         }
         .validate_as(PartyRole::Applicant, "申请人", 1, today)
         .map_err(|e| AppError::Invalid(e.replacen("第 1 位", "", 1)))?;
-        if applicant.phone.is_none() {
-            return Err(AppError::Invalid(
-                "请填写申请人的联系电话 phone，办理结果和补正告知会发到这个号码".into(),
-            ));
-        }
         // The counter entering it for a resident who came in, or the resident online.
         let channel = if user.can(Capability::HubWork) {
             ApplicationChannel::Counter
         } else {
             ApplicationChannel::Online
         };
+        // Online, the phone is how the resident hears back; at the counter it may be left out
+        // (an old person without one is told in person).
+        if applicant.phone.is_none() && channel == ApplicationChannel::Online {
+            return Err(AppError::Invalid(
+                "请填写申请人的联系电话 phone，办理结果和补正告知会发到这个号码".into(),
+            ));
+        }
         let calendar = self.org().work_calendar().await?;
         let limit = u32::try_from(service.limit_days).unwrap_or(1);
         let core = CaseCore::received(

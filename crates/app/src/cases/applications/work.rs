@@ -15,7 +15,7 @@ use crate::{Actor, AppError, CurrentUser, Result};
 use chrono::Utc;
 use pingan_domain::Capability;
 use pingan_domain::case::Party;
-use pingan_domain::case::application::APPLICATION;
+use pingan_domain::case::application::{APPLICATION, ApplicationChannel};
 use pingan_domain::identity::PhoneNumber;
 use pingan_domain::text::filter_text;
 use pingan_domain::time::in_shanghai;
@@ -256,8 +256,11 @@ impl crate::services::Cases<'_> {
             });
         let view = ApplicationView::new(fresh);
         let told = match (acted.action.key, &view.missing, &view.result) {
-            ("notify", Some(missing), _) => {
+            ("notify", Some(missing), _) if view.channel == ApplicationChannel::Online.code() => {
                 Some(format!("需补正：{missing}请登录“我的办件”补正后重新提交。"))
+            }
+            ("notify", Some(missing), _) => {
+                Some(format!("需补正：{missing}请带齐材料到便民服务站补正。"))
             }
             ("complete", _, Some(result)) => Some(format!("已办结：{result}")),
             _ => None,

@@ -82,6 +82,8 @@ struct ApplyPage {
     stations: Vec<(String, String)>,
     f: ApplyForm,
     error: Option<String>,
+    /// The counter entering it for a resident (the phone may be left out).
+    counter: bool,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -139,6 +141,7 @@ async fn render_apply(
         stations: state.app.cases().service_stations().await?,
         f,
         error,
+        counter: page.user.can(Capability::HubWork),
     })
 }
 

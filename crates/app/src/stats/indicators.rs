@@ -85,6 +85,8 @@ enum Source {
     Disputes,
     /// 信访: 登记, 办结, 按期办结率 (kept totals).
     Petitions,
+    /// 政务服务办件: 申请, 办结, 按时办结率, 好评率 (kept totals).
+    Applications,
     /// Now: open events and their yellow and red cards.
     OpenEvents,
     /// Now: 点亮率.
@@ -96,10 +98,11 @@ enum Source {
 }
 
 /// Every module's indicators, in the order the dashboard shows them.
-const SOURCES: [Source; 7] = [
+const SOURCES: [Source; 8] = [
     Source::Events,
     Source::Disputes,
     Source::Petitions,
+    Source::Applications,
     Source::OpenEvents,
     Source::Video,
     Source::Visits,
@@ -113,6 +116,7 @@ impl Source {
             Source::Events | Source::OpenEvents => "事件办理",
             Source::Disputes => "矛盾纠纷化解",
             Source::Petitions => "信访",
+            Source::Applications => "政务服务",
             Source::Video => "视频监控",
             Source::Visits => "特殊人群走访",
             Source::Registry => "实有人口与单位",
@@ -122,9 +126,11 @@ impl Source {
     /// What the reader must hold to see it.
     fn capability(self) -> Capability {
         match self {
-            Source::Events | Source::OpenEvents | Source::Disputes | Source::Petitions => {
-                Capability::ViewCases
-            }
+            Source::Events
+            | Source::OpenEvents
+            | Source::Disputes
+            | Source::Petitions
+            | Source::Applications => Capability::ViewCases,
             Source::Video => Capability::ViewVideo,
             Source::Visits => Capability::ViewSpecialGroups,
             Source::Registry => Capability::ViewRegistry,
@@ -133,7 +139,10 @@ impl Source {
 
     /// Whether it counts a period (else it is a figure of now).
     fn periodic(self) -> bool {
-        matches!(self, Source::Events | Source::Disputes | Source::Petitions)
+        matches!(
+            self,
+            Source::Events | Source::Disputes | Source::Petitions | Source::Applications
+        )
     }
 }
 
@@ -153,7 +162,7 @@ pub struct IndicatorQuery {
 pub struct Indicator {
     pub key: String,
     pub label: String,
-    /// 分组: 事件办理, 矛盾纠纷化解, 信访, 视频监控, 实有人口与单位.
+    /// 分组: 事件办理, 矛盾纠纷化解, 信访, 政务服务, 视频监控, 特殊人群走访, 实有人口与单位.
     pub group: String,
     /// 件, %, 小时, 人 ….
     pub unit: String,
@@ -430,6 +439,35 @@ impl crate::services::Stats<'_> {
                     ("petitions_on_time_rate", "信访按期办结率", "%", on_time(&t)),
                 ]
             }
+            Source::Applications => {
+                let t = self.tally("application", unit, p).await?;
+                vec![
+                    (
+                        "applications_received",
+                        "政务服务申请",
+                        "件",
+                        Figure::Count(t.received),
+                    ),
+                    (
+                        "applications_concluded",
+                        "政务服务办结",
+                        "件",
+                        Figure::Count(t.concluded),
+                    ),
+                    (
+                        "applications_on_time_rate",
+                        "政务服务按时办结率",
+                        "%",
+                        on_time(&t),
+                    ),
+                    (
+                        "applications_satisfaction",
+                        "政务服务好评率",
+                        "%",
+                        Figure::Share(t.satisfied, t.rated),
+                    ),
+                ]
+            }
             Source::OpenEvents | Source::Video | Source::Visits | Source::Registry => Vec::new(),
         }))
     }
@@ -495,7 +533,9 @@ impl crate::services::Stats<'_> {
                     ("places", "实有单位与场所", "个", Figure::Count(places)),
                 ]
             }
-            Source::Events | Source::Disputes | Source::Petitions => Vec::new(),
+            Source::Events | Source::Disputes | Source::Petitions | Source::Applications => {
+                Vec::new()
+            }
         }))
     }
 

@@ -33,6 +33,17 @@ pub(crate) async fn read(
     Ok((fields, files))
 }
 
+/// [`read`] of a body the API received, which may not have been multipart at all: that is
+/// refused with what to send instead.
+pub(crate) async fn read_sent(
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<(Vec<(String, String)>, Vec<PhotoUpload>), AppError> {
+    let form = form.map_err(|e| {
+        AppError::Invalid(format!("请以 multipart/form-data 上传：{}", e.body_text()))
+    })?;
+    read(form).await
+}
+
 /// The value of the first non-empty field called `name`.
 pub(crate) fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
     fields

@@ -199,10 +199,7 @@ pub(crate) async fn add_materials(
     Path(id): Path<i64>,
     form: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<Vec<PhotoView>>), ApiError> {
-    let form = form.map_err(|e| {
-        AppError::Invalid(format!("请以 multipart/form-data 上传：{}", e.body_text()))
-    })?;
-    let (_, files) = crate::multipart::read(form).await?;
+    let (_, files) = crate::multipart::read_sent(form).await?;
     let photos = state
         .app
         .cases()

@@ -13,10 +13,10 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use pingan_app::{
-    AppError, DisputeActionRequest, DisputeDetailView, DisputeIntake, DisputeIntakeOutcome,
-    DisputeListQuery, DisputePage, DisputeStatsQuery, DisputeStatsView, DisputeView,
-    MediationOrganisationEntry, MediationOrganisationView, MediatorView, PhotoView, ScreeningEntry,
-    ScreeningUnitView, ScreeningView,
+    DisputeActionRequest, DisputeDetailView, DisputeIntake, DisputeIntakeOutcome, DisputeListQuery,
+    DisputePage, DisputeStatsQuery, DisputeStatsView, DisputeView, MediationOrganisationEntry,
+    MediationOrganisationView, MediatorView, PhotoView, ScreeningEntry, ScreeningUnitView,
+    ScreeningView,
 };
 use serde::{Deserialize, Serialize};
 
@@ -161,10 +161,7 @@ pub(crate) async fn add_scans(
     Path(id): Path<i64>,
     form: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<Vec<PhotoView>>), ApiError> {
-    let form = form.map_err(|e| {
-        AppError::Invalid(format!("请以 multipart/form-data 上传：{}", e.body_text()))
-    })?;
-    let (_, files) = crate::multipart::read(form).await?;
+    let (_, files) = crate::multipart::read_sent(form).await?;
     let photos = state
         .app
         .cases()

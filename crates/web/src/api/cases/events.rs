@@ -15,9 +15,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use futures_util::Stream;
 use pingan_app::{
-    ActionRequest, AppError, CategoryView, DisputeConversion, EventDetailView, EventIntake,
-    EventListQuery, EventPage, EventView, IntakeOutcome, NewRoutingRule, PhotoView,
-    RoutingRuleView,
+    ActionRequest, CategoryView, DisputeConversion, EventDetailView, EventIntake, EventListQuery,
+    EventPage, EventView, IntakeOutcome, NewRoutingRule, PhotoView, RoutingRuleView,
 };
 use serde::Deserialize;
 use std::convert::Infallible;
@@ -139,10 +138,7 @@ pub(crate) async fn add_photos(
     Path(id): Path<i64>,
     form: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<Vec<PhotoView>>), ApiError> {
-    let form = form.map_err(|e| {
-        AppError::Invalid(format!("请以 multipart/form-data 上传：{}", e.body_text()))
-    })?;
-    let (fields, files) = crate::multipart::read(form).await?;
+    let (fields, files) = crate::multipart::read_sent(form).await?;
     let stage = crate::multipart::field(&fields, "stage").unwrap_or("before");
     let photos = state
         .app

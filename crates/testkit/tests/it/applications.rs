@@ -371,6 +371,36 @@ async fn residents_see_only_their_own_applications_and_every_form_refuses_what_i
         .await
         .unwrap();
     assert_eq!(back.state, "submitted");
+    // A resident applies at any station of the district (全区通办); a counter only at its own.
+    let other_village =
+        h.t.app
+            .cases()
+            .service_stations()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(code, _)| code)
+            .find(|c| c.len() == 12 && c.starts_with(crate::events::OTHER_TOWNSHIP))
+            .unwrap();
+    let elsewhere = cases
+        .apply_for_service(&a, &intake("bj-elsewhere-0001", "FW08", &other_village))
+        .await
+        .unwrap();
+    assert!(
+        cases
+            .application_detail(&h.other_operator, elsewhere.application.id)
+            .await
+            .is_ok()
+    );
+    assert!(matches!(
+        cases
+            .apply_for_service(
+                &h.operator,
+                &intake("bj-elsewhere-0002", "FW08", &other_village)
+            )
+            .await,
+        Err(pingan_app::AppError::Forbidden(_))
+    ));
     // An old person without a phone is served at the counter; online the phone is required.
     let mut no_phone = intake("bj-counter-0002", "FW08", &village(&h));
     no_phone.phone = None;

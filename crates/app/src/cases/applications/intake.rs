@@ -35,7 +35,6 @@ impl crate::services::Cases<'_> {
         check_client_id(&intake.client_id)?;
         let service = self.service_item(&intake.service).await?;
         let station = self.station(user, intake.org.as_deref()).await?;
-        self.authorize(actor, Capability::ApplyForServices, Some(&station))?;
         let note = intake.note.trim();
         if note.chars().count() > MAX_NOTE_CHARS {
             return Err(AppError::Invalid(format!(
@@ -59,6 +58,11 @@ impl crate::services::Cases<'_> {
         } else {
             ApplicationChannel::Online
         };
+        // The counter enters applications at its own stations; a resident may apply at any
+        // station of the district (全区通办) and still sees only their own.
+        if channel == ApplicationChannel::Counter {
+            self.authorize(actor, Capability::ApplyForServices, Some(&station))?;
+        }
         // Online, the phone is how the resident hears back; at the counter it may be left out
         // (an old person without one is told in person).
         if applicant.phone.is_none() && channel == ApplicationChannel::Online {

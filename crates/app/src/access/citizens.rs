@@ -9,7 +9,7 @@ use crate::{AppError, Result};
 use chrono::{Duration, Utc};
 use pingan_crypto::{random_bytes_into, random_token, sm3_hex};
 use pingan_domain::identity::PhoneNumber;
-use pingan_domain::{OrgCode, OrgLevel, Role, Scope};
+use pingan_domain::{OrgCode, Role, Scope};
 use pingan_store::{NewUser, SmsCodeRecord};
 use serde::Deserialize;
 use serde_json::json;
@@ -197,16 +197,7 @@ impl crate::services::Access<'_> {
             name.to_owned()
         };
         let org = match req.org.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
-            Some(o) => {
-                let org = OrgCode::parse(o).map_err(|e| AppError::Invalid(format!("org：{e}")))?;
-                let org = org.ancestor_at(OrgLevel::Village).unwrap_or(org);
-                if self.store.org_unit(org.as_str()).await?.is_none() {
-                    return Err(AppError::Invalid(format!(
-                        "组织编码 {org} 不存在，请从列表中选择所在村（社区）"
-                    )));
-                }
-                org
-            }
+            Some(o) => self.org().station_of(o).await?,
             None => OrgCode::parse(pingan_domain::division::DISTRICT.0)
                 .map_err(|e| AppError::Internal(e.to_string()))?,
         };

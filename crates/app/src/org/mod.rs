@@ -88,6 +88,20 @@ pub struct OrgSummary {
 }
 
 impl crate::services::Org<'_> {
+    /// The service station (便民服务站) a form names by org code: a grid's village, a village, a
+    /// township or the district, which must exist. Residents belong to one and apply at one.
+    pub(crate) async fn station_of(self, code: &str) -> Result<OrgCode> {
+        let org =
+            OrgCode::parse(code.trim()).map_err(|e| AppError::Invalid(format!("org：{e}")))?;
+        let station = org.ancestor_at(OrgLevel::Village).unwrap_or(org);
+        if self.store.org_unit(station.as_str()).await?.is_none() {
+            return Err(AppError::Invalid(format!(
+                "组织编码 {station} 不存在，请从列表中选择村（社区）"
+            )));
+        }
+        Ok(station)
+    }
+
     /// The units in use at `level` under `unit` (code, name), for the forms that pick one: the
     /// grids of a township, the townships of the district.
     pub(crate) async fn units_at(

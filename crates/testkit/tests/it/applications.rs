@@ -224,6 +224,9 @@ async fn a_resident_signs_in_by_sms_applies_supplements_once_and_reads_the_resul
         (StatusCode::OK, Some("processing"))
     );
     assert!(accepted["missing"].is_null());
+    // Once accepted, the applicant adds no more materials; the counter still may.
+    assert_eq!(upload(&h, &resident, id).await, StatusCode::FORBIDDEN);
+    assert_eq!(upload(&h, ops, id).await, StatusCode::CREATED);
     // Withdrawn only before acceptance.
     let (status, _) = act(&h, &resident, id, json!({"action": "withdraw"})).await;
     assert_eq!(status, StatusCode::CONFLICT);

@@ -169,20 +169,15 @@ impl crate::services::Cases<'_> {
     /// The station an application is made at: the one asked for, or the applicant's own org; a
     /// grid's village; never the district itself.
     async fn station(self, user: &CurrentUser, asked: Option<&str>) -> Result<OrgCode> {
-        let org = match asked.map(str::trim).filter(|o| !o.is_empty()) {
-            Some(o) => OrgCode::parse(o).map_err(|e| AppError::Invalid(format!("org：{e}")))?,
-            None => user.org_code.clone(),
-        };
-        if org.level() == OrgLevel::District {
+        let asked = asked.map(str::trim).filter(|o| !o.is_empty());
+        let station = self
+            .org()
+            .station_of(asked.unwrap_or(user.org_code.as_str()))
+            .await?;
+        if station.level() == OrgLevel::District {
             return Err(AppError::Invalid(
                 "请选择办理的村（社区）或乡镇（街道）org，申请交由那里的便民服务站受理".into(),
             ));
-        }
-        let station = org.ancestor_at(OrgLevel::Village).unwrap_or(org);
-        if self.store.org_unit(station.as_str()).await?.is_none() {
-            return Err(AppError::Invalid(format!(
-                "组织编码 {station} 不存在，请从列表中选择村（社区）"
-            )));
         }
         Ok(station)
     }

@@ -7,6 +7,7 @@ mod access;
 mod alarms;
 mod cache;
 mod cases;
+mod creation;
 pub mod demo;
 pub mod doctor;
 mod error;
@@ -64,6 +65,11 @@ pub use cases::{
 pub use cases::{
     PanelView, RiskActionRequest, RiskDetailView, RiskDocumentView, RiskExpertView, RiskIntake,
     RiskListQuery, RiskMeasureView, RiskPage, RiskRegisterView, RiskScoreView, RiskView,
+};
+pub use creation::{
+    BreachView, ChecklistRequest, ChecklistView, CreationAssessmentView, CreationListQuery,
+    CreationStepRequest, CreationUnitPage, CreationUnitRequest, CreationUnitView, CriterionEntry,
+    ScoredLineView, SixNoneItemView, SixNoneOverview, SixNoneView, StepOption, VillageSixNone,
 };
 pub use error::AppError;
 pub use files::FilesConfig;

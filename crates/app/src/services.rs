@@ -52,4 +52,7 @@ services! {
     Alarms => alarms;
     /// 12345 热线 — orders taken in as events, and the reports back to the hotline.
     Hotline => hotline;
+    /// 平安创建 — units declared and assessed from 申报 to 命名, the checklists, and the "六无"
+    /// of every village computed from the records.
+    Creation => creation;
 }

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod case;
 pub mod code_table;
 pub mod compare;
+pub mod creation;
 pub mod division;
 pub mod hotline;
 pub mod identity;

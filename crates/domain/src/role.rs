@@ -117,6 +117,8 @@ impl Role {
                 ManagePoliceStatistics,
                 ApplyForServices,
                 ManageServices,
+                ViewCreation,
+                ManageCreation,
             ],
             Role::Operator => &[
                 ViewOrg,
@@ -132,6 +134,8 @@ impl Role {
                 RegisterDisputes,
                 RegisterPetitions,
                 ApplyForServices,
+                ViewCreation,
+                ManageCreation,
             ],
             Role::GridWorker => &[
                 ViewOrg,
@@ -163,6 +167,7 @@ impl Role {
                 ViewVideo,
                 ViewRegistry,
                 ViewPlaces,
+                ViewCreation,
             ],
             Role::Citizen => &[ReportEvents, FollowOwnReports, ApplyForServices],
         }
@@ -272,6 +277,11 @@ capabilities! {
     ApplyForServices = "apply_services", "申请政务服务";
     /// Keep the district's service catalogue: materials, unit, promised limit, online flag.
     ManageServices = "manage_services", "维护政务服务事项";
+    /// See the 平安创建 units of one's scope, their assessments and the "六无" of its villages.
+    ViewCreation = "view_creation", "查看平安创建";
+    /// Declare units for 平安创建 and assess them at one's own level: a station its own, a township
+    /// its villages, the district reviews, names and revokes, and keeps the checklists.
+    ManageCreation = "manage_creation", "组织平安创建";
 }
 
 impl Capability {

@@ -9,6 +9,7 @@ mod alarms;
 mod backup;
 mod cases;
 mod checkup;
+mod creation;
 mod db_url;
 mod error;
 mod health;
@@ -63,7 +64,14 @@ pub use cases::risks::{
     RiskExpertRecord, RiskFilter, RiskInsert, RiskMeasureRecord, RiskRecord, RiskRegisterCount,
     RiskScoreRecord, RiskUpdate,
 };
-pub use cases::{CaseDepartmentRecord, CaseRecord, NewTimelineEntry, RaisedAlert, TimelineRecord};
+pub use cases::{
+    AreaPeriod, AreaRecord, CaseDepartmentRecord, CaseRecord, NewTimelineEntry, RaisedAlert,
+    TimelineRecord,
+};
+pub use creation::{
+    CreationAssessmentRecord, CreationChecklistRecord, CreationUnitFilter, CreationUnitRecord,
+    NewCreationAssessment, NewCreationUnit,
+};
 pub use db_url::{Backend, DbUrl};
 pub use error::StoreError;
 pub use health::PoolState;

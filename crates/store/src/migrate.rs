@@ -55,6 +55,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(25, "0025_alarm_points"),
     migration!(26, "0026_hotline"),
     migration!(27, "0027_applications"),
+    migration!(28, "0028_creation"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -305,3 +305,20 @@ impl Store {
         })?)
     }
 }
+
+impl Store {
+    /// The clues of an area and period found true (查实): what breaks its "无黑恶".
+    pub async fn substantiated_clues(
+        &self,
+        area: &super::AreaPeriod,
+    ) -> Result<Vec<super::AreaRecord>> {
+        self.area_cases(
+            "clue",
+            "JOIN clues x ON x.case_id = c.id",
+            "x.result = $6",
+            &["substantiated"],
+            area,
+        )
+        .await
+    }
+}

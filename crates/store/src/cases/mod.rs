@@ -53,6 +53,71 @@ impl CaseRecord {
     }
 }
 
+/// 区域记录 — a case (or an enrolment) found in an area and period, as an assessment of the area
+/// names it: what it is, where, and when.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct AreaRecord {
+    pub id: i64,
+    pub org_code: String,
+    pub category: String,
+    pub title: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The area and period an assessment looks at: the org codes under `prefix`, registered in
+/// `[from, to)`, at most `limit` records, the newest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaPeriod {
+    pub prefix: String,
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    pub limit: i64,
+}
+
+impl Store {
+    /// The cases of `kind` in an area and period (joined with `join`, narrowed by `condition`,
+    /// whose values `extra` are `$6`, `$7` …).
+    pub(crate) async fn area_cases(
+        &self,
+        kind: &str,
+        join: &str,
+        condition: &str,
+        extra: &[&str],
+        area: &AreaPeriod,
+    ) -> Result<Vec<AreaRecord>> {
+        // Org codes are digits: any other prefix covers none.
+        let Some((low, high)) = crate::sql::prefix_range(&area.prefix) else {
+            return Ok(Vec::new());
+        };
+        let sql = format!(
+            "SELECT c.id, c.org_code, c.category, c.title, c.created_at FROM cases c {join}
+             WHERE c.kind = '{kind}' AND c.org_code >= $1 AND ($2 IS NULL OR c.org_code < $2)
+               AND c.created_at >= $3 AND c.created_at < $4 AND {condition}
+             ORDER BY c.created_at DESC, c.id DESC LIMIT $5"
+        );
+        Ok(dispatch!(self, |db| {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(&low)
+                .bind(&high)
+                .bind(area.from)
+                .bind(area.to)
+                .bind(area.limit);
+            for v in extra {
+                q = q.bind(*v);
+            }
+            q.persistent(false).fetch_all(db).await
+        })?)
+    }
+}
+
+/// `$first, $first+1, …` for `n` values.
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The `cases` row as the database returns it, before its kind, state, alert, rating and
 /// limit are read into their types.
 #[derive(sqlx::FromRow)]

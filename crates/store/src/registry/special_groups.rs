@@ -528,3 +528,40 @@ impl Store {
         })?)
     }
 }
+
+impl Store {
+    /// The enrolments in `group` of an area whose 列管日期 lies in `[from, to)` (dates), at most
+    /// `limit`, the newest first: each as an [`AreaRecord`](crate::AreaRecord) whose title is
+    /// the date (no personal data).
+    pub async fn enrolments_between(
+        &self,
+        group: &str,
+        prefix: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        limit: i64,
+    ) -> Result<Vec<crate::AreaRecord>> {
+        let Some((low, high)) = crate::sql::prefix_range(prefix) else {
+            return Ok(Vec::new());
+        };
+        Ok(dispatch!(self, |db| {
+            sqlx::query_as(
+                "SELECT m.id, m.grid_code AS org_code, m.group_code AS category,
+                     CAST(m.enrolled_on AS TEXT) AS title, m.created_at
+                 FROM special_group_members m
+                 WHERE m.group_code = $1 AND m.grid_code >= $2 AND ($3 IS NULL OR m.grid_code < $3)
+                   AND m.enrolled_on >= $4 AND m.enrolled_on < $5
+                 ORDER BY m.enrolled_on DESC, m.id DESC LIMIT $6",
+            )
+            .bind(group)
+            .bind(&low)
+            .bind(&high)
+            .bind(from)
+            .bind(to)
+            .bind(limit)
+            .persistent(false)
+            .fetch_all(db)
+            .await
+        })?)
+    }
+}

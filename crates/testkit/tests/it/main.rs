@@ -15,6 +15,7 @@ mod applications;
 mod browser;
 mod calendar;
 mod clues;
+mod creation;
 mod demo;
 mod disputes;
 mod divisions;

@@ -11,7 +11,7 @@ use pingan_app::{
 };
 
 /// Imports the three people into the hub's grid; their ids in order.
-async fn three_people(h: &Hub) -> Vec<i64> {
+pub(crate) async fn three_people(h: &Hub) -> Vec<i64> {
     h.t.app
         .registry()
         .import_persons(&h.commander, &sheet(&as_rows(&people())), Some(&h.grid))
@@ -51,7 +51,7 @@ fn photo() -> Vec<pingan_app::PhotoUpload> {
     }]
 }
 
-async fn leader(h: &Hub) -> pingan_app::CurrentUser {
+pub(crate) async fn leader(h: &Hub) -> pingan_app::CurrentUser {
     crate::add_user(
         &h.t,
         "lingdao",

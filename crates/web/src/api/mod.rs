@@ -3,6 +3,7 @@
 mod access;
 mod alarms;
 mod cases;
+mod creation;
 mod health;
 mod hotline;
 mod openapi;
@@ -58,6 +59,7 @@ pub fn router() -> Router<AppState> {
         .merge(police::router())
         .merge(stats::router())
         .merge(alarms::router())
+        .merge(creation::router())
         .merge(hotline::router())
         .merge(video::router())
         .merge(registry::persons::router())

@@ -4,7 +4,7 @@ use super::access::{roles, session};
 use super::cases::{applications, clues, disputes, events, petitions, risks};
 use super::org::{calendar, tree as org};
 use super::registry::{persons, places, special_groups, transfers};
-use super::{alarms, health, hotline, police, stats, video};
+use super::{alarms, creation, health, hotline, police, stats, video};
 use crate::AppState;
 use crate::error::Problem;
 use crate::extract::Json;
@@ -31,6 +31,8 @@ use utoipa::{Modify, OpenApi};
         police::year, police::enter, police::import, police::template,
         stats::indicators, stats::indicators_sheet, stats::breakdown, stats::report,
         alarms::list, alarms::register, alarms::alarm, alarms::heartbeat,
+        creation::list, creation::declare, creation::show, creation::step, creation::assessment,
+        creation::overview, creation::area, creation::checklist, creation::save_checklist,
         hotline::take, hotline::import, hotline::show,
         video::devices, video::device, video::channels, video::channel, video::near, video::map, video::import, video::template, video::query,
         persons::list, persons::show, persons::reveal, persons::import, persons::template, persons::export, persons::households, persons::household, persons::export_households, persons::add, persons::tags, persons::set_tags, persons::start_import, persons::import_job,
@@ -66,7 +68,11 @@ use utoipa::{Modify, OpenApi};
         police::Written, pingan_app::IndicatorsView, pingan_app::Indicator, pingan_app::BreakdownView,
         pingan_app::TrendPoint, pingan_app::UnitFigures, pingan_app::CategoryFigure,
         pingan_app::ScreeningEntry, pingan_app::ScreeningView, pingan_app::ScreeningUnitView, pingan_app::DisputeStatsView, pingan_app::StatsRow, pingan_app::Comparison,
-        pingan_app::CategoryView, pingan_app::RoutingRuleView, pingan_app::CaseChange, pingan_app::AlarmNotice, pingan_app::AlarmPointRequest, pingan_app::AlarmPointView, pingan_app::AlarmPointsView, pingan_app::RegisteredAlarmPoint, pingan_app::SignalOutcome, pingan_app::AlarmBody, pingan_app::HotlineOrder, pingan_app::HotlineOutcome, pingan_app::HotlineImportReport, pingan_app::HotlineOrderView, pingan_app::HotlineReportView, pingan_app::PhotoView, pingan_app::OnlineRate, pingan_app::OnlineRateReport, pingan_app::DailyRate,
+        pingan_app::CategoryView, pingan_app::RoutingRuleView, pingan_app::CaseChange, pingan_app::AlarmNotice, pingan_app::CreationUnitRequest, pingan_app::CreationUnitView, pingan_app::CreationUnitPage,
+        pingan_app::CreationStepRequest, pingan_app::CreationAssessmentView, pingan_app::ScoredLineView, pingan_app::StepOption,
+        pingan_app::ChecklistView, pingan_app::ChecklistRequest, pingan_app::CriterionEntry, pingan_app::SixNoneView,
+        pingan_app::SixNoneItemView, pingan_app::BreachView, pingan_app::SixNoneOverview, pingan_app::VillageSixNone,
+        pingan_app::AlarmPointRequest, pingan_app::AlarmPointView, pingan_app::AlarmPointsView, pingan_app::RegisteredAlarmPoint, pingan_app::SignalOutcome, pingan_app::AlarmBody, pingan_app::HotlineOrder, pingan_app::HotlineOutcome, pingan_app::HotlineImportReport, pingan_app::HotlineOrderView, pingan_app::HotlineReportView, pingan_app::PhotoView, pingan_app::OnlineRate, pingan_app::OnlineRateReport, pingan_app::DailyRate,
         pingan_app::ChannelView, pingan_app::DeviceView, pingan_app::DevicePage, pingan_app::StatusChange, pingan_app::MapPoint, pingan_app::RegistryImportReport, pingan_app::RejectedCell,
         video::ChannelList, video::DeviceList, video::ChannelDetail, video::QueryBody,
         persons::RevealBody, pingan_app::PersonView, pingan_app::PersonPlain, pingan_app::PersonImportReport, events::RuleBody,

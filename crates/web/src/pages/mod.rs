@@ -3,6 +3,7 @@
 mod access;
 mod alarms;
 mod cases;
+mod creation;
 mod dashboard;
 mod home;
 mod org;
@@ -26,7 +27,7 @@ pub struct NavItem {
 }
 
 /// The pages of the navigation, each with the capability it needs (none: everyone).
-const NAV: [(&str, &str, &str, Option<Capability>); 28] = [
+const NAV: [(&str, &str, &str, Option<Capability>); 29] = [
     ("/", "工作台", "", None),
     (
         "/events",
@@ -81,6 +82,12 @@ const NAV: [(&str, &str, &str, Option<Capability>); 28] = [
         "线索核查",
         "交本单位核查的涉黑涉恶线索",
         Some(Capability::DepartmentWork),
+    ),
+    (
+        "/creation",
+        "平安创建",
+        "平安村（社区）、平安校园等的申报、考核与命名，各村“六无”自动计算",
+        Some(Capability::ViewCreation),
     ),
     (
         "/dashboard",
@@ -210,6 +217,7 @@ pub fn router() -> Router<AppState> {
         .merge(cases::rules::router())
         .merge(video::router())
         .merge(alarms::router())
+        .merge(creation::router())
         .merge(registry::persons::router())
         .merge(registry::person_page::router())
         .merge(registry::households::router())

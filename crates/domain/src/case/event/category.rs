@@ -10,7 +10,7 @@ use crate::calendar::TimeUnit;
 use crate::case::TimeLimit;
 
 /// The version of the shipped list; bump it when entries change.
-pub const VERSION: &str = "2026.1";
+pub const VERSION: &str = "2026.2";
 
 /// 事件类别 — one category as shipped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +111,14 @@ pub const CATEGORIES: &[EventCategory] = &[
         Some("公安"),
     ),
     cat("ZZ0202", "黄赌毒线索", Some("ZZ02"), days(3), Some("公安")),
+    cat(
+        "ZZ0203",
+        "涉毒违法犯罪",
+        Some("ZZ02"),
+        days(3),
+        Some("公安"),
+    ),
+    cat("ZZ0204", "邪教活动", Some("ZZ02"), days(1), Some("公安")),
     cat("ZZ03", "安全隐患", None, days(2), Some("应急")),
     cat(
         "ZZ0301",
@@ -172,6 +180,21 @@ pub const CATEGORIES: &[EventCategory] = &[
     cat("ZZ05", "重点青少年", None, days(3), Some("教育")),
     cat("ZZ06", "涉稳苗头", None, urgent(4), Some("信访")),
     cat("ZZ07", "突发事件", None, urgent(2), Some("应急")),
+    cat(
+        "ZZ0701",
+        "群体性事件",
+        Some("ZZ07"),
+        urgent(2),
+        Some("公安"),
+    ),
+    cat(
+        "ZZ0702",
+        "重大安全事故",
+        Some("ZZ07"),
+        urgent(2),
+        Some("应急"),
+    ),
+    cat("ZZ0703", "命案", Some("ZZ07"), urgent(2), Some("公安")),
     cat("ZZ08", "民生诉求", None, days(5), Some("民政")),
     cat("ZZ09", "政策咨询", None, days(3), None),
     cat("ZZ99", "其他", None, days(5), None),

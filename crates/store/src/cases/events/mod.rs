@@ -249,3 +249,22 @@ impl Store {
         })?)
     }
 }
+
+impl Store {
+    /// The events of `categories` in an area and period, but those in the `not_counted` states
+    /// (not yet taken in, refused, merged): what breaks an area's "六无".
+    pub async fn events_of_categories(
+        &self,
+        categories: &[&str],
+        not_counted: &[&str],
+        area: &super::AreaPeriod,
+    ) -> Result<Vec<super::AreaRecord>> {
+        let condition = format!(
+            "c.category IN ({}) AND c.state NOT IN ({})",
+            super::placeholders(6, categories.len()),
+            super::placeholders(6 + categories.len(), not_counted.len())
+        );
+        let extra: Vec<&str> = categories.iter().chain(not_counted).copied().collect();
+        self.area_cases("event", "", &condition, &extra, area).await
+    }
+}

@@ -472,3 +472,20 @@ impl Store {
             .map_err(|e| StoreError::Database(sqlx::Error::Decode(e.into())))
     }
 }
+
+impl Store {
+    /// The collective petitions (集体访) of an area and period: what breaks its "无群体性事件".
+    pub async fn collective_petitions(
+        &self,
+        area: &super::AreaPeriod,
+    ) -> Result<Vec<super::AreaRecord>> {
+        self.area_cases(
+            "petition",
+            "JOIN petitions x ON x.case_id = c.id",
+            "x.collective",
+            &[],
+            area,
+        )
+        .await
+    }
+}

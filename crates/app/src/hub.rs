@@ -126,6 +126,8 @@ pub(crate) struct Caches {
     /// The video devices' own sealed digest passwords, by device id (a registration storm must
     /// not query the database once per device).
     pub(crate) device_passwords: cache::TtlCache<std::collections::HashMap<String, Vec<u8>>>,
+    /// The district's active key segments with their shapes, read on every batch of positions.
+    pub(crate) segments: cache::TtlCache<Vec<crate::patrols::Segment>>,
 }
 
 impl Default for Caches {
@@ -137,6 +139,7 @@ impl Default for Caches {
             routing: cache::TtlCache::new(ttl),
             departments: cache::TtlCache::new(ttl),
             device_passwords: cache::TtlCache::new(ttl),
+            segments: cache::TtlCache::new(ttl),
         }
     }
 }

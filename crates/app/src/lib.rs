@@ -17,6 +17,7 @@ mod hub;
 mod list;
 mod open311;
 mod org;
+mod patrols;
 mod registry;
 mod restore;
 mod runtime;
@@ -85,6 +86,11 @@ pub use org::calendar::CalendarYear;
 pub use org::divisions::{DivisionImportReport, MAX_DIVISION_BYTES};
 pub use org::grid_import::{GridImportReport, MAX_IMPORT_BYTES};
 pub use org::{GridFeatureCollection, Located, OrgRef, OrgSummary, OrgTreeNode, OrgUnitView};
+pub use patrols::{
+    BatchOutcome, CheckinOutcome, CheckinRequest, CoverageView, KeySegmentRequest, KeySegmentView,
+    PatrolStart, PatrolTeamRequest, PatrolTeamView, PatrolView, PositionBatch, PositionEntry,
+    PostSlot, SchoolPost, SchoolPostsView, SegmentCoverage, TrackView,
+};
 pub use pingan_crypto::{KeyProvider, MasterKey};
 pub use pingan_office::sheet;
 pub use pingan_office::sheet::RejectedCell;

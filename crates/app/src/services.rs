@@ -55,4 +55,6 @@ services! {
     /// 平安创建 — units declared and assessed from 申报 to 命名, the checklists, and the "六无"
     /// of every village computed from the records.
     Creation => creation;
+    /// 巡防 — patrol teams, key segments and school gates, patrols and their tracks, coverage.
+    Patrols => patrols;
 }

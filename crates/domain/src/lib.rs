@@ -15,6 +15,7 @@ pub mod identity;
 mod labelled;
 pub mod org;
 pub mod page;
+pub mod patrol;
 pub mod period;
 pub mod person;
 pub mod place;

@@ -119,6 +119,8 @@ impl Role {
                 ManageServices,
                 ViewCreation,
                 ManageCreation,
+                ViewPatrols,
+                ManagePatrols,
             ],
             Role::Operator => &[
                 ViewOrg,
@@ -136,6 +138,8 @@ impl Role {
                 ApplyForServices,
                 ViewCreation,
                 ManageCreation,
+                ViewPatrols,
+                ManagePatrols,
             ],
             Role::GridWorker => &[
                 ViewOrg,
@@ -150,6 +154,7 @@ impl Role {
                 ViewSpecialGroups,
                 ViewKeyYouth,
                 RegisterDisputes,
+                Patrol,
             ],
             Role::Handler => &[
                 ViewOrg,
@@ -168,6 +173,7 @@ impl Role {
                 ViewRegistry,
                 ViewPlaces,
                 ViewCreation,
+                ViewPatrols,
             ],
             Role::Citizen => &[ReportEvents, FollowOwnReports, ApplyForServices],
         }
@@ -282,6 +288,12 @@ capabilities! {
     /// Declare units for 平安创建 and assess them at one's own level: a station its own, a township
     /// its villages, the district reviews, names and revokes, and keeps the checklists.
     ManageCreation = "manage_creation", "组织平安创建";
+    /// See the patrol forces, key segments, patrols and their coverage, and the 护学岗 of one's scope.
+    ViewPatrols = "view_patrols", "查看巡防";
+    /// Keep the patrol teams and key segments of one's scope and send a patrol to an event.
+    ManagePatrols = "manage_patrols", "组织巡防";
+    /// Go on patrol with one's team: start and end it on the phone, send positions, check in.
+    Patrol = "patrol", "参加巡防";
 }
 
 impl Capability {

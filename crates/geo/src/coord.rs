@@ -7,7 +7,7 @@
 
 const A: f64 = 6_378_245.0;
 const EE: f64 = 0.006_693_421_622_965_943;
-const EARTH_RADIUS_M: f64 = 6_371_008.8;
+pub(crate) const EARTH_RADIUS_M: f64 = 6_371_008.8;
 
 /// Whether the point lies in the rough box where GCJ-02 differs from WGS-84.
 pub fn in_china(lon: f64, lat: f64) -> bool {

@@ -7,6 +7,8 @@
 pub mod coord;
 mod index;
 mod polygon;
+mod shape;
 
 pub use index::GridIndex;
 pub use polygon::{GeoError, Polygon};
+pub use shape::Shape;

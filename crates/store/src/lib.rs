@@ -19,6 +19,7 @@ mod jobs;
 mod migrate;
 mod notify;
 mod org;
+mod patrols;
 mod police;
 mod registry;
 mod settings;
@@ -83,6 +84,10 @@ pub use notify::Listener;
 pub use org::calendar::CalendarDayRecord;
 pub use org::reference::CodeEntryRecord;
 pub use org::{DepartmentRecord, GridRecord, NewDepartment, NewOrgUnit, OrgUnitRecord};
+pub use patrols::{
+    CoverRecord, KeySegmentRecord, NewKeySegment, NewPatrolTeam, PatrolRecord, PatrolTeamRecord,
+    TrackPoint,
+};
 pub use police::PoliceFigureRow;
 pub use registry::persons::{
     HouseholdRecord, NewHousehold, NewPerson, PersonFilter, PersonRecord, PersonSealed,

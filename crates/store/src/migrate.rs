@@ -56,6 +56,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(26, "0026_hotline"),
     migration!(27, "0027_applications"),
     migration!(28, "0028_creation"),
+    migration!(29, "0029_patrols"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

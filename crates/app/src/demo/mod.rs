@@ -9,6 +9,7 @@
 
 mod applications;
 mod clue_history;
+mod creation;
 mod dispute_history;
 mod disputes;
 mod events;
@@ -233,6 +234,7 @@ impl App {
             police_history::seed(self).await?;
             video::seed(self).await?;
             applications::seed(self).await?;
+            creation::seed(self).await?;
         }
         Ok(DemoOutcome {
             created: true,

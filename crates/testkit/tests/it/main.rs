@@ -29,6 +29,7 @@ mod lists;
 mod metrics;
 mod open311;
 mod pages;
+mod patrols;
 mod persons;
 mod petitions;
 mod places;

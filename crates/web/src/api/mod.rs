@@ -8,6 +8,7 @@ mod health;
 mod hotline;
 mod openapi;
 mod org;
+mod patrols;
 mod police;
 mod registry;
 mod stats;
@@ -60,6 +61,7 @@ pub fn router() -> Router<AppState> {
         .merge(stats::router())
         .merge(alarms::router())
         .merge(creation::router())
+        .merge(patrols::router())
         .merge(hotline::router())
         .merge(video::router())
         .merge(registry::persons::router())

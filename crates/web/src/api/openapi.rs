@@ -4,7 +4,7 @@ use super::access::{roles, session};
 use super::cases::{applications, clues, disputes, events, petitions, risks};
 use super::org::{calendar, tree as org};
 use super::registry::{persons, places, special_groups, transfers};
-use super::{alarms, creation, health, hotline, police, stats, video};
+use super::{alarms, creation, health, hotline, patrols, police, stats, video};
 use crate::AppState;
 use crate::error::Problem;
 use crate::extract::Json;
@@ -33,6 +33,8 @@ use utoipa::{Modify, OpenApi};
         alarms::list, alarms::register, alarms::alarm, alarms::heartbeat,
         creation::list, creation::declare, creation::show, creation::step, creation::assessment,
         creation::overview, creation::area, creation::checklist, creation::save_checklist,
+        patrols::teams, patrols::add_team, patrols::my_teams, patrols::segments, patrols::add_segment, patrols::patrols,
+        patrols::start, patrols::positions, patrols::check_in, patrols::end, patrols::track, patrols::coverage, patrols::school_posts,
         hotline::take, hotline::import, hotline::show,
         video::devices, video::device, video::channels, video::channel, video::near, video::map, video::import, video::template, video::query,
         persons::list, persons::show, persons::reveal, persons::import, persons::template, persons::export, persons::households, persons::household, persons::export_households, persons::add, persons::tags, persons::set_tags, persons::start_import, persons::import_job,
@@ -68,7 +70,11 @@ use utoipa::{Modify, OpenApi};
         police::Written, pingan_app::IndicatorsView, pingan_app::Indicator, pingan_app::BreakdownView,
         pingan_app::TrendPoint, pingan_app::UnitFigures, pingan_app::CategoryFigure,
         pingan_app::ScreeningEntry, pingan_app::ScreeningView, pingan_app::ScreeningUnitView, pingan_app::DisputeStatsView, pingan_app::StatsRow, pingan_app::Comparison,
-        pingan_app::CategoryView, pingan_app::RoutingRuleView, pingan_app::CaseChange, pingan_app::AlarmNotice, pingan_app::CreationUnitRequest, pingan_app::CreationUnitView, pingan_app::CreationUnitPage,
+        pingan_app::CategoryView, pingan_app::RoutingRuleView, pingan_app::CaseChange, pingan_app::AlarmNotice, pingan_app::PatrolTeamRequest, pingan_app::PatrolTeamView, pingan_app::KeySegmentRequest, pingan_app::KeySegmentView,
+        pingan_app::PatrolStart, pingan_app::PatrolView, pingan_app::PositionBatch, pingan_app::PositionEntry, pingan_app::BatchOutcome,
+        pingan_app::CheckinRequest, pingan_app::CheckinOutcome, pingan_app::TrackView, pingan_app::CoverageView, pingan_app::SegmentCoverage,
+        pingan_app::SchoolPostsView, pingan_app::SchoolPost, pingan_app::PostSlot,
+        pingan_app::CreationUnitRequest, pingan_app::CreationUnitView, pingan_app::CreationUnitPage,
         pingan_app::CreationStepRequest, pingan_app::CreationAssessmentView, pingan_app::ScoredLineView, pingan_app::StepOption,
         pingan_app::ChecklistView, pingan_app::ChecklistRequest, pingan_app::CriterionEntry, pingan_app::SixNoneView,
         pingan_app::SixNoneItemView, pingan_app::BreachView, pingan_app::SixNoneOverview, pingan_app::VillageSixNone,

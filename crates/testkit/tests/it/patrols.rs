@@ -1,0 +1,410 @@
+//! 巡防: a team and its key segments, a patrol on the phone with hand-made tracks (near and far, in
+//! and out of the hours), batches taken once, check-ins by position and by QR code, the coverage
+//! with its gaps, the 护学岗 of the day, and the refusals.
+
+use crate::disputes::{get, post};
+use crate::events::Hub;
+use chrono::{Duration, Utc};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+/// About 1 m of latitude in degrees.
+const M: f64 = 1.0 / 111_195.0;
+
+/// A point `north` metres north and `east` metres east of `p`.
+fn off(p: (f64, f64), east: f64, north: f64) -> [f64; 2] {
+    [p.0 + east * M / p.1.to_radians().cos(), p.1 + north * M]
+}
+
+/// A daily window around now in Beijing time, `from` and `to` minutes from now.
+fn window(from: i64, to: i64) -> String {
+    let bj = |m: i64| {
+        (Utc::now() + Duration::minutes(m))
+            .with_timezone(&pingan_domain::time::shanghai())
+            .format("%H:%M")
+            .to_string()
+    };
+    format!("{}-{}", bj(from), bj(to))
+}
+
+/// A walk east along `north` metres north of the grid's point, one position every 5 s ending now.
+fn walk(h: &Hub, north: f64, n: usize) -> Vec<Value> {
+    let now = Utc::now();
+    (0..n)
+        .map(|i| {
+            let p = off(h.point, i as f64 * 25.0, north);
+            let at = now - Duration::seconds(5 * (n - 1 - i) as i64);
+            json!({"at": at, "lon": p[0], "lat": p[1]})
+        })
+        .collect()
+}
+
+struct Patrol {
+    h: Hub,
+    team: i64,
+    road: i64,
+    far_road: i64,
+    later: i64,
+    patrol: i64,
+}
+
+impl Patrol {
+    async fn new() -> Self {
+        let h = Hub::new().await;
+        let op = h.tokens.operator.clone();
+        let worker = h.worker.user.as_ref().unwrap().username.clone();
+        let (status, team) = post(
+            &h,
+            "/api/v1/patrol-teams",
+            &op,
+            &json!({"name": "红袖标巡防一队", "level": "village", "kind": "red_armband",
+                    "org": &h.grid[..12], "headcount": 12, "members": [worker]}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{team}");
+        assert_eq!(team["professional"], false);
+        assert_eq!(team["accounts"], 1);
+        let segment = |name: &str, kind: &str, points: Vec<[f64; 2]>, windows: String| json!({"name": name, "kind": kind, "points": points, "windows": windows, "radius_m": 50});
+        let p = h.point;
+        let mut ids = Vec::new();
+        for body in [
+            segment(
+                "西外大街",
+                "road",
+                vec![off(p, 0.0, 0.0), off(p, 400.0, 0.0)],
+                window(-30, 30),
+            ),
+            segment(
+                "滨河路",
+                "road",
+                vec![off(p, 0.0, 300.0), off(p, 400.0, 300.0)],
+                window(-30, 30),
+            ),
+            segment("夜市", "site", vec![off(p, 100.0, 0.0)], window(120, 180)),
+        ] {
+            let (status, s) = post(&h, "/api/v1/key-segments", &op, &body).await;
+            assert_eq!(status, StatusCode::CREATED, "{s}");
+            ids.push(s["id"].as_i64().unwrap());
+        }
+        let (status, patrol) = post(
+            &h,
+            "/api/v1/patrols",
+            &h.tokens.worker,
+            &json!({"client_id": "patrol-0000-0001", "team_id": team["id"]}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{patrol}");
+        Self {
+            team: team["id"].as_i64().unwrap(),
+            road: ids[0],
+            far_road: ids[1],
+            later: ids[2],
+            patrol: patrol["id"].as_i64().unwrap(),
+            h,
+        }
+    }
+
+    async fn send(&self, client_id: &str, positions: Vec<Value>) -> (StatusCode, Value) {
+        post(
+            &self.h,
+            &format!("/api/v1/patrols/{}/positions", self.patrol),
+            &self.h.tokens.worker,
+            &json!({"client_id": client_id, "positions": positions}),
+        )
+        .await
+    }
+}
+
+#[tokio::test]
+async fn a_patrol_covers_what_its_track_came_near_in_the_hours() {
+    let t = Patrol::new().await;
+    let h = &t.h;
+    // The same start again is the same patrol.
+    let (_, again) = post(
+        h,
+        "/api/v1/patrols",
+        &h.tokens.worker,
+        &json!({"client_id": "patrol-0000-0001", "team_id": t.team}),
+    )
+    .await;
+    assert_eq!(again["id"], t.patrol);
+
+    // 30 m north of 西外大街: within its 50 m, in its hours. 滨河路 is 270 m away; 夜市 is near
+    // but its hours have not come.
+    let (status, got) = t.send("batch-0000-0001", walk(h, 30.0, 6)).await;
+    assert_eq!(status, StatusCode::OK, "{got}");
+    assert_eq!(got["received"], 6);
+    assert_eq!(got["duplicate"], false);
+    let covered: Vec<&str> = got["covered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert_eq!(covered.len(), 1, "{got}");
+    assert!(covered[0].starts_with("西外大街 "), "{got}");
+    // Sent again (the answer was lost): taken once.
+    let (_, twice) = t.send("batch-0000-0001", walk(h, 30.0, 6)).await;
+    assert_eq!(twice["duplicate"], true);
+    assert_eq!(twice["received"], 0);
+    // 120 m north: near neither road.
+    // 120 m north: near neither road — though the piece joining it to the walk before still
+    // crosses 西外大街's radius, as the way between was walked.
+    let (_, far) = t.send("batch-0000-0002", walk(h, 120.0, 3)).await;
+    let far = far["covered"].to_string();
+    assert!(!far.contains("滨河路") && !far.contains("夜市"), "{far}");
+
+    let today = pingan_domain::time::beijing_date(Utc::now());
+    let from = today.pred_opt().unwrap();
+    let path = format!(
+        "/api/v1/patrols/coverage?org={}&from={from}&to={today}",
+        &h.grid[..12]
+    );
+    let (status, cov) = get(h, &path, &h.tokens.operator).await;
+    assert_eq!(status, StatusCode::OK, "{cov}");
+    let seg = |id: i64| {
+        cov["segments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let road = seg(t.road);
+    // Yesterday's window went uncovered; today's was walked.
+    assert_eq!(road["covered"], 1, "{road}");
+    let gaps = road["gaps"].as_array().unwrap().len();
+    assert_eq!(gaps as u64, road["slots"].as_u64().unwrap() - 1);
+    assert_eq!(road["teams"], json!(["红袖标巡防一队"]));
+    let far_road = seg(t.far_road);
+    assert_eq!(far_road["covered"], 0);
+    assert!(far_road["slots"].as_u64().unwrap() >= 1);
+    assert_eq!(
+        far_road["gaps"].as_array().unwrap().len(),
+        far_road["slots"].as_u64().unwrap() as usize
+    );
+    assert_eq!(seg(t.later)["covered"], 0, "{cov}");
+
+    // The track, and today's patrols of the area, with the last position.
+    let (_, track) = get(
+        h,
+        &format!("/api/v1/patrols/{}/track", t.patrol),
+        &h.tokens.operator,
+    )
+    .await;
+    assert_eq!(track["points"].as_array().unwrap().len(), 9);
+    let (_, list) = get(h, "/api/v1/patrols", &h.tokens.operator).await;
+    assert_eq!(list[0]["positions"], 9);
+    assert_eq!(list[0]["active"], true);
+    assert!(list[0]["last"].is_array());
+
+    // Check-ins: near the spot, too far, by the QR code, by a wrong code.
+    let checkin = |body: Value| {
+        let path = format!("/api/v1/patrols/{}/checkins", t.patrol);
+        async move { post(h, &path, &h.tokens.worker, &body).await }
+    };
+    let near = off(h.point, 110.0, 10.0);
+    let (status, c) = checkin(json!({"segment_id": t.later, "lon": near[0], "lat": near[1]})).await;
+    assert_eq!(status, StatusCode::CREATED, "{c}");
+    assert_eq!(c["method"], "near");
+    let far = off(h.point, 100.0, 400.0);
+    let (status, c) = checkin(json!({"segment_id": t.later, "lon": far[0], "lat": far[1]})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{c}");
+    assert!(
+        c["detail"].as_str().unwrap().contains("超出签到范围"),
+        "{c}"
+    );
+    let (_, segments) = get(h, "/api/v1/key-segments", &h.tokens.operator).await;
+    let code = segments
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == t.later)
+        .unwrap()["checkin_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, c) = checkin(json!({"segment_id": t.later, "code": code})).await;
+    assert_eq!(status, StatusCode::CREATED, "{c}");
+    assert_eq!(c["method"], "qr");
+    let (status, _) = checkin(json!({"segment_id": t.later, "code": "KS1-000000000000"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // Ended: no more check-ins; a second end keeps the first.
+    let end = format!("/api/v1/patrols/{}/end", t.patrol);
+    let (_, ended) = post(h, &end, &h.tokens.worker, &json!({})).await;
+    assert_eq!(ended["active"], false);
+    let (_, again) = post(h, &end, &h.tokens.worker, &json!({})).await;
+    assert_eq!(again["ended_at"], ended["ended_at"]);
+    let (status, _) = checkin(json!({"segment_id": t.later, "code": code})).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn school_gates_show_their_posts_of_the_day() {
+    let t = Patrol::new().await;
+    let h = &t.h;
+    let op = &h.tokens.operator;
+    let p = h.point;
+    let gate = |name: &str, at: [f64; 2]| {
+        json!({"name": name, "kind": "school_gate", "points": [at],
+               "windows": format!("{},{}", window(-20, 40), window(300, 360))})
+    };
+    let (status, a) = post(
+        h,
+        "/api/v1/key-segments",
+        op,
+        &gate("第一小学东门", off(p, 50.0, 20.0)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{a}");
+    let (_, b) = post(
+        h,
+        "/api/v1/key-segments",
+        op,
+        &gate("第二小学南门", off(p, 50.0, 900.0)),
+    )
+    .await;
+    let (status, refused) = post(
+        h,
+        "/api/v1/key-segments",
+        op,
+        &json!({"name": "两个点的校门", "kind": "school_gate", "points": [off(p, 0.0, 0.0), off(p, 1.0, 1.0)]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    t.send("batch-0000-0101", walk(h, 20.0, 4)).await;
+    let (status, posts) = get(h, "/api/v1/school-posts", op).await;
+    assert_eq!(status, StatusCode::OK, "{posts}");
+    let post_of = |id: &Value| {
+        posts["posts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["segment_id"] == *id)
+            .unwrap()
+            .clone()
+    };
+    let (first, second) = (post_of(&a["id"]), post_of(&b["id"]));
+    if posts["school_day"] == true {
+        assert_eq!(first["slots"][0]["state"], "covered", "{posts}");
+        assert_eq!(first["slots"][0]["teams"], json!(["红袖标巡防一队"]));
+        assert_eq!(first["slots"][1]["state"], "waiting");
+        assert_eq!(second["slots"][0]["state"], "late");
+        assert_eq!(posts["late"], 1);
+    } else {
+        assert_eq!(first["slots"][0]["state"], "no_school", "{posts}");
+        assert_eq!(posts["late"], 0);
+    }
+}
+
+#[tokio::test]
+async fn patrols_refuse_what_they_should() {
+    let t = Patrol::new().await;
+    let h = &t.h;
+    // Another township sees none of it.
+    let other = h.other_operator.user.as_ref().unwrap();
+    let err =
+        h.t.app
+            .patrols()
+            .coverage(other, Some(&h.grid[..12]), None, None)
+            .await
+            .unwrap_err();
+    assert!(matches!(err, pingan_app::AppError::Forbidden(_)), "{err:?}");
+    let err = h.t.app.patrols().track(other, t.patrol).await.unwrap_err();
+    assert!(matches!(err, pingan_app::AppError::NotFound(_)), "{err:?}");
+    assert!(
+        h.t.app
+            .patrols()
+            .teams(other, None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // A grid worker does not keep teams; an operator is no member of the team.
+    let (status, _) = post(
+        h,
+        "/api/v1/patrol-teams",
+        &h.tokens.worker,
+        &json!({"name": "自建队", "level": "group", "kind": "volunteer", "headcount": 3}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, e) = post(
+        h,
+        "/api/v1/patrols",
+        &h.tokens.operator,
+        &json!({"client_id": "patrol-0000-0009", "team_id": t.team}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{e}");
+    // Positions of another patroller's patrol, out of its time, too many, and a bad team.
+    crate::add_user(
+        &h.t,
+        "xl-two",
+        "巡防队员",
+        &h.grid,
+        "grid_worker",
+        &h.password,
+    )
+    .await
+    .unwrap();
+    let (_, other_token) = crate::events::actor(&h.t, "xl-two", &h.password).await;
+    let (status, _) = post(
+        h,
+        &format!("/api/v1/patrols/{}/positions", t.patrol),
+        &other_token,
+        &json!({"client_id": "batch-0000-0009", "positions": walk(h, 0.0, 1)}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = get(
+        h,
+        &format!("/api/v1/patrols/{}/track", t.patrol),
+        &other_token,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let old = json!([{"at": Utc::now() - Duration::hours(3), "lon": h.point.0, "lat": h.point.1}]);
+    let (status, e) = t
+        .send("batch-0000-0010", old.as_array().unwrap().clone())
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(e["detail"].as_str().unwrap().contains("手机时间"), "{e}");
+    let (status, _) = t.send("batch-0000-0011", walk(h, 0.0, 501)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = t.send("short", walk(h, 0.0, 1)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, e) = post(
+        h,
+        "/api/v1/patrol-teams",
+        &h.tokens.operator,
+        &json!({"name": "重名", "level": "county", "kind": "volunteer", "headcount": 3}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
+    let (status, e) = post(
+        h,
+        "/api/v1/patrol-teams",
+        &h.tokens.operator,
+        &json!({"name": "红袖标巡防一队", "level": "village", "kind": "volunteer", "org": &h.grid[..12], "headcount": 3}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{e}");
+    // A period too long or the wrong way round.
+    let (status, _) = get(
+        h,
+        "/api/v1/patrols/coverage?from=2026-01-01&to=2026-12-01",
+        &h.tokens.operator,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = get(
+        h,
+        "/api/v1/patrols/coverage?from=2026-12-02&to=2026-12-01",
+        &h.tokens.operator,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

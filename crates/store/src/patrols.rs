@@ -303,6 +303,25 @@ impl Store {
         })?)
     }
 
+    /// An account's own patrols started since `since`, newest first.
+    pub async fn patrols_of(
+        &self,
+        user_id: i64,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<PatrolRecord>> {
+        let sql = format!(
+            "{PATROL_COLUMNS} WHERE p.user_id = $1 AND p.started_at >= $2
+             ORDER BY p.started_at DESC, p.id DESC LIMIT 100"
+        );
+        Ok(dispatch!(self, |db| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(user_id)
+                .bind(since)
+                .fetch_all(db)
+                .await
+        })?)
+    }
+
     /// The position of a patrol just before `at`, to join a batch to the track before it.
     pub async fn position_before(
         &self,

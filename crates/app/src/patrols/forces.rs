@@ -204,6 +204,20 @@ impl crate::services::Patrols<'_> {
             .collect())
     }
 
+    /// The key segments a patroller may check in at: those of the areas of their teams.
+    pub async fn segments_to_check_in(self, user: &CurrentUser) -> Result<Vec<KeySegmentView>> {
+        self.authorize_user(user, Capability::Patrol)?;
+        let mut out: Vec<KeySegmentView> = Vec::new();
+        for team in self.store.teams_of(user.id).await? {
+            for r in self.store.key_segments(&team.org_code).await? {
+                if !out.iter().any(|v| v.id == r.id) {
+                    out.push(self.segment_view(user, r));
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Every active segment of the district, parsed (kept a minute; cleared on a change here).
     pub(super) async fn all_segments(self) -> Result<Arc<Vec<Segment>>> {
         if let Some(s) = self.caches.segments.get() {

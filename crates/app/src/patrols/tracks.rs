@@ -204,13 +204,11 @@ impl crate::services::Patrols<'_> {
     pub async fn patrols(self, user: &CurrentUser, org: Option<&str>) -> Result<Vec<PatrolView>> {
         let since = beijing_midnight(beijing_date(Utc::now()));
         if !user.can(Capability::ViewPatrols) && user.can(Capability::Patrol) {
-            let prefix = user.org_code.as_str();
             return Ok(self
                 .store
-                .patrols_since(prefix, since)
+                .patrols_of(user.id, since)
                 .await?
                 .into_iter()
-                .filter(|p| p.user_id == user.id)
                 .map(view)
                 .collect());
         }

@@ -1226,3 +1226,93 @@ async fn a_resident_signs_in_with_a_text_applies_on_the_phone_and_supplements_wh
     let _ = std::fs::remove_file(photo);
     b.close().await;
 }
+
+#[tokio::test]
+async fn a_patrols_positions_kept_without_signal_are_sent_once_when_the_hub_is_back() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let h = crate::events::Hub::new().await;
+    crate::add_user(
+        &h.t,
+        "xl-phone",
+        "巡防队员",
+        &h.grid,
+        "grid_worker",
+        "Patrol#Phone2026",
+    )
+    .await
+    .unwrap();
+    let team =
+        h.t.app
+            .patrols()
+            .add_team(
+                &h.operator,
+                &pingan_app::PatrolTeamRequest {
+                    name: "红袖标巡防二队".into(),
+                    level: "village".into(),
+                    kind: "red_armband".into(),
+                    org: Some(h.grid[..12].into()),
+                    headcount: 8,
+                    members: vec!["xl-phone".into()],
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    let who = h.t.ready("xl-phone", "Patrol#Phone2026").await;
+    let first = h.t.another_instance().await;
+    let base = first.base_url.clone();
+    on_the_phone(&b, &base, &who, "/patrol").await;
+    b.client.goto(&format!("{base}/patrol")).await.unwrap();
+    wait_for(&b, "#start-form").await;
+    click(&b, "#start").await;
+    let status = visible_text(&b, "#patrol-status").await;
+    assert!(status.contains("巡逻中"), "{status}");
+    let record = |east: f64| {
+        let p = (h.point.0 + east / 95_000.0, h.point.1);
+        format!("window.pinganPatrolRecord({}, {});", p.0, p.1)
+    };
+    for i in 0..3 {
+        b.client
+            .execute(&record(f64::from(i) * 20.0), vec![])
+            .await
+            .unwrap();
+    }
+    let flushed = "const done = arguments[arguments.length - 1]; window.pinganPatrolFlush().then(() => done(true), () => done(false));";
+    b.client.execute_async(flushed, vec![]).await.unwrap();
+    let mine = || async {
+        let commander = h.commander.user.as_ref().unwrap();
+        h.t.app.patrols().patrols(commander, None).await.unwrap()
+    };
+    assert_eq!(mine().await[0].positions, 3);
+    assert_eq!(mine().await[0].team_id, team.id);
+
+    // No signal: two more positions wait on the phone.
+    drop(first);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for i in 3..5 {
+        b.client
+            .execute(&record(f64::from(i) * 20.0), vec![])
+            .await
+            .unwrap();
+    }
+    b.client.execute_async(flushed, vec![]).await.unwrap();
+    let waiting = visible_text(&b, "#outbox").await;
+    assert!(waiting.contains("待上传 2 个"), "{waiting}");
+    screenshot(&b, "patrol-kept-offline").await;
+    assert_eq!(mine().await[0].positions, 3);
+
+    // The hub is back at the same address: the kept batch is sent, once, however often flushed.
+    let _second = h.t.instance_at(base.trim_start_matches("http://")).await;
+    for _ in 0..3 {
+        b.client.execute_async(flushed, vec![]).await.unwrap();
+    }
+    assert_eq!(mine().await[0].positions, 5);
+    let sent = visible_text(&b, "#outbox").await;
+    assert!(
+        sent.contains("已上传 5 个位置") && !sent.contains("待上传"),
+        "{sent}"
+    );
+    b.close().await;
+}

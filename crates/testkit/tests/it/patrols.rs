@@ -408,3 +408,83 @@ async fn patrols_refuse_what_they_should() {
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn the_hub_page_shows_teams_posts_and_coverage_and_takes_its_forms() {
+    let t = Patrol::new().await;
+    let h = &t.h;
+    t.send("batch-0000-0201", walk(h, 30.0, 4)).await;
+    crate::add_user(
+        &h.t,
+        "xf-web",
+        "巡防中队",
+        &h.grid[..9],
+        "operator",
+        &h.password,
+    )
+    .await
+    .unwrap();
+    let mut ready = h.t.ready("xf-web", &h.password).await;
+    let c = crate::client();
+    crate::web_login(&h.t, &c, &mut ready).await;
+    let html = crate::page(&c, &h.t, "/patrols").await;
+    assert!(
+        html.contains("红袖标巡防一队") && html.contains("群防群治"),
+        "{html}"
+    );
+    assert!(html.contains("西外大街") && html.contains("滨河路"));
+    assert!(html.contains("巡逻中"));
+    let res = c
+        .post(h.t.url("/patrols/segments"))
+        .form(&[
+            ("name", "<i>朝阳小学</i>东门"),
+            ("kind", "school_gate"),
+            ("points", &format!("{},{}", h.point.0, h.point.1)),
+            ("coord", "wgs84"),
+            ("radius_m", "50"),
+            ("windows", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let html = crate::page(&c, &h.t, "/patrols").await;
+    assert!(
+        html.contains("&#60;i&#62;朝阳小学&#60;/i&#62;东门"),
+        "escaped"
+    );
+    assert!(
+        html.contains("07:30-08:30,16:30-17:30"),
+        "the school gate's default windows"
+    );
+    let res = c
+        .post(h.t.url("/patrols/segments"))
+        .form(&[
+            ("name", "坏位置"),
+            ("kind", "road"),
+            ("points", "一百零七,三十一"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("第 1 行应为“经度,纬度”"), "{html}");
+    let res = c
+        .post(h.t.url("/patrols/teams"))
+        .form(&[
+            ("name", "流动警务车一组"),
+            ("level", "township"),
+            ("kind", "police"),
+            ("org", ""),
+            ("headcount", "4"),
+            ("vehicle_plate", "川S·A1234"),
+            ("members", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let html = crate::page(&c, &h.t, "/patrols").await;
+    assert!(html.contains("流动警务车一组") && html.contains("川S·A1234") && html.contains("专职"));
+}

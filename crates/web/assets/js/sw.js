@@ -4,12 +4,12 @@
 // signal returns. Each visit and report carries its own client_id and a person their ID number, so
 // the hub records each once however often it is sent.
 "use strict";
-const CACHE = "pingan-pages-v5";
+const CACHE = "pingan-pages-v6";
 const DB = "pingan-offline";
 const OUTBOX = "outbox";
 const OFFLINE_PAGES = [
   /^\/visits\/due$/, /^\/persons\/new$/, /^\/persons\/\d+$/, /^\/persons\/\d+\/visit$/, /^\/report$/,
-  /^\/assets\//,
+  /^\/patrol$/, /^\/assets\//,
 ];
 // What may be sent without signal: a visit, a new person (the hub refuses a second registration of
 // an ID number, so a resend never makes two) and an event report (idempotent on its client_id).

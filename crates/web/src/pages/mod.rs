@@ -8,6 +8,7 @@ mod dashboard;
 mod home;
 mod org;
 mod pairs;
+mod patrols;
 mod police;
 mod registry;
 mod video;
@@ -27,7 +28,7 @@ pub struct NavItem {
 }
 
 /// The pages of the navigation, each with the capability it needs (none: everyone).
-const NAV: [(&str, &str, &str, Option<Capability>); 29] = [
+const NAV: [(&str, &str, &str, Option<Capability>); 31] = [
     ("/", "工作台", "", None),
     (
         "/events",
@@ -82,6 +83,18 @@ const NAV: [(&str, &str, &str, Option<Capability>); 29] = [
         "线索核查",
         "交本单位核查的涉黑涉恶线索",
         Some(Capability::DepartmentWork),
+    ),
+    (
+        "/patrols",
+        "巡防",
+        "巡防队伍、重点路段与部位、护学岗到岗和时段覆盖率",
+        Some(Capability::ViewPatrols),
+    ),
+    (
+        "/patrol",
+        "我的巡逻",
+        "手机巡逻：开始、上传轨迹、签到、随手上报",
+        Some(Capability::Patrol),
     ),
     (
         "/creation",
@@ -218,6 +231,7 @@ pub fn router() -> Router<AppState> {
         .merge(video::router())
         .merge(alarms::router())
         .merge(creation::router())
+        .merge(patrols::router())
         .merge(registry::persons::router())
         .merge(registry::person_page::router())
         .merge(registry::households::router())

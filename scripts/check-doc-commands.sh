@@ -79,7 +79,7 @@ tiny() {
     s/--clients [0-9]+/--clients 3/; s/--events [0-9]+/--events 2/;
     s/--devices [0-9]+/--devices 20/; s/--keepalive [0-9]+/--keepalive 1/;
     s/--requests [0-9]+/--requests 10/; s/--points [0-9]+/--points 3/; s/--rate [0-9]+/--rate 20/; s/--depth [0-9]+/--depth 3/;
-    s/--max-p95-ms [0-9]+/--max-p95-ms 250/; s/--population [0-9]+/--population 20000/;
+    s/--max-p95-ms [0-9]+/--max-p95-ms 250/; s/--patrollers [0-9]+/--patrollers 20/; s/--segments [0-9]+/--segments 5/; s/--population [0-9]+/--population 20000/;
     s/ demo --scale small / demo /; /--population/ s/ demo / demo --scale small /;
     /--population/! s/ demo / demo --scale small --no-population /;
     s#/tmp/(bench|sip|full)#'"$work"'/\1#g;
@@ -113,4 +113,5 @@ run_block '^## Event intake and live push'
 run_block '^## GB/T 28181 devices'
 run_block '^## Lists at district scale'
 run_block '^## One-button alarms'
+run_block '^## Patrols: positions from 2,000 phones'
 echo "== the docs' commands work"

@@ -21,10 +21,12 @@ use tokio::sync::{Mutex, mpsc};
 
 mod alarms;
 mod lists;
+mod patrols;
 mod raw;
 mod totals;
 pub use alarms::{AlarmReport, alarm_latency};
 pub use lists::{ListTiming, district_lists, list_latency};
+pub use patrols::{PatrolLoad, PatrolReport, patrol_load};
 pub use raw::{RawReport, raw_sqlite};
 pub use totals::{Round, trigger_cost};
 

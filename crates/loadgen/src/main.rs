@@ -3,8 +3,8 @@
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use pingan_loadgen::{
-    Target, alarm_latency, district_lists, intake, list_latency, push_latency, raw_sqlite,
-    trigger_cost, verify,
+    PatrolLoad, Target, alarm_latency, district_lists, intake, list_latency, patrol_load,
+    push_latency, raw_sqlite, trigger_cost, verify,
 };
 use std::time::Duration;
 
@@ -83,6 +83,27 @@ enum Command {
         rate: u32,
         #[arg(long, default_value_t = 20)]
         seconds: u64,
+    },
+    /// Lays out a team and key roads, starts many patrols as a member account and sends one
+    /// position per patrol every `interval` seconds; prints the rate, each batch's time, the
+    /// server's CPU (with `--server-pid`) and the month's coverage of the district.
+    Patrols {
+        /// The member account that goes on patrol (a grid worker; same password unless set).
+        #[arg(long)]
+        patroller: String,
+        #[arg(long, env = "PINGAN_LOADGEN_PATROLLER_PASSWORD")]
+        patroller_password: Option<String>,
+        #[arg(long, default_value_t = 2000)]
+        patrollers: usize,
+        #[arg(long, default_value_t = 10)]
+        interval: u64,
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        #[arg(long, default_value_t = 200)]
+        segments: usize,
+        /// The server's process id, to read its CPU from /proc.
+        #[arg(long)]
+        server_pid: Option<u32>,
     },
     /// Times every list a commander opens (first page and a deep page) and prints p50 / p95.
     Lists {
@@ -208,6 +229,41 @@ async fn main() -> Result<()> {
             println!(
                 "{points} 个报警点，发送 {} 次报警（{:.0} 次/秒）：受理 {}，推送到达 {}；从设备发起到页面收到 p50 {:.1} ms，p99 {:.1} ms，最大 {:.1} ms",
                 r.sent, r.rate, r.accepted, r.arrived, r.latency.p50, r.latency.p99, r.latency.max
+            );
+        }
+        Command::Patrols {
+            patroller,
+            patroller_password,
+            patrollers,
+            interval,
+            seconds,
+            segments,
+            server_pid,
+        } => {
+            let password = patroller_password.unwrap_or_else(|| password.clone());
+            let member = Target::sign_in(&cli.url, &patroller, &password).await?;
+            let load = PatrolLoad {
+                patrollers,
+                interval,
+                seconds,
+                segments,
+                server_pid,
+            };
+            let r = patrol_load(&target, &member, &patroller, load, &run_id).await?;
+            println!(
+                "{patrollers} 名队员每 {interval} 秒一个位置，{segments} 条重点路段：发送 {} 批（{:.0} 批/秒），成功 {}；每批 p50 {:.1} ms，p99 {:.1} ms，最大 {:.1} ms；服务端 CPU {}；本月全区覆盖统计 p50 {:.1} ms，p95 {:.1} ms",
+                r.sent,
+                r.rate,
+                r.accepted,
+                r.latency.p50,
+                r.latency.p99,
+                r.latency.max,
+                r.server_cpu.map_or_else(
+                    || "未测（加 --server-pid）".to_owned(),
+                    |c| format!("{c:.1}% 单核")
+                ),
+                r.coverage.p50,
+                r.coverage.p95
             );
         }
         Command::Lists {

@@ -15,6 +15,7 @@ mod disputes;
 mod events;
 mod layout;
 mod names;
+mod patrols;
 mod petition_history;
 mod places;
 pub mod police_history;
@@ -235,6 +236,7 @@ impl App {
             video::seed(self).await?;
             applications::seed(self).await?;
             creation::seed(self).await?;
+            patrols::seed(self).await?;
         }
         Ok(DemoOutcome {
             created: true,

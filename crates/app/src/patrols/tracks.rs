@@ -243,6 +243,39 @@ impl crate::services::Patrols<'_> {
         })
     }
 
+    /// Writes a finished patrol of the past (the demo's history) as the phone would have sent it:
+    /// started at its first position, its positions with the cover they gave, ended at its last.
+    pub(crate) async fn seed_patrol(
+        self,
+        client_id: &str,
+        team_id: i64,
+        user_id: i64,
+        points: &[TrackPoint],
+    ) -> Result<()> {
+        let (Some(first), Some(last)) = (points.first(), points.last()) else {
+            return Ok(());
+        };
+        let district = OrgCode::parse(pingan_domain::division::DISTRICT.0)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let team = self
+            .store
+            .patrol_team(team_id, &pingan_domain::Scope::org(district))
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("没有巡防队伍 {team_id}")))?;
+        let (id, created) = self
+            .store
+            .start_patrol(client_id, team_id, user_id, &team.org_code, first.at)
+            .await?;
+        if created {
+            let covers = cover(&self.all_segments().await?, None, points, team_id);
+            self.store
+                .record_positions(id, &format!("{client_id}-all"), points, &covers, last.at)
+                .await?;
+            self.store.end_patrol(id, last.at).await?;
+        }
+        Ok(())
+    }
+
     /// The user's own patrol, or 404.
     async fn own_patrol(self, user: &CurrentUser, id: i64) -> Result<PatrolRecord> {
         self.store

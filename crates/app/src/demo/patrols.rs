@@ -172,6 +172,21 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
             continue;
         };
         let today = beijing_date(Utc::now());
+        // This morning's 护学岗 at the central school's gate, at most townships, once it is past.
+        let morning = beijing_midnight(today) + Duration::minutes(7 * 60 + 35);
+        if morning + Duration::minutes(15) <= Utc::now() && rng.below(3) > 0 {
+            let gate = east((lon, lat), 200.0);
+            let points: Vec<TrackPoint> = (0..16)
+                .map(|i| TrackPoint {
+                    at: morning + Duration::minutes(i),
+                    lon: gate[0],
+                    lat: gate[1] + 10.0 * M,
+                })
+                .collect();
+            app.patrols()
+                .seed_patrol(&format!("demo-hx-{township}-0"), red.id, walker, &points)
+                .await?;
+        }
         for back in 1..=HISTORY_DAYS {
             if rng.below(4) == 0 {
                 continue;

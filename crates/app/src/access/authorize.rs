@@ -45,6 +45,43 @@ impl Actor {
 }
 
 impl App {
+    /// The signed-in user behind an actor, if it is a hub's account: the work of hubs that
+    /// departments take no part in (平安创建, 巡防) refuses a department's with `refusal`.
+    pub(crate) fn hub_user<'a>(&self, actor: &'a Actor, refusal: &str) -> Result<&'a CurrentUser> {
+        let user = actor
+            .user
+            .as_ref()
+            .ok_or(AppError::Unauthenticated("请先登录"))?;
+        if user.department_id.is_some() {
+            return Err(AppError::Forbidden(refusal.into()));
+        }
+        Ok(user)
+    }
+
+    /// The area a hub user asked for: an org code within their scope, or their own when none
+    /// (a department's account is refused with `refusal`).
+    pub(crate) fn hub_area(
+        &self,
+        user: &CurrentUser,
+        org: Option<&str>,
+        refusal: &str,
+    ) -> Result<pingan_domain::OrgCode> {
+        if user.department_id.is_some() {
+            return Err(AppError::Forbidden(refusal.into()));
+        }
+        match org.map(str::trim).filter(|o| !o.is_empty()) {
+            None => Ok(user.org_code.clone()),
+            Some(o) => {
+                let code = pingan_domain::OrgCode::parse(o)
+                    .map_err(|e| AppError::Invalid(format!("org：{e}")))?;
+                if !user.scope().covers(&code) {
+                    return Err(AppError::Forbidden(format!("{o} 不在您的管辖范围内")));
+                }
+                Ok(code)
+            }
+        }
+    }
+
     /// Checks that a signed-in user holds `capability` (and has finished their setup).
     pub(crate) fn authorize_user(&self, user: &CurrentUser, capability: Capability) -> Result<()> {
         self.authorize(&Actor::user(user.clone(), None), capability, None)

@@ -5,8 +5,8 @@ use super::{AlarmPointRequest, AlarmPointView, AlarmPointsView, KEY_FIELD, Regis
 use crate::cases::intake_point;
 use crate::{Actor, AppError, Result};
 use chrono::Utc;
+use pingan_domain::Capability;
 use pingan_domain::alarm::{AlarmPointKind, online};
-use pingan_domain::{Capability, OrgCode};
 use pingan_store::{AlarmPointRecord, NewAlarmPoint, StoreError};
 use serde_json::json;
 
@@ -106,25 +106,9 @@ impl crate::services::Alarms<'_> {
     /// The points of the user's area (or of `org` within it), with their online rate.
     pub async fn points(self, actor: &Actor, org: Option<&str>) -> Result<AlarmPointsView> {
         self.authorize(actor, Capability::ViewCases, None)?;
-        let user = actor
-            .user
-            .as_ref()
-            .ok_or(AppError::Unauthenticated("请先登录"))?;
-        if user.department_id.is_some() {
-            return Err(AppError::Forbidden(
-                "报警点由综治中心查看，部门账号请在事件中办理".into(),
-            ));
-        }
-        let area = match org.map(str::trim).filter(|o| !o.is_empty()) {
-            Some(o) => {
-                let code = OrgCode::parse(o).map_err(|e| AppError::Invalid(e.to_string()))?;
-                if !user.scope().covers(&code) {
-                    return Err(AppError::Forbidden(format!("{o} 不在您的管辖范围内")));
-                }
-                code
-            }
-            None => user.org_code.clone(),
-        };
+        let refusal = "报警点由综治中心查看，部门账号请在事件中办理";
+        let user = self.hub_user(actor, refusal)?;
+        let area = self.hub_area(user, org, refusal)?;
         let points: Vec<AlarmPointView> = self
             .store
             .alarm_points_under(area.as_str())

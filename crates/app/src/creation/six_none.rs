@@ -146,21 +146,7 @@ impl crate::services::Creation<'_> {
     /// they may see 平安创建.
     pub(super) fn area_asked(self, user: &CurrentUser, org: Option<&str>) -> Result<OrgCode> {
         self.authorize_user(user, Capability::ViewCreation)?;
-        if user.department_id.is_some() {
-            return Err(AppError::Forbidden(
-                "平安创建由综治中心组织，部门账号不能查看".into(),
-            ));
-        }
-        match org.map(str::trim).filter(|o| !o.is_empty()) {
-            None => Ok(user.org_code.clone()),
-            Some(o) => {
-                let code = OrgCode::parse(o).map_err(|e| AppError::Invalid(format!("org：{e}")))?;
-                if !user.scope().covers(&code) {
-                    return Err(AppError::Forbidden(format!("{o} 不在您的管辖范围内")));
-                }
-                Ok(code)
-            }
-        }
+        self.hub_area(user, org, "平安创建由综治中心组织，部门账号不能查看")
     }
 
     /// 乡镇 村 names of an area, e.g. 朝阳街道 马房坝社区 (the district's own name for the district).

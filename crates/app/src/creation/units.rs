@@ -20,6 +20,9 @@ use pingan_store::{
 };
 use serde_json::json;
 
+/// Why a department's account is refused.
+const HUB_ONLY: &str = "平安创建由综治中心组织，部门账号不能申报或考核";
+
 /// Units on one page of the list.
 const PAGE_ROWS: i64 = 50;
 
@@ -27,7 +30,7 @@ impl crate::services::Creation<'_> {
     /// Declares a unit for a year's creation (申报), in the declarer's area.
     pub async fn declare(self, actor: &Actor, r: &CreationUnitRequest) -> Result<CreationUnitView> {
         self.authorize(actor, Capability::ManageCreation, None)?;
-        let user = hub_user(actor)?;
+        let user = self.hub_user(actor, HUB_ONLY)?;
         let kind = kind_of(&r.kind)?;
         let year = check_year(r.year)?;
         let typed_name = r.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
@@ -244,7 +247,7 @@ impl crate::services::Creation<'_> {
         r: &CreationStepRequest,
     ) -> Result<CreationUnitPage> {
         self.authorize(actor, Capability::ManageCreation, None)?;
-        let user = hub_user(actor)?;
+        let user = self.hub_user(actor, HUB_ONLY)?;
         let record = self.unit_record(user, id).await?;
         let kind = kind_of(&record.kind)?;
         let status = CreationStatus::parse(&record.status)
@@ -384,20 +387,6 @@ impl crate::services::Creation<'_> {
             updated_at: r.updated_at,
         })
     }
-}
-
-/// The signed-in hub user behind an actor (departments do not take part in 平安创建).
-fn hub_user(actor: &Actor) -> Result<&CurrentUser> {
-    let user = actor
-        .user
-        .as_ref()
-        .ok_or(AppError::Unauthenticated("请先登录"))?;
-    if user.department_id.is_some() {
-        return Err(AppError::Forbidden(
-            "平安创建由综治中心组织，部门账号不能申报或考核".into(),
-        ));
-    }
-    Ok(user)
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> Result<String> {

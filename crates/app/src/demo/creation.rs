@@ -207,13 +207,7 @@ async fn incidents(
     operators: &HashMap<String, Actor>,
     rng: &mut SplitMix64,
 ) -> Result<()> {
-    let labels: HashMap<String, (f64, f64)> = app
-        .store
-        .grids_under("")
-        .await?
-        .into_iter()
-        .map(|g| (g.code, (g.label_lon, g.label_lat)))
-        .collect();
+    let labels = super::events::grid_labels(app).await?;
     let mut grids: Vec<&String> = workers.keys().collect();
     grids.sort();
     for (i, (category, title)) in INCIDENTS.iter().enumerate() {

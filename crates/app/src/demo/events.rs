@@ -52,6 +52,17 @@ pub(super) fn as_user(app: &App, u: pingan_store::UserRecord) -> Result<Actor> {
     Ok(Actor::user(user, Some("demo".into())))
 }
 
+/// Each grid's label point (lon, lat), where the demo places what happens in it.
+pub(super) async fn grid_labels(app: &App) -> Result<HashMap<String, (f64, f64)>> {
+    Ok(app
+        .store
+        .grids_under("")
+        .await?
+        .into_iter()
+        .map(|g| (g.code, (g.label_lon, g.label_lat)))
+        .collect())
+}
+
 pub(super) async fn seed(app: &App) -> Result<usize> {
     let district = OrgCode::parse(pingan_domain::division::DISTRICT.0)
         .map_err(|e| crate::AppError::Internal(e.to_string()))?;
@@ -78,13 +89,7 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
             _ => {}
         }
     }
-    let labels: HashMap<String, (f64, f64)> = app
-        .store
-        .grids_under("")
-        .await?
-        .into_iter()
-        .map(|g| (g.code, (g.label_lon, g.label_lat)))
-        .collect();
+    let labels = grid_labels(app).await?;
     let mut rng = SplitMix64::new(SEED);
     let mut made = 0;
     for i in 0..COUNT {

@@ -44,13 +44,7 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
             _ => {}
         }
     }
-    let labels: HashMap<String, (f64, f64)> = app
-        .store
-        .grids_under("")
-        .await?
-        .into_iter()
-        .map(|g| (g.code, (g.label_lon, g.label_lat)))
-        .collect();
+    let labels = super::events::grid_labels(app).await?;
     let mut rng = SplitMix64::new(SEED);
     let mut made = 0;
     for (township, name) in app.org().units_at(&district, OrgLevel::Township).await? {

@@ -12,6 +12,9 @@ use pingan_store::{KeySegmentRecord, NewKeySegment, NewPatrolTeam, PatrolTeamRec
 use serde_json::json;
 use std::sync::Arc;
 
+/// Why a department's account is refused.
+pub(super) const HUB_ONLY: &str = "巡防由综治中心组织，部门账号请在事件中办理";
+
 /// The field a QR code's token is keyed under.
 const CHECKIN_FIELD: &str = "key_segments.checkin";
 
@@ -19,7 +22,7 @@ impl crate::services::Patrols<'_> {
     /// Adds a team in the user's area (组织巡防).
     pub async fn add_team(self, actor: &Actor, r: &PatrolTeamRequest) -> Result<PatrolTeamView> {
         self.authorize(actor, Capability::ManagePatrols, None)?;
-        let user = hub_user(actor)?;
+        let user = self.hub_user(actor, HUB_ONLY)?;
         let org = self.area_of(user, r.org.as_deref())?;
         self.authorize(actor, Capability::ManagePatrols, Some(&org))?;
         let name = r.name.trim();
@@ -122,7 +125,7 @@ impl crate::services::Patrols<'_> {
     /// Adds a key segment where its first point lies (组织巡防).
     pub async fn add_segment(self, actor: &Actor, r: &KeySegmentRequest) -> Result<KeySegmentView> {
         self.authorize(actor, Capability::ManagePatrols, None)?;
-        let user = hub_user(actor)?;
+        let user = self.hub_user(actor, HUB_ONLY)?;
         let name = r.name.trim();
         if !(2..=50).contains(&name.chars().count()) {
             return Err(AppError::Invalid("名称应为 2 到 50 个字".into()));
@@ -262,21 +265,7 @@ impl crate::services::Patrols<'_> {
 
     /// The area a user asked for within their scope (default their own).
     pub(super) fn area_of(self, user: &CurrentUser, org: Option<&str>) -> Result<OrgCode> {
-        if user.department_id.is_some() {
-            return Err(AppError::Forbidden(
-                "巡防由综治中心组织，部门账号请在事件中办理".into(),
-            ));
-        }
-        match org.map(str::trim).filter(|o| !o.is_empty()) {
-            None => Ok(user.org_code.clone()),
-            Some(o) => {
-                let code = OrgCode::parse(o).map_err(|e| AppError::Invalid(format!("org：{e}")))?;
-                if !user.scope().covers(&code) {
-                    return Err(AppError::Forbidden(format!("{o} 不在您的管辖范围内")));
-                }
-                Ok(code)
-            }
-        }
+        self.hub_area(user, org, HUB_ONLY)
     }
 }
 
@@ -293,20 +282,6 @@ fn segment(r: KeySegmentRecord) -> Option<Segment> {
         kind: r.kind,
         place_id: r.place_id,
     })
-}
-
-/// The signed-in user behind an actor, not a department's.
-pub(super) fn hub_user(actor: &Actor) -> Result<&CurrentUser> {
-    let user = actor
-        .user
-        .as_ref()
-        .ok_or(AppError::Unauthenticated("请先登录"))?;
-    if user.department_id.is_some() {
-        return Err(AppError::Forbidden(
-            "巡防由综治中心组织，部门账号请在事件中办理".into(),
-        ));
-    }
-    Ok(user)
 }
 
 fn team_view(t: PatrolTeamRecord) -> PatrolTeamView {

@@ -2,7 +2,7 @@
 //! key segments as it arrives: the cover it gave is written with it), check-ins, and the day's
 //! patrols and tracks for the hub.
 
-use super::forces::hub_user;
+use super::forces::HUB_ONLY;
 use super::{
     BatchOutcome, CheckinOutcome, CheckinRequest, PatrolStart, PatrolView, PositionBatch, Segment,
     TrackView,
@@ -27,7 +27,7 @@ impl crate::services::Patrols<'_> {
     /// patrol.
     pub async fn start(self, actor: &Actor, r: &PatrolStart) -> Result<PatrolView> {
         self.authorize(actor, Capability::Patrol, None)?;
-        let user = hub_user(actor)?;
+        let user = self.hub_user(actor, HUB_ONLY)?;
         check_client_id(&r.client_id)?;
         let team = self
             .store
@@ -69,7 +69,7 @@ impl crate::services::Patrols<'_> {
         batch: &PositionBatch,
     ) -> Result<BatchOutcome> {
         self.authorize(actor, Capability::Patrol, None)?;
-        let user = hub_user(actor)?;
+        let user = self.hub_user(actor, HUB_ONLY)?;
         check_client_id(&batch.client_id)?;
         if batch.positions.is_empty() || batch.positions.len() > MAX_BATCH_POINTS {
             return Err(AppError::Invalid(format!(
@@ -136,7 +136,7 @@ impl crate::services::Patrols<'_> {
         r: &CheckinRequest,
     ) -> Result<CheckinOutcome> {
         self.authorize(actor, Capability::Patrol, None)?;
-        let user = hub_user(actor)?;
+        let user = self.hub_user(actor, HUB_ONLY)?;
         let patrol = self.own_patrol(user, patrol_id).await?;
         if patrol.ended_at.is_some() {
             return Err(AppError::Conflict("这次巡逻已结束，不能再签到".into()));
@@ -185,7 +185,7 @@ impl crate::services::Patrols<'_> {
     /// Ends the user's patrol (a second end keeps the first).
     pub async fn end(self, actor: &Actor, patrol_id: i64) -> Result<PatrolView> {
         self.authorize(actor, Capability::Patrol, None)?;
-        let user = hub_user(actor)?;
+        let user = self.hub_user(actor, HUB_ONLY)?;
         self.own_patrol(user, patrol_id).await?;
         if self.store.end_patrol(patrol_id, Utc::now()).await? {
             self.audit(

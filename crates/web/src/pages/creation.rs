@@ -5,6 +5,7 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::{PageError, on_the_form};
 use crate::extract::page::Query;
+use crate::pages::pairs::Pairs;
 use crate::pages::{ListNav, Shell, options};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -182,20 +183,14 @@ async fn step(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default()
-    };
+    let form = Pairs(&pairs);
+    let get = |k: &str| form.text(k).unwrap_or_default();
     let request = (|| {
-        let scores = pairs
+        let scores = form
+            .texts("score")
             .iter()
-            .filter(|(n, _)| n == "score")
-            .map(|(_, v)| {
-                v.trim()
-                    .parse::<u32>()
+            .map(|v| {
+                v.parse::<u32>()
                     .map_err(|_| AppError::Invalid(format!("分数“{v}”应为不小于 0 的整数")))
             })
             .collect::<Result<Vec<u32>, _>>()?;

@@ -99,6 +99,24 @@ CREATE TABLE patrol_checkins (
 );
 CREATE INDEX patrol_checkins_patrol ON patrol_checkins (patrol_id, id);
 
+-- 联勤联动: a hub sends the patrol nearest to an event (by its last position); the patrol's
+-- positions mark its arrival within 100 m of the event's place.
+CREATE TABLE patrol_dispatches (
+    id            INTEGER PRIMARY KEY,
+    event_id      INTEGER NOT NULL REFERENCES cases (id),
+    patrol_id     INTEGER NOT NULL REFERENCES patrols (id),
+    -- The event's place when the patrol was sent.
+    lon           REAL NOT NULL,
+    lat           REAL NOT NULL,
+    -- From the patrol's last position, when it was sent.
+    distance_m    INTEGER NOT NULL,
+    dispatched_by INTEGER NOT NULL REFERENCES users (id),
+    dispatched_at TEXT NOT NULL,
+    arrived_at    TEXT
+);
+CREATE INDEX patrol_dispatches_event ON patrol_dispatches (event_id, id);
+CREATE INDEX patrol_dispatches_open ON patrol_dispatches (patrol_id) WHERE arrived_at IS NULL;
+
 UPDATE roles SET permissions = permissions || ' view_patrols manage_patrols'
  WHERE builtin = 1 AND name IN ('operator', 'commander');
 UPDATE roles SET permissions = permissions || ' view_patrols' WHERE builtin = 1 AND name = 'leader';

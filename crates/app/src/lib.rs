@@ -87,9 +87,10 @@ pub use org::divisions::{DivisionImportReport, MAX_DIVISION_BYTES};
 pub use org::grid_import::{GridImportReport, MAX_IMPORT_BYTES};
 pub use org::{GridFeatureCollection, Located, OrgRef, OrgSummary, OrgTreeNode, OrgUnitView};
 pub use patrols::{
-    BatchOutcome, CheckinOutcome, CheckinRequest, CoverageView, KeySegmentRequest, KeySegmentView,
-    PatrolStart, PatrolTeamRequest, PatrolTeamView, PatrolView, PositionBatch, PositionEntry,
-    PostSlot, SchoolPost, SchoolPostsView, SegmentCoverage, TrackView,
+    BatchOutcome, CheckinOutcome, CheckinRequest, CoverageView, DispatchTask, DispatchView,
+    KeySegmentRequest, KeySegmentView, PatrolStart, PatrolTeamRequest, PatrolTeamView, PatrolView,
+    PositionBatch, PositionEntry, PostSlot, SchoolPost, SchoolPostsView, SegmentCoverage,
+    TrackView,
 };
 pub use pingan_crypto::{KeyProvider, MasterKey};
 pub use pingan_office::sheet;

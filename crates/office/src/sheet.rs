@@ -62,6 +62,17 @@ impl Cell {
 /// blocking pool ([`read_import`] does).
 pub fn read_first_sheet(bytes: &[u8], max_rows: usize) -> Result<Vec<Vec<Cell>>> {
     refuse_oversize(bytes)?;
+    // The parser has panicked on damaged files (a `<dimension>` ending before it starts overflowed a row count):
+    // a damaged upload is refused like any file that is not an .xlsx, never a crash.
+    std::panic::catch_unwind(|| read_cells(bytes, max_rows)).unwrap_or_else(|_| {
+        Err(OfficeError::Invalid(
+            "无法读取表格：文件已损坏。请用 Excel 或 WPS 打开后另存为 .xlsx 再上传".into(),
+        ))
+    })
+}
+
+/// [`read_first_sheet`] of a file within the size limit.
+fn read_cells(bytes: &[u8], max_rows: usize) -> Result<Vec<Vec<Cell>>> {
     let not_xlsx = |e: &dyn std::fmt::Display| {
         OfficeError::Invalid(format!(
             "无法读取表格：{e}。请上传 Excel 2007 及以上的 .xlsx 文件（.xls 请先另存为 .xlsx）"
@@ -380,6 +391,11 @@ mod tests {
     /// A workbook written by us whose first sheet's XML is replaced by `sheet_data` (the
     /// `<sheetData>` element's content), as a hostile or careless tool could write it.
     fn with_sheet_data(sheet_data: &str) -> Vec<u8> {
+        with_sheet_xml("", sheet_data)
+    }
+
+    /// A sheet whose worksheet XML holds `head` (e.g. a `<dimension>`) before its data.
+    fn with_sheet_xml(head: &str, sheet_data: &str) -> Vec<u8> {
         use std::io::{Read, Write};
         let plain = write_sheet("s", &[Column::new("n", 8.0)], &[], None).unwrap();
         let mut from = zip::ZipArchive::new(Cursor::new(plain)).unwrap();
@@ -393,7 +409,7 @@ mod tests {
                 bytes = format!(
                     "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
                      <worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">\
-                     <sheetData>{sheet_data}</sheetData></worksheet>"
+                     {head}<sheetData>{sheet_data}</sheetData></worksheet>"
                 )
                 .into_bytes();
             }
@@ -402,6 +418,18 @@ mod tests {
             to.write_all(&bytes).unwrap();
         }
         to.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_damaged_dimension_is_refused_not_a_crash() {
+        // Found by `damaged_files_are_refused_or_read_never_crash`: an end before the start
+        // overflowed the parser.
+        let bytes = with_sheet_xml(
+            r#"<dimension ref="B5:A1"/>"#,
+            r#"<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>"#,
+        );
+        let err = read_first_sheet(&bytes, 10).unwrap_err().to_string();
+        assert!(err.contains("文件已损坏"), "{err}");
     }
 
     #[test]

@@ -96,6 +96,25 @@ pub struct TrackPoint {
     pub lat: f64,
 }
 
+/// 联勤联动 — a patrol sent to an event, as stored.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct DispatchRecord {
+    pub id: i64,
+    pub event_id: i64,
+    pub patrol_id: i64,
+    pub team_name: String,
+    pub lon: f64,
+    pub lat: f64,
+    pub distance_m: i64,
+    pub dispatched_at: DateTime<Utc>,
+    pub arrived_at: Option<DateTime<Utc>>,
+}
+
+const DISPATCH_COLUMNS: &str = "SELECT d.id, d.event_id, d.patrol_id, t.name AS team_name, d.lon,
+    d.lat, d.distance_m, d.dispatched_at, d.arrived_at
+    FROM patrol_dispatches d JOIN patrols p ON p.id = d.patrol_id
+    JOIN patrol_teams t ON t.id = p.team_id";
+
 /// Cover a piece of track gave: a segment's window on a day, by a team, first at.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct CoverRecord {
@@ -354,7 +373,8 @@ impl Store {
 
     /// Records a batch of positions and the cover it gave, once per `client_id`: the positions
     /// (a time already held is kept as it was), the cover rows (the first time a team covered a
-    /// window stays), and the patrol's last position if the batch is newer. None when the batch was
+    /// window stays), the arrivals at events it was sent to, and the patrol's last position if
+    /// the batch is newer. None when the batch was
     /// received before; else how many positions were new.
     pub async fn record_positions(
         &self,
@@ -362,6 +382,7 @@ impl Store {
         client_id: &str,
         points: &[TrackPoint],
         covers: &[CoverRecord],
+        arrivals: &[(i64, DateTime<Utc>)],
         at: DateTime<Utc>,
     ) -> Result<Option<u64>> {
         let done = dispatch!(self, |db| {
@@ -412,6 +433,15 @@ impl Store {
                 }
                 q.execute(&mut *tx).await?;
             }
+            for (dispatch, arrived) in arrivals {
+                sqlx::query(
+                    "UPDATE patrol_dispatches SET arrived_at = $2 WHERE id = $1 AND arrived_at IS NULL",
+                )
+                .bind(dispatch)
+                .bind(arrived)
+                .execute(&mut *tx)
+                .await?;
+            }
             if let Some(last) = points.iter().max_by_key(|p| p.at) {
                 sqlx::query(
                     "UPDATE patrols SET positions = positions + $2,
@@ -431,6 +461,60 @@ impl Store {
             tx.commit().await.map(|()| Some(new))
         })?;
         Ok(done)
+    }
+
+    /// Records that a patrol was sent to an event.
+    pub async fn insert_dispatch(
+        &self,
+        event_id: i64,
+        patrol_id: i64,
+        place: (f64, f64),
+        distance_m: i64,
+        by: i64,
+        at: DateTime<Utc>,
+    ) -> Result<i64> {
+        let (id,): (i64,) = dispatch!(self, |db| {
+            sqlx::query_as(
+                "INSERT INTO patrol_dispatches (event_id, patrol_id, lon, lat, distance_m,
+                     dispatched_by, dispatched_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(event_id)
+            .bind(patrol_id)
+            .bind(place.0)
+            .bind(place.1)
+            .bind(distance_m)
+            .bind(by)
+            .bind(at)
+            .fetch_one(db)
+            .await
+        })?;
+        Ok(id)
+    }
+
+    /// The patrols sent to an event, oldest first.
+    pub async fn dispatches_of_event(&self, event_id: i64) -> Result<Vec<DispatchRecord>> {
+        self.dispatches_where("d.event_id = $1 ORDER BY d.id", event_id)
+            .await
+    }
+
+    /// A patrol's dispatches it has not yet arrived at.
+    pub async fn open_dispatches(&self, patrol_id: i64) -> Result<Vec<DispatchRecord>> {
+        self.dispatches_where(
+            "d.patrol_id = $1 AND d.arrived_at IS NULL ORDER BY d.id",
+            patrol_id,
+        )
+        .await
+    }
+
+    async fn dispatches_where(&self, condition: &str, id: i64) -> Result<Vec<DispatchRecord>> {
+        let sql = format!("{DISPATCH_COLUMNS} WHERE {condition}");
+        Ok(dispatch!(self, |db| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(id)
+                .fetch_all(db)
+                .await
+        })?)
     }
 
     /// Ends a patrol (once: a second end keeps the first time); false when it had ended.

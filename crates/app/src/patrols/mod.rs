@@ -6,6 +6,7 @@
 
 mod coverage;
 mod forces;
+mod linkage;
 mod tracks;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -154,6 +155,35 @@ pub struct BatchOutcome {
     pub duplicate: bool,
     /// The segments and windows this batch covered (名称 and 时段).
     pub covered: Vec<String>,
+    /// The events the hub sent this patrol to that it has not reached yet.
+    pub tasks: Vec<DispatchTask>,
+}
+
+/// 派警任务 — an event a patrol was sent to, as its phone shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct DispatchTask {
+    pub event_id: i64,
+    /// The event's place (WGS-84).
+    pub lon: f64,
+    pub lat: f64,
+    /// From the batch's last position.
+    pub distance_m: Option<i64>,
+}
+
+/// 联勤联动 — a patrol sent to an event.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct DispatchView {
+    pub id: i64,
+    pub event_id: i64,
+    pub patrol_id: i64,
+    pub team_name: String,
+    /// From the patrol's last position when it was sent.
+    pub distance_m: i64,
+    pub dispatched_at: DateTime<Utc>,
+    /// Its first position within 100 m of the event.
+    pub arrived_at: Option<DateTime<Utc>>,
+    /// Minutes from sending to arrival.
+    pub minutes: Option<i64>,
 }
 
 /// A check-in at a key segment.

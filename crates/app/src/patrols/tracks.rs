@@ -100,6 +100,9 @@ impl crate::services::Patrols<'_> {
         };
         let segments = self.all_segments().await?;
         let covers = cover(&segments, before, &points, patrol.team_id);
+        let open = self.store.open_dispatches(patrol_id).await?;
+        let arrived = super::linkage::arrivals(&open, &points);
+        let tasks = super::linkage::tasks(&open, &arrived, points.last());
         let labels = covers
             .iter()
             .filter_map(|c| {
@@ -111,18 +114,20 @@ impl crate::services::Patrols<'_> {
         Ok(
             match self
                 .store
-                .record_positions(patrol_id, &batch.client_id, &points, &covers, now)
+                .record_positions(patrol_id, &batch.client_id, &points, &covers, &arrived, now)
                 .await?
             {
                 None => BatchOutcome {
                     received: 0,
                     duplicate: true,
                     covered: Vec::new(),
+                    tasks,
                 },
                 Some(received) => BatchOutcome {
                     received,
                     duplicate: false,
                     covered: labels,
+                    tasks,
                 },
             },
         )
@@ -269,7 +274,14 @@ impl crate::services::Patrols<'_> {
         if created {
             let covers = cover(&self.all_segments().await?, None, points, team_id);
             self.store
-                .record_positions(id, &format!("{client_id}-all"), points, &covers, last.at)
+                .record_positions(
+                    id,
+                    &format!("{client_id}-all"),
+                    points,
+                    &covers,
+                    &[],
+                    last.at,
+                )
                 .await?;
             self.store.end_patrol(id, last.at).await?;
         }

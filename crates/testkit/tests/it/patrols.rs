@@ -488,3 +488,47 @@ async fn the_hub_page_shows_teams_posts_and_coverage_and_takes_its_forms() {
     let html = crate::page(&c, &h.t, "/patrols").await;
     assert!(html.contains("流动警务车一组") && html.contains("川S·A1234") && html.contains("专职"));
 }
+
+#[tokio::test]
+async fn the_hub_sends_the_nearest_patrol_to_an_event_and_its_arrival_is_recorded() {
+    let t = Patrol::new().await;
+    let h = &t.h;
+    let op = &h.tokens.operator;
+    let e = h.report("cj-ld-0001").await;
+    let path = format!("/api/v1/events/{}/patrols", e.id);
+    // Nobody has a fresh position yet.
+    let (status, none) = post(h, &path, op, &json!({})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{none}");
+    assert!(
+        none["detail"].as_str().unwrap().contains("请电话调度"),
+        "{none}"
+    );
+    // 500 m north of the event.
+    let (_, away) = t.send("batch-0000-0301", walk(h, 500.0, 1)).await;
+    assert_eq!(away["tasks"], json!([]));
+    let (status, sent) = post(h, &path, op, &json!({})).await;
+    assert_eq!(status, StatusCode::CREATED, "{sent}");
+    assert_eq!(sent["team_name"], "红袖标巡防一队");
+    let d = sent["distance_m"].as_i64().unwrap();
+    assert!((480..=520).contains(&d), "{d}");
+    // The phone learns of it with its next batch, and arrives with the one after.
+    let (_, next) = t.send("batch-0000-0302", walk(h, 300.0, 1)).await;
+    assert_eq!(next["tasks"][0]["event_id"], e.id);
+    assert!(next["tasks"][0]["distance_m"].as_i64().unwrap() > 250);
+    let (_, there) = t.send("batch-0000-0303", walk(h, 20.0, 1)).await;
+    assert_eq!(there["tasks"], json!([]), "{there}");
+    let (_, list) = get(h, &path, op).await;
+    assert!(list[0]["arrived_at"].is_string(), "{list}");
+    assert_eq!(list[0]["minutes"], 0);
+    // Another township may not send to it or read it; a grid worker may not send.
+    let other = &h.other_operator;
+    let err =
+        h.t.app
+            .patrols()
+            .send_nearest(other, e.id)
+            .await
+            .unwrap_err();
+    assert!(matches!(err, pingan_app::AppError::NotFound(_)), "{err:?}");
+    let (status, _) = post(h, &path, &h.tokens.worker, &json!({})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

@@ -64,6 +64,14 @@
         if (r.ok) {
           state.sent += r.data.received || 0;
           if (r.data.covered && r.data.covered.length) { $("covered").textContent = "已覆盖：" + r.data.covered.join("、"); }
+          var tasks = $("tasks");
+          if (tasks && r.data.tasks) {
+            tasks.hidden = !r.data.tasks.length;
+            tasks.textContent = r.data.tasks.map(function (t) {
+              return "指挥中心派您前往事件 " + t.event_id + (t.distance_m != null ? "，距您约 " + t.distance_m + " 米" : "") +
+                "（" + t.lon.toFixed(5) + "," + t.lat.toFixed(5) + "）";
+            }).join("；");
+          }
         }
         state.batch = null;
         save();

@@ -12,9 +12,9 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use pingan_app::{
-    BatchOutcome, CheckinOutcome, CheckinRequest, CoverageView, KeySegmentRequest, KeySegmentView,
-    PatrolStart, PatrolTeamRequest, PatrolTeamView, PatrolView, PositionBatch, SchoolPostsView,
-    TrackView,
+    BatchOutcome, CheckinOutcome, CheckinRequest, CoverageView, DispatchView, KeySegmentRequest,
+    KeySegmentView, PatrolStart, PatrolTeamRequest, PatrolTeamView, PatrolView, PositionBatch,
+    SchoolPostsView, TrackView,
 };
 use serde::Deserialize;
 
@@ -30,6 +30,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/patrols/{id}/end", post(end))
         .route("/api/v1/patrols/{id}/track", get(track))
         .route("/api/v1/school-posts", get(school_posts))
+        .route(
+            "/api/v1/events/{id}/patrols",
+            get(dispatches).post(send_nearest),
+        )
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -259,5 +263,34 @@ pub(crate) async fn school_posts(
             .patrols()
             .school_posts(&api.user, q.org.as_deref(), q.date)
             .await?,
+    ))
+}
+
+/// Sends the patrol of your area nearest to the event (by its last position, heard within 15
+/// minutes); its arrival within 100 m is recorded from its positions (联勤联动).
+#[utoipa::path(post, path = "/api/v1/events/{id}/patrols", tag = "patrols",
+    security(("bearer" = [])),
+    responses((status = 201, body = DispatchView), (status = 400, description = "事件没有位置", body = Problem),
+        (status = 404, body = Problem), (status = 409, description = "辖区内没有正在巡逻的队伍", body = Problem)))]
+pub(crate) async fn send_nearest(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<(StatusCode, Json<DispatchView>), ApiError> {
+    let sent = state.app.patrols().send_nearest(&api.actor(), id).await?;
+    Ok((StatusCode::CREATED, Json(sent)))
+}
+
+/// The patrols sent to an event, with their arrival.
+#[utoipa::path(get, path = "/api/v1/events/{id}/patrols", tag = "patrols",
+    security(("bearer" = [])),
+    responses((status = 200, body = Vec<DispatchView>), (status = 404, body = Problem)))]
+pub(crate) async fn dispatches(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<DispatchView>>, ApiError> {
+    Ok(Json(
+        state.app.patrols().dispatches(&api.actor(), id).await?,
     ))
 }

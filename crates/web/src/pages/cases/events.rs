@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/events/{id}", get(show))
         .route("/events/{id}/act", post(act))
         .route("/events/{id}/to-dispute", post(to_dispute))
+        .route("/events/{id}/patrol", post(send_patrol))
         .route(
             "/events/{id}/photos",
             crate::router::with_uploads(post(add_photos), crate::router::Upload::Photos),
@@ -163,6 +164,10 @@ struct EventPage {
     departments: Vec<(i64, String, String, bool)>,
     /// The cameras within 500 m of the event, nearest first (for users who see video).
     cameras: Vec<pingan_app::ChannelView>,
+    /// The patrols sent to the event (联勤联动), with the time each was sent and arrived, for
+    /// users who see patrols; and whether the user may send one.
+    patrols: Vec<(pingan_app::DispatchView, String, String)>,
+    can_send_patrol: bool,
     /// The dispute types (code, name), for 转为矛盾纠纷.
     dispute_types: Vec<(&'static str, &'static str)>,
     error: Option<String>,
@@ -203,7 +208,30 @@ async fn render_case(
         }
         _ => Vec::new(),
     };
+    let patrols = if page.user.can(Capability::ViewPatrols) && page.user.department_id.is_none() {
+        state
+            .app
+            .patrols()
+            .dispatches(&actor, id)
+            .await?
+            .into_iter()
+            .map(|d| {
+                let sent = format_minute(d.dispatched_at);
+                let arrived = d
+                    .arrived_at
+                    .map_or_else(|| "未到达".to_owned(), format_minute);
+                (d, sent, arrived)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(EventPage {
+        can_send_patrol: page.user.can(Capability::ManagePatrols)
+            && page.user.department_id.is_none()
+            && d.event.lon.is_some()
+            && d.event.open,
+        patrols,
         cameras,
         dispute_types: pingan_domain::case::dispute::DisputeType::ALL
             .iter()
@@ -597,6 +625,21 @@ async fn report(
                 render_report(&state, &page, f, Some(msg), None).await?,
             )
                 .into_response())
+        }
+    }
+}
+
+/// 派最近的巡逻队 from the event's page.
+async fn send_patrol(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    match state.app.patrols().send_nearest(&page.actor(), id).await {
+        Ok(_) => Ok(Redirect::to(&format!("/events/{id}")).into_response()),
+        Err(e) => {
+            let (status, msg) = on_the_form(e)?;
+            failed(&state, &page, id, status, msg).await
         }
     }
 }

@@ -1316,3 +1316,96 @@ async fn a_patrols_positions_kept_without_signal_are_sent_once_when_the_hub_is_b
     );
     b.close().await;
 }
+
+#[tokio::test]
+async fn the_patrol_map_shows_the_patrols_out_and_the_key_roads() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let h = crate::events::Hub::new().await;
+    let worker = h.worker.user.as_ref().unwrap().username.clone();
+    let p = h.t.app.patrols();
+    let team = p
+        .add_team(
+            &h.operator,
+            &pingan_app::PatrolTeamRequest {
+                name: "专职巡防队".into(),
+                level: "township".into(),
+                kind: "patrol_team".into(),
+                headcount: 6,
+                vehicle_plate: Some("川S·J1234".into()),
+                members: vec![worker],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let (lon, lat) = h.point;
+    p.add_segment(
+        &h.operator,
+        &pingan_app::KeySegmentRequest {
+            name: "西外大街".into(),
+            kind: "road".into(),
+            points: vec![[lon, lat], [lon + 0.004, lat]],
+            windows: Some("00:00-23:59".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let patrol = p
+        .start(
+            &h.worker,
+            &pingan_app::PatrolStart {
+                client_id: "map-patrol-0001".into(),
+                team_id: team.id,
+            },
+        )
+        .await
+        .unwrap();
+    p.record_positions(
+        &h.worker,
+        patrol.id,
+        &pingan_app::PositionBatch {
+            client_id: "map-batch-0001".into(),
+            coord: None,
+            positions: vec![pingan_app::PositionEntry {
+                at: chrono::Utc::now(),
+                lon: lon + 0.001,
+                lat,
+            }],
+        },
+    )
+    .await
+    .unwrap();
+    crate::add_user(
+        &h.t,
+        "xf-map",
+        "巡防中队",
+        &h.grid[..9],
+        "operator",
+        "Patrol#Map2026",
+    )
+    .await
+    .unwrap();
+    let who = h.t.ready("xf-map", "Patrol#Map2026").await;
+    b.client.set_window_size(1280, 900).await.unwrap();
+    log_in(&b, &h.t, &who.username, &who.password, "").await;
+    b.client.goto(&h.t.url("/patrols")).await.unwrap();
+    wait_for(&b, "#patrol-map[data-patrols='1']").await;
+    let markers = b
+        .client
+        .find_all(Locator::Css("#patrol-map path.leaflet-interactive"))
+        .await
+        .unwrap();
+    assert!(
+        markers.len() >= 2,
+        "the road and the patrol: {}",
+        markers.len()
+    );
+    assert_eq!(visible_text(&b, "#patrols-active").await, "1");
+    // Let the map's zoom to the patrol finish before the picture.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    screenshot(&b, "patrols-page").await;
+    b.close().await;
+}

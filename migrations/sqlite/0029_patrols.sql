@@ -117,6 +117,22 @@ CREATE TABLE patrol_dispatches (
 CREATE INDEX patrol_dispatches_event ON patrol_dispatches (event_id, id);
 CREATE INDEX patrol_dispatches_open ON patrol_dispatches (patrol_id) WHERE arrived_at IS NULL;
 
+-- 排班: a team's shift on a day — its window, how many go out, and the member accounts on it.
+CREATE TABLE patrol_shifts (
+    id         INTEGER PRIMARY KEY,
+    team_id    INTEGER NOT NULL REFERENCES patrol_teams (id),
+    day        TEXT NOT NULL,
+    -- The window in Beijing time, e.g. 19:00-22:00.
+    slot       TEXT NOT NULL,
+    headcount  INTEGER NOT NULL,
+    -- Space-separated ids of the member accounts on the shift.
+    members    TEXT NOT NULL,
+    created_by INTEGER NOT NULL REFERENCES users (id),
+    created_at TEXT NOT NULL,
+    UNIQUE (team_id, day, slot)
+);
+CREATE INDEX patrol_shifts_day ON patrol_shifts (day, team_id);
+
 UPDATE roles SET permissions = permissions || ' view_patrols manage_patrols'
  WHERE builtin = 1 AND name IN ('operator', 'commander');
 UPDATE roles SET permissions = permissions || ' view_patrols' WHERE builtin = 1 AND name = 'leader';

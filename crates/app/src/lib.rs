@@ -90,7 +90,7 @@ pub use patrols::{
     BatchOutcome, CheckinOutcome, CheckinRequest, CoverageView, DispatchTask, DispatchView,
     KeySegmentRequest, KeySegmentView, PatrolStart, PatrolTeamRequest, PatrolTeamView, PatrolView,
     PositionBatch, PositionEntry, PostSlot, SchoolPost, SchoolPostsView, SegmentCoverage,
-    TrackView,
+    ShiftRequest, ShiftView, TrackView,
 };
 pub use pingan_crypto::{KeyProvider, MasterKey};
 pub use pingan_office::sheet;

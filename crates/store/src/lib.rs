@@ -85,8 +85,8 @@ pub use org::calendar::CalendarDayRecord;
 pub use org::reference::CodeEntryRecord;
 pub use org::{DepartmentRecord, GridRecord, NewDepartment, NewOrgUnit, OrgUnitRecord};
 pub use patrols::{
-    CoverRecord, DispatchRecord, KeySegmentRecord, NewKeySegment, NewPatrolTeam, PatrolRecord,
-    PatrolTeamRecord, TrackPoint,
+    CoverRecord, DispatchRecord, KeySegmentRecord, NewKeySegment, NewPatrolTeam, NewShift,
+    PatrolRecord, PatrolTeamRecord, ShiftRecord, TrackPoint,
 };
 pub use police::PoliceFigureRow;
 pub use registry::persons::{

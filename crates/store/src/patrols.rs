@@ -96,6 +96,32 @@ pub struct TrackPoint {
     pub lat: f64,
 }
 
+/// A shift as entered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewShift {
+    pub team_id: i64,
+    pub day: NaiveDate,
+    pub slot: String,
+    pub headcount: i64,
+    /// Space-separated account ids.
+    pub members: String,
+    pub by: i64,
+    pub at: DateTime<Utc>,
+}
+
+/// 排班 — a team's shift on a day, as stored.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ShiftRecord {
+    pub id: i64,
+    pub team_id: i64,
+    pub team_name: String,
+    pub team_org: String,
+    pub day: NaiveDate,
+    pub slot: String,
+    pub headcount: i64,
+    pub members: String,
+}
+
 /// 联勤联动 — a patrol sent to an event, as stored.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct DispatchRecord {
@@ -177,6 +203,16 @@ impl Store {
         Ok(dispatch!(self, |db| {
             sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
                 .bind(user_id)
+                .fetch_all(db)
+                .await
+        })?)
+    }
+
+    /// The ids of a team's member accounts.
+    pub async fn team_member_ids(&self, team_id: i64) -> Result<Vec<i64>> {
+        Ok(dispatch!(self, |db| {
+            sqlx::query_scalar("SELECT user_id FROM patrol_team_members WHERE team_id = $1")
+                .bind(team_id)
                 .fetch_all(db)
                 .await
         })?)
@@ -461,6 +497,48 @@ impl Store {
             tx.commit().await.map(|()| Some(new))
         })?;
         Ok(done)
+    }
+
+    /// Adds a team's shift; the same team, day and window twice is a conflict.
+    pub async fn insert_shift(&self, n: &NewShift) -> Result<i64> {
+        let (id,): (i64,) = dispatch!(self, |db| {
+            sqlx::query_as(
+                "INSERT INTO patrol_shifts (team_id, day, slot, headcount, members, created_by,
+                     created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(n.team_id)
+            .bind(n.day)
+            .bind(&n.slot)
+            .bind(n.headcount)
+            .bind(&n.members)
+            .bind(n.by)
+            .bind(n.at)
+            .fetch_one(db)
+            .await
+        })?;
+        Ok(id)
+    }
+
+    /// The shifts of the teams of an area on a day, by team and window.
+    pub async fn shifts_on(&self, prefix: &str, day: NaiveDate) -> Result<Vec<ShiftRecord>> {
+        let Some((low, high)) = prefix_range(prefix) else {
+            return Ok(Vec::new());
+        };
+        Ok(dispatch!(self, |db| {
+            sqlx::query_as(
+                "SELECT s.id, s.team_id, t.name AS team_name, t.org_code AS team_org, s.day, s.slot,
+                     s.headcount, s.members
+                 FROM patrol_shifts s JOIN patrol_teams t ON t.id = s.team_id
+                 WHERE s.day = $3 AND t.org_code >= $1 AND ($2 IS NULL OR t.org_code < $2)
+                 ORDER BY t.org_code, t.name, s.slot",
+            )
+            .bind(&low)
+            .bind(&high)
+            .bind(day)
+            .fetch_all(db)
+            .await
+        })?)
     }
 
     /// Records that a patrol was sent to an event.

@@ -5,7 +5,7 @@
 
 use super::events::as_user;
 use super::rng::SplitMix64;
-use crate::{App, KeySegmentRequest, PatrolTeamRequest, Result};
+use crate::{App, KeySegmentRequest, PatrolTeamRequest, Result, ShiftRequest};
 use chrono::{Duration, Utc};
 use pingan_domain::patrol::SCHOOL_WINDOWS;
 use pingan_domain::time::{beijing_date, beijing_midnight};
@@ -87,7 +87,8 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
             )
             .await?;
         let plate = format!("川S·J{:04}", 1000 + rng.below(9000));
-        app.patrols()
+        let pro = app
+            .patrols()
             .add_team(
                 operator,
                 &team(
@@ -99,7 +100,18 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
                 ),
             )
             .await?;
-        made += 2;
+        // Today's roster: the professionals by day, the red armbands in the evening.
+        let today = beijing_date(Utc::now());
+        for (team, window, headcount) in [(pro.id, "08:00-12:00", 4), (red.id, "19:00-22:00", 10)] {
+            let shift = ShiftRequest {
+                day: today,
+                window: window.into(),
+                headcount,
+                members: Vec::new(),
+            };
+            app.patrols().add_shift(operator, team, &shift).await?;
+        }
+        made += 4;
         // Key places near the first grids of the township.
         let grids: Vec<(f64, f64)> = members
             .iter()
@@ -165,7 +177,6 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
         let Some(&(walker, _, _)) = members.first() else {
             continue;
         };
-        let today = beijing_date(Utc::now());
         // This morning's 护学岗 at the central school's gate, at most townships, once it is past.
         let morning = beijing_midnight(today) + Duration::minutes(7 * 60 + 35);
         if morning + Duration::minutes(15) <= Utc::now() && rng.below(3) > 0 {

@@ -7,6 +7,7 @@
 mod coverage;
 mod forces;
 mod linkage;
+mod shifts;
 mod tracks;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -278,4 +279,35 @@ pub struct TrackView {
     pub patrol: PatrolView,
     pub points: Vec<[f64; 2]>,
     pub times: Vec<DateTime<Utc>>,
+}
+
+/// 排班 — putting a team on a shift.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct ShiftRequest {
+    /// Today or a day within two months.
+    pub day: NaiveDate,
+    /// The window in Beijing time, e.g. `19:00-22:00`.
+    pub window: String,
+    /// How many go out (1–500).
+    pub headcount: u32,
+    /// The member accounts (usernames) on the shift.
+    #[serde(default)]
+    pub members: Vec<String>,
+}
+
+/// A shift and whether it was kept.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ShiftView {
+    pub id: i64,
+    pub team_id: i64,
+    pub team_name: String,
+    pub day: NaiveDate,
+    pub window: String,
+    pub headcount: i64,
+    /// Member accounts on it.
+    pub accounts: usize,
+    /// `kept` 已出勤 (a patrol of the team ran in the window), `waiting` 未开始, `late` 未出勤
+    /// (begun, nobody out), `missed` 缺勤.
+    pub state: String,
+    pub state_label: String,
 }

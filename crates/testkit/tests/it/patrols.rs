@@ -532,3 +532,52 @@ async fn the_hub_sends_the_nearest_patrol_to_an_event_and_its_arrival_is_recorde
     let (status, _) = post(h, &path, &h.tokens.worker, &json!({})).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_shift_is_kept_when_the_team_goes_out_in_its_window() {
+    let t = Patrol::new().await;
+    let h = &t.h;
+    let op = &h.tokens.operator;
+    let today = pingan_domain::time::beijing_date(Utc::now());
+    let path = format!("/api/v1/patrol-teams/{}/shifts", t.team);
+    let worker = h.worker.user.as_ref().unwrap().username.clone();
+    let shift = |window: String| json!({"day": today, "window": window, "headcount": 6, "members": [worker]});
+    // The patrol of `Patrol::new` is out now: a window around now is kept; a later one waits.
+    let (status, now) = post(h, &path, op, &shift(window(-30, 30))).await;
+    assert_eq!(status, StatusCode::CREATED, "{now}");
+    assert_eq!(now["state"], "kept");
+    assert_eq!(now["accounts"], 1);
+    let (_, later) = post(h, &path, op, &shift(window(120, 180))).await;
+    assert_eq!(later["state"], "waiting");
+    // The same window twice, a day in the past, someone not in the team, a bad window.
+    let (status, _) = post(h, &path, op, &shift(window(-30, 30))).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let past = json!({"day": today.pred_opt().unwrap(), "window": "08:00-09:00", "headcount": 2});
+    assert_eq!(post(h, &path, op, &past).await.0, StatusCode::BAD_REQUEST);
+    let stranger =
+        json!({"day": today, "window": "06:00-07:00", "headcount": 2, "members": ["commander"]});
+    let (status, e) = post(h, &path, op, &stranger).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(e["detail"].as_str().unwrap().contains("不是队伍"), "{e}");
+    let bad = json!({"day": today, "window": "晚上", "headcount": 2});
+    assert_eq!(post(h, &path, op, &bad).await.0, StatusCode::BAD_REQUEST);
+    // Another township cannot put this team on a shift; the patroller sees their team's shifts.
+    let other = &h.other_operator;
+    let r = pingan_app::ShiftRequest {
+        day: today,
+        window: "06:00-07:00".into(),
+        headcount: 2,
+        members: Vec::new(),
+    };
+    let err =
+        h.t.app
+            .patrols()
+            .add_shift(other, t.team, &r)
+            .await
+            .unwrap_err();
+    assert!(matches!(err, pingan_app::AppError::NotFound(_)), "{err:?}");
+    let (_, mine) = get(h, "/api/v1/patrol-shifts", &h.tokens.worker).await;
+    assert_eq!(mine.as_array().unwrap().len(), 2, "{mine}");
+    let (_, all) = get(h, "/api/v1/patrol-shifts", op).await;
+    assert_eq!(all.as_array().unwrap().len(), 2);
+}

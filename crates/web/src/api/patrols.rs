@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use pingan_app::{
     BatchOutcome, CheckinOutcome, CheckinRequest, CoverageView, DispatchView, KeySegmentRequest,
     KeySegmentView, PatrolStart, PatrolTeamRequest, PatrolTeamView, PatrolView, PositionBatch,
-    SchoolPostsView, TrackView,
+    SchoolPostsView, ShiftRequest, ShiftView, TrackView,
 };
 use serde::Deserialize;
 
@@ -22,6 +22,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/patrol-teams", get(teams).post(add_team))
         .route("/api/v1/patrol-teams/mine", get(my_teams))
+        .route("/api/v1/patrol-teams/{id}/shifts", post(add_shift))
+        .route("/api/v1/patrol-shifts", get(shifts))
         .route("/api/v1/key-segments", get(segments).post(add_segment))
         .route("/api/v1/patrols", get(patrols).post(start))
         .route("/api/v1/patrols/coverage", get(coverage))
@@ -292,5 +294,43 @@ pub(crate) async fn dispatches(
 ) -> Result<Json<Vec<DispatchView>>, ApiError> {
     Ok(Json(
         state.app.patrols().dispatches(&api.actor(), id).await?,
+    ))
+}
+
+/// Puts a team on a shift (排班, 组织巡防): a day within two months, a window, how many go out and
+/// the member accounts on it.
+#[utoipa::path(post, path = "/api/v1/patrol-teams/{id}/shifts", tag = "patrols",
+    request_body = ShiftRequest, security(("bearer" = [])),
+    responses((status = 201, body = ShiftView), (status = 400, body = Problem),
+        (status = 404, body = Problem), (status = 409, description = "已有排班", body = Problem)))]
+pub(crate) async fn add_shift(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<ShiftRequest>,
+) -> Result<(StatusCode, Json<ShiftView>), ApiError> {
+    let shift = state
+        .app
+        .patrols()
+        .add_shift(&api.actor(), id, &body)
+        .await?;
+    Ok((StatusCode::CREATED, Json(shift)))
+}
+
+/// The shifts of a day (default today) with whether each was kept (a patroller: their teams').
+#[utoipa::path(get, path = "/api/v1/patrol-shifts", tag = "patrols", params(DayQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = Vec<ShiftView>), (status = 403, body = Problem)))]
+pub(crate) async fn shifts(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Query(q): Query<DayQuery>,
+) -> Result<Json<Vec<ShiftView>>, ApiError> {
+    Ok(Json(
+        state
+            .app
+            .patrols()
+            .shifts(&api.user, q.org.as_deref(), q.date)
+            .await?,
     ))
 }

@@ -15,7 +15,7 @@ use axum::routing::get;
 use axum::{Form, Router};
 use pingan_app::{
     AppError, CoverageView, KeySegmentRequest, KeySegmentView, PatrolTeamRequest, PatrolTeamView,
-    PatrolView, SchoolPostsView,
+    PatrolView, SchoolPostsView, ShiftRequest, ShiftView,
 };
 use pingan_domain::Capability;
 use pingan_domain::patrol::{ForceKind, ForceLevel, SegmentKind};
@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/patrols", get(show))
         .route("/patrols/teams", axum::routing::post(add_team))
         .route("/patrols/segments", axum::routing::post(add_segment))
+        .route("/patrols/shifts", axum::routing::post(add_shift))
         .route("/patrol", get(phone))
 }
 
@@ -38,6 +39,8 @@ struct PatrolsPage {
     segments: Vec<KeySegmentView>,
     posts: SchoolPostsView,
     coverage: CoverageView,
+    /// Today's shifts.
+    shifts: Vec<ShiftView>,
     /// Today's patrols with their start and last-heard times (Beijing).
     patrols: Vec<(PatrolView, String, String)>,
     /// Patrols still running.
@@ -78,6 +81,7 @@ async fn render(
         segments: p.segments(user, org).await?,
         posts: p.school_posts(user, org, None).await?,
         coverage: p.coverage(user, org, None, None).await?,
+        shifts: p.shifts(user, org, None).await?,
         active: patrols.iter().filter(|(v, _, _)| v.active).count(),
         patrols,
         can_manage: user.can(Capability::ManagePatrols),
@@ -211,6 +215,57 @@ async fn add_segment(
     answer(&state, &page, done).await
 }
 
+#[derive(Deserialize)]
+struct ShiftForm {
+    team_id: String,
+    day: String,
+    window: String,
+    headcount: String,
+    members: Option<String>,
+}
+
+async fn add_shift(
+    State(state): State<AppState>,
+    page: PageUser,
+    Form(f): Form<ShiftForm>,
+) -> Result<Response, PageError> {
+    let request = (|| {
+        let team: i64 = f
+            .team_id
+            .trim()
+            .parse()
+            .map_err(|_| AppError::Invalid("请选择队伍".into()))?;
+        let r = ShiftRequest {
+            day: f
+                .day
+                .trim()
+                .parse()
+                .map_err(|_| AppError::Invalid("日期应为 年-月-日".into()))?,
+            window: f.window.clone(),
+            headcount: f
+                .headcount
+                .trim()
+                .parse()
+                .map_err(|_| AppError::Invalid("出勤人数应为整数".into()))?,
+            members: f
+                .members
+                .clone()
+                .unwrap_or_default()
+                .split([',', '，', '、', ' '])
+                .map(str::trim)
+                .filter(|m| !m.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        };
+        Ok::<_, AppError>((team, r))
+    })();
+    let done = match request {
+        Ok((team, r)) => state.app.patrols().add_shift(&page.actor(), team, &r).await,
+        Err(e) => Err(e),
+    };
+    answer(&state, &page, done).await
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "patrol.html")]
 struct PhonePage {
@@ -219,6 +274,8 @@ struct PhonePage {
     /// The user's patrol still running today, if any.
     running: Option<PatrolView>,
     segments: Vec<KeySegmentView>,
+    /// Today's shifts of the user's teams.
+    shifts: Vec<ShiftView>,
 }
 
 async fn phone(State(state): State<AppState>, page: PageUser) -> Result<PhonePage, PageError> {
@@ -231,7 +288,9 @@ async fn phone(State(state): State<AppState>, page: PageUser) -> Result<PhonePag
         .into_iter()
         .find(|v| v.active && v.user_id == user.id);
     let segments = p.segments_to_check_in(user).await?;
+    let shifts = p.shifts(user, None, None).await?;
     Ok(PhonePage {
+        shifts,
         shell: Shell::new(&state.app, user, "/patrol").await?,
         teams,
         running,

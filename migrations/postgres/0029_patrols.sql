@@ -38,6 +38,9 @@ CREATE TABLE key_segments (
     radius_m   BIGINT NOT NULL,
     -- Daily windows in Beijing time, e.g. 07:30-08:30,16:30-17:30.
     windows    TEXT NOT NULL,
+    -- The days it needs cover (a festival, a campaign); none: every day.
+    valid_from DATE,
+    valid_to   DATE,
     active     BOOLEAN NOT NULL DEFAULT TRUE,
     created_at TIMESTAMPTZ NOT NULL
 );

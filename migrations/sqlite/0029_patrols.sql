@@ -38,6 +38,9 @@ CREATE TABLE key_segments (
     radius_m   INTEGER NOT NULL,
     -- Daily windows in Beijing time, e.g. 07:30-08:30,16:30-17:30.
     windows    TEXT NOT NULL,
+    -- The days it needs cover (a festival, a campaign); none: every day.
+    valid_from TEXT,
+    valid_to   TEXT,
     active     INTEGER NOT NULL DEFAULT 1,
     created_at TEXT NOT NULL
 );

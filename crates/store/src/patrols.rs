@@ -47,6 +47,8 @@ pub struct NewKeySegment {
     pub closed: bool,
     pub radius_m: i64,
     pub windows: String,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
     pub at: DateTime<Utc>,
 }
 
@@ -62,10 +64,12 @@ pub struct KeySegmentRecord {
     pub closed: bool,
     pub radius_m: i64,
     pub windows: String,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
 }
 
 const SEGMENT_COLUMNS: &str = "SELECT s.id, s.name, s.kind, s.org_code, s.place_id, s.shape,
-    s.closed, s.radius_m, s.windows FROM key_segments s";
+    s.closed, s.radius_m, s.windows, s.valid_from, s.valid_to FROM key_segments s";
 
 /// 巡逻 — a patrol as stored.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -223,8 +227,8 @@ impl Store {
         let (id,): (i64,) = dispatch!(self, |db| {
             sqlx::query_as(
                 "INSERT INTO key_segments (name, kind, org_code, place_id, shape, closed, radius_m,
-                     windows, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                     windows, valid_from, valid_to, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
             )
             .bind(&s.name)
             .bind(&s.kind)
@@ -234,11 +238,25 @@ impl Store {
             .bind(s.closed)
             .bind(s.radius_m)
             .bind(&s.windows)
+            .bind(s.valid_from)
+            .bind(s.valid_to)
             .bind(s.at)
             .fetch_one(db)
             .await
         })?;
         Ok(id)
+    }
+
+    /// Takes a key segment off (its cover so far stays); false when it was not active.
+    pub async fn retire_key_segment(&self, id: i64) -> Result<bool> {
+        let n = dispatch!(self, |db| {
+            sqlx::query("UPDATE key_segments SET active = FALSE WHERE id = $1 AND active")
+                .bind(id)
+                .execute(db)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
+        Ok(n == 1)
     }
 
     /// The active key segments of an area, by area and id.

@@ -131,7 +131,7 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
                 coord: None,
                 radius_m: Some(50),
                 windows: Some(windows.into()),
-                place_id: None,
+                ..Default::default()
             };
         let road = vec![[lon, lat], east((lon, lat), 450.0)];
         let requests = [

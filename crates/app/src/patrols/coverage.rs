@@ -117,7 +117,7 @@ impl crate::services::Patrols<'_> {
             .segments_under(area.as_str())
             .await?
             .iter()
-            .filter(|s| s.kind == SegmentKind::SchoolGate.code())
+            .filter(|s| s.kind == SegmentKind::SchoolGate.code() && s.in_season(date))
             .map(|s| SchoolPost {
                 segment_id: s.id,
                 name: s.name.clone(),
@@ -193,9 +193,9 @@ impl crate::services::Patrols<'_> {
     }
 }
 
-/// Whether a segment needs cover on a day: every day, a school gate on school days.
+/// Whether a segment needs cover on a day: every day of its season, a school gate on school days.
 fn counts_on(s: &Segment, calendar: &WorkCalendar, day: NaiveDate) -> bool {
-    s.kind != SegmentKind::SchoolGate.code() || calendar.is_workday(day)
+    s.in_season(day) && (s.kind != SegmentKind::SchoolGate.code() || calendar.is_workday(day))
 }
 
 fn covered(rows: Vec<CoverRecord>) -> Covered {

@@ -149,6 +149,11 @@ impl crate::services::Patrols<'_> {
         };
         let windows = parse_windows(r.windows.as_deref().unwrap_or(default_windows))
             .map_err(AppError::Invalid)?;
+        if let (Some(from), Some(to)) = (r.valid_from, r.valid_to)
+            && from > to
+        {
+            return Err(AppError::Invalid("起始日期不能晚于结束日期".into()));
+        }
         let grid = self
             .cases()
             .intake_place(shape.points.first().copied(), None, None)
@@ -170,6 +175,8 @@ impl crate::services::Patrols<'_> {
                 closed: shape.closed,
                 radius_m: i64::from(shape.radius_m),
                 windows: windows_label(&windows),
+                valid_from: r.valid_from,
+                valid_to: r.valid_to,
                 at: Utc::now(),
             })
             .await?;
@@ -188,6 +195,31 @@ impl crate::services::Patrols<'_> {
             .await?
             .ok_or_else(|| AppError::Internal("刚登记的重点部位读不到".into()))?;
         Ok(self.segment_view(user, record))
+    }
+
+    /// Takes a key segment of the user's area off: it needs no more cover; what it had stays.
+    pub async fn retire_segment(self, actor: &Actor, id: i64) -> Result<()> {
+        self.authorize(actor, Capability::ManagePatrols, None)?;
+        let user = self.hub_user(actor, HUB_ONLY)?;
+        let segment = self
+            .store
+            .key_segment(id, &user.scope())
+            .await?
+            .ok_or_else(|| {
+                AppError::NotFound(format!("没有重点部位 {id}，或不在您的管辖范围内"))
+            })?;
+        if self.store.retire_key_segment(id).await? {
+            self.caches.segments.clear();
+            self.audit(
+                actor,
+                "key_segment.retire",
+                &format!("key_segment:{id}"),
+                "ok",
+                json!({"name": segment.name}),
+            )
+            .await?;
+        }
+        Ok(())
     }
 
     /// The key segments of the user's area (or of `org` within it).
@@ -260,6 +292,8 @@ impl crate::services::Patrols<'_> {
             closed: r.closed,
             radius_m: r.radius_m,
             windows: r.windows,
+            valid_from: r.valid_from,
+            valid_to: r.valid_to,
         }
     }
 
@@ -281,6 +315,8 @@ fn segment(r: KeySegmentRecord) -> Option<Segment> {
         org_code: r.org_code,
         kind: r.kind,
         place_id: r.place_id,
+        valid_from: r.valid_from,
+        valid_to: r.valid_to,
     })
 }
 

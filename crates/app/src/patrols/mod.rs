@@ -25,6 +25,16 @@ pub(crate) struct Segment {
     pub shape: pingan_geo::Shape,
     pub radius_m: f64,
     pub windows: Vec<Window>,
+    /// The first and last days it needs cover (none: every day).
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
+}
+
+impl Segment {
+    /// Whether it needs cover on `day` (a festival's site only on the festival's days).
+    pub(crate) fn in_season(&self, day: NaiveDate) -> bool {
+        self.valid_from.is_none_or(|f| day >= f) && self.valid_to.is_none_or(|t| day <= t)
+    }
 }
 
 /// 巡防队伍 — a team as entered.
@@ -83,6 +93,9 @@ pub struct KeySegmentRequest {
     pub windows: Option<String>,
     /// The school (场所) of a 护学岗, or the place of a site.
     pub place_id: Option<i64>,
+    /// The first and last days it needs cover (a festival, a night market's season); none: every day.
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
 }
 
 /// A key segment as listed.
@@ -100,6 +113,8 @@ pub struct KeySegmentView {
     pub closed: bool,
     pub radius_m: i64,
     pub windows: String,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
     /// What the QR code at the spot holds, for 扫码签到 (those who keep the segments see it).
     pub checkin_code: Option<String>,
 }

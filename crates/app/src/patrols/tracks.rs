@@ -322,6 +322,9 @@ pub(crate) fn cover(
                 continue;
             }
             for (day, slot) in windows_touched(&s.windows, a.at, p.at) {
+                if !s.in_season(day) {
+                    continue;
+                }
                 let Some(window) = s.windows.get(slot) else {
                     continue;
                 };
@@ -384,6 +387,8 @@ mod tests {
             shape: pingan_geo::Shape::new(vec![ORIGIN, east], false).unwrap(),
             radius_m: 50.0,
             windows,
+            valid_from: None,
+            valid_to: None,
         }
     }
 

@@ -581,3 +581,72 @@ async fn a_shift_is_kept_when_the_team_goes_out_in_its_window() {
     let (_, all) = get(h, "/api/v1/patrol-shifts", op).await;
     assert_eq!(all.as_array().unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn a_festivals_site_needs_cover_only_on_its_days_and_a_retired_segment_none() {
+    let t = Patrol::new().await;
+    let h = &t.h;
+    let op = &h.tokens.operator;
+    let today = pingan_domain::time::beijing_date(Utc::now());
+    let p = h.point;
+    // A temple fair next month: near the track, in its hours, but not its season.
+    let fair = json!({"name": "庙会", "kind": "site", "points": [off(p, 60.0, 30.0)],
+        "windows": window(-30, 30), "valid_from": today + Duration::days(30), "valid_to": today + Duration::days(33)});
+    let (status, fair) = post(h, "/api/v1/key-segments", op, &fair).await;
+    assert_eq!(status, StatusCode::CREATED, "{fair}");
+    let backwards = json!({"name": "倒序", "kind": "site", "points": [off(p, 0.0, 0.0)], "windows": "08:00-09:00",
+        "valid_from": today, "valid_to": today - Duration::days(1)});
+    assert_eq!(
+        post(h, "/api/v1/key-segments", op, &backwards).await.0,
+        StatusCode::BAD_REQUEST
+    );
+    let (_, got) = t.send("batch-0000-0401", walk(h, 30.0, 4)).await;
+    let covered = got["covered"].to_string();
+    assert!(
+        covered.contains("西外大街") && !covered.contains("庙会"),
+        "{covered}"
+    );
+    let path = format!("/api/v1/patrols/coverage?from={today}&to={today}");
+    let (_, cov) = get(h, &path, op).await;
+    let fair_row = cov["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == fair["id"])
+        .unwrap()
+        .clone();
+    assert_eq!(fair_row["slots"], 0, "{fair_row}");
+    // Retired: off the list and the coverage; another township may not retire one.
+    let del = |token: &str, id: i64| {
+        reqwest::Client::new()
+            .delete(h.t.url(&format!("/api/v1/key-segments/{id}")))
+            .bearer_auth(token.to_owned())
+            .send()
+    };
+    let err =
+        h.t.app
+            .patrols()
+            .retire_segment(&h.other_operator, t.far_road)
+            .await
+            .unwrap_err();
+    assert!(matches!(err, pingan_app::AppError::NotFound(_)), "{err:?}");
+    assert_eq!(
+        del(op, t.far_road).await.unwrap().status(),
+        StatusCode::NO_CONTENT
+    );
+    let (_, list) = get(h, "/api/v1/key-segments", op).await;
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["id"] != t.far_road)
+    );
+    let (_, cov) = get(h, &path, op).await;
+    assert!(
+        cov["segments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["id"] != t.far_road)
+    );
+}

@@ -34,7 +34,7 @@ use utoipa::{Modify, OpenApi};
         creation::list, creation::declare, creation::show, creation::step, creation::assessment,
         creation::overview, creation::area, creation::checklist, creation::save_checklist,
         patrols::teams, patrols::add_team, patrols::my_teams, patrols::segments, patrols::add_segment, patrols::patrols,
-        patrols::start, patrols::positions, patrols::check_in, patrols::end, patrols::track, patrols::coverage, patrols::school_posts, patrols::send_nearest, patrols::dispatches, patrols::add_shift, patrols::shifts,
+        patrols::start, patrols::positions, patrols::check_in, patrols::end, patrols::track, patrols::coverage, patrols::school_posts, patrols::send_nearest, patrols::dispatches, patrols::add_shift, patrols::shifts, patrols::retire_segment,
         hotline::take, hotline::import, hotline::show,
         video::devices, video::device, video::channels, video::channel, video::near, video::map, video::import, video::template, video::query,
         persons::list, persons::show, persons::reveal, persons::import, persons::template, persons::export, persons::households, persons::household, persons::export_households, persons::add, persons::tags, persons::set_tags, persons::start_import, persons::import_job,

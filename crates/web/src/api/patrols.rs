@@ -25,6 +25,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/patrol-teams/{id}/shifts", post(add_shift))
         .route("/api/v1/patrol-shifts", get(shifts))
         .route("/api/v1/key-segments", get(segments).post(add_segment))
+        .route(
+            "/api/v1/key-segments/{id}",
+            axum::routing::delete(retire_segment),
+        )
         .route("/api/v1/patrols", get(patrols).post(start))
         .route("/api/v1/patrols/coverage", get(coverage))
         .route("/api/v1/patrols/{id}/positions", post(positions))
@@ -333,4 +337,18 @@ pub(crate) async fn shifts(
             .shifts(&api.user, q.org.as_deref(), q.date)
             .await?,
     ))
+}
+
+/// Takes a key segment off (组织巡防): it needs no more cover; the cover it had stays.
+#[utoipa::path(delete, path = "/api/v1/key-segments/{id}", tag = "patrols",
+    security(("bearer" = [])),
+    responses((status = 204, description = "已停用"), (status = 403, body = Problem),
+        (status = 404, body = Problem)))]
+pub(crate) async fn retire_segment(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    state.app.patrols().retire_segment(&api.actor(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -28,6 +28,10 @@ pub fn router() -> Router<AppState> {
         .route("/patrols/teams", axum::routing::post(add_team))
         .route("/patrols/segments", axum::routing::post(add_segment))
         .route("/patrols/shifts", axum::routing::post(add_shift))
+        .route(
+            "/patrols/segments/{id}/retire",
+            axum::routing::post(retire_segment),
+        )
         .route("/patrol", get(phone))
 }
 
@@ -164,6 +168,8 @@ struct SegmentForm {
     coord: Option<String>,
     radius_m: Option<String>,
     windows: Option<String>,
+    valid_from: Option<String>,
+    valid_to: Option<String>,
 }
 
 async fn add_segment(
@@ -206,12 +212,34 @@ async fn add_segment(
             },
             windows: f.windows.clone().filter(|w| !w.trim().is_empty()),
             place_id: None,
+            valid_from: date(f.valid_from.as_deref())?,
+            valid_to: date(f.valid_to.as_deref())?,
         })
     })();
     let done = match request {
         Ok(r) => state.app.patrols().add_segment(&page.actor(), &r).await,
         Err(e) => Err(e),
     };
+    answer(&state, &page, done).await
+}
+
+/// An optional date field: none when blank.
+fn date(v: Option<&str>) -> Result<Option<chrono::NaiveDate>, AppError> {
+    match v.map(str::trim).filter(|d| !d.is_empty()) {
+        None => Ok(None),
+        Some(d) => d
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::Invalid(format!("日期“{d}”应为 年-月-日"))),
+    }
+}
+
+async fn retire_segment(
+    State(state): State<AppState>,
+    page: PageUser,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Result<Response, PageError> {
+    let done = state.app.patrols().retire_segment(&page.actor(), id).await;
     answer(&state, &page, done).await
 }
 

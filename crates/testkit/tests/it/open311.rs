@@ -627,6 +627,11 @@ async fn a_system_administrator_issues_and_revokes_keys_on_the_page() {
     );
     // Shown once: the list never holds the key.
     assert!(!html.contains(&key));
+    // 吊销 asks first, through the page's script: the policy refuses inline handlers.
+    assert!(
+        html.contains("data-confirm=") && !html.contains("onclick"),
+        "{html}"
+    );
     let username = html
         .split("/open311-keys/")
         .nth(1)

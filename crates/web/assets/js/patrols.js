@@ -3,10 +3,6 @@
 // phones send their positions; a click on a patrol draws its track.
 (function () {
   "use strict";
-  // Forms that ask first (停用): the page's policy allows no inline handlers.
-  Array.prototype.forEach.call(document.querySelectorAll("form[data-confirm]"), function (f) {
-    f.addEventListener("submit", function (e) { if (!window.confirm(f.dataset.confirm)) { e.preventDefault(); } });
-  });
   var el = document.getElementById("patrol-map");
   if (!el || !window.L) { return; }
   function esc(s) {

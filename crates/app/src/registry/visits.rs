@@ -177,10 +177,12 @@ impl crate::services::Registry<'_> {
     /// A person's visits, newest first (at most 50).
     pub async fn visits(self, user: &CurrentUser, person_id: i64) -> Result<Vec<VisitView>> {
         self.person(user, person_id).await?;
+        // Visits before photos: a visit and its photos commit together, so every visit read here
+        // finds its photos in the second read (reading photos first could miss those of a visit
+        // committed between the two).
+        let visits = self.store.visits_of(person_id, VISITS_SHOWN).await?;
         let photos = self.store.visit_photos_of(person_id).await?;
-        self.store
-            .visits_of(person_id, VISITS_SHOWN)
-            .await?
+        visits
             .into_iter()
             .map(|r| {
                 let urls = photos

@@ -73,6 +73,35 @@ pub enum Piece {
     Days(NaiveDate, NaiveDate),
 }
 
+/// The whole months and the loose days of the days `first..=last` (any span, not only a period of
+/// a kind), each day in exactly one piece.
+pub fn pieces(first: NaiveDate, last: NaiveDate) -> Vec<Piece> {
+    let mut out = Vec::new();
+    let whole_from = if first.day() == 1 {
+        first
+    } else {
+        add_months(month_start(first), 1)
+    };
+    let whole_to = if last == month_end(last) {
+        month_start(last)
+    } else {
+        add_months(month_start(last), -1)
+    };
+    if whole_from > whole_to {
+        out.push(Piece::Days(first, last));
+        return out;
+    }
+    if first < whole_from {
+        out.push(Piece::Days(first, whole_from - Duration::days(1)));
+    }
+    out.push(Piece::Months(whole_from, whole_to));
+    let after = month_end(whole_to) + Duration::days(1);
+    if after <= last {
+        out.push(Piece::Days(after, last));
+    }
+    out
+}
+
 fn month_start(d: NaiveDate) -> NaiveDate {
     d.with_day(1).unwrap_or(d)
 }
@@ -185,30 +214,7 @@ impl Period {
 
     /// The whole months and the loose days that make it up, each day in exactly one piece.
     pub fn pieces(&self) -> Vec<Piece> {
-        let mut out = Vec::new();
-        let whole_from = if self.first.day() == 1 {
-            self.first
-        } else {
-            add_months(month_start(self.first), 1)
-        };
-        let whole_to = if self.last == month_end(self.last) {
-            month_start(self.last)
-        } else {
-            add_months(month_start(self.last), -1)
-        };
-        if whole_from > whole_to {
-            out.push(Piece::Days(self.first, self.last));
-            return out;
-        }
-        if self.first < whole_from {
-            out.push(Piece::Days(self.first, whole_from - Duration::days(1)));
-        }
-        out.push(Piece::Months(whole_from, whole_to));
-        let after = month_end(whole_to) + Duration::days(1);
-        if after <= self.last {
-            out.push(Piece::Days(after, self.last));
-        }
-        out
+        pieces(self.first, self.last)
     }
 
     /// How the period reads: "2020年12月7日", "2020年第50周（12月7日—12月13日）", "2020年12月",

@@ -44,9 +44,10 @@ pub use cases::clues::{
     ClueDetail, ClueFilter, ClueInsert, ClueReader, ClueRecord, ClueUpdate, SealedInformant,
 };
 pub use cases::disputes::{
-    DisputeCount, DisputeDetail, DisputeFilter, DisputeInsert, DisputeRecord, DisputeSessionRecord,
-    DisputeTotals, DisputeUpdate, MediationOrganisationRecord, MediatorRecord, NewDisputeSession,
-    NewMediationOrganisation, NewScreening, ScreeningRecord, ScreeningReportRecord,
+    DisputeCount, DisputeDetail, DisputeDim, DisputeFilter, DisputeInsert, DisputeMargin,
+    DisputeRecord, DisputeSessionRecord, DisputeUpdate, MediationOrganisationRecord,
+    MediatorRecord, NewDisputeSession, NewMediationOrganisation, NewScreening, ScreeningRecord,
+    ScreeningReportRecord,
 };
 pub use cases::events::intake::EventInsert;
 pub use cases::events::open311::{NewOpen311Request, Open311Filter, Open311Record};

@@ -57,6 +57,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(27, "0027_applications"),
     migration!(28, "0028_creation"),
     migration!(29, "0029_patrols"),
+    migration!(30, "0030_dispute_totals"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

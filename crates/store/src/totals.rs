@@ -1,7 +1,8 @@
 //! 统计汇总 — the kept totals of the cases (`case_totals`): by kind, org unit at each level, day
-//! and month (Asia/Shanghai) and category. The database keeps them current with triggers in the
-//! transaction that changes a case (migration 0023); this module reads them, recounts them from
-//! the cases (`pingan stats rebuild`) and compares them with a count from the cases.
+//! and month (Asia/Shanghai) and category; and the mediation figures (`dispute_totals`, read in
+//! `cases/disputes/stats.rs`). The database keeps them current with triggers in the transaction
+//! that changes a record (migrations 0023 and 0030); this module reads the cases', recounts both
+//! from the records (`pingan stats rebuild`) and compares them with a count from the records.
 
 use crate::{Result, Store, dispatch};
 use sqlx::AssertSqlSafe;
@@ -16,7 +17,7 @@ pub enum Grain {
 }
 
 impl Grain {
-    fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             Grain::Day => "d",
             Grain::Month => "m",
@@ -55,20 +56,78 @@ pub struct OpenCounts {
     pub red: i64,
 }
 
-/// The totals summed over the cases, one row for each key (what `case_totals` must hold).
-const COUNTED: &str = "SELECT kind, unit, grain, period, category,
-        CAST(SUM(received) AS BIGINT) AS received, CAST(SUM(concluded) AS BIGINT) AS concluded,
-        CAST(SUM(late) AS BIGINT) AS late, CAST(SUM(rated) AS BIGINT) AS rated,
-        CAST(SUM(satisfied) AS BIGINT) AS satisfied, CAST(SUM(minutes) AS BIGINT) AS minutes
-   FROM case_contributions GROUP BY kind, unit, grain, period, category";
+/// A table of kept totals: its key columns, its figures and the view of what each record adds.
+struct KeptTable {
+    table: &'static str,
+    view: &'static str,
+    keys: &'static str,
+    figures: &'static [&'static str],
+}
 
-/// The kept rows that count anything (a case moving away leaves zeros behind).
-const KEPT: &str = "SELECT kind, unit, grain, period, category, CAST(received AS BIGINT),
-        CAST(concluded AS BIGINT), CAST(late AS BIGINT), CAST(rated AS BIGINT),
-        CAST(satisfied AS BIGINT), CAST(minutes AS BIGINT)
-   FROM case_totals
-  WHERE received <> 0 OR concluded <> 0 OR late <> 0 OR rated <> 0 OR satisfied <> 0
-     OR minutes <> 0";
+/// The kept totals: the cases' (migration 0023) and the disputes' mediation figures (0030).
+const KEPT_TABLES: [KeptTable; 2] = [
+    KeptTable {
+        table: "case_totals",
+        view: "case_contributions",
+        keys: "kind, unit, grain, period, category",
+        figures: &[
+            "received",
+            "concluded",
+            "late",
+            "rated",
+            "satisfied",
+            "minutes",
+        ],
+    },
+    KeptTable {
+        table: "dispute_totals",
+        view: "dispute_contributions",
+        keys: "unit, grain, period, dim, key",
+        figures: &[
+            "received",
+            "succeeded",
+            "failed",
+            "amount_fen",
+            "traffic_litigated",
+            "prevented_crime",
+            "prevented_petition",
+        ],
+    },
+];
+
+impl KeptTable {
+    /// The totals summed over the records, one row for each key (what the table must hold).
+    fn counted(&self) -> String {
+        let sums: Vec<String> = self
+            .figures
+            .iter()
+            .map(|f| format!("CAST(SUM({f}) AS BIGINT) AS {f}"))
+            .collect();
+        format!(
+            "SELECT {keys}, {sums} FROM {view} GROUP BY {keys}",
+            keys = self.keys,
+            sums = sums.join(", "),
+            view = self.view
+        )
+    }
+
+    /// The kept rows that count anything (a record moving away leaves zeros behind).
+    fn kept(&self) -> String {
+        let figures: Vec<String> = self
+            .figures
+            .iter()
+            .map(|f| format!("CAST({f} AS BIGINT) AS {f}"))
+            .collect();
+        let any: Vec<String> = self.figures.iter().map(|f| format!("{f} <> 0")).collect();
+        format!(
+            "SELECT {keys}, {figures} FROM {table} WHERE {any}",
+            keys = self.keys,
+            figures = figures.join(", "),
+            table = self.table,
+            any = any.join(" OR ")
+        )
+    }
+}
 
 impl Store {
     /// The kept totals of `kind` for each of `units` over the periods `from`..=`to` of `grain`,
@@ -177,43 +236,54 @@ impl Store {
         })?)
     }
 
-    /// Recounts the kept totals from the cases, in one transaction; the number of rows kept.
-    pub async fn rebuild_case_totals(&self) -> Result<u64> {
-        let insert = format!(
-            "INSERT INTO case_totals (kind, unit, grain, period, category, received, concluded,
-                late, rated, satisfied, minutes) {COUNTED}"
-        );
+    /// Recounts every kept total from the records, in one transaction; the number of rows kept.
+    pub async fn rebuild_totals(&self) -> Result<u64> {
         Ok(dispatch!(self, |p| {
             let mut tx = p.begin_with(self.begin_write()).await?;
-            sqlx::query("DELETE FROM case_totals")
-                .execute(&mut *tx)
-                .await?;
-            let n = sqlx::query(AssertSqlSafe(insert.clone()))
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+            let mut kept = 0;
+            for t in &KEPT_TABLES {
+                sqlx::query(AssertSqlSafe(format!("DELETE FROM {}", t.table)))
+                    .execute(&mut *tx)
+                    .await?;
+                let insert = format!(
+                    "INSERT INTO {} ({}, {}) {}",
+                    t.table,
+                    t.keys,
+                    t.figures.join(", "),
+                    t.counted()
+                );
+                kept += sqlx::query(AssertSqlSafe(insert))
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            }
             tx.commit().await?;
-            Ok::<_, sqlx::Error>(n)
+            Ok::<_, sqlx::Error>(kept)
         })?)
     }
 
-    /// How many kept rows differ from a count from the cases — rows kept but not counted, or
-    /// counted but not kept, or with other figures (each such key counts twice). Zero when the
-    /// kept totals are right.
-    pub async fn case_totals_drift(&self) -> Result<i64> {
-        let sql = format!(
-            "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT * FROM ({KEPT}) k EXCEPT
-                SELECT * FROM ({COUNTED}) c) a
-             UNION ALL
-             SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT * FROM ({COUNTED}) c EXCEPT
-                SELECT * FROM ({KEPT}) k) b"
-        );
-        let rows: Vec<(i64,)> = dispatch!(self, |p| {
-            sqlx::query_as(AssertSqlSafe(sql.clone()))
-                .fetch_all(p)
-                .await
-        })?;
-        Ok(rows.iter().map(|r| r.0).sum())
+    /// How many kept rows differ from a count from the records — rows kept but not counted, or
+    /// counted but not kept, or with other figures (each such key counts twice), over every kept
+    /// table. Zero when the kept totals are right.
+    pub async fn totals_drift(&self) -> Result<i64> {
+        let mut drift = 0;
+        for t in &KEPT_TABLES {
+            let (kept, counted) = (t.kept(), t.counted());
+            let sql = format!(
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT * FROM ({kept}) k EXCEPT
+                    SELECT * FROM ({counted}) c) a
+                 UNION ALL
+                 SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT * FROM ({counted}) c EXCEPT
+                    SELECT * FROM ({kept}) k) b"
+            );
+            let rows: Vec<(i64,)> = dispatch!(self, |p| {
+                sqlx::query_as(AssertSqlSafe(sql.clone()))
+                    .fetch_all(p)
+                    .await
+            })?;
+            drift += rows.iter().map(|r| r.0).sum::<i64>();
+        }
+        Ok(drift)
     }
 }
 

@@ -4,11 +4,11 @@
 //! lands later adds its source there.
 
 use crate::{Actor, AppError, CurrentUser, Result};
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use futures_util::future::try_join_all;
 use pingan_domain::compare::{growth, rate_change};
 use pingan_domain::period::{Period, PeriodKind, Piece};
-use pingan_domain::time::{beijing_date, beijing_midnight};
+use pingan_domain::time::beijing_date;
 use pingan_domain::{Capability, OrgCode, Scope};
 use pingan_store::{CaseTotalRow, Grain};
 use serde::{Deserialize, Serialize};
@@ -398,11 +398,16 @@ impl crate::services::Stats<'_> {
             }
             Source::Disputes => {
                 let scope = Scope::org(unit.clone());
-                let (from, to) = (
-                    beijing_midnight(p.first),
-                    beijing_midnight(p.last + Duration::days(1)),
+                let t = crate::cases::disputes::stats::Tally::of(
+                    &crate::cases::disputes::stats::dispute_margins(
+                        &self.store,
+                        &scope,
+                        p.first,
+                        p.last,
+                        true,
+                    )
+                    .await?,
                 );
-                let t = self.store.dispute_totals(&scope, from, to).await?;
                 // 调解成功率: succeeded ÷ (succeeded + failed), as the mediation page counts it.
                 let rate = Figure::Share(t.succeeded, t.succeeded + t.failed);
                 vec![
@@ -682,15 +687,16 @@ pub struct TotalsRebuilt {
 }
 
 impl crate::services::Stats<'_> {
-    /// Recounts the kept case totals from the cases (`pingan stats rebuild`), audited.
+    /// Recounts the kept totals (the cases' and the mediation figures) from the records
+    /// (`pingan stats rebuild`), audited.
     pub async fn rebuild_totals(self, actor: &Actor) -> Result<TotalsRebuilt> {
         self.authorize(actor, Capability::ManageOrg, None)?;
-        let drift_before = self.store.case_totals_drift().await?;
-        let rows = self.store.rebuild_case_totals().await?;
+        let drift_before = self.store.totals_drift().await?;
+        let rows = self.store.rebuild_totals().await?;
         self.audit(
             actor,
             "stats.rebuild",
-            "case_totals",
+            "case_totals, dispute_totals",
             "ok",
             serde_json::json!({"drift_before": drift_before, "rows": rows}),
         )
@@ -698,11 +704,11 @@ impl crate::services::Stats<'_> {
         Ok(TotalsRebuilt { drift_before, rows })
     }
 
-    /// How many kept case-total rows differ from a count from the cases (`pingan stats check`):
-    /// zero when they agree.
+    /// How many kept total rows (the cases' and the mediation figures) differ from a count from
+    /// the records (`pingan stats check`): zero when they agree.
     pub async fn totals_drift(self, actor: &Actor) -> Result<i64> {
         self.authorize(actor, Capability::ManageOrg, None)?;
-        Ok(self.store.case_totals_drift().await?)
+        Ok(self.store.totals_drift().await?)
     }
 }
 

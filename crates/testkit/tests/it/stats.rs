@@ -154,6 +154,38 @@ async fn indicators_compare_periods_and_agree_with_the_mediation_page() {
         };
         m.ok(id, &m.mediator, body).await;
     }
+    // Registered, assigned and concluded: the kept mediation figures moved with each step.
+    assert_eq!(drift(h).await, 0, "dispute_totals kept with the disputes");
+    // The township's figures (kept) equal its village's, counted from the disputes: all five lie
+    // there.
+    let village = &h.grid[..12];
+    let (_, kept) = get(
+        h,
+        &format!("/api/v1/stats/disputes?org={TOWNSHIP}&from=2023-01-01"),
+        &h.tokens.commander,
+    )
+    .await;
+    let (_, counted) = get(
+        h,
+        &format!("/api/v1/stats/disputes?org={village}&from=2023-01-01"),
+        &h.tokens.commander,
+    )
+    .await;
+    for key in [
+        "received",
+        "succeeded",
+        "failed",
+        "success_rate",
+        "amount_yuan",
+        "by_type",
+        "by_source",
+        "by_township",
+        "by_organisation",
+        "year_on_year",
+    ] {
+        assert_eq!(kept[key], counted[key], "{key}: {kept} vs {counted}");
+    }
+    assert_eq!(kept["received"], 5);
     let (status, year) = get(
         h,
         "/api/v1/stats/indicators?period=year",

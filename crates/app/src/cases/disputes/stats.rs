@@ -1,14 +1,18 @@
 //! 调解统计 — the mediation indicators (受理数, 调解成功数, 调解成功率, 协议金额) of a scope and period,
 //! by type, source, township and organisation, with 同比 and 环比 worded by the statistics
-//! conventions. Counted from the disputes themselves each time.
+//! conventions. The district's and a township's from the kept totals, any other scope's counted
+//! from its disputes.
 
+use crate::stats::indicators::piece_keys;
 use crate::{Actor, AppError, Result};
 use chrono::{Datelike, Duration, NaiveDate, Utc};
+use futures_util::future::try_join_all;
 use pingan_domain::case::dispute::{DisputeSource, DisputeType, success_rate};
 use pingan_domain::compare::{growth, rate_change};
+use pingan_domain::period::pieces;
 use pingan_domain::time::{beijing_date, beijing_midnight};
-use pingan_domain::{OrgCode, Scope};
-use pingan_store::{DisputeCount, DisputeTotals};
+use pingan_domain::{OrgCode, OrgLevel, Scope};
+use pingan_store::{DisputeCount, DisputeDim, DisputeMargin, Store};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -84,33 +88,38 @@ pub struct DisputeStatsView {
 }
 
 #[derive(Default, Clone, Copy)]
-struct Tally {
-    received: i64,
-    succeeded: i64,
-    failed: i64,
+pub(crate) struct Tally {
+    pub(crate) received: i64,
+    pub(crate) succeeded: i64,
+    pub(crate) failed: i64,
     amount_fen: i64,
+    /// Road-accident disputes registered and taken to court (道交一体化).
     litigated: i64,
-}
-
-impl From<DisputeTotals> for Tally {
-    fn from(t: DisputeTotals) -> Self {
-        Self {
-            received: t.received,
-            succeeded: t.succeeded,
-            failed: t.failed,
-            amount_fen: t.amount_fen,
-            litigated: t.traffic_litigated,
-        }
-    }
+    prevented_crime: i64,
+    prevented_petition: i64,
 }
 
 impl Tally {
-    fn add(&mut self, c: &DisputeCount) {
-        self.received += c.received;
-        self.succeeded += c.succeeded;
-        self.failed += c.failed;
-        self.amount_fen += c.amount_fen;
-        self.litigated += c.litigated;
+    fn add(&mut self, m: &DisputeMargin) {
+        self.received += m.received;
+        self.succeeded += m.succeeded;
+        self.failed += m.failed;
+        self.amount_fen += m.amount_fen;
+        self.litigated += m.traffic_litigated;
+        self.prevented_crime += m.prevented_crime;
+        self.prevented_petition += m.prevented_petition;
+    }
+
+    /// The whole of a span: the sum of its township lines (each dispute lies in one township).
+    pub(crate) fn of(margins: &[DisputeMargin]) -> Self {
+        let mut t = Self::default();
+        for m in margins
+            .iter()
+            .filter(|m| m.dim == DisputeDim::Township.key())
+        {
+            t.add(m);
+        }
+        t
     }
 
     fn row(&self, key: String, label: String) -> StatsRow {
@@ -128,6 +137,72 @@ impl Tally {
 
 const TRAFFIC: &str = "13";
 
+/// The lines of each breakdown that one combination of the counted disputes adds.
+fn margins_of(c: &DisputeCount) -> [DisputeMargin; 4] {
+    let line = |dim: DisputeDim, key: String| DisputeMargin {
+        dim: dim.key().into(),
+        key,
+        received: c.received,
+        succeeded: c.succeeded,
+        failed: c.failed,
+        amount_fen: c.amount_fen,
+        traffic_litigated: if c.dispute_type == TRAFFIC {
+            c.litigated
+        } else {
+            0
+        },
+        prevented_crime: c.prevented_crime,
+        prevented_petition: c.prevented_petition,
+    };
+    [
+        line(DisputeDim::Type, c.dispute_type.clone()),
+        line(DisputeDim::Source, c.source.clone()),
+        line(DisputeDim::Township, c.township.clone()),
+        line(
+            DisputeDim::Organisation,
+            c.department_id.map_or_else(String::new, |d| d.to_string()),
+        ),
+    ]
+}
+
+/// The mediation figures of `scope` over the days `first..=last`, as breakdown lines (only the
+/// townships' when `totals_only`: enough for [`Tally::of`]). The district and a township read the
+/// kept totals — whole months from the month rows, loose days from the day rows — so that a span
+/// of years costs what a few months do; a village, a grid or an organisation's own scope is
+/// counted from its disputes.
+pub(crate) async fn dispute_margins(
+    store: &Store,
+    scope: &Scope,
+    first: NaiveDate,
+    last: NaiveDate,
+    totals_only: bool,
+) -> Result<Vec<DisputeMargin>> {
+    let only = totals_only.then_some(DisputeDim::Township);
+    if scope.department_id().is_none() && scope.prefix().len() <= OrgLevel::Township.code_len() {
+        let parts = try_join_all(pieces(first, last).into_iter().map(|piece| {
+            let (grain, from, to) = piece_keys(piece);
+            async move {
+                store
+                    .kept_dispute_margins(scope.prefix(), grain, &from, &to, only)
+                    .await
+            }
+        }))
+        .await?;
+        return Ok(parts.into_iter().flatten().collect());
+    }
+    let (from, to) = (
+        beijing_midnight(first),
+        beijing_midnight(last + Duration::days(1)),
+    );
+    Ok(store
+        .dispute_stats(scope, from, to)
+        .await?
+        .iter()
+        .flat_map(margins_of)
+        .filter(|m| only.is_none_or(|d| m.dim == d.key()))
+        .collect())
+}
+
 impl crate::services::Cases<'_> {
     /// The mediation indicators of `org` (or the user's scope) for a period of days.
     pub async fn dispute_stats(
@@ -141,38 +216,18 @@ impl crate::services::Cases<'_> {
             None => self.dispute_scope(user).await?,
         };
         let (from, to) = stats_period(q.from.as_deref(), q.to.as_deref())?;
-        let span = |a: NaiveDate, b: NaiveDate| {
-            (beijing_midnight(a), beijing_midnight(b + Duration::days(1)))
-        };
         let year_before =
             |d: NaiveDate| d.with_year(d.year() - 1).unwrap_or(d - Duration::days(365));
         let (ly_from, ly_to) = (year_before(from), year_before(to));
         let length = to - from + Duration::days(1);
         let (prev_from, prev_to) = (from - length, from - Duration::days(1));
         // The three periods at once; the two compared with only as totals.
-        let ((a, b), (ly_a, ly_b), (prev_a, prev_b)) = (
-            span(from, to),
-            span(ly_from, ly_to),
-            span(prev_from, prev_to),
-        );
-        let (now_rows, last_year, before) = tokio::try_join!(
-            self.store.dispute_stats(&scope, a, b),
-            self.store.dispute_totals(&scope, ly_a, ly_b),
-            self.store.dispute_totals(&scope, prev_a, prev_b)
+        let (now, last_year, before) = tokio::try_join!(
+            dispute_margins(&self.store, &scope, from, to, false),
+            dispute_margins(&self.store, &scope, ly_from, ly_to, true),
+            dispute_margins(&self.store, &scope, prev_from, prev_to, true)
         )?;
-        let total = |rows: &[DisputeCount]| {
-            let mut t = Tally::default();
-            let mut traffic = 0;
-            for r in rows {
-                t.add(r);
-                if r.dispute_type == TRAFFIC {
-                    traffic += r.litigated;
-                }
-            }
-            t.litigated = traffic;
-            t
-        };
-        let here = total(&now_rows);
+        let here = Tally::of(&now);
         let compare = |before: Tally, a: NaiveDate, b: NaiveDate, base: &str| Comparison {
             period: format!("{a} 至 {b}"),
             received_before: before.received,
@@ -184,18 +239,23 @@ impl crate::services::Cases<'_> {
             ),
             traffic_litigated: growth(here.litigated, before.litigated, base, "件"),
         };
-        let year_on_year = compare(last_year.into(), ly_from, ly_to, "上年同期");
-        let period_on_period = compare(before.into(), prev_from, prev_to, "上期");
+        let year_on_year = compare(Tally::of(&last_year), ly_from, ly_to, "上年同期");
+        let period_on_period = compare(Tally::of(&before), prev_from, prev_to, "上期");
 
-        let units = self.store.org_units_under(scope.prefix()).await?;
+        // From the township down, so that a village's figures name its township too.
+        let township = scope
+            .prefix()
+            .get(..OrgLevel::Township.code_len())
+            .unwrap_or(scope.prefix());
+        let units = self.store.org_units_under(township).await?;
         let departments = self.all_departments().await?;
-        let by = |key: &dyn Fn(&DisputeCount) -> String, label: &dyn Fn(&str) -> String| {
-            let mut m: BTreeMap<String, Tally> = BTreeMap::new();
-            for r in &now_rows {
-                m.entry(key(r)).or_default().add(r);
+        let by = |dim: DisputeDim, label: &dyn Fn(&str) -> String| {
+            let mut m: BTreeMap<&str, Tally> = BTreeMap::new();
+            for line in now.iter().filter(|l| l.dim == dim.key()) {
+                m.entry(line.key.as_str()).or_default().add(line);
             }
             m.into_iter()
-                .map(|(k, t)| t.row(k.clone(), label(&k)))
+                .map(|(k, t)| t.row(k.to_owned(), label(k)))
                 .collect::<Vec<_>>()
         };
         Ok(DisputeStatsView {
@@ -212,30 +272,27 @@ impl crate::services::Cases<'_> {
             success_rate: success_rate(here.succeeded, here.failed),
             amount_yuan: here.amount_fen as f64 / 100.0,
             traffic_litigated: here.litigated,
-            prevented_crime: now_rows.iter().map(|r| r.prevented_crime).sum(),
-            prevented_petition: now_rows.iter().map(|r| r.prevented_petition).sum(),
+            prevented_crime: here.prevented_crime,
+            prevented_petition: here.prevented_petition,
             year_on_year,
             period_on_period,
-            by_type: by(&|r| r.dispute_type.clone(), &|k| {
+            by_type: by(DisputeDim::Type, &|k| {
                 DisputeType::parse(k).map_or_else(|| k.to_owned(), |t| t.label().into())
             }),
-            by_source: by(&|r| r.source.clone(), &|k| {
+            by_source: by(DisputeDim::Source, &|k| {
                 DisputeSource::parse(k).map_or_else(|| k.to_owned(), |s| s.label().into())
             }),
-            by_township: by(&|r| r.township.clone(), &|k| {
+            by_township: by(DisputeDim::Township, &|k| {
                 units
                     .iter()
                     .find(|u| u.code == k)
                     .map_or_else(|| k.to_owned(), |u| u.name.clone())
             }),
-            by_organisation: by(
-                &|r| r.department_id.map_or_else(String::new, |d| d.to_string()),
-                &|k| match k.parse::<i64>() {
-                    Ok(id) => crate::cases::routing::department_name(&departments, Some(id))
-                        .unwrap_or_else(|| k.to_owned()),
-                    Err(_) => "未分流".into(),
-                },
-            ),
+            by_organisation: by(DisputeDim::Organisation, &|k| match k.parse::<i64>() {
+                Ok(id) => crate::cases::routing::department_name(&departments, Some(id))
+                    .unwrap_or_else(|| k.to_owned()),
+                Err(_) => "未分流".into(),
+            }),
         })
     }
 }
@@ -250,14 +307,15 @@ impl crate::services::Cases<'_> {
     ) -> Result<Vec<u8>> {
         use crate::sheet::{Column, write_sheet};
         let s = self.dispute_stats(actor, q).await?;
-        let total = Tally {
+        let total = StatsRow {
+            key: s.org_code.clone(),
+            label: "合计".into(),
             received: s.received,
             succeeded: s.succeeded,
             failed: s.failed,
-            amount_fen: (s.amount_yuan * 100.0).round() as i64,
-            litigated: s.traffic_litigated,
-        }
-        .row(s.org_code.clone(), "合计".into());
+            success_rate: s.success_rate,
+            amount_yuan: s.amount_yuan,
+        };
         let groups = [
             ("合计", std::slice::from_ref(&total)),
             ("纠纷类型", s.by_type.as_slice()),

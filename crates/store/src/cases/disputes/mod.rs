@@ -12,7 +12,7 @@ mod stats;
 
 pub use organisations::{MediationOrganisationRecord, MediatorRecord, NewMediationOrganisation};
 pub use screenings::{NewScreening, ScreeningRecord, ScreeningReportRecord};
-pub use stats::{DisputeCount, DisputeTotals};
+pub use stats::{DisputeCount, DisputeDim, DisputeMargin};
 
 use super::parties::NewCaseParty;
 use super::{CaseRecord, CaseRow, NewTimelineEntry, append_timeline, case_columns, scope_binds};

@@ -1,8 +1,9 @@
-//! 调解统计 — the mediation indicators of a scope and period, counted from the disputes
-//! themselves (no figure is kept apart from the records it counts).
+//! 调解统计 — the mediation indicators of a scope and period: for the district and a township
+//! from the kept totals (`dispute_totals`, kept by the database in each dispute's transaction),
+//! for any other scope counted from the disputes themselves.
 
 use crate::cases::scope_binds;
-use crate::{Result, Store, dispatch};
+use crate::{Grain, Result, Store, dispatch};
 use chrono::{DateTime, Utc};
 use pingan_domain::Scope;
 
@@ -31,15 +32,46 @@ pub struct DisputeCount {
     pub prevented_petition: i64,
 }
 
-/// The totals of a scope and period, for comparing with another.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, sqlx::FromRow)]
-pub struct DisputeTotals {
+/// A breakdown of the mediation figures (see [`DisputeMargin`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DisputeDim {
+    /// 纠纷类型.
+    Type,
+    /// 来源.
+    Source,
+    /// 乡镇（街道）: each dispute under exactly one, so its lines sum to the totals.
+    Township,
+    /// 调解组织 (the lead organisation; `""` before assignment).
+    Organisation,
+}
+
+impl DisputeDim {
+    /// The breakdown's letter in `dispute_totals.dim`.
+    pub fn key(self) -> &'static str {
+        match self {
+            DisputeDim::Type => "t",
+            DisputeDim::Source => "s",
+            DisputeDim::Township => "w",
+            DisputeDim::Organisation => "o",
+        }
+    }
+}
+
+/// One line of one breakdown of the mediation figures over a span: a type, a source, a township
+/// or an organisation with what its disputes count (the figures as in [`DisputeCount`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct DisputeMargin {
+    /// [`DisputeDim::key`].
+    pub dim: String,
+    pub key: String,
     pub received: i64,
     pub succeeded: i64,
     pub failed: i64,
     pub amount_fen: i64,
-    /// Road-accident disputes registered in the period and taken to court.
+    /// Road-accident disputes registered in the span and taken to court.
     pub traffic_litigated: i64,
+    pub prevented_crime: i64,
+    pub prevented_petition: i64,
 }
 
 /// The disputes of a period, one row for each registered in it and one for each whose mediation
@@ -120,35 +152,39 @@ impl Store {
         })?)
     }
 
-    /// The totals of `scope` for `[from, to)` (see [`Store::dispute_stats`]).
-    pub async fn dispute_totals(
+    /// The kept mediation figures (`dispute_totals`, migration 0030) of the district or a
+    /// township `unit` over the periods `from..=to` of `grain`, one row per breakdown line (only
+    /// the townships' lines when `only` says so): one range of the primary key.
+    pub async fn kept_dispute_margins(
         &self,
-        scope: &Scope,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<DisputeTotals> {
-        const SQL: &str = concat!(
-            "SELECT CAST(COALESCE(SUM(received), 0) AS BIGINT) AS received,
-                    CAST(COALESCE(SUM(succeeded), 0) AS BIGINT) AS succeeded,
-                    CAST(COALESCE(SUM(failed), 0) AS BIGINT) AS failed,
-                    CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS amount_fen,
-                    CAST(COALESCE(SUM(CASE WHEN dispute_type = '13' THEN litigated ELSE 0 END), 0)
-                         AS BIGINT) AS traffic_litigated
-             FROM ",
-            counted!()
-        );
-        let (org, dept) = scope_binds(scope);
+        unit: &str,
+        grain: Grain,
+        from: &str,
+        to: &str,
+        only: Option<DisputeDim>,
+    ) -> Result<Vec<DisputeMargin>> {
         Ok(dispatch!(self, |p| {
-            sqlx::query_as(SQL)
-                .persistent(self.plans_are_generic_safe())
-                .bind(&org)
-                .bind(dept)
-                .bind(from)
-                .bind(to)
-                .bind(true)
-                .bind(false)
-                .fetch_one(p)
-                .await
+            sqlx::query_as(
+                "SELECT dim, key, CAST(SUM(received) AS BIGINT) AS received,
+                        CAST(SUM(succeeded) AS BIGINT) AS succeeded,
+                        CAST(SUM(failed) AS BIGINT) AS failed,
+                        CAST(SUM(amount_fen) AS BIGINT) AS amount_fen,
+                        CAST(SUM(traffic_litigated) AS BIGINT) AS traffic_litigated,
+                        CAST(SUM(prevented_crime) AS BIGINT) AS prevented_crime,
+                        CAST(SUM(prevented_petition) AS BIGINT) AS prevented_petition
+                   FROM dispute_totals
+                  WHERE unit = $1 AND grain = $2 AND period >= $3 AND period <= $4
+                    AND ($5 IS NULL OR dim = $5)
+                  GROUP BY dim, key
+                 HAVING SUM(received) <> 0 OR SUM(succeeded) <> 0 OR SUM(failed) <> 0",
+            )
+            .bind(unit)
+            .bind(grain.key())
+            .bind(from)
+            .bind(to)
+            .bind(only.map(DisputeDim::key))
+            .fetch_all(p)
+            .await
         })?)
     }
 }

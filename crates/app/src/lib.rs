@@ -8,6 +8,7 @@ mod alarms;
 mod cache;
 mod cases;
 mod creation;
+mod credit;
 pub mod demo;
 pub mod doctor;
 mod error;
@@ -71,6 +72,11 @@ pub use creation::{
     BreachView, ChecklistRequest, ChecklistView, CreationAssessmentView, CreationListQuery,
     CreationStepRequest, CreationUnitPage, CreationUnitRequest, CreationUnitView, CriterionEntry,
     ScoredLineView, SixNoneItemView, SixNoneOverview, SixNoneView, StepOption, VillageSixNone,
+};
+pub use credit::{
+    CreditCheckRequest, CreditCheckView, CreditEntryView, CreditFlag, CreditImportReport,
+    CreditLiftRequest, CreditListQuery, CreditMeasureRecorded, CreditMeasureRequest,
+    CreditMeasureView, template_columns as credit_template_columns,
 };
 pub use error::AppError;
 pub use files::FilesConfig;

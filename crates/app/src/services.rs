@@ -57,4 +57,6 @@ services! {
     Creation => creation;
     /// 巡防 — patrol teams, key segments and school gates, patrols and their tracks, coverage.
     Patrols => patrols;
+    /// 联合信用惩戒 — the 失信被执行人 and 拒执 list, checks against it, measures taken.
+    Credit => credit;
 }

@@ -9,6 +9,7 @@ pub mod case;
 pub mod code_table;
 pub mod compare;
 pub mod creation;
+pub mod credit;
 pub mod division;
 pub mod hotline;
 pub mod identity;

@@ -121,6 +121,7 @@ impl Role {
                 ManageCreation,
                 ViewPatrols,
                 ManagePatrols,
+                CheckCredit,
             ],
             Role::Operator => &[
                 ViewOrg,
@@ -140,6 +141,7 @@ impl Role {
                 ManageCreation,
                 ViewPatrols,
                 ManagePatrols,
+                CheckCredit,
             ],
             Role::GridWorker => &[
                 ViewOrg,
@@ -163,6 +165,7 @@ impl Role {
                 DepartmentWork,
                 RegisterDisputes,
                 ManageRiskAssessments,
+                CheckCredit,
             ],
             Role::Mediator => &[ViewOrg, ViewCases, DepartmentWork, RegisterDisputes],
             Role::Leader => &[
@@ -294,6 +297,13 @@ capabilities! {
     ManagePatrols = "manage_patrols", "组织巡防";
     /// Go on patrol with one's team: start and end it on the phone, send positions, check in.
     Patrol = "patrol", "参加巡防";
+    /// Keep the 失信被执行人 and 拒执 list of one's scope (联合信用惩戒): import the court's sheet,
+    /// see every entry with its 案号 and amount, lift entries. Held by the built-in role
+    /// 联合惩戒名单管理员 alone.
+    ManageCreditList = "manage_credit_list", "维护联合惩戒名单";
+    /// Check one person or organisation against the list before a 招投标, a service or an
+    /// appointment, see its restrictions (never the list) and record the measures taken (信用核查).
+    CheckCredit = "check_credit", "信用核查";
 }
 
 impl Capability {

@@ -10,6 +10,7 @@ mod backup;
 mod cases;
 mod checkup;
 mod creation;
+mod credit;
 mod db_url;
 mod error;
 mod health;
@@ -73,6 +74,10 @@ pub use cases::{
 pub use creation::{
     CreationAssessmentRecord, CreationChecklistRecord, CreationUnitFilter, CreationUnitRecord,
     NewCreationAssessment, NewCreationUnit,
+};
+pub use credit::{
+    CreditEntryFilter, CreditEntryInput, CreditEntryRecord, CreditMeasureRecord, CreditWrite,
+    NewCreditMeasure,
 };
 pub use db_url::{Backend, DbUrl};
 pub use error::StoreError;

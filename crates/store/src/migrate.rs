@@ -58,6 +58,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(28, "0028_creation"),
     migration!(29, "0029_patrols"),
     migration!(30, "0030_dispute_totals"),
+    migration!(31, "0031_credit"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -10,6 +10,7 @@
 mod applications;
 mod clue_history;
 mod creation;
+mod credit;
 mod dispute_history;
 mod disputes;
 mod events;
@@ -205,6 +206,18 @@ impl App {
             must_change_password: true,
             phone: None,
         });
+        // The district's credit-list keeper (联合惩戒名单管理员): a role that exists as data only
+        // (migration 0031).
+        users.push(NewUser {
+            username: credit::KEEPER.into(),
+            display_name: "区联合惩戒名单管理员".into(),
+            org_code: DISTRICT.0.into(),
+            department_id: None,
+            role: "credit_officer".into(),
+            password_hash: shared_hash.clone(),
+            must_change_password: true,
+            phone: None,
+        });
         self.store.insert_users(&users).await?;
         for username in &mediators {
             if let Some(u) = self.store.user_by_username(username).await? {
@@ -237,6 +250,7 @@ impl App {
             applications::seed(self).await?;
             creation::seed(self).await?;
             patrols::seed(self).await?;
+            credit::seed(self).await?;
         }
         Ok(DemoOutcome {
             created: true,

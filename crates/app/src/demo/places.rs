@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use pingan_domain::place::{PlaceCategory, PlaceInput, uscc_check};
 use pingan_store::PlaceFilter;
 
-const TRADES: [&str; 8] = [
+pub(super) const TRADES: [&str; 8] = [
     "商贸",
     "建材",
     "食品",
@@ -19,7 +19,7 @@ const TRADES: [&str; 8] = [
     "汽车服务",
     "农业开发",
 ];
-const STEMS: [&str; 12] = [
+pub(super) const STEMS: [&str; 12] = [
     "川东", "巴山", "凤凰", "通达", "金华", "翠屏", "明月", "荷花", "龙泉", "嘉禾", "华蜀", "达宏",
 ];
 const HAZARDS: [&str; 4] = [
@@ -39,7 +39,7 @@ pub(super) struct Rental {
 
 /// A valid 统一社会信用代码 starting with `prefix` (the registering authority, kind and 511702),
 /// the rest drawn at random, the check character computed.
-fn credit_code(prefix: &str, rng: &mut SplitMix64) -> String {
+pub(super) fn credit_code(prefix: &str, rng: &mut SplitMix64) -> String {
     let mut body = prefix.to_owned();
     while body.len() < 17 {
         let i = rng.below(USCC_CHARS.len());
@@ -49,7 +49,7 @@ fn credit_code(prefix: &str, rng: &mut SplitMix64) -> String {
     format!("{body}{check}")
 }
 
-fn person_name(rng: &mut SplitMix64) -> String {
+pub(super) fn person_name(rng: &mut SplitMix64) -> String {
     format!(
         "{}{}{}",
         rng.pick(&SURNAMES),

@@ -585,6 +585,22 @@ impl Store {
             .await
     }
 
+    /// The blind index of a person's ID number (hex, as the services compute it), if the person
+    /// lies under the org prefix of `scope`: for a lookup keyed by the same index elsewhere (the
+    /// credit list) without unsealing the number.
+    pub async fn person_id_index(&self, id: i64, scope: &Scope) -> Result<Option<String>> {
+        let row: Option<(Vec<u8>,)> = dispatch!(self, |p| {
+            sqlx::query_as(
+                "SELECT id_index FROM persons WHERE id = $1 AND grid_code LIKE $2 || '%'",
+            )
+            .bind(id)
+            .bind(scope.prefix())
+            .fetch_optional(p)
+            .await
+        })?;
+        Ok(row.map(|(bytes,)| index_hex(&bytes)))
+    }
+
     /// Ends an active person (迁出, 死亡 …) with a reason, and their special-group memberships
     /// with them; the rows stay. Whether the person was active.
     pub async fn end_person(&self, id: i64, reason: &str, at: DateTime<Utc>) -> Result<bool> {

@@ -16,6 +16,7 @@ mod browser;
 mod calendar;
 mod clues;
 mod creation;
+mod credit;
 mod demo;
 mod disputes;
 mod divisions;

@@ -4,6 +4,7 @@ mod access;
 mod alarms;
 mod cases;
 mod creation;
+mod credit;
 mod health;
 mod hotline;
 mod openapi;
@@ -61,6 +62,7 @@ pub fn router() -> Router<AppState> {
         .merge(stats::router())
         .merge(alarms::router())
         .merge(creation::router())
+        .merge(credit::router())
         .merge(patrols::router())
         .merge(hotline::router())
         .merge(video::router())

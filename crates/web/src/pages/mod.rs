@@ -4,6 +4,7 @@ mod access;
 mod alarms;
 mod cases;
 mod creation;
+mod credit;
 mod dashboard;
 mod home;
 mod org;
@@ -28,7 +29,7 @@ pub struct NavItem {
 }
 
 /// The pages of the navigation, each with the capability it needs (none: everyone).
-const NAV: [(&str, &str, &str, Option<Capability>); 31] = [
+const NAV: [(&str, &str, &str, Option<Capability>); 33] = [
     ("/", "工作台", "", None),
     (
         "/events",
@@ -101,6 +102,18 @@ const NAV: [(&str, &str, &str, Option<Capability>); 31] = [
         "平安创建",
         "平安村（社区）、平安校园等的申报、考核与命名，各村“六无”自动计算",
         Some(Capability::ViewCreation),
+    ),
+    (
+        "/credit/check",
+        "信用核查",
+        "招投标、政务服务、评优评先前核查是否为失信被执行人或拒执案件当事人，记录联合惩戒措施",
+        Some(Capability::CheckCredit),
+    ),
+    (
+        "/credit",
+        "联合惩戒名单",
+        "导入法院的失信被执行人、拒执案件名单，查看、撤销及各成员单位的惩戒措施",
+        Some(Capability::ManageCreditList),
     ),
     (
         "/dashboard",
@@ -226,6 +239,7 @@ pub fn router() -> Router<AppState> {
         .merge(cases::applications::router())
         .merge(cases::risks::router())
         .merge(police::router())
+        .merge(credit::router())
         .merge(dashboard::router())
         .merge(cases::rules::router())
         .merge(video::router())

@@ -15,8 +15,8 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::{NaiveDateTime, TimeZone, Utc};
 use pingan_app::{
-    AppError, MemberInput, MemberView, PersonEntry, PersonPlain, PersonView, PhotoUpload,
-    VisitEntry, VisitView,
+    AppError, CreditFlag, MemberInput, MemberView, PersonEntry, PersonPlain, PersonView,
+    PhotoUpload, VisitEntry, VisitView,
 };
 use pingan_domain::Capability;
 use pingan_domain::person::PersonTag;
@@ -56,6 +56,8 @@ struct PersonPage {
     /// Every tag, and whether the person has it.
     tags: Vec<(&'static str, &'static str, bool)>,
     visits: Vec<VisitView>,
+    /// 失信/拒执 — shown to a viewer who may check, when the person is listed.
+    credit: Option<CreditFlag>,
     notice: Option<String>,
     error: Option<String>,
 }
@@ -88,6 +90,7 @@ async fn render(
         shell: Shell::new(&state.app, user, "/persons").await?,
         tags,
         visits: state.app.registry().visits(user, id).await?,
+        credit: state.app.credit().person_flag(user, id).await?,
         p,
         plain,
         can_reveal: user.can(Capability::RevealPersonalData),

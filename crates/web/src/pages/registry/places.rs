@@ -14,7 +14,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use pingan_app::{
-    AppError, PlaceEntry, PlaceImportReport, PlacePage, PlacePlain, PlaceQuery, PlaceView,
+    AppError, CreditFlag, PlaceEntry, PlaceImportReport, PlacePage, PlacePlain, PlaceQuery,
+    PlaceView,
 };
 use pingan_domain::Capability;
 use pingan_domain::place::{Attention, PlaceCategory};
@@ -174,6 +175,8 @@ struct OnePlace {
     can_reveal: bool,
     /// The principal in plain text, after a reveal.
     plain: Option<PlacePlain>,
+    /// 失信/拒执 — shown to a viewer who may check, when its organisation is listed.
+    credit: Option<CreditFlag>,
     error: Option<String>,
 }
 
@@ -190,6 +193,7 @@ async fn one(
         can_edit: page.user.can(Capability::ManageRegistry),
         can_reveal: page.user.can(Capability::RevealPersonalData),
         plain,
+        credit: state.app.credit().place_flag(&page.user, id).await?,
         error,
     })
 }

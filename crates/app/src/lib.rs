@@ -15,6 +15,7 @@ mod error;
 mod files;
 mod hotline;
 mod hub;
+mod legal;
 mod list;
 mod open311;
 mod org;
@@ -83,6 +84,10 @@ pub use files::FilesConfig;
 pub use hotline::{
     HotlineConfig, HotlineImportReport, HotlineOrder, HotlineOrderView, HotlineOutcome,
     HotlineReportView, MAX_ORDER_ROWS,
+};
+pub use legal::{
+    AdviserRequest, AdviserView, AdvisersView, ConsultationQuery, ConsultationRequest,
+    ConsultationTally, ConsultationView, ConsultationsView, CoverageGap, TownshipAdvisers,
 };
 pub use open311::{
     MAX_REQUESTS as OPEN311_MAX_REQUESTS, Open311Attribute, Open311Created, Open311Details,

@@ -59,4 +59,6 @@ services! {
     Patrols => patrols;
     /// 联合信用惩戒 — the 失信被执行人 and 拒执 list, checks against it, measures taken.
     Credit => credit;
+    /// 公共法律服务 — "一村一法律顾问" and its coverage, the consultations taken.
+    Legal => legal;
 }

@@ -154,28 +154,28 @@ fn mask(s: &str) -> String {
         .collect()
 }
 
-/// 案号 as the courts write it — `(2020)川1702执1234号`: the year in brackets (full or half
-/// width), the court and the kind of case, the number, 号. Brackets are kept as the court wrote
-/// them but compared in one form.
+/// 案号 as the courts write it — `（2020）川1702执1234号`: the year in brackets, the court and the
+/// kind of case, the number, 号. Brackets typed half-width (or as 〔〕) are kept full-width, the
+/// form of 最高人民法院关于人民法院案件案号的若干规定, so that one case has one number.
 pub fn normalise_case_number(raw: &str) -> Result<String, String> {
     let s: String = raw
         .trim()
         .chars()
         .filter(|c| !c.is_whitespace())
         .map(|c| match c {
-            '（' | '〔' | '[' => '(',
-            '）' | '〕' | ']' => ')',
+            '(' | '〔' | '[' => '（',
+            ')' | '〕' | ']' => '）',
             c => c,
         })
         .collect();
     let bad = || {
         format!(
-            "案号 {} 格式不对：应如 (2020)川1702执1234号",
+            "案号 {} 格式不对：应如（2020）川1702执1234号",
             clip(raw.trim(), 40)
         )
     };
-    let rest = s.strip_prefix('(').ok_or_else(bad)?;
-    let (year, body) = rest.split_once(')').ok_or_else(bad)?;
+    let rest = s.strip_prefix('（').ok_or_else(bad)?;
+    let (year, body) = rest.split_once('）').ok_or_else(bad)?;
     let year_ok = year.len() == 4
         && year.bytes().all(|b| b.is_ascii_digit())
         && ("1990".."2100").contains(&year);
@@ -279,12 +279,12 @@ mod tests {
     #[test]
     fn case_numbers_are_read_in_either_bracket() {
         assert_eq!(
-            normalise_case_number("（2020）川1702执1234号").unwrap(),
-            "(2020)川1702执1234号"
+            normalise_case_number("(2020)川1702执1234号").unwrap(),
+            "（2020）川1702执1234号"
         );
         assert_eq!(
-            normalise_case_number("(2019) 川1702 刑初 88 号").unwrap(),
-            "(2019)川1702刑初88号"
+            normalise_case_number("〔2019〕 川1702 刑初 88 号").unwrap(),
+            "（2019）川1702刑初88号"
         );
         for bad in [
             "2020川1702执1234号",

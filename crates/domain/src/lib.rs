@@ -14,6 +14,7 @@ pub mod division;
 pub mod hotline;
 pub mod identity;
 mod labelled;
+pub mod legal;
 pub mod org;
 pub mod page;
 pub mod patrol;

@@ -122,6 +122,8 @@ impl Role {
                 ViewPatrols,
                 ManagePatrols,
                 CheckCredit,
+                ViewLegalServices,
+                ManageLegalServices,
             ],
             Role::Operator => &[
                 ViewOrg,
@@ -142,6 +144,8 @@ impl Role {
                 ViewPatrols,
                 ManagePatrols,
                 CheckCredit,
+                ViewLegalServices,
+                ManageLegalServices,
             ],
             Role::GridWorker => &[
                 ViewOrg,
@@ -177,6 +181,7 @@ impl Role {
                 ViewPlaces,
                 ViewCreation,
                 ViewPatrols,
+                ViewLegalServices,
             ],
             Role::Citizen => &[ReportEvents, FollowOwnReports, ApplyForServices],
         }
@@ -304,6 +309,12 @@ capabilities! {
     /// Check one person or organisation against the list before a 招投标, a service or an
     /// appointment, see its restrictions (never the list) and record the measures taken (信用核查).
     CheckCredit = "check_credit", "信用核查";
+    /// See the public legal services of one's area: the "一村一法律顾问" coverage and its gaps,
+    /// the consultations and their counts.
+    ViewLegalServices = "view_legal_services", "查看公共法律服务";
+    /// Assign a village its legal adviser (法律顾问) from the lawyers' directory and record the
+    /// consultations (法律咨询) the centre, a 司法所 station or a village room takes.
+    ManageLegalServices = "manage_legal_services", "公共法律服务";
 }
 
 impl Capability {

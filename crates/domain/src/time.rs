@@ -29,6 +29,15 @@ pub fn format_count(n: u64) -> String {
     out
 }
 
+/// An amount of money in yuan as a Chinese table prints it: thousands grouped, two decimals
+/// (`52,179.00`).
+pub fn format_yuan(yuan: f64) -> String {
+    let fen = (yuan * 100.0).round();
+    let sign = if fen < 0.0 { "-" } else { "" };
+    let fen = fen.abs() as u64;
+    format!("{sign}{}.{:02}", format_count(fen / 100), fen % 100)
+}
+
 /// The day an instant falls on in Beijing.
 pub fn beijing_date(t: DateTime<Utc>) -> chrono::NaiveDate {
     in_shanghai(t).date_naive()
@@ -57,6 +66,14 @@ mod tests {
         let day = beijing_date(t);
         assert_eq!(day.to_string(), "2026-11-28");
         assert_eq!(format_minute(beijing_midnight(day)), "2026-11-28 00:00");
+    }
+
+    #[test]
+    fn money_is_grouped_with_two_decimals() {
+        assert_eq!(format_yuan(52_179.0), "52,179.00");
+        assert_eq!(format_yuan(1_234_567.891), "1,234,567.89");
+        assert_eq!(format_yuan(0.5), "0.50");
+        assert_eq!(format_yuan(-12.3), "-12.30");
     }
 
     #[test]

@@ -59,6 +59,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(29, "0029_patrols"),
     migration!(30, "0030_dispute_totals"),
     migration!(31, "0031_credit"),
+    migration!(32, "0032_legal_services"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -68,7 +68,7 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
         } else {
             ("执", CreditListKind::Dishonest)
         };
-        let case_number = format!("({})川1702{case_kind}{}号", listed.year(), 100 + n * 7);
+        let case_number = format!("（{}）川1702{case_kind}{}号", listed.year(), 100 + n * 7);
         let restrictions = if company {
             "限制高消费、限制招投标、限制融资信贷"
         } else if n % 3 == 0 {

@@ -208,7 +208,7 @@ async fn the_court_list_is_imported_checked_measured_and_lifted() {
         json!({"id_number": debtor, "purpose": "other"}),
     )
     .await;
-    assert_eq!(full["entries"][0]["case_number"], "(2020)川1702执1234号");
+    assert_eq!(full["entries"][0]["case_number"], "（2020）川1702执1234号");
     assert_eq!(full["entries"][0]["amount_yuan"], 12345.6, "{full}");
     assert_eq!(full["entries"][0]["name"], "赵**");
     // A refusal case and a company; a lifted entry does not flag.
@@ -462,7 +462,7 @@ async fn a_listed_person_and_company_are_flagged_on_their_pages_to_those_who_may
         "{page}"
     );
     assert!(
-        !page.contains("(2020)川1702执2001号"),
+        !page.contains("（2020）川1702执2001号"),
         "not the list itself"
     );
     let page = crate::page(&c, &h.t, &format!("/persons/{other}")).await;

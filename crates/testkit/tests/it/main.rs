@@ -26,6 +26,7 @@ mod grids;
 mod hotline;
 mod hubs;
 mod input;
+mod legal;
 mod lists;
 mod metrics;
 mod open311;

@@ -7,6 +7,7 @@ mod creation;
 mod credit;
 mod health;
 mod hotline;
+mod legal;
 mod openapi;
 mod org;
 mod patrols;
@@ -63,6 +64,7 @@ pub fn router() -> Router<AppState> {
         .merge(alarms::router())
         .merge(creation::router())
         .merge(credit::router())
+        .merge(legal::router())
         .merge(patrols::router())
         .merge(hotline::router())
         .merge(video::router())

@@ -4,7 +4,7 @@ use super::access::{roles, session};
 use super::cases::{applications, clues, disputes, events, petitions, risks};
 use super::org::{calendar, tree as org};
 use super::registry::{persons, places, special_groups, transfers};
-use super::{alarms, creation, credit, health, hotline, patrols, police, stats, video};
+use super::{alarms, creation, credit, health, hotline, legal, patrols, police, stats, video};
 use crate::AppState;
 use crate::error::Problem;
 use crate::extract::Json;
@@ -35,6 +35,7 @@ use utoipa::{Modify, OpenApi};
         creation::overview, creation::area, creation::checklist, creation::save_checklist,
         credit::check, credit::measure, credit::list, credit::show, credit::lift, credit::import,
         credit::template,
+        legal::advisers, legal::assign, legal::end, legal::consultations, legal::record,
         patrols::teams, patrols::add_team, patrols::my_teams, patrols::segments, patrols::add_segment, patrols::patrols,
         patrols::start, patrols::positions, patrols::check_in, patrols::end, patrols::track, patrols::coverage, patrols::school_posts, patrols::send_nearest, patrols::dispatches, patrols::add_shift, patrols::shifts, patrols::retire_segment,
         hotline::take, hotline::import, hotline::show,
@@ -79,6 +80,9 @@ use utoipa::{Modify, OpenApi};
         pingan_app::CreditCheckRequest, pingan_app::CreditCheckView, pingan_app::CreditEntryView,
         pingan_app::CreditMeasureView, pingan_app::CreditMeasureRequest, pingan_app::CreditMeasureRecorded,
         pingan_app::CreditLiftRequest, pingan_app::CreditImportReport, pingan_app::CreditFlag,
+        pingan_app::AdviserRequest, pingan_app::AdviserView, pingan_app::AdvisersView, pingan_app::TownshipAdvisers,
+        pingan_app::CoverageGap, pingan_app::ConsultationRequest, pingan_app::ConsultationView,
+        pingan_app::ConsultationsView, pingan_app::ConsultationTally,
         pingan_app::CreationUnitRequest, pingan_app::CreationUnitView, pingan_app::CreationUnitPage,
         pingan_app::CreationStepRequest, pingan_app::CreationAssessmentView, pingan_app::ScoredLineView, pingan_app::StepOption,
         pingan_app::ChecklistView, pingan_app::ChecklistRequest, pingan_app::CriterionEntry, pingan_app::SixNoneView,

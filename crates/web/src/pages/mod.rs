@@ -7,6 +7,7 @@ mod creation;
 mod credit;
 mod dashboard;
 mod home;
+mod legal;
 mod org;
 mod pairs;
 mod patrols;
@@ -29,7 +30,7 @@ pub struct NavItem {
 }
 
 /// The pages of the navigation, each with the capability it needs (none: everyone).
-const NAV: [(&str, &str, &str, Option<Capability>); 33] = [
+const NAV: [(&str, &str, &str, Option<Capability>); 34] = [
     ("/", "工作台", "", None),
     (
         "/events",
@@ -102,6 +103,12 @@ const NAV: [(&str, &str, &str, Option<Capability>); 33] = [
         "平安创建",
         "平安村（社区）、平安校园等的申报、考核与命名，各村“六无”自动计算",
         Some(Capability::ViewCreation),
+    ),
+    (
+        "/legal",
+        "公共法律服务",
+        "一村一法律顾问覆盖情况、法律咨询登记与统计",
+        Some(Capability::ViewLegalServices),
     ),
     (
         "/credit/check",
@@ -240,6 +247,7 @@ pub fn router() -> Router<AppState> {
         .merge(cases::risks::router())
         .merge(police::router())
         .merge(credit::router())
+        .merge(legal::router())
         .merge(dashboard::router())
         .merge(cases::rules::router())
         .merge(video::router())
@@ -373,6 +381,12 @@ pub(crate) fn query_href(base: &str, pairs: &[(&str, Option<&str>)]) -> String {
     } else {
         format!("{base}?{}", query.join("&"))
     }
+}
+
+/// An amount in yuan as the pages print it (`52,179.00`); askama passes a template's values by
+/// reference.
+pub(crate) fn yuan(amount: &f64) -> String {
+    pingan_domain::time::format_yuan(*amount)
 }
 
 /// 翻页 — what a list page shows around its rows: the total (`10,000+` when the count stopped

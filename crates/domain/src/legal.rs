@@ -1,0 +1,202 @@
+//! 公共法律服务 — the rules of the three-level public legal service (区公共法律服务中心, 乡镇司法所
+//! 工作站, 村（社区）工作室) that need no I/O: how a consultation is taken and what it must say, and
+//! the coverage of "一村一法律顾问" (which villages have their adviser, which are the gaps).
+
+use crate::labelled::labelled;
+use chrono::{DateTime, Utc};
+use std::collections::HashSet;
+
+labelled! {
+    /// 咨询方式.
+    ConsultChannel {
+        /// 来访.
+        Visit = "visit", "来访";
+        /// 电话 (12348 热线 or the adviser's phone).
+        Phone = "phone", "电话";
+        /// 网上 (微信群, 平台留言).
+        Online = "online", "网络";
+    }
+}
+
+labelled! {
+    /// 咨询事项 — what a consultation was about.
+    ConsultTopic {
+        Marriage = "marriage", "婚姻家庭";
+        Labour = "labour", "劳动争议";
+        Contract = "contract", "合同债务";
+        Land = "land", "土地房产";
+        Neighbour = "neighbour", "邻里纠纷";
+        Traffic = "traffic", "交通事故";
+        Inheritance = "inheritance", "继承赡养";
+        Other = "other", "其他";
+    }
+}
+
+/// The longest question or answer kept.
+pub const MAX_TEXT: usize = 1000;
+/// The longest a consultation may be said to take, in minutes (a working day).
+pub const MAX_MINUTES: u32 = 480;
+
+/// A consultation as entered (法律咨询登记).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsultationInput {
+    pub question: String,
+    pub answer: String,
+    pub minutes: u32,
+    pub consulted_at: DateTime<Utc>,
+}
+
+impl ConsultationInput {
+    /// Checks what every consultation must say, relative to `now`: each refusal names its field.
+    pub fn validate(&self, now: DateTime<Utc>) -> Result<(), Vec<(&'static str, String)>> {
+        let mut errors = Vec::new();
+        for (field, text, what) in [
+            ("question", &self.question, "咨询内容"),
+            ("answer", &self.answer, "解答意见"),
+        ] {
+            let n = text.trim().chars().count();
+            if !(2..=MAX_TEXT).contains(&n) {
+                errors.push((field, format!("{what}应为 2 到 {MAX_TEXT} 个字")));
+            }
+        }
+        if !(1..=MAX_MINUTES).contains(&self.minutes) {
+            errors.push(("minutes", format!("用时应为 1 到 {MAX_MINUTES} 分钟")));
+        }
+        if self.consulted_at > now + chrono::Duration::minutes(5) {
+            errors.push(("consulted_at", "咨询时间不能晚于现在".into()));
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// "一村一法律顾问" of one township: its villages, how many have their adviser, and the gaps
+/// (codes of the villages without one, in code order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TownshipCoverage {
+    pub township: String,
+    pub villages: usize,
+    pub covered: usize,
+    pub gaps: Vec<String>,
+}
+
+/// The coverage of each township from its villages' codes (12 characters, under their township's
+/// 9) and the villages that have a current adviser; townships in code order.
+pub fn coverage(villages: &[String], covered: &HashSet<String>) -> Vec<TownshipCoverage> {
+    let mut sorted: Vec<&String> = villages.iter().collect();
+    sorted.sort();
+    let mut out: Vec<TownshipCoverage> = Vec::new();
+    for v in sorted {
+        let township = v.get(..9).unwrap_or(v).to_owned();
+        if out.last().is_none_or(|t| t.township != township) {
+            out.push(TownshipCoverage {
+                township,
+                villages: 0,
+                covered: 0,
+                gaps: Vec::new(),
+            });
+        }
+        if let Some(t) = out.last_mut() {
+            t.villages += 1;
+            if covered.contains(v) {
+                t.covered += 1;
+            } else {
+                t.gaps.push(v.clone());
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn at(h: u32) -> DateTime<Utc> {
+        chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 8, h, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn a_consultation_names_each_missing_field() {
+        let ok = ConsultationInput {
+            question: "邻居占用宅基地怎么办".into(),
+            answer: "建议先由村调委会调解，不成可向法院起诉".into(),
+            minutes: 20,
+            consulted_at: at(2),
+        };
+        assert_eq!(ok.validate(at(3)), Ok(()));
+        let bad = ConsultationInput {
+            question: " ".into(),
+            answer: "x".repeat(MAX_TEXT + 1),
+            minutes: 0,
+            consulted_at: at(5),
+        };
+        let fields: Vec<&str> = bad
+            .validate(at(3))
+            .unwrap_err()
+            .iter()
+            .map(|e| e.0)
+            .collect();
+        assert_eq!(
+            fields,
+            vec!["question", "answer", "minutes", "consulted_at"]
+        );
+    }
+
+    #[test]
+    fn coverage_lists_each_townships_gaps() {
+        let villages: Vec<String> = ["511702001002", "511702001001", "511702002001"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        let covered: HashSet<String> = ["511702001001".to_owned()].into();
+        let c = coverage(&villages, &covered);
+        assert_eq!(
+            c,
+            vec![
+                TownshipCoverage {
+                    township: "511702001".into(),
+                    villages: 2,
+                    covered: 1,
+                    gaps: vec!["511702001002".into()],
+                },
+                TownshipCoverage {
+                    township: "511702002".into(),
+                    villages: 1,
+                    covered: 0,
+                    gaps: vec!["511702002001".into()],
+                },
+            ]
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn every_village_is_counted_once_as_covered_or_a_gap(
+            picks in proptest::collection::vec((1u32..19, 1u32..30, any::<bool>()), 0..200)
+        ) {
+            let mut villages = Vec::new();
+            let mut covered = HashSet::new();
+            for (t, v, has) in picks {
+                let code = format!("511702{t:03}{v:03}");
+                if villages.contains(&code) {
+                    continue;
+                }
+                if has {
+                    covered.insert(code.clone());
+                }
+                villages.push(code);
+            }
+            let c = coverage(&villages, &covered);
+            prop_assert_eq!(c.iter().map(|t| t.villages).sum::<usize>(), villages.len());
+            prop_assert_eq!(c.iter().map(|t| t.covered).sum::<usize>(), covered.len());
+            for t in &c {
+                prop_assert_eq!(t.covered + t.gaps.len(), t.villages);
+            }
+        }
+    }
+}

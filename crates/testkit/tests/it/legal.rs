@@ -1,0 +1,259 @@
+//! 公共法律服务: "一村一法律顾问" — each village gets its adviser from the lawyers' directory, one at a
+//! time, within the lawyer's service area and the assigner's; the coverage names each township's
+//! gaps — and consultations recorded once per client id, counted by township, channel and topic,
+//! the asker masked; departments and grid workers are refused.
+
+use crate::disputes::{get, post};
+use crate::events::{Hub, OTHER_TOWNSHIP, TOWNSHIP, actor};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn lawyer(h: &Hub, name: &str, licence: &str, org: &str) -> i64 {
+    let (status, l) = post(
+        h,
+        "/api/v1/lawyers",
+        &h.tokens.commander,
+        &json!({"name": name, "firm": "四川达通律师事务所", "licence_number": licence,
+                "org_code": org, "legal_adviser": true}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{l}");
+    l["id"].as_i64().unwrap()
+}
+
+fn township<'a>(view: &'a Value, code: &str) -> &'a Value {
+    view["townships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["code"] == code)
+        .unwrap_or_else(|| panic!("{code} in {view}"))
+}
+
+async fn delete(h: &Hub, path: &str, token: &str) -> StatusCode {
+    reqwest::Client::new()
+        .delete(h.t.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn each_village_gets_its_adviser_and_the_gaps_are_named() {
+    let h = Hub::new().await;
+    let district_lawyer = lawyer(&h, "陈明", "15117201810123456", "511702").await;
+    let elsewhere = lawyer(&h, "刘芳", "15117201910234567", OTHER_TOWNSHIP).await;
+    let second = lawyer(&h, "黄伟", "15117202010567890", "511702").await;
+    let path = format!("/api/v1/legal-advisers?org={TOWNSHIP}");
+    let (status, before) = get(&h, &path, &h.tokens.commander).await;
+    assert_eq!(status, StatusCode::OK, "{before}");
+    let villages = before["villages"].as_i64().unwrap();
+    assert!(villages > 1, "{before}");
+    assert_eq!(before["covered"], 0);
+    assert_eq!(
+        township(&before, TOWNSHIP)["gaps"]
+            .as_array()
+            .unwrap()
+            .len() as i64,
+        villages
+    );
+
+    let village = &h.grid[..12];
+    let assign = |village: &str, lawyer: i64| json!({"village": village, "lawyer_id": lawyer});
+    let (status, after) = post(
+        &h,
+        "/api/v1/legal-advisers",
+        &h.tokens.commander,
+        &assign(village, district_lawyer),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{after}");
+    let t = township(&after, TOWNSHIP);
+    assert_eq!(t["covered"], 1);
+    assert!(
+        !t["gaps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["code"] == village),
+        "{t}"
+    );
+    assert_eq!(after["advisers"][0]["lawyer_name"], "陈明");
+
+    // A lawyer serving another township may not advise this village; a township code is no
+    // village; the township's hub assigns its own villages and no others.
+    let (status, problem) = post(
+        &h,
+        "/api/v1/legal-advisers",
+        &h.tokens.commander,
+        &assign(village, elsewhere),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    let (status, _) = post(
+        &h,
+        "/api/v1/legal-advisers",
+        &h.tokens.commander,
+        &assign(TOWNSHIP, district_lawyer),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let other_village = format!("{OTHER_TOWNSHIP}001");
+    let (status, _) = post(
+        &h,
+        "/api/v1/legal-advisers",
+        &h.tokens.operator,
+        &assign(&other_village, district_lawyer),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // Another lawyer takes the village over: one adviser at a time.
+    let (status, swapped) = post(
+        &h,
+        "/api/v1/legal-advisers",
+        &h.tokens.operator,
+        &assign(village, second),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{swapped}");
+    let here: Vec<&Value> = swapped["advisers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["village"] == village)
+        .collect();
+    assert_eq!(here.len(), 1);
+    assert_eq!(here[0]["lawyer_name"], "黄伟");
+
+    // The adviser leaves: the village is a gap again.
+    let end = format!("/api/v1/legal-advisers/{village}");
+    assert_eq!(
+        delete(&h, &end, &h.tokens.operator).await,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        delete(&h, &end, &h.tokens.operator).await,
+        StatusCode::NOT_FOUND
+    );
+    let (_, gone) = get(&h, &path, &h.tokens.commander).await;
+    assert_eq!(gone["covered"], 0);
+
+    // A township leader sees the coverage and may not assign; a department sees nothing.
+    let (_, leader) = actor(&h.t, &format!("ld{TOWNSHIP}"), &h.password).await;
+    let (status, _) = get(&h, "/api/v1/legal-advisers", &leader).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = post(
+        &h,
+        "/api/v1/legal-advisers",
+        &leader,
+        &assign(village, district_lawyer),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = get(&h, "/api/v1/legal-advisers", &h.tokens.court).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn consultations_are_recorded_once_and_counted() {
+    let h = Hub::new().await;
+    let adviser = lawyer(&h, "陈明", "15117201810123456", "511702").await;
+    let body = json!({
+        "client_id": "zx-consult-0001",
+        "lawyer_id": adviser,
+        "channel": "来访",
+        "topic": "婚姻家庭",
+        "asker": "王秀英",
+        "question": "丈夫长期外出打工不回家，想离婚，孩子抚养权怎么判？",
+        "answer": "可先协议离婚；协议不成可起诉，抚养权以有利于子女成长为原则，建议先到村调委会调解。",
+        "minutes": 30,
+        "notary": true
+    });
+    let (status, first) = post(&h, "/api/v1/legal-consultations", &h.tokens.operator, &body).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    assert_eq!(first["asker"], "王**");
+    assert_eq!(first["org_code"], TOWNSHIP);
+    let (status, again) = post(&h, "/api/v1/legal-consultations", &h.tokens.operator, &body).await;
+    assert_eq!(status, StatusCode::OK, "sent again: recorded once");
+    assert_eq!(again["id"], first["id"]);
+
+    let mut district = body.clone();
+    district["client_id"] = json!("zx-consult-0002");
+    district["channel"] = json!("phone");
+    district["topic"] = json!("labour");
+    district["notary"] = json!(false);
+    district["minutes"] = json!(15);
+    let (status, _) = post(
+        &h,
+        "/api/v1/legal-consultations",
+        &h.tokens.commander,
+        &district,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    // Refusals: each missing field named; a grid worker and a department may not record.
+    let mut bad = body.clone();
+    bad["client_id"] = json!("zx-consult-0003");
+    bad["question"] = json!("");
+    bad["minutes"] = json!(0);
+    let (status, problem) = post(&h, "/api/v1/legal-consultations", &h.tokens.operator, &bad).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let text = problem.to_string();
+    assert!(
+        text.contains("question") && text.contains("minutes"),
+        "{text}"
+    );
+    let mut later = body.clone();
+    later["client_id"] = json!("zx-consult-0004");
+    later["consulted_at"] = json!("2099-01-01T00:00:00Z");
+    let (status, _) = post(
+        &h,
+        "/api/v1/legal-consultations",
+        &h.tokens.operator,
+        &later,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    for token in [&h.tokens.worker, &h.tokens.court] {
+        let (status, _) = post(&h, "/api/v1/legal-consultations", token, &body).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+
+    // The counts: the township's own, the district's over both.
+    let (status, mine) = get(&h, "/api/v1/legal-consultations", &h.tokens.operator).await;
+    assert_eq!(status, StatusCode::OK, "{mine}");
+    assert_eq!(
+        (&mine["total"], &mine["minutes"], &mine["notary"]),
+        (&json!(1), &json!(30), &json!(1))
+    );
+    assert_eq!(mine["by_topic"][0]["label"], "婚姻家庭");
+    assert_eq!(mine["items"][0]["lawyer_name"], "陈明");
+    let (_, all) = get(&h, "/api/v1/legal-consultations", &h.tokens.commander).await;
+    assert_eq!(all["total"], 2, "{all}");
+    let townships: Vec<&str> = all["by_township"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(townships, vec!["511702", TOWNSHIP]);
+    let channels: Vec<&str> = all["by_channel"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(channels, vec!["电话", "来访"]);
+    let theirs =
+        h.t.app
+            .legal()
+            .consultations(&h.other_operator, &Default::default())
+            .await
+            .unwrap();
+    assert_eq!(theirs.total, 0);
+    assert!(!all.to_string().contains("王秀英"), "the asker is masked");
+}

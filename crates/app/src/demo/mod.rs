@@ -15,6 +15,7 @@ mod dispute_history;
 mod disputes;
 mod events;
 mod layout;
+mod legal;
 mod names;
 mod patrols;
 mod petition_history;
@@ -251,6 +252,7 @@ impl App {
             creation::seed(self).await?;
             patrols::seed(self).await?;
             credit::seed(self).await?;
+            legal::seed(self).await?;
         }
         Ok(DemoOutcome {
             created: true,

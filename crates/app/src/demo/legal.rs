@@ -1,0 +1,186 @@
+//! 演示公共法律服务 — "一村一法律顾问" in every village and community of the district: each township's
+//! villages advised by two lawyers of a local firm (added to the lawyers' directory, serving that
+//! township), and this year's consultations at the township stations and village rooms. Through the
+//! real use cases; deterministic; only at `district` scale.
+
+use super::events::as_user;
+use super::rng::SplitMix64;
+use crate::{AdviserRequest, App, AppError, ConsultationRequest, Result};
+use chrono::{Datelike, Duration, Utc};
+use pingan_domain::legal::{ConsultChannel, ConsultTopic};
+use pingan_domain::time::{beijing_date, beijing_midnight};
+use pingan_domain::{OrgLevel, Role, Scope};
+use pingan_store::NewLawyer;
+
+const SEED: u64 = 20_190_415;
+/// The firms the district's village advisers come from.
+const FIRMS: [&str; 4] = [
+    "四川达通律师事务所",
+    "四川巴山律师事务所",
+    "四川通川律师事务所",
+    "四川明月律师事务所",
+];
+const SURNAMES: [&str; 12] = [
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "周", "吴", "徐", "孙",
+];
+const GIVEN: [&str; 12] = [
+    "明", "芳", "军", "丽", "涛", "静", "磊", "婷", "勇", "敏", "杰", "燕",
+];
+/// Consultations at each township this year so far.
+const PER_TOWNSHIP: usize = 6;
+/// What people ask about, with a typical answer.
+const ASKED: [(ConsultTopic, &str, &str); 5] = [
+    (
+        ConsultTopic::Marriage,
+        "丈夫常年在外务工不回家，想离婚，孩子跟谁？",
+        "可协议离婚；协议不成可起诉，抚养权以有利于子女成长为原则。建议先由村调委会调解。",
+    ),
+    (
+        ConsultTopic::Labour,
+        "在工地干了三个月，老板拖欠工资不给怎么办？",
+        "保留考勤、转账和聊天记录，可向人社局劳动监察投诉或申请劳动仲裁，法律援助中心可代理。",
+    ),
+    (
+        ConsultTopic::Land,
+        "邻居建房占了我家宅基地一米多，怎么处理？",
+        "先请村委会和司法所调解；调解不成，可向乡镇政府申请确权或向法院起诉排除妨害。",
+    ),
+    (
+        ConsultTopic::Inheritance,
+        "父亲去世没有遗嘱，房子兄妹几个怎么分？",
+        "按法定继承，第一顺序继承人均等分配；对尽了主要赡养义务的可以多分，可办理继承公证。",
+    ),
+    (
+        ConsultTopic::Contract,
+        "借给亲戚五万元只有微信记录，能要回来吗？",
+        "微信转账记录和聊天记录可作为证据，建议先书面催告，三年诉讼时效内可起诉。",
+    ),
+];
+
+pub(super) async fn seed(app: &App) -> Result<usize> {
+    let district = pingan_domain::division::DISTRICT.0;
+    let mut operators = Vec::new();
+    let mut commander = None;
+    for u in app
+        .store
+        .users_in_scope(
+            &Scope::org(
+                pingan_domain::OrgCode::parse(district)
+                    .map_err(|e| AppError::Internal(e.to_string()))?,
+            ),
+            10_000,
+        )
+        .await?
+    {
+        match Role::parse(&u.role) {
+            Some(Role::Commander) if u.org_code.len() == 6 && commander.is_none() => {
+                commander = Some(as_user(app, u)?);
+            }
+            Some(Role::Operator) if u.org_code.len() == 9 => operators.push(as_user(app, u)?),
+            _ => {}
+        }
+    }
+    let commander =
+        commander.ok_or_else(|| AppError::Internal("演示区级指挥长账号不存在".into()))?;
+    let units = app.store.org_units_under(district).await?;
+    let townships: Vec<&str> = units
+        .iter()
+        .filter(|u| u.code.len() == OrgLevel::Township.code_len())
+        .map(|u| u.code.as_str())
+        .collect();
+    let mut rng = SplitMix64::new(SEED);
+    let mut assigned = 0;
+    for (t, township) in townships.iter().enumerate() {
+        let mut lawyers = Vec::new();
+        for k in 0..2u64 {
+            let name = format!("{}{}", rng.pick(&SURNAMES), rng.pick(&GIVEN));
+            let licence = format!("151172015{:04}{:04}", t, k + 1);
+            let id = app
+                .store
+                .insert_lawyer(&NewLawyer {
+                    name,
+                    firm: FIRMS
+                        .get(t % FIRMS.len())
+                        .copied()
+                        .unwrap_or_default()
+                        .into(),
+                    licence_number: licence,
+                    org_code: (*township).into(),
+                    legal_adviser: true,
+                    user_id: None,
+                })
+                .await?;
+            lawyers.push(id);
+        }
+        let villages = units.iter().filter(|u| {
+            u.code.len() == OrgLevel::Village.code_len() && u.code.starts_with(township)
+        });
+        let since =
+            beijing_date(Utc::now()).with_ordinal(1).unwrap_or_default() - Duration::days(365 * 2);
+        for (v, village) in villages.enumerate() {
+            app.legal()
+                .assign_adviser(
+                    &commander,
+                    &AdviserRequest {
+                        village: village.code.clone(),
+                        lawyer_id: lawyers.get(v % 2).copied().unwrap_or_default(),
+                        since: Some(since),
+                    },
+                )
+                .await?;
+            assigned += 1;
+        }
+        // The township's station takes some consultations this year.
+        let Some(operator) = operators.iter().find(|o| {
+            o.user
+                .as_ref()
+                .is_some_and(|u| u.org_code.as_str() == *township)
+        }) else {
+            continue;
+        };
+        let today = beijing_date(Utc::now());
+        let days_so_far = i64::from(today.ordinal0()).max(1);
+        for n in 0..PER_TOWNSHIP {
+            let (topic, question, answer) = ASKED
+                .get(rng.below(ASKED.len()))
+                .copied()
+                .unwrap_or(ASKED[0]);
+            let day = today
+                - Duration::days(
+                    i64::try_from(rng.below(usize::try_from(days_so_far).unwrap_or(1)))
+                        .unwrap_or(0),
+                );
+            let at = (beijing_midnight(day)
+                + Duration::hours(9 + i64::try_from(rng.below(8)).unwrap_or(0)))
+            .min(Utc::now());
+            let channel = ConsultChannel::ALL
+                .get(rng.below(ConsultChannel::ALL.len()))
+                .copied()
+                .unwrap_or(ConsultChannel::Visit);
+            app.legal()
+                .record_consultation(
+                    operator,
+                    &ConsultationRequest {
+                        client_id: Some(format!("demo-legal-{township}-{n:03}")),
+                        org: None,
+                        lawyer_id: lawyers.get(n % 2).copied(),
+                        channel: channel.code().into(),
+                        topic: topic.code().into(),
+                        asker: format!(
+                            "{}{}{}",
+                            rng.pick(&SURNAMES),
+                            rng.pick(&GIVEN),
+                            rng.pick(&GIVEN)
+                        ),
+                        question: question.into(),
+                        answer: answer.into(),
+                        minutes: 10 + u32::try_from(rng.below(50)).unwrap_or(0),
+                        notary: topic == ConsultTopic::Inheritance,
+                        consulted_at: Some(at),
+                    },
+                )
+                .await?;
+        }
+    }
+    Ok(assigned)
+}

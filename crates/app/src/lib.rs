@@ -86,8 +86,10 @@ pub use hotline::{
     HotlineReportView, MAX_ORDER_ROWS,
 };
 pub use legal::{
-    AdviserRequest, AdviserView, AdvisersView, ConsultationQuery, ConsultationRequest,
-    ConsultationTally, ConsultationView, ConsultationsView, CoverageGap, TownshipAdvisers,
+    AdviserRequest, AdviserView, AdvisersView, ConsultationRequest, ConsultationTally,
+    ConsultationView, ConsultationsView, CoverageGap, LegalQuery, OutreachOverview,
+    OutreachRequest, OutreachTally, OutreachTeamRequest, OutreachTeamView, OutreachView,
+    TownshipAdvisers,
 };
 pub use open311::{
     MAX_REQUESTS as OPEN311_MAX_REQUESTS, Open311Attribute, Open311Created, Open311Details,

@@ -1,6 +1,7 @@
 //! 公共法律服务 — the rules of the three-level public legal service (区公共法律服务中心, 乡镇司法所
-//! 工作站, 村（社区）工作室) that need no I/O: how a consultation is taken and what it must say, and
-//! the coverage of "一村一法律顾问" (which villages have their adviser, which are the gaps).
+//! 工作站, 村（社区）工作室) that need no I/O: how a consultation is taken and what it must say, the
+//! coverage of "一村一法律顾问" (which villages have their adviser, which are the gaps), and what an
+//! outreach activity (送法下乡, 法治赶场日, 政法服务进小区) must say.
 
 use crate::labelled::labelled;
 use chrono::{DateTime, Utc};
@@ -29,6 +30,67 @@ labelled! {
         Traffic = "traffic", "交通事故";
         Inheritance = "inheritance", "继承赡养";
         Other = "other", "其他";
+    }
+}
+
+labelled! {
+    /// 法治宣传活动 — what kind of outreach an activity was.
+    OutreachKind {
+        /// 送法下乡.
+        Rural = "rural", "送法下乡";
+        /// 法治赶场日 (on a market town's market day).
+        MarketDay = "market_day", "法治赶场日";
+        /// 政法服务进小区.
+        Community = "community", "政法服务进小区";
+        /// 普法宣传 (in a school, a company, a square).
+        Publicity = "publicity", "普法宣传";
+    }
+}
+
+/// An outreach activity as entered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutreachInput {
+    /// Where: 集镇赶场点, 小区名, 学校.
+    pub place: String,
+    pub held_on: chrono::NaiveDate,
+    /// 参与干警 — officers who took part.
+    pub officers: u32,
+    /// 受众 — people reached.
+    pub people_reached: u32,
+    /// 发放资料 (copies).
+    pub materials: u32,
+    /// 现场解答咨询.
+    pub questions: u32,
+    pub summary: String,
+}
+
+impl OutreachInput {
+    /// Checks what every activity must say, relative to `today`: each refusal names its field.
+    pub fn validate(&self, today: chrono::NaiveDate) -> Result<(), Vec<(&'static str, String)>> {
+        let mut errors = Vec::new();
+        if !(2..=60).contains(&self.place.trim().chars().count()) {
+            errors.push(("place", "活动地点应为 2 到 60 个字".to_owned()));
+        }
+        if self.held_on > today {
+            errors.push(("held_on", "活动日期不能晚于今天".to_owned()));
+        }
+        if !(1..=1000).contains(&self.officers) {
+            errors.push(("officers", "参与干警应为 1 到 1000 人".to_owned()));
+        }
+        if self.people_reached > 100_000 || self.materials > 1_000_000 || self.questions > 10_000 {
+            errors.push((
+                "people_reached",
+                "受众不超过 10 万人次，资料不超过 100 万份，咨询不超过 1 万人次".to_owned(),
+            ));
+        }
+        if self.summary.trim().chars().count() > MAX_TEXT {
+            errors.push(("summary", format!("活动情况不超过 {MAX_TEXT} 个字")));
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 }
 
@@ -144,6 +206,38 @@ mod tests {
         assert_eq!(
             fields,
             vec!["question", "answer", "minutes", "consulted_at"]
+        );
+    }
+
+    #[test]
+    fn an_outreach_activity_names_each_wrong_field() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 8).unwrap();
+        let ok = OutreachInput {
+            place: "北山镇赶场点".into(),
+            held_on: today,
+            officers: 12,
+            people_reached: 600,
+            materials: 800,
+            questions: 35,
+            summary: "发放反诈、婚姻家庭资料，现场解答土地纠纷咨询".into(),
+        };
+        assert_eq!(ok.validate(today), Ok(()));
+        let bad = OutreachInput {
+            place: "镇".into(),
+            held_on: today + chrono::Duration::days(1),
+            officers: 0,
+            people_reached: 200_000,
+            ..ok
+        };
+        let fields: Vec<&str> = bad
+            .validate(today)
+            .unwrap_err()
+            .iter()
+            .map(|e| e.0)
+            .collect();
+        assert_eq!(
+            fields,
+            vec!["place", "held_on", "officers", "people_reached"]
         );
     }
 

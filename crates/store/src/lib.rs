@@ -21,6 +21,7 @@ mod legal;
 mod migrate;
 mod notify;
 mod org;
+mod outreach;
 mod patrols;
 mod police;
 mod registry;
@@ -92,6 +93,10 @@ pub use notify::Listener;
 pub use org::calendar::CalendarDayRecord;
 pub use org::reference::CodeEntryRecord;
 pub use org::{DepartmentRecord, GridRecord, NewDepartment, NewOrgUnit, OrgUnitRecord};
+pub use outreach::{
+    NewOutreachActivity, OutreachActivityRecord, OutreachCount, OutreachPhotoRecord,
+    OutreachTeamRecord,
+};
 pub use patrols::{
     CoverRecord, DispatchRecord, KeySegmentRecord, NewKeySegment, NewPatrolTeam, NewShift,
     PatrolRecord, PatrolTeamRecord, ShiftRecord, TrackPoint,

@@ -60,6 +60,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(30, "0030_dispute_totals"),
     migration!(31, "0031_credit"),
     migration!(32, "0032_legal_services"),
+    migration!(33, "0033_outreach"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

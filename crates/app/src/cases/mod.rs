@@ -46,8 +46,8 @@ pub use petitions::{
     PetitionStatsRow, PetitionStatsView, PetitionView, PetitionerEntry, PetitionerPlain,
     PetitionerView,
 };
-pub(crate) use photos::sniff;
 pub use photos::{MAX_PHOTO_BYTES, PhotoUpload, PhotoView};
+pub(crate) use photos::{check_photo, sniff};
 pub use risks::{
     PanelView, RiskActionRequest, RiskDetailView, RiskDocumentView, RiskExpertView, RiskIntake,
     RiskListQuery, RiskMeasureView, RiskPage, RiskRegisterView, RiskScoreView, RiskView,

@@ -65,6 +65,22 @@ impl PhotoView {
     }
 }
 
+/// A photo checked before it is kept: not empty, under [`MAX_PHOTO_BYTES`], and really a JPEG,
+/// PNG or WebP — (the name it is shown by, content type, extension), or why not, naming it.
+pub(crate) fn check_photo(u: &PhotoUpload) -> Result<(String, &'static str, &'static str)> {
+    let name = u.file_name.trim();
+    let shown = if name.is_empty() { "照片" } else { name };
+    if u.bytes.is_empty() || u.bytes.len() > MAX_PHOTO_BYTES {
+        return Err(AppError::Invalid(format!(
+            "{shown}：照片应小于 {} MB",
+            MAX_PHOTO_BYTES / 1024 / 1024
+        )));
+    }
+    let (content_type, ext) = sniff(&u.bytes)
+        .ok_or_else(|| AppError::Invalid(format!("{shown} 不是 JPEG、PNG 或 WebP 图片")))?;
+    Ok((shown.chars().take(100).collect(), content_type, ext))
+}
+
 /// The image type of `bytes` by its first bytes (what the file is, not what it claims):
 /// (content type, extension).
 pub(crate) fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
@@ -155,23 +171,14 @@ impl crate::services::Cases<'_> {
         let store = self.files()?;
         let mut files = Vec::with_capacity(uploads.len());
         for u in &uploads {
-            let name = u.file_name.trim();
-            let shown = if name.is_empty() { "照片" } else { name };
-            if u.bytes.is_empty() || u.bytes.len() > MAX_PHOTO_BYTES {
-                return Err(AppError::Invalid(format!(
-                    "{shown}：照片应小于 {} MB",
-                    MAX_PHOTO_BYTES / 1024 / 1024
-                )));
-            }
-            let (content_type, ext) = sniff(&u.bytes)
-                .ok_or_else(|| AppError::Invalid(format!("{shown} 不是 JPEG、PNG 或 WebP 图片")))?;
+            let (shown, content_type, ext) = check_photo(u)?;
             let digest = sm3_hex(&u.bytes);
             store
                 .put_once(&format!("cases/{case_id}/{digest}.{ext}"), &u.bytes)
                 .await?;
             files.push(NewCaseFile {
                 stage: stage.into(),
-                file_name: shown.chars().take(100).collect(),
+                file_name: shown,
                 content_type: content_type.into(),
                 size: i64::try_from(u.bytes.len()).unwrap_or(i64::MAX),
                 digest,
@@ -259,6 +266,7 @@ impl crate::services::Cases<'_> {
         let photos = self.store.stored_photos().await?;
         let mut present = files.names_under("cases").await?;
         present.extend(files.names_under("visits").await?);
+        present.extend(files.names_under("outreach").await?);
         let missing = photos
             .iter()
             .filter(|(folder, digest, content_type)| {

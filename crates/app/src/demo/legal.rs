@@ -1,13 +1,17 @@
 //! 演示公共法律服务 — "一村一法律顾问" in every village and community of the district: each township's
 //! villages advised by two lawyers of a local firm (added to the lawyers' directory, serving that
-//! township), and this year's consultations at the township stations and village rooms. Through the
-//! real use cases; deterministic; only at `district` scale.
+//! township), and this year's consultations at the township stations and village rooms; the twelve
+//! "通川有礼"法治服务小分队 of 700 officers and this year's 送法下乡, 法治赶场日 and 政法服务进小区.
+//! Through the real use cases; deterministic; only at `district` scale.
 
 use super::events::as_user;
 use super::rng::SplitMix64;
-use crate::{AdviserRequest, App, AppError, ConsultationRequest, Result};
+use crate::{
+    AdviserRequest, App, AppError, ConsultationRequest, OutreachRequest, OutreachTeamRequest,
+    Result,
+};
 use chrono::{Datelike, Duration, Utc};
-use pingan_domain::legal::{ConsultChannel, ConsultTopic};
+use pingan_domain::legal::{ConsultChannel, ConsultTopic, OutreachKind};
 use pingan_domain::time::{beijing_date, beijing_midnight};
 use pingan_domain::{OrgLevel, Role, Scope};
 use pingan_store::NewLawyer;
@@ -55,6 +59,29 @@ const ASKED: [(ConsultTopic, &str, &str); 5] = [
         "借给亲戚五万元只有微信记录，能要回来吗？",
         "微信转账记录和聊天记录可作为证据，建议先书面催告，三年诉讼时效内可起诉。",
     ),
+];
+
+/// The lead units of the twelve teams, in turn.
+const LEADS: [&str; 6] = [
+    "区委政法委",
+    "区人民法院",
+    "区人民检察院",
+    "公安通川分局",
+    "区司法局",
+    "区信访局",
+];
+/// The district's teams ("700余名政法干警组成12支'通川有礼'法治服务小分队").
+const TEAMS: usize = 12;
+const OFFICERS: u32 = 700;
+/// Where each kind of activity is held.
+const PLACES: [(OutreachKind, &str); 4] = [
+    (OutreachKind::MarketDay, "集镇赶场点"),
+    (OutreachKind::Rural, "村委会院坝"),
+    (OutreachKind::Community, "小区广场"),
+    (OutreachKind::Publicity, "中心校操场"),
+];
+const ORDINALS: [&str; 12] = [
+    "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二",
 ];
 
 pub(super) async fn seed(app: &App) -> Result<usize> {
@@ -182,5 +209,78 @@ pub(super) async fn seed(app: &App) -> Result<usize> {
                 .await?;
         }
     }
+    seed_outreach(app, &commander, &townships, &mut rng).await?;
     Ok(assigned)
+}
+
+/// The twelve teams and about five activities a month so far this year, each in a township of
+/// the district, by a team in turn.
+async fn seed_outreach(
+    app: &App,
+    commander: &crate::Actor,
+    townships: &[&str],
+    rng: &mut SplitMix64,
+) -> Result<()> {
+    let mut teams = Vec::new();
+    let teams_count = u32::try_from(TEAMS).unwrap_or(1);
+    let per_team = OFFICERS / teams_count;
+    for (n, ordinal) in ORDINALS.iter().enumerate().take(TEAMS) {
+        // The remainder goes to the first teams, so that the officers add up to 700.
+        let extra = u32::from(u32::try_from(n).unwrap_or(u32::MAX) < OFFICERS % teams_count);
+        let team = app
+            .legal()
+            .add_outreach_team(
+                commander,
+                &OutreachTeamRequest {
+                    name: format!("“通川有礼”法治服务第{ordinal}小分队"),
+                    lead_unit: LEADS
+                        .get(n % LEADS.len())
+                        .copied()
+                        .unwrap_or_default()
+                        .into(),
+                    officers: per_team + extra,
+                },
+            )
+            .await?;
+        teams.push(team.id);
+    }
+    let today = beijing_date(Utc::now());
+    let days_so_far = usize::try_from(today.ordinal0()).unwrap_or(0).max(1);
+    let activities = (days_so_far / 6).max(1);
+    for n in 0..activities {
+        let (kind, place) = PLACES
+            .get(rng.below(PLACES.len()))
+            .copied()
+            .unwrap_or(PLACES[0]);
+        let township = townships
+            .get(rng.below(townships.len().max(1)))
+            .copied()
+            .unwrap_or_default();
+        let officers = 5 + u32::try_from(rng.below(20)).unwrap_or(0);
+        let reached = 80 + u32::try_from(rng.below(900)).unwrap_or(0);
+        app.legal()
+            .record_outreach(
+                commander,
+                &OutreachRequest {
+                    client_id: Some(format!("demo-outreach-{n:04}")),
+                    kind: kind.code().into(),
+                    team_id: teams.get(n % teams.len().max(1)).copied(),
+                    org: Some(township.into()),
+                    place: place.into(),
+                    held_on: Some(
+                        today - Duration::days(i64::try_from(rng.below(days_so_far)).unwrap_or(0)),
+                    ),
+                    officers,
+                    people_reached: reached,
+                    materials: reached + u32::try_from(rng.below(300)).unwrap_or(0),
+                    questions: reached / 20,
+                    summary: format!(
+                        "{}：宣讲反电诈、婚姻家庭和土地承包法律知识，现场解答群众咨询",
+                        kind.label()
+                    ),
+                },
+            )
+            .await?;
+    }
+    Ok(())
 }

@@ -2,7 +2,15 @@
 //! village or community's adviser from the lawyers' directory, the coverage per township with the
 //! gaps named) and the consultations (法律咨询) the district centre, a township's 司法所 station or
 //! a village's room takes, with their counts (by township, channel, topic; time spent; 公证
-//! referrals).
+//! referrals); and the outreach teams and their activities (`outreach.rs`: 送法下乡, 法治赶场日,
+//! 政法服务进小区).
+
+mod outreach;
+
+pub use outreach::{
+    OutreachOverview, OutreachRequest, OutreachTally, OutreachTeamRequest, OutreachTeamView,
+    OutreachView,
+};
 
 use crate::cases::disputes::stats::stats_period;
 use crate::{Actor, AppError, CurrentUser, Result};
@@ -129,7 +137,7 @@ pub struct ConsultationTally {
 
 /// The period asked about.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
-pub struct ConsultationQuery {
+pub struct LegalQuery {
     /// An org code within your area (default: your own).
     pub org: Option<String>,
     /// First day `YYYY-MM-DD` (default 1 January of this year).
@@ -164,7 +172,7 @@ fn rate(covered: usize, villages: usize) -> f64 {
 
 impl crate::services::Legal<'_> {
     /// The area a request is about, within a hub user's own.
-    fn area(
+    pub(super) fn area(
         &self,
         actor: &Actor,
         cap: Capability,
@@ -415,11 +423,7 @@ impl crate::services::Legal<'_> {
     }
 
     /// The consultations of an area and period: the latest and the counts.
-    pub async fn consultations(
-        self,
-        actor: &Actor,
-        q: &ConsultationQuery,
-    ) -> Result<ConsultationsView> {
+    pub async fn consultations(self, actor: &Actor, q: &LegalQuery) -> Result<ConsultationsView> {
         let (_, area) = self.area(actor, Capability::ViewLegalServices, q.org.as_deref())?;
         let (from, to) = stats_period(q.from.as_deref(), q.to.as_deref())?;
         let (a, b) = (

@@ -2,7 +2,7 @@
 //! was, what was found (sealed at rest), and the health check of epidemic periods. A phone that
 //! kept the visit offline sends it again with the same key: it is recorded once.
 
-use crate::{Actor, AppError, CurrentUser, MAX_PHOTO_BYTES, PhotoUpload, Result};
+use crate::{Actor, AppError, CurrentUser, PhotoUpload, Result};
 use chrono::{DateTime, Utc};
 use pingan_crypto::sm3_hex;
 use pingan_domain::Capability;
@@ -75,16 +75,7 @@ impl crate::services::Registry<'_> {
         }
         let mut files = Vec::with_capacity(photos.len());
         for p in photos {
-            if p.bytes.is_empty() || p.bytes.len() > MAX_PHOTO_BYTES {
-                return Err(AppError::Invalid(format!(
-                    "照片 {} 应小于 {} MB",
-                    p.file_name,
-                    MAX_PHOTO_BYTES / 1024 / 1024
-                )));
-            }
-            let (content_type, ext) = crate::cases::sniff(&p.bytes).ok_or_else(|| {
-                AppError::Invalid(format!("{} 不是 JPEG、PNG 或 WebP 图片", p.file_name))
-            })?;
+            let (_, content_type, ext) = crate::cases::check_photo(p)?;
             files.push((content_type, ext, &p.bytes));
         }
         // The photos are written first, named by their digest, so that the visit and its photos

@@ -91,13 +91,15 @@ impl Store {
     }
 
     /// Every stored photo as (folder under the files directory, digest, content type): each
-    /// event photo under `cases/<case id>`, each visit photo under `visits`. For the startup check
-    /// that the files directory came back with the database.
+    /// event photo under `cases/<case id>`, each visit photo under `visits`, each outreach
+    /// activity's under `outreach`. For the startup check that the files directory came back
+    /// with the database.
     pub async fn stored_photos(&self) -> Result<Vec<(String, String, String)>> {
         Ok(dispatch!(self, |p| {
             sqlx::query_as(
                 "SELECT 'cases/' || CAST(case_id AS TEXT), digest, content_type FROM case_files
-                 UNION ALL SELECT 'visits', digest, content_type FROM visit_photos",
+                 UNION ALL SELECT 'visits', digest, content_type FROM visit_photos
+                 UNION ALL SELECT 'outreach', digest, content_type FROM outreach_photos",
             )
             .fetch_all(p)
             .await

@@ -257,3 +257,151 @@ async fn consultations_are_recorded_once_and_counted() {
     assert_eq!(theirs.total, 0);
     assert!(!all.to_string().contains("王秀英"), "the asker is masked");
 }
+
+#[tokio::test]
+async fn outreach_activities_are_recorded_with_photos_and_counted_by_team_and_township() {
+    let h = Hub::new().await;
+    let (status, team) = post(
+        &h,
+        "/api/v1/outreach-teams",
+        &h.tokens.commander,
+        &json!({"name": "“通川有礼”法治服务第一小分队", "lead_unit": "区委政法委", "officers": 59}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{team}");
+    let (status, _) = post(
+        &h,
+        "/api/v1/outreach-teams",
+        &h.tokens.commander,
+        &json!({"name": "“通川有礼”法治服务第一小分队", "lead_unit": "区法院", "officers": 58}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "the same name twice");
+    let team = team["id"].as_i64().unwrap();
+    let village = &h.grid[..12];
+    let body = json!({
+        "client_id": "outreach-test-0001",
+        "kind": "法治赶场日",
+        "team_id": team,
+        "org": village,
+        "place": "北山镇赶场点",
+        "officers": 12,
+        "people_reached": 600,
+        "materials": 800,
+        "questions": 35,
+        "summary": "宣讲反电诈和婚姻家庭法律知识"
+    });
+    // The township's hub records it (the district's team serves every township).
+    let (status, made) = post(&h, "/api/v1/outreach-activities", &h.tokens.operator, &body).await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    assert_eq!(made["team_name"], "“通川有礼”法治服务第一小分队");
+    let (status, again) = post(&h, "/api/v1/outreach-activities", &h.tokens.operator, &body).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(again["id"], made["id"]);
+    let id = made["id"].as_i64().unwrap();
+
+    // Photos: a real PNG is kept and served; a text file passed off as one is refused.
+    let png = {
+        let mut b = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+        b.extend_from_slice(b"outreach photo");
+        b
+    };
+    let upload = |bytes: Vec<u8>, name: &str| {
+        reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+        )
+    };
+    let res = reqwest::Client::new()
+        .post(h.t.url(&format!("/api/v1/outreach-activities/{id}/photos")))
+        .bearer_auth(&h.tokens.operator)
+        .multipart(upload(png.clone(), "现场.png"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let with_photo: Value = res.json().await.unwrap();
+    let photo = with_photo["photos"][0].as_str().unwrap().to_owned();
+    let res = reqwest::Client::new()
+        .post(h.t.url(&format!("/api/v1/outreach-activities/{id}/photos")))
+        .bearer_auth(&h.tokens.operator)
+        .multipart(upload(b"<svg onload=alert(1)>".to_vec(), "fake.png"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let res = reqwest::Client::new()
+        .get(h.t.url(&photo))
+        .bearer_auth(&h.tokens.commander)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.bytes().await.unwrap().to_vec(), png);
+    let other = h.other_operator.clone();
+    let refused =
+        h.t.app
+            .legal()
+            .outreach_photo(&other, id, 1)
+            .await
+            .unwrap_err();
+    assert!(
+        matches!(refused, pingan_app::AppError::NotFound(_)),
+        "another township's hub: {refused:?}"
+    );
+
+    // Refusals: each wrong field named; an unknown team; another township's village.
+    let mut bad = body.clone();
+    bad["client_id"] = json!("outreach-test-0002");
+    bad["officers"] = json!(0);
+    bad["place"] = json!("镇");
+    let (status, problem) = post(&h, "/api/v1/outreach-activities", &h.tokens.operator, &bad).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        problem.to_string().contains("officers") && problem.to_string().contains("place"),
+        "{problem}"
+    );
+    let mut unknown = body.clone();
+    unknown["client_id"] = json!("outreach-test-0003");
+    unknown["team_id"] = json!(9999);
+    let (status, _) = post(
+        &h,
+        "/api/v1/outreach-activities",
+        &h.tokens.operator,
+        &unknown,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let mut elsewhere = body.clone();
+    elsewhere["client_id"] = json!("outreach-test-0004");
+    elsewhere["org"] = json!(format!("{OTHER_TOWNSHIP}001"));
+    let (status, _) = post(
+        &h,
+        "/api/v1/outreach-activities",
+        &h.tokens.operator,
+        &elsewhere,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // The counts: by team, township and kind; the other township sees none of it.
+    let (status, o) = get(&h, "/api/v1/outreach-activities", &h.tokens.commander).await;
+    assert_eq!(status, StatusCode::OK, "{o}");
+    assert_eq!(
+        (&o["activities"], &o["officers"], &o["people_reached"]),
+        (&json!(1), &json!(12), &json!(600))
+    );
+    assert_eq!(o["by_team"][0]["label"], "“通川有礼”法治服务第一小分队");
+    assert_eq!(o["by_township"][0]["key"], TOWNSHIP);
+    assert_eq!(o["by_kind"][0]["label"], "法治赶场日");
+    assert_eq!(o["items"][0]["photos"].as_array().unwrap().len(), 1);
+    let theirs =
+        h.t.app
+            .legal()
+            .outreach(&other, &Default::default())
+            .await
+            .unwrap();
+    assert_eq!(theirs.activities, 0);
+    let (status, _) = get(&h, "/api/v1/outreach-activities", &h.tokens.court).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a department");
+}

@@ -1,18 +1,22 @@
-//! `/api/v1/legal-advisers`, `/api/v1/legal-consultations` — 公共法律服务: each village's adviser
-//! ("一村一法律顾问") and the coverage per township with its gaps; consultations recorded and
-//! counted.
+//! `/api/v1/legal-advisers`, `/api/v1/legal-consultations`, `/api/v1/outreach-…` — 公共法律服务:
+//! each village's adviser ("一村一法律顾问") and the coverage per township with its gaps;
+//! consultations recorded and counted; the outreach teams and their activities (送法下乡,
+//! 法治赶场日, 政法服务进小区) with photos.
 
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Query};
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
-use axum::routing::{delete, get};
+use axum::response::Response;
+use axum::routing::{delete, get, post};
 use pingan_app::{
-    AdviserRequest, AdvisersView, ConsultationQuery, ConsultationRequest, ConsultationView,
-    ConsultationsView,
+    AdviserRequest, AdvisersView, ConsultationRequest, ConsultationView, ConsultationsView,
+    LegalQuery, OutreachOverview, OutreachRequest, OutreachTeamRequest, OutreachTeamView,
+    OutreachView,
 };
 use serde::Deserialize;
 
@@ -23,6 +27,19 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/legal-consultations",
             get(consultations).post(record),
+        )
+        .route("/api/v1/outreach-teams", get(teams).post(add_team))
+        .route(
+            "/api/v1/outreach-activities",
+            get(activities).post(record_activity),
+        )
+        .route(
+            "/api/v1/outreach-activities/{id}/photos",
+            crate::router::with_uploads(post(add_photos), crate::router::Upload::Photos),
+        )
+        .route(
+            "/api/v1/outreach-activities/{id}/photos/{photo_id}",
+            get(photo),
         )
 }
 
@@ -91,13 +108,13 @@ pub(crate) async fn end(
 /// The consultations of an area and period: the latest 50 (askers masked) and the counts by
 /// township, channel and topic, the time spent and the 公证 referrals.
 #[utoipa::path(get, path = "/api/v1/legal-consultations", tag = "legal",
-    params(ConsultationQuery), security(("bearer" = [])),
+    params(LegalQuery), security(("bearer" = [])),
     responses((status = 200, body = ConsultationsView), (status = 400, body = Problem),
         (status = 403, body = Problem)))]
 pub(crate) async fn consultations(
     State(state): State<AppState>,
     api: ApiUser,
-    Query(q): Query<ConsultationQuery>,
+    Query(q): Query<LegalQuery>,
 ) -> Result<Json<ConsultationsView>, ApiError> {
     Ok(Json(
         state.app.legal().consultations(&api.actor(), &q).await?,
@@ -127,4 +144,111 @@ pub(crate) async fn record(
         StatusCode::OK
     };
     Ok((status, Json(view)))
+}
+
+/// The outreach teams serving your area ("通川有礼"法治服务小分队).
+#[utoipa::path(get, path = "/api/v1/outreach-teams", tag = "legal", security(("bearer" = [])),
+    responses((status = 200, body = Vec<OutreachTeamView>), (status = 403, body = Problem)))]
+pub(crate) async fn teams(
+    State(state): State<AppState>,
+    api: ApiUser,
+) -> Result<Json<Vec<OutreachTeamView>>, ApiError> {
+    Ok(Json(state.app.legal().outreach_teams(&api.actor()).await?))
+}
+
+/// Adds an outreach team at your unit.
+#[utoipa::path(post, path = "/api/v1/outreach-teams", tag = "legal",
+    request_body = OutreachTeamRequest, security(("bearer" = [])),
+    responses((status = 201, body = OutreachTeamView), (status = 400, body = Problem),
+        (status = 403, body = Problem), (status = 409, body = Problem)))]
+pub(crate) async fn add_team(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Json(body): Json<OutreachTeamRequest>,
+) -> Result<(StatusCode, Json<OutreachTeamView>), ApiError> {
+    let team = state
+        .app
+        .legal()
+        .add_outreach_team(&api.actor(), &body)
+        .await?;
+    Ok((StatusCode::CREATED, Json(team)))
+}
+
+/// The outreach activities of an area and period: the latest 50, the totals (activities,
+/// officers, people reached, materials, questions) and the counts per team, township and kind.
+#[utoipa::path(get, path = "/api/v1/outreach-activities", tag = "legal", params(LegalQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = OutreachOverview), (status = 400, body = Problem),
+        (status = 403, body = Problem)))]
+pub(crate) async fn activities(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Query(q): Query<LegalQuery>,
+) -> Result<Json<OutreachOverview>, ApiError> {
+    Ok(Json(state.app.legal().outreach(&api.actor(), &q).await?))
+}
+
+/// Records an activity (送法下乡, 法治赶场日, 政法服务进小区, 普法宣传): 201 when new, 200 when its
+/// `client_id` was recorded before.
+#[utoipa::path(post, path = "/api/v1/outreach-activities", tag = "legal",
+    request_body = OutreachRequest, security(("bearer" = [])),
+    responses((status = 201, body = OutreachView), (status = 200, body = OutreachView),
+        (status = 400, body = Problem), (status = 403, body = Problem),
+        (status = 409, body = Problem)))]
+pub(crate) async fn record_activity(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Json(body): Json<OutreachRequest>,
+) -> Result<(StatusCode, Json<OutreachView>), ApiError> {
+    let (view, created) = state
+        .app
+        .legal()
+        .record_outreach(&api.actor(), &body)
+        .await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(view)))
+}
+
+/// Adds photos to an activity (multipart, one `file` part per photo: JPEG, PNG or WebP, up to
+/// 10 MB each; nine at most).
+#[utoipa::path(post, path = "/api/v1/outreach-activities/{id}/photos", tag = "legal",
+    params(("id" = i64, Path)),
+    request_body(content_type = "multipart/form-data", description = "file…"),
+    security(("bearer" = [])),
+    responses((status = 201, body = OutreachView), (status = 400, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub(crate) async fn add_photos(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<i64>,
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<(StatusCode, Json<OutreachView>), ApiError> {
+    let (_, files) = crate::multipart::read_sent(form).await?;
+    let view = state
+        .app
+        .legal()
+        .add_outreach_photos(&api.actor(), id, &files)
+        .await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// One photo of an activity of your area.
+#[utoipa::path(get, path = "/api/v1/outreach-activities/{id}/photos/{photo_id}", tag = "legal",
+    params(("id" = i64, Path), ("photo_id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "图片"), (status = 404, body = Problem)))]
+pub(crate) async fn photo(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path((id, photo_id)): Path<(i64, i64)>,
+) -> Result<Response, ApiError> {
+    let (content_type, bytes) = state
+        .app
+        .legal()
+        .outreach_photo(&api.actor(), id, photo_id)
+        .await?;
+    Ok(super::cases::events::photo_response(content_type, bytes))
 }

@@ -91,6 +91,9 @@ pub use legal::{
     OutreachRequest, OutreachTally, OutreachTeamRequest, OutreachTeamView, OutreachView,
     TownshipAdvisers,
 };
+pub use legal::{
+    CheckupRequest, CheckupView, LegalHealthView, LegalRiskEntry, LegalRiskView, RiskResolution,
+};
 pub use open311::{
     MAX_REQUESTS as OPEN311_MAX_REQUESTS, Open311Attribute, Open311Created, Open311Details,
     Open311Form, Open311Key, Open311Query, Open311Request, Open311Service,

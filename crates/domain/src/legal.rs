@@ -94,6 +94,77 @@ impl OutreachInput {
     }
 }
 
+labelled! {
+    /// 法律风险领域 — where a legal check-up (法律体检) of an enterprise found a risk.
+    RiskArea {
+        Contract = "contract", "合同管理";
+        Labour = "labour", "劳动用工";
+        Ip = "ip", "知识产权";
+        Tax = "tax", "财税";
+        Safety = "safety", "安全生产";
+        Environment = "environment", "环境保护";
+        Governance = "governance", "公司治理";
+        Other = "other", "其他";
+    }
+}
+
+labelled! {
+    /// 风险等级.
+    RiskLevel {
+        High = "high", "高";
+        Medium = "medium", "中";
+        Low = "low", "低";
+    }
+}
+
+labelled! {
+    /// 执行状态 — an enterprise's standing in enforcement, as its file records it.
+    EnforcementStatus {
+        /// 无被执行案件.
+        None = "none", "无";
+        /// 有被执行案件在办.
+        Executing = "executing", "被执行中";
+        /// 已列入失信被执行人名单.
+        Dishonest = "dishonest", "失信被执行人";
+    }
+}
+
+/// A risk found in a check-up, as entered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RiskFinding {
+    pub area: RiskArea,
+    pub level: RiskLevel,
+    pub finding: String,
+}
+
+/// The most risks one check-up records.
+pub const MAX_RISKS: usize = 20;
+
+/// Checks a check-up's advice and its risks: each refusal names what is wrong.
+pub fn check_checkup(advice: &str, risks: &[RiskFinding]) -> Result<(), Vec<String>> {
+    let mut errors = Vec::new();
+    let n = advice.trim().chars().count();
+    if !(2..=MAX_TEXT).contains(&n) {
+        errors.push(format!("advice：法律意见应为 2 到 {MAX_TEXT} 个字"));
+    }
+    if risks.len() > MAX_RISKS {
+        errors.push(format!("risks：一次体检最多记录 {MAX_RISKS} 项风险"));
+    }
+    for (i, r) in risks.iter().enumerate() {
+        if !(2..=200).contains(&r.finding.trim().chars().count()) {
+            errors.push(format!(
+                "risks[{i}]：{}风险的具体情况应为 2 到 200 个字",
+                r.area.label()
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
 /// The longest question or answer kept.
 pub const MAX_TEXT: usize = 1000;
 /// The longest a consultation may be said to take, in minutes (a working day).
@@ -239,6 +310,24 @@ mod tests {
             fields,
             vec!["place", "held_on", "officers", "people_reached"]
         );
+    }
+
+    #[test]
+    fn a_checkup_names_its_empty_advice_and_each_bare_risk() {
+        let risk = |finding: &str| RiskFinding {
+            area: RiskArea::Labour,
+            level: RiskLevel::High,
+            finding: finding.into(),
+        };
+        assert_eq!(
+            check_checkup("建议补签劳动合同", &[risk("12 名员工未签劳动合同")]),
+            Ok(())
+        );
+        let errors = check_checkup(" ", &[risk("有"), risk("未缴社保")]).unwrap_err();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[0].starts_with("advice") && errors[1].starts_with("risks[0]"));
+        let many: Vec<RiskFinding> = (0..=MAX_RISKS).map(|_| risk("未缴社保")).collect();
+        assert!(check_checkup("建议", &many).is_err());
     }
 
     #[test]

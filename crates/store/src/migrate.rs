@@ -61,6 +61,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(31, "0031_credit"),
     migration!(32, "0032_legal_services"),
     migration!(33, "0033_outreach"),
+    migration!(34, "0034_legal_health"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

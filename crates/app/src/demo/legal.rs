@@ -2,13 +2,14 @@
 //! villages advised by two lawyers of a local firm (added to the lawyers' directory, serving that
 //! township), and this year's consultations at the township stations and village rooms; the twelve
 //! "通川有礼"法治服务小分队 of 700 officers and this year's 送法下乡, 法治赶场日 and 政法服务进小区.
-//! Through the real use cases; deterministic; only at `district` scale.
+//! Once the population has placed the enterprises, the first of them get their 法律健康档案
+//! (`seed_health`). Through the real use cases; deterministic; only at `district` scale.
 
 use super::events::as_user;
 use super::rng::SplitMix64;
 use crate::{
-    AdviserRequest, App, AppError, ConsultationRequest, OutreachRequest, OutreachTeamRequest,
-    Result,
+    AdviserRequest, App, AppError, CheckupRequest, ConsultationRequest, LegalRiskEntry,
+    OutreachRequest, OutreachTeamRequest, PlaceQuery, Result,
 };
 use chrono::{Datelike, Duration, Utc};
 use pingan_domain::legal::{ConsultChannel, ConsultTopic, OutreachKind};
@@ -283,4 +284,113 @@ async fn seed_outreach(
             .await?;
     }
     Ok(())
+}
+
+/// What check-ups of the demo's enterprises find: (area, level, finding, advice).
+const FOUND: [(&str, &str, &str, &str); 4] = [
+    (
+        "labour",
+        "high",
+        "部分员工未签订书面劳动合同，未足额缴纳社会保险",
+        "一个月内补签劳动合同，按规定补缴社会保险",
+    ),
+    (
+        "contract",
+        "medium",
+        "购销合同无违约责任和争议解决条款",
+        "修订合同范本，明确违约责任，约定由达州仲裁委员会仲裁",
+    ),
+    (
+        "safety",
+        "high",
+        "特种作业人员无证上岗",
+        "立即停止无证作业，组织培训取证后再上岗",
+    ),
+    (
+        "ip",
+        "low",
+        "自有品牌未注册商标",
+        "尽快申请注册商标，防止被抢注",
+    ),
+];
+/// Enterprises given a file.
+const CHECKED: usize = 40;
+
+/// The 法律健康档案 of the first enterprises of the district, checked this year by their
+/// township's advisers, some risks already put right. Run after the population has placed them;
+/// nothing when there is no district commander or no enterprise.
+pub(super) async fn seed_health(app: &App) -> Result<usize> {
+    let Some(commander) = app
+        .store
+        .user_by_username("commander")
+        .await?
+        .map(|u| as_user(app, u))
+        .transpose()?
+    else {
+        return Ok(0);
+    };
+    let Some(user) = commander.user.clone() else {
+        return Ok(0);
+    };
+    let firms = app
+        .registry()
+        .places(
+            &user,
+            &PlaceQuery {
+                category: Some("enterprise".into()),
+                ..Default::default()
+            },
+        )
+        .await?
+        .rows;
+    let today = beijing_date(Utc::now());
+    let mut rng = SplitMix64::new(SEED + 1);
+    let mut checked = 0;
+    for (n, firm) in firms.iter().take(CHECKED).enumerate() {
+        let picks: Vec<_> = (0..1 + rng.below(2))
+            .filter_map(|_| FOUND.get(rng.below(FOUND.len())).copied())
+            .collect();
+        let checked_on = today - Duration::days(10 + i64::try_from(rng.below(200)).unwrap_or(0));
+        let file = app
+            .legal()
+            .record_checkup(
+                &commander,
+                firm.id,
+                &CheckupRequest {
+                    client_id: Some(format!("demo-checkup-{n:04}")),
+                    checked_on: Some(checked_on),
+                    lawyer_id: None,
+                    risks: picks
+                        .iter()
+                        .map(|(area, level, finding, _)| LegalRiskEntry {
+                            area: (*area).into(),
+                            level: (*level).into(),
+                            finding: (*finding).into(),
+                        })
+                        .collect(),
+                    advice: picks.iter().map(|p| p.3).collect::<Vec<_>>().join("；"),
+                    lawsuits_pending: u32::try_from(rng.below(3)).unwrap_or(0),
+                    enforcement: "none".into(),
+                    follow_up_on: Some(checked_on + Duration::days(60)),
+                },
+            )
+            .await?
+            .0;
+        // One in three has put its first risk right already.
+        if n % 3 == 0
+            && let Some(risk) = file.risks.first()
+        {
+            app.legal()
+                .resolve_risk(
+                    &commander,
+                    risk.id,
+                    &crate::RiskResolution {
+                        resolution: "复查时已整改到位".into(),
+                    },
+                )
+                .await?;
+        }
+        checked += 1;
+    }
+    Ok(checked)
 }

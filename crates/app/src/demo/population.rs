@@ -346,6 +346,8 @@ impl App {
         }
         if written > 0 {
             self.store.analyze_persons().await?;
+            // The enterprises are placed now: the first of them get their 法律健康档案.
+            super::legal::seed_health(self).await?;
         }
         Ok(written)
     }

@@ -5,8 +5,12 @@
 //! referrals); and the outreach teams and their activities (`outreach.rs`: 送法下乡, 法治赶场日,
 //! 政法服务进小区).
 
+mod health;
 mod outreach;
 
+pub use health::{
+    CheckupRequest, CheckupView, LegalHealthView, LegalRiskEntry, LegalRiskView, RiskResolution,
+};
 pub use outreach::{
     OutreachOverview, OutreachRequest, OutreachTally, OutreachTeamRequest, OutreachTeamView,
     OutreachView,
@@ -27,7 +31,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 const ASKER_FIELD: &str = "legal_consultations.asker";
 /// Consultations shown under the counts.
 const RECENT: i64 = 50;
-const HUB_ONLY: &str = "公共法律服务由综治中心和司法所统筹，部门账号不能查看或登记";
+pub(super) const HUB_ONLY: &str = "公共法律服务由综治中心和司法所统筹，部门账号不能查看或登记";
 
 /// A village's adviser to assign.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]

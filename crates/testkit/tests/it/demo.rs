@@ -36,8 +36,8 @@ async fn small_demo_has_every_township_and_a_worker_per_grid() {
         .unwrap();
     assert_eq!(
         users.len(),
-        1 + 1 + 2 + 1 + 18 + 18 + 36 + 36 + 54 + mediation,
-        "admin, commander, two leaders, the clue office, township hubs and their leaders, village stations, grid workers, a handler per department, a mediator per mediation organisation"
+        1 + 1 + 2 + 1 + 1 + 18 + 18 + 36 + 36 + 54 + mediation,
+        "admin, commander, two leaders, the clue office, the credit-list keeper, township hubs and their leaders, village stations, grid workers, a handler per department, a mediator per mediation organisation"
     );
 }
 

@@ -405,3 +405,142 @@ async fn outreach_activities_are_recorded_with_photos_and_counted_by_team_and_to
     let (status, _) = get(&h, "/api/v1/outreach-activities", &h.tokens.court).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "a department");
 }
+
+#[tokio::test]
+async fn an_enterprise_file_keeps_its_checkups_and_risks_until_they_are_put_right() {
+    let h = Hub::new().await;
+    h.t.app
+        .registry()
+        .import_places(
+            &h.commander,
+            &crate::places::sheet(&[
+                [
+                    "川东物流有限公司",
+                    "非公有制经济组织",
+                    "通川区西外大街 8 号",
+                    crate::places::SHOP,
+                    "李经理",
+                    "",
+                ],
+                ["二马路小学", "学校", "通川区二马路 10 号", "", "王校长", ""],
+            ]),
+            Some(&h.grid),
+        )
+        .await
+        .unwrap();
+    let places =
+        h.t.app
+            .registry()
+            .places(h.commander.user.as_ref().unwrap(), &Default::default())
+            .await
+            .unwrap()
+            .rows;
+    let firm = places
+        .iter()
+        .find(|p| p.category == "enterprise")
+        .unwrap()
+        .id;
+    let school = places.iter().find(|p| p.category == "school").unwrap().id;
+    let adviser = lawyer(&h, "陈明", "15117201810123456", "511702").await;
+    let path = format!("/api/v1/places/{firm}/legal-health");
+    let body = json!({
+        "client_id": "checkup-test-0001",
+        "checked_on": "2026-01-05",
+        "lawyer_id": adviser,
+        "risks": [
+            {"area": "劳动用工", "level": "high", "finding": "12 名员工未签订书面劳动合同"},
+            {"area": "contract", "level": "中", "finding": "运输合同无违约责任条款"}
+        ],
+        "advice": "一个月内补签劳动合同；修订运输合同范本，增加违约责任和争议解决条款。",
+        "lawsuits_pending": 2,
+        "enforcement": "executing",
+        "follow_up_on": "2026-02-01"
+    });
+    let (status, file) = post(&h, &path, &h.tokens.operator, &body).await;
+    assert_eq!(status, StatusCode::CREATED, "{file}");
+    assert_eq!(
+        (
+            &file["open"],
+            &file["lawsuits_pending"],
+            &file["enforcement"]
+        ),
+        (&json!(2), &json!(2), &json!("被执行中"))
+    );
+    let labour = file["risks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["area"] == "劳动用工")
+        .unwrap()
+        .clone();
+    assert_eq!(labour["overdue"], true, "the follow-up day has passed");
+    assert_eq!(file["checkups"][0]["lawyer_name"], "陈明");
+    let (status, again) = post(&h, &path, &h.tokens.operator, &body).await;
+    assert_eq!(status, StatusCode::OK, "sent again: recorded once");
+    assert_eq!(again["checkups"].as_array().unwrap().len(), 1);
+
+    // Refusals: a school keeps no such file; no advice; an unknown area; a follow-up before it.
+    let (status, problem) = post(
+        &h,
+        &format!("/api/v1/places/{school}/legal-health"),
+        &h.tokens.operator,
+        &json!({"advice": "建议"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    for (change, words) in [
+        (json!({"advice": ""}), "advice"),
+        (
+            json!({"risks": [{"area": "养猫", "level": "high", "finding": "无"}]}),
+            "risks[0]",
+        ),
+        (json!({"follow_up_on": "2025-12-01"}), "复查日期"),
+    ] {
+        let mut bad = body.clone();
+        bad["client_id"] = json!("checkup-test-0002");
+        for (k, v) in change.as_object().unwrap() {
+            bad[k] = v.clone();
+        }
+        let (status, problem) = post(&h, &path, &h.tokens.operator, &bad).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+        assert!(problem.to_string().contains(words), "{words}: {problem}");
+    }
+
+    // The district's risk list; a risk put right leaves it.
+    let (_, list) = get(&h, "/api/v1/legal-risks", &h.tokens.commander).await;
+    assert_eq!(list.as_array().unwrap().len(), 2, "{list}");
+    assert_eq!(list[0]["level"], "high", "high first");
+    let id = labour["id"].as_i64().unwrap();
+    let resolve = format!("/api/v1/legal-risks/{id}/resolve");
+    let res = reqwest::Client::new()
+        .post(h.t.url(&resolve))
+        .bearer_auth(&h.tokens.operator)
+        .json(&json!({"resolution": "已补签全部劳动合同"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let res = reqwest::Client::new()
+        .post(h.t.url(&resolve))
+        .bearer_auth(&h.tokens.operator)
+        .json(&json!({"resolution": "已补签全部劳动合同"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "already put right");
+    let (_, list) = get(&h, "/api/v1/legal-risks", &h.tokens.commander).await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let (_, file) = get(&h, &path, &h.tokens.commander).await;
+    assert_eq!(file["open"], 1);
+
+    // Another township's hub and a department see none of it.
+    let theirs =
+        h.t.app
+            .legal()
+            .open_risks(&h.other_operator, None)
+            .await
+            .unwrap();
+    assert!(theirs.is_empty());
+    let (status, _) = get(&h, &path, &h.tokens.court).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

@@ -14,9 +14,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{delete, get, post};
 use pingan_app::{
-    AdviserRequest, AdvisersView, ConsultationRequest, ConsultationView, ConsultationsView,
-    LegalQuery, OutreachOverview, OutreachRequest, OutreachTeamRequest, OutreachTeamView,
-    OutreachView,
+    AdviserRequest, AdvisersView, CheckupRequest, ConsultationRequest, ConsultationView,
+    ConsultationsView, LegalHealthView, LegalQuery, LegalRiskView, OutreachOverview,
+    OutreachRequest, OutreachTeamRequest, OutreachTeamView, OutreachView, RiskResolution,
 };
 use serde::Deserialize;
 
@@ -41,6 +41,12 @@ pub fn router() -> Router<AppState> {
             "/api/v1/outreach-activities/{id}/photos/{photo_id}",
             get(photo),
         )
+        .route(
+            "/api/v1/places/{id}/legal-health",
+            get(legal_health).post(record_checkup),
+        )
+        .route("/api/v1/legal-risks", get(open_risks))
+        .route("/api/v1/legal-risks/{id}/resolve", post(resolve_risk))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -251,4 +257,83 @@ pub(crate) async fn photo(
         .outreach_photo(&api.actor(), id, photo_id)
         .await?;
     Ok(super::cases::events::photo_response(content_type, bytes))
+}
+
+/// An enterprise's 法律健康档案: its check-ups, its risks (open first), its lawsuits and
+/// enforcement status.
+#[utoipa::path(get, path = "/api/v1/places/{id}/legal-health", tag = "legal",
+    params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = LegalHealthView), (status = 400, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub(crate) async fn legal_health(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<LegalHealthView>, ApiError> {
+    Ok(Json(
+        state.app.legal().legal_health(&api.actor(), id).await?,
+    ))
+}
+
+/// Records a legal check-up (法律体检) of an enterprise with the risks it found: 201 when new,
+/// 200 when its `client_id` was recorded before.
+#[utoipa::path(post, path = "/api/v1/places/{id}/legal-health", tag = "legal",
+    params(("id" = i64, Path)), request_body = CheckupRequest, security(("bearer" = [])),
+    responses((status = 201, body = LegalHealthView), (status = 200, body = LegalHealthView),
+        (status = 400, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem)))]
+pub(crate) async fn record_checkup(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<CheckupRequest>,
+) -> Result<(StatusCode, Json<LegalHealthView>), ApiError> {
+    let (view, created) = state
+        .app
+        .legal()
+        .record_checkup(&api.actor(), id, &body)
+        .await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(view)))
+}
+
+/// The open legal risks of the enterprises of an area (企业法律风险清单), high first.
+#[utoipa::path(get, path = "/api/v1/legal-risks", tag = "legal", params(OrgQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = Vec<LegalRiskView>), (status = 403, body = Problem)))]
+pub(crate) async fn open_risks(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Query(q): Query<OrgQuery>,
+) -> Result<Json<Vec<LegalRiskView>>, ApiError> {
+    Ok(Json(
+        state
+            .app
+            .legal()
+            .open_risks(&api.actor(), q.org.as_deref())
+            .await?,
+    ))
+}
+
+/// Puts a risk right (整改完成) with how.
+#[utoipa::path(post, path = "/api/v1/legal-risks/{id}/resolve", tag = "legal",
+    params(("id" = i64, Path)), request_body = RiskResolution, security(("bearer" = [])),
+    responses((status = 204), (status = 400, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem)))]
+pub(crate) async fn resolve_risk(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<RiskResolution>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .app
+        .legal()
+        .resolve_risk(&api.actor(), id, &body)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -10,16 +10,19 @@ use crate::extract::page::Query;
 use crate::pages::Shell;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Multipart, State};
+use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use pingan_app::{
-    AdviserRequest, AdvisersView, AppError, ConsultationRequest, ConsultationView,
-    ConsultationsView, LegalQuery, OutreachOverview, OutreachRequest,
+    AdviserRequest, AdvisersView, AppError, CheckupRequest, ConsultationRequest, ConsultationView,
+    ConsultationsView, LegalHealthView, LegalQuery, LegalRiskEntry, LegalRiskView,
+    OutreachOverview, OutreachRequest, RiskResolution,
 };
 use pingan_domain::Capability;
-use pingan_domain::legal::{ConsultChannel, ConsultTopic, OutreachKind};
+use pingan_domain::legal::{
+    ConsultChannel, ConsultTopic, EnforcementStatus, OutreachKind, RiskArea, RiskLevel,
+};
 use pingan_domain::time::format_minute;
 use serde::Deserialize;
 
@@ -28,6 +31,12 @@ pub fn router() -> Router<AppState> {
         .route("/legal", get(show))
         .route("/legal/advisers", post(assign))
         .route("/legal/consultations", post(record))
+        .route("/legal/risks", get(risks))
+        .route(
+            "/places/{id}/legal-health",
+            get(health).post(record_checkup),
+        )
+        .route("/legal/risks/{id}/resolve", post(resolve))
         .route(
             "/legal/outreach",
             get(outreach).merge(crate::router::with_uploads(
@@ -295,5 +304,178 @@ async fn record_outreach(
             Ok((status, outreach_page(&state, &page, None, Some(msg)).await?).into_response())
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "legal_risks.html")]
+struct RisksPage {
+    shell: Shell,
+    risks: Vec<LegalRiskView>,
+}
+
+async fn risks(State(state): State<AppState>, page: PageUser) -> Result<RisksPage, PageError> {
+    Ok(RisksPage {
+        shell: Shell::new(&state.app, &page.user, "/legal").await?,
+        risks: state.app.legal().open_risks(&page.actor(), None).await?,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "legal_health.html")]
+struct HealthPage {
+    shell: Shell,
+    h: LegalHealthView,
+    can_manage: bool,
+    lawyers: Vec<(i64, String)>,
+    areas: Vec<(&'static str, &'static str)>,
+    levels: Vec<(&'static str, &'static str)>,
+    statuses: Vec<(&'static str, &'static str)>,
+    today: String,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+async fn health_page(
+    state: &AppState,
+    page: &PageUser,
+    id: i64,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<HealthPage, PageError> {
+    let shell = Shell::new(&state.app, &page.user, "/places").await?;
+    let can_manage = page.user.can(Capability::ManageLegalServices);
+    Ok(HealthPage {
+        h: state.app.legal().legal_health(&page.actor(), id).await?,
+        lawyers: if can_manage {
+            state.app.legal().adviser_choices(&page.actor()).await?
+        } else {
+            Vec::new()
+        },
+        can_manage,
+        areas: RiskArea::ALL
+            .iter()
+            .map(|a| (a.code(), a.label()))
+            .collect(),
+        levels: RiskLevel::ALL
+            .iter()
+            .map(|l| (l.code(), l.label()))
+            .collect(),
+        statuses: EnforcementStatus::ALL
+            .iter()
+            .map(|e| (e.code(), e.label()))
+            .collect(),
+        today: shell.now.get(..10).unwrap_or_default().to_owned(),
+        shell,
+        notice,
+        error,
+    })
+}
+
+async fn health(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+) -> Result<HealthPage, PageError> {
+    health_page(&state, &page, id, None, None).await
+}
+
+/// Records a check-up from the page: up to three risk lines (`area1`, `level1`, `finding1` …),
+/// the blank ones left out.
+async fn record_checkup(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let risks = (1..=3)
+        .filter(|n| !get(&format!("finding{n}")).is_empty())
+        .map(|n| LegalRiskEntry {
+            area: get(&format!("area{n}")),
+            level: get(&format!("level{n}")),
+            finding: get(&format!("finding{n}")),
+        })
+        .collect();
+    let request = CheckupRequest {
+        client_id: None,
+        checked_on: get("checked_on").parse().ok(),
+        lawyer_id: get("lawyer_id").parse().ok(),
+        risks,
+        advice: get("advice"),
+        lawsuits_pending: get("lawsuits_pending").parse().unwrap_or(0),
+        enforcement: get("enforcement"),
+        follow_up_on: get("follow_up_on").parse().ok(),
+    };
+    match state
+        .app
+        .legal()
+        .record_checkup(&page.actor(), id, &request)
+        .await
+    {
+        Ok(_) => Ok(
+            health_page(&state, &page, id, Some("已记录法律体检".into()), None)
+                .await?
+                .into_response(),
+        ),
+        Err(e) => {
+            let (status, msg) = on_the_form(e)?;
+            Ok((
+                status,
+                health_page(&state, &page, id, None, Some(msg)).await?,
+            )
+                .into_response())
+        }
+    }
+}
+
+/// The place a resolve form came from, to go back to.
+#[derive(Debug, Deserialize)]
+struct ResolveForm {
+    resolution: String,
+    place_id: i64,
+}
+
+async fn resolve(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+    Form(form): Form<ResolveForm>,
+) -> Result<Response, PageError> {
+    let done = state
+        .app
+        .legal()
+        .resolve_risk(
+            &page.actor(),
+            id,
+            &RiskResolution {
+                resolution: form.resolution,
+            },
+        )
+        .await;
+    match done {
+        Ok(()) => Ok(health_page(
+            &state,
+            &page,
+            form.place_id,
+            Some("已记录整改情况".into()),
+            None,
+        )
+        .await?
+        .into_response()),
+        Err(e) => {
+            let (status, msg) = on_the_form(e)?;
+            Ok((
+                status,
+                health_page(&state, &page, form.place_id, None, Some(msg)).await?,
+            )
+                .into_response())
+        }
     }
 }

@@ -177,6 +177,8 @@ struct OnePlace {
     plain: Option<PlacePlain>,
     /// 失信/拒执 — shown to a viewer who may check, when its organisation is listed.
     credit: Option<CreditFlag>,
+    /// Whether the viewer may open its 法律健康档案 (an enterprise or social organisation).
+    legal_health: bool,
     error: Option<String>,
 }
 
@@ -194,6 +196,8 @@ async fn one(
         can_reveal: page.user.can(Capability::RevealPersonalData),
         plain,
         credit: state.app.credit().place_flag(&page.user, id).await?,
+        legal_health: page.user.can(Capability::ViewLegalServices)
+            && page.user.department_id.is_none(),
         error,
     })
 }

@@ -144,12 +144,7 @@ pub(crate) async fn record(
         .legal()
         .record_consultation(&api.actor(), &body)
         .await?;
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, Json(view)))
+    Ok((super::created_or_ok(created), Json(view)))
 }
 
 /// The outreach teams serving your area ("通川有礼"法治服务小分队).
@@ -211,12 +206,7 @@ pub(crate) async fn record_activity(
         .legal()
         .record_outreach(&api.actor(), &body)
         .await?;
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, Json(view)))
+    Ok((super::created_or_ok(created), Json(view)))
 }
 
 /// Adds photos to an activity (multipart, one `file` part per photo: JPEG, PNG or WebP, up to
@@ -293,12 +283,7 @@ pub(crate) async fn record_checkup(
         .legal()
         .record_checkup(&api.actor(), id, &body)
         .await?;
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, Json(view)))
+    Ok((super::created_or_ok(created), Json(view)))
 }
 
 /// The open legal risks of the enterprises of an area (企业法律风险清单), high first.

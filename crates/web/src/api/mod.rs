@@ -46,6 +46,16 @@ impl<T> From<Listed<T>> for ListBody<T> {
     }
 }
 
+/// The status of a write keyed by a `client_id`: 201 when it made a record, 200 when it answers
+/// with the one a resend made before.
+pub(crate) fn created_or_ok(created: bool) -> axum::http::StatusCode {
+    if created {
+        axum::http::StatusCode::CREATED
+    } else {
+        axum::http::StatusCode::OK
+    }
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(health::router())

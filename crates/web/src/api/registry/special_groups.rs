@@ -182,12 +182,7 @@ pub(crate) async fn record(
         .registry()
         .record_visit(&api.actor(), &api.user, &body, &[])
         .await?;
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, Json(view)))
+    Ok((crate::api::created_or_ok(created), Json(view)))
 }
 
 /// 走访任务: members of your scope overdue or due within 7 days, soonest first.

@@ -41,6 +41,8 @@ struct CheckPage {
     measures: Vec<(&'static str, &'static str)>,
     subject: String,
     purpose: String,
+    /// The measure the purpose points to (限制招投标 for a 招投标 check), chosen first on a hit.
+    suggested: &'static str,
     result: Option<CreditCheckView>,
     notice: Option<String>,
     error: Option<String>,
@@ -80,6 +82,9 @@ async fn check_page(
             .iter()
             .map(|r| (r.code(), r.label()))
             .collect(),
+        suggested: CheckPurpose::parse(&form.purpose)
+            .and_then(CheckPurpose::restriction)
+            .map_or("", Restriction::code),
         subject: form.subject,
         purpose: form.purpose,
         result,

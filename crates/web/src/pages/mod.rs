@@ -383,6 +383,16 @@ pub(crate) fn query_href(base: &str, pairs: &[(&str, Option<&str>)]) -> String {
     }
 }
 
+/// A count as the pages print it (`29,462`).
+pub(crate) fn count(n: &i64) -> String {
+    let grouped = pingan_domain::time::format_count(n.unsigned_abs());
+    if *n < 0 {
+        format!("-{grouped}")
+    } else {
+        grouped
+    }
+}
+
 /// An amount in yuan as the pages print it (`52,179.00`); askama passes a template's values by
 /// reference.
 pub(crate) fn yuan(amount: &f64) -> String {

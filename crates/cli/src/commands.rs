@@ -254,7 +254,7 @@ enum UserCommand {
         /// 所属组织编码，如 511702（区）、511702001（街道）
         #[arg(long, value_name = "CODE")]
         org: String,
-        /// 角色：sysadmin, secadmin, auditor, commander, operator, grid_worker, handler, mediator, leader, citizen
+        /// 角色：sysadmin, secadmin, auditor, commander, operator, grid_worker, handler, mediator, leader, citizen，或迁移与安全策略中的其他角色（clue_officer 扫黑办线索管理员、credit_officer 联合惩戒名单管理员等）
         #[arg(long)]
         role: String,
         /// 显示的姓名（默认同用户名）

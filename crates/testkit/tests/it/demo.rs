@@ -210,6 +210,17 @@ async fn the_demo_population_lives_in_households_and_is_visited() {
         .await
         .unwrap();
     assert_eq!((persons.total.count, persons.total.exact), (3_000, true));
+    // The enterprises placed with the population got their 法律健康档案, some risks still open.
+    let risks = t
+        .app
+        .legal()
+        .open_risks(&pingan_app::Actor::user(commander.clone(), None), None)
+        .await
+        .unwrap();
+    assert!(
+        !risks.is_empty(),
+        "the demo's enterprises have open legal risks"
+    );
     let households = t
         .app
         .registry()
